@@ -1,0 +1,188 @@
+// Package report defines the analyzer's report (JSON schema v1, see
+// docs/report.schema.json) and renders it as text, JSON and HTML.
+//
+// The engine fills a Report; renderers only read it. Field names and
+// meanings are a contract with users' scripts: add fields, never rename.
+package report
+
+import "time"
+
+// SchemaVersion is the version of the JSON report schema.
+const SchemaVersion = 1
+
+// Report is the outcome of analyzing one or more bundles together.
+type Report struct {
+	SchemaVersion int       `json:"schema_version"`
+	Tool          Tool      `json:"tool"`
+	GeneratedAt   time.Time `json:"generated_at"`
+	// IncidentTime is --at, or the time found in a bundle's note.
+	IncidentTime *time.Time `json:"incident_time"`
+	// IncidentSource says where IncidentTime came from: "--at" or "note of <bundle>".
+	IncidentSource string         `json:"incident_source,omitempty"`
+	Bundles        []Bundle       `json:"bundles"`
+	Findings       []Finding      `json:"findings"`
+	Timeline       []Event        `json:"timeline"`
+	Coverage       []RuleCoverage `json:"coverage"`
+	// Excerpts hold lines around each evidence line, for the HTML file view.
+	Excerpts []Excerpt `json:"excerpts,omitempty"`
+}
+
+// Tool names the analyzer.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Bundle describes one input: a bundle, or a folder/archive of raw logs.
+type Bundle struct {
+	Path    string `json:"path"`    // as given on the command line
+	Name    string `json:"name"`    // bundle name (top folder), or the input's base name
+	Kind    string `json:"kind"`    // "bundle" or "raw"
+	Profile string `json:"profile"` // profile used to analyze it
+	// ProfileVersion and ProfileSHA256 are the collecting profile's, from the manifest.
+	ProfileVersion string     `json:"profile_version,omitempty"`
+	ProfileSHA256  string     `json:"profile_sha256,omitempty"`
+	Host           string     `json:"host"`
+	OS             string     `json:"os,omitempty"`
+	OSRelease      string     `json:"os_release,omitempty"`
+	Kernel         string     `json:"kernel,omitempty"`
+	Timezone       string     `json:"timezone,omitempty"`
+	CollectedAt    *time.Time `json:"collected_at"`
+	Note           string     `json:"note,omitempty"`
+	Redacted       bool       `json:"redacted"`
+	ToolVersion    string     `json:"tool_version,omitempty"`
+	Signature      Signature  `json:"signature"`
+	Integrity      Integrity  `json:"integrity"`
+	// Items summarises the manifest: what was collected and what was not.
+	Items []Item `json:"items,omitempty"`
+	// Members is the number of members read.
+	Members int `json:"members"`
+}
+
+// Signature is the outcome of checking SHA256SUMS.minisig.
+type Signature struct {
+	Status         string `json:"status"` // valid, invalid, unsigned
+	Trusted        bool   `json:"trusted"`
+	Signer         string `json:"signer"` // trusted key's name, else key id
+	KeyID          string `json:"key_id,omitempty"`
+	TrustedComment string `json:"trusted_comment,omitempty"`
+	Detail         string `json:"detail,omitempty"`
+}
+
+// Integrity is the outcome of checking members against SHA256SUMS.
+type Integrity struct {
+	Status   string    `json:"status"` // ok, mismatch, missing (no SHA256SUMS)
+	Problems []Problem `json:"problems"`
+}
+
+// Integrity statuses.
+const (
+	IntegrityOK       = "ok"
+	IntegrityMismatch = "mismatch"
+	IntegrityMissing  = "missing"
+)
+
+// Problem is one integrity problem.
+type Problem struct {
+	Member string `json:"member"`
+	// Kind: missing (listed, absent), extra (present, unlisted), altered
+	// (hash differs), size (manifest size differs), invalid_utf8, unreadable.
+	Kind   string `json:"kind"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// Item is a manifest item as the report shows it.
+type Item struct {
+	ID         string         `json:"id"`
+	Kind       string         `json:"kind"`
+	Source     string         `json:"source"`
+	Stored     []string       `json:"stored,omitempty"`
+	Size       int64          `json:"size"`
+	Truncated  int64          `json:"truncated,omitempty"`
+	Redactions map[string]int `json:"redactions,omitempty"`
+	ExitCode   *int           `json:"exit_code,omitempty"`
+	Binary     string         `json:"binary,omitempty"`
+	ErrorKind  string         `json:"error_kind,omitempty"`
+	Error      string         `json:"error,omitempty"`
+}
+
+// Finding is one diagnosis.
+type Finding struct {
+	ID          string `json:"id"`
+	Severity    string `json:"severity"` // critical, warning, info
+	Title       string `json:"title"`
+	Explanation string `json:"explanation"`
+	Remedy      string `json:"remedy"`
+	// Bundle is the bundle the finding is about; for a rule over several
+	// bundles, the first of Bundles.
+	Bundle  string   `json:"bundle"`
+	Bundles []string `json:"bundles,omitempty"`
+	// Key identifies the group or state key ("abc", "nti281-gwp -2") when a
+	// rule makes one finding per key.
+	Key       string     `json:"key,omitempty"`
+	FirstSeen *time.Time `json:"first_seen"`
+	LastSeen  *time.Time `json:"last_seen"`
+	Count     int        `json:"count"`
+	// NearIncident marks findings whose lines fall near the incident time.
+	NearIncident bool       `json:"near_incident,omitempty"`
+	Evidence     []Evidence `json:"evidence"`
+	// Context holds lines of other members from around FirstSeen.
+	Context []Evidence `json:"context,omitempty"`
+	// Rule is where the rule is written: "tfst.yaml:120".
+	Rule string `json:"rule,omitempty"`
+}
+
+// Evidence is one quoted line.
+type Evidence struct {
+	Bundle string     `json:"bundle,omitempty"`
+	File   string     `json:"file"` // member path
+	Line   int        `json:"line"` // 1-based line number in the (decompressed) member
+	Text   string     `json:"text"`
+	Time   *time.Time `json:"time,omitempty"`
+	// Role: match (made the rule fire), related (also), resolution,
+	// fact (a cited value), context.
+	Role string `json:"role,omitempty"`
+}
+
+// Event is one line of the timeline.
+type Event struct {
+	Time      time.Time `json:"time"`
+	Bundle    string    `json:"bundle"`
+	File      string    `json:"file"`
+	Line      int       `json:"line"`
+	Text      string    `json:"text"`
+	FindingID string    `json:"finding_id,omitempty"`
+	Severity  string    `json:"severity,omitempty"`
+	// NearIncident marks events within the incident window.
+	NearIncident bool `json:"near_incident,omitempty"`
+}
+
+// RuleCoverage says whether a rule could run on a bundle, so that a quiet
+// report is never mistaken for a healthy system.
+type RuleCoverage struct {
+	Rule   string `json:"rule"`
+	Bundle string `json:"bundle"`
+	// Status: ran, partial (some inputs missing or failed), skipped (no
+	// input at all), error (the rule failed; Reason says why).
+	Status   string   `json:"status"`
+	Reason   string   `json:"reason,omitempty"`
+	Inputs   []string `json:"inputs,omitempty"`  // members the rule read
+	Missing  []string `json:"missing,omitempty"` // globs that matched nothing
+	Findings int      `json:"findings"`
+}
+
+// Coverage statuses.
+const (
+	CoverageRan     = "ran"
+	CoveragePartial = "partial"
+	CoverageSkipped = "skipped"
+	CoverageError   = "error"
+)
+
+// Excerpt is a run of lines of one member around evidence lines.
+type Excerpt struct {
+	Bundle string   `json:"bundle"`
+	File   string   `json:"file"`
+	Start  int      `json:"start"` // line number of Lines[0]
+	Lines  []string `json:"lines"`
+}

@@ -1,0 +1,268 @@
+// Package bundle defines casefile's bundle format v1: the member layout,
+// manifest.json, the SHA256SUMS file and its minisign signature.
+//
+// Both the collector (which writes bundles) and the analyzer (which reads
+// and verifies them) depend on this package and on nothing of each other.
+package bundle
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// FormatVersion is the bundle format this package writes and reads.
+const FormatVersion = 1
+
+// Member names inside a bundle, relative to its top folder.
+const (
+	ManifestName  = "manifest.json"
+	SumsName      = "SHA256SUMS"
+	SignatureName = "SHA256SUMS.minisig"
+	FilesDir      = "files"    // copies of host files: files/<absolute host path>
+	CommandsDir   = "commands" // command outputs: commands/<id>.out and .err
+)
+
+// MaxManifestSize bounds how much of a manifest a reader accepts, so a
+// hostile bundle cannot make the analyzer allocate without limit.
+const MaxManifestSize = 64 << 20
+
+// Manifest describes what was collected, from where and how. It is stored
+// as manifest.json at the top of every bundle.
+type Manifest struct {
+	FormatVersion int        `json:"format_version"`
+	Tool          Tool       `json:"tool"`
+	Name          string     `json:"name"` // the bundle's top folder
+	Profile       ProfileRef `json:"profile"`
+	Host          Host       `json:"host"`
+	// Root is the --root the collection ran under; "/" on a real host.
+	Root       string              `json:"root"`
+	Collection Collection          `json:"collection"`
+	Note       string              `json:"note,omitempty"`
+	Variables  map[string]Variable `json:"variables,omitempty"`
+	Redaction  Redaction           `json:"redaction"`
+	Options    Options             `json:"options"`
+	Signer     Signer              `json:"signer"`
+	Items      []Item              `json:"items"`
+}
+
+// Tool names the program that wrote the bundle.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// ProfileRef identifies the profile a bundle was collected with.
+type ProfileRef struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	SHA256  string `json:"sha256"` // of the profile's YAML text
+	Source  string `json:"source"` // "builtin" or the file it was read from
+}
+
+// Host holds facts about the collected host that every bundle carries.
+type Host struct {
+	Hostname  string `json:"hostname"`
+	OS        string `json:"os"`         // GOOS-style: linux, windows, aix, solaris
+	OSRelease string `json:"os_release"` // e.g. PRETTY_NAME from /etc/os-release
+	Kernel    string `json:"kernel"`
+	Arch      string `json:"arch"`
+	// Timezone is an IANA name when known ("Europe/Berlin"), else empty.
+	Timezone string `json:"timezone"`
+	// UTCOffset is the host's offset at collection time, "+01:00".
+	UTCOffset string `json:"utc_offset"`
+	Uptime    string `json:"uptime,omitempty"`
+	User      string `json:"user,omitempty"` // who ran the collector
+}
+
+// Collection holds when the collection ran, in UTC and in host local time.
+type Collection struct {
+	StartUTC   time.Time `json:"start_utc"`
+	EndUTC     time.Time `json:"end_utc"`
+	StartLocal string    `json:"start_local"` // RFC 3339 with the host's offset
+	EndLocal   string    `json:"end_local"`
+}
+
+// Variable is a resolved profile variable and where its value came from.
+type Variable struct {
+	Value string `json:"value"`
+	// Source is "default", "set" (--set), "env", "path" (first existing
+	// candidate) or "process" (captured from the process list).
+	Source string `json:"source"`
+}
+
+// Redaction records whether secrets were redacted and by which rules.
+type Redaction struct {
+	Enabled bool     `json:"enabled"`
+	Rules   []string `json:"rules,omitempty"`
+}
+
+// Options records the limits the collection ran with.
+type Options struct {
+	MaxFileSize    int64  `json:"max_file_size"`
+	CommandTimeout string `json:"command_timeout"`
+	Since          string `json:"since,omitempty"`
+}
+
+// Signer describes the key that signed SHA256SUMS.
+type Signer struct {
+	KeyID string `json:"key_id"` // minisign key id, upper-case hex
+	// PublicKey is the minisign public key (base64) so that a bundle
+	// signed with a one-time key can at least be checked for integrity.
+	PublicKey string `json:"public_key"`
+	OneTime   bool   `json:"one_time"`
+}
+
+// Item kinds.
+const (
+	KindFile    = "file"
+	KindGlob    = "glob"
+	KindList    = "list"
+	KindCommand = "command"
+)
+
+// Error kinds recorded on items that could not be (fully) collected.
+const (
+	ErrNotFound        = "not_found"
+	ErrPermission      = "permission_denied"
+	ErrTimeout         = "timeout"
+	ErrNotRegular      = "not_regular" // FIFO, socket, device: never opened
+	ErrForbidden       = "forbidden"   // e.g. /proc/kcore: never read
+	ErrSymlinkLoop     = "symlink_loop"
+	ErrCommandNotFound = "command_not_found"
+	ErrSkipped         = "skipped" // not for this OS, or --since
+	ErrOther           = "error"
+)
+
+// Item is one entry of a profile's collect section as it was carried out.
+type Item struct {
+	ID     string `json:"id"`
+	Kind   string `json:"kind"`
+	Source string `json:"source"` // path, glob, directory or command line (redacted)
+	// Stored lists the members written for this item. A glob has one
+	// per matched file; a command has its .out and, if any, its .err.
+	Stored []Stored `json:"stored,omitempty"`
+
+	// Command results.
+	Binary     string `json:"binary,omitempty"` // the executable that ran
+	ExitCode   *int   `json:"exit_code,omitempty"`
+	DurationMS int64  `json:"duration_ms,omitempty"`
+
+	ErrorKind string `json:"error_kind,omitempty"`
+	Error     string `json:"error,omitempty"`
+}
+
+// Stored is one member of the bundle and how it relates to its source.
+type Stored struct {
+	Path   string     `json:"path"`             // member path, e.g. files/etc/hosts
+	Source string     `json:"source,omitempty"` // host path it was read from
+	Size   int64      `json:"size"`             // bytes stored
+	SHA256 string     `json:"sha256"`           // of the stored (redacted) bytes
+	Mode   string     `json:"mode,omitempty"`   // e.g. -rw-r-----
+	MTime  *time.Time `json:"mtime,omitempty"`
+	// Truncated is the number of bytes dropped from the start of the
+	// file to keep it under the size cap (the tail is kept).
+	Truncated int64 `json:"truncated,omitempty"`
+	// Redactions counts replaced secrets per redaction rule.
+	Redactions map[string]int `json:"redactions,omitempty"`
+	// Symlink is the link target when the source path was a symlink.
+	Symlink   string `json:"symlink,omitempty"`
+	ErrorKind string `json:"error_kind,omitempty"`
+	Error     string `json:"error,omitempty"`
+}
+
+// Encode writes m as indented JSON.
+func (m *Manifest) Encode(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(m)
+}
+
+// DecodeManifest reads a manifest, refusing more than MaxManifestSize bytes
+// and format versions this package does not know.
+func DecodeManifest(r io.Reader) (*Manifest, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxManifestSize+1))
+	if err != nil {
+		return nil, err
+	}
+	return ParseManifest(data)
+}
+
+// ParseManifest parses manifest JSON and checks what a reader relies on.
+func ParseManifest(data []byte) (*Manifest, error) {
+	if len(data) > MaxManifestSize {
+		return nil, fmt.Errorf("manifest larger than %d bytes", MaxManifestSize)
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("manifest is not valid JSON: %w", err)
+	}
+	if m.FormatVersion == 0 {
+		return nil, errors.New("manifest has no format_version")
+	}
+	if m.FormatVersion != FormatVersion {
+		return nil, fmt.Errorf("manifest format_version %d is not supported (want %d)", m.FormatVersion, FormatVersion)
+	}
+	for i, it := range m.Items {
+		for _, s := range it.Stored {
+			if err := CheckMemberPath(s.Path); err != nil {
+				return nil, fmt.Errorf("manifest item %d (%s): %w", i, it.ID, err)
+			}
+		}
+	}
+	return &m, nil
+}
+
+// Location returns the host's time zone for interpreting log times that
+// carry none: the IANA zone if it loads, else a fixed zone from UTCOffset,
+// else UTC.
+func (h Host) Location() *time.Location {
+	if h.Timezone != "" {
+		if loc, err := time.LoadLocation(h.Timezone); err == nil {
+			return loc
+		}
+	}
+	if off, ok := parseOffset(h.UTCOffset); ok {
+		return time.FixedZone(h.UTCOffset, off)
+	}
+	return time.UTC
+}
+
+// parseOffset parses "+01:00", "-0530" or "Z" into seconds east of UTC.
+func parseOffset(s string) (int, bool) {
+	if s == "Z" || s == "+00:00" || s == "UTC" {
+		return 0, true
+	}
+	if len(s) != 6 && len(s) != 5 {
+		return 0, false
+	}
+	sign := 1
+	switch s[0] {
+	case '+':
+	case '-':
+		sign = -1
+	default:
+		return 0, false
+	}
+	digits := s[1:]
+	if len(digits) == 5 {
+		if digits[2] != ':' {
+			return 0, false
+		}
+		digits = digits[:2] + digits[3:]
+	}
+	n := 0
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	h, m := n/100, n%100
+	if h > 14 || m > 59 {
+		return 0, false
+	}
+	return sign * (h*3600 + m*60), true
+}

@@ -1,0 +1,372 @@
+// Package profiles holds casefile's product profiles, one YAML file per
+// product, and the loader that parses and validates them.
+//
+// A profile says what to collect on a host (variables, files, listings,
+// commands, redaction rules) and what to look for in a bundle (log time
+// formats, facts, rules). The collector and the analyzer are generic; all
+// product knowledge lives in these files. docs/profiles.md is the reference
+// for the language; this file is its Go form.
+package profiles
+
+import "time"
+
+// Profile is one product's profile.
+type Profile struct {
+	Name        string `yaml:"name"`        // short name: tfst, sms, ipsec...
+	Title       string `yaml:"title"`       // product name
+	Description string `yaml:"description"` // one line, for --list-profiles
+	Version     string `yaml:"version"`     // profile version
+	Source      string `yaml:"source"`      // the document the profile is based on
+
+	Detect    Detect        `yaml:"detect"`
+	Variables []Variable    `yaml:"variables"`
+	Collect   []CollectItem `yaml:"collect"`
+	Redact    []RedactRule  `yaml:"redact"`
+	Analyze   Analyze       `yaml:"analyze"`
+
+	// Set by the loader.
+	File    string `yaml:"-"` // file name for messages ("tfst.yaml" or a path)
+	SHA256  string `yaml:"-"` // hex SHA-256 of the YAML text
+	Builtin bool   `yaml:"-"`
+	Raw     []byte `yaml:"-"`
+}
+
+// Detect says how `collect --profile auto` recognises an installed product.
+// The product is present when any path exists or any process matches.
+type Detect struct {
+	Paths     []string  `yaml:"paths"`     // paths or globs, {variables} resolved
+	Processes []Pattern `yaml:"processes"` // regexps over process command lines
+}
+
+// Variable is a named value used as {name} in paths, commands and
+// conditions. Precedence: --set, then each detector in order, then the
+// default for the host's OS, then Default.
+type Variable struct {
+	Name        string            `yaml:"name"`
+	Description string            `yaml:"description"`
+	Default     string            `yaml:"default"`
+	Defaults    map[string]string `yaml:"defaults"` // per OS: linux, windows, aix, solaris
+	Detect      []VarDetect       `yaml:"detect"`
+	Line        int               `yaml:"-"`
+}
+
+// VarDetect is one way to find a variable's value on the host. Exactly one
+// of Env, Process, FirstExisting or File is set.
+type VarDetect struct {
+	// Env reads an environment variable of the collector's process.
+	Env string `yaml:"env"`
+	// Process matches each process command line; the "value" group is the value.
+	Process *Pattern `yaml:"process"`
+	// FirstExisting takes the first candidate path (or glob) that exists.
+	FirstExisting []string `yaml:"first_existing"`
+	// File with Pattern reads the value from a file's "value" group.
+	File    string   `yaml:"file"`
+	Pattern *Pattern `yaml:"pattern"`
+	// OS limits this detector to some operating systems.
+	OS   []string `yaml:"os"`
+	Line int      `yaml:"-"`
+}
+
+// CollectItem is one thing to collect. Exactly one of Files, List, Command,
+// Commands, Shell or Builtin is set. Items may share an id when their OS
+// lists are disjoint: that is how per-OS variants are written.
+type CollectItem struct {
+	ID          string   `yaml:"id"`
+	Description string   `yaml:"description"`
+	OS          []string `yaml:"os"` // empty: every OS
+
+	// Files are paths or globs ({variables} resolved); every match is stored
+	// under files/<host path>. Rotations are globs too: "{log_dir}/ha.log*".
+	Files []string `yaml:"files"`
+	// List stores a listing (type, mode, owner, group, size, mtime, name) of
+	// each directory, without contents, as commands/<id>.out.
+	List []string `yaml:"list"`
+	// Command is an argv list, run without a shell.
+	Command []string `yaml:"command"`
+	// Commands are alternatives: the first that exists and exits 0 is kept
+	// (ss, then netstat); if none succeeds the last attempt is recorded.
+	Commands [][]string `yaml:"commands"`
+	// Shell is run by /bin/sh -c (cmd /c on Windows): only where a pipe or
+	// a shell builtin (ulimit) is truly needed.
+	Shell string `yaml:"shell"`
+	// Builtin names a collector implemented in Go: see BuiltinCollectors.
+	Builtin string            `yaml:"builtin"`
+	Args    map[string]string `yaml:"args"` // builtin arguments, {variables} resolved
+
+	Timeout  Duration `yaml:"timeout"`  // per command; default --command-timeout
+	MaxSize  Size     `yaml:"max_size"` // per file; default --max-file-size
+	Optional bool     `yaml:"optional"` // not found is normal (one of several cfg names)
+	// When is a condition over variables; the item is skipped when false,
+	// e.g. `include_cores == "true"`.
+	When Expr `yaml:"when"`
+	Line int  `yaml:"-"`
+}
+
+// BuiltinCollectors are the collectors implemented in Go, portable and
+// usable where the host lacks a command (ss/netstat, ps) or where reading
+// /proc directly is safer.
+var BuiltinCollectors = map[string]string{
+	"sockets":        "TCP/UDP sockets with state and owning process, from /proc/net (Linux)",
+	"processes":      "process list (pid, ppid, user, command line), from /proc or the OS",
+	"process-limits": "open-file limit and open descriptor count of processes matching args.process",
+	"disk-free":      "free and total space of args.paths (comma-separated)",
+	"host-facts":     "hostname, OS release, kernel, architecture, uptime, time zone, clock",
+}
+
+// RedactRule is a profile's own redaction rule, applied on top of the
+// built-in ones before anything is written. On each line matching Pattern,
+// the "secret" group (or, without one, the whole match) is replaced by
+// [REDACTED:<name>].
+type RedactRule struct {
+	Name     string   `yaml:"name"`
+	Files    []string `yaml:"files"`    // host path globs; empty with no Commands: everything
+	Commands []string `yaml:"commands"` // item ids whose output it applies to
+	Pattern  Pattern  `yaml:"pattern"`
+	Line     int      `yaml:"-"`
+}
+
+// Analyze is what the analyzer does with a bundle of this profile.
+type Analyze struct {
+	Logs  []LogSpec `yaml:"logs"`
+	Facts []Fact    `yaml:"facts"`
+	Rules []Rule    `yaml:"rules"`
+}
+
+// LogSpec declares how the lines of some members carry their time.
+// Members are selected by globs over member paths ("files/**/epp.log*",
+// "commands/ps.out"); ** matches any number of folders. Compressed
+// members (.gz, .bz2, .xz, .zst) are read decompressed.
+type LogSpec struct {
+	Files []string `yaml:"files"`
+	// Time is a built-in format name (see TimeFormats) or "custom" with
+	// Regex and Layout.
+	Time   string   `yaml:"time"`
+	Regex  *Pattern `yaml:"regex"`  // custom: the first group (or "time") holds the time
+	Layout string   `yaml:"layout"` // custom: Go time layout of that group
+	// Split breaks a physical line that holds several timestamped records
+	// at each timestamp (logs pasted or written without newlines).
+	Split bool `yaml:"split"`
+	Line  int  `yaml:"-"`
+}
+
+// TimeFormats are the built-in timestamp formats a LogSpec may name.
+var TimeFormats = map[string]string{
+	"yymmdd":  "YY/MM/DD HH:MM:SS at line start (TFST)",
+	"ymd":     "YYYY/MM/DD HH:MM:SS or YYYY-MM-DD HH:MM:SS at line start",
+	"syslog":  "Mmm dd HH:MM:SS[.ffffff] at line start, year inferred from collection time; RFC 3339 syslog too",
+	"iso8601": "YYYY-MM-DDTHH:MM:SS[.fff][Z|±hh:mm] at line start",
+	"log4j":   "YYYY-MM-DD HH:MM:SS,mmm at line start",
+	"mysql":   "mysqld.err: YYYY-MM-DDTHH:MM:SS.ffffffZ, YYYY-MM-DD HH:MM:SS or YYMMDD HH:MM:SS",
+	"samhain": "[YYYY-MM-DDTHH:MM:SS±hhmm] anywhere in the line",
+	"ctime":   "[Www Mmm dd HH:MM:SS YYYY] or Www Mmm dd HH:MM:SS YYYY at line start",
+	"auto":    "try each format above on the first lines and keep the first that fits",
+	"none":    "lines carry no time",
+}
+
+// Fact is a named value taken from a bundle: by a pattern over members, or
+// computed by an expression over other facts. Facts are evaluated per
+// bundle; rules and other facts use them by name.
+type Fact struct {
+	Name string   `yaml:"name"`
+	In   []string `yaml:"in"` // member globs
+	// Pattern's "value" group (or whole match) is the value; its other
+	// named groups are fields of each match (see Pick "all").
+	Pattern *Pattern `yaml:"pattern"`
+	// Pick says which value the fact holds:
+	//   last (default), first: one value;
+	//   count: number of matching lines; exists: whether any line matched;
+	//   min, max, sum: over numeric values;
+	//   distinct: list of distinct values, in order of first appearance;
+	//   all: list of match records {value, file, line, text, time, <groups>}.
+	Pick string `yaml:"pick"`
+	// Type converts values: string (default), number, version, size, duration.
+	Type string `yaml:"type"`
+	// Expr computes the fact from other facts instead of a pattern.
+	Expr Expr `yaml:"expr"`
+	Line int  `yaml:"-"`
+}
+
+// Rule is a diagnosis. Exactly one of Match, Absent, Sequence, State or
+// Check says what the rule looks for; the fields around it say what the
+// finding says and how severe it is.
+type Rule struct {
+	ID          string `yaml:"id"` // "<profile>.<name>", stable: help desks quote it
+	Title       Text   `yaml:"title"`
+	Severity    string `yaml:"severity"` // critical, warning or info (default)
+	Explanation Text   `yaml:"explanation"`
+	Remedy      Text   `yaml:"remedy"`
+
+	// Scope "bundle" (default) runs the rule on each bundle of this
+	// profile; "all" runs it once over every bundle of this profile given
+	// together (both HA nodes, client and server).
+	Scope string `yaml:"scope"`
+
+	// When must hold for a finding to be reported (for Check: the condition
+	// itself). It sees the rule's variables, facts and builtins.
+	When Expr `yaml:"when"`
+	// SeverityWhen overrides Severity: the first entry whose condition holds wins.
+	SeverityWhen []SeverityWhen `yaml:"severity_when"`
+	// Notes add text to the explanation or remedy when their condition holds.
+	Notes []Note `yaml:"notes"`
+	// Cite adds evidence: each is an expression yielding a match record or a
+	// list of them (a fact picked "all", or a fact's name for its source line).
+	Cite []Expr `yaml:"cite"`
+	// Context attaches lines of other members from around the finding's time.
+	Context *Context `yaml:"context"`
+	// MaxEvidence caps evidence lines (default 5: first ones and the last).
+	MaxEvidence int `yaml:"max_evidence"`
+
+	Match    *MatchSpec    `yaml:"match"`
+	Absent   *AbsentSpec   `yaml:"absent"`
+	Sequence *SequenceSpec `yaml:"sequence"`
+	State    *StateSpec    `yaml:"state"`
+	Check    *CheckSpec    `yaml:"check"`
+
+	Line int `yaml:"-"`
+}
+
+// Severities, lowest first.
+const (
+	SeverityInfo     = "info"
+	SeverityWarning  = "warning"
+	SeverityCritical = "critical"
+)
+
+// SeverityRank orders severities; unknown ones rank below info.
+func SeverityRank(s string) int {
+	switch s {
+	case SeverityInfo:
+		return 1
+	case SeverityWarning:
+		return 2
+	case SeverityCritical:
+		return 3
+	}
+	return 0
+}
+
+// SeverityWhen sets the severity when a condition holds.
+type SeverityWhen struct {
+	When     Expr   `yaml:"when"`
+	Severity string `yaml:"severity"`
+	Line     int    `yaml:"-"`
+}
+
+// Note is text added to a finding when a condition holds (or always,
+// without When).
+type Note struct {
+	When        Expr `yaml:"when"`
+	Explanation Text `yaml:"explanation"`
+	Remedy      Text `yaml:"remedy"`
+	Line        int  `yaml:"-"`
+}
+
+// Matcher is one pattern over the lines of some members.
+type Matcher struct {
+	In      []string `yaml:"in"` // member globs; default: the spec's In
+	Pattern Pattern  `yaml:"pattern"`
+	// Label names the matcher in expressions: matched.<label> counts its lines.
+	Label string `yaml:"label"`
+	Line  int    `yaml:"-"`
+}
+
+// MatchSpec finds lines. A finding is made when at least Min lines match
+// (within Within, if set); with GroupBy, one finding per distinct group.
+type MatchSpec struct {
+	In      []string  `yaml:"in"`
+	Pattern *Pattern  `yaml:"pattern"` // shorthand for Any with one matcher
+	Any     []Matcher `yaml:"any"`
+	// Where filters matched lines by their captures (and facts).
+	Where   Expr     `yaml:"where"`
+	Min     int      `yaml:"min"`    // default 1
+	Within  Duration `yaml:"within"` // Min lines within this window; sets `rate`
+	GroupBy []string `yaml:"group_by"`
+	// Also are related lines (an aftermath) quoted as evidence when the
+	// rule fires; they never make it fire.
+	Also []Matcher `yaml:"also"`
+	// ResolvedBy downgrades a finding whose trigger is followed by a
+	// success line (a transient error that cleared).
+	ResolvedBy *Resolution `yaml:"resolved_by"`
+	Line       int         `yaml:"-"`
+}
+
+// Resolution is a success line that clears earlier matches.
+type Resolution struct {
+	In      []string  `yaml:"in"`
+	Pattern *Pattern  `yaml:"pattern"`
+	Any     []Matcher `yaml:"any"`
+	// Within: the success must come within this time after the last match
+	// (default: any time after).
+	Within Duration `yaml:"within"`
+	// Severity after resolution (default info).
+	Severity string `yaml:"severity"`
+	Line     int    `yaml:"-"`
+}
+
+// AbsentSpec reports that a line a healthy system writes is missing. The
+// rule is skipped (and says so in coverage) when none of its inputs exist.
+type AbsentSpec struct {
+	In      []string  `yaml:"in"`
+	Pattern *Pattern  `yaml:"pattern"`
+	Any     []Matcher `yaml:"any"`
+	Line    int       `yaml:"-"`
+}
+
+// SequenceSpec pairs each Start line with a later Expect line that has the
+// same Key captures (within Within, if set). Starts left unanswered make
+// findings, one per key. With scope "all", start and expect may come from
+// different bundles (a request seen by one side, its reply by the other).
+type SequenceSpec struct {
+	In     []string  `yaml:"in"`
+	Start  []Matcher `yaml:"start"`
+	Expect []Matcher `yaml:"expect"`
+	Key    []string  `yaml:"key"`
+	Within Duration  `yaml:"within"`
+	Line   int       `yaml:"-"`
+}
+
+// StateSpec follows a state per key through time-ordered lines and judges
+// the last one: one finding per key, its severity from SeverityWhen.
+type StateSpec struct {
+	In  []string `yaml:"in"`
+	Key []string `yaml:"key"` // captures forming the key; empty: one state
+	// Track lines set the state: from the "state" capture, or to State.
+	Track []Tracker `yaml:"track"`
+	Line  int       `yaml:"-"`
+}
+
+// Tracker is a matcher that sets a key's state.
+type Tracker struct {
+	Matcher `yaml:",inline"`
+	State   string `yaml:"state"` // fixed state; else the "state" capture
+}
+
+// CheckSpec judges facts alone. With ForEach (a fact picked "all"), the
+// rule's When is evaluated for each record, whose fields become variables,
+// and each record that passes makes a finding with its line as evidence.
+type CheckSpec struct {
+	ForEach string `yaml:"for_each"`
+	Line    int    `yaml:"-"`
+}
+
+// Context selects lines of other members around a finding's first time.
+type Context struct {
+	In      []string `yaml:"in"`
+	Pattern *Pattern `yaml:"pattern"` // optional filter
+	Before  Duration `yaml:"before"`
+	After   Duration `yaml:"after"`
+	Max     int      `yaml:"max"` // default 20: the lines nearest the time
+	Line    int      `yaml:"-"`
+}
+
+// Duration is a time.Duration written as "30s", "5m", "2h" or "1d".
+type Duration struct {
+	time.Duration
+	Line int
+}
+
+// Size is a byte count written as "64MiB", "500KB", "1GiB" or a number.
+type Size struct {
+	Bytes int64
+	Line  int
+}

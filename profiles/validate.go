@@ -1,0 +1,545 @@
+package profiles
+
+import (
+	"fmt"
+	"strings"
+)
+
+// validate checks everything the engines rely on and compiles expressions.
+// The first problem is returned as "file:line: reason".
+func validate(p *Profile) error {
+	f := p.File
+	at := func(line int, format string, args ...any) error {
+		return fmt.Errorf("%s:%d: %s", f, line, fmt.Sprintf(format, args...))
+	}
+	if !validName.MatchString(p.Name) {
+		return at(1, "profile name %q must be lower case letters, digits, - or _", p.Name)
+	}
+	if strings.TrimSpace(p.Description) == "" || strings.Contains(p.Description, "\n") {
+		return at(1, "description must be one non-empty line")
+	}
+
+	// Variables.
+	vars := map[string]bool{}
+	for _, v := range p.Variables {
+		if !validIdent.MatchString(v.Name) {
+			return at(v.Line, "variable name %q must be lower case letters, digits and _", v.Name)
+		}
+		if vars[v.Name] {
+			return at(v.Line, "variable %q defined twice", v.Name)
+		}
+		vars[v.Name] = true
+		for os := range v.Defaults {
+			if !knownOS[os] {
+				return at(v.Line, "variable %q: unknown OS %q in defaults", v.Name, os)
+			}
+		}
+		for _, d := range v.Detect {
+			n := 0
+			if d.Env != "" {
+				n++
+			}
+			if d.Process != nil {
+				n++
+				if !hasGroup(*d.Process, "value") {
+					return at(d.Line, "variable %q: process pattern needs a (?P<value>...) group", v.Name)
+				}
+			}
+			if len(d.FirstExisting) > 0 {
+				n++
+			}
+			if d.File != "" {
+				n++
+				if d.Pattern == nil || !hasGroup(*d.Pattern, "value") {
+					return at(d.Line, "variable %q: file detection needs a pattern with a (?P<value>...) group", v.Name)
+				}
+			}
+			if n != 1 {
+				return at(d.Line, "variable %q: each detector needs exactly one of env, process, first_existing, file", v.Name)
+			}
+			if err := checkOS(d.OS); err != nil {
+				return at(d.Line, "%v", err)
+			}
+		}
+	}
+	checkRefs := func(line int, strs ...string) error {
+		for _, s := range strs {
+			for _, r := range VarRefs(s) {
+				if !vars[r] {
+					return at(line, "unknown variable {%s}", r)
+				}
+			}
+		}
+		return nil
+	}
+	for _, d := range p.Detect.Paths {
+		if err := checkRefs(1, d); err != nil {
+			return err
+		}
+	}
+
+	// Collect items.
+	collectNames := map[string]bool{}
+	for n := range vars {
+		collectNames[n] = true
+	}
+	for _, n := range append(CollectFuncs, CollectGlobals...) {
+		collectNames[n] = true
+	}
+	itemOS := map[string][][]string{}
+	for i := range p.Collect {
+		it := &p.Collect[i]
+		if !validItem.MatchString(it.ID) {
+			return at(it.Line, "item id %q must be lower case letters, digits, '.', '-' or '_'", it.ID)
+		}
+		kinds := 0
+		for _, set := range []bool{len(it.Files) > 0, len(it.List) > 0, len(it.Command) > 0, len(it.Commands) > 0, it.Shell != "", it.Builtin != ""} {
+			if set {
+				kinds++
+			}
+		}
+		if kinds != 1 {
+			return at(it.Line, "item %q needs exactly one of files, list, command, commands, shell, builtin", it.ID)
+		}
+		if it.Builtin != "" {
+			if _, ok := BuiltinCollectors[it.Builtin]; !ok {
+				return at(it.Line, "item %q: unknown builtin %q", it.ID, it.Builtin)
+			}
+		}
+		for _, c := range it.Commands {
+			if len(c) == 0 {
+				return at(it.Line, "item %q: empty command in commands", it.ID)
+			}
+		}
+		if err := checkOS(it.OS); err != nil {
+			return at(it.Line, "item %q: %v", it.ID, err)
+		}
+		for _, prev := range itemOS[it.ID] {
+			if overlaps(prev, it.OS) {
+				return at(it.Line, "item id %q used twice for the same OS (variants need disjoint os lists)", it.ID)
+			}
+		}
+		itemOS[it.ID] = append(itemOS[it.ID], it.OS)
+		strs := append(append(append([]string{it.Shell}, it.Files...), it.List...), it.Command...)
+		for _, c := range it.Commands {
+			strs = append(strs, c...)
+		}
+		for _, a := range it.Args {
+			strs = append(strs, a)
+		}
+		if err := checkRefs(it.Line, strs...); err != nil {
+			return err
+		}
+		if err := CompileExpr(f, &it.When, collectNames); err != nil {
+			return err
+		}
+	}
+
+	// Redaction rules.
+	for _, r := range p.Redact {
+		if !validItem.MatchString(r.Name) {
+			return at(r.Line, "redaction rule name %q must be lower case letters, digits, '.', '-' or '_'", r.Name)
+		}
+		if r.Pattern.Re == nil {
+			return at(r.Line, "redaction rule %q needs a pattern", r.Name)
+		}
+		for _, c := range r.Commands {
+			if _, ok := itemOS[c]; !ok {
+				return at(r.Line, "redaction rule %q: no collect item %q", r.Name, c)
+			}
+		}
+	}
+
+	return validateAnalyze(p, at)
+}
+
+func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
+	f := p.File
+	a := &p.Analyze
+	for _, l := range a.Logs {
+		if len(l.Files) == 0 {
+			return at(l.Line, "logs entry needs files")
+		}
+		if err := checkGlobs(l.Files); err != nil {
+			return at(l.Line, "%v", err)
+		}
+		switch {
+		case l.Time == "custom":
+			if l.Regex == nil || l.Layout == "" {
+				return at(l.Line, "custom time needs regex and layout")
+			}
+		case l.Time == "":
+			return at(l.Line, "logs entry needs time (one of %s, custom)", strings.Join(sortedKeys(TimeFormats), ", "))
+		default:
+			if _, ok := TimeFormats[l.Time]; !ok {
+				return at(l.Line, "unknown time format %q (one of %s, custom)", l.Time, strings.Join(sortedKeys(TimeFormats), ", "))
+			}
+		}
+	}
+
+	globals := map[string]bool{}
+	for _, n := range append(AnalyzeGlobals, AnalyzeFuncs...) {
+		globals[n] = true
+	}
+	facts := map[string]Fact{}
+	// names returns what an expression may read: builtins, facts (unless
+	// the rule runs over all bundles, where a bare fact name would not say
+	// which bundle it came from: those read bundles[i].facts) and extra.
+	names := func(withFacts bool, extra ...[]string) map[string]bool {
+		m := map[string]bool{}
+		for n := range globals {
+			m[n] = true
+		}
+		if withFacts {
+			for n := range facts {
+				m[n] = true
+			}
+		}
+		for _, e := range extra {
+			for _, n := range e {
+				m[n] = true
+			}
+		}
+		return m
+	}
+	for i := range a.Facts {
+		fa := &a.Facts[i]
+		if !validIdent.MatchString(fa.Name) {
+			return at(fa.Line, "fact name %q must be lower case letters, digits and _", fa.Name)
+		}
+		if globals[fa.Name] {
+			return at(fa.Line, "fact name %q is a builtin name", fa.Name)
+		}
+		if _, dup := facts[fa.Name]; dup {
+			return at(fa.Line, "fact %q defined twice", fa.Name)
+		}
+		if (fa.Pattern != nil) == fa.Expr.IsSet() {
+			return at(fa.Line, "fact %q needs exactly one of pattern (with in) or expr", fa.Name)
+		}
+		if fa.Pattern != nil && len(fa.In) == 0 {
+			return at(fa.Line, "fact %q: pattern needs in (member globs)", fa.Name)
+		}
+		if err := checkGlobs(fa.In); err != nil {
+			return at(fa.Line, "fact %q: %v", fa.Name, err)
+		}
+		if !knownPick[fa.Pick] {
+			return at(fa.Line, "fact %q: unknown pick %q", fa.Name, fa.Pick)
+		}
+		if !knownType[fa.Type] {
+			return at(fa.Line, "fact %q: unknown type %q", fa.Name, fa.Type)
+		}
+		// An expr fact sees only the facts defined before it: no cycles.
+		if err := CompileExpr(f, &fa.Expr, names(true)); err != nil {
+			return err
+		}
+		facts[fa.Name] = *fa
+	}
+
+	ids := map[string]bool{}
+	for i := range a.Rules {
+		r := &a.Rules[i]
+		if !strings.HasPrefix(r.ID, p.Name+".") || !validItem.MatchString(strings.TrimPrefix(r.ID, p.Name+".")) {
+			return at(r.Line, "rule id %q must be %q followed by lower case letters, digits or -", r.ID, p.Name+".")
+		}
+		if ids[r.ID] {
+			return at(r.Line, "rule id %q used twice", r.ID)
+		}
+		ids[r.ID] = true
+		if r.Title.Src == "" {
+			return at(r.Line, "rule %s needs a title", r.ID)
+		}
+		if r.Explanation.Src == "" || r.Remedy.Src == "" {
+			return at(r.Line, "rule %s needs an explanation and a remedy", r.ID)
+		}
+		if r.Severity == "" {
+			r.Severity = SeverityInfo
+		}
+		if SeverityRank(r.Severity) == 0 {
+			return at(r.Line, "rule %s: severity %q must be info, warning or critical", r.ID, r.Severity)
+		}
+		if !knownScope[r.Scope] {
+			return at(r.Line, "rule %s: scope %q must be bundle or all", r.ID, r.Scope)
+		}
+		kind, captures, err := ruleKind(r)
+		if err != nil {
+			return at(r.Line, "rule %s: %v", r.ID, err)
+		}
+		vars := append([]string{}, RuleVars[kind]...)
+		if kind == "check" && r.Check.ForEach != "" {
+			fe, ok := facts[r.Check.ForEach]
+			if !ok || fe.Pick != "all" {
+				return at(r.Check.Line, "rule %s: for_each must name a fact with pick: all", r.ID)
+			}
+			if fe.Pattern != nil {
+				captures = append(captures, fe.Pattern.Captures()...)
+			}
+		}
+		for _, c := range captures {
+			if globals[c] {
+				return at(r.Line, "rule %s: capture name %q shadows a builtin", r.ID, c)
+			}
+		}
+		scope := names(r.Scope != "all", vars, captures)
+		if err := checkRuleKeys(r, captures); err != nil {
+			return at(r.Line, "rule %s: %v", r.ID, err)
+		}
+		if kind == "check" && !r.When.IsSet() {
+			return at(r.Line, "rule %s: a check rule needs when", r.ID)
+		}
+		exprs := []*Expr{&r.When}
+		for j := range r.SeverityWhen {
+			sw := &r.SeverityWhen[j]
+			if SeverityRank(sw.Severity) == 0 {
+				return at(sw.Line, "rule %s: severity %q must be info, warning or critical", r.ID, sw.Severity)
+			}
+			if !sw.When.IsSet() {
+				return at(sw.Line, "rule %s: severity_when entry needs when", r.ID)
+			}
+			exprs = append(exprs, &sw.When)
+		}
+		for j := range r.Notes {
+			n := &r.Notes[j]
+			if n.Explanation.Src == "" && n.Remedy.Src == "" {
+				return at(n.Line, "rule %s: note needs explanation or remedy text", r.ID)
+			}
+			exprs = append(exprs, &n.When)
+			exprs = append(exprs, textExprs(&n.Explanation)...)
+			exprs = append(exprs, textExprs(&n.Remedy)...)
+		}
+		for j := range r.Cite {
+			exprs = append(exprs, &r.Cite[j])
+		}
+		exprs = append(exprs, textExprs(&r.Title)...)
+		exprs = append(exprs, textExprs(&r.Explanation)...)
+		exprs = append(exprs, textExprs(&r.Remedy)...)
+		if r.Match != nil {
+			exprs = append(exprs, &r.Match.Where)
+		}
+		for _, e := range exprs {
+			if err := CompileExpr(f, e, scope); err != nil {
+				return err
+			}
+		}
+		if r.Context != nil {
+			if len(r.Context.In) == 0 {
+				return at(r.Context.Line, "rule %s: context needs in", r.ID)
+			}
+			if err := checkGlobs(r.Context.In); err != nil {
+				return at(r.Context.Line, "rule %s: %v", r.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// ruleKind checks that exactly one kind block is set and its matchers have
+// inputs, and returns the kind and the union of its captures.
+func ruleKind(r *Rule) (string, []string, error) {
+	var kinds []string
+	var caps []string
+	addMatchers := func(defIn []string, ms []Matcher, what string) error {
+		if len(ms) == 0 {
+			return fmt.Errorf("%s needs at least one pattern", what)
+		}
+		for i := range ms {
+			if ms[i].Pattern.Re == nil {
+				return fmt.Errorf("%s entry %d needs a pattern", what, i+1)
+			}
+			if len(ms[i].In) == 0 {
+				ms[i].In = defIn
+			}
+			if len(ms[i].In) == 0 {
+				return fmt.Errorf("%s entry %d needs in (member globs)", what, i+1)
+			}
+			if err := checkGlobs(ms[i].In); err != nil {
+				return err
+			}
+			if ms[i].Label != "" && !validIdent.MatchString(ms[i].Label) {
+				return fmt.Errorf("label %q must be lower case letters, digits and _", ms[i].Label)
+			}
+			caps = append(caps, ms[i].Pattern.Captures()...)
+		}
+		return nil
+	}
+	shorthand := func(p *Pattern, any []Matcher) []Matcher {
+		if p != nil {
+			return append([]Matcher{{Pattern: *p}}, any...)
+		}
+		return any
+	}
+	if m := r.Match; m != nil {
+		kinds = append(kinds, "match")
+		m.Any = shorthand(m.Pattern, m.Any)
+		m.Pattern = nil
+		if err := addMatchers(m.In, m.Any, "match"); err != nil {
+			return "", nil, err
+		}
+		if len(m.Also) > 0 {
+			if err := addMatchers(m.In, m.Also, "also"); err != nil {
+				return "", nil, err
+			}
+		}
+		if m.Min < 0 {
+			return "", nil, fmt.Errorf("min must not be negative")
+		}
+		if res := m.ResolvedBy; res != nil {
+			res.Any = shorthand(res.Pattern, res.Any)
+			res.Pattern = nil
+			in := res.In
+			if len(in) == 0 {
+				in = m.In
+			}
+			if err := addMatchers(in, res.Any, "resolved_by"); err != nil {
+				return "", nil, err
+			}
+			if res.Severity == "" {
+				res.Severity = SeverityInfo
+			}
+			if SeverityRank(res.Severity) == 0 {
+				return "", nil, fmt.Errorf("resolved_by severity %q must be info, warning or critical", res.Severity)
+			}
+		}
+	}
+	if a := r.Absent; a != nil {
+		kinds = append(kinds, "absent")
+		a.Any = shorthand(a.Pattern, a.Any)
+		a.Pattern = nil
+		if err := addMatchers(a.In, a.Any, "absent"); err != nil {
+			return "", nil, err
+		}
+	}
+	if s := r.Sequence; s != nil {
+		kinds = append(kinds, "sequence")
+		if err := addMatchers(s.In, s.Start, "start"); err != nil {
+			return "", nil, err
+		}
+		if err := addMatchers(s.In, s.Expect, "expect"); err != nil {
+			return "", nil, err
+		}
+	}
+	if s := r.State; s != nil {
+		kinds = append(kinds, "state")
+		ms := make([]Matcher, len(s.Track))
+		for i := range s.Track {
+			ms[i] = s.Track[i].Matcher
+		}
+		if err := addMatchers(s.In, ms, "track"); err != nil {
+			return "", nil, err
+		}
+		for i := range s.Track {
+			s.Track[i].Matcher = ms[i]
+			if s.Track[i].State == "" && !hasGroup(s.Track[i].Pattern, "state") {
+				return "", nil, fmt.Errorf("track entry %d needs a (?P<state>...) group or a fixed state", i+1)
+			}
+		}
+	}
+	if r.Check != nil {
+		kinds = append(kinds, "check")
+	}
+	if len(kinds) != 1 {
+		return "", nil, fmt.Errorf("needs exactly one of match, absent, sequence, state, check (has %d)", len(kinds))
+	}
+	return kinds[0], uniq(caps), nil
+}
+
+func checkRuleKeys(r *Rule, captures []string) error {
+	have := map[string]bool{}
+	for _, c := range captures {
+		have[c] = true
+	}
+	var keys []string
+	switch {
+	case r.Match != nil:
+		keys = r.Match.GroupBy
+	case r.Sequence != nil:
+		keys = r.Sequence.Key
+	case r.State != nil:
+		keys = r.State.Key
+	}
+	for _, k := range keys {
+		if !have[k] {
+			return fmt.Errorf("key %q is not a named capture of the rule's patterns", k)
+		}
+	}
+	return nil
+}
+
+func textExprs(t *Text) []*Expr {
+	var out []*Expr
+	for i := range t.Parts {
+		if t.Parts[i].Expr != nil {
+			out = append(out, t.Parts[i].Expr)
+		}
+	}
+	return out
+}
+
+func hasGroup(p Pattern, name string) bool {
+	for _, c := range p.Captures() {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
+
+func checkOS(list []string) error {
+	for _, o := range list {
+		if !knownOS[o] {
+			return fmt.Errorf("unknown OS %q", o)
+		}
+	}
+	return nil
+}
+
+func overlaps(a, b []string) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return true
+	}
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkGlobs rejects member globs that cannot match a member path.
+func checkGlobs(globs []string) error {
+	for _, g := range globs {
+		if g == "" || strings.HasPrefix(g, "/") || strings.Contains(g, `\`) {
+			return fmt.Errorf("member glob %q must be relative to the bundle, like files/**/epp.log*", g)
+		}
+		if _, err := MatchGlob(g, ""); err != nil {
+			return fmt.Errorf("bad glob %q: %v", g, err)
+		}
+	}
+	return nil
+}
+
+func uniq(s []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}

@@ -41,6 +41,10 @@ type Options struct {
 	Clock func() time.Time
 	// Progress receives a line per item (nil: silent).
 	Progress io.Writer
+	// RootCommandsOnly runs only commands found under Root (fake hosts in
+	// tests): a command the root does not supply is recorded as not found,
+	// and host facts are read from the root only, so output is reproducible.
+	RootCommandsOnly bool
 	// DryRun writes the resolved plan to Progress and collects nothing.
 	DryRun bool
 }

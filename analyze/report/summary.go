@@ -1,0 +1,406 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Severities in report order, most severe first.
+var Severities = []string{SeverityCritical, SeverityWarning, SeverityInfo}
+
+// Finding severities.
+const (
+	SeverityCritical = "critical"
+	SeverityWarning  = "warning"
+	SeverityInfo     = "info"
+)
+
+// severityRank orders severities: critical 3, warning 2, info 1, others 0.
+func severityRank(s string) int {
+	switch s {
+	case SeverityCritical:
+		return 3
+	case SeverityWarning:
+		return 2
+	case SeverityInfo:
+		return 1
+	}
+	return 0
+}
+
+// ValidSeverity reports whether s is critical, warning or info.
+func ValidSeverity(s string) bool { return severityRank(s) > 0 }
+
+// AtOrAbove reports whether severity is at or above threshold (both
+// critical, warning or info). An unknown severity is never at or above a
+// known threshold.
+func AtOrAbove(severity, threshold string) bool {
+	r := severityRank(severity)
+	return r > 0 && r >= severityRank(threshold)
+}
+
+// CountAtOrAbove is the number of findings at or above threshold: what
+// decides analyze's exit status with --fail-on.
+func (r *Report) CountAtOrAbove(threshold string) int {
+	n := 0
+	for _, f := range r.Findings {
+		if AtOrAbove(f.Severity, threshold) {
+			n++
+		}
+	}
+	return n
+}
+
+// SeverityCounts counts findings per severity.
+func (r *Report) SeverityCounts() map[string]int {
+	c := map[string]int{}
+	for _, f := range r.Findings {
+		c[f.Severity]++
+	}
+	return c
+}
+
+// sortedFindings returns the findings most severe first, keeping the
+// engine's order within a severity.
+func sortedFindings(fs []Finding) []Finding {
+	out := append([]Finding(nil), fs...)
+	sort.SliceStable(out, func(i, j int) bool {
+		return severityRank(out[i].Severity) > severityRank(out[j].Severity)
+	})
+	return out
+}
+
+// Trust levels of a bundle's verification, for colouring and badges.
+const (
+	levelOK   = "ok"
+	levelWarn = "warn"
+	levelBad  = "bad"
+	levelNone = "none"
+)
+
+// SignatureLabel says in a few words what a bundle's signature proves:
+// "valid, trusted: NAME", "valid but untrusted key KEYID", "INVALID",
+// "unsigned", or "none (raw logs)".
+func SignatureLabel(b Bundle) string {
+	label, _ := signatureLabel(b)
+	return label
+}
+
+func signatureLabel(b Bundle) (string, string) {
+	s := b.Signature
+	switch s.Status {
+	case "valid":
+		if s.Trusted {
+			who := s.Signer
+			if who == "" {
+				who = s.KeyID
+			}
+			return "valid, trusted: " + who, levelOK
+		}
+		key := s.KeyID
+		if key == "" {
+			key = s.Signer
+		}
+		if key == "" {
+			return "valid but untrusted key (integrity only)", levelWarn
+		}
+		return "valid but untrusted key " + key + " (integrity only)", levelWarn
+	case "invalid":
+		return "INVALID", levelBad
+	case "unsigned", "":
+		if b.Kind == "raw" {
+			return "none (raw logs)", levelNone
+		}
+		return "unsigned", levelWarn
+	}
+	return "unknown status " + s.Status, levelBad
+}
+
+// IntegrityLabel says whether a bundle's members match SHA256SUMS: "ok",
+// "N problems" or "no SHA256SUMS".
+func IntegrityLabel(b Bundle) string {
+	label, _ := integrityLabel(b)
+	return label
+}
+
+func integrityLabel(b Bundle) (string, string) {
+	n := len(b.Integrity.Problems)
+	switch b.Integrity.Status {
+	case IntegrityOK:
+		if n == 0 {
+			return "ok", levelOK
+		}
+	case IntegrityMissing, "":
+		if b.Kind == "raw" {
+			return "not checked (raw logs)", levelNone
+		}
+		if n == 0 {
+			return "not checked: no SHA256SUMS", levelWarn
+		}
+	}
+	return plural(n, "problem", "problems"), levelBad
+}
+
+// VerificationProblem returns why a bundle is not proven intact and signed
+// by a trusted key ("" when it is): what --require-signature refuses.
+func VerificationProblem(b Bundle) string {
+	var why []string
+	switch {
+	case b.Kind == "raw":
+		why = append(why, "raw logs carry no signature")
+	case b.Signature.Status != "valid":
+		s := "signature " + b.Signature.Status
+		if b.Signature.Status == "" || b.Signature.Status == "unsigned" {
+			s = "not signed"
+		}
+		if b.Signature.Detail != "" {
+			s += " (" + b.Signature.Detail + ")"
+		}
+		why = append(why, s)
+	case !b.Signature.Trusted:
+		key := b.Signature.KeyID
+		if key == "" {
+			key = b.Signature.Signer
+		}
+		why = append(why, "signed by untrusted key "+key)
+	}
+	if b.Kind != "raw" && (b.Integrity.Status != IntegrityOK || len(b.Integrity.Problems) > 0) {
+		switch {
+		case len(b.Integrity.Problems) > 0:
+			p := b.Integrity.Problems[0]
+			s := fmt.Sprintf("integrity: %s %s", p.Member, p.Kind)
+			if len(b.Integrity.Problems) > 1 {
+				s += fmt.Sprintf(" and %d more", len(b.Integrity.Problems)-1)
+			}
+			why = append(why, s)
+		case b.Integrity.Status == IntegrityMissing:
+			why = append(why, "integrity: no SHA256SUMS")
+		default:
+			why = append(why, "integrity: "+b.Integrity.Status)
+		}
+	}
+	return strings.Join(why, "; ")
+}
+
+// itemStats summarises a bundle's manifest items.
+type itemStats struct {
+	Total, Failed, Truncated, Redacted, Redactions int
+}
+
+func statsOf(items []Item) itemStats {
+	var s itemStats
+	for _, it := range items {
+		s.Total++
+		if it.Error != "" || it.ErrorKind != "" {
+			s.Failed++
+		}
+		if it.Truncated > 0 {
+			s.Truncated++
+		}
+		if n := redactionCount(it); n > 0 {
+			s.Redacted++
+			s.Redactions += n
+		}
+	}
+	return s
+}
+
+func redactionCount(it Item) int {
+	n := 0
+	for _, c := range it.Redactions {
+		n += c
+	}
+	return n
+}
+
+func (s itemStats) String() string {
+	if s.Total == 0 {
+		return "no item list"
+	}
+	parts := []string{plural(s.Total, "item", "items")}
+	var more []string
+	if s.Failed > 0 {
+		more = append(more, fmt.Sprintf("%d not collected", s.Failed))
+	}
+	if s.Truncated > 0 {
+		more = append(more, fmt.Sprintf("%d truncated", s.Truncated))
+	}
+	if s.Redacted > 0 {
+		more = append(more, fmt.Sprintf("%d redacted", s.Redacted))
+	}
+	if len(more) > 0 {
+		return parts[0] + ": " + strings.Join(more, ", ")
+	}
+	return parts[0]
+}
+
+// coverageStats counts rule runs per status.
+type coverageStats struct {
+	Ran, Partial, Skipped, Error, Total int
+	// Rules is the number of distinct rules (a rule runs once per bundle).
+	Rules int
+}
+
+func coverageOf(cs []RuleCoverage) coverageStats {
+	var s coverageStats
+	rules := map[string]bool{}
+	for _, c := range cs {
+		s.Total++
+		rules[c.Rule] = true
+		switch c.Status {
+		case CoverageRan:
+			s.Ran++
+		case CoveragePartial:
+			s.Partial++
+		case CoverageSkipped:
+			s.Skipped++
+		default:
+			s.Error++
+		}
+	}
+	s.Rules = len(rules)
+	return s
+}
+
+// Incomplete reports whether some rules did not fully run.
+func (s coverageStats) Incomplete() bool { return s.Partial+s.Skipped+s.Error > 0 }
+
+// Headline is String prefixed with how many rules (or rule runs, when
+// rules ran on several inputs) there were.
+func (s coverageStats) Headline() string {
+	if s.Total == 0 {
+		return "no rules ran"
+	}
+	if s.Rules == s.Total {
+		return plural(s.Total, "rule", "rules") + ": " + s.String()
+	}
+	return fmt.Sprintf("%d rule runs (%s on their inputs): %s", s.Total, plural(s.Rules, "rule", "rules"), s.String())
+}
+
+func (s coverageStats) String() string {
+	if s.Total == 0 {
+		return "no rules ran"
+	}
+	parts := []string{fmt.Sprintf("%d ran", s.Ran)}
+	if s.Partial > 0 {
+		parts = append(parts, fmt.Sprintf("%d partial", s.Partial))
+	}
+	if s.Skipped > 0 {
+		parts = append(parts, fmt.Sprintf("%d skipped", s.Skipped))
+	}
+	if s.Error > 0 {
+		parts = append(parts, plural(s.Error, "failed", "failed"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// coverageReason says why a rule did not fully run.
+func coverageReason(c RuleCoverage) string {
+	r := c.Reason
+	if len(c.Missing) > 0 {
+		m := "nothing matched " + strings.Join(c.Missing, ", ")
+		if r == "" {
+			r = m
+		} else if !strings.Contains(r, c.Missing[0]) {
+			r += "; " + m
+		}
+	}
+	if r == "" {
+		r = c.Status
+	}
+	return r
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// Time formats of the renderers: UTC, to the second.
+const (
+	timeLayout = "2006-01-02 15:04:05Z"
+	dayLayout  = "2006-01-02"
+	clockOnly  = "15:04:05Z"
+)
+
+func fmtTime(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return "unknown time"
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+// fmtSpan shows first..last, the date once when they share it.
+func fmtSpan(first, last *time.Time) string {
+	switch {
+	case first == nil && last == nil:
+		return ""
+	case first == nil:
+		return "until " + fmtTime(last)
+	case last == nil || last.Equal(*first):
+		return fmtTime(first)
+	}
+	a, b := first.UTC(), last.UTC()
+	if a.Format(dayLayout) == b.Format(dayLayout) {
+		return a.Format(timeLayout) + " – " + b.Format(clockOnly)
+	}
+	return a.Format(timeLayout) + " – " + b.Format(timeLayout)
+}
+
+// countLabel says how often a finding's lines were seen.
+func countLabel(n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return "once"
+	}
+	return fmt.Sprintf("%d times", n)
+}
+
+// bestEvidence picks the line that best shows why a finding was made: the
+// first that made the rule fire, else the first cited.
+func bestEvidence(f Finding) (Evidence, bool) {
+	for _, e := range f.Evidence {
+		if e.Role == "" || e.Role == "match" {
+			return e, true
+		}
+	}
+	if len(f.Evidence) > 0 {
+		return f.Evidence[0], true
+	}
+	return Evidence{}, false
+}
+
+// bundlesOf names the bundles a finding is about.
+func bundlesOf(f Finding) []string {
+	if len(f.Bundles) > 0 {
+		return f.Bundles
+	}
+	if f.Bundle != "" {
+		return []string{f.Bundle}
+	}
+	return nil
+}
+
+// bundleLabels maps bundle names to short clean labels: the host name
+// when no other input has the same host, else the bundle name.
+func bundleLabels(bs []Bundle) map[string]string {
+	hosts := map[string]int{}
+	for _, b := range bs {
+		hosts[b.Host]++
+	}
+	m := map[string]string{}
+	for _, b := range bs {
+		l := b.Host
+		if l == "" || hosts[b.Host] > 1 {
+			l = b.Name
+		}
+		m[b.Name] = CleanLine(l)
+	}
+	return m
+}

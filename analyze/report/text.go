@@ -1,0 +1,453 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// TextOptions control the text report.
+type TextOptions struct {
+	// Color marks severities and verification results with ANSI colours.
+	// The caller decides: only when the output is a terminal and NO_COLOR
+	// is not set.
+	Color bool
+	// Width is the line width in terminal columns; 0 means 100. Evidence
+	// lines are cut to it and remedies wrapped.
+	Width int
+	// Verbose shows info findings in full, every evidence line and context
+	// line, explanations, and every rule that did not fully run.
+	Verbose bool
+}
+
+// DefaultTextWidth is the width of a text report when none is given.
+const DefaultTextWidth = 100
+
+// ANSI styles of the text report.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[1;31m"
+	ansiYellow = "\x1b[33m"
+	ansiGreen  = "\x1b[32m"
+	ansiCyan   = "\x1b[36m"
+)
+
+// How many rules that did not fully run, and evidence lines per finding,
+// the text report lists without --verbose.
+const (
+	textCoverageLines = 6
+	textInfoIDs       = 6
+)
+
+// WriteText writes the terminal summary of r: one screen that says, per
+// bundle, what it is and whether it can be trusted; then the findings,
+// most severe first, each with its best evidence line and its remedy; then
+// what the analysis could not look at. Every text that comes from a bundle
+// or a profile is cleaned (see CleanLine), so the report never carries the
+// escape sequences or control characters a log line may hold.
+func WriteText(w io.Writer, r *Report, opts TextOptions) error {
+	bw := bufio.NewWriter(w)
+	t := &textWriter{w: bw, opts: opts, width: opts.Width}
+	if t.width <= 0 {
+		t.width = DefaultTextWidth
+	}
+	if t.width < 40 {
+		t.width = 40
+	}
+	t.report(r)
+	return bw.Flush()
+}
+
+type textWriter struct {
+	w     *bufio.Writer
+	opts  TextOptions
+	width int
+	// labels are the short names of bundles (their hosts, when that is
+	// unambiguous), cleaned.
+	labels map[string]string
+	// several is set when more than one input was analyzed.
+	several bool
+}
+
+// label is the short, clean name of a bundle.
+func (t *textWriter) label(bundle string) string {
+	if l, ok := t.labels[bundle]; ok {
+		return l
+	}
+	return CleanLine(bundle)
+}
+
+// style wraps s (already clean) in an ANSI style when colour is on.
+func (t *textWriter) style(code, s string) string {
+	if !t.opts.Color || s == "" {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func (t *textWriter) line(s string) { t.w.WriteString(s + "\n") }
+
+func (t *textWriter) levelStyle(level, s string) string {
+	switch level {
+	case levelOK:
+		return t.style(ansiGreen, s)
+	case levelWarn:
+		return t.style(ansiYellow, s)
+	case levelBad:
+		return t.style(ansiRed, s)
+	}
+	return s
+}
+
+func (t *textWriter) sevStyle(sev, s string) string {
+	switch sev {
+	case SeverityCritical:
+		return t.style(ansiRed, s)
+	case SeverityWarning:
+		return t.style(ansiYellow, s)
+	case SeverityInfo:
+		return t.style(ansiDim, s)
+	}
+	return t.style(ansiBold, s)
+}
+
+func (t *textWriter) report(r *Report) {
+	counts := r.SeverityCounts()
+	cov := coverageOf(r.Coverage)
+	t.labels = bundleLabels(r.Bundles)
+	t.several = len(r.Bundles) > 1
+
+	// Headline.
+	parts := []string{plural(len(r.Bundles), "input", "inputs")}
+	if len(r.Findings) == 0 {
+		parts = append(parts, "no findings")
+	} else {
+		var sev []string
+		for _, s := range Severities {
+			if counts[s] > 0 {
+				sev = append(sev, t.sevStyle(s, fmt.Sprintf("%d %s", counts[s], s)))
+			}
+		}
+		if n := len(r.Findings) - counts[SeverityCritical] - counts[SeverityWarning] - counts[SeverityInfo]; n > 0 {
+			sev = append(sev, fmt.Sprintf("%d other", n))
+		}
+		parts = append(parts, strings.Join(sev, ", "))
+	}
+	t.line(t.style(ansiBold, "casefile report") + " · " + strings.Join(parts, " · ") + t.style(ansiDim, " · times in UTC"))
+	if r.IncidentTime != nil {
+		s := "Incident  " + fmtTime(r.IncidentTime)
+		if r.IncidentSource != "" {
+			s += "  (" + CleanLine(r.IncidentSource) + ")"
+		}
+		t.line(t.style(ansiCyan, truncateWidth(s, t.width)))
+	}
+	t.line("")
+
+	// Bundles.
+	for _, b := range r.Bundles {
+		t.bundle(b)
+	}
+	t.line("")
+
+	// Warnings that change how the findings must be read.
+	warned := false
+	for _, b := range r.Bundles {
+		msg := ""
+		if _, lvl := signatureLabel(b); lvl == levelBad {
+			msg = "the signature does not match: anyone may have changed this bundle"
+		} else if _, lvl := integrityLabel(b); lvl == levelBad {
+			msg = "some members do not match SHA256SUMS: findings from them may rest on altered data"
+		}
+		if msg != "" {
+			for i, l := range wrapWidth("! "+CleanLine(b.Name)+": "+msg+".", t.width-2) {
+				if i > 0 {
+					l = "  " + l
+				}
+				t.line(t.style(ansiRed, l))
+			}
+			warned = true
+		}
+	}
+	if warned {
+		t.line("")
+	}
+
+	// Findings.
+	shown := 0
+	var hiddenInfo []string
+	for _, f := range sortedFindings(r.Findings) {
+		if f.Severity == SeverityInfo && !t.opts.Verbose {
+			hiddenInfo = append(hiddenInfo, CleanLine(f.ID))
+			continue
+		}
+		if shown == 0 {
+			t.line(t.style(ansiBold, "Findings"))
+		}
+		t.finding(f)
+		shown++
+	}
+	if len(r.Findings) == 0 {
+		if cov.Incomplete() {
+			t.line(t.style(ansiYellow, "No findings, but not every rule could run (see Coverage): this is not a clean bill of health."))
+		} else if cov.Total == 0 {
+			t.line(t.style(ansiYellow, "No findings, and no rules ran: nothing was checked."))
+		} else {
+			t.line(t.style(ansiGreen, "No findings.") + " Every rule ran on its inputs.")
+		}
+		t.line("")
+	}
+	if len(hiddenInfo) > 0 {
+		ids := hiddenInfo
+		more := ""
+		if len(ids) > textInfoIDs {
+			more = fmt.Sprintf(", … %d more", len(ids)-textInfoIDs)
+			ids = ids[:textInfoIDs]
+		}
+		s := plural(len(hiddenInfo), "info finding", "info findings") + " (-v to show): " + strings.Join(uniq(ids), ", ") + more
+		t.line(t.style(ansiDim, truncateWidth(s, t.width)))
+	}
+
+	// Coverage.
+	t.coverage(r.Coverage, cov)
+}
+
+func uniq(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (t *textWriter) bundle(b Bundle) {
+	// Line 1: identity.
+	name := CleanLine(b.Name)
+	if name == "" {
+		name = CleanLine(b.Path)
+	}
+	var id []string
+	if b.Host != "" {
+		id = append(id, "host "+CleanLine(b.Host))
+	}
+	if b.Profile != "" {
+		p := "profile " + CleanLine(b.Profile)
+		if b.ProfileVersion != "" {
+			p += " " + CleanLine(b.ProfileVersion)
+		}
+		id = append(id, p)
+	}
+	if b.Kind == "raw" {
+		id = append(id, "raw logs")
+	} else if b.CollectedAt != nil {
+		id = append(id, "collected "+fmtTime(b.CollectedAt))
+	}
+	first := "  " + name
+	rest := strings.Join(id, "  ")
+	if rest != "" {
+		first += "  " + rest
+	}
+	t.line(t.style(ansiBold, truncateWidth(first, t.width)))
+
+	// Line 2: can it be trusted?
+	sig, sl := signatureLabel(b)
+	integ, il := integrityLabel(b)
+	second := "    signature " + t.levelStyle(sl, CleanLine(sig)) + " · integrity " + t.levelStyle(il, CleanLine(integ))
+	var third []string
+	if st := statsOf(b.Items); st.Total > 0 {
+		third = append(third, st.String())
+	}
+	if !b.Redacted && b.Kind != "raw" {
+		third = append(third, t.style(ansiYellow, "not redacted"))
+	}
+	if len(third) > 0 {
+		more := strings.Join(third, " · ")
+		if displayWidth(stripANSI(second+" · "+more)) <= t.width {
+			second += " · " + more
+		} else {
+			t.line(second)
+			second = "    " + more
+		}
+	}
+	t.line(second)
+	if b.Signature.Status == "invalid" && b.Signature.Detail != "" {
+		t.line(t.style(ansiRed, truncateWidth("    "+CleanLine(b.Signature.Detail), t.width)))
+	}
+	for i, p := range b.Integrity.Problems {
+		if i == 3 && !t.opts.Verbose {
+			t.line(fmt.Sprintf("    … %d more integrity problems", len(b.Integrity.Problems)-3))
+			break
+		}
+		s := "    " + CleanLine(p.Kind) + "  " + CleanLine(p.Member)
+		if p.Detail != "" {
+			s += ": " + CleanLine(p.Detail)
+		}
+		t.line(t.style(ansiRed, truncateWidth(s, t.width)))
+	}
+	if b.Note != "" {
+		t.line(truncateWidth("    note \""+CleanLine(b.Note)+"\"", t.width))
+	}
+}
+
+func (t *textWriter) finding(f Finding) {
+	tag := "[" + strings.ToUpper(CleanLine(f.Severity)) + "]"
+	head := tag + " " + CleanLine(f.ID)
+	if f.Title != "" {
+		head += " — " + CleanLine(f.Title)
+	}
+	head = truncateWidth(head, t.width)
+	// Colour the tag, bold the rest.
+	rest := strings.TrimPrefix(head, tag)
+	t.line(t.sevStyle(f.Severity, tag) + t.style(ansiBold, rest))
+
+	const indent = "    "
+	inner := t.width - len(indent)
+
+	// When, how often, where.
+	var meta []string
+	if c := countLabel(f.Count); c != "" {
+		meta = append(meta, c)
+	}
+	if s := fmtSpan(f.FirstSeen, f.LastSeen); s != "" {
+		meta = append(meta, s)
+	}
+	if f.NearIncident {
+		meta = append(meta, t.style(ansiCyan, "near the incident"))
+	}
+	if f.Key != "" {
+		meta = append(meta, "key "+CleanLine(f.Key))
+	}
+	if bs := bundlesOf(f); len(bs) > 1 || t.several && len(bs) == 1 {
+		names := make([]string, len(bs))
+		for i, b := range bs {
+			names[i] = t.label(b)
+		}
+		meta = append(meta, strings.Join(names, " + "))
+	}
+	if len(meta) > 0 {
+		// Cut before styling would break escapes; cut the plain parts only
+		// when the line is too long.
+		s := strings.Join(meta, " · ")
+		if displayWidth(stripANSI(s)) > inner {
+			s = truncateWidth(stripANSI(s), inner)
+		}
+		t.line(indent + s)
+	}
+
+	if t.opts.Verbose && f.Explanation != "" {
+		for _, l := range wrapWidth(CleanText(f.Explanation), inner) {
+			t.line(indent + l)
+		}
+	}
+
+	// Evidence.
+	evidence := f.Evidence
+	if !t.opts.Verbose {
+		if e, ok := bestEvidence(f); ok {
+			evidence = []Evidence{e}
+		}
+	} else {
+		evidence = append(append([]Evidence(nil), f.Evidence...), f.Context...)
+	}
+	for _, e := range evidence {
+		t.line(indent + t.evidenceLine(e, f, inner))
+	}
+	if !t.opts.Verbose && len(f.Evidence) > 1 {
+		t.line(indent + t.style(ansiDim, "+"+plural(len(f.Evidence)-1, "more line", "more lines")+" (-v)"))
+	}
+
+	// Remedy.
+	if f.Remedy != "" {
+		const label = "Remedy: "
+		lines := wrapWidth(CleanText(f.Remedy), inner-len(label))
+		for i, l := range lines {
+			if i == 0 {
+				t.line(indent + t.style(ansiBold, label) + l)
+			} else {
+				t.line(indent + strings.Repeat(" ", len(label)) + l)
+			}
+		}
+	}
+	t.line("")
+}
+
+// evidenceLine formats "file:line  text" cut to width.
+func (t *textWriter) evidenceLine(e Evidence, f Finding, width int) string {
+	loc := CleanLine(e.File)
+	if e.Line > 0 {
+		loc += fmt.Sprintf(":%d", e.Line)
+	}
+	if b := e.Bundle; b != "" && (b != f.Bundle || len(f.Bundles) > 1) {
+		loc = t.label(b) + " " + loc
+	}
+	if e.Role != "" && e.Role != "match" && t.opts.Verbose {
+		loc = "(" + CleanLine(e.Role) + ") " + loc
+	}
+	// Clip first: the engine bounds lines, but a renderer must not spend
+	// time on megabytes it will cut to one line anyway.
+	text := CleanLine(clipBytes(e.Text, 4*t.width+16))
+	s := truncateWidth(loc+"  "+text, width)
+	if len(s) >= len(loc) && strings.HasPrefix(s, loc) {
+		return t.style(ansiDim, loc) + s[len(loc):]
+	}
+	return s
+}
+
+func (t *textWriter) coverage(cs []RuleCoverage, st coverageStats) {
+	if st.Total == 0 {
+		t.line(t.style(ansiYellow, "Coverage  no rules ran"))
+		return
+	}
+	s := "Coverage  " + st.Headline()
+	if st.Incomplete() {
+		t.line(t.style(ansiYellow, s))
+	} else {
+		t.line(s)
+	}
+	n := 0
+	for _, c := range cs {
+		if c.Status == CoverageRan {
+			continue
+		}
+		if n == textCoverageLines && !t.opts.Verbose {
+			t.line(fmt.Sprintf("  … %d more (-v to show)", st.Partial+st.Skipped+st.Error-n))
+			break
+		}
+		n++
+		line := fmt.Sprintf("  %-8s %s", CleanLine(c.Status), CleanLine(c.Rule))
+		if c.Bundle != "" && t.several {
+			line += " (" + t.label(c.Bundle) + ")"
+		}
+		line += ": " + CleanLine(coverageReason(c))
+		t.line(truncateWidth(line, t.width))
+	}
+}
+
+// stripANSI removes the SGR sequences this file adds (never data: data is
+// cleaned before it is styled).
+func stripANSI(s string) string {
+	if !strings.Contains(s, "\x1b[") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ';') {
+				j++
+			}
+			if j < len(s) && s[j] == 'm' {
+				i = j
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}

@@ -1,0 +1,247 @@
+package profiles_test
+
+import (
+	"bufio"
+	"compress/gzip"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"casefile/profiles"
+)
+
+// The sms profile's patterns against the lines they are written for: the
+// document's message texts as the fake hosts write them, and the near
+// misses (stack frames, "Caused by", passed health checks) they must skip.
+
+func smsProfile(t *testing.T) *profiles.Profile {
+	t.Helper()
+	p, err := profiles.Builtin("sms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func smsRule(t *testing.T, p *profiles.Profile, id string) *profiles.Rule {
+	t.Helper()
+	for i := range p.Analyze.Rules {
+		if p.Analyze.Rules[i].ID == id {
+			return &p.Analyze.Rules[i]
+		}
+	}
+	t.Fatalf("no rule %s", id)
+	return nil
+}
+
+func smsFact(t *testing.T, p *profiles.Profile, name string) *regexp.Regexp {
+	t.Helper()
+	for _, f := range p.Analyze.Facts {
+		if f.Name == name {
+			if f.Pattern == nil {
+				t.Fatalf("fact %s has no pattern", name)
+			}
+			return f.Pattern.Re
+		}
+	}
+	t.Fatalf("no fact %s", name)
+	return nil
+}
+
+// matchAny returns the captures of the first matcher matching line, or nil.
+func matchAny(ms []profiles.Matcher, line string) map[string]string {
+	for _, m := range ms {
+		if sub := m.Pattern.Re.FindStringSubmatch(line); sub != nil {
+			out := map[string]string{"": sub[0], "label": m.Label}
+			for i, n := range m.Pattern.Re.SubexpNames() {
+				if n != "" {
+					out[n] = sub[i]
+				}
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+func TestSMSRulePatterns(t *testing.T) {
+	p := smsProfile(t)
+	cases := []struct {
+		rule string
+		line string
+		want map[string]string // nil: must not match
+	}{
+		{"sms.ha-failed", "2017-10-12 02:21:09 INFO  [hamon] Local state: Failed", map[string]string{}},
+		{"sms.ha-failed", "2017-10-12 02:21:09 INFO  [hamon] Local state: active", nil},
+		{"sms.ha-failed", "2017-10-12 02:30:01 INFO  [hamon] Cluster status: role Failed, peer sms-nyc-b (10.40.1.12) active", nil},
+		{"sms.passive-takeover", "2017-10-12 02:13:03 WARN  [hamon] Peer 10.40.1.11 missed 3 consecutive heartbeats, considering cluster takeover", map[string]string{"label": "considering"}},
+		{"sms.passive-takeover", "2017-10-12 02:13:40 WARN  [hamon] Peer health checks failed (heartbeat, jboss), attempting to restart active system 10.40.1.11", map[string]string{"label": "restart"}},
+		{"sms.ha-degraded", "2017-10-11 13:32:10 WARN  [hamon] DEGRADED HA: database replication to peer 10.60.0.12 is not current (812 s behind)", map[string]string{}},
+		{"sms.java-heap", "2017-10-12 10:02:13,004 ERROR [STDERR] Exception in thread \"DeviceEventPoller-5\" java.lang.OutOfMemoryError: Java heap space", map[string]string{"kind": "Java heap space"}},
+		{"sms.java-heap", "java.lang.OutOfMemoryError: GC overhead limit exceeded", map[string]string{"kind": "GC overhead limit exceeded"}},
+		{"sms.java-heap", "java.lang.OutOfMemoryError", map[string]string{"kind": ""}},
+		{"sms.database", "171010  3:12:44 [ERROR] /usr/sbin/mysqld: Table './sms/EVENT_HISTORY' is marked as crashed and should be repaired", map[string]string{"label": "crashed_table", "table": "./sms/EVENT_HISTORY"}},
+		{"sms.database", "03:12:51 UTC - mysqld got signal 11 ;", map[string]string{"label": "crash", "signal": "11"}},
+		{"sms.database", "171010 03:12:52 mysqld_safe mysqld restarted", map[string]string{"label": "restart"}},
+		{"sms.database", "171010 03:12:52 mysqld_safe Number of processes running now: 0", nil},
+		{"sms.database", "2017-10-11 13:18:44 1764 [ERROR] /usr/sbin/mysqld: Disk is full writing './mysql-bin.000871' (Errcode: 28 - No space left on device). Waiting for someone to free space...", map[string]string{"label": "disk_full"}},
+		{"sms.database", "2017-10-09 23:06:42 1902 [Note] InnoDB: Database was not shut down normally!", nil},
+		{"sms.database", "2017-10-03 04:00:11 1911 [ERROR] InnoDB: Database page corruption on disk or a failed file read of page 3381.", map[string]string{"label": "corruption"}},
+		{"sms.database", "or one of the libraries it was linked against is corrupt, improperly built,", nil},
+		{"sms.exceptions", "java.sql.SQLException: Error writing file '/tmp/MYfd=40' (Errcode: 28 - No space left on device)", map[string]string{"exception": "java.sql.SQLException", "caused": ""}},
+		{"sms.exceptions", "com.mysql.jdbc.exceptions.jdbc4.CommunicationsException: Communications link failure", map[string]string{"exception": "com.mysql.jdbc.exceptions.jdbc4.CommunicationsException"}},
+		{"sms.exceptions", "2017-10-12 02:06:30,118 ERROR [DeviceEventPoller-4] com.tippingpoint.sms.device.EventPoller - Event retrieval failed: java.net.SocketTimeoutException: Read timed out", map[string]string{"exception": "java.net.SocketTimeoutException"}},
+		{"sms.exceptions", "Caused by: java.net.SocketTimeoutException: Read timed out", map[string]string{"caused": "Caused by: "}},
+		{"sms.exceptions", "\tat com.mysql.jdbc.SQLError.createSQLException(SQLError.java:965)", nil},
+		{"sms.exceptions", "\tat com.tippingpoint.sms.ExceptionHandler.handle(ExceptionHandler.java:12)", nil},
+		{"sms.exceptions", "2017-10-11 00:09:52,686 INFO  [http-0.0.0.0-443-1] com.tippingpoint.sms.auth.LoginService - User 'secadmin' logged in", nil},
+	}
+	for _, c := range cases {
+		r := smsRule(t, p, c.rule)
+		if r.Match == nil {
+			t.Fatalf("%s is not a match rule", c.rule)
+		}
+		got := matchAny(r.Match.Any, c.line)
+		if c.want == nil {
+			if got != nil {
+				t.Errorf("%s matched %q (%v), want no match", c.rule, c.line, got)
+			}
+			continue
+		}
+		if got == nil {
+			t.Errorf("%s did not match %q", c.rule, c.line)
+			continue
+		}
+		for k, v := range c.want {
+			if got[k] != v {
+				t.Errorf("%s on %q: %s = %q, want %q", c.rule, c.line, k, got[k], v)
+			}
+		}
+	}
+}
+
+func TestSMSFactPatterns(t *testing.T) {
+	p := smsProfile(t)
+	cases := []struct {
+		fact string
+		line string
+		want map[string]string // nil: must not match
+	}{
+		{"ha_state_file", "active\n", map[string]string{"value": "active"}},
+		{"ha_state_file", "Un-configured", map[string]string{"value": "Un-configured"}},
+		{"ha_state_file", "state=passive", map[string]string{"value": "passive"}},
+		{"local_states", "2017-10-09 07:41:14 INFO  [hamon] Local state: synchronization-source", map[string]string{"value": "synchronization-source"}},
+		{"local_states", "Local state: Failed", map[string]string{"value": "Failed"}},
+		{"unclean_shutdown", "2017-10-09 23:07:56 WARN  [hamon] HA was not shut down properly (clean-shutdown marker missing)", map[string]string{}},
+		{"unclean_shutdown", "2017-10-09 23:06:42 1902 [Note] InnoDB: Starting crash recovery.", map[string]string{}},
+		{"unclean_shutdown", "or one of the libraries it was linked against is corrupt, improperly built,", nil},
+		{"peer_fail_request", "2017-10-12 02:21:08 WARN  [hamon] Peer 10.40.1.12 is active and requested this node to fail (avoiding active/active cluster)", map[string]string{}},
+		{"peer_fail_request", "Peer asked this node to fail itself", map[string]string{}},
+		{"local_health_failures", "2017-10-12 02:08:02,511 ERROR [HAHealthMonitor] com.tippingpoint.sms.ha.HealthMonitor - Local health check failed: jboss - application server did not answer within 30 s (1 of 3)", map[string]string{"check": "jboss"}},
+		{"local_health_failures", "2017-10-12 02:00:02,511 INFO  [HAHealthMonitor] com.tippingpoint.sms.ha.HealthMonitor - Local health check passed: heartbeat, interface, database, jboss", nil},
+		{"peer_health_failures", "2017-10-12 09:16:44,001 WARN  [HAHealthMonitor] com.tippingpoint.sms.ha.HealthMonitor - Peer health check failed: interface - 10.70.0.11 does not answer on eth0 or eth1", map[string]string{"check": "interface"}},
+		{"peer_health_failures", "Peer health check passed: database - 10.40.1.11:3306 accepts connections", nil},
+		{"ha_events", "2017-10-11 13:32:10 WARN  [hamon] DEGRADED HA: database replication", map[string]string{}},
+		{"java_xmx", "2415 jboss 3871224 9120544 12-04:09:12 /usr/java/jdk1.8.0_131/bin/java -server -Xms2048m -Xmx4096m -XX:MaxMetaspaceSize=512m", map[string]string{"value": "4096m"}},
+		{"disk_use", "/dev/mapper/vg0-var    380G  346G   34G  91% /var", map[string]string{"value": "91", "mount": "/var"}},
+		{"disk_use", "Filesystem            Size  Used Avail Use% Mounted on", nil},
+		{"mem_total", "MemTotal:       16330548 kB", map[string]string{"value": "16330548 kB"}},
+	}
+	for _, c := range cases {
+		re := smsFact(t, p, c.fact)
+		sub := re.FindStringSubmatch(c.line)
+		if c.want == nil {
+			if sub != nil {
+				t.Errorf("fact %s matched %q, want no match", c.fact, c.line)
+			}
+			continue
+		}
+		if sub == nil {
+			t.Errorf("fact %s did not match %q", c.fact, c.line)
+			continue
+		}
+		for k, v := range c.want {
+			i := re.SubexpIndex(k)
+			if i < 0 || sub[i] != v {
+				got := ""
+				if i >= 0 {
+					got = sub[i]
+				}
+				t.Errorf("fact %s on %q: %s = %q, want %q", c.fact, c.line, k, got, v)
+			}
+		}
+	}
+}
+
+// TestSMSFakeHosts checks that every fake host holds what the profile
+// collects at the default paths, and that every log line either starts
+// with a timestamp the profile's log specs read or continues the record
+// above it (stack frames, exception lines, crash dumps).
+func TestSMSFakeHosts(t *testing.T) {
+	root := filepath.Join("..", "testdata", "hosts", "sms")
+	hosts, err := filepath.Glob(filepath.Join(root, "sms-*"))
+	if err != nil || len(hosts) == 0 {
+		t.Fatalf("no fake hosts under %s", root)
+	}
+	stamp := map[string]*regexp.Regexp{
+		"ha.log":       regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d `),
+		"sms-info.log": regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} `),
+		"tpt_sms.txt":  regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} `),
+	}
+	cont := regexp.MustCompile(`^(\t| |$|Caused by: |([a-z_$][\w$]*\.)+[A-Z][\w$]*(Exception|Error)\b|The last packet)`)
+	for _, h := range hosts {
+		for _, rel := range []string{"etc/hostname", "etc/ha.state", "var/log/tippingpoint/ha.log",
+			"var/log/tippingpoint/sms-info.log", "var/log/tippingpoint/tpt_sms.txt",
+			"var/lib/mysql/dbdatadir/mysqld.err", "proc/meminfo", "bin/ip", "bin/df", "bin/ps", "bin/free"} {
+			if _, err := os.Stat(filepath.Join(h, rel)); err != nil {
+				t.Errorf("%s: %v", filepath.Base(h), err)
+			}
+		}
+		logs, _ := filepath.Glob(filepath.Join(h, "var/log/tippingpoint/*"))
+		for _, f := range logs {
+			base := filepath.Base(f)
+			var re *regexp.Regexp
+			for prefix, r := range stamp {
+				if strings.HasPrefix(base, prefix) {
+					re = r
+				}
+			}
+			if re == nil {
+				continue
+			}
+			checkLines(t, f, func(n int, line string) {
+				if !re.MatchString(line) && !cont.MatchString(line) {
+					t.Errorf("%s:%d: neither a timestamped record nor a continuation: %q", f, n, line)
+				}
+			})
+		}
+	}
+}
+
+func checkLines(t *testing.T, path string, fn func(int, string)) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		z, err := gzip.NewReader(f)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		r = z
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		fn(n, sc.Text())
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}

@@ -5,10 +5,14 @@
 package input
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"time"
 
 	"filippo.io/age"
@@ -34,6 +38,10 @@ type Options struct {
 	MaxMemberBytes int64 // one member, decompressed (default 16 GiB)
 	MaxRatio       int64 // decompressed/compressed per member (default 1000)
 	MaxMembers     int   // default 1,000,000
+	// RequireSignature (--require-signature) makes Walk return an *Error
+	// (after the walk, with the Verification) unless the input is a
+	// bundle whose members all match SHA256SUMS, signed by a trusted key.
+	RequireSignature bool
 }
 
 // Input is one bundle (or one set of raw logs) found in what was given.
@@ -42,6 +50,12 @@ type Input struct {
 	Name     string           // bundle name (top folder), or the base name for raw input
 	Kind     string           // "bundle" or "raw"
 	Manifest *bundle.Manifest // nil for raw input
+
+	opts           Options
+	loc            locator // how to reach the container again
+	prefix         string  // the bundle's folder in the container ("name/"), or ""
+	manifestRaw    []byte  // manifest.json as Open read it
+	manifestMember Member
 }
 
 // Member is one file of an input as the engine sees it.
@@ -56,19 +70,43 @@ type Member struct {
 	// Compression is "gz", "bz2", "xz" or "zst" when the stored bytes were
 	// compressed and the reader yields them decompressed; else "".
 	Compression string
+	// Archive is, for a member read from an archive inside the input
+	// (files/opt/f-secure/diag.tar.gz), that archive's member path; the
+	// archive itself is hashed but not handed to fn. Else "".
+	Archive string
 }
 
 // Verification is what reading an input proved about it.
 type Verification struct {
 	Signature report.Signature
 	Integrity report.Integrity
+	// Members is the number of members handed to fn.
+	Members int
 }
 
 // Open identifies path (archive, nested archive, encrypted archive or
 // folder) and returns the inputs found in it, each with its manifest read.
 // A hostile or unreadable input is an *Error.
+//
+// A bundle as the collector writes it costs Open the decompression of its
+// first member only. Other archives are listed (zip, 7z, folders: cheap;
+// a tar whose first member is not manifest.json: one decompressing pass).
 func Open(ctx context.Context, path string, opts Options) ([]*Input, error) {
-	return nil, errors.New("input: not implemented yet")
+	s := newSession(ctx, path, opts)
+	c, err := s.openTop(path)
+	if err != nil {
+		return nil, s.asError(err)
+	}
+	defer c.close()
+	ins, err := s.classify(c, 0, locator{path: path}, path)
+	if err != nil {
+		var td *trailingData
+		if errors.As(err, &td) && len(ins) > 0 {
+			return ins, nil
+		}
+		return nil, s.asError(err)
+	}
+	return ins, nil
 }
 
 // Walk streams every member of in once, in archive order (manifest.json
@@ -77,8 +115,69 @@ func Open(ctx context.Context, path string, opts Options) ([]*Input, error) {
 // hashed as it streams; after the last one, SHA256SUMS and its signature
 // are checked and the result returned. An error from fn stops the walk.
 // A hostile archive (escaping names, links, bombs, truncation) is an *Error.
+//
+// manifest.json is always handed to fn first (from the bytes Open read;
+// its place in the archive is checked to hold the same bytes). Members
+// ending in .gz, .bz2, .xz or .zst are handed over decompressed (see
+// Member.Compression); a read error wrapping ErrUnreadable means their
+// content is corrupt: fn may return it, and Walk records an "unreadable"
+// problem and goes on. Archives inside the input (diag.tar.gz) are hashed
+// as one member and their files handed to fn as <member>/<inner path>.
+//
+// fn is never called concurrently. The Verification is returned with an
+// *Error when opts.RequireSignature is set and the input falls short.
 func (in *Input) Walk(ctx context.Context, fn func(m Member, r io.Reader) error) (*Verification, error) {
-	return nil, errors.New("input: not implemented yet")
+	s := newSession(ctx, in.Path, in.opts)
+	w := &walker{s: s, in: in, raw: in.Kind == "raw", fn: fn,
+		hashes: map[string][sha256.Size]byte{}, sizes: map[string]int64{}, links: map[string]string{},
+		seen: map[string]struct{}{}, cmds: map[string]bool{}}
+	if !w.raw {
+		if in.manifestRaw == nil {
+			return nil, s.refuse("input was not opened with Open")
+		}
+		if err := w.call(in.manifestMember, bytes.NewReader(in.manifestRaw)); err != nil {
+			return nil, err
+		}
+	}
+	err := s.reach(in.loc, func(c container, depth int) error {
+		l := &layer{c: c, depth: depth, prefix: in.prefix, top: true}
+		return c.walk(func(e *entry) error { return w.visit(l, e) })
+	})
+	var td *trailingData
+	if errors.As(err, &td) {
+		w.problem(trailingMember, "extra", td.Error())
+		err = nil
+	}
+	if err != nil {
+		return nil, s.asError(err)
+	}
+	if !w.raw && !w.manifestSeen {
+		return nil, s.refuse("%s is gone (the input changed while it was read)", bundle.ManifestName)
+	}
+	v := w.verify()
+	if in.opts.RequireSignature && !v.Intact() {
+		reason := "signature required: " + v.Shortfall()
+		if w.raw {
+			reason = "signature required: raw logs carry no signature"
+		}
+		return v, s.errorf("%s", reason)
+	}
+	return v, nil
+}
+
+// ParseIdentityFile reads age identities (--identity FILE): one
+// AGE-SECRET-KEY-1... per line, '#' comments and blank lines ignored.
+func ParseIdentityFile(path string) ([]age.Identity, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ids, err := age.ParseIdentities(io.LimitReader(f, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return ids, nil
 }
 
 // Error is an input the analyzer must refuse: one line naming the file and
@@ -88,4 +187,6 @@ type Error struct {
 	Reason string
 }
 
-func (e *Error) Error() string { return e.Path + ": " + e.Reason }
+// Error returns "<path>: <reason>" on one line: control characters and
+// invalid UTF-8 that came from an archive are escaped.
+func (e *Error) Error() string { return oneLine(e.Path) + ": " + oneLine(e.Reason) }

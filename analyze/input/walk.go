@@ -1,0 +1,400 @@
+package input
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"casefile/analyze/report"
+	"casefile/bundle"
+)
+
+// layer is one container being walked: the input's own (top), or an
+// archive inside one of its members (nested).
+type layer struct {
+	c       container
+	depth   int
+	prefix  string // container path prefix of the input ("name/"), top layer only
+	display string // member path prefix of a nested layer ("files/x/diag.tar.gz/")
+	top     bool
+}
+
+// walker streams one input's members to fn and collects what is needed
+// to verify it.
+type walker struct {
+	s      *session
+	in     *Input
+	raw    bool
+	fn     func(Member, io.Reader) error
+	hashes map[string][sha256.Size]byte // top-level members
+	sizes  map[string]int64
+	links  map[string]string // top-level members that are links: what they point to
+	seen   map[string]struct{}
+	cmds   map[string]bool // raw: command ids already mapped
+	sums   []byte
+	sig    []byte
+	// haveSums and haveSig say whether SHA256SUMS and its signature were found.
+	haveSums, haveSig bool
+	manifestSeen      bool
+	problems          []report.Problem
+	members           int
+}
+
+func (w *walker) problem(member, kind, detail string) {
+	w.problems = append(w.problems, report.Problem{Member: member, Kind: kind, Detail: detail})
+}
+
+// call hands one member to fn.
+func (w *walker) call(m Member, r io.Reader) error {
+	w.members++
+	return w.fn(m, r)
+}
+
+// ours reports whether err was raised by this package's readers (and is
+// therefore handled by the walker, whatever fn made of it).
+func ours(err error) bool {
+	var (
+		fatal *Error
+		d     *damage
+		ur    *unreadable
+	)
+	return errors.As(err, &fatal) || errors.As(err, &d) || errors.As(err, &ur) || errors.Is(err, ErrUnreadable)
+}
+
+// visit handles one entry of layer l.
+func (w *walker) visit(l *layer, e *entry) error {
+	s := w.s
+	if err := s.entry(); err != nil {
+		return err
+	}
+	name, skip, err := s.cleanName(e.name)
+	if err != nil || skip {
+		return err
+	}
+	rel := name
+	if l.top && l.prefix != "" {
+		if !strings.HasPrefix(name, l.prefix) {
+			return nil // the top folder itself, or outside this bundle
+		}
+		rel = name[len(l.prefix):]
+	}
+	mpath, err := w.memberPath(l, rel)
+	if err != nil {
+		return err
+	}
+	switch e.typ {
+	case typeDir:
+		return nil
+	case typeSymlink, typeHardlink:
+		return w.link(l, e, name, mpath)
+	case typeOther:
+		if _, ok := l.c.(*dirContainer); ok {
+			w.problem(mpath, "unreadable", "not a regular file (FIFO, socket or device); not read")
+			return nil
+		}
+		return s.refuse("member %s is a device, FIFO or other special file", quoteName(e.name))
+	}
+	if _, dup := w.seen[mpath]; dup {
+		return s.refuse("member %s appears twice", quoteName(mpath))
+	}
+	w.seen[mpath] = struct{}{}
+	return w.file(l, e, rel, mpath)
+}
+
+// memberPath maps a container path (relative to the input) to the path
+// fn sees.
+func (w *walker) memberPath(l *layer, rel string) (string, error) {
+	if w.raw {
+		esc := strings.TrimPrefix(bundle.HostFileMember("/"+rel), bundle.FilesDir+"/")
+		if l.top {
+			return bundle.FilesDir + "/" + esc, nil
+		}
+		return l.display + esc, nil
+	}
+	p := l.display + rel
+	if err := bundle.CheckMemberPath(p); err != nil {
+		return "", w.s.refuse("%v", err)
+	}
+	return p, nil
+}
+
+func (w *walker) link(l *layer, e *entry, name, mpath string) error {
+	within := ""
+	if l.top {
+		within = l.prefix
+	}
+	if linkEscapes(e.typ, name, e.link, within) {
+		where := "the bundle"
+		if w.raw || !l.top {
+			where = "the archive"
+		}
+		return w.s.refuse("member %s is a link to %s, outside %s", quoteName(e.name), quoteName(e.link), where)
+	}
+	what := "symbolic link"
+	if e.typ == typeHardlink {
+		what = "hard link"
+	}
+	desc := fmt.Sprintf("%s to %s; links are not followed", what, quoteName(e.link))
+	if l.top && !w.raw {
+		w.links[mpath] = desc
+		return nil
+	}
+	w.problem(mpath, "unreadable", desc)
+	return nil
+}
+
+// file reads one regular entry: hashes its stored bytes and hands fn
+// its content (decompressed, or as inner members of a nested archive).
+func (w *walker) file(l *layer, e *entry, rel, mpath string) error {
+	s := w.s
+	m, err := e.open()
+	if err != nil {
+		var ur *unreadable
+		if errors.As(err, &ur) {
+			w.problem(mpath, "unreadable", ur.err.Error())
+			return nil
+		}
+		return err
+	}
+	h := sha256.New()
+	hr := &hashReader{r: m, h: h}
+	mem := Member{Path: mpath, Size: e.size, Mode: e.mode, ModTime: e.mtime}
+	if l.display != "" {
+		mem.Archive = strings.TrimSuffix(l.display, "/")
+	}
+	topBundle := l.top && !w.raw
+	var ferr error
+	switch {
+	case topBundle && rel == bundle.ManifestName:
+		w.manifestSeen = true // delivered first, from what Open read
+	case topBundle && (rel == bundle.SumsName || rel == bundle.SignatureName):
+		limit := int64(bundle.MaxSumsSize)
+		if rel == bundle.SignatureName {
+			limit = maxSigSize
+		}
+		data, err := io.ReadAll(io.LimitReader(hr, limit+1))
+		if err != nil {
+			return w.readErr(m, err)
+		}
+		if int64(len(data)) > limit {
+			return s.refuse("%s is larger than %s", rel, sizeString(limit))
+		}
+		if rel == bundle.SumsName {
+			w.sums, w.haveSums = data, true
+		} else {
+			w.sig, w.haveSig = data, true
+		}
+		ferr = w.call(mem, bytes.NewReader(data))
+	case l.depth < MaxDepth && bundleArchive(rel, false):
+		ferr = w.nested(l, m, hr, mpath)
+	case e.comp != "" || compressionOf(rel) != "":
+		comp := e.comp
+		if comp == "" {
+			comp = compressionOf(rel)
+		}
+		ferr = w.decompressed(mem, hr, comp)
+	case w.raw && l.top && w.commandID(rel) != "":
+		ferr = w.rawCommand(mem, hr, w.commandID(rel))
+	default:
+		ferr = w.call(mem, hr)
+	}
+	if s.fatal != nil {
+		return s.fatal
+	}
+	if ferr != nil && !ours(ferr) {
+		var fe *fnError
+		if errors.As(ferr, &fe) {
+			return fe
+		}
+		return &fnError{err: ferr}
+	}
+	if err := s.drain(hr); err != nil {
+		return w.readErr(m, err)
+	}
+	if m.err != nil {
+		return m.err
+	}
+	if ferr != nil {
+		var fatal *Error
+		var d *damage
+		if errors.As(ferr, &fatal) || errors.As(ferr, &d) {
+			return ferr
+		}
+	}
+	if l.top {
+		if topBundle && rel == bundle.ManifestName {
+			var sum [sha256.Size]byte
+			h.Sum(sum[:0])
+			if sum != sha256.Sum256(w.in.manifestRaw) {
+				return s.refuse("%s changed while it was read", bundle.ManifestName)
+			}
+		}
+		if topBundle {
+			var sum [sha256.Size]byte
+			h.Sum(sum[:0])
+			w.hashes[mpath] = sum
+			w.sizes[mpath] = hr.n
+		}
+	}
+	return nil
+}
+
+// readErr turns an error met while reading a member's stored bytes into
+// the walk's error.
+func (w *walker) readErr(m *meter, err error) error {
+	if w.s.fatal != nil {
+		return w.s.fatal
+	}
+	if m.err != nil {
+		var ur *unreadable
+		if errors.As(m.err, &ur) {
+			// A folder's file that cannot be read: a problem, not a refusal.
+			w.problem(ur.member, "unreadable", ur.err.Error())
+			return nil
+		}
+		return m.err
+	}
+	return err
+}
+
+// compressionOf names the compression a member's name says it has.
+func compressionOf(name string) string {
+	n := strings.ToLower(name)
+	switch {
+	case strings.HasSuffix(n, ".gz"):
+		return compGz
+	case strings.HasSuffix(n, ".bz2"):
+		return compBz2
+	case strings.HasSuffix(n, ".xz"):
+		return compXz
+	case strings.HasSuffix(n, ".zst"):
+		return compZst
+	}
+	return ""
+}
+
+// errReader yields err on the first read.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// decompressed hands fn a compressed member's content, decompressed and
+// metered against the stored bytes it came from.
+func (w *walker) decompressed(mem Member, hr *hashReader, comp string) error {
+	mem.Compression = comp
+	var failed error
+	fail := func(err error) error {
+		if failed == nil {
+			failed = err
+			w.problem(mem.Path, "unreadable", fmt.Sprintf("cannot decompress (%s): %v", comp, err))
+		}
+		return &unreadable{member: mem.Path, err: err}
+	}
+	dec, err := decompressor(comp, hr, false)
+	if err != nil {
+		if w.s.fatal != nil {
+			return w.s.fatal
+		}
+		return w.call(mem, errReader{fail(err)})
+	}
+	defer dec.Close()
+	dm := newMeter(w.s, dec, mem.Path, func() int64 { return hr.n }, true, func(err error) error {
+		var d *damage
+		if errors.As(err, &d) {
+			return d // the archive around the member is damaged
+		}
+		return fail(err)
+	})
+	return w.call(mem, dm)
+}
+
+// nested streams the inner members of an archive member.
+func (w *walker) nested(l *layer, m *meter, hr *hashReader, mpath string) error {
+	s := w.s
+	c, err := s.openContainer(source{name: mpath, base: baseOf(mpath), r: hr}, l.depth+1)
+	if err != nil {
+		var (
+			fatal *Error
+			na    *errNotArchive
+		)
+		switch {
+		case errors.As(err, &fatal):
+			return fatal
+		case m.err != nil:
+			return m.err
+		case errors.As(err, &na):
+			w.problem(mpath, "unreadable", "not an archive, although its name says so")
+			return nil
+		}
+		w.problem(mpath, "unreadable", err.Error())
+		return nil
+	}
+	defer c.close()
+	child := &layer{c: c, depth: l.depth + 1, display: mpath + "/"}
+	err = c.walk(func(e *entry) error { return w.visit(child, e) })
+	if err == nil {
+		return nil
+	}
+	var (
+		fatal *Error
+		fe    *fnError
+		td    *trailingData
+	)
+	switch {
+	case errors.As(err, &fatal):
+		return fatal
+	case errors.As(err, &fe):
+		return fe
+	case m.err != nil:
+		return m.err
+	case errors.As(err, &td):
+		return nil
+	}
+	if s.ctx.Err() != nil {
+		return s.ctx.Err()
+	}
+	w.problem(mpath, "unreadable", err.Error())
+	return nil
+}
+
+// maxCommandAlias bounds a raw file that is also handed over as
+// commands/<id>.out: it is held in memory to be read twice.
+const maxCommandAlias = 16 << 20
+
+// commandID returns the command id a raw file stands for ("netstat.txt"
+// and "netstat" for id netstat), or "" when none, or when that id was
+// already mapped.
+func (w *walker) commandID(rel string) string {
+	base := baseOf(rel)
+	noExt := base
+	if i := strings.LastIndexByte(base, '.'); i > 0 {
+		noExt = base[:i]
+	}
+	for _, id := range w.in.opts.CommandIDs {
+		if (id == base || id == noExt) && !w.cmds[id] && bundle.ValidID(id) {
+			return id
+		}
+	}
+	return ""
+}
+
+// rawCommand hands fn a raw file as files/<path> and as commands/<id>.out.
+func (w *walker) rawCommand(mem Member, hr *hashReader, id string) error {
+	data, err := io.ReadAll(io.LimitReader(hr, maxCommandAlias+1))
+	if err != nil {
+		return err
+	}
+	if len(data) > maxCommandAlias {
+		return w.call(mem, io.MultiReader(bytes.NewReader(data), hr))
+	}
+	w.cmds[id] = true
+	if err := w.call(mem, bytes.NewReader(data)); err != nil {
+		return err
+	}
+	alias := mem
+	alias.Path = bundle.CommandMember(id, false)
+	return w.call(alias, bytes.NewReader(data))
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/klauspost/compress/gzip"
 
 	"casefile/analyze/input"
 	"casefile/analyze/input/inputtest"
@@ -296,3 +297,5 @@ func keys[M ~map[string]V, V any](m M) []string {
 }
 
 var _ = os.Remove
+
+func newGzip(w io.Writer) *gzip.Writer { return gzip.NewWriter(w) }

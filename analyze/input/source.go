@@ -290,7 +290,10 @@ func (s *session) ageError(src source, err error) error {
 	if errors.As(err, &nm) {
 		return s.refuse("%scannot be decrypted with the given --identity (no matching key)", innerPrefix(src))
 	}
-	return s.refuse("%snot a valid age file: %v", innerPrefix(src), err)
+	if strings.Contains(err.Error(), "header") {
+		return s.refuse("%snot a valid age file: %v", innerPrefix(src), err)
+	}
+	return s.refuse("%sencrypted data is tampered with or truncated: %v", innerPrefix(src), err)
 }
 
 // ageReader and ageReaderAt turn decryption failures (tampered or

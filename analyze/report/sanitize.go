@@ -151,6 +151,10 @@ func clipBytes(s string, n int) string {
 	return s[:cut] + fmt.Sprintf(" … [%d more bytes]", len(s)-cut)
 }
 
+// WrapText breaks clean text into lines of at most width terminal columns
+// at spaces (wide characters count two), keeping its own line breaks.
+func WrapText(text string, width int) []string { return wrapWidth(text, width) }
+
 // wrapWidth breaks text into lines of at most w columns at spaces, keeping
 // the text's own line breaks. A word longer than w is cut.
 func wrapWidth(text string, w int) []string {

@@ -1,0 +1,21 @@
+// Command analyze reads casefile bundles (and the raw log folders and
+// archives customers send instead) without extracting them, verifies
+// their integrity and signer, and writes a diagnosis as text, JSON or one
+// self-contained HTML page.
+//
+//	analyze BUNDLE... [flags]
+//
+// Exit status: 0 no finding at or above --fail-on, 1 there is one, 2 the
+// input or the command line was refused (one line on stderr, no report
+// written). See docs/report.md.
+package main
+
+import (
+	"os"
+
+	_ "time/tzdata" // zones for --timezone and raw logs on hosts without a zone database (Windows)
+)
+
+func main() {
+	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+}

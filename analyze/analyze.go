@@ -1,17 +1,24 @@
 // Package analyze is the analysis engine: it opens inputs, verifies them,
 // runs the profiles' rules over their members in one streaming pass, and
 // builds the report.
+//
+// The engine is generic: everything product specific is in the profiles
+// (docs/profiles.md). How the pass works is described in docs/engine.md.
 package analyze
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"io"
+	"strings"
 	"time"
 
 	"filippo.io/age"
 
+	"casefile/analyze/input"
 	"casefile/analyze/report"
 	"casefile/bundle"
+	"casefile/internal/version"
 	"casefile/profiles"
 )
 
@@ -30,10 +37,279 @@ type Options struct {
 	Rules []string
 	// Clock stamps the report; tests pin it.
 	Clock func() time.Time
+	// Workers is the number of goroutines scanning chunks (0: GOMAXPROCS).
+	Workers int
 }
+
+// source is an opened input that can be walked once. It is an interface
+// so that tests can feed the engine before the input package is done.
+type source interface {
+	Input() *input.Input
+	Walk(ctx context.Context, fn func(m input.Member, r io.Reader) error) (*input.Verification, error)
+}
+
+type inputSource struct{ in *input.Input }
+
+func (s inputSource) Input() *input.Input { return s.in }
+func (s inputSource) Walk(ctx context.Context, fn func(m input.Member, r io.Reader) error) (*input.Verification, error) {
+	return s.in.Walk(ctx, fn)
+}
+
+// openSources opens one path given on the command line.
+var openSources = func(ctx context.Context, path string, opts input.Options) ([]source, error) {
+	ins, err := input.Open(ctx, path, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]source, len(ins))
+	for i, in := range ins {
+		out[i] = inputSource{in}
+	}
+	return out, nil
+}
+
+// incidentWindow is how near the incident a line must be to be marked.
+const incidentWindow = 30 * time.Minute
 
 // Run analyzes the inputs together and returns the report. Inputs that
 // cannot be trusted to be read safely are an *input.Error (exit 2).
 func Run(ctx context.Context, paths []string, opts Options) (*report.Report, error) {
-	return nil, errors.New("analyze: not implemented yet")
+	clock := opts.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	now := clock()
+	var cmdIDs []string
+	if opts.Profile != nil {
+		seen := map[string]bool{}
+		for _, it := range opts.Profile.Collect {
+			if it.Files == nil && !seen[it.ID] {
+				seen[it.ID] = true
+				cmdIDs = append(cmdIDs, it.ID)
+			}
+		}
+	}
+	iopts := input.Options{Identities: opts.Identities, Raw: opts.Profile != nil, CommandIDs: cmdIDs, Trust: opts.Trust}
+
+	// Open every input and give it a profile.
+	plans := map[*profiles.Profile]*plan{}
+	builtins := map[string]*profiles.Profile{}
+	var groups []*group
+	groupOf := map[*plan]*group{}
+	var states []*bundleState
+	names := map[string]int{}
+	for _, path := range paths {
+		srcs, err := openSources(ctx, path, iopts)
+		if err != nil {
+			return nil, err
+		}
+		for _, src := range srcs {
+			in := src.Input()
+			prof := opts.Profile
+			if prof == nil {
+				if in.Manifest == nil {
+					return nil, &input.Error{Path: in.Path, Reason: "raw logs carry no manifest: name a profile with --profile"}
+				}
+				name := in.Manifest.Profile.Name
+				prof = builtins[name]
+				if prof == nil {
+					prof, err = profiles.Builtin(name)
+					if err != nil {
+						return nil, &input.Error{Path: in.Path, Reason: fmt.Sprintf("collected with profile %q, which is not built in: name its file with --profile (%v)", name, err)}
+					}
+					builtins[name] = prof
+				}
+			}
+			pl := plans[prof]
+			if pl == nil {
+				pl, err = compile(prof)
+				if err != nil {
+					return nil, err
+				}
+				plans[prof] = pl
+			}
+			g := groupOf[pl]
+			if g == nil {
+				g = &group{plan: pl}
+				groupOf[pl] = g
+				groups = append(groups, g)
+			}
+			b := &bundleState{idx: len(states), src: src, in: in, manifest: in.Manifest, plan: pl, group: g, byPath: map[string]*member{}}
+			b.slots = make([]slotStore, len(pl.slots))
+			b.name = in.Name
+			if n := names[b.name]; n > 0 {
+				b.name = fmt.Sprintf("%s#%d", in.Name, n+1)
+			}
+			names[in.Name]++
+			b.loc = time.UTC
+			if opts.Timezone != nil {
+				b.loc = opts.Timezone
+			}
+			if in.Manifest != nil {
+				b.loc = in.Manifest.Host.Location()
+				b.ref = in.Manifest.Collection.EndUTC
+			}
+			g.bundles = append(g.bundles, b)
+			states = append(states, b)
+		}
+	}
+	if len(opts.Rules) > 0 {
+		for _, id := range opts.Rules {
+			found := false
+			for _, g := range groups {
+				if g.plan.ruleByID(id) != nil {
+					found = true
+				}
+			}
+			if !found {
+				return nil, fmt.Errorf("no rule %q in the profiles used (%s)", id, profileNames(groups))
+			}
+		}
+	}
+
+	// The pass: every input walked once.
+	sc := newScanner(opts.Workers)
+	var walkErr error
+	for _, b := range states {
+		ver, err := b.src.Walk(ctx, func(m input.Member, r io.Reader) error {
+			ms := sc.setup(b, m, now)
+			if ms == nil {
+				return nil
+			}
+			return sc.read(ctx, ms, r)
+		})
+		if err != nil {
+			walkErr = err
+			break
+		}
+		b.ver = ver
+	}
+	sc.close()
+	if walkErr != nil {
+		return nil, walkErr
+	}
+
+	e := &evaluator{opts: opts}
+	rep := &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          report.Tool{Name: version.Tool, Version: version.Version},
+		GeneratedAt:   now.UTC(),
+		Bundles:       []report.Bundle{},
+		Findings:      []report.Finding{},
+		Timeline:      []report.Event{},
+		Coverage:      []report.RuleCoverage{},
+	}
+	switch {
+	case opts.At != nil:
+		t := *opts.At
+		e.incident = &t
+		rep.IncidentSource = "--at"
+	default:
+		for _, b := range states {
+			if b.manifest == nil {
+				continue
+			}
+			if t, ok := incidentFromNote(b.manifest.Note, b.loc, b.ref); ok {
+				e.incident = &t
+				rep.IncidentSource = "note of " + b.name
+				break
+			}
+		}
+	}
+	if e.incident != nil {
+		t := *e.incident
+		rep.IncidentTime = &t
+	}
+
+	wanted := func(id string) bool {
+		if len(opts.Rules) == 0 {
+			return true
+		}
+		return contains(opts.Rules, id)
+	}
+	cov := map[*bundleState][]report.RuleCoverage{}
+	for _, g := range groups {
+		for _, b := range g.bundles {
+			e.prepare(b)
+		}
+		for _, b := range g.bundles {
+			e.evalFacts(b)
+		}
+		for rank, rp := range g.plan.rules {
+			if !wanted(rp.rule.ID) {
+				continue
+			}
+			if rp.rule.Scope == "all" {
+				var covs []report.RuleCoverage
+				run := false
+				for _, b := range g.bundles {
+					c := e.coverageOf(rp, b)
+					covs = append(covs, c)
+					if c.Status != report.CoverageSkipped {
+						run = true
+					}
+				}
+				var fs []*finding
+				var err error
+				if run {
+					fs, err = e.evalRule(rp, g.bundles, true)
+				}
+				for i, b := range g.bundles {
+					c := covs[i]
+					for _, f := range fs {
+						if contains(f.Bundles, b.name) || (len(f.Bundles) == 0 && f.Bundle == b.name) {
+							c.Findings++
+						}
+					}
+					if err != nil {
+						c.Status = report.CoverageError
+						c.Reason = joinReason(err.Error(), c.Reason)
+					}
+					cov[b] = append(cov[b], c)
+				}
+				for _, f := range fs {
+					f.rank = rank
+				}
+				e.findings = append(e.findings, fs...)
+				continue
+			}
+			for _, b := range g.bundles {
+				c := e.coverageOf(rp, b)
+				if c.Status != report.CoverageSkipped {
+					fs, err := e.evalRule(rp, []*bundleState{b}, false)
+					c.Findings = len(fs)
+					if err != nil {
+						c.Status = report.CoverageError
+						c.Reason = joinReason(err.Error(), c.Reason)
+					}
+					for _, f := range fs {
+						f.rank = rank
+					}
+					e.findings = append(e.findings, fs...)
+				}
+				cov[b] = append(cov[b], c)
+			}
+		}
+	}
+	for _, b := range states {
+		rep.Bundles = append(rep.Bundles, bundleReport(b))
+		rep.Coverage = append(rep.Coverage, cov[b]...)
+	}
+	buildFindings(rep, e, states)
+	return rep, nil
+}
+
+func joinReason(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + "; " + b
+}
+
+func profileNames(groups []*group) string {
+	var out []string
+	for _, g := range groups {
+		out = append(out, g.plan.prof.Name)
+	}
+	return strings.Join(out, ", ")
 }

@@ -1,0 +1,235 @@
+package analyze
+
+import (
+	"maps"
+	"strings"
+	"time"
+
+	"casefile/profiles"
+)
+
+// group is the bundles analyzed with one profile.
+type group struct {
+	plan    *plan
+	bundles []*bundleState
+}
+
+// recordMap is a record as expressions see it: value, file, line, text,
+// time, bundle and the pattern's named groups. value is the typed value
+// for a fact's records.
+func recordMap(r *record, value any) map[string]any {
+	m := make(map[string]any, 6+len(r.pat.names))
+	for i, n := range r.pat.names {
+		m[n] = r.caps[i]
+	}
+	m["value"] = value
+	m["file"] = r.m.path
+	m["line"] = r.line
+	m["text"] = r.text
+	if r.t.IsZero() {
+		m["time"] = nil
+	} else {
+		m["time"] = r.t.In(r.b.loc)
+	}
+	m["bundle"] = r.b.name
+	return m
+}
+
+// ruleRecordMap is recordMap with the raw value, cached on the record.
+func ruleRecordMap(r *record) map[string]any {
+	if r.envMap == nil {
+		r.envMap = recordMap(r, r.value())
+	}
+	return r.envMap
+}
+
+// typed converts a fact value by the fact's type; nil when it does not
+// convert.
+func typed(s, typ string) any {
+	switch typ {
+	case "number":
+		if f, ok := parseLeadingNumber(s); ok {
+			return f
+		}
+		return nil
+	case "size":
+		n, err := profiles.ParseSize(s)
+		if err != nil {
+			return nil
+		}
+		return int(n)
+	case "duration":
+		d, err := profiles.ParseDuration(s)
+		if err != nil {
+			return nil
+		}
+		return d
+	}
+	return s
+}
+
+// evalFacts computes a bundle's facts in profile order.
+func (e *evaluator) evalFacts(b *bundleState) {
+	p := b.plan
+	sources := b.sources
+	env := e.baseEnv([]*bundleState{b}, true)
+	for i := range p.prof.Analyze.Facts {
+		f := &p.prof.Analyze.Facts[i]
+		var v any
+		if sl := p.factSlot[f.Name]; sl != nil {
+			recs := b.slotRecords(sl)
+			sortRecords(recs)
+			b.factRecs[f.Name] = recs
+			dropped := b.slots[sl.id].dropped
+			var maps []any
+			for _, r := range recs {
+				maps = append(maps, recordMap(r, typed(r.value(), f.Type)))
+			}
+			if maps == nil {
+				maps = []any{}
+			}
+			sources[f.Name] = maps
+			v = pick(f, recs, maps, dropped)
+		} else {
+			var err error
+			v, err = run(&f.Expr, env)
+			if err != nil {
+				b.factErrs[f.Name] = exprError(p.prof, &f.Expr, "fact "+f.Name, err).Error()
+				v = nil
+			}
+		}
+		b.facts[f.Name] = v
+		env[f.Name] = v
+	}
+}
+
+// prepare makes a bundle's facts (all nil) and its `bundle` variable, so
+// that every bundle of a group is in `bundles` before any fact is computed.
+func (e *evaluator) prepare(b *bundleState) {
+	p := b.plan
+	b.facts = map[string]any{}
+	b.factRecs = map[string][]*record{}
+	b.factErrs = map[string]string{}
+	b.sources = map[string]any{}
+	for i := range p.prof.Analyze.Facts {
+		f := &p.prof.Analyze.Facts[i]
+		b.facts[f.Name] = nil
+		b.sources[f.Name] = []any{}
+	}
+	b.bundleMap = e.bundleInfo(b, b.sources)
+}
+
+// pick reduces a pattern fact's records to its value.
+func pick(f *profiles.Fact, recs []*record, maps []any, dropped int) any {
+	values := make([]any, len(maps))
+	for i, m := range maps {
+		values[i] = m.(map[string]any)["value"]
+	}
+	switch f.Pick {
+	case "count":
+		return len(recs) + dropped
+	case "exists":
+		return len(recs) > 0
+	case "all":
+		return maps
+	case "distinct":
+		out := []any{}
+		seen := map[any]bool{}
+		for _, v := range values {
+			if v == nil || seen[v] {
+				continue
+			}
+			seen[v] = true
+			out = append(out, v)
+		}
+		return out
+	case "first":
+		if len(values) == 0 {
+			return nil
+		}
+		return values[0]
+	case "min", "max", "sum":
+		var acc float64
+		n := 0
+		for _, v := range values {
+			if v == nil {
+				continue
+			}
+			x := leadingNumber(v)
+			if _, isStr := v.(string); isStr {
+				if _, ok := parseLeadingNumber(v.(string)); !ok {
+					continue
+				}
+			}
+			switch {
+			case n == 0:
+				acc = x
+			case f.Pick == "min":
+				acc = min(acc, x)
+			case f.Pick == "max":
+				acc = max(acc, x)
+			default:
+				acc += x
+			}
+			n++
+		}
+		if n == 0 {
+			return nil
+		}
+		return acc
+	}
+	if len(values) == 0 {
+		return nil
+	}
+	return values[len(values)-1]
+}
+
+// bundleInfo is the `bundle` variable.
+func (e *evaluator) bundleInfo(b *bundleState, sources map[string]any) map[string]any {
+	m := map[string]any{
+		"name": b.name, "path": b.in.Path, "host": "", "profile": b.plan.prof.Name,
+		"os": "", "kernel": "", "collected_at": nil, "note": "", "timezone": b.loc.String(),
+		"facts": b.facts, "sources": sources,
+	}
+	if mf := b.manifest; mf != nil {
+		m["host"] = mf.Host.Hostname
+		m["os"] = mf.Host.OS
+		m["kernel"] = mf.Host.Kernel
+		m["note"] = mf.Note
+		if !mf.Collection.EndUTC.IsZero() {
+			m["collected_at"] = mf.Collection.EndUTC.In(b.loc)
+		}
+	}
+	return m
+}
+
+// baseEnv is what every expression over these bundles sees: builtins,
+// and (withFacts) the first bundle's facts by name.
+func (e *evaluator) baseEnv(bs []*bundleState, withFacts bool) map[string]any {
+	env := funcs(bs)
+	if withFacts {
+		maps.Copy(env, bs[0].facts)
+	}
+	env["bundle"] = bs[0].bundleMap
+	var all []any
+	for _, b := range bs[0].group.bundles {
+		all = append(all, b.bundleMap)
+	}
+	env["bundles"] = all
+	if e.incident != nil {
+		env["incident"] = e.incident.In(bs[0].loc)
+	} else {
+		env["incident"] = nil
+	}
+	return env
+}
+
+// timeOrNil is a time for expressions: nil when zero.
+func timeOrNil(t time.Time, loc *time.Location) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.In(loc)
+}
+
+func joinKey(vals []string) string { return strings.Join(vals, " ") }

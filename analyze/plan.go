@@ -1,0 +1,322 @@
+package analyze
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/expr-lang/expr/ast"
+
+	"casefile/profiles"
+)
+
+// A plan is a profile compiled for the pass: every pattern any fact, rule
+// or context reads, deduplicated, with the member globs each use reads.
+type plan struct {
+	prof  *profiles.Profile
+	logs  []*logSpec
+	pats  []*pattern
+	slots []*slot
+	// retain are the globs of contexts without a pattern: the tail of
+	// those members is kept whole.
+	retain []string
+
+	factSlot  map[string]*slot // pattern facts
+	rules     []*rulePlan
+	factByNme map[string]*profiles.Fact
+	// captureNames is the union of capture names over all patterns.
+	captureNames []string
+}
+
+// logSpec is a profile's logs entry with its parser.
+type logSpec struct {
+	spec   *profiles.LogSpec
+	parser *timeParser // nil: none or auto
+	auto   bool
+}
+
+// pattern is one distinct regular expression of the plan.
+type pattern struct {
+	id    int
+	src   string
+	re    *regexp.Regexp
+	names []string // named groups, in order
+	index []int    // submatch index of each named group
+	value int      // position of "value" in names, or -1
+	lits  []literal
+}
+
+// slot is one use of a pattern: a matcher of a rule, a fact, a context
+// filter. Records of a slot are kept per bundle.
+type slot struct {
+	id    int
+	pat   *pattern
+	globs []string
+	label string
+	what  string // for messages: "fact fix_level", "tfst.x match"
+}
+
+// rulePlan is a rule with its slots resolved.
+type rulePlan struct {
+	rule  *profiles.Rule
+	kind  string
+	any   []*slot // match any / absent any / state track
+	also  []*slot
+	res   []*slot // resolved_by
+	start []*slot
+	exp   []*slot
+	ctx   *slot // context with a pattern
+	// captures is the union of the rule's capture names (for defaults).
+	captures []string
+	// facts are the pattern facts the rule's expressions use (directly or
+	// through expression facts), for coverage.
+	facts []string
+	// fixedState holds the fixed state of each track slot ("" = capture).
+	fixedState map[*slot]string
+}
+
+func (p *plan) addSlot(re profiles.Pattern, globs []string, label, what string) *slot {
+	var pat *pattern
+	for _, q := range p.pats {
+		if q.src == re.Src {
+			pat = q
+			break
+		}
+	}
+	if pat == nil {
+		pat = &pattern{id: len(p.pats), src: re.Src, re: re.Re, value: -1, lits: requiredLiterals(re.Src)}
+		for i, n := range re.Re.SubexpNames() {
+			if n != "" {
+				if n == "value" {
+					pat.value = len(pat.names)
+				}
+				pat.names = append(pat.names, n)
+				pat.index = append(pat.index, i)
+			}
+		}
+		p.pats = append(p.pats, pat)
+	}
+	s := &slot{id: len(p.slots), pat: pat, globs: globs, label: label, what: what}
+	p.slots = append(p.slots, s)
+	return s
+}
+
+// compile builds the plan of a validated profile.
+func compile(prof *profiles.Profile) (*plan, error) {
+	p := &plan{prof: prof, factSlot: map[string]*slot{}, factByNme: map[string]*profiles.Fact{}}
+	for i := range prof.Analyze.Logs {
+		ls := &prof.Analyze.Logs[i]
+		parser, err := parserFor(ls)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", prof.File, ls.Line, err)
+		}
+		p.logs = append(p.logs, &logSpec{spec: ls, parser: parser, auto: ls.Time == "auto"})
+	}
+	for i := range prof.Analyze.Facts {
+		f := &prof.Analyze.Facts[i]
+		p.factByNme[f.Name] = f
+		if f.Pattern != nil {
+			p.factSlot[f.Name] = p.addSlot(*f.Pattern, f.In, "", "fact "+f.Name)
+		}
+	}
+	for i := range prof.Analyze.Rules {
+		r := &prof.Analyze.Rules[i]
+		rp := &rulePlan{rule: r, fixedState: map[*slot]string{}}
+		what := r.ID
+		add := func(ms []profiles.Matcher, role string) []*slot {
+			var out []*slot
+			for _, m := range ms {
+				out = append(out, p.addSlot(m.Pattern, m.In, m.Label, what+" "+role))
+				rp.captures = append(rp.captures, m.Pattern.Captures()...)
+			}
+			return out
+		}
+		switch {
+		case r.Match != nil:
+			rp.kind = "match"
+			rp.any = add(r.Match.Any, "match")
+			rp.also = add(r.Match.Also, "also")
+			if r.Match.ResolvedBy != nil {
+				rp.res = add(r.Match.ResolvedBy.Any, "resolved_by")
+			}
+		case r.Absent != nil:
+			rp.kind = "absent"
+			rp.any = add(r.Absent.Any, "absent")
+		case r.Sequence != nil:
+			rp.kind = "sequence"
+			rp.start = add(r.Sequence.Start, "start")
+			rp.exp = add(r.Sequence.Expect, "expect")
+		case r.State != nil:
+			rp.kind = "state"
+			for _, t := range r.State.Track {
+				s := add([]profiles.Matcher{t.Matcher}, "track")[0]
+				rp.fixedState[s] = t.State
+				rp.any = append(rp.any, s)
+			}
+		case r.Check != nil:
+			rp.kind = "check"
+			if fe := r.Check.ForEach; fe != "" {
+				if f := p.factByNme[fe]; f != nil && f.Pattern != nil {
+					rp.captures = append(rp.captures, f.Pattern.Captures()...)
+				}
+			}
+		default:
+			return nil, fmt.Errorf("%s:%d: rule %s has no kind", prof.File, r.Line, r.ID)
+		}
+		if c := r.Context; c != nil {
+			if c.Pattern != nil {
+				rp.ctx = p.addSlot(*c.Pattern, c.In, "", what+" context")
+			} else {
+				p.retain = append(p.retain, c.In...)
+			}
+		}
+		rp.captures = uniqStrings(rp.captures)
+		rp.facts = p.ruleFacts(r)
+		p.rules = append(p.rules, rp)
+	}
+	var caps []string
+	for _, pat := range p.pats {
+		caps = append(caps, pat.names...)
+	}
+	p.captureNames = uniqStrings(caps)
+	return p, nil
+}
+
+// ruleFacts lists the pattern facts a rule depends on, through
+// expression facts too.
+func (p *plan) ruleFacts(r *profiles.Rule) []string {
+	seen := map[string]bool{}
+	var out []string
+	var visit func(name string)
+	visit = func(name string) {
+		if seen[name] {
+			return
+		}
+		seen[name] = true
+		f := p.factByNme[name]
+		if f == nil {
+			return
+		}
+		if f.Pattern != nil {
+			out = append(out, name)
+			return
+		}
+		for _, n := range exprIdents(&f.Expr) {
+			visit(n)
+		}
+	}
+	for _, e := range ruleExprs(r) {
+		for _, n := range exprIdents(e) {
+			visit(n)
+		}
+	}
+	if r.Check != nil && r.Check.ForEach != "" {
+		visit(r.Check.ForEach)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ruleExprs returns every expression written in a rule.
+func ruleExprs(r *profiles.Rule) []*profiles.Expr {
+	out := []*profiles.Expr{&r.When}
+	for i := range r.SeverityWhen {
+		out = append(out, &r.SeverityWhen[i].When)
+	}
+	for i := range r.Notes {
+		out = append(out, &r.Notes[i].When)
+		out = append(out, textExprList(&r.Notes[i].Explanation)...)
+		out = append(out, textExprList(&r.Notes[i].Remedy)...)
+	}
+	for i := range r.Cite {
+		out = append(out, &r.Cite[i])
+	}
+	out = append(out, textExprList(&r.Title)...)
+	out = append(out, textExprList(&r.Explanation)...)
+	out = append(out, textExprList(&r.Remedy)...)
+	if r.Match != nil {
+		out = append(out, &r.Match.Where)
+	}
+	return out
+}
+
+func textExprList(t *profiles.Text) []*profiles.Expr {
+	var out []*profiles.Expr
+	for i := range t.Parts {
+		if t.Parts[i].Expr != nil {
+			out = append(out, t.Parts[i].Expr)
+		}
+	}
+	return out
+}
+
+type identCollector struct{ names []string }
+
+func (v *identCollector) Visit(n *ast.Node) {
+	if id, ok := (*n).(*ast.IdentifierNode); ok {
+		v.names = append(v.names, id.Value)
+	}
+}
+
+// exprIdents lists the identifiers an expression reads.
+func exprIdents(e *profiles.Expr) []string {
+	if e == nil || e.Program == nil {
+		return nil
+	}
+	node := e.Program.Node()
+	v := &identCollector{}
+	ast.Walk(&node, v)
+	return v.names
+}
+
+func uniqStrings(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// matchAny reports whether a member path matches any of the globs.
+func matchAny(globs []string, name string) bool {
+	for _, g := range globs {
+		if ok, _ := profiles.MatchGlob(g, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// specFor returns the first log spec whose globs match a member.
+func (p *plan) specFor(name string) *logSpec {
+	for _, ls := range p.logs {
+		if matchAny(ls.spec.Files, name) {
+			return ls
+		}
+	}
+	return nil
+}
+
+// ruleByID finds a rule of the plan.
+func (p *plan) ruleByID(id string) *rulePlan {
+	for _, r := range p.rules {
+		if r.rule.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// ruleFile names where a rule is written: "tfst.yaml:120".
+func ruleFile(prof *profiles.Profile, line int) string {
+	f := prof.File
+	if i := strings.LastIndexAny(f, `/\`); i >= 0 {
+		f = f[i+1:]
+	}
+	return fmt.Sprintf("%s:%d", f, line)
+}

@@ -1,0 +1,798 @@
+package analyze
+
+import (
+	"fmt"
+	"maps"
+	"sort"
+	"strings"
+	"time"
+
+	"casefile/analyze/report"
+	"casefile/profiles"
+)
+
+// evaluator runs facts and rules after the pass.
+type evaluator struct {
+	opts     Options
+	incident *time.Time
+	findings []*finding
+	coverage []report.RuleCoverage
+}
+
+// finding is a report finding with the records behind it.
+type finding struct {
+	report.Finding
+	rank int // profile order of the rule, for stable sorting
+}
+
+// draft is a finding before its rule's when, severity and texts are
+// worked out.
+type draft struct {
+	key      string
+	vars     map[string]any
+	caps     *record // whose captures the texts see
+	matches  []*record
+	related  []*record
+	res      *record
+	anchor   time.Time // context is taken around it
+	count    int
+	resolved bool
+	keyLine  bool // key is file:line (check for_each)
+}
+
+// ruleEnv is the environment of one rule: base, the kind's variables
+// (nil), every capture ("").
+func (e *evaluator) ruleEnv(rp *rulePlan, bs []*bundleState, scopeAll bool) map[string]any {
+	env := e.baseEnv(bs, !scopeAll)
+	for _, v := range profiles.RuleVars[rp.kind] {
+		env[v] = nil
+	}
+	if rp.kind == "match" {
+		env["matched"] = map[string]any{}
+	}
+	for _, c := range rp.captures {
+		env[c] = ""
+	}
+	return env
+}
+
+func setCaps(env map[string]any, rp *rulePlan, r *record) {
+	for _, c := range rp.captures {
+		env[c] = ""
+	}
+	if r == nil {
+		return
+	}
+	for i, n := range r.pat.names {
+		env[n] = r.caps[i]
+	}
+}
+
+// recordsOf gathers the records of slots over bundles, sorted, each once.
+func recordsOf(slots []*slot, bs []*bundleState) []*record {
+	seen := map[*record]bool{}
+	var out []*record
+	for _, b := range bs {
+		for _, s := range slots {
+			for _, r := range b.slotRecords(s) {
+				if !seen[r] {
+					seen[r] = true
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	sortRecords(out)
+	return out
+}
+
+func droppedOf(slots []*slot, bs []*bundleState) int {
+	n := 0
+	for _, b := range bs {
+		for _, s := range slots {
+			n += b.slots[s.id].dropped
+		}
+	}
+	return n
+}
+
+// evalRule runs one rule over bundles (one, or the group for scope all)
+// and returns its findings and the first run-time error.
+func (e *evaluator) evalRule(rp *rulePlan, bs []*bundleState, scopeAll bool) ([]*finding, error) {
+	env := e.ruleEnv(rp, bs, scopeAll)
+	var drafts []*draft
+	var err error
+	switch rp.kind {
+	case "match":
+		drafts, err = e.evalMatch(rp, bs, env)
+	case "absent":
+		if len(recordsOf(rp.any, bs)) == 0 {
+			drafts = []*draft{{vars: map[string]any{}}}
+		}
+	case "sequence":
+		drafts = e.evalSequence(rp, bs)
+	case "state":
+		drafts = e.evalState(rp, bs)
+	case "check":
+		drafts = e.evalCheck(rp, bs, scopeAll)
+	}
+	var out []*finding
+	for _, d := range drafts {
+		f, ferr := e.finalize(rp, bs, scopeAll, env, d)
+		if ferr != nil {
+			if err == nil {
+				err = ferr
+			}
+			continue
+		}
+		if f != nil {
+			out = append(out, f)
+		}
+	}
+	return out, err
+}
+
+// evalMatch: where, group_by, min/within, resolved_by.
+func (e *evaluator) evalMatch(rp *rulePlan, bs []*bundleState, env map[string]any) ([]*draft, error) {
+	spec := rp.rule.Match
+	prof := bs[0].plan.prof
+	labelOf := map[*pattern][]string{}
+	for _, s := range rp.any {
+		if s.label != "" {
+			labelOf[s.pat] = append(labelOf[s.pat], s.label)
+		}
+	}
+	recs := recordsOf(rp.any, bs)
+	type grp struct {
+		key  string
+		vals []string
+		recs []*record
+	}
+	var groups []*grp
+	byKey := map[string]*grp{}
+	for _, r := range recs {
+		if spec.Where.IsSet() {
+			setCaps(env, rp, r)
+			ok, err := truth(&spec.Where, env)
+			if err != nil {
+				return nil, exprError(prof, &spec.Where, "where", err)
+			}
+			if !ok {
+				continue
+			}
+		}
+		var vals []string
+		for _, k := range spec.GroupBy {
+			v, _ := r.capture(k)
+			vals = append(vals, v)
+		}
+		key := joinKey(vals)
+		g := byKey[key]
+		if g == nil {
+			g = &grp{key: key, vals: vals}
+			byKey[key] = g
+			groups = append(groups, g)
+		}
+		g.recs = append(g.recs, r)
+	}
+	minN := spec.Min
+	if minN <= 0 {
+		minN = 1
+	}
+	var resRecs []*record
+	if len(rp.res) > 0 {
+		resRecs = recordsOf(rp.res, bs)
+	}
+	var alsoRecs []*record
+	if len(rp.also) > 0 {
+		alsoRecs = recordsOf(rp.also, bs)
+	}
+	var out []*draft
+	for _, g := range groups {
+		hits := len(g.recs)
+		if !spec.Where.IsSet() && len(spec.GroupBy) == 0 {
+			hits += droppedOf(rp.any, bs)
+		}
+		first, last := timeSpan(g.recs)
+		rate := hits
+		if spec.Within.Duration > 0 {
+			rate = maxInWindow(g.recs, spec.Within.Duration)
+			if first.IsZero() {
+				rate = hits // no times: the window cannot be judged
+			}
+		}
+		if rate < minN {
+			continue
+		}
+		d := &draft{key: g.key, caps: g.recs[0], matches: g.recs, count: hits, anchor: first}
+		lastRec := g.recs[len(g.recs)-1]
+		var res *record
+		for _, r := range resRecs {
+			if !lastRec.before(r) {
+				continue
+			}
+			if w := spec.ResolvedBy.Within.Duration; w > 0 && !lastRec.t.IsZero() && r.t.Sub(lastRec.t) > w {
+				break
+			}
+			if !sameGroup(r, spec.GroupBy, g.vals) {
+				continue
+			}
+			res = r
+			break
+		}
+		d.res = res
+		d.resolved = res != nil
+		matched := map[string]any{}
+		for _, s := range rp.any {
+			if s.label != "" {
+				matched[s.label] = 0
+			}
+		}
+		for _, r := range g.recs {
+			for _, l := range labelOf[r.pat] {
+				matched[l] = matched[l].(int) + 1
+			}
+		}
+		var records []any
+		for _, r := range g.recs {
+			records = append(records, ruleRecordMap(r))
+		}
+		loc := bs[0].loc
+		d.vars = map[string]any{
+			"hits": hits, "rate": rate,
+			"first_seen": timeOrNil(first, loc), "last_seen": timeOrNil(last, loc),
+			"span": span(first, last), "matched": matched,
+			"resolved": res != nil, "resolved_at": nil,
+			"records": records, "first": records[0], "last": records[len(records)-1],
+			"group": g.key,
+		}
+		if res != nil {
+			d.vars["resolved_at"] = timeOrNil(res.t, loc)
+		}
+		// The aftermath: related lines from the first match to 10 minutes
+		// after the last.
+		for _, r := range alsoRecs {
+			if first.IsZero() || r.t.IsZero() || (!r.t.Before(first) && !r.t.After(last.Add(10*time.Minute))) {
+				d.related = append(d.related, r)
+			}
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+func sameGroup(r *record, keys []string, vals []string) bool {
+	for i, k := range keys {
+		if v, ok := r.capture(k); ok && v != vals[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// timeSpan returns the first and last times of records (zero if none).
+func timeSpan(rs []*record) (first, last time.Time) {
+	for _, r := range rs {
+		if r.t.IsZero() {
+			continue
+		}
+		if first.IsZero() || r.t.Before(first) {
+			first = r.t
+		}
+		if last.IsZero() || r.t.After(last) {
+			last = r.t
+		}
+	}
+	return first, last
+}
+
+func span(first, last time.Time) any {
+	if first.IsZero() || last.IsZero() {
+		return time.Duration(0)
+	}
+	return last.Sub(first)
+}
+
+// maxInWindow is the most records whose times fit in any window of
+// length w (records are in time order).
+func maxInWindow(rs []*record, w time.Duration) int {
+	var ts []time.Time
+	for _, r := range rs {
+		if !r.t.IsZero() {
+			ts = append(ts, r.t)
+		}
+	}
+	best, i := 0, 0
+	for j := range ts {
+		for ts[j].Sub(ts[i]) > w {
+			i++
+		}
+		best = max(best, j-i+1)
+	}
+	return best
+}
+
+// evalSequence pairs starts with later expects of the same key.
+func (e *evaluator) evalSequence(rp *rulePlan, bs []*bundleState) []*draft {
+	spec := rp.rule.Sequence
+	within := spec.Within.Duration
+	isStart := map[*slot]bool{}
+	for _, s := range rp.start {
+		isStart[s] = true
+	}
+	type ev struct {
+		r     *record
+		start bool
+	}
+	var evs []ev
+	for _, r := range recordsOf(rp.start, bs) {
+		evs = append(evs, ev{r, true})
+	}
+	for _, r := range recordsOf(rp.exp, bs) {
+		evs = append(evs, ev{r, false})
+	}
+	// In time order; at the same time a start comes before an expect.
+	sort.SliceStable(evs, func(i, j int) bool {
+		a, b := evs[i], evs[j]
+		if a.r.t.Equal(b.r.t) && a.start != b.start && !a.r.t.IsZero() {
+			return a.start
+		}
+		return a.r.before(b.r)
+	})
+	keyOf := func(r *record) string {
+		var vals []string
+		for _, k := range spec.Key {
+			v, _ := r.capture(k)
+			vals = append(vals, v)
+		}
+		return joinKey(vals)
+	}
+	pending := map[string][]*record{}
+	answered := map[string]int{}
+	var order []string
+	for _, x := range evs {
+		k := keyOf(x.r)
+		if x.start {
+			if _, ok := pending[k]; !ok {
+				order = append(order, k)
+				pending[k] = nil
+			}
+			pending[k] = append(pending[k], x.r)
+			continue
+		}
+		var left []*record
+		for _, s := range pending[k] {
+			if within > 0 && !s.t.IsZero() && !x.r.t.IsZero() && x.r.t.Sub(s.t) > within {
+				left = append(left, s) // too late to count as its answer
+				continue
+			}
+			answered[k]++
+		}
+		if _, ok := pending[k]; ok {
+			pending[k] = left
+		}
+	}
+	end := dataEnd(bs)
+	var out []*draft
+	for _, k := range order {
+		var un []*record
+		for _, s := range pending[k] {
+			// A start whose window reaches past the end of the data may
+			// still be answered: not evidence of anything yet.
+			if within > 0 && !s.t.IsZero() && !end.IsZero() && s.t.Add(within).After(end) {
+				continue
+			}
+			un = append(un, s)
+		}
+		if len(un) == 0 {
+			continue
+		}
+		first, last := timeSpan(un)
+		var records []any
+		for _, r := range un {
+			records = append(records, ruleRecordMap(r))
+		}
+		loc := bs[0].loc
+		out = append(out, &draft{
+			key: k, caps: un[0], matches: un, count: len(un), anchor: first,
+			vars: map[string]any{
+				"hits": len(un), "answered": answered[k],
+				"first_seen": timeOrNil(first, loc), "last_seen": timeOrNil(last, loc),
+				"span": span(first, last), "records": records,
+				"first": records[0], "last": records[len(records)-1], "group": k,
+			},
+		})
+	}
+	return out
+}
+
+// dataEnd is the time the data ends: the latest collection end, else the
+// latest line time read.
+func dataEnd(bs []*bundleState) time.Time {
+	var end time.Time
+	for _, b := range bs {
+		if b.manifest != nil && b.ref.After(end) {
+			end = b.ref
+		}
+	}
+	if !end.IsZero() {
+		return end
+	}
+	for _, b := range bs {
+		for _, m := range b.members {
+			if m.last.After(end) {
+				end = m.last
+			}
+		}
+	}
+	return end
+}
+
+// maxHistory bounds a state's history.
+const maxHistory = 20
+
+// evalState follows a state per key and makes one draft per key.
+func (e *evaluator) evalState(rp *rulePlan, bs []*bundleState) []*draft {
+	spec := rp.rule.State
+	type st struct {
+		key      string
+		state    string
+		since    time.Time
+		seen     map[string]any
+		history  []any
+		recs     []*record
+		changes  []*record
+		lastRec  *record
+		firstRec *record
+	}
+	fixed := map[*pattern]string{}
+	for s, v := range rp.fixedState {
+		if v != "" {
+			fixed[s.pat] = v
+		}
+	}
+	states := map[string]*st{}
+	var order []string
+	loc := bs[0].loc
+	for _, r := range recordsOf(rp.any, bs) {
+		var vals []string
+		for _, k := range spec.Key {
+			v, _ := r.capture(k)
+			vals = append(vals, v)
+		}
+		k := joinKey(vals)
+		s := states[k]
+		if s == nil {
+			s = &st{key: k, seen: map[string]any{}, firstRec: r}
+			states[k] = s
+			order = append(order, k)
+		}
+		val, ok := fixed[r.pat]
+		if !ok {
+			val, _ = r.capture("state")
+		}
+		if val == "" {
+			continue
+		}
+		if val != s.state || len(s.history) == 0 {
+			s.state = val
+			s.since = r.t
+			s.history = append(s.history, val)
+			if len(s.history) > maxHistory {
+				s.history = s.history[len(s.history)-maxHistory:]
+			}
+			s.changes = append(s.changes, r)
+		}
+		s.seen[val] = timeOrNil(r.t, loc)
+		s.recs = append(s.recs, r)
+		s.lastRec = r
+	}
+	var out []*draft
+	for _, k := range order {
+		s := states[k]
+		if len(s.recs) == 0 {
+			continue
+		}
+		first, last := timeSpan(s.recs)
+		var records []any
+		for _, r := range s.recs {
+			records = append(records, ruleRecordMap(r))
+		}
+		// Evidence: the changes of state, the last ones (max_evidence picks).
+		out = append(out, &draft{
+			key: k, caps: s.lastRec, matches: s.changes, count: len(s.recs), anchor: s.since,
+			vars: map[string]any{
+				"state": s.state, "since": timeOrNil(s.since, loc), "seen": s.seen,
+				"history": s.history, "hits": len(s.recs),
+				"first_seen": timeOrNil(first, loc), "last_seen": timeOrNil(last, loc),
+				"records": records, "first": records[0], "last": records[len(records)-1],
+				"group": k,
+			},
+		})
+	}
+	return out
+}
+
+// evalCheck: once, or once per record of a for_each fact.
+func (e *evaluator) evalCheck(rp *rulePlan, bs []*bundleState, scopeAll bool) []*draft {
+	fe := rp.rule.Check.ForEach
+	if fe == "" {
+		return []*draft{{vars: map[string]any{}, anchor: derefTime(e.incident)}}
+	}
+	var out []*draft
+	for _, b := range bs {
+		for _, r := range b.factRecs[fe] {
+			var m map[string]any
+			for _, x := range b.sources[fe].([]any) {
+				if mm := x.(map[string]any); mm["line"] == r.line && mm["file"] == r.m.path && mm["text"] == r.text {
+					m = mm
+					break
+				}
+			}
+			if m == nil {
+				m = ruleRecordMap(r)
+			}
+			vars := map[string]any{"record": m}
+			for _, n := range []string{"value", "file", "line", "text", "time"} {
+				vars[n] = m[n]
+			}
+			out = append(out, &draft{
+				key: fmt.Sprintf("%s:%d", r.m.path, r.line), keyLine: true, caps: r,
+				matches: []*record{r}, count: 1, anchor: r.t, vars: vars,
+			})
+		}
+	}
+	return out
+}
+
+func derefTime(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+// finalize works out a draft's when, severity, texts, evidence, cite and
+// context; nil when the rule's when does not hold.
+func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, base map[string]any, d *draft) (*finding, error) {
+	r := rp.rule
+	prof := bs[0].plan.prof
+	env := maps.Clone(base)
+	setCaps(env, rp, d.caps)
+	maps.Copy(env, d.vars)
+	ok, err := truth(&r.When, env)
+	if err != nil {
+		return nil, exprError(prof, &r.When, "when", err)
+	}
+	if !ok {
+		return nil, nil
+	}
+	sev := r.Severity
+	for i := range r.SeverityWhen {
+		sw := &r.SeverityWhen[i]
+		ok, err := truth(&sw.When, env)
+		if err != nil {
+			return nil, exprError(prof, &sw.When, "severity_when", err)
+		}
+		if ok {
+			sev = sw.Severity
+			break
+		}
+	}
+	if d.resolved && r.Match != nil && r.Match.ResolvedBy != nil {
+		if rs := r.Match.ResolvedBy.Severity; profiles.SeverityRank(rs) < profiles.SeverityRank(sev) {
+			sev = rs
+		}
+	}
+	loc := bs[0].loc
+	title, err := renderText(prof, &r.Title, env, loc)
+	if err != nil {
+		return nil, err
+	}
+	expl, err := renderText(prof, &r.Explanation, env, loc)
+	if err != nil {
+		return nil, err
+	}
+	rem, err := renderText(prof, &r.Remedy, env, loc)
+	if err != nil {
+		return nil, err
+	}
+	for i := range r.Notes {
+		n := &r.Notes[i]
+		ok, err := truth(&n.When, env)
+		if err != nil {
+			return nil, exprError(prof, &n.When, "note when", err)
+		}
+		if !ok {
+			continue
+		}
+		if n.Explanation.Src != "" {
+			s, err := renderText(prof, &n.Explanation, env, loc)
+			if err != nil {
+				return nil, err
+			}
+			expl = joinPara(expl, s)
+		}
+		if n.Remedy.Src != "" {
+			s, err := renderText(prof, &n.Remedy, env, loc)
+			if err != nil {
+				return nil, err
+			}
+			rem = joinPara(rem, s)
+		}
+	}
+	f := &finding{Finding: report.Finding{
+		ID: r.ID, Severity: sev, Title: title, Explanation: expl, Remedy: rem,
+		Bundle: bs[0].name, Key: d.key, Count: d.count, Rule: ruleFile(prof, r.Line),
+	}}
+	first, last := timeSpan(d.matches)
+	if !first.IsZero() {
+		f.FirstSeen, f.LastSeen = ptime(first.In(loc)), ptime(last.In(loc))
+	}
+	maxEv := r.MaxEvidence
+	if maxEv <= 0 {
+		maxEv = 5
+	}
+	matches := d.matches
+	if rp.kind == "state" {
+		if len(matches) > maxEv {
+			matches = matches[len(matches)-maxEv:]
+		}
+	} else {
+		matches = pickEvidence(matches, maxEv)
+	}
+	ev := []report.Evidence{}
+	seen := map[string]bool{}
+	addRec := func(x *record, role string) {
+		k := fmt.Sprintf("%d\x00%s\x00%d", x.b.idx, x.m.path, x.line)
+		if x.seg > 0 {
+			k += fmt.Sprintf("\x00%d", x.seg)
+		}
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		ev = append(ev, evidenceOf(x, role))
+	}
+	for _, x := range matches {
+		addRec(x, "match")
+	}
+	for i, x := range d.related {
+		if i >= maxEv {
+			break
+		}
+		addRec(x, "related")
+	}
+	if d.res != nil {
+		addRec(d.res, "resolution")
+	}
+	// Cite: facts by name (their lines), or records an expression yields.
+	var citeErr error
+	for i := range r.Cite {
+		c := &r.Cite[i]
+		name := strings.TrimSpace(c.Src)
+		if recs, ok := bs[0].factRecs[name]; ok && !scopeAll {
+			if _, isCap := env[name]; isCap && contains(rp.captures, name) {
+				ok = false
+			}
+			if ok {
+				for k, x := range recs {
+					if k >= maxEv {
+						break
+					}
+					addRec(x, "fact")
+				}
+				continue
+			}
+		}
+		v, err := run(c, env)
+		if err != nil {
+			if citeErr == nil {
+				citeErr = exprError(prof, c, "cite", err)
+			}
+			continue
+		}
+		for k, m := range citedMaps(v) {
+			if k >= 4*maxEv {
+				break
+			}
+			x := evidenceOfMap(m, loc)
+			key := fmt.Sprintf("%s\x00%s\x00%d", x.Bundle, x.File, x.Line)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			ev = append(ev, x)
+		}
+	}
+	f.Evidence = ev
+	// Bundles that contributed.
+	if scopeAll {
+		names := map[string]bool{}
+		for _, x := range ev {
+			names[x.Bundle] = true
+		}
+		for _, b := range bs {
+			if names[b.name] || len(names) == 0 {
+				f.Bundles = append(f.Bundles, b.name)
+			}
+		}
+		if len(f.Bundles) > 0 {
+			f.Bundle = f.Bundles[0]
+		}
+	}
+	if r.Context != nil && !d.anchor.IsZero() {
+		f.Context = e.context(rp, bs, d.anchor, seen)
+	}
+	if citeErr != nil {
+		return f, citeErr
+	}
+	return f, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// pickEvidence keeps the first n-1 records and the last.
+func pickEvidence(rs []*record, n int) []*record {
+	if len(rs) <= n {
+		return rs
+	}
+	out := append([]*record{}, rs[:n-1]...)
+	return append(out, rs[len(rs)-1])
+}
+
+func ptime(t time.Time) *time.Time { return &t }
+
+func evidenceOf(r *record, role string) report.Evidence {
+	ev := report.Evidence{Bundle: r.b.name, File: r.m.path, Line: r.line, Text: r.text, Role: role}
+	if !r.t.IsZero() {
+		ev.Time = ptime(r.t.In(r.b.loc))
+	}
+	return ev
+}
+
+// citedMaps flattens what a cite expression gave into record maps.
+func citedMaps(v any) []map[string]any {
+	switch x := v.(type) {
+	case map[string]any:
+		if _, ok := x["file"]; ok {
+			return []map[string]any{x}
+		}
+	case []any:
+		var out []map[string]any
+		for _, y := range x {
+			out = append(out, citedMaps(y)...)
+		}
+		return out
+	}
+	return nil
+}
+
+func evidenceOfMap(m map[string]any, loc *time.Location) report.Evidence {
+	ev := report.Evidence{Role: "fact"}
+	ev.Bundle, _ = m["bundle"].(string)
+	ev.File, _ = m["file"].(string)
+	ev.Line, _ = m["line"].(int)
+	ev.Text, _ = m["text"].(string)
+	if t, ok := m["time"].(time.Time); ok && !t.IsZero() {
+		ev.Time = ptime(t.In(loc))
+	}
+	return ev
+}
+
+func joinPara(a, b string) string {
+	if a == "" {
+		return b
+	}
+	if b == "" {
+		return a
+	}
+	return a + "\n\n" + b
+}

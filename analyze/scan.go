@@ -1,0 +1,609 @@
+package analyze
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"casefile/analyze/input"
+)
+
+// The pass. Each input is walked once; each member a rule, fact or
+// context reads is cut into chunks of whole lines by the walking
+// goroutine (which also decompresses), the chunks are scanned by a pool
+// of workers, and a merging goroutine takes their results in order:
+// absolute line numbers, times inherited across chunks, records appended
+// to their slots. See docs/engine.md.
+
+// chunkSize is the size of the buffers lines are cut into. A line longer
+// than this is handed on in pieces that share its line number.
+const chunkSize = 1 << 20
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, chunkSize); return &b }}
+
+// memberScan is what the pass does with one member.
+type memberScan struct {
+	b       *bundleState
+	m       *member
+	pats    []*pattern
+	slotsOf [][]*slot // per pats index
+	exact   []*finder
+	folded  []*finder
+	always  []int32 // pats without literals: run on every line
+	retain  bool
+	tc      timeCtx
+	split   bool
+}
+
+// job is one chunk of a member.
+type job struct {
+	ms   *memberScan
+	data []byte
+	buf  *[]byte
+	cont bool // the first line continues the previous chunk's last line
+	done chan struct{}
+
+	// Results, line numbers relative to the chunk (newlines before).
+	recs     []*record
+	nl       int
+	firstT   time.Time
+	lastT    time.Time
+	invalid  int
+	excerpts []*excerpt
+}
+
+// scanner runs the pass for all inputs of one analysis.
+type scanner struct {
+	jobs      chan *job
+	order     chan *job
+	workers   sync.WaitGroup
+	mergeDone chan struct{}
+	retained  int // bytes retained across members (merger only)
+}
+
+func newScanner(workers int) *scanner {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	s := &scanner{
+		jobs:      make(chan *job, 2*workers+2),
+		order:     make(chan *job, 2*workers+2),
+		mergeDone: make(chan struct{}),
+	}
+	for i := 0; i < workers; i++ {
+		s.workers.Add(1)
+		go func() {
+			defer s.workers.Done()
+			w := &worker{}
+			for j := range s.jobs {
+				w.scan(j)
+				close(j.done)
+			}
+		}()
+	}
+	go func() {
+		defer close(s.mergeDone)
+		for j := range s.order {
+			<-j.done
+			s.merge(j)
+		}
+	}()
+	return s
+}
+
+// close waits for every submitted chunk to be merged.
+func (s *scanner) close() {
+	close(s.jobs)
+	close(s.order)
+	s.workers.Wait()
+	<-s.mergeDone
+}
+
+func (s *scanner) submit(j *job) {
+	j.done = make(chan struct{})
+	s.order <- j
+	s.jobs <- j
+}
+
+// setup decides what the pass does with a member; nil: nothing (it is
+// not read beyond what the walk needs for hashing).
+func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *memberScan {
+	b.all = append(b.all, im.Path)
+	p := b.plan
+	spec := p.specFor(im.Path)
+	var slots []*slot
+	for _, sl := range p.slots {
+		if matchAny(sl.globs, im.Path) {
+			slots = append(slots, sl)
+		}
+	}
+	retain := len(p.retain) > 0 && matchAny(p.retain, im.Path)
+	if spec == nil && len(slots) == 0 && !retain {
+		return nil
+	}
+	m := &member{idx: len(b.members), path: im.Path, size: im.Size, modTime: im.ModTime, spec: spec}
+	b.members = append(b.members, m)
+	b.byPath[im.Path] = m
+	ms := &memberScan{b: b, m: m, retain: retain}
+	ms.tc = timeCtx{loc: b.loc, ref: b.ref}
+	if ms.tc.ref.IsZero() {
+		ms.tc.ref = im.ModTime
+		if ms.tc.ref.IsZero() {
+			ms.tc.ref = clock
+		}
+	}
+	m.tc = ms.tc
+	if spec != nil {
+		m.parser = spec.parser
+		ms.split = spec.spec.Split
+	}
+	idx := map[*pattern]int{}
+	for _, sl := range slots {
+		i, ok := idx[sl.pat]
+		if !ok {
+			i = len(ms.pats)
+			idx[sl.pat] = i
+			ms.pats = append(ms.pats, sl.pat)
+			ms.slotsOf = append(ms.slotsOf, nil)
+		}
+		ms.slotsOf[i] = append(ms.slotsOf[i], sl)
+	}
+	byLit := map[literal]*finder{}
+	for i, pat := range ms.pats {
+		if len(pat.lits) == 0 {
+			ms.always = append(ms.always, int32(i))
+			continue
+		}
+		for _, l := range pat.lits {
+			f := byLit[l]
+			if f == nil {
+				f = newFinder(l)
+				byLit[l] = f
+				if l.fold {
+					ms.folded = append(ms.folded, f)
+				} else {
+					ms.exact = append(ms.exact, f)
+				}
+			}
+			f.pats = append(f.pats, int32(i))
+		}
+	}
+	return ms
+}
+
+// read cuts a member into chunks and submits them.
+func (s *scanner) read(ctx context.Context, ms *memberScan, r io.Reader) error {
+	bp := bufPool.Get().(*[]byte)
+	buf := (*bp)[:chunkSize]
+	n := 0
+	cont := false
+	first := true
+	for {
+		if err := ctx.Err(); err != nil {
+			bufPool.Put(bp)
+			return err
+		}
+		k, err := io.ReadFull(r, buf[n:])
+		n += k
+		eof := err == io.EOF || err == io.ErrUnexpectedEOF
+		if err != nil && !eof {
+			bufPool.Put(bp)
+			return err
+		}
+		data := buf[:n]
+		if first && ms.m.spec != nil && ms.m.spec.auto {
+			ms.m.parser = detectParser(firstLines(data, 20), &ms.tc)
+		}
+		first = false
+		var carry []byte
+		nextCont := false
+		if !eof {
+			if i := bytes.LastIndexByte(data, '\n'); i >= 0 {
+				carry, data = data[i+1:], data[:i+1]
+			} else {
+				nextCont = true
+			}
+		}
+		var nbp *[]byte
+		var nbuf []byte
+		if !eof {
+			nbp = bufPool.Get().(*[]byte)
+			nbuf = (*nbp)[:chunkSize]
+			n = copy(nbuf, carry)
+		}
+		if len(data) > 0 {
+			s.submit(&job{ms: ms, data: data, buf: bp, cont: cont})
+		} else {
+			bufPool.Put(bp)
+		}
+		if eof {
+			return nil
+		}
+		bp, buf, cont = nbp, nbuf, nextCont
+	}
+}
+
+func firstLines(data []byte, n int) [][]byte {
+	var out [][]byte
+	for len(data) > 0 && len(out) < n {
+		i := bytes.IndexByte(data, '\n')
+		line := data
+		if i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+		if len(bytes.TrimSpace(line)) > 0 {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// merge takes a scanned chunk's results into the bundle (merger goroutine).
+func (s *scanner) merge(j *job) {
+	ms, m := j.ms, j.ms.m
+	base := m.lines
+	for _, r := range j.recs {
+		r.line += base + 1
+		if r.inherit {
+			r.t = m.last
+		}
+		r.inherit = false
+	}
+	for _, e := range j.excerpts {
+		e.start += base + 1
+		if m.nExc < excerptsHead {
+			m.excerpts = append(m.excerpts, e)
+		} else if len(m.exTail) < excerptsTail {
+			m.exTail = append(m.exTail, e)
+		} else {
+			m.exTail[m.exTailAt] = e
+			m.exTailAt = (m.exTailAt + 1) % excerptsTail
+		}
+		m.nExc++
+	}
+	// Records go to their slots in line order (the worker made them so).
+	for _, r := range j.recs {
+		for _, sl := range ms.slotsOfPat(r.pat) {
+			ms.b.slots[sl.id].add(r)
+		}
+	}
+	if m.first.IsZero() && !j.firstT.IsZero() {
+		m.first = j.firstT
+	}
+	if !j.lastT.IsZero() {
+		m.last = j.lastT
+	}
+	m.invalid += j.invalid
+	if ms.retain {
+		m.retained = append(m.retained, retainedChunk{data: j.data, buf: j.buf, start: base + 1, cont: j.cont})
+		m.retBytes += len(j.data)
+		s.retained += len(j.data)
+		for len(m.retained) > 1 && (m.retBytes > retainPerMember || s.retained > retainTotal) {
+			old := m.retained[0]
+			m.retained = m.retained[1:]
+			m.retBytes -= len(old.data)
+			s.retained -= len(old.data)
+			bufPool.Put(old.buf)
+		}
+	} else {
+		bufPool.Put(j.buf)
+	}
+	m.lines += j.nl
+	j.data, j.buf, j.recs, j.excerpts = nil, nil, nil, nil
+}
+
+func (ms *memberScan) slotsOfPat(p *pattern) []*slot {
+	for i, q := range ms.pats {
+		if q == p {
+			return ms.slotsOf[i]
+		}
+	}
+	return nil
+}
+
+// worker holds a scanning goroutine's scratch space.
+type worker struct {
+	lower []byte
+	cands []cand
+}
+
+type cand struct {
+	start, end int
+	pats       []int32
+}
+
+// scan finds the records of one chunk.
+func (w *worker) scan(j *job) {
+	ms := j.ms
+	data := j.data
+	j.nl = bytes.Count(data, []byte{'\n'})
+	if !utf8.Valid(data) {
+		j.invalid = invalidLines(data)
+	}
+	parser := ms.m.parser
+	if parser != nil {
+		j.firstT, _ = firstTime(data, parser, &ms.tc)
+		j.lastT, _ = lastTime(data, parser, &ms.tc)
+	}
+	if len(ms.pats) == 0 {
+		return
+	}
+	cands := w.candidates(ms, data)
+	// Times: the last timed line before a position, found by scanning
+	// backwards only over lines not looked at yet.
+	kPos, kT := 0, time.Time{}
+	known := func(start int) (time.Time, bool) {
+		if parser == nil {
+			return time.Time{}, true
+		}
+		if start > kPos {
+			if t, ok := lastTime(data[kPos:start], parser, &ms.tc); ok {
+				kT = t
+			}
+			kPos = start
+		}
+		return kT, !kT.IsZero()
+	}
+	lineNo, lnPos := 0, 0
+	var hitLines []int // starts of lines with records, for excerpts
+	var hitEnds []int
+	var hitNos []int
+	var pats []int32
+	process := func(start, end int, cp []int32) {
+		lineNo += bytes.Count(data[lnPos:start], []byte{'\n'})
+		lnPos = start
+		line := data[start:end]
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		segs := [][]byte{line}
+		if ms.split && parser != nil && parser.at != nil {
+			segs = splitAt(line, parser, &ms.tc)
+		}
+		made := false
+		for si, seg := range segs {
+			var text string
+			var t time.Time
+			inherit := false
+			timed := false
+			for _, pi := range cp {
+				pat := ms.pats[pi]
+				loc := pat.re.FindSubmatchIndex(seg)
+				if loc == nil {
+					continue
+				}
+				if !timed {
+					timed = true
+					text = cleanText(seg, maxLineText)
+					if parser != nil {
+						var ok bool
+						if si == 0 {
+							t, ok = parser.parse(seg, &ms.tc)
+						} else {
+							t, ok = parser.at(seg, &ms.tc)
+						}
+						if !ok {
+							var have bool
+							t, have = known(start)
+							inherit = !have
+						}
+					}
+				}
+				r := &record{pat: pat, b: ms.b, m: ms.m, line: lineNo, seg: si, t: t, text: text, inherit: inherit}
+				exact := len(text) == len(seg) // text is seg verbatim: captures can share it
+				sub := func(a, b int) string {
+					if a < 0 {
+						return ""
+					}
+					if exact {
+						return text[a:b]
+					}
+					return cleanText(seg[a:b], maxLineText)
+				}
+				r.match = sub(loc[0], loc[1])
+				r.caps = make([]string, len(pat.names))
+				for k, gi := range pat.index {
+					r.caps[k] = sub(loc[2*gi], loc[2*gi+1])
+				}
+				j.recs = append(j.recs, r)
+				made = true
+			}
+		}
+		if made {
+			hitLines = append(hitLines, start)
+			hitEnds = append(hitEnds, end)
+			hitNos = append(hitNos, lineNo)
+		}
+	}
+	if len(ms.always) == 0 {
+		for _, c := range cands {
+			process(c.start, c.end, c.pats)
+		}
+	} else {
+		ci := 0
+		for start := 0; start < len(data); {
+			end := bytes.IndexByte(data[start:], '\n')
+			if end < 0 {
+				end = len(data)
+			} else {
+				end += start
+			}
+			pats = append(pats[:0], ms.always...)
+			for ci < len(cands) && cands[ci].start < start {
+				ci++
+			}
+			if ci < len(cands) && cands[ci].start == start {
+				pats = mergePats(pats, cands[ci].pats)
+			}
+			process(start, end, pats)
+			start = end + 1
+		}
+	}
+	// Excerpts around the first and last lines with records.
+	for i := range hitLines {
+		if i >= excerptsHead && i < len(hitLines)-excerptsTail {
+			continue
+		}
+		j.excerpts = append(j.excerpts, excerptAt(data, hitLines[i], hitEnds[i], hitNos[i]))
+	}
+}
+
+// candidates returns the lines holding any literal of the member's
+// patterns, in order, each with the patterns to try.
+func (w *worker) candidates(ms *memberScan, data []byte) []cand {
+	cs := w.cands[:0]
+	for _, f := range ms.exact {
+		f.each(data, func(s, e int) { cs = append(cs, cand{s, e, f.pats}) })
+	}
+	if len(ms.folded) > 0 {
+		w.lower = lowerASCII(w.lower, data)
+		for _, f := range ms.folded {
+			f.each(w.lower, func(s, e int) { cs = append(cs, cand{s, e, f.pats}) })
+		}
+	}
+	if len(ms.exact)+len(ms.folded) > 1 {
+		sort.SliceStable(cs, func(a, b int) bool { return cs[a].start < cs[b].start })
+		out := cs[:0]
+		for _, c := range cs {
+			if n := len(out); n > 0 && out[n-1].start == c.start {
+				out[n-1].pats = mergePats(append([]int32(nil), out[n-1].pats...), c.pats)
+				continue
+			}
+			out = append(out, c)
+		}
+		cs = out
+	}
+	w.cands = cs
+	return cs
+}
+
+// mergePats adds the patterns of b missing from a, keeping a sorted.
+func mergePats(a, b []int32) []int32 {
+	for _, x := range b {
+		found := false
+		for _, y := range a {
+			if x == y {
+				found = true
+				break
+			}
+		}
+		if !found {
+			a = append(a, x)
+		}
+	}
+	sort.Slice(a, func(i, j int) bool { return a[i] < a[j] })
+	return a
+}
+
+// splitAt cuts a physical line at each timestamp after its start.
+func splitAt(line []byte, p *timeParser, tc *timeCtx) [][]byte {
+	var segs [][]byte
+	from := 0
+	for i := 1; i < len(line); i++ {
+		c := line[i]
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c == '[') {
+			continue
+		}
+		if prev := line[i-1]; prev >= '0' && prev <= '9' || prev >= 'a' && prev <= 'z' || prev >= 'A' && prev <= 'Z' {
+			continue
+		}
+		if _, ok := p.at(line[i:], tc); ok {
+			segs = append(segs, bytes.TrimRight(line[from:i], " \t"))
+			from = i
+		}
+	}
+	return append(segs, line[from:])
+}
+
+// firstTime returns the time of the first timed line of data.
+func firstTime(data []byte, p *timeParser, tc *timeCtx) (time.Time, bool) {
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		line := data
+		if i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		if t, ok := p.parse(line, tc); ok {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// lastTime returns the time of the last timed line of data.
+func lastTime(data []byte, p *timeParser, tc *timeCtx) (time.Time, bool) {
+	end := len(data)
+	for end > 0 {
+		stop := end
+		if data[end-1] == '\n' {
+			stop = end - 1
+		}
+		start := bytes.LastIndexByte(data[:stop], '\n') + 1
+		if t, ok := p.parse(data[start:stop], tc); ok {
+			return t, true
+		}
+		end = start
+	}
+	return time.Time{}, false
+}
+
+// invalidLines counts the lines of data that are not valid UTF-8.
+func invalidLines(data []byte) int {
+	n := 0
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		line := data
+		if i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		if !utf8.Valid(line) {
+			n++
+		}
+	}
+	return n
+}
+
+// excerptAt copies the lines around data[start:end] (line number no,
+// relative to the chunk).
+func excerptAt(data []byte, start, end, no int) *excerpt {
+	var before [][]byte
+	p := start
+	for k := 0; k < excerptRadius && p > 0; k++ {
+		s := bytes.LastIndexByte(data[:p-1], '\n') + 1
+		before = append(before, data[s:p-1])
+		p = s
+	}
+	e := &excerpt{start: no - len(before)}
+	for k := len(before) - 1; k >= 0; k-- {
+		e.lines = append(e.lines, excerptLine(before[k]))
+	}
+	e.lines = append(e.lines, excerptLine(data[start:end]))
+	p = end + 1
+	for k := 0; k < excerptRadius && p < len(data); k++ {
+		s := bytes.IndexByte(data[p:], '\n')
+		if s < 0 {
+			s = len(data)
+		} else {
+			s += p
+		}
+		e.lines = append(e.lines, excerptLine(data[p:s]))
+		p = s + 1
+	}
+	return e
+}
+
+func excerptLine(b []byte) string {
+	return cleanText(bytes.TrimSuffix(b, []byte{'\r'}), maxExcerptText)
+}

@@ -1,0 +1,439 @@
+package analyze
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"casefile/profiles"
+)
+
+// timeCtx is what a timestamp parser needs besides the line: the zone for
+// times that name none, and the reference time (collection end) from which
+// formats without a year infer it.
+type timeCtx struct {
+	loc *time.Location
+	ref time.Time
+}
+
+// timeParser reads the timestamp a line carries. parse returns the time and
+// where in b the timestamp starts; starts reports whether a timestamp begins
+// exactly at b[0] (used to split physical lines holding several records).
+type timeParser struct {
+	name  string
+	parse func(b []byte, c *timeCtx) (time.Time, bool)
+	// at parses a timestamp starting exactly at b[0]; nil for formats
+	// that look anywhere in the line (these cannot split).
+	at func(b []byte, c *timeCtx) (time.Time, bool)
+}
+
+// builtinParsers are the named formats of profiles.TimeFormats, except
+// auto, none and custom, in the order auto tries them.
+var builtinParsers = []*timeParser{
+	{name: "yymmdd", parse: parseYYMMDD, at: parseYYMMDD},
+	{name: "iso8601", parse: parseISO, at: parseISO},
+	{name: "ymd", parse: parseYMD, at: parseYMD},
+	{name: "log4j", parse: parseLog4j, at: parseLog4j},
+	{name: "syslog", parse: parseSyslog, at: parseSyslog},
+	{name: "mysql", parse: parseMySQL, at: parseMySQL},
+	{name: "ctime", parse: parseCtime, at: parseCtime},
+	{name: "samhain", parse: parseSamhain},
+}
+
+// parserFor returns the parser of a log spec, or nil for "none".
+// "auto" returns nil too: the caller detects the format from the first
+// lines of each member with detectParser.
+func parserFor(ls *profiles.LogSpec) (*timeParser, error) {
+	switch ls.Time {
+	case "none", "auto", "":
+		return nil, nil
+	case "custom":
+		return customParser(ls.Regex.Re, ls.Layout)
+	}
+	for _, p := range builtinParsers {
+		if p.name == ls.Time {
+			return p, nil
+		}
+	}
+	return nil, fmt.Errorf("unknown time format %q", ls.Time)
+}
+
+// customParser parses the regexp's "time" group (or its first group, or
+// the whole match) with a Go layout. A layout without a year takes one
+// from the collection time, as syslog does.
+func customParser(re *regexp.Regexp, layout string) (*timeParser, error) {
+	if re == nil || layout == "" {
+		return nil, fmt.Errorf("custom time needs regex and layout")
+	}
+	group := re.SubexpIndex("time")
+	if group < 0 && re.NumSubexp() > 0 {
+		group = 1
+	}
+	if group < 0 {
+		group = 0
+	}
+	// For splitting, the same regexp without its leading anchor finds
+	// timestamps inside a line.
+	var inner *regexp.Regexp
+	if src := re.String(); strings.HasPrefix(src, "^") {
+		inner, _ = regexp.Compile(src[1:])
+	}
+	parseAt := func(b []byte, c *timeCtx, re *regexp.Regexp) (time.Time, bool) {
+		m := re.FindSubmatchIndex(b)
+		if m == nil || m[2*group] < 0 {
+			return time.Time{}, false
+		}
+		t, err := time.ParseInLocation(layout, string(b[m[2*group]:m[2*group+1]]), c.loc)
+		if err != nil {
+			return time.Time{}, false
+		}
+		if t.Year() == 0 {
+			t = inferYear(t, c)
+		}
+		return t, true
+	}
+	p := &timeParser{name: "custom", parse: func(b []byte, c *timeCtx) (time.Time, bool) { return parseAt(b, c, re) }}
+	if inner != nil {
+		anchored := re
+		p.at = func(b []byte, c *timeCtx) (time.Time, bool) {
+			if m := anchored.FindIndex(b); m == nil || m[0] != 0 {
+				return time.Time{}, false
+			}
+			return parseAt(b, c, anchored)
+		}
+	}
+	return p, nil
+}
+
+// detectParser picks the built-in format that parses most of the given
+// lines (at least one); nil when none does.
+func detectParser(lines [][]byte, c *timeCtx) *timeParser {
+	var best *timeParser
+	bestN := 0
+	for _, p := range builtinParsers {
+		n := 0
+		for _, l := range lines {
+			if _, ok := p.parse(l, c); ok {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = p, n
+		}
+	}
+	return best
+}
+
+// inferYear gives a time parsed without a year (year 0) the year of the
+// reference time, or the year before when that would put it more than a
+// day after the reference (a December line read in January).
+func inferYear(t time.Time, c *timeCtx) time.Time {
+	ref := c.ref
+	if ref.IsZero() {
+		ref = time.Now()
+	}
+	ref = ref.In(t.Location())
+	y := ref.Year()
+	out := time.Date(y, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+	if out.After(ref.Add(24 * time.Hour)) {
+		out = time.Date(y-1, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+	}
+	return out
+}
+
+// num reads n decimal digits at b[i:].
+func num(b []byte, i, n int) (int, bool) {
+	if i < 0 || i+n > len(b) {
+		return 0, false
+	}
+	v := 0
+	for _, c := range b[i : i+n] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
+}
+
+// padded reads a two-digit number that may be written with a leading
+// space (" 9") at b[i:i+2].
+func padded(b []byte, i int) (int, bool) {
+	if i+2 > len(b) {
+		return 0, false
+	}
+	if b[i] == ' ' {
+		return num(b, i+1, 1)
+	}
+	return num(b, i, 2)
+}
+
+func validDate(y, mo, d, h, mi, s int) bool {
+	return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 24 && mi <= 59 && s <= 60 && y >= 0
+}
+
+// clock parses HH:MM:SS at b[i:] and returns the index after it.
+func clock(b []byte, i int) (h, m, s, end int, ok bool) {
+	if i+8 > len(b) || b[i+2] != ':' || b[i+5] != ':' {
+		return 0, 0, 0, 0, false
+	}
+	h, ok1 := num(b, i, 2)
+	m, ok2 := num(b, i+3, 2)
+	s, ok3 := num(b, i+6, 2)
+	return h, m, s, i + 8, ok1 && ok2 && ok3
+}
+
+// fraction parses an optional [.,]digits at b[i:] into nanoseconds.
+func fraction(b []byte, i int, seps string) (ns, end int) {
+	if i >= len(b) || strings.IndexByte(seps, b[i]) < 0 {
+		return 0, i
+	}
+	j := i + 1
+	scale := 100000000
+	for ; j < len(b) && b[j] >= '0' && b[j] <= '9'; j++ {
+		ns += int(b[j]-'0') * scale
+		scale /= 10
+	}
+	if j == i+1 {
+		return 0, i
+	}
+	return ns, j
+}
+
+// zone parses an optional Z, ±hh:mm, ±hhmm or ±hh at b[i:].
+func zone(b []byte, i int) (loc *time.Location, end int) {
+	if i >= len(b) {
+		return nil, i
+	}
+	if b[i] == 'Z' {
+		return time.UTC, i + 1
+	}
+	if b[i] != '+' && b[i] != '-' {
+		return nil, i
+	}
+	sign := 1
+	if b[i] == '-' {
+		sign = -1
+	}
+	h, ok := num(b, i+1, 2)
+	if !ok || h > 14 {
+		return nil, i
+	}
+	j := i + 3
+	m := 0
+	if j < len(b) && b[j] == ':' {
+		if v, ok := num(b, j+1, 2); ok {
+			m, j = v, j+3
+		}
+	} else if v, ok := num(b, j, 2); ok {
+		m, j = v, j+2
+	}
+	if m > 59 {
+		return nil, i
+	}
+	off := sign * (h*3600 + m*60)
+	if off == 0 {
+		return time.UTC, j
+	}
+	return time.FixedZone("", off), j
+}
+
+// parseDateTime parses YYYY<sep>MM<sep>DD<T or space>HH:MM:SS[frac][zone]
+// at b[0:]. dateSeps lists the allowed date separators; it returns the
+// index after the timestamp.
+func parseDateTime(b []byte, c *timeCtx, dateSeps, tSeps, fracSeps string, withZone bool) (time.Time, int, bool) {
+	if len(b) < 19 {
+		return time.Time{}, 0, false
+	}
+	sep := b[4]
+	if strings.IndexByte(dateSeps, sep) < 0 || b[7] != sep || strings.IndexByte(tSeps, b[10]) < 0 {
+		return time.Time{}, 0, false
+	}
+	y, ok1 := num(b, 0, 4)
+	mo, ok2 := num(b, 5, 2)
+	d, ok3 := num(b, 8, 2)
+	h, mi, s, end, ok4 := clock(b, 11)
+	if !(ok1 && ok2 && ok3 && ok4) || !validDate(y, mo, d, h, mi, s) {
+		return time.Time{}, 0, false
+	}
+	ns, end := fraction(b, end, fracSeps)
+	loc := c.loc
+	if withZone {
+		if z, e := zone(b, end); z != nil {
+			loc, end = z, e
+		}
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, s, ns, loc), end, true
+}
+
+// terminated reports whether b[i] ends a timestamp: end of line or a
+// character that cannot continue it.
+func terminated(b []byte, i int) bool {
+	if i >= len(b) {
+		return true
+	}
+	c := b[i]
+	return !(c >= '0' && c <= '9' || c == ':')
+}
+
+// parseYYMMDD: "YY/MM/DD HH:MM:SS" (TFST).
+func parseYYMMDD(b []byte, c *timeCtx) (time.Time, bool) {
+	if len(b) < 17 || b[2] != '/' || b[5] != '/' || b[8] != ' ' {
+		return time.Time{}, false
+	}
+	y, ok1 := num(b, 0, 2)
+	mo, ok2 := num(b, 3, 2)
+	d, ok3 := num(b, 6, 2)
+	h, mi, s, end, ok4 := clock(b, 9)
+	if !(ok1 && ok2 && ok3 && ok4) || !validDate(y, mo, d, h, mi, s) || !terminated(b, end) {
+		return time.Time{}, false
+	}
+	if y < 70 {
+		y += 2000
+	} else {
+		y += 1900
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, s, 0, c.loc), true
+}
+
+// parseYMD: "YYYY/MM/DD HH:MM:SS" or "YYYY-MM-DD HH:MM:SS", optional fraction.
+func parseYMD(b []byte, c *timeCtx) (time.Time, bool) {
+	t, end, ok := parseDateTime(b, c, "/-", " T", ".,", false)
+	return t, ok && terminated(b, end)
+}
+
+// parseISO: "YYYY-MM-DDTHH:MM:SS[.fff][Z|±hh:mm]" (a space for T too).
+func parseISO(b []byte, c *timeCtx) (time.Time, bool) {
+	t, end, ok := parseDateTime(b, c, "-", "T ", ".,", true)
+	return t, ok && terminated(b, end)
+}
+
+// parseLog4j: "YYYY-MM-DD HH:MM:SS,mmm" (or with a dot).
+func parseLog4j(b []byte, c *timeCtx) (time.Time, bool) {
+	t, end, ok := parseDateTime(b, c, "-", " T", ",.", false)
+	return t, ok && terminated(b, end)
+}
+
+// parseMySQL: ISO with zone, "YYYY-MM-DD HH:MM:SS", or the old mysqld.err
+// "YYMMDD HH:MM:SS" (hour possibly space-padded: "171012  9:05:01").
+func parseMySQL(b []byte, c *timeCtx) (time.Time, bool) {
+	if t, end, ok := parseDateTime(b, c, "-", "T ", ".", true); ok && terminated(b, end) {
+		return t, true
+	}
+	if len(b) < 15 || b[6] != ' ' {
+		return time.Time{}, false
+	}
+	y, ok1 := num(b, 0, 2)
+	mo, ok2 := num(b, 2, 2)
+	d, ok3 := num(b, 4, 2)
+	i := 7
+	if b[i] == ' ' {
+		i++
+	}
+	var h int
+	var ok4 bool
+	if i+1 < len(b) && b[i+1] == ':' {
+		h, ok4 = num(b, i, 1)
+		i++
+	} else {
+		h, ok4 = num(b, i, 2)
+		i += 2
+	}
+	if !(ok1 && ok2 && ok3 && ok4) || i+6 > len(b) || b[i] != ':' || b[i+3] != ':' {
+		return time.Time{}, false
+	}
+	mi, ok5 := num(b, i+1, 2)
+	s, ok6 := num(b, i+4, 2)
+	if !ok5 || !ok6 || !validDate(y, mo, d, h, mi, s) || !terminated(b, i+6) {
+		return time.Time{}, false
+	}
+	return time.Date(2000+y, time.Month(mo), d, h, mi, s, 0, c.loc), true
+}
+
+var months = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+func month(b []byte, i int) (int, bool) {
+	if i+3 > len(b) {
+		return 0, false
+	}
+	for m, name := range months {
+		if b[i] == name[0] && b[i+1] == name[1] && b[i+2] == name[2] {
+			return m + 1, true
+		}
+	}
+	return 0, false
+}
+
+// parseSyslog: "Mmm dd HH:MM:SS[.ffffff]" with the year inferred, or an
+// RFC 3339 timestamp (rsyslog's high-precision format).
+func parseSyslog(b []byte, c *timeCtx) (time.Time, bool) {
+	if len(b) > 0 && b[0] >= '0' && b[0] <= '9' {
+		t, end, ok := parseDateTime(b, c, "-", "T", ".", true)
+		return t, ok && terminated(b, end)
+	}
+	if len(b) < 15 || b[3] != ' ' {
+		return time.Time{}, false
+	}
+	mo, ok1 := month(b, 0)
+	d, ok2 := padded(b, 4)
+	if !ok1 || !ok2 || b[6] != ' ' {
+		return time.Time{}, false
+	}
+	h, mi, s, end, ok3 := clock(b, 7)
+	if !ok3 || !validDate(0, mo, d, h, mi, s) {
+		return time.Time{}, false
+	}
+	ns, end := fraction(b, end, ".")
+	if !terminated(b, end) {
+		return time.Time{}, false
+	}
+	return inferYear(time.Date(0, time.Month(mo), d, h, mi, s, ns, c.loc), c), true
+}
+
+// parseCtime: "[Www Mmm dd HH:MM:SS[.ffffff] YYYY]" or without brackets.
+func parseCtime(b []byte, c *timeCtx) (time.Time, bool) {
+	i := 0
+	if len(b) > 0 && b[0] == '[' {
+		i = 1
+	}
+	if len(b) < i+24 || b[i+3] != ' ' || b[i+7] != ' ' {
+		return time.Time{}, false
+	}
+	mo, ok1 := month(b, i+4)
+	d, ok2 := padded(b, i+8)
+	if !ok1 || !ok2 || b[i+10] != ' ' {
+		return time.Time{}, false
+	}
+	h, mi, s, end, ok3 := clock(b, i+11)
+	if !ok3 {
+		return time.Time{}, false
+	}
+	ns, end := fraction(b, end, ".")
+	if end >= len(b) || b[end] != ' ' {
+		return time.Time{}, false
+	}
+	y, ok4 := num(b, end+1, 4)
+	if !ok4 || !validDate(y, mo, d, h, mi, s) || !terminated(b, end+5) {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, s, ns, c.loc), true
+}
+
+// parseSamhain finds "[YYYY-MM-DDTHH:MM:SS±hhmm]" (plain log) or
+// tstamp="YYYY-MM-DD HH:MM:SS±hhmm" (XML log) anywhere in the line.
+func parseSamhain(b []byte, c *timeCtx) (time.Time, bool) {
+	for off := 0; off < len(b); {
+		i := bytes.IndexAny(b[off:], `["`)
+		if i < 0 {
+			return time.Time{}, false
+		}
+		i += off + 1
+		if t, _, ok := parseDateTime(b[i:], c, "-", "T ", ".", true); ok {
+			return t, true
+		}
+		off = i
+	}
+	return time.Time{}, false
+}

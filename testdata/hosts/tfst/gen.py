@@ -128,7 +128,7 @@ exit 2
                 stime = start.strftime("%H:%M")
             else:
                 stime = start.strftime("%b%d")
-            cpu = int((self.now - start).total_seconds() / 900) % 40000
+            cpu = self.rng.randint(1, 900) if pid < 3000 else int((self.now - start).total_seconds() / 60) % 90000
             sz = 1000 + (pid * 37) % 90000
             flag = 4 if user == "root" else 0
             out.append("%d S %-8s %5d %5d  0  80   0 - %5d -      %-5s ?        %02d:%02d:%02d %s" % (
@@ -296,7 +296,7 @@ export BINDIR
 
 
 def gatelog(h, dbdir, lines):
-    text = "".join("%s +01: %s\n" % (t.strftime("%Y/%m/%d %H:%M:%S"), msg) for t, msg in sorted(lines))
+    text = "".join("%s %s\n" % (t.strftime("%Y/%m/%d %H:%M:%S"), msg) for t, msg in sorted(lines))
     h.file(dbdir.lstrip("/") + "/gatelog", text)
 
 
@@ -376,7 +376,7 @@ export INTERP
     for i, ep in enumerate(["dmz-ep014", "dmz-ep022", "dmz-ep031", "dmz-ep040"]):
         lines.append((t + i * 7 * HOUR, "epmgr: endpoint %s (gateway tivgw01-gw) login accepted" % ep))
     lines.append((T("2018-12-19 02:00:04"), "epmgr: endpoint list compacted, 412 endpoints"))
-    h.file(dbdir.lstrip("/") + "/epmgrlog", "".join("%s +01: %s\n" % (t.strftime("%Y/%m/%d %H:%M:%S"), m) for t, m in sorted(lines)))
+    h.file(dbdir.lstrip("/") + "/epmgrlog", "".join("%s %s\n" % (t.strftime("%Y/%m/%d %H:%M:%S"), m) for t, m in sorted(lines)))
     h.file("fixtures/wlsinst-ah.txt", """*--------------------------------------------------------------------*
 Product List
 *--------------------------------------------------------------------*

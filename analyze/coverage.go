@@ -11,6 +11,12 @@ import (
 	"casefile/bundle"
 )
 
+// A context without before or after takes these.
+const (
+	defaultContextBefore = 10 * time.Minute
+	defaultContextAfter  = time.Minute
+)
+
 // maxCoverageInputs bounds the member paths listed per coverage entry.
 const maxCoverageInputs = 50
 
@@ -178,7 +184,7 @@ func (e *evaluator) context(rp *rulePlan, bs []*bundleState, t time.Time, skip m
 	c := rp.rule.Context
 	before, after := c.Before.Duration, c.After.Duration
 	if before == 0 && after == 0 {
-		before, after = 10*time.Minute, time.Minute
+		before, after = defaultContextBefore, defaultContextAfter
 	}
 	lo, hi := t.Add(-before), t.Add(after)
 	limit := c.Max

@@ -39,7 +39,7 @@ var datePatterns = []datePattern{
 }
 
 var (
-	clockRe    = regexp.MustCompile(`(?i)\b(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?\s*(a\.?m\.?|p\.?m\.?)?(?:\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})\b)?`)
+	clockRe    = regexp.MustCompile(`(?i)(?:^|[^0-9:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?\s*(a\.?m\.?|p\.?m\.?)?(?:\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})\b)?`)
 	jaClockRe  = regexp.MustCompile(`(\d{1,2})\s*時\s*(?:(\d{1,2})\s*分)?`)
 	relativeRe = regexp.MustCompile(`(?i)\b(yesterday|today|gestern|heute)\b|昨日|今日`)
 )

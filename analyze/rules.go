@@ -513,6 +513,10 @@ func (e *evaluator) evalState(rp *rulePlan, bs []*bundleState) []*draft {
 	return out
 }
 
+// checkRecordVars are the variables a check rule with for_each binds for
+// each record.
+var checkRecordVars = []string{"record", "value", "file", "line", "text", "time"}
+
 // evalCheck: once, or once per record of a for_each fact.
 func (e *evaluator) evalCheck(rp *rulePlan, bs []*bundleState, scopeAll bool) []*draft {
 	fe := rp.rule.Check.ForEach
@@ -532,9 +536,13 @@ func (e *evaluator) evalCheck(rp *rulePlan, bs []*bundleState, scopeAll bool) []
 			if m == nil {
 				m = ruleRecordMap(r)
 			}
-			vars := map[string]any{"record": m}
-			for _, n := range []string{"value", "file", "line", "text", "time"} {
-				vars[n] = m[n]
+			vars := map[string]any{}
+			for _, n := range checkRecordVars {
+				if n == "record" {
+					vars[n] = m
+				} else {
+					vars[n] = m[n]
+				}
 			}
 			out = append(out, &draft{
 				key: fmt.Sprintf("%s:%d", r.m.path, r.line), keyLine: true, caps: r,

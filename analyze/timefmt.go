@@ -385,8 +385,8 @@ func parseSyslog(b []byte, c *timeCtx) (time.Time, bool) {
 	if !ok3 || !validDate(0, mo, d, h, mi, s) {
 		return time.Time{}, false
 	}
-	ns, end := fraction(b, end, ".")
-	if !terminated(b, end) {
+	ns, fend := fraction(b, end, ".")
+	if fend == end && !terminated(b, end) {
 		return time.Time{}, false
 	}
 	return inferYear(time.Date(0, time.Month(mo), d, h, mi, s, ns, c.loc), c), true

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // TextOptions control the text report.
@@ -82,13 +83,24 @@ func (t *textWriter) label(bundle string) string {
 
 // style wraps s (already clean) in an ANSI style when colour is on.
 func (t *textWriter) style(code, s string) string {
-	if !t.opts.Color || s == "" {
+	if !t.opts.Color || s == "" || code == "" {
 		return s
 	}
 	return code + s + ansiReset
 }
 
-func (t *textWriter) line(s string) { t.w.WriteString(s + "\n") }
+// line writes one line, cut to the width whatever it holds.
+func (t *textWriter) line(s string) { t.w.WriteString(fitStyled(s, t.width) + "\n") }
+
+// para writes text wrapped to the width, each line in style code.
+func (t *textWriter) para(code, text, indent string) {
+	for i, l := range wrapWidth(text, t.width-len(indent)) {
+		if i > 0 || indent != "" {
+			l = indent + l
+		}
+		t.line(t.style(code, l))
+	}
+}
 
 func (t *textWriter) levelStyle(level, s string) string {
 	switch level {
@@ -136,7 +148,11 @@ func (t *textWriter) report(r *Report) {
 		}
 		parts = append(parts, strings.Join(sev, ", "))
 	}
-	t.line(t.style(ansiBold, "casefile report") + " · " + strings.Join(parts, " · ") + t.style(ansiDim, " · times in UTC"))
+	head := t.style(ansiBold, "casefile report") + " · " + strings.Join(parts, " · ")
+	if displayWidth(stripANSI(head))+len(" · times in UTC") <= t.width {
+		head += t.style(ansiDim, " · times in UTC")
+	}
+	t.line(head)
 	if r.IncidentTime != nil {
 		s := "Incident  " + fmtTime(r.IncidentTime)
 		if r.IncidentSource != "" {
@@ -162,12 +178,7 @@ func (t *textWriter) report(r *Report) {
 			msg = "some members do not match SHA256SUMS: findings from them may rest on altered data"
 		}
 		if msg != "" {
-			for i, l := range wrapWidth("! "+CleanLine(b.Name)+": "+msg+".", t.width-2) {
-				if i > 0 {
-					l = "  " + l
-				}
-				t.line(t.style(ansiRed, l))
-			}
+			t.para(ansiRed, "! "+CleanLine(b.Name)+": "+msg+".", "")
 			warned = true
 		}
 	}
@@ -191,9 +202,9 @@ func (t *textWriter) report(r *Report) {
 	}
 	if len(r.Findings) == 0 {
 		if cov.Incomplete() {
-			t.line(t.style(ansiYellow, "No findings, but not every rule could run (see Coverage): this is not a clean bill of health."))
+			t.para(ansiYellow, "No findings, but not every rule could run (see Coverage): this is not a clean bill of health.", "")
 		} else if cov.Total == 0 {
-			t.line(t.style(ansiYellow, "No findings, and no rules ran: nothing was checked."))
+			t.para(ansiYellow, "No findings, and no rules ran: nothing was checked.", "")
 		} else {
 			t.line(t.style(ansiGreen, "No findings.") + " Every rule ran on its inputs.")
 		}
@@ -258,7 +269,13 @@ func (t *textWriter) bundle(b Bundle) {
 	// Line 2: can it be trusted?
 	sig, sl := signatureLabel(b)
 	integ, il := integrityLabel(b)
-	second := "    signature " + t.levelStyle(sl, CleanLine(sig)) + " · integrity " + t.levelStyle(il, CleanLine(integ))
+	second := "    signature " + t.levelStyle(sl, CleanLine(sig))
+	if integ := " · integrity " + t.levelStyle(il, CleanLine(integ)); displayWidth(stripANSI(second+integ)) <= t.width {
+		second += integ
+	} else {
+		t.line(second)
+		second = "    integrity " + t.levelStyle(il, CleanLine(integ))
+	}
 	var third []string
 	if st := statsOf(b.Items); st.Total > 0 {
 		third = append(third, st.String())
@@ -404,12 +421,11 @@ func (t *textWriter) coverage(cs []RuleCoverage, st coverageStats) {
 		t.line(t.style(ansiYellow, "Coverage  no rules ran"))
 		return
 	}
-	s := "Coverage  " + st.Headline()
+	code := ""
 	if st.Incomplete() {
-		t.line(t.style(ansiYellow, s))
-	} else {
-		t.line(s)
+		code = ansiYellow
 	}
+	t.para(code, "Coverage  "+st.Headline(), "          ")
 	n := 0
 	for _, c := range cs {
 		if c.Status == CoverageRan {
@@ -448,6 +464,45 @@ func stripANSI(s string) string {
 			}
 		}
 		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// fitStyled cuts s, which may hold this file's SGR sequences, to w
+// columns: the sequences take no room, and a cut line ends with "…" and a
+// reset so no style leaks into the next line.
+func fitStyled(s string, w int) string {
+	if displayWidth(stripANSI(s)) <= w {
+		return s
+	}
+	var b strings.Builder
+	n := 0
+	styled := false
+	for i := 0; i < len(s); {
+		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ';') {
+				j++
+			}
+			if j < len(s) && s[j] == 'm' {
+				b.WriteString(s[i : j+1])
+				styled = s[i:j+1] != ansiReset
+				i = j + 1
+				continue
+			}
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		rw := runeWidth(r)
+		if n+rw > w-1 {
+			break
+		}
+		b.WriteString(s[i : i+size])
+		n += rw
+		i += size
+	}
+	b.WriteString("…")
+	if styled {
+		b.WriteString(ansiReset)
 	}
 	return b.String()
 }

@@ -71,6 +71,7 @@ class Host:
         self.procs = []         # (pid, ppid, user, start, cmd)
         self.sockets = []       # (proto, recvq, sendq, local, foreign, state, owner)
         self.seq = 0
+        self.nofile = {}        # pid -> (soft, hard) open-file limit
         for pid, ppid, user, cmd in BASE_PROCS:
             self.procs.append((pid, ppid, user, boot + timedelta(seconds=pid // 40), cmd))
         self.sockets += [
@@ -170,21 +171,17 @@ exit 2
         }
         for p, text in base.items():
             self.files.setdefault(p, (text, False))
-        self.files["bin/ps"] = ("""#!/bin/sh
-d="$(dirname "$0")/../fixtures"
-case "$*" in
-  "-elf") cat "$d/ps-elf.txt" ;;
-  "-eo pid,lstart,args") cat "$d/ps-lstart.txt" ;;
-  *) echo "ps: unsupported in this fake host: $*" >&2; exit 1 ;;
-esac
-""", True)
-        self.files["bin/netstat"] = ("""#!/bin/sh
-d="$(dirname "$0")/../fixtures"
-case "$*" in
-  "-anp") cat "$d/netstat-anp.txt" ;;
-  *) echo "netstat: unsupported in this fake host: $*" >&2; exit 1 ;;
-esac
-""", True)
+        self.files["bin/ps"] = (FAKE_CMD % ("ps", '"-elf") f=ps-elf.txt ;;\n  "-eo pid,lstart,args") f=ps-lstart.txt ;;', "ps"), True)
+        self.files["bin/netstat"] = (FAKE_CMD % ("netstat", '"-anp") f=netstat-anp.txt ;;', "netstat"), True)
+        for pid, ppid, user, start, cmd in self.procs:
+            uid = 0 if user == "root" else 38
+            comm = os.path.basename(cmd.split()[0])[:15]
+            d = "proc/%d/" % pid
+            self.files[d + "cmdline"] = ("\0".join(cmd.split()) + "\0", False)
+            self.files[d + "comm"] = (comm + "\n", False)
+            self.files[d + "status"] = ("Name:\t%s\nState:\tS (sleeping)\nPid:\t%d\nPPid:\t%d\nUid:\t%d\t%d\t%d\t%d\n" % (comm, pid, ppid, uid, uid, uid, uid), False)
+            soft, hard = self.nofile.get(pid, (1024, 4096))
+            self.files[d + "limits"] = (LIMITS % (soft, hard), False)
         for path, recs in self.logs.items():
             recs.sort()
             self.files[path] = ("\n".join(r[2] for r in recs) + "\n", False)
@@ -195,6 +192,29 @@ esac
                 f.write(text)
             mode = 0o755 if exe else 0o644
             os.chmod(full, mode)
+
+
+# Fake commands use shell builtins only: the collector runs a fake host's
+# commands with nothing but the root's own bin folders on PATH.
+FAKE_CMD = """#!/bin/sh
+# fake %s: prints a fixture of this host
+case "$*" in
+  %s
+  *) echo "%s: unsupported in this fake host: $*" >&2; exit 1 ;;
+esac
+while IFS= read -r l || [ -n "$l" ]; do printf '%%s\\n' "$l"; done < "$CASEFILE_ROOT/fixtures/$f"
+"""
+
+LIMITS = """Limit                     Soft Limit           Hard Limit           Units
+Max cpu time              unlimited            unlimited            seconds
+Max file size             unlimited            unlimited            bytes
+Max data size             unlimited            unlimited            bytes
+Max stack size            10485760             unlimited            bytes
+Max core file size        0                    unlimited            bytes
+Max processes             16384                16384                processes
+Max open files            %s                 %s                 files
+Max locked memory         32768                32768                bytes
+"""
 
 
 def lstart(t):
@@ -392,13 +412,7 @@ Tivoli Management Framework 4.1.1 Fix Pack 0008
 	tmr01	linux-ix86
 	tivgw01	linux-ix86
 """)
-    h.file("bin/wlsinst", """#!/bin/sh
-d="$(dirname "$0")/../fixtures"
-case "$*" in
-  "-ah") cat "$d/wlsinst-ah.txt" ;;
-  *) echo "wlsinst: unsupported in this fake host: $*" >&2; exit 1 ;;
-esac
-""", exe=True)
+    h.file("bin/wlsinst", FAKE_CMD % ("wlsinst", '"-ah") f=wlsinst-ah.txt ;;', "wlsinst"), exe=True)
     h.write()
 
 
@@ -444,6 +458,7 @@ def fd_host(dirname, hostname, ip, level, now, start, emfile_from, emfile_to, cl
     h.cfg(EPP + "/epp.cfg", "Tivoli Firewall Security Toolbox endpoint proxy", 3, ["log-file=epp.log"])
     h.version_script(EPP + "/epproxy", level)
     h.proc(4242, 1, "root", start, "/opt/tivoli/EPProxy/epproxy /opt/tivoli/EPProxy")
+    h.nofile[4242] = (limit, 4096 if limit < 4096 else limit)
     dbdir = tmf_gateway(h, hostname + ".db", start - 2 * HOUR)
     gl = [(start + 3 * MIN, "gateway: endpoint proxy 127.0.0.1 connected")]
     for i in range(6):

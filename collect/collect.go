@@ -5,14 +5,21 @@ package collect
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"time"
 
 	"aead.dev/minisign"
 	"filippo.io/age"
 
 	"casefile/bundle"
+	"casefile/internal/version"
 	"casefile/profiles"
+	"casefile/redact"
 )
 
 // Options control one collection.
@@ -27,13 +34,15 @@ type Options struct {
 	Set map[string]string
 	// SignKey signs SHA256SUMS; nil makes a one-time key (integrity only).
 	SignKey *minisign.PrivateKey
-	Note    string
+	// Note is the operator's account of what happened and when.
+	Note string
 	// MaxFileSize caps each file (default 64 MiB); longer files keep their tail.
 	MaxFileSize int64
 	// CommandTimeout limits each command (default 30s).
 	CommandTimeout time.Duration
 	// Since skips rotated logs last modified before it (zero: keep all).
-	Since    time.Time
+	Since time.Time
+	// NoRedact stores secrets as they are (recorded in the manifest).
 	NoRedact bool
 	// EncryptTo encrypts the finished bundle to these age recipients.
 	EncryptTo []age.Recipient
@@ -47,6 +56,9 @@ type Options struct {
 	RootCommandsOnly bool
 	// DryRun writes the resolved plan to Progress and collects nothing.
 	DryRun bool
+	// NoHostItems leaves out the host items of profiles/_host.yaml (for
+	// tests that want a bundle of exactly the profile's items).
+	NoHostItems bool
 }
 
 // Result describes a written bundle.
@@ -57,9 +69,275 @@ type Result struct {
 	Manifest *bundle.Manifest
 }
 
+// Defaults of the limits.
+const (
+	DefaultMaxFileSize    = 64 << 20
+	DefaultCommandTimeout = 30 * time.Second
+)
+
+// collector is the state of one Run.
+type collector struct {
+	opts     Options
+	fs       *hostFS
+	tmpDir   string
+	host     bundle.Host
+	loc      *time.Location
+	vars     map[string]bundle.Variable
+	redactor *redact.Engine
+	asm      *assembler
+	out      io.Writer
+	procs    *procList
+}
+
+func (c *collector) now() time.Time { return c.opts.Clock() }
+
+// newCollector checks opts and works out the host facts.
+func newCollector(opts Options) (*collector, error) {
+	if opts.Profile == nil {
+		return nil, errors.New("collect: no profile")
+	}
+	if opts.Root == "" {
+		opts.Root = string(filepath.Separator)
+	}
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = DefaultMaxFileSize
+	}
+	if opts.CommandTimeout <= 0 {
+		opts.CommandTimeout = DefaultCommandTimeout
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	fsys, err := newHostFS(opts.Root)
+	if err != nil {
+		return nil, err
+	}
+	c := &collector{opts: opts, fs: fsys, out: opts.Progress, vars: map[string]bundle.Variable{}}
+	if c.out == nil {
+		c.out = io.Discard
+	}
+	c.tmpDir = os.TempDir()
+	c.host, c.loc = c.hostIdentity(c.now())
+	if !opts.NoRedact {
+		c.redactor, err = redact.New(redact.FromProfile(opts.Profile.Redact))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", opts.Profile.File, err)
+		}
+	}
+	return c, nil
+}
+
 // Run collects opts.Profile and writes the bundle. Missing or unreadable
 // items are recorded in the manifest, never fatal; an error means no
 // bundle was written (and no partial file is left behind).
 func Run(ctx context.Context, opts Options) (*Result, error) {
-	return nil, errors.New("collect: not implemented yet")
+	c, err := newCollector(opts)
+	if err != nil {
+		return nil, err
+	}
+	opts = c.opts
+	start := c.now()
+	c.resolveVars(ctx, opts.Profile)
+
+	var hostProfile *profiles.Profile
+	if !opts.NoHostItems {
+		if hostProfile, err = profiles.HostProfile(); err != nil {
+			return nil, fmt.Errorf("host items: %w", err)
+		}
+	}
+	plan := c.plan(opts.Profile, hostProfile)
+	name := bundle.DefaultName(opts.Profile.Name, c.host.Hostname, start)
+	m := c.manifest(name, start)
+
+	if opts.DryRun {
+		c.printPlan(ctx, plan, name)
+		return &Result{Manifest: m}, nil
+	}
+
+	final, err := outputPath(opts.Output, name, len(opts.EncryptTo) > 0)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Lstat(final); err == nil {
+		return nil, fmt.Errorf("%s: %w", final, errOutputExists)
+	}
+	c.tmpDir = filepath.Dir(final)
+	c.asm, err = newAssembler(final, name)
+	if err != nil {
+		return nil, err
+	}
+	defer c.asm.abort()
+
+	fmt.Fprintf(c.out, "collecting %s (%s) on %s into %s\n", opts.Profile.Name, opts.Profile.Title, c.host.Hostname, final)
+	for i, p := range plan {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("interrupted; partial bundle removed: %w", err)
+		}
+		it, err := c.collectItem(ctx, p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w; partial bundle removed", p.id, err)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("interrupted; partial bundle removed: %w", err)
+		}
+		m.Items = append(m.Items, it)
+		fmt.Fprintf(c.out, "[%*d/%d] %s\n", digits(len(plan)), i+1, len(plan), summary(it))
+	}
+
+	end := c.now()
+	m.Collection.EndUTC = end.UTC()
+	m.Collection.EndLocal = end.In(c.loc).Format(time.RFC3339)
+
+	key := opts.SignKey
+	if key == nil {
+		_, k, err := bundle.GenerateKey()
+		if err != nil {
+			return nil, fmt.Errorf("making a one-time signing key: %w", err)
+		}
+		key = &k
+		m.Signer.OneTime = true
+	}
+	pub := key.Public().(minisign.PublicKey)
+	m.Signer.KeyID = bundle.KeyID(pub.ID())
+	m.Signer.PublicKey = pub.String()
+
+	size, sum, err := c.asm.finish(m, *key, opts.EncryptTo)
+	if err != nil {
+		return nil, fmt.Errorf("%w; partial bundle removed", err)
+	}
+	return &Result{Path: final, Size: size, SHA256: sum, Manifest: m}, nil
 }
+
+// manifest fills everything but the items, the end time and the signer.
+func (c *collector) manifest(name string, start time.Time) *bundle.Manifest {
+	p := c.opts.Profile
+	src := "builtin"
+	if !p.Builtin {
+		src = p.File
+	}
+	m := &bundle.Manifest{
+		FormatVersion: bundle.FormatVersion,
+		Tool:          bundle.Tool{Name: version.Tool, Version: version.Version},
+		Name:          name,
+		Profile:       bundle.ProfileRef{Name: p.Name, Version: p.Version, SHA256: p.SHA256, Source: src},
+		Host:          c.host,
+		Root:          c.fs.root,
+		Collection: bundle.Collection{
+			StartUTC:   start.UTC(),
+			EndUTC:     start.UTC(),
+			StartLocal: start.In(c.loc).Format(time.RFC3339),
+			EndLocal:   start.In(c.loc).Format(time.RFC3339),
+		},
+		Note:      c.opts.Note,
+		Variables: map[string]bundle.Variable{},
+		Redaction: bundle.Redaction{Enabled: !c.opts.NoRedact},
+		Options: bundle.Options{
+			MaxFileSize:    c.opts.MaxFileSize,
+			CommandTimeout: c.opts.CommandTimeout.String(),
+		},
+		Items: []bundle.Item{},
+	}
+	if c.redactor != nil {
+		m.Redaction.Rules = c.redactor.RuleNames()
+	}
+	if !c.opts.Since.IsZero() {
+		m.Options.Since = c.opts.Since.UTC().Format(time.RFC3339)
+	}
+	for k, v := range c.vars {
+		v.Value = c.redactString(k+" = "+v.Value, redact.Target{}, len(k)+3)
+		m.Variables[k] = v
+	}
+	return m
+}
+
+// redactString redacts s and returns it from offset skip.
+func (c *collector) redactString(s string, t redact.Target, skip int) string {
+	if c.redactor == nil {
+		return s[skip:]
+	}
+	out, _ := c.redactor.String(s, t)
+	if len(out) < skip {
+		return out
+	}
+	return out[skip:]
+}
+
+// outputPath works out the bundle's file name from -o.
+func outputPath(output, name string, encrypted bool) (string, error) {
+	if output == "" {
+		output = "."
+	}
+	file := output
+	if fi, err := os.Stat(output); (err == nil && fi.IsDir()) || strings.HasSuffix(output, string(filepath.Separator)) || strings.HasSuffix(output, "/") {
+		if err != nil {
+			return "", fmt.Errorf("output folder %s: %w", output, err)
+		}
+		file = filepath.Join(output, name+".tar.gz")
+	}
+	if encrypted && !strings.HasSuffix(file, ".age") {
+		file += ".age"
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return "", fmt.Errorf("output %s: %w", output, err)
+	}
+	if fi, err := os.Stat(filepath.Dir(abs)); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf("output %s: folder %s does not exist", output, filepath.Dir(abs))
+	}
+	return abs, nil
+}
+
+func digits(n int) int { return len(fmt.Sprint(n)) }
+
+// summary is an item's progress line.
+func summary(it bundle.Item) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-28s %-7s ", it.ID, it.Kind)
+	var size int64
+	stored, failed := 0, 0
+	for _, s := range it.Stored {
+		if s.ErrorKind == "" || s.SHA256 != "" {
+			stored++
+			size += s.Size
+		} else if s.ErrorKind != bundle.ErrSkipped {
+			failed++
+		}
+	}
+	switch {
+	case it.ErrorKind != "" && stored == 0:
+		fmt.Fprintf(&b, "! %s", it.Error)
+	default:
+		if it.Kind == bundle.KindFile || it.Kind == bundle.KindGlob {
+			fmt.Fprintf(&b, "%d file(s), %s", stored, humanSize(size))
+		} else {
+			fmt.Fprintf(&b, "%s", humanSize(size))
+			if it.ExitCode != nil {
+				fmt.Fprintf(&b, ", exit %d", *it.ExitCode)
+			}
+		}
+		if failed > 0 {
+			fmt.Fprintf(&b, " (! %d not read)", failed)
+		}
+		if it.Error != "" {
+			fmt.Fprintf(&b, " ! %s", it.Error)
+		}
+	}
+	return b.String()
+}
+
+// humanSize formats a byte count: 512 B, 1.5 KiB, 12.0 MiB.
+func humanSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// currentOS is the OS name profiles use for this host.
+func currentOS() string { return runtime.GOOS }

@@ -1,0 +1,263 @@
+package collect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"casefile/bundle"
+)
+
+// errCommandNotFound reports a command found neither under the root nor
+// (unless RootCommandsOnly) on the real PATH.
+var errCommandNotFound = errors.New("command not found")
+
+// rootBinDirs are the folders of the root searched for a command name.
+var rootBinDirs = []string{"/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"}
+
+// binary is a command resolved to an executable.
+type binary struct {
+	real  string // path on this machine
+	shown string // path recorded in the manifest: the host path for root binaries
+}
+
+// lookPath finds a command. A name without a slash is looked up under
+// the root first (bin, sbin, usr/bin, usr/sbin, usr/local/bin and the
+// product's install dir), then on the real PATH; a path is taken under
+// the root, then (on a real host, or without RootCommandsOnly) as is.
+func (c *collector) lookPath(name string) (binary, error) {
+	if name == "" {
+		return binary{}, errCommandNotFound
+	}
+	isPath := strings.ContainsAny(name, `/\`)
+	if isPath {
+		if b, ok := c.rootExecutable(name); ok {
+			return b, nil
+		}
+	} else {
+		dirs := append([]string{}, rootBinDirs...)
+		if d := c.vars["install_dir"].Value; d != "" {
+			dirs = append(dirs, d)
+		}
+		for _, d := range dirs {
+			if b, ok := c.rootExecutable(path.Join(cleanHost(d), name)); ok {
+				return b, nil
+			}
+		}
+	}
+	if c.opts.RootCommandsOnly && !c.fs.isRealRoot() {
+		return binary{}, errCommandNotFound
+	}
+	if c.fs.isRealRoot() && isPath {
+		return binary{}, errCommandNotFound
+	}
+	p, err := exec.LookPath(name)
+	if err != nil {
+		return binary{}, errCommandNotFound
+	}
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
+	}
+	return binary{real: p, shown: p}, nil
+}
+
+// rootExecutable reports whether host path p under the root is an
+// executable regular file (links resolved inside the root).
+func (c *collector) rootExecutable(p string) (binary, bool) {
+	candidates := []string{p}
+	if runtime.GOOS == "windows" && path.Ext(p) == "" {
+		candidates = []string{p + ".exe", p + ".bat", p + ".cmd", p + ".com"}
+	}
+	for _, cand := range candidates {
+		r, _, err := c.fs.resolve(cand)
+		if err != nil {
+			continue
+		}
+		real := c.fs.real(r)
+		fi, err := os.Stat(real)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if runtime.GOOS != "windows" && fi.Mode()&0o111 == 0 {
+			continue
+		}
+		shown := r
+		if c.fs.isRealRoot() {
+			shown = real
+		}
+		return binary{real: real, shown: shown}, true
+	}
+	return binary{}, false
+}
+
+// searchPath is the PATH commands run with: the root's folders first,
+// then the real PATH, so that a fake host's script can use cat and sed.
+// (Which command an item runs is decided by lookPath, before; only shell
+// lines look commands up through PATH, and in RootCommandsOnly mode they
+// get the root's folders alone.)
+func (c *collector) searchPath(rootOnly bool) string {
+	var dirs []string
+	if !c.fs.isRealRoot() {
+		for _, d := range rootBinDirs {
+			dirs = append(dirs, c.fs.real(d))
+		}
+		if d := c.vars["install_dir"].Value; d != "" {
+			dirs = append(dirs, c.fs.real(d))
+		}
+	}
+	if !rootOnly || c.fs.isRealRoot() {
+		if p := os.Getenv("PATH"); p != "" {
+			dirs = append(dirs, filepath.SplitList(p)...)
+		} else if runtime.GOOS != "windows" {
+			dirs = append(dirs, "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+		}
+	}
+	return strings.Join(dirs, string(os.PathListSeparator))
+}
+
+// commandEnv is the environment of commands: the collector's own (or, in
+// RootCommandsOnly mode, a minimal one, for reproducible output) with
+// PATH as above, the C locale so output is in English and parseable,
+// and CASEFILE_ROOT naming the root for fake hosts' scripts.
+func (c *collector) commandEnv(shell bool) []string {
+	var env []string
+	if !c.opts.RootCommandsOnly {
+		for _, kv := range os.Environ() {
+			k, _, _ := strings.Cut(kv, "=")
+			switch strings.ToUpper(k) {
+			case "PATH", "LC_ALL", "LANG", "LANGUAGE", "CASEFILE_ROOT":
+				continue
+			}
+			env = append(env, kv)
+		}
+	} else if runtime.GOOS == "windows" {
+		env = append(env, "SystemRoot="+os.Getenv("SystemRoot"))
+	} else {
+		env = append(env, "HOME=/")
+	}
+	return append(env, "PATH="+c.searchPath(shell && c.opts.RootCommandsOnly), "LC_ALL=C", "LANG=C", "CASEFILE_ROOT="+c.fs.root)
+}
+
+// cmdRun is the outcome of running one command.
+type cmdRun struct {
+	bin      binary
+	argv     []string
+	exitCode *int
+	duration time.Duration
+	timedOut bool
+	stdout   *tailBuffer
+	stderr   *tailBuffer
+	err      error // could not start, or killed
+}
+
+// close releases the output buffers.
+func (r *cmdRun) close() {
+	r.stdout.Close()
+	r.stderr.Close()
+}
+
+// maxStderr caps what is kept of a command's standard error.
+const maxStderr = 1 << 20
+
+// run executes argv (argv[0] already resolved to bin) with a timeout. On
+// expiry, or when ctx is cancelled, the command's whole process group (on
+// Windows its process tree) is killed; output so far is kept.
+func (c *collector) run(ctx context.Context, bin binary, argv []string, timeout time.Duration, maxOut int64, shell bool) *cmdRun {
+	r := &cmdRun{bin: bin, argv: argv, stdout: newTailBuffer(c.tmpDir, maxOut), stderr: newTailBuffer(c.tmpDir, maxStderr)}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(cctx, bin.real)
+	cmd.Args = append([]string{argv[0]}, argv[1:]...)
+	cmd.Env = c.commandEnv(shell)
+	cmd.Dir = c.fs.root
+	cmd.Stdout = r.stdout
+	cmd.Stderr = r.stderr
+	cmd.WaitDelay = 2 * time.Second
+	setProcessGroup(cmd)
+	cmd.Cancel = func() error { return killTree(cmd) }
+	start := time.Now()
+	err := cmd.Start()
+	if err != nil {
+		r.err = err
+		return r
+	}
+	err = cmd.Wait()
+	r.duration = time.Since(start)
+	if errors.Is(err, exec.ErrWaitDelay) {
+		// The command exited but something it started kept its output
+		// open: end the rest of its group rather than leave it behind.
+		killTree(cmd)
+		err = nil
+	}
+	if cmd.ProcessState != nil {
+		code := cmd.ProcessState.ExitCode()
+		if code >= 0 {
+			r.exitCode = &code
+		}
+	}
+	switch {
+	case errors.Is(cctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil:
+		r.timedOut = true
+		r.exitCode = nil
+		r.err = fmt.Errorf("timed out after %s; process group killed", timeout)
+	case ctx.Err() != nil:
+		r.exitCode = nil
+		r.err = fmt.Errorf("interrupted: %w", ctx.Err())
+	case err != nil:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			r.err = err
+		}
+	}
+	return r
+}
+
+// commandErrorKind classifies a failed command.
+func commandErrorKind(r *cmdRun) string {
+	switch {
+	case r.err == nil:
+		return ""
+	case r.timedOut:
+		return bundle.ErrTimeout
+	case errors.Is(r.err, errCommandNotFound), errors.Is(r.err, fs.ErrNotExist), errors.Is(r.err, exec.ErrNotFound):
+		return bundle.ErrCommandNotFound
+	case errors.Is(r.err, fs.ErrPermission), errors.Is(r.err, syscall.EACCES):
+		return bundle.ErrPermission
+	}
+	return bundle.ErrOther
+}
+
+// quoteArgs renders argv as a shell would read it back.
+func quoteArgs(argv []string) string {
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		out[i] = shellQuote(a)
+	}
+	return strings.Join(out, " ")
+}
+
+func shellQuote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	safe := true
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:,+@%^{}\\", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

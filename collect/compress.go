@@ -1,0 +1,116 @@
+package collect
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/dsnet/compress/bzip2"
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz"
+
+	"casefile/redact"
+)
+
+// compression is a format of compressed log rotations (messages-*.gz):
+// they are decompressed to be redacted, and compressed again in the same
+// format so the member keeps its host name.
+type compression struct {
+	name   string
+	reader func(io.Reader) (io.ReadCloser, error)
+	writer func(io.Writer) (io.WriteCloser, error)
+}
+
+var compressions = map[string]*compression{
+	".gz": {"gzip",
+		func(r io.Reader) (io.ReadCloser, error) { return gzip.NewReader(r) },
+		func(w io.Writer) (io.WriteCloser, error) { return gzip.NewWriterLevel(w, gzip.DefaultCompression) }},
+	".bz2": {"bzip2",
+		func(r io.Reader) (io.ReadCloser, error) { return bzip2.NewReader(r, nil) },
+		func(w io.Writer) (io.WriteCloser, error) { return bzip2.NewWriter(w, nil) }},
+	".xz": {"xz",
+		func(r io.Reader) (io.ReadCloser, error) {
+			x, err := xz.NewReader(r)
+			return io.NopCloser(x), err
+		},
+		func(w io.Writer) (io.WriteCloser, error) { return xz.NewWriter(w) }},
+	".zst": {"zstd",
+		func(r io.Reader) (io.ReadCloser, error) {
+			d, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxWindow(128<<20))
+			if err != nil {
+				return nil, err
+			}
+			return d.IOReadCloser(), nil
+		},
+		func(w io.Writer) (io.WriteCloser, error) { return zstd.NewWriter(w, zstd.WithEncoderConcurrency(1)) }},
+}
+
+// compressionOf returns the compression a file name says it has, or nil.
+func compressionOf(p string) *compression {
+	for ext, c := range compressions {
+		if strings.HasSuffix(strings.ToLower(p), ext) {
+			return c
+		}
+	}
+	return nil
+}
+
+// readCompressed decompresses a rotation, keeps the last maxSize bytes of
+// its text, redacts it and compresses it again into sp. A file that turns
+// out not to be compressed is read as text; one that is truncated or
+// corrupt keeps what could be read, with a note.
+func (c *collector) readCompressed(ctx context.Context, of *openedFile, hostPath string, maxSize int64, sp *spool, comp *compression) (readResult, error) {
+	var res readResult
+	size := of.info.Size()
+	dr, err := comp.reader(bufio.NewReaderSize(ctxReader{ctx, io.LimitReader(of.file, size)}, 256<<10))
+	if err != nil {
+		if _, serr := of.file.Seek(0, io.SeekStart); serr != nil {
+			return res, serr
+		}
+		res2, err2 := c.readUncompressed(ctx, of, hostPath, maxSize, sp)
+		res2.note = fmt.Sprintf("not %s data (%v); stored as read", comp.name, err)
+		return res2, err2
+	}
+	defer dr.Close()
+	tb := newTailBuffer(c.tmpDir, maxSize)
+	defer tb.Close()
+	limit := maxReadFactor * maxSize
+	n, err := io.Copy(tb, io.LimitReader(dr, limit))
+	if ctx.Err() != nil {
+		return res, ctx.Err()
+	}
+	if tb.err != nil {
+		return res, fatalError{tb.err}
+	}
+	if err != nil {
+		res.note = fmt.Sprintf("%s data truncated or corrupt after %s of text (%v); kept what was read", comp.name, humanSize(n), err)
+	} else if n == limit {
+		res.note = fmt.Sprintf("stopped decompressing after %s of text", humanSize(n))
+	}
+	r, dropped, err := tb.Reader()
+	if err != nil {
+		return res, fatalError{err}
+	}
+	if dropped > 0 {
+		var skipped int64
+		if r, skipped, err = lineStart(r); err != nil {
+			return res, err
+		}
+		dropped += skipped
+	}
+	res.dropped = dropped
+	cw, err := comp.writer(sp)
+	if err != nil {
+		return res, fatalError{err}
+	}
+	if err := c.redactCopy(cw, r, redact.Target{Path: hostPath}, &res.counts); err != nil {
+		return res, err
+	}
+	if err := cw.Close(); err != nil {
+		return res, fatalError{err}
+	}
+	return res, nil
+}

@@ -1,0 +1,543 @@
+package collect
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os/exec"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"casefile/bundle"
+	"casefile/redact"
+)
+
+// collectItem carries out one planned item. Problems with the item are
+// recorded in it; an error means the bundle cannot be written (disk full,
+// interrupted).
+func (c *collector) collectItem(ctx context.Context, p *planned) (bundle.Item, error) {
+	it := bundle.Item{ID: p.id, Kind: p.kind, Source: c.source(p)}
+	if p.skip != "" {
+		it.ErrorKind, it.Error = bundle.ErrSkipped, p.skip
+		return it, nil
+	}
+	var err error
+	switch {
+	case p.files != nil:
+		err = c.collectFiles(ctx, p, &it)
+	case p.list != nil:
+		err = c.collectList(ctx, p, &it)
+	case p.builtin != "":
+		err = c.collectBuiltin(ctx, p, &it)
+	default:
+		err = c.collectCommand(ctx, p, &it)
+	}
+	return it, err
+}
+
+// ctxReader stops a long read when the collection is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (r ctxReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.r.Read(p)
+}
+
+// isFatal tells errors that stop the whole run (cannot write the bundle,
+// interrupted) from problems with one item.
+type fatalError struct{ err error }
+
+func (f fatalError) Error() string { return f.err.Error() }
+func (f fatalError) Unwrap() error { return f.err }
+
+// collectFiles stores every file an item's paths and globs name.
+func (c *collector) collectFiles(ctx context.Context, p *planned, it *bundle.Item) error {
+	seen := map[string]bool{}
+	var firstErr *bundle.Stored
+	nothing := true
+	for _, pat := range p.files {
+		var paths []string
+		if hasMeta(pat) {
+			matches, err := c.fs.glob(pat)
+			if err != nil {
+				it.Stored = append(it.Stored, bundle.Stored{Path: bundle.HostFileMember(strings.NewReplacer("*", "_", "?", "_", "[", "_", "]", "_").Replace(pat)), Source: pat, ErrorKind: bundle.ErrOther, Error: err.Error()})
+				continue
+			}
+			paths = c.filterGlob(pat, matches, it)
+		} else {
+			paths = []string{cleanHost(pat)}
+		}
+		for _, hp := range paths {
+			if seen[hp] {
+				continue
+			}
+			seen[hp] = true
+			st, err := c.collectFile(ctx, hp, p.maxSize, !hasMeta(pat))
+			if err != nil {
+				return err
+			}
+			if st == nil {
+				continue
+			}
+			if st.ErrorKind == bundle.ErrNotFound && p.item.Optional {
+				continue
+			}
+			it.Stored = append(it.Stored, *st)
+			if st.SHA256 != "" {
+				nothing = false
+			} else if firstErr == nil && st.ErrorKind != bundle.ErrSkipped {
+				firstErr = st
+			}
+		}
+	}
+	if nothing {
+		switch {
+		case firstErr != nil:
+			it.ErrorKind, it.Error = firstErr.ErrorKind, firstErr.Error
+		default:
+			it.ErrorKind, it.Error = bundle.ErrNotFound, "no file matches "+strings.Join(p.files, " ")
+			for _, s := range it.Stored {
+				if s.ErrorKind == bundle.ErrSkipped {
+					it.ErrorKind, it.Error = bundle.ErrSkipped, "every match is older than --since"
+					break
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// filterGlob drops directories from a glob's matches and, with --since,
+// rotations last modified before it. The current log (the match named
+// like the pattern without its wildcard part, else the newest) is kept.
+func (c *collector) filterGlob(pat string, matches []string, it *bundle.Item) []string {
+	type match struct {
+		path  string
+		mtime time.Time
+	}
+	var files []match
+	for _, m := range matches {
+		fi, err := c.statHost(m)
+		if err == nil && fi.IsDir() {
+			continue
+		}
+		var mt time.Time
+		if err == nil {
+			mt = fi.ModTime()
+		}
+		files = append(files, match{m, mt})
+	}
+	if c.opts.Since.IsZero() || len(files) == 0 {
+		out := make([]string, len(files))
+		for i, f := range files {
+			out[i] = f.path
+		}
+		return out
+	}
+	current := map[string]bool{}
+	if i := strings.IndexAny(pat, "*?["); i >= 0 {
+		current[cleanHost(strings.TrimRight(pat[:i], "."))] = true
+	}
+	newest := 0
+	for i, f := range files {
+		if f.mtime.After(files[newest].mtime) {
+			newest = i
+		}
+	}
+	current[files[newest].path] = true
+	var out []string
+	for _, f := range files {
+		if current[f.path] || f.mtime.IsZero() || !f.mtime.Before(c.opts.Since) {
+			out = append(out, f.path)
+			continue
+		}
+		mt := f.mtime.UTC()
+		it.Stored = append(it.Stored, bundle.Stored{
+			Path: bundle.HostFileMember(f.path), Source: f.path, MTime: &mt,
+			ErrorKind: bundle.ErrSkipped,
+			Error:     fmt.Sprintf("%s: last modified %s, before --since %s", f.path, mt.Format(time.RFC3339), c.opts.Since.UTC().Format(time.RFC3339)),
+		})
+	}
+	return out
+}
+
+// collectFile stores one host file as files/<host path>. A problem with
+// the file is returned in the Stored entry; an error only when the bundle
+// cannot be written. Directories matched by a glob return nil.
+func (c *collector) collectFile(ctx context.Context, hostPath string, maxSize int64, literal bool) (*bundle.Stored, error) {
+	member := bundle.HostFileMember(hostPath)
+	if prev, ok := c.asm.has(member); ok {
+		prev.Source = hostPath
+		return &prev, nil
+	}
+	fail := func(err error, fi fs.FileInfo) *bundle.Stored {
+		st := &bundle.Stored{Path: member, Source: hostPath, ErrorKind: errorKind(err), Error: hostPath + ": " + errorText(err)}
+		if fi != nil {
+			st.Mode = modeString(fi.Mode())
+		}
+		return st
+	}
+	of, fi, err := c.fs.open(hostPath)
+	if err != nil {
+		if fi != nil && fi.IsDir() && !literal {
+			return nil, nil
+		}
+		return fail(err, fi), nil
+	}
+	defer of.file.Close()
+	mtime := fi.ModTime().UTC()
+	st := &bundle.Stored{Path: member, Source: hostPath, Mode: modeString(fi.Mode()), MTime: &mtime}
+	if of.linkedTo != "" && of.linkedTo != cleanHost(hostPath) {
+		st.Symlink = of.linkedTo
+	}
+	sp := newSpool(c.tmpDir)
+	defer sp.Close()
+	res, err := c.readFile(ctx, of, hostPath, maxSize, sp)
+	if err != nil {
+		if errors.As(err, new(fatalError)) || ctx.Err() != nil {
+			return nil, err
+		}
+		st.ErrorKind, st.Error = errorKind(err), hostPath+": "+errorText(err)
+		if sp.Size() == 0 {
+			return st, nil
+		}
+	}
+	st.Truncated = res.dropped
+	if len(res.counts) > 0 {
+		st.Redactions = res.counts
+	}
+	if res.note != "" {
+		st.ErrorKind, st.Error = bundle.ErrOther, hostPath+": "+res.note
+	}
+	if err := c.asm.add(member, sp, fi.ModTime()); err != nil {
+		return nil, fatalError{err}
+	}
+	st.Size, st.SHA256 = sp.Size(), sp.Sum()
+	return st, nil
+}
+
+// readResult is what reading one file produced besides its bytes.
+type readResult struct {
+	dropped int64         // bytes dropped from the start (the cap keeps the tail)
+	counts  redact.Counts // secrets replaced
+	note    string        // a problem that still left content (corrupt rotation)
+}
+
+// maxReadFactor bounds how much of a file of unknown size (a /proc file)
+// is read: this many times the cap.
+const maxReadFactor = 16
+
+// readFile copies an opened file, redacted and capped, into sp.
+//
+// A regular file is read up to the size it had when opened, so a log
+// that grows meanwhile is stored as the consistent snapshot that its hash
+// describes; over the cap, its tail is kept, starting at a line. A file
+// that says it is empty (/proc, /sys) is read to its end, keeping the
+// last cap bytes. A compressed rotation is decompressed, redacted and
+// compressed again (the cap applies to its text).
+func (c *collector) readFile(ctx context.Context, of *openedFile, hostPath string, maxSize int64, sp *spool) (readResult, error) {
+	comp := compressionOf(hostPath)
+	if comp != nil && (c.redactor != nil || of.info.Size() > maxSize) {
+		return c.readCompressed(ctx, of, hostPath, maxSize, sp, comp)
+	}
+	return c.readUncompressed(ctx, of, hostPath, maxSize, sp)
+}
+
+// readUncompressed reads a file's bytes as they are (see readFile).
+func (c *collector) readUncompressed(ctx context.Context, of *openedFile, hostPath string, maxSize int64, sp *spool) (readResult, error) {
+	var res readResult
+	size := of.info.Size()
+	var src io.Reader
+	switch {
+	case size > maxSize:
+		if _, err := of.file.Seek(size-maxSize, io.SeekStart); err != nil {
+			return res, err
+		}
+		r, skipped, err := lineStart(ctxReader{ctx, io.LimitReader(of.file, maxSize)})
+		if err != nil {
+			return res, err
+		}
+		src, res.dropped = r, size-maxSize+skipped
+	case size > 0:
+		src = ctxReader{ctx, io.LimitReader(of.file, size)}
+	default:
+		tb := newTailBuffer(c.tmpDir, maxSize)
+		defer tb.Close()
+		n, err := io.Copy(tb, ctxReader{ctx, io.LimitReader(of.file, maxReadFactor*maxSize)})
+		if err != nil {
+			return res, err
+		}
+		r, dropped, err := tb.Reader()
+		if err != nil {
+			return res, fatalError{err}
+		}
+		if dropped > 0 {
+			var skipped int64
+			if r, skipped, err = lineStart(r); err != nil {
+				return res, err
+			}
+			dropped += skipped
+		}
+		if n == maxReadFactor*maxSize {
+			res.note = fmt.Sprintf("stopped reading after %s", humanSize(n))
+		}
+		src, res.dropped = r, dropped
+	}
+	return res, c.redactCopy(sp, src, redact.Target{Path: hostPath}, &res.counts)
+}
+
+// redactCopy copies src into dst through the redactor (if on).
+func (c *collector) redactCopy(dst io.Writer, src io.Reader, t redact.Target, counts *redact.Counts) error {
+	var w io.Writer = dst
+	var rw *redact.Writer
+	if c.redactor != nil {
+		rw = c.redactor.NewWriter(dst, t)
+		w = rw
+	}
+	buf := make([]byte, 256<<10)
+	for {
+		n, rerr := src.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return fatalError{werr}
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			if rw != nil {
+				rw.Close()
+				*counts = rw.Counts()
+			}
+			return rerr
+		}
+	}
+	if rw != nil {
+		if err := rw.Close(); err != nil {
+			return fatalError{err}
+		}
+		*counts = rw.Counts()
+	}
+	return nil
+}
+
+// collectList stores a listing of each directory as commands/<id>.out.
+func (c *collector) collectList(ctx context.Context, p *planned, it *bundle.Item) error {
+	var b bytes.Buffer
+	users, groups := c.passwdNames("passwd"), c.passwdNames("group")
+	listed := 0
+	var firstErr error
+	for _, dir := range p.list {
+		fmt.Fprintf(&b, "# %s\n", dir)
+		r, followed, err := c.fs.resolve(dir)
+		if err == nil && followed {
+			fmt.Fprintf(&b, "# (symbolic link to %s)\n", r)
+		}
+		var entries []fs.DirEntry
+		if err == nil {
+			entries, err = readDirReal(c.fs.real(r))
+		}
+		if err != nil {
+			fmt.Fprintf(&b, "# error: %s\n\n", errorText(err))
+			if firstErr == nil {
+				firstErr = fmt.Errorf("%s: %s", dir, errorText(err))
+				it.ErrorKind = errorKind(err)
+			}
+			continue
+		}
+		listed++
+		for _, e := range entries {
+			fi, err := e.Info()
+			if err != nil {
+				fmt.Fprintf(&b, "?????????? %8s %8s %12s %-25s %s\n", "?", "?", "?", "?", e.Name())
+				continue
+			}
+			uid, gid := fileOwner(fi)
+			line := fmt.Sprintf("%s %8s %8s %12d %-25s %s", modeString(fi.Mode()), idName(users, uid), idName(groups, gid), fi.Size(), fi.ModTime().In(c.loc).Format(time.RFC3339), e.Name())
+			if fi.Mode()&fs.ModeSymlink != 0 {
+				if t, err := readlink(c.fs.real(path.Join(r, e.Name()))); err == nil {
+					line += " -> " + t
+				}
+			}
+			b.WriteString(line + "\n")
+		}
+		b.WriteString("\n")
+	}
+	if listed == 0 && firstErr != nil {
+		it.Error = firstErr.Error()
+	} else {
+		it.ErrorKind = ""
+		if firstErr != nil {
+			it.Error = firstErr.Error()
+		}
+	}
+	return c.storeOutput(ctx, p.id, false, &b, it)
+}
+
+// idName names a user or group id, or prints the number.
+func idName(names map[int]string, id int) string {
+	if id < 0 {
+		return "-"
+	}
+	if n, ok := names[id]; ok {
+		return n
+	}
+	return fmt.Sprint(id)
+}
+
+// storeOutput stores command output (or a builtin's or listing's) as
+// commands/<id>.out or .err, redacted.
+func (c *collector) storeOutput(ctx context.Context, id string, stderr bool, src io.Reader, it *bundle.Item) error {
+	member := bundle.CommandMember(id, stderr)
+	sp := newSpool(c.tmpDir)
+	defer sp.Close()
+	var counts redact.Counts
+	if err := c.redactCopy(sp, ctxReader{ctx, src}, redact.Target{Command: id}, &counts); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return err
+	}
+	if err := c.asm.add(member, sp, c.now()); err != nil {
+		return err
+	}
+	st := bundle.Stored{Path: member, Size: sp.Size(), SHA256: sp.Sum()}
+	if len(counts) > 0 {
+		st.Redactions = counts
+	}
+	it.Stored = append(it.Stored, st)
+	return nil
+}
+
+// collectCommand runs an item's command (or the first of its
+// alternatives that exists and succeeds, or its shell line) and stores
+// its output.
+func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.Item) error {
+	alternatives := p.argvs
+	if p.shell != "" {
+		alternatives = [][]string{shellArgv(p.shell)}
+	}
+	var last *cmdRun
+	var missing []string
+	var dur time.Duration
+	for _, argv := range alternatives {
+		var bin binary
+		var err error
+		if p.shell != "" {
+			bin, err = shellBinary(argv[0])
+		} else {
+			bin, err = c.lookPath(argv[0])
+		}
+		if err != nil {
+			missing = append(missing, argv[0])
+			continue
+		}
+		if last != nil {
+			last.close()
+		}
+		t0 := c.now()
+		last = c.run(ctx, bin, argv, p.timeout, p.maxSize, p.shell != "")
+		dur = c.now().Sub(t0)
+		if ctx.Err() != nil {
+			last.close()
+			return ctx.Err()
+		}
+		if last.err == nil && last.exitCode != nil && *last.exitCode == 0 {
+			break
+		}
+	}
+	if last == nil {
+		it.ErrorKind = bundle.ErrCommandNotFound
+		it.Error = strings.Join(missing, ", ") + ": command not found"
+		if c.opts.RootCommandsOnly && !c.fs.isRealRoot() {
+			it.Error += " under the root"
+		}
+		return nil
+	}
+	defer last.close()
+	if p.shell == "" {
+		it.Source = c.redactString(quoteArgs(last.argv), redact.Target{Command: p.id}, 0)
+	}
+	it.Binary = last.bin.shown
+	it.ExitCode = last.exitCode
+	it.DurationMS = dur.Milliseconds()
+	if last.err != nil {
+		it.ErrorKind = commandErrorKind(last)
+		it.Error = quoteArgs(last.argv[:1]) + ": " + last.err.Error()
+	}
+	if last.err != nil && last.stdout.Total() == 0 && last.stderr.Total() == 0 && !last.timedOut {
+		return nil // never ran
+	}
+	out, dropped, err := last.stdout.Reader()
+	if err != nil {
+		return fatalError{err}
+	}
+	if dropped > 0 {
+		var skipped int64
+		if out, skipped, err = lineStart(out); err != nil {
+			return err
+		}
+		dropped += skipped
+	}
+	if err := c.storeOutput(ctx, p.id, false, out, it); err != nil {
+		return err
+	}
+	it.Stored[len(it.Stored)-1].Truncated = dropped
+	if last.stderr.Total() > 0 {
+		errOut, dropped, err := last.stderr.Reader()
+		if err != nil {
+			return fatalError{err}
+		}
+		if err := c.storeOutput(ctx, p.id, true, errOut, it); err != nil {
+			return err
+		}
+		it.Stored[len(it.Stored)-1].Truncated = dropped
+	}
+	return nil
+}
+
+// shellBinary finds the shell of shell items: the running system's own
+// (a shell is the interpreter, not a command of the host).
+func shellBinary(name string) (binary, error) {
+	p, err := exec.LookPath(name)
+	if err != nil {
+		return binary{}, errCommandNotFound
+	}
+	return binary{real: p, shown: name}, nil
+}
+
+// collectBuiltin runs a collector written in Go.
+func (c *collector) collectBuiltin(ctx context.Context, p *planned, it *bundle.Item) error {
+	it.Binary = "builtin:" + p.builtin
+	t0 := c.now()
+	out, err := c.builtin(ctx, p.builtin, p.args)
+	it.DurationMS = c.now().Sub(t0).Milliseconds()
+	if err != nil {
+		it.ErrorKind, it.Error = builtinErrorKind(err), p.builtin+": "+err.Error()
+		if len(out) == 0 {
+			return nil
+		}
+	}
+	return c.storeOutput(ctx, p.id, false, bytes.NewReader(out), it)
+}
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

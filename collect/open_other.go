@@ -1,0 +1,6 @@
+//go:build unix && !linux
+
+package collect
+
+// oNoatime is Linux only.
+const oNoatime = 0

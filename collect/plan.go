@@ -1,0 +1,319 @@
+package collect
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr"
+
+	"casefile/bundle"
+	"casefile/profiles"
+	"casefile/redact"
+)
+
+// planned is one collect item with its variables resolved.
+type planned struct {
+	id      string
+	host    bool // from profiles/_host.yaml
+	item    profiles.CollectItem
+	kind    string
+	files   []string
+	list    []string
+	argvs   [][]string // command, or the alternatives of commands
+	shell   string
+	builtin string
+	args    map[string]string
+	timeout time.Duration
+	maxSize int64
+	skip    string // why the item is not collected (its when is false)
+}
+
+// forOS reports whether an item's os list includes the running OS.
+func forOS(list []string) bool {
+	if len(list) == 0 {
+		return true
+	}
+	for _, o := range list {
+		if o == currentOS() {
+			return true
+		}
+	}
+	return false
+}
+
+// expand replaces {name} with variable values.
+func (c *collector) expand(s string) string {
+	if !strings.Contains(s, "{") {
+		return s
+	}
+	return varRef.ReplaceAllStringFunc(s, func(m string) string {
+		if v, ok := c.vars[m[1:len(m)-1]]; ok {
+			return v.Value
+		}
+		return m
+	})
+}
+
+func (c *collector) expandAll(in []string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = c.expand(s)
+	}
+	return out
+}
+
+// plan resolves the profile's items for this OS, then the host items
+// (whose ids a profile item may take over).
+func (c *collector) plan(p, host *profiles.Profile) []*planned {
+	var out []*planned
+	ids := map[string]bool{}
+	add := func(items []profiles.CollectItem, isHost bool) {
+		for _, it := range items {
+			if !forOS(it.OS) {
+				continue
+			}
+			if ids[it.ID] {
+				continue
+			}
+			ids[it.ID] = true
+			out = append(out, c.planItem(it, isHost))
+		}
+	}
+	add(p.Collect, false)
+	if host != nil && host != p {
+		add(host.Collect, true)
+	}
+	return out
+}
+
+func (c *collector) planItem(it profiles.CollectItem, isHost bool) *planned {
+	p := &planned{id: it.ID, host: isHost, item: it, timeout: c.opts.CommandTimeout, maxSize: c.opts.MaxFileSize}
+	if it.Timeout.Duration > 0 {
+		p.timeout = it.Timeout.Duration
+	}
+	if it.MaxSize.Bytes > 0 {
+		p.maxSize = it.MaxSize.Bytes
+	}
+	switch {
+	case len(it.Files) > 0:
+		p.files = c.expandAll(it.Files)
+		p.kind = bundle.KindFile
+		if len(p.files) > 1 {
+			p.kind = bundle.KindGlob
+		}
+		for _, f := range p.files {
+			if hasMeta(f) {
+				p.kind = bundle.KindGlob
+			}
+		}
+	case len(it.List) > 0:
+		p.kind = bundle.KindList
+		p.list = c.expandAll(it.List)
+	case len(it.Command) > 0:
+		p.kind = bundle.KindCommand
+		p.argvs = [][]string{c.expandAll(it.Command)}
+	case len(it.Commands) > 0:
+		p.kind = bundle.KindCommand
+		for _, a := range it.Commands {
+			p.argvs = append(p.argvs, c.expandAll(a))
+		}
+	case it.Shell != "":
+		p.kind = bundle.KindCommand
+		p.shell = c.expand(it.Shell)
+	case it.Builtin != "":
+		p.kind = bundle.KindCommand
+		p.builtin = it.Builtin
+		p.args = map[string]string{}
+		for k, v := range it.Args {
+			p.args[k] = c.expand(v)
+		}
+	}
+	if it.When.IsSet() {
+		ok, err := c.evalWhen(it.When)
+		switch {
+		case err != nil:
+			p.skip = fmt.Sprintf("when %q: %v", it.When.Src, err)
+		case !ok:
+			p.skip = fmt.Sprintf("when %q is false", it.When.Src)
+		}
+	}
+	return p
+}
+
+// evalWhen evaluates an item's condition over the variables, os and
+// exists(path).
+func (c *collector) evalWhen(e profiles.Expr) (bool, error) {
+	env := map[string]any{
+		"os":     currentOS(),
+		"exists": func(p string) bool { return c.fs.exists(c.expand(p)) },
+	}
+	for k, v := range c.vars {
+		env[k] = v.Value
+	}
+	prog := e.Program
+	var err error
+	if prog == nil {
+		if prog, err = expr.Compile(e.Src, expr.AllowUndefinedVariables()); err != nil {
+			return false, err
+		}
+	}
+	out, err := expr.Run(prog, env)
+	if err != nil {
+		return false, err
+	}
+	b, ok := out.(bool)
+	if !ok {
+		return false, fmt.Errorf("is %T, not a boolean", out)
+	}
+	return b, nil
+}
+
+// source is an item's source for the manifest: its paths, directories or
+// command line, redacted.
+func (c *collector) source(p *planned) string {
+	var s string
+	switch {
+	case p.files != nil:
+		s = strings.Join(p.files, " ")
+	case p.list != nil:
+		s = strings.Join(p.list, " ")
+	case p.shell != "":
+		s = p.shell
+	case p.builtin != "":
+		s = "builtin " + p.builtin
+		keys := make([]string, 0, len(p.args))
+		for k := range p.args {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			s += " " + k + "=" + shellQuote(p.args[k])
+		}
+	case len(p.argvs) > 0:
+		s = quoteArgs(p.argvs[0])
+	}
+	return c.redactString(s, redact.Target{Command: p.id}, 0)
+}
+
+// printPlan writes the dry-run plan: variables with their sources, then
+// each item with what it would read or run.
+func (c *collector) printPlan(ctx context.Context, plan []*planned, name string) {
+	w := c.out
+	p := c.opts.Profile
+	src := "built-in"
+	if !p.Builtin {
+		src = p.File
+	}
+	fmt.Fprintf(w, "plan for profile %s %s (%s, %s)\n", p.Name, p.Version, p.Title, src)
+	fmt.Fprintf(w, "host: %s (%s, %s, kernel %s), root %s\n", orUnknown(c.host.Hostname), c.host.OS, orUnknown(c.host.OSRelease), orUnknown(c.host.Kernel), c.fs.root)
+	fmt.Fprintf(w, "bundle: %s.tar.gz (dry run: nothing is written)\n", name)
+	fmt.Fprintf(w, "limits: max file size %s, command timeout %s", humanSize(c.opts.MaxFileSize), c.opts.CommandTimeout)
+	if !c.opts.Since.IsZero() {
+		fmt.Fprintf(w, ", rotations since %s", c.opts.Since.Format(time.RFC3339))
+	}
+	fmt.Fprintf(w, ", redaction %s\n", map[bool]string{true: "off", false: "on"}[c.opts.NoRedact])
+	if len(c.vars) > 0 {
+		fmt.Fprintf(w, "variables:\n")
+		names := make([]string, 0, len(c.vars))
+		for k := range c.vars {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			v := c.vars[k]
+			fmt.Fprintf(w, "  %-16s = %-40s (%s)\n", k, c.redactString(k+" = "+v.Value, redact.Target{}, len(k)+3), v.Source)
+		}
+	}
+	fmt.Fprintf(w, "items:\n")
+	for _, it := range plan {
+		origin := ""
+		if it.host {
+			origin = " [host]"
+		}
+		fmt.Fprintf(w, "  %s (%s)%s\n", it.id, it.kind, origin)
+		if it.skip != "" {
+			fmt.Fprintf(w, "      skipped: %s\n", it.skip)
+			continue
+		}
+		switch {
+		case it.files != nil:
+			for _, f := range it.files {
+				c.planFiles(w, f)
+			}
+		case it.list != nil:
+			for _, d := range it.list {
+				state := "exists"
+				if !c.fs.exists(d) {
+					state = "not found"
+				}
+				fmt.Fprintf(w, "      list %s (%s)\n", d, state)
+			}
+		case it.shell != "":
+			sh := shellArgv("")
+			fmt.Fprintf(w, "      shell: %s %s %s  (timeout %s)\n", sh[0], sh[1], c.redactString(it.shell, redact.Target{Command: it.id}, 0), it.timeout)
+		case it.builtin != "":
+			fmt.Fprintf(w, "      %s -> %s\n", c.source(it), bundle.CommandMember(it.id, false))
+		default:
+			for i, argv := range it.argvs {
+				lead := "run"
+				if i > 0 {
+					lead = "else"
+				}
+				bin, err := c.lookPath(argv[0])
+				where := bin.shown
+				if err != nil {
+					where = "not found"
+				}
+				fmt.Fprintf(w, "      %s: %s  [%s] (timeout %s)\n", lead, c.redactString(quoteArgs(argv), redact.Target{Command: it.id}, 0), where, it.timeout)
+			}
+		}
+	}
+	_ = ctx
+}
+
+func (c *collector) planFiles(w interface{ Write([]byte) (int, error) }, pat string) {
+	if !hasMeta(pat) {
+		if fi, err := c.statHost(pat); err == nil {
+			fmt.Fprintf(w, "      file %s (%s)\n", pat, humanSize(fi.Size()))
+		} else {
+			fmt.Fprintf(w, "      file %s (%s)\n", pat, errorText(err))
+		}
+		return
+	}
+	matches, err := c.fs.glob(pat)
+	if err != nil {
+		fmt.Fprintf(w, "      glob %s (%v)\n", pat, err)
+		return
+	}
+	fmt.Fprintf(w, "      glob %s (%d match(es))\n", pat, len(matches))
+	for i, m := range matches {
+		if i == 20 {
+			fmt.Fprintf(w, "        ... %d more\n", len(matches)-20)
+			break
+		}
+		if fi, err := c.statHost(m); err == nil {
+			fmt.Fprintf(w, "        %s (%s)\n", m, humanSize(fi.Size()))
+		} else {
+			fmt.Fprintf(w, "        %s (%s)\n", m, errorText(err))
+		}
+	}
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+// shellArgv is the shell that runs shell items.
+func shellArgv(script string) []string {
+	if runtime.GOOS == "windows" {
+		return []string{"cmd", "/c", script}
+	}
+	return []string{"/bin/sh", "-c", script}
+}

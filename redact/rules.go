@@ -1,0 +1,310 @@
+package redact
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+)
+
+// Names of the built-in rules, as they appear in markers and manifests.
+const (
+	RuleConfigSecret  = "config-secret"      // key = value / key: value whose key names a secret
+	RulePEMPrivateKey = "pem-private-key"    // -----BEGIN ... PRIVATE KEY----- blocks
+	RuleIPsecPSK      = "ipsec-psk"          // ipsec.secrets: ... : PSK "x"
+	RuleIPsecPassword = "ipsec-password"     // ipsec.secrets: ... : XAUTH/EAP/NTLM/PIN "x"
+	RuleIPsecRSA      = "ipsec-rsa"          // ipsec.secrets: RSA private parts, key passphrases
+	RuleXfrmKey       = "xfrm-key"           // ip xfrm state / setkey -D keys
+	RuleURLCreds      = "url-credentials"    // scheme://user:password@host
+	RuleBearer        = "bearer-token"       // Bearer <token>
+	RuleHTTPAuth      = "http-authorization" // Authorization: Basic <creds>
+	RuleSNMPCommunity = "snmp-community"     // snmpd.conf rocommunity/rwcommunity/com2sec
+)
+
+// BuiltinRules lists the built-in rules with a one-line description each.
+var BuiltinRules = []struct{ Name, Description string }{
+	{RuleConfigSecret, "values of key = value / key: value lines whose key names a secret (password, passwd, secret, token, community, private/api/access key...)"},
+	{RulePEMPrivateKey, "bodies of PEM private key blocks (BEGIN/END lines are kept)"},
+	{RuleIPsecPSK, `IPsec pre-shared keys: "@left @right : PSK "x"" keeps IDs and type`},
+	{RuleIPsecPassword, "IPsec XAUTH, EAP, NTLM passwords and PINs in secrets files"},
+	{RuleIPsecRSA, "RSA private parts (PrivateExponent, Prime1...) and key passphrases in secrets files"},
+	{RuleXfrmKey, "encryption and authentication keys in ip xfrm state and setkey -D output"},
+	{RuleURLCreds, "passwords in URLs (scheme://user:password@host)"},
+	{RuleBearer, "bearer tokens"},
+	{RuleHTTPAuth, "credentials in Authorization headers (Basic, Digest, NTLM...)"},
+	{RuleSNMPCommunity, "SNMP community strings in snmpd.conf (rocommunity, rwcommunity, com2sec)"},
+}
+
+// Marker is the text that replaces a secret found by rule.
+func Marker(rule string) string { return "[REDACTED:" + rule + "]" }
+
+// A replacement is a byte range of a line to replace with a rule's marker.
+type replacement struct {
+	start, end int
+	rule       string
+}
+
+// lineRule finds secrets in one line (without its line ending).
+type lineRule struct {
+	name string
+	// needles are lower-case strings one of which a line must hold for
+	// the rule to run: lines without any rule's needle are copied
+	// without running a regular expression.
+	needles []string
+	// find returns the ranges to replace; secretsFile is set for files
+	// whose name says they hold secrets (ipsec.secrets).
+	find func(line []byte, secretsFile bool) []replacement
+}
+
+var (
+	// config-secret: a key, optionally quoted, then = or :. The key is
+	// checked in Go (isSecretKey) because "ends with a secret word" is
+	// clearer there than in one regexp.
+	reKeyValue = regexp.MustCompile(`(?i)(["']?)([a-z0-9_.\-]*(?:pass|pwd|secret|token|key|communit|credential|psk|kennwort)[a-z0-9_.\-]*)(["']?)[ \t]*(=>|[=:])[ \t]*`)
+
+	rePEMBegin = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----`)
+	rePEMEnd   = regexp.MustCompile(`-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----`)
+
+	// ipsec.secrets: selectors, a colon, a type, then the secret.
+	reIPsecPSK      = regexp.MustCompile(`(?i)^[^#]*?:[ \t]*PSK[ \t]+("(?:[^"\\]|\\.)*"|'[^']*'|\S+)`)
+	reIPsecPassword = regexp.MustCompile(`(?i)^[^#]*?:[ \t]*(?:XAUTH|EAP|NTLM|PIN)[ \t]+("(?:[^"\\]|\\.)*"|'[^']*'|\S+)`)
+	reIPsecKeyPass  = regexp.MustCompile(`(?i)^[^#]*?:[ \t]*(?:RSA|ECDSA|ED25519|ED448|BLISS|P12|PKCS8|PKCS12|PRIVATE)[ \t]+(?:"[^"]*"|\S+)[ \t]+("(?:[^"\\]|\\.)*"|'[^']*'|[^\s{]\S*)`)
+	reRSAPrivate    = regexp.MustCompile(`(?i)^[ \t]*(?:PrivateExponent|Prime1|Prime2|Exponent1|Exponent2|Coefficient)[ \t]*:[ \t]*(\S+)`)
+
+	reXfrm   = regexp.MustCompile(`^[ \t]*(?:enc|auth|auth-trunc|aead)[ \t]+\S+[ \t]+(0x[0-9a-fA-F]+|"[^"]*")`)
+	reSetkey = regexp.MustCompile(`^\t[EA]:[ \t]+\S+[ \t]+([0-9a-fA-F]{8}(?:[ \t]+[0-9a-fA-F]{8})*)`)
+
+	reURLCreds   = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]*://[^/\s:@"'<>]+:([^/\s@"'<>]+)@`)
+	reBearer     = regexp.MustCompile(`(?i)\bbearer[ \t]+([A-Za-z0-9\-._~+/]{8,}=*)`)
+	reHTTPAuth   = regexp.MustCompile(`(?i)\b(?:proxy-)?authorization["']?[ \t]*[:=][ \t]*["']?(?:basic|digest|negotiate|ntlm)[ \t]+([^\s"',]+)`)
+	reCommunity  = regexp.MustCompile(`(?i)^[ \t]*(?:ro|rw)community6?[ \t]+(\S+)`)
+	reCom2sec    = regexp.MustCompile(`(?i)^[ \t]*com2sec6?[ \t]+(?:-Cn[ \t]+\S+[ \t]+)?\S+[ \t]+\S+[ \t]+(\S+)`)
+	reAllStars   = regexp.MustCompile(`^\*+$`)
+	reCamelSplit = regexp.MustCompile(`([a-z0-9])([A-Z])`)
+)
+
+// builtinLineRules run, in this order, on each line that holds a needle.
+// Earlier rules win where ranges overlap.
+var builtinLineRules = []lineRule{
+	{RuleIPsecPSK, colonNeedles("psk"), func(l []byte, sf bool) []replacement { return secretsLine(l, sf, reIPsecPSK, RuleIPsecPSK) }},
+	{RuleIPsecPassword, colonNeedles("xauth", "eap", "ntlm", "pin"), func(l []byte, sf bool) []replacement {
+		return secretsLine(l, sf, reIPsecPassword, RuleIPsecPassword)
+	}},
+	{RuleIPsecRSA, append([]string{"privateexponent", "prime1", "prime2", "exponent1", "exponent2", "coefficient"},
+		colonNeedles("rsa", "ecdsa", "ed25519", "ed448", "bliss", "p12", "pkcs", "private")...), func(l []byte, sf bool) []replacement {
+		if m := reRSAPrivate.FindSubmatchIndex(l); m != nil {
+			return []replacement{{m[2], m[3], RuleIPsecRSA}}
+		}
+		return secretsLine(l, sf, reIPsecKeyPass, RuleIPsecRSA)
+	}},
+	{RuleXfrmKey, []string{"\tenc ", "\tauth", "\taead", "\te:", "\ta:"}, func(l []byte, _ bool) []replacement {
+		if m := reXfrm.FindSubmatchIndex(l); m != nil {
+			return []replacement{unquote(l, m[2], m[3], RuleXfrmKey)}
+		}
+		if m := reSetkey.FindSubmatchIndex(l); m != nil {
+			return []replacement{{m[2], m[3], RuleXfrmKey}}
+		}
+		return nil
+	}},
+	{RuleURLCreds, []string{"://"}, func(l []byte, _ bool) []replacement { return allGroups(l, reURLCreds, RuleURLCreds) }},
+	{RuleBearer, []string{"bearer"}, func(l []byte, _ bool) []replacement { return allGroups(l, reBearer, RuleBearer) }},
+	{RuleHTTPAuth, []string{"authorization"}, func(l []byte, _ bool) []replacement { return allGroups(l, reHTTPAuth, RuleHTTPAuth) }},
+	{RuleSNMPCommunity, []string{"community", "com2sec"}, func(l []byte, _ bool) []replacement {
+		if m := reCommunity.FindSubmatchIndex(l); m != nil {
+			return []replacement{{m[2], m[3], RuleSNMPCommunity}}
+		}
+		if m := reCom2sec.FindSubmatchIndex(l); m != nil {
+			return []replacement{{m[2], m[3], RuleSNMPCommunity}}
+		}
+		return nil
+	}},
+	{RuleConfigSecret, []string{"pass", "pwd", "secret", "token", "key", "communit", "credential", "psk", "kennwort"}, keyValue},
+}
+
+// colonNeedles are the ways a secrets-file type follows its colon.
+func colonNeedles(types ...string) []string {
+	var out []string
+	for _, t := range types {
+		out = append(out, ":"+t, ": "+t, ":\t"+t)
+	}
+	return out
+}
+
+// secretsLine applies an ipsec.secrets rule. In a secrets file any value
+// is a secret; elsewhere only a quoted or 0x/0s-encoded one, so that a log
+// line like "peer: PSK mismatch" keeps its words.
+func secretsLine(l []byte, secretsFile bool, re *regexp.Regexp, rule string) []replacement {
+	m := re.FindSubmatchIndex(l)
+	if m == nil {
+		return nil
+	}
+	v := l[m[2]:m[3]]
+	if !secretsFile && !(v[0] == '"' || v[0] == '\'' || bytes.HasPrefix(v, []byte("0x")) || bytes.HasPrefix(v, []byte("0s"))) {
+		return nil
+	}
+	return []replacement{unquote(l, m[2], m[3], rule)}
+}
+
+// unquote narrows a quoted value's range to its inside, so that the
+// quotes stay around the marker: PSK "[REDACTED:ipsec-psk]".
+func unquote(l []byte, s, e int, rule string) replacement {
+	if e-s >= 2 && (l[s] == '"' || l[s] == '\'') && l[e-1] == l[s] {
+		return replacement{s + 1, e - 1, rule}
+	}
+	return replacement{s, e, rule}
+}
+
+func allGroups(l []byte, re *regexp.Regexp, rule string) []replacement {
+	var out []replacement
+	for _, m := range re.FindAllSubmatchIndex(l, -1) {
+		out = append(out, replacement{m[2], m[3], rule})
+	}
+	return out
+}
+
+// keyValue finds "key = value" and "key: value" secrets. "=" counts
+// anywhere in a line (user=bob password=x in a log); ":" only where the
+// key starts the line or is quoted (YAML and JSON), so that a log line's
+// "password policy: ..." or "bad password: user x" is left alone.
+func keyValue(l []byte, _ bool) []replacement {
+	var out []replacement
+	for _, m := range reKeyValue.FindAllSubmatchIndex(l, -1) {
+		keyStart, keyEnd := m[4], m[5]
+		openQ, closeQ := m[2] < m[3], m[6] < m[7]
+		sep := string(l[m[8]:m[9]])
+		// The key must not continue to the left (regexp matched a suffix).
+		if keyStart > 0 && !openQ && isKeyByte(l[keyStart-1]) {
+			continue
+		}
+		if openQ != closeQ || (openQ && l[m[2]] != l[m[6]]) {
+			continue
+		}
+		if !isSecretKey(string(l[keyStart:keyEnd])) {
+			continue
+		}
+		valStart := m[1]
+		if sep == ":" {
+			if !openQ && !atLineStart(l[:m[0]]) {
+				continue
+			}
+			if bytes.HasPrefix(l[valStart:], []byte("//")) { // a URL scheme, not a key
+				continue
+			}
+		}
+		if sep == "=" && valStart < len(l) && (l[valStart] == '=' || l[valStart] == '~') { // == comparison, =~ match
+			continue
+		}
+		lineStart := atLineStart(l[:m[0]])
+		s, e := valueRange(l, valStart, lineStart || openQ)
+		if s >= e {
+			continue
+		}
+		v := l[s:e]
+		if bytes.HasPrefix(v, []byte("[REDACTED:")) || reAllStars.Match(v) {
+			continue
+		}
+		out = append(out, replacement{s, e, RuleConfigSecret})
+	}
+	return out
+}
+
+func isKeyByte(c byte) bool {
+	return c == '_' || c == '.' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// atLineStart reports whether only indentation, a comment sign, a YAML
+// list dash or a shell "export"/"set" precedes a key.
+func atLineStart(prefix []byte) bool {
+	p := strings.TrimSpace(string(prefix))
+	for _, lead := range []string{"export ", "set ", "setenv ", "declare -x "} {
+		p = strings.TrimSpace(strings.TrimPrefix(p, lead))
+	}
+	p = strings.TrimLeft(p, "#;!/- \t")
+	return p == ""
+}
+
+// valueRange finds the value starting at i: a quoted string (its inside),
+// the rest of a config line, or a word in running text.
+func valueRange(l []byte, i int, wholeLine bool) (int, int) {
+	if i >= len(l) {
+		return i, i
+	}
+	if q := l[i]; q == '"' || q == '\'' {
+		for j := i + 1; j < len(l); j++ {
+			if l[j] == '\\' && q == '"' {
+				j++
+				continue
+			}
+			if l[j] == q {
+				return i + 1, j
+			}
+		}
+		return i + 1, len(l)
+	}
+	if wholeLine {
+		e := len(l)
+		for e > i && (l[e-1] == ' ' || l[e-1] == '\t') {
+			e--
+		}
+		// A JSON or YAML flow value ends at a comma or brace.
+		if e > i && (l[e-1] == ',' || l[e-1] == '}' || l[e-1] == ';') {
+			e--
+		}
+		return i, e
+	}
+	// In running text the value ends at white space or a quote. Not at
+	// "&" or ",": a password may hold them, and redacting a little too
+	// much is better than leaving the end of a secret.
+	e := i
+	for e < len(l) && l[e] != ' ' && l[e] != '\t' && l[e] != '"' && l[e] != '\'' {
+		e++
+	}
+	return i, e
+}
+
+// secretWords end a key that names a secret ("db_password", "apiToken").
+var secretWords = map[string]bool{
+	"password": true, "passwd": true, "passphrase": true, "passwort": true, "kennwort": true,
+	"secret": true, "secrets": true, "token": true, "tokens": true,
+	"community": true, "credential": true, "credentials": true, "psk": true,
+	"apikey": true, "secretkey": true, "privatekey": true, "accesskey": true, "authkey": true,
+	"masterkey": true, "presharedkey": true, "sharedkey": true, "encryptionkey": true, "signingkey": true,
+}
+
+// keyQualifiers make a following "key" a secret ("private_key", "api-key").
+var keyQualifiers = map[string]bool{
+	"private": true, "secret": true, "api": true, "access": true, "auth": true, "encryption": true,
+	"enc": true, "shared": true, "preshared": true, "master": true, "session": true, "signing": true,
+	"hmac": true, "client": true, "psk": true, "license": true, "crypt": true, "cipher": true,
+}
+
+// isSecretKey decides whether a key name names a secret: its last word is
+// a secret word ("bind_password", "apiToken"), a qualified "pass"/"pwd"
+// ("smtpPass", "db_pwd"; alone they are too common), "key" after a
+// qualifier ("private_key") or "key" itself.
+func isSecretKey(name string) bool {
+	name = strings.Trim(name, `"'`)
+	name = reCamelSplit.ReplaceAllString(name, "${1}_${2}")
+	lower := strings.ToLower(name)
+	words := strings.FieldsFunc(lower, func(r rune) bool { return r == '_' || r == '.' || r == '-' })
+	if len(words) == 0 {
+		return false
+	}
+	last := words[len(words)-1]
+	switch {
+	case secretWords[last]:
+		return true
+	case last == "pwd" || last == "pass" || last == "pw":
+		// "PWD" and "OLDPWD" are the shell's directories; "pass" alone is
+		// a verb. Qualified ("db_pwd", "bind_pass") they are passwords.
+		return len(words) > 1 && words[len(words)-2] != "old"
+	case last == "key":
+		return len(words) == 1 || keyQualifiers[words[len(words)-2]]
+	}
+	// Run-together names: "ldappassword", "rootsecret", "apitoken".
+	for _, w := range []string{"password", "passwd", "passphrase", "secret", "token", "apikey", "secretkey", "privatekey", "accesskey", "authkey", "community", "credentials"} {
+		if strings.HasSuffix(last, w) {
+			return true
+		}
+	}
+	return false
+}

@@ -154,10 +154,10 @@ func TestSamhainMessageFormats(t *testing.T) {
 		// server: MSG_E_ACCESS for the data file; client: MSG_TCP_FBAD
 		{"samhain.file-not-accessible", "server",
 			`ERROR  :  [2024-05-14T09:12:01+0200] msg=<File not accessible>, userid=<117>, path=</var/lib/yule/rc.web01.example.com>`,
-			map[string]string{"uid": "117", "path": "/var/lib/yule/rc.web01.example.com", "file": "rc.web01.example.com"}},
+			map[string]string{"uid": "117", "path": "/var/lib/yule/rc.web01.example.com", "fname": "rc.web01.example.com"}},
 		{"samhain.file-not-accessible", "server",
 			`<log sev="ERRO" tstamp="2024-05-14T09:12:01+0200" msg="File not accessible" userid="117" path="/var/lib/yule/file" />`,
-			map[string]string{"file": "file"}},
+			map[string]string{"fname": "file"}},
 		{"samhain.file-not-accessible", "client",
 			`ERROR  :  [2024-05-14T09:12:01+0200] msg=<File download failed>`, nil},
 		// client: MSG_E_NETST; server: MSG_TCP_BADCONN "Signature mismatch"

@@ -389,6 +389,24 @@ def scenario_refused():
     return c, s
 
 
+def scenario_port():
+    """yule restarted at 09:10 with SetServerPort changed to 49778."""
+    s = healthy_server("yule-port")
+    s.log.e(T("2024-05-14 09:10:12"), "ALERT", "msg=<EXIT>, program=<Yule>, status=<exit_success>")
+    s.up(T("2024-05-14 09:10:14"))
+    s.misc.append("SetServerPort = 49778")
+    s.port = 49778
+    return s
+
+
+def scenario_crashed():
+    """yule died without logging its exit (no EXIT line), nothing listens."""
+    s = healthy_server("yule-crashed")
+    s.rcvt(T("2024-05-14 08:00:06"), "web01", "MARK", "msg=<File check completed.>, time=<41>, kBps=<7533.000000>")
+    s.running = False
+    return s
+
+
 def scenario_libwrap():
     c = Client("web-libwrap", "web03")
     s = healthy_server("yule-libwrap")
@@ -461,6 +479,7 @@ def scenario_download(missing=False):
     rc = "rc.web06.example.net"
     if missing:
         del s.data[rc]
+        del s.data["rc"]
     else:
         # copied in as root with a restrictive umask
         s.data[rc] = "-rw-------"
@@ -576,6 +595,8 @@ def main():
         hosts.extend(scen())
     hosts.append(scenario_download(missing=True)[1])
     hosts.append(scenario_killed())
+    hosts.append(scenario_port())
+    hosts.append(scenario_crashed())
     keep = {h.dirname for h in hosts}
     for d in os.listdir(HERE):
         if os.path.isdir(os.path.join(HERE, d)) and d not in keep:

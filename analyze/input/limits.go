@@ -18,8 +18,11 @@ const (
 	DefaultMaxRatio       = 1000
 	DefaultMaxMembers     = 1_000_000
 	// RatioFloor is how many bytes a member may yield before its
-	// expansion ratio is checked, so that tiny members never trip it.
-	RatioFloor = 1 << 20
+	// expansion ratio is checked. gzip turns a run of one byte (a file of
+	// zeros, a 10 MiB line of "A") into 1/1030 of its size, above the
+	// default ratio: members up to the collector's default size cap are
+	// therefore never judged by ratio, only by size.
+	RatioFloor = 64 << 20
 	// MaxDepth is how many archives deep Open looks for bundles and Walk
 	// streams nested archives (outer.zip!bundle.tar.gz!diag.tar.gz).
 	MaxDepth = 3
@@ -29,6 +32,10 @@ const (
 	MaxInMemory = 64 << 20
 	// maxSigSize bounds SHA256SUMS.minisig.
 	maxSigSize = 64 << 10
+	// defaultSlack bounds the read-ahead of the synchronous decompressors
+	// (a zstd block of 128 KiB, flate's and our buffers): input read before
+	// a member started may have been that much.
+	defaultSlack = 192 << 10
 	// copyBufSize is the size of the reused buffer that drains members.
 	copyBufSize = 256 << 10
 )
@@ -164,8 +171,12 @@ type meter struct {
 	name string       // member, for messages
 	in   func() int64 // bytes consumed from below so far; nil: no ratio
 	in0  int64
-	n    int64
-	leaf bool
+	// slack is how far the layer below may read ahead of what it yields
+	// (decompressor buffers): added to the bytes consumed, so that input
+	// read before the member started does not make it look like a bomb.
+	slack int64
+	n     int64
+	leaf  bool
 	// wrapErr turns an error of r into what the reader returns (and
 	// records); nil passes errors through.
 	wrapErr func(error) error
@@ -173,7 +184,7 @@ type meter struct {
 }
 
 func newMeter(s *session, r io.Reader, name string, in func() int64, leaf bool, wrapErr func(error) error) *meter {
-	m := &meter{r: r, s: s, name: name, in: in, leaf: leaf, wrapErr: wrapErr}
+	m := &meter{r: r, s: s, name: name, in: in, leaf: leaf, wrapErr: wrapErr, slack: defaultSlack}
 	if in != nil {
 		m.in0 = in()
 	}
@@ -221,10 +232,7 @@ func (m *meter) check() error {
 	case m.leaf && m.s.total > o.MaxTotalBytes:
 		return m.s.refuse("members expand beyond %s in total (limit; decompression bomb?) at %s", sizeString(o.MaxTotalBytes), quoteName(m.name))
 	case m.in != nil && m.n > RatioFloor:
-		in := m.in() - m.in0
-		if in < 1 {
-			in = 1
-		}
+		in := m.in() - m.in0 + m.slack
 		if m.n/in > o.MaxRatio {
 			return m.s.refuse("member %s expands more than %d times (limit; decompression bomb?)", quoteName(m.name), o.MaxRatio)
 		}

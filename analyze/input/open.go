@@ -300,7 +300,11 @@ func (s *session) classify(c container, depth int, loc locator, display string) 
 			return nil
 		case typeSymlink, typeHardlink:
 			if linkEscapes(e.typ, name, e.link, "") {
-				return s.refuse("member %s is a link to %s, outside the archive", quoteName(e.name), quoteName(e.link))
+				where := "the archive"
+				if _, ok := c.(*dirContainer); ok {
+					where = "the folder"
+				}
+				return s.refuse("member %s is a link to %s, outside %s", quoteName(e.name), quoteName(e.link), where)
 			}
 			return nil
 		case typeOther:

@@ -293,7 +293,7 @@ func (w *walker) decompressed(mem Member, hr *hashReader, comp string) error {
 		}
 		return &unreadable{member: mem.Path, err: err}
 	}
-	dec, err := decompressor(comp, hr, false)
+	dec, err := decompressor(comp, hr)
 	if err != nil {
 		if w.s.fatal != nil {
 			return w.s.fatal

@@ -241,8 +241,10 @@ func (b *Built) Tar() []byte {
 	return buf.Bytes()
 }
 
-// TarGz returns the bundle as the collector writes it: a tar stream
-// compressed as one gzip member per tar member (multi-member gzip).
+// TarGz returns the bundle as the collector writes it: one tar stream
+// compressed as several gzip members (multi-member gzip): one for
+// manifest.json, one for the collected items, one for SHA256SUMS, its
+// signature and the end of the archive.
 func (b *Built) TarGz() []byte {
 	var buf bytes.Buffer
 	mw := &multiGzip{dst: &buf}
@@ -303,7 +305,7 @@ func (b *Built) writeTar(w io.Writer, cut func() error) error {
 			}
 		}
 	}
-	for _, m := range b.Members {
+	for i, m := range b.Members {
 		hdr := &tar.Header{Typeflag: tar.TypeReg, Name: b.Name + "/" + m.Path, Mode: 0o644, Size: int64(len(m.Data)), ModTime: Time}
 		if err := tw.WriteHeader(hdr); err != nil {
 			return err
@@ -314,7 +316,11 @@ func (b *Built) writeTar(w io.Writer, cut func() error) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		if cut != nil {
+		next := ""
+		if i+1 < len(b.Members) {
+			next = b.Members[i+1].Path
+		}
+		if cut != nil && (i == 0 || next == bundle.SumsName) {
 			if err := cut(); err != nil {
 				return err
 			}

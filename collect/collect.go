@@ -181,7 +181,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("interrupted; partial bundle removed: %w", err)
 		}
 		m.Items = append(m.Items, it)
-		fmt.Fprintf(c.out, "[%*d/%d] %s\n", digits(len(plan)), i+1, len(plan), summary(it))
+		fmt.Fprintf(c.out, "[%*d/%d] %s\n", digits(len(plan)), i+1, len(plan), summary(it, p.item.Optional))
 	}
 
 	end := c.now()
@@ -289,14 +289,14 @@ func outputPath(output, name string, encrypted bool) (string, error) {
 
 func digits(n int) int { return len(fmt.Sprint(n)) }
 
-// summary is an item's progress line.
-func summary(it bundle.Item) string {
+// summary is an item's progress line. Problems are marked "!".
+func summary(it bundle.Item, optional bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-28s %-7s ", it.ID, it.Kind)
 	var size int64
 	stored, failed := 0, 0
 	for _, s := range it.Stored {
-		if s.ErrorKind == "" || s.SHA256 != "" {
+		if s.SHA256 != "" {
 			stored++
 			size += s.Size
 		} else if s.ErrorKind != bundle.ErrSkipped {
@@ -304,6 +304,10 @@ func summary(it bundle.Item) string {
 		}
 	}
 	switch {
+	case it.ErrorKind == bundle.ErrSkipped && stored == 0:
+		fmt.Fprintf(&b, "skipped: %s", it.Error)
+	case optional && it.ErrorKind == bundle.ErrNotFound && stored == 0:
+		fmt.Fprintf(&b, "none (optional)")
 	case it.ErrorKind != "" && stored == 0:
 		fmt.Fprintf(&b, "! %s", it.Error)
 	default:
@@ -316,7 +320,7 @@ func summary(it bundle.Item) string {
 			}
 		}
 		if failed > 0 {
-			fmt.Fprintf(&b, " (! %d not read)", failed)
+			fmt.Fprintf(&b, " ! %d not read", failed)
 		}
 		if it.Error != "" {
 			fmt.Fprintf(&b, " ! %s", it.Error)

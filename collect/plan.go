@@ -84,7 +84,7 @@ func (c *collector) plan(p, host *profiles.Profile) []*planned {
 		}
 	}
 	add(p.Collect, false)
-	if host != nil && host != p {
+	if host != nil && host.Name != p.Name {
 		add(host.Collect, true)
 	}
 	return out

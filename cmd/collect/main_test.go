@@ -1,0 +1,212 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+)
+
+// testdata paths, from cmd/collect.
+var (
+	basicProfile = filepath.Join("..", "..", "testdata", "collect", "profiles", "basic.yaml")
+	basicRoot    = filepath.Join("..", "..", "testdata", "collect", "hosts", "basic")
+)
+
+// runCLI runs the command in process and returns its exit status and
+// outputs.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{stdout: &out, stderr: &errb, width: func() int { return 80 }, stopSignals: func() {}}
+	code := runMain(context.Background(), args, e)
+	return code, out.String(), errb.String()
+}
+
+// TestExitCodes: 0 when a bundle (or a plan, a list, a key) was made, 2
+// for every kind of usage error, 1 when no bundle could be written.
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	existing := filepath.Join(dir, "exists.key")
+	if err := os.WriteFile(existing, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string // regexp the output must match
+		stderr string
+	}{
+		{"list profiles", []string{"--list-profiles"}, 0, `(?m)^auto\s+detect`, ""},
+		{"no profile", nil, 2, "", "--profile is required"},
+		{"unknown flag", []string{"--profile", "basic", "--bogus"}, 2, "", "unknown flag"},
+		{"stray argument", []string{"--profile", "tfst", "extra"}, 2, "", "unknown command"},
+		{"unknown profile", []string{"--profile", "nosuchproduct"}, 2, "", "no built-in profile"},
+		{"bad set", []string{"--profile", basicProfile, "--set", "novalue"}, 2, "", "want KEY=VALUE"},
+		{"unknown variable", []string{"--profile", basicProfile, "--set", "nope=1"}, 2, "", "has no such variable"},
+		{"bad size", []string{"--profile", basicProfile, "--max-file-size", "lots"}, 2, "", "max-file-size"},
+		{"bad timeout", []string{"--profile", basicProfile, "--command-timeout", "-3s"}, 2, "", "command-timeout"},
+		{"bad since", []string{"--profile", basicProfile, "--since", "yesterday"}, 2, "", "--since"},
+		{"bad root", []string{"--profile", basicProfile, "--root", filepath.Join(dir, "nothere")}, 2, "", "--root"},
+		{"bad recipient", []string{"--profile", basicProfile, "--encrypt-to", "age1notakey"}, 2, "", "--encrypt-to"},
+		{"missing sign key", []string{"--profile", basicProfile, "--sign-key", filepath.Join(dir, "none.key")}, 2, "", "--sign-key"},
+		{"output folder missing", []string{"--profile", basicProfile, "--root", basicRoot, "--root-commands-only", "-o", filepath.Join(dir, "a", "b.tar.gz")}, 1, "", "does not exist"},
+		{"keygen without -o", []string{"keygen"}, 2, "", "-o PATH is required"},
+		{"keygen over a file", []string{"keygen", "-o", existing}, 1, "", "already exists"},
+		{"keygen", []string{"keygen", "-o", filepath.Join(dir, "new.key")}, 0, `key id: +[0-9A-F]{16}`, ""},
+		{"dry run", []string{"--profile", basicProfile, "--root", basicRoot, "--root-commands-only", "--dry-run"}, 0, `(?m)^  install_dir\s+= /opt/app\s+\(process\)`, ""},
+		{"collect", []string{"--profile", basicProfile, "--root", basicRoot, "--root-commands-only", "-o", dir + "/"}, 0,
+			`^bundle: .*basic-basic01-\d{8}T\d{6}Z\.tar\.gz \([0-9.]+ KiB, sha256 [0-9a-f]{64}\)\n$`, `\[ *1/\d+\] app-logs`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, out, errOut)
+			}
+			if tc.stdout != "" && !regexp.MustCompile(tc.stdout).MatchString(out) {
+				t.Errorf("stdout does not match %q:\n%s", tc.stdout, out)
+			}
+			if tc.stderr != "" && !regexp.MustCompile(regexp.QuoteMeta(tc.stderr)).MatchString(errOut) && !regexp.MustCompile(tc.stderr).MatchString(errOut) {
+				t.Errorf("stderr does not mention %q:\n%s", tc.stderr, errOut)
+			}
+		})
+	}
+}
+
+// TestDryRunTouchesNothing: a dry run prints every item and writes no file.
+func TestDryRunTouchesNothing(t *testing.T) {
+	dir := t.TempDir()
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	profile, _ := filepath.Abs(filepath.Join(wd, basicProfile))
+	root, _ := filepath.Abs(filepath.Join(wd, basicRoot))
+	code, out, errOut := runCLI(t, "--profile", profile, "--root", root, "--root-commands-only", "--dry-run", "--set", "log_dir=/opt/app/logs")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"log_dir          = /opt/app/logs", "(set)",
+		"glob /opt/app/logs/app.log* (3 match(es))",
+		"/opt/app/logs/app.log.2.gz",
+		"run: appctl status  [/bin/appctl]",
+		"run: ss -tanp  [not found]", "else: netstat -anp  [/bin/netstat]",
+		"skipped: when", "host.facts (command) [host]",
+		"file /etc/app/nothere.conf (not found)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "windows-only") {
+		t.Errorf("plan lists an item for another OS")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 0 {
+		t.Errorf("dry run wrote %d file(s)", len(entries))
+	}
+}
+
+// TestAutoDetect: --profile auto finds the built-in products of the
+// testdata fake hosts, and falls back to host facts alone on a host with
+// none.
+func TestAutoDetect(t *testing.T) {
+	hosts, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "hosts", "tfst", "*"))
+	var tfst string
+	for _, h := range hosts {
+		if fi, err := os.Stat(h); err == nil && fi.IsDir() {
+			tfst = h
+			break
+		}
+	}
+	tests := []struct {
+		name, root, want string
+	}{
+		{"no product", basicRoot, "no known product detected"},
+	}
+	if tfst != "" {
+		tests = append(tests, struct{ name, root, want string }{"tfst host", tfst, "detected tfst:"})
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, "--profile", "auto", "--root", tc.root, "--root-commands-only", "--dry-run")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			if !strings.Contains(out, tc.want) {
+				t.Errorf("output lacks %q:\n%s", tc.want, out)
+			}
+			if !strings.Contains(out, "plan for profile") {
+				t.Errorf("no plan printed:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestParseSince reads durations and dates.
+func TestParseSince(t *testing.T) {
+	now := time.Date(2024, 3, 10, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Time
+		ok   bool
+	}{
+		{"7d", now.Add(-7 * 24 * time.Hour), true},
+		{"48h", now.Add(-48 * time.Hour), true},
+		{"2024-03-01T10:00:00Z", time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC), true},
+		{"2024-03-01", time.Date(2024, 3, 1, 0, 0, 0, 0, time.Local), true},
+		{"2024-03-01 10:30", time.Date(2024, 3, 1, 10, 30, 0, 0, time.Local), true},
+		{"last week", time.Time{}, false},
+	}
+	for _, tc := range tests {
+		got, err := parseSince(tc.in, now)
+		if (err == nil) != tc.ok || !got.Equal(tc.want) {
+			t.Errorf("parseSince(%q) = %v, %v; want %v ok=%v", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+}
+
+// TestParseRecipients accepts a key or a file of keys.
+func TestParseRecipients(t *testing.T) {
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "recipients.txt")
+	if err := os.WriteFile(file, []byte("# help desk\n"+id.Recipient().String()+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{id.Recipient().String(), file} {
+		rs, err := parseRecipients(in)
+		if err != nil || len(rs) != 1 {
+			t.Errorf("parseRecipients(%q) = %d, %v", in, len(rs), err)
+		}
+	}
+	if _, err := parseRecipients(filepath.Join(t.TempDir(), "none")); err == nil {
+		t.Errorf("a missing file was accepted")
+	}
+}
+
+// TestProgressBar: on a terminal item lines overwrite each other and
+// problem lines stay.
+func TestProgressBar(t *testing.T) {
+	var b bytes.Buffer
+	p := newProgress(&env{stderr: &b, tty: true, width: func() int { return 40 }})
+	p.Write([]byte("collecting x\n[1/3] a   file 1 B\n[2/3] b   ! not found\n[3/3] c  command 2 B\n"))
+	p.finish()
+	got := b.String()
+	want := "collecting x\n[1/3] a   file 1 B\r\x1b[K[2/3] b   ! not found\n[3/3] c  command 2 B\r\x1b[K"
+	if got != want {
+		t.Errorf("bar output\n got %q\nwant %q", got, want)
+	}
+}

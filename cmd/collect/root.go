@@ -1,0 +1,441 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"filippo.io/age"
+	"github.com/spf13/cobra"
+
+	"casefile/bundle"
+	"casefile/collect"
+	"casefile/internal/version"
+	"casefile/profiles"
+)
+
+// flags are the collect command's options.
+type flags struct {
+	profile      string
+	listProfiles bool
+	root         string
+	output       string
+	set          []string
+	signKey      string
+	note         string
+	dryRun       bool
+	maxFileSize  string
+	cmdTimeout   string
+	noRedact     bool
+	encryptTo    []string
+	since        string
+	rootOnly     bool
+}
+
+func newRootCmd(ctx context.Context, e *env) *cobra.Command {
+	var f flags
+	cmd := &cobra.Command{
+		Use:   "collect --profile NAME|FILE|auto [flags]",
+		Short: "Collect a product's troubleshooting data into one signed bundle",
+		Long: `collect gathers what a product's troubleshooting procedure asks for on this
+host (logs and their rotations, configuration files, command outputs,
+process and socket tables, host facts), redacts secrets, and writes one
+signed .tar.gz bundle to attach to a support ticket.
+
+It only reads: nothing on the host changes except the bundle file. Items
+that cannot be read (missing, permission denied, timed out) are recorded
+in the bundle; run as root for a complete bundle.
+
+Check a bundle with public tools:
+  tar xzf BUNDLE.tar.gz && cd BUNDLE
+  minisign -Vm SHA256SUMS -p key.pub && sha256sum -c SHA256SUMS`,
+		Example: `  collect --profile auto --dry-run
+  collect --profile tfst --set install_dir=/opt/tivoli/EPProxy --note "refused connections since 10:40"
+  collect --profile ipsec --sign-key ~/.casefile/field.key -o /tmp/
+  collect --list-profiles
+  collect keygen -o ~/.casefile/field.key`,
+		Version:       version.Version,
+		Args:          cobra.NoArgs,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.listProfiles {
+				return listProfiles(e.stdout)
+			}
+			if f.profile == "" {
+				return usagef("--profile is required (a built-in name, a profile file, or auto; see --list-profiles)")
+			}
+			return collectMain(ctx, e, &f)
+		},
+	}
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	cmd.SetVersionTemplate("collect {{.Version}}\n")
+	fl := cmd.Flags()
+	fl.SortFlags = false
+	fl.StringVar(&f.profile, "profile", "", "built-in profile `NAME`, a profile YAML file, or auto (detect installed products)")
+	fl.BoolVar(&f.listProfiles, "list-profiles", false, "list the built-in profiles and exit")
+	fl.StringVar(&f.root, "root", "/", "treat `DIR` as the host's filesystem root (fake hosts, mounted images)")
+	fl.StringVarP(&f.output, "output", "o", "", "bundle file, or a folder to put it in (default: ./<profile>-<host>-<UTC time>.tar.gz)")
+	fl.StringArrayVar(&f.set, "set", nil, "profile variable `KEY=VALUE` (repeatable), e.g. install_dir=/opt/tivoli/EPProxy")
+	fl.StringVar(&f.signKey, "sign-key", "", "minisign secret key `PATH` (see keygen); without it a one-time key proves integrity only")
+	fl.StringVar(&f.note, "note", "", "what happened and when, stored in the bundle and shown in the report")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan (files, globs, commands, variables with their sources) and collect nothing")
+	fl.StringVar(&f.maxFileSize, "max-file-size", "64MiB", "per-file cap; longer files keep their newest part (the tail)")
+	fl.StringVar(&f.cmdTimeout, "command-timeout", "30s", "per-command limit; the command's process group is then killed")
+	fl.BoolVar(&f.noRedact, "no-redact", false, "store secrets as they are (recorded in the bundle)")
+	fl.StringArrayVar(&f.encryptTo, "encrypt-to", nil, "encrypt the bundle to an age `RECIPIENT` (age1... key, or a file of them; repeatable)")
+	fl.StringVar(&f.since, "since", "", "skip rotated logs last modified before `DUR|DATE` (7d, 48h, 2024-03-01); current logs are always kept")
+	fl.BoolVar(&f.rootOnly, "root-commands-only", false, "with --root: run only commands the root supplies and read host facts only from it (reproducible fake-host bundles)")
+	fl.MarkHidden("root-commands-only")
+	cmd.AddCommand(newKeygenCmd(e))
+	cmd.CompletionOptions.HiddenDefaultCmd = true
+	return cmd
+}
+
+// listProfiles prints each built-in profile with its description.
+func listProfiles(w io.Writer) error {
+	names := profiles.Names()
+	width := 4
+	for _, n := range names {
+		width = max(width, len(n))
+	}
+	for _, n := range names {
+		p, err := profiles.Builtin(n)
+		if err != nil {
+			fmt.Fprintf(w, "%-*s  (invalid: %v)\n", width, n, err)
+			continue
+		}
+		fmt.Fprintf(w, "%-*s  %s: %s\n", width, n, p.Title, p.Description)
+	}
+	fmt.Fprintf(w, "%-*s  detect which of the above are installed and collect each\n", width, "auto")
+	return nil
+}
+
+// options turns the flags into collect.Options (without the profile).
+func (f *flags) options(e *env) (collect.Options, error) {
+	opts := collect.Options{
+		Root:     f.root,
+		Output:   f.output,
+		Note:     f.note,
+		NoRedact: f.noRedact,
+		DryRun:   f.dryRun,
+		Set:      map[string]string{},
+
+		RootCommandsOnly: f.rootOnly,
+	}
+	for _, kv := range f.set {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return opts, usagef("--set %q: want KEY=VALUE", kv)
+		}
+		opts.Set[strings.TrimSpace(k)] = v
+	}
+	size, err := profiles.ParseSize(f.maxFileSize)
+	if err != nil || size <= 0 {
+		return opts, usagef("--max-file-size %q: want a size like 64MiB or 500KB", f.maxFileSize)
+	}
+	opts.MaxFileSize = size
+	d, err := profiles.ParseDuration(f.cmdTimeout)
+	if err != nil || d <= 0 {
+		return opts, usagef("--command-timeout %q: want a duration like 30s or 2m", f.cmdTimeout)
+	}
+	opts.CommandTimeout = d
+	if f.since != "" {
+		t, err := parseSince(f.since, time.Now())
+		if err != nil {
+			return opts, usageError{err}
+		}
+		opts.Since = t
+	}
+	if fi, err := os.Stat(f.root); err != nil || !fi.IsDir() {
+		return opts, usagef("--root %s: not a folder", f.root)
+	}
+	if f.signKey != "" {
+		k, err := bundle.LoadPrivateKey(f.signKey, os.Getenv("CASEFILE_KEY_PASSWORD"))
+		if err != nil {
+			return opts, usagef("--sign-key: %v", err)
+		}
+		opts.SignKey = &k
+	}
+	for _, r := range f.encryptTo {
+		rs, err := parseRecipients(r)
+		if err != nil {
+			return opts, usageError{err}
+		}
+		opts.EncryptTo = append(opts.EncryptTo, rs...)
+	}
+	return opts, nil
+}
+
+// parseSince reads --since: a duration back from now (7d, 48h) or a date
+// (2024-03-01, 2024-03-01 10:00, RFC 3339) in local time unless it says.
+func parseSince(s string, now time.Time) (time.Time, error) {
+	if d, err := profiles.ParseDuration(s); err == nil {
+		return now.Add(-d), nil
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--since %q: want a duration (7d, 48h) or a date (2024-03-01, 2024-03-01 10:00)", s)
+}
+
+// parseRecipients reads an age recipient, or a file of them.
+func parseRecipients(s string) ([]age.Recipient, error) {
+	if strings.HasPrefix(s, "age1") {
+		rs, err := age.ParseRecipients(strings.NewReader(s))
+		if err != nil {
+			return nil, fmt.Errorf("--encrypt-to %s: %v", s, err)
+		}
+		return rs, nil
+	}
+	fh, err := os.Open(s)
+	if err != nil {
+		return nil, fmt.Errorf("--encrypt-to %s: not an age1... recipient, and %v", s, err)
+	}
+	defer fh.Close()
+	rs, err := age.ParseRecipients(fh)
+	if err != nil {
+		return nil, fmt.Errorf("--encrypt-to %s: %v", s, err)
+	}
+	return rs, nil
+}
+
+// collectMain runs one collection, or one per detected product.
+func collectMain(ctx context.Context, e *env, f *flags) error {
+	opts, err := f.options(e)
+	if err != nil {
+		return err
+	}
+	if opts.NoRedact {
+		fmt.Fprintf(e.stderr, "collect: warning: --no-redact: secrets are stored as they are\n")
+	}
+	var todo []*profiles.Profile
+	if f.profile == "auto" {
+		todo, err = autoProfiles(ctx, e, opts)
+		if err != nil {
+			return err
+		}
+		if len(todo) > 1 && opts.Output != "" && !isDir(opts.Output) {
+			return usagef("with --profile auto, -o must name a folder (%d products found)", len(todo))
+		}
+	} else {
+		p, err := profiles.Load(f.profile)
+		if err != nil {
+			return usageError{err}
+		}
+		if err := checkSet(opts.Set, p); err != nil {
+			return err
+		}
+		todo = []*profiles.Profile{p}
+	}
+	var failed []string
+	for _, p := range todo {
+		o := opts
+		o.Profile = p
+		o.Set = setFor(opts.Set, p)
+		if opts.DryRun {
+			o.Progress = e.stdout
+		} else {
+			o.Progress = newProgress(e)
+		}
+		res, err := collect.Run(ctx, o)
+		if pw, ok := o.Progress.(*progress); ok {
+			pw.finish()
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("interrupted; partial bundle removed")
+			}
+			if len(todo) == 1 {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "collect: %s: %v\n", p.Name, err)
+			failed = append(failed, p.Name)
+			continue
+		}
+		if opts.DryRun {
+			fmt.Fprintln(e.stdout)
+			continue
+		}
+		reportResult(e, res)
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("no bundle written for %s", strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+// reportResult prints what could not be read, then the final line.
+func reportResult(e *env, res *collect.Result) {
+	denied, other := 0, 0
+	for _, it := range res.Manifest.Items {
+		kinds := []string{it.ErrorKind}
+		for _, s := range it.Stored {
+			kinds = append(kinds, s.ErrorKind)
+		}
+		for _, k := range kinds {
+			switch k {
+			case "", bundle.ErrSkipped, bundle.ErrNotFound, bundle.ErrCommandNotFound:
+			case bundle.ErrPermission:
+				denied++
+			default:
+				other++
+			}
+		}
+	}
+	if denied > 0 {
+		fmt.Fprintf(e.stderr, "collect: %d item(s) could not be read (permission denied); they are listed in the bundle. Run as root for a complete bundle.\n", denied)
+	}
+	if other > 0 {
+		fmt.Fprintf(e.stderr, "collect: %d problem(s) recorded in the bundle (timeouts, unreadable files); see the progress lines marked !\n", other)
+	}
+	if res.Manifest.Signer.OneTime {
+		fmt.Fprintf(e.stderr, "collect: signed with a one-time key (integrity only); use --sign-key for a signature the help desk trusts\n")
+	}
+	fmt.Fprintf(e.stdout, "bundle: %s (%s, sha256 %s)\n", res.Path, humanSize(res.Size), res.SHA256)
+}
+
+// autoProfiles detects which built-in products are installed.
+func autoProfiles(ctx context.Context, e *env, opts collect.Options) ([]*profiles.Profile, error) {
+	var all []*profiles.Profile
+	for _, n := range profiles.Names() {
+		p, err := profiles.Builtin(n)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "collect: warning: skipping built-in profile %s: %v\n", n, err)
+			continue
+		}
+		all = append(all, p)
+	}
+	for k := range opts.Set {
+		known := false
+		for _, p := range all {
+			for _, v := range p.Variables {
+				known = known || v.Name == k
+			}
+		}
+		if !known {
+			return nil, usagef("--set %s: no built-in profile has a variable %q", k, k)
+		}
+	}
+	dets, err := collect.Detect(ctx, opts, all)
+	if err != nil {
+		return nil, err
+	}
+	w := e.stderr
+	if opts.DryRun {
+		w = e.stdout
+	}
+	var out []*profiles.Profile
+	for _, d := range dets {
+		fmt.Fprintf(w, "detected %s: %s\n", d.Profile.Name, strings.Join(d.Reasons, "; "))
+		out = append(out, d.Profile)
+	}
+	if len(out) == 0 {
+		host, err := profiles.HostProfile()
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(w, "no known product detected (tried %s); collecting host facts only\n", strings.Join(profiles.Names(), ", "))
+		out = append(out, host)
+	}
+	if opts.DryRun {
+		fmt.Fprintln(w)
+	}
+	return out, nil
+}
+
+// checkSet rejects --set keys the profile does not define.
+func checkSet(set map[string]string, p *profiles.Profile) error {
+	var unknown, known []string
+	for k := range set {
+		ok := false
+		for _, v := range p.Variables {
+			ok = ok || v.Name == k
+		}
+		if !ok {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	for _, v := range p.Variables {
+		known = append(known, v.Name)
+	}
+	sort.Strings(unknown)
+	return usagef("--set %s: profile %s has no such variable (it has: %s)", strings.Join(unknown, ", "), p.Name, strings.Join(known, ", "))
+}
+
+// setFor keeps the --set values a profile defines.
+func setFor(set map[string]string, p *profiles.Profile) map[string]string {
+	out := map[string]string{}
+	for _, v := range p.Variables {
+		if val, ok := set[v.Name]; ok {
+			out[v.Name] = val
+		}
+	}
+	return out
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return (err == nil && fi.IsDir()) || strings.HasSuffix(p, "/") || strings.HasSuffix(p, string(filepath.Separator))
+}
+
+// newKeygenCmd is `collect keygen -o PATH`.
+func newKeygenCmd(e *env) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "keygen -o PATH",
+		Short: "Write a minisign key pair for signing bundles (PATH and PATH.pub)",
+		Long: `keygen writes a new minisign key pair: the secret key to PATH (mode 0600,
+unencrypted: keep it on the engineer's machine) and the public key to
+PATH.pub, in minisign's formats. Give PATH.pub to the help desk for its
+--trust file; collect --sign-key PATH signs bundles with the secret key.
+Existing files are never overwritten.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usagef("keygen: -o PATH is required")
+			}
+			pub, priv, err := bundle.GenerateKey()
+			if err != nil {
+				return err
+			}
+			if err := bundle.WriteKeyFiles(out, pub, priv); err != nil {
+				if errors.Is(err, os.ErrExist) {
+					return fmt.Errorf("keygen: %s or %s.pub already exists; not overwriting", out, out)
+				}
+				return fmt.Errorf("keygen: %w", err)
+			}
+			fmt.Fprintf(e.stdout, "secret key: %s (keep it private)\npublic key: %s.pub (for the help desk's --trust file)\nkey id:     %s\n",
+				out, out, bundle.KeyID(pub.ID()))
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "secret key file `PATH`; the public key goes to PATH.pub")
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	return cmd
+}
+
+// humanSize formats a byte count.
+func humanSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -154,7 +154,10 @@ type bundleView struct {
 	ItemsAttention bool
 }
 
-type problemView struct{ Member, Kind, Detail string }
+type problemView struct {
+	Member, Kind, Detail string
+	Note                 bool // about the content, not tampering
+}
 
 type itemView struct {
 	ID, Kind, Source, Stored, Size string
@@ -169,28 +172,29 @@ type groupView struct {
 }
 
 type findingView struct {
-	Anchor       string
-	ID           string
-	Severity     string
-	Title        string
-	Explanation  string
-	Remedy       string
-	Meta         []string
-	NearIncident bool
-	Bundles      []string
-	Key          string
-	Rule         string
-	Evidence     []evidenceView
-	Context      []evidenceView
+	Anchor      string
+	ID          string
+	Severity    string
+	Title       string
+	Explanation string
+	Remedy      string
+	Meta        []metaPart
+	Rule        string
+	Evidence    []evidenceView
+	Context     []evidenceView
 }
 
+// metaPart is one item of a finding's "how often, when, where" line.
+type metaPart struct{ Text, Class string }
+
 type evidenceView struct {
-	Bundle string
-	Loc    string
-	Href   string
-	Time   string
-	Role   string
-	Text   string
+	Altered bool // quoted from a member that fails SHA256SUMS
+	Bundle  string
+	Loc     string
+	Href    string
+	Time    string
+	Role    string
+	Text    string
 }
 
 type eventView struct {
@@ -347,7 +351,7 @@ func buildView(r *Report) *pageView {
 		if _, lvl := signatureLabel(b); lvl == levelBad {
 			v.Alerts = append(v.Alerts, alertView{"bad", h(b.Name) + ": the signature does not match. Anyone may have changed this bundle; do not rely on its findings.", anchor})
 		} else if _, lvl := integrityLabel(b); lvl == levelBad {
-			v.Alerts = append(v.Alerts, alertView{"bad", fmt.Sprintf("%s: %s do not match SHA256SUMS. Findings from those files may rest on altered data.", h(b.Name), plural(len(b.Integrity.Problems), "member", "members")), anchor})
+			v.Alerts = append(v.Alerts, alertView{"bad", fmt.Sprintf("%s: %s do not match SHA256SUMS. Findings from those files may rest on altered data.", h(b.Name), plural(seriousProblems(b), "member", "members")), anchor})
 		}
 		if _, lvl := signatureLabel(b); lvl == levelWarn && b.Signature.Status == "valid" {
 			v.Alerts = append(v.Alerts, alertView{"warn", h(b.Name) + ": signed by a key you do not trust. The bundle is intact, but this does not prove who made it.", anchor})
@@ -363,6 +367,7 @@ func buildView(r *Report) *pageView {
 	}
 
 	// Excerpts, and the findings that cite them.
+	altered := alteredMembers(r.Bundles)
 	xi := newExcerptIndex(r.Excerpts)
 	hits := map[int]map[int]bool{} // excerpt -> lines cited
 	citedBy := map[int][]linkView{}
@@ -391,7 +396,7 @@ func buildView(r *Report) *pageView {
 			if e.Line > 0 {
 				loc += ":" + strconv.Itoa(e.Line)
 			}
-			ev := evidenceView{Loc: loc, Href: href, Role: h(e.Role), Text: h(e.Text)}
+			ev := evidenceView{Loc: loc, Href: href, Role: h(e.Role), Text: h(e.Text), Altered: altered[b+"\x00"+e.File]}
 			if len(bundlesOf(f)) > 1 || len(r.Bundles) > 1 {
 				ev.Bundle = bundleHost[b]
 				if ev.Bundle == "" {
@@ -432,28 +437,36 @@ func buildView(r *Report) *pageView {
 			order = append(order, sev)
 		}
 		fv := findingView{
-			Anchor:       anchor,
-			ID:           h(f.ID),
-			Severity:     sev,
-			Title:        h(f.Title),
-			Explanation:  hText(f.Explanation),
-			Remedy:       hText(f.Remedy),
-			NearIncident: f.NearIncident,
-			Key:          h(f.Key),
-			Rule:         h(f.Rule),
+			Anchor:      anchor,
+			ID:          h(f.ID),
+			Severity:    sev,
+			Title:       h(f.Title),
+			Explanation: hText(f.Explanation),
+			Remedy:      hText(f.Remedy),
+			Rule:        h(f.Rule),
 		}
 		if c := countLabel(f.Count); c != "" {
-			fv.Meta = append(fv.Meta, c)
+			fv.Meta = append(fv.Meta, metaPart{c, ""})
 		}
 		if s := fmtSpan(f.FirstSeen, f.LastSeen); s != "" {
-			fv.Meta = append(fv.Meta, s)
+			fv.Meta = append(fv.Meta, metaPart{s, ""})
 		}
+		if f.NearIncident {
+			fv.Meta = append(fv.Meta, metaPart{"near the incident", "near-tag"})
+		}
+		if f.Key != "" {
+			fv.Meta = append(fv.Meta, metaPart{"key " + h(f.Key), ""})
+		}
+		var names []string
 		for _, b := range bundlesOf(f) {
 			name := bundleHost[b]
 			if name == "" {
 				name = h(b)
 			}
-			fv.Bundles = append(fv.Bundles, name)
+			names = append(names, name)
+		}
+		if len(names) > 0 {
+			fv.Meta = append(fv.Meta, metaPart{strings.Join(names, " + "), "host"})
 		}
 		fv.Evidence = evidenceOf(f.Evidence, f, anchor)
 		fv.Context = evidenceOf(f.Context, f, anchor)
@@ -623,8 +636,8 @@ func buildBundle(i int, b Bundle) bundleView {
 		bv.Collected = fmtTime(b.CollectedAt)
 		bv.CollectedISO = b.CollectedAt.UTC().Format(time.RFC3339)
 	}
-	for _, p := range b.Integrity.Problems {
-		bv.Problems = append(bv.Problems, problemView{h(p.Member), h(p.Kind), h(p.Detail)})
+	for _, p := range shownProblems(b) {
+		bv.Problems = append(bv.Problems, problemView{h(p.Member), h(p.Kind), h(p.Detail), noteProblem(p)})
 	}
 	st := statsOf(b.Items)
 	bv.ItemsSummary = st.String()

@@ -119,28 +119,63 @@ func signatureLabel(b Bundle) (string, string) {
 }
 
 // IntegrityLabel says whether a bundle's members match SHA256SUMS: "ok",
-// "N problems" or "no SHA256SUMS".
+// "N problems", "not checked: no SHA256SUMS", or for raw logs "not
+// checked (raw logs)"; notes that are not tampering (lines that are not
+// UTF-8) are counted apart.
 func IntegrityLabel(b Bundle) string {
 	label, _ := integrityLabel(b)
 	return label
 }
 
-func integrityLabel(b Bundle) (string, string) {
-	n := len(b.Integrity.Problems)
-	switch b.Integrity.Status {
-	case IntegrityOK:
-		if n == 0 {
-			return "ok", levelOK
-		}
-	case IntegrityMissing, "":
-		if b.Kind == "raw" {
-			return "not checked (raw logs)", levelNone
-		}
-		if n == 0 {
-			return "not checked: no SHA256SUMS", levelWarn
+// noteProblem reports whether an integrity problem says something about
+// the content rather than about tampering (invalid UTF-8 lines).
+func noteProblem(p Problem) bool { return p.Kind == "invalid_utf8" }
+
+// shownProblems drops what goes without saying: raw logs have no
+// SHA256SUMS.
+func shownProblems(b Bundle) []Problem {
+	if b.Kind != "raw" {
+		return b.Integrity.Problems
+	}
+	var out []Problem
+	for _, p := range b.Integrity.Problems {
+		if !(p.Kind == "missing" && p.Member == "SHA256SUMS") {
+			out = append(out, p)
 		}
 	}
-	return plural(n, "problem", "problems"), levelBad
+	return out
+}
+
+// seriousProblems counts the problems that mean a member is not what was
+// collected.
+func seriousProblems(b Bundle) int {
+	n := 0
+	for _, p := range shownProblems(b) {
+		if !noteProblem(p) {
+			n++
+		}
+	}
+	return n
+}
+
+func integrityLabel(b Bundle) (string, string) {
+	shown := shownProblems(b)
+	serious := seriousProblems(b)
+	notes := ""
+	if n := len(shown) - serious; n > 0 {
+		notes = " · " + plural(n, "note", "notes")
+	}
+	switch {
+	case b.Kind == "raw" && serious == 0:
+		return "not checked (raw logs)" + notes, levelNone
+	case serious > 0:
+		return plural(serious, "problem", "problems") + notes, levelBad
+	case b.Integrity.Status == IntegrityOK:
+		return "ok" + notes, levelOK
+	case b.Integrity.Status == IntegrityMissing || b.Integrity.Status == "":
+		return "not checked: no SHA256SUMS" + notes, levelWarn
+	}
+	return CleanLine(b.Integrity.Status) + notes, levelBad
 }
 
 // VerificationProblem returns why a bundle is not proven intact and signed
@@ -166,13 +201,19 @@ func VerificationProblem(b Bundle) string {
 		}
 		why = append(why, "signed by untrusted key "+key)
 	}
-	if b.Kind != "raw" && (b.Integrity.Status != IntegrityOK || len(b.Integrity.Problems) > 0) {
+	if b.Kind != "raw" && (b.Integrity.Status != IntegrityOK || seriousProblems(b) > 0) {
+		var serious []Problem
+		for _, p := range b.Integrity.Problems {
+			if !noteProblem(p) {
+				serious = append(serious, p)
+			}
+		}
 		switch {
-		case len(b.Integrity.Problems) > 0:
-			p := b.Integrity.Problems[0]
+		case len(serious) > 0:
+			p := serious[0]
 			s := fmt.Sprintf("integrity: %s %s", p.Member, p.Kind)
-			if len(b.Integrity.Problems) > 1 {
-				s += fmt.Sprintf(" and %d more", len(b.Integrity.Problems)-1)
+			if len(serious) > 1 {
+				s += fmt.Sprintf(" and %d more", len(serious)-1)
 			}
 			why = append(why, s)
 		case b.Integrity.Status == IntegrityMissing:
@@ -401,6 +442,21 @@ func bundleLabels(bs []Bundle) map[string]string {
 			l = b.Name
 		}
 		m[b.Name] = CleanLine(l)
+	}
+	return m
+}
+
+// alteredMembers lists, per bundle name, the members whose content does
+// not match SHA256SUMS (altered, size), so that evidence quoted from them
+// can say so.
+func alteredMembers(bs []Bundle) map[string]bool {
+	m := map[string]bool{}
+	for _, b := range bs {
+		for _, p := range b.Integrity.Problems {
+			if p.Kind == "altered" || p.Kind == "size" || p.Kind == "extra" {
+				m[b.Name+"\x00"+p.Member] = true
+			}
+		}
 	}
 	return m
 }

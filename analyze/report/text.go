@@ -71,6 +71,8 @@ type textWriter struct {
 	labels map[string]string
 	// several is set when more than one input was analyzed.
 	several bool
+	// altered holds bundle+"\x00"+member for members that fail SHA256SUMS.
+	altered map[string]bool
 }
 
 // label is the short, clean name of a bundle.
@@ -95,7 +97,7 @@ func (t *textWriter) line(s string) { t.w.WriteString(fitStyled(s, t.width) + "\
 // para writes text wrapped to the width, each line in style code.
 func (t *textWriter) para(code, text, indent string) {
 	for i, l := range wrapWidth(text, t.width-len(indent)) {
-		if i > 0 || indent != "" {
+		if i > 0 && l != "" {
 			l = indent + l
 		}
 		t.line(t.style(code, l))
@@ -131,6 +133,7 @@ func (t *textWriter) report(r *Report) {
 	cov := coverageOf(r.Coverage)
 	t.labels = bundleLabels(r.Bundles)
 	t.several = len(r.Bundles) > 1
+	t.altered = alteredMembers(r.Bundles)
 
 	// Headline.
 	parts := []string{plural(len(r.Bundles), "input", "inputs")}
@@ -178,7 +181,7 @@ func (t *textWriter) report(r *Report) {
 			msg = "some members do not match SHA256SUMS: findings from them may rest on altered data"
 		}
 		if msg != "" {
-			t.para(ansiRed, "! "+CleanLine(b.Name)+": "+msg+".", "")
+			t.para(ansiRed, "! "+CleanLine(b.Name)+": "+msg+".", "  ")
 			warned = true
 		}
 	}
@@ -270,7 +273,12 @@ func (t *textWriter) bundle(b Bundle) {
 	sig, sl := signatureLabel(b)
 	integ, il := integrityLabel(b)
 	second := "    signature " + t.levelStyle(sl, CleanLine(sig))
-	if integ := " · integrity " + t.levelStyle(il, CleanLine(integ)); displayWidth(stripANSI(second+integ)) <= t.width {
+	if b.Kind == "raw" && sl == levelNone && il == levelNone {
+		second = "    raw logs: no signature or SHA256SUMS to verify"
+		if n := len(shownProblems(b)); n > 0 {
+			second += " · " + plural(n, "note", "notes")
+		}
+	} else if integ := " · integrity " + t.levelStyle(il, CleanLine(integ)); displayWidth(stripANSI(second+integ)) <= t.width {
 		second += integ
 	} else {
 		t.line(second)
@@ -296,16 +304,21 @@ func (t *textWriter) bundle(b Bundle) {
 	if b.Signature.Status == "invalid" && b.Signature.Detail != "" {
 		t.line(t.style(ansiRed, truncateWidth("    "+CleanLine(b.Signature.Detail), t.width)))
 	}
-	for i, p := range b.Integrity.Problems {
+	problems := shownProblems(b)
+	for i, p := range problems {
 		if i == 3 && !t.opts.Verbose {
-			t.line(fmt.Sprintf("    … %d more integrity problems", len(b.Integrity.Problems)-3))
+			t.line(fmt.Sprintf("    … %d more (-v to show)", len(problems)-3))
 			break
 		}
 		s := "    " + CleanLine(p.Kind) + "  " + CleanLine(p.Member)
 		if p.Detail != "" {
 			s += ": " + CleanLine(p.Detail)
 		}
-		t.line(t.style(ansiRed, truncateWidth(s, t.width)))
+		code := ansiRed
+		if noteProblem(p) {
+			code = ansiDim
+		}
+		t.line(t.style(code, truncateWidth(s, t.width)))
 	}
 	if b.Note != "" {
 		t.line(truncateWidth("    note \""+CleanLine(b.Note)+"\"", t.width))
@@ -359,7 +372,10 @@ func (t *textWriter) finding(f Finding) {
 
 	if t.opts.Verbose && f.Explanation != "" {
 		for _, l := range wrapWidth(CleanText(f.Explanation), inner) {
-			t.line(indent + l)
+			if l != "" {
+				l = indent + l
+			}
+			t.line(l)
 		}
 	}
 
@@ -384,9 +400,12 @@ func (t *textWriter) finding(f Finding) {
 		const label = "Remedy: "
 		lines := wrapWidth(CleanText(f.Remedy), inner-len(label))
 		for i, l := range lines {
-			if i == 0 {
+			switch {
+			case i == 0:
 				t.line(indent + t.style(ansiBold, label) + l)
-			} else {
+			case l == "":
+				t.line("")
+			default:
 				t.line(indent + strings.Repeat(" ", len(label)) + l)
 			}
 		}
@@ -409,6 +428,13 @@ func (t *textWriter) evidenceLine(e Evidence, f Finding, width int) string {
 	// Clip first: the engine bounds lines, but a renderer must not spend
 	// time on megabytes it will cut to one line anyway.
 	text := CleanLine(clipBytes(e.Text, 4*t.width+16))
+	b := e.Bundle
+	if b == "" {
+		b = f.Bundle
+	}
+	if t.altered[b+"\x00"+e.File] {
+		text = t.style(ansiRed, "[altered member]") + " " + text
+	}
 	s := truncateWidth(loc+"  "+text, width)
 	if len(s) >= len(loc) && strings.HasPrefix(s, loc) {
 		return t.style(ansiDim, loc) + s[len(loc):]
@@ -418,14 +444,14 @@ func (t *textWriter) evidenceLine(e Evidence, f Finding, width int) string {
 
 func (t *textWriter) coverage(cs []RuleCoverage, st coverageStats) {
 	if st.Total == 0 {
-		t.line(t.style(ansiYellow, "Coverage  no rules ran"))
+		t.line(t.style(ansiYellow, "Coverage: no rules ran"))
 		return
 	}
 	code := ""
 	if st.Incomplete() {
 		code = ansiYellow
 	}
-	t.para(code, "Coverage  "+st.Headline(), "          ")
+	t.para(code, "Coverage: "+st.Headline(), "          ")
 	n := 0
 	for _, c := range cs {
 		if c.Status == CoverageRan {

@@ -480,7 +480,7 @@ func TestExplain(t *testing.T) {
 		out  []string // substrings of stdout
 	}{
 		{"catalog", []string{"--explain", "all"}, 0, []string{"tfst.fd-exhaustion", "critical", "sms.active-active", "samhain."}},
-		{"one rule", []string{"--explain", "tfst.fd-exhaustion"}, 0, []string{"tfst.fd-exhaustion  critical  (tfst.yaml:", "What it means", "What to do", "What the rule looks for"}},
+		{"one rule", []string{"--explain", "tfst.fd-exhaustion"}, 0, []string{"tfst.fd-exhaustion  (tfst.yaml:", "critical", "What it means", "What to do", "What it looks for"}},
 		{"unknown rule", []string{"--explain", "tfst.nope"}, 2, nil},
 		{"with inputs", []string{"--explain", "all", "a.tar.gz"}, 2, nil},
 		{"custom profile", []string{"--explain", "all", "--profile", "../../profiles/tfst.yaml"}, 0, []string{"tfst.version"}},

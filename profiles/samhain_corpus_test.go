@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // samhainTime is what the "samhain" time format reads: a bracketed plain
@@ -121,6 +122,81 @@ func TestSamhainBackground(t *testing.T) {
 					t.Errorf("%s:%d: %s matches %q (%v)", filepath.Base(f), i+1, id, l, caps)
 				}
 			}
+		}
+	}
+}
+
+// TestSamhainCorpusEngine runs the engine over the corpus logs, each given
+// the name the product gives its log (samhain_log, yule_log): every entry
+// gets the time written in it (plain [..], XML tstamp with T or a space),
+// and none of these healthy logs makes a finding.
+func TestSamhainCorpusEngine(t *testing.T) {
+	dir := samhainCorpus(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "samhain", "*.log"))
+	if len(files) == 0 {
+		t.Skip("no samhain logs in the corpus")
+	}
+	for _, f := range files {
+		base := filepath.Base(f)
+		t.Run(strings.TrimSuffix(base, ".log"), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := "samhain_log"
+			if strings.Contains(base, "yule") {
+				name = "yule_log"
+			}
+			raw := t.TempDir()
+			if err := os.WriteFile(filepath.Join(raw, name), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			for _, l := range strings.Split(string(data), "\n") {
+				if _, ok := wantTime(t, l); ok && (strings.Contains(l, "msg=") || strings.Contains(l, "remote_host=")) {
+					want++
+				}
+			}
+			p := probeProfile(t, `"files/**"`, `(?:msg=|remote_host=).*`)
+			rep := analyzeRaw(t, p, raw, time.UTC)
+			checkProbe(t, rep, want)
+		})
+	}
+}
+
+// TestSamhainBackgroundEngine: other programs' logs, fed to the engine in
+// every place the profile reads (client log, yule log, system log lines),
+// make no finding.
+func TestSamhainBackgroundEngine(t *testing.T) {
+	dir := samhainCorpus(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "background", "*.log"))
+	if len(files) == 0 {
+		t.Skip("no background logs in the corpus")
+	}
+	raw := t.TempDir()
+	var all []byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, data...)
+	}
+	for _, name := range []string{"samhain_log", "yule_log", "syslog-samhain.txt"} {
+		if err := os.WriteFile(filepath.Join(raw, name), all, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := analyzeRaw(t, "samhain", raw, time.UTC)
+	if len(rep.Coverage) == 0 {
+		t.Fatal("the engine ran no rule")
+	}
+	for _, f := range rep.Findings {
+		t.Errorf("finding %s on unrelated logs: %s", f.ID, f.Title)
+	}
+	for _, c := range rep.Coverage {
+		if c.Status == "error" {
+			t.Errorf("rule %s failed: %s", c.Rule, c.Reason)
 		}
 	}
 }

@@ -17,6 +17,7 @@ package profiles_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -27,6 +28,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"casefile/profiles"
 )
 
 // samhainHeader is samhain's plain log line header as the "samhain" time
@@ -294,4 +297,204 @@ func TestSamhainRealBinary(t *testing.T) {
 	}
 	t.Logf("real samhain: %d entries, %d signature lines, %d [SOF], %d syslog lines; first %s, last %s",
 		entries, sigs, sofs, len(real.syslog), times[0], times[len(times)-1])
+}
+
+// The engine tests run the analyze command (built once from ./cmd/analyze)
+// rather than importing the engine, so that this package's tests, the
+// profile validation among them, never depend on the engine compiling.
+
+// probeProfile writes the samhain profile with one extra rule that quotes
+// every line matching pattern in the in globs (up to 100), so a test can see
+// which lines the engine read and which time it gave each; it returns the
+// file's path.
+func probeProfile(t *testing.T, in, pattern string) string {
+	t.Helper()
+	data, err := os.ReadFile("samhain.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := fmt.Sprintf(`
+    - id: samhain.test-probe
+      title: probe
+      explanation: probe
+      remedy: probe
+      match:
+        in: [%s]
+        pattern: '%s'
+      max_evidence: 100
+`, in, strings.ReplaceAll(pattern, "'", "''"))
+	data = append(data, probe...)
+	p, err := profiles.Parse("samhain-probe.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := p.Analyze.Rules[len(p.Analyze.Rules)-1]; last.ID != "samhain.test-probe" {
+		t.Fatalf("probe rule not appended last (got %s): has samhain.yaml stopped ending with its rules?", last.ID)
+	}
+	path := filepath.Join(t.TempDir(), "samhain-probe.yaml")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+var (
+	analyzeOnce sync.Once
+	analyzeBin  string
+	analyzeErr  error
+)
+
+// analyzeCmd builds the analyze command once per test run.
+func analyzeCmd(t *testing.T) string {
+	t.Helper()
+	analyzeOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "casefile-samhain-test")
+		if err != nil {
+			analyzeErr = err
+			return
+		}
+		analyzeBin = filepath.Join(dir, "analyze")
+		out, err := exec.Command("go", "build", "-o", analyzeBin, "casefile/cmd/analyze").CombinedOutput()
+		if err != nil {
+			analyzeErr = fmt.Errorf("%v: %s", err, lastLines(string(out), 5))
+		}
+	})
+	if analyzeErr != nil {
+		t.Skipf("cannot build the analyze command, so the engine part is not tested: %v", analyzeErr)
+	}
+	return analyzeBin
+}
+
+// engineReport is the part of the JSON report these tests read.
+type engineReport struct {
+	Findings []struct {
+		ID       string `json:"id"`
+		Title    string `json:"title"`
+		Count    int    `json:"count"`
+		Evidence []struct {
+			File string     `json:"file"`
+			Line int        `json:"line"`
+			Text string     `json:"text"`
+			Time *time.Time `json:"time"`
+		} `json:"evidence"`
+	} `json:"findings"`
+	Coverage []struct {
+		Rule   string `json:"rule"`
+		Status string `json:"status"`
+		Reason string `json:"reason"`
+	} `json:"coverage"`
+}
+
+// analyzeRaw runs the analyze command over a folder of raw logs with the
+// profile (a built-in name or a file) and returns its report.
+func analyzeRaw(t *testing.T, profile, dir string, tz *time.Location) *engineReport {
+	t.Helper()
+	cmd := exec.Command(analyzeCmd(t), "--profile", profile, "--timezone", tz.String(), "--format", "json", dir)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 1) {
+		t.Fatalf("analyze: %v: %s", err, errb.String())
+	}
+	var rep engineReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("analyze output: %v\n%s", err, lastLines(out.String(), 5))
+	}
+	return &rep
+}
+
+// headerTime is the time samhain wrote in a line (plain [..] or XML tstamp).
+var headerTime = regexp.MustCompile(`\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4})\]|tstamp="(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d[+-]\d{4})"`)
+
+func wantTime(t *testing.T, line string) (time.Time, bool) {
+	m := headerTime.FindStringSubmatch(line)
+	if m == nil {
+		return time.Time{}, false
+	}
+	s := m[1]
+	if s == "" {
+		s = m[2] + "T" + m[3]
+	}
+	tm, err := time.Parse("2006-01-02T15:04:05-0700", s)
+	if err != nil {
+		t.Fatalf("%q: %v", s, err)
+	}
+	return tm, true
+}
+
+// checkProbe: the probe quoted want lines, each with the time in its text;
+// no other finding was made and no rule failed.
+func checkProbe(t *testing.T, rep *engineReport, want int) {
+	t.Helper()
+	found := false
+	for _, f := range rep.Findings {
+		if f.ID != "samhain.test-probe" {
+			t.Errorf("unexpected finding %s: %s", f.ID, f.Title)
+			continue
+		}
+		found = true
+		if f.Count != want {
+			t.Errorf("probe matched %d lines, want %d", f.Count, want)
+		}
+		for _, e := range f.Evidence {
+			tm, ok := wantTime(t, e.Text)
+			if !ok {
+				continue
+			}
+			if e.Time == nil || !e.Time.Equal(tm) {
+				t.Errorf("%s:%d: engine time %v, the line says %v: %q", e.File, e.Line, e.Time, tm, e.Text)
+			}
+		}
+	}
+	for _, c := range rep.Coverage {
+		if c.Status == "error" {
+			t.Errorf("rule %s failed: %s", c.Rule, c.Reason)
+		}
+	}
+	if !found {
+		t.Fatalf("the probe found no line (want %d)", want)
+	}
+}
+
+// TestSamhainRealBinaryEngine feeds what the real samhain wrote (its signed
+// log file, and its syslog lines as rsyslog stores them) to the engine as
+// raw logs with --profile samhain: every entry gets the time samhain wrote,
+// and no rule fires on a healthy run.
+func TestSamhainRealBinaryEngine(t *testing.T) {
+	real := runRealSamhain(t)
+	raw := t.TempDir()
+	if err := os.WriteFile(filepath.Join(raw, "samhain_log"), real.log, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sysRe := regexp.MustCompile(`^<\d+>([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) (.*)$`)
+	var sys strings.Builder
+	for _, d := range real.syslog {
+		if m := sysRe.FindStringSubmatch(d); m != nil {
+			sys.WriteString(m[1] + " web01 " + m[2] + "\n")
+		}
+	}
+	// named after the collect item, so the engine maps it to commands/syslog-samhain.out
+	if err := os.WriteFile(filepath.Join(raw, "syslog-samhain.txt"), []byte(sys.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	entries := 0
+	for _, l := range strings.Split(string(real.log), "\n") {
+		if samhainHeader.MatchString(l) {
+			entries++
+		}
+	}
+	p := probeProfile(t, `"files/**/samhain_log*"`, `^(?:ALERT|CRIT|ERROR|WARN|NOTICE|INFO|MARK)\s+:\s+\[`)
+	rep := analyzeRaw(t, p, raw, time.Local)
+	checkProbe(t, rep, entries)
+
+	// the syslog copy: its own time (syslog format, local time of the host
+	// that wrote it, which is this one)
+	p = probeProfile(t, `"commands/**"`, `Samhain\[\d+\]: `)
+	rep = analyzeRaw(t, p, raw, time.Local)
+	checkProbe(t, rep, len(real.syslog))
+	for _, e := range rep.Findings[len(rep.Findings)-1].Evidence {
+		if e.File != "commands/syslog-samhain.out" {
+			t.Errorf("syslog line read from %s, want commands/syslog-samhain.out", e.File)
+		}
+	}
 }

@@ -4,6 +4,7 @@ package report
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,6 +75,14 @@ func TestHTMLInBrowser(t *testing.T) {
 		reports[strings.TrimSuffix(filepath.Base(path), ".json")] = loadFixture(t, path)
 	}
 	reports["hostile-bytes"] = hostileBytesReport()
+	// Real engine output, when the engine's golden cases are here.
+	if data, err := os.ReadFile("../../testdata/cases/engine-selftest/two-nodes/report.golden.json"); err == nil {
+		var r Report
+		if err := json.Unmarshal(data, &r); err != nil {
+			t.Fatal(err)
+		}
+		reports["engine-selftest"] = &r
+	}
 
 	for name, r := range reports {
 		t.Run(name, func(t *testing.T) {

@@ -116,6 +116,14 @@ func checkTerminalSafe(t *testing.T, out string) {
 	}
 }
 
+var (
+	reTag       = regexp.MustCompile(`<[a-zA-Z][^>]*>`)
+	reQuoted    = regexp.MustCompile(`"[^"]*"`)
+	reHandler   = regexp.MustCompile(`(?i)\son[a-z]+\s*=`)
+	reRiskyAttr = regexp.MustCompile(`(?i)\s(?:style|srcdoc|formaction)\s*=`)
+	reURLAttr   = regexp.MustCompile(`(?i)\s(?:href|src|action)="([^"]*)"`)
+)
+
 // checkHTMLSafe fails when a page holds markup that did not come from the
 // template: more than its one script and style, any element that can load
 // or run something, or event handler attributes.
@@ -137,15 +145,15 @@ func checkHTMLSafe(t *testing.T, page string) {
 	// attribute value html/template writes is double-quoted with quotes
 	// inside escaped, so dropping quoted values leaves attribute names.
 	markup := strings.Replace(strings.Replace(page, pageJS, "", 1), pageCSS, "", 1)
-	for _, tag := range regexp.MustCompile(`<[a-zA-Z][^>]*>`).FindAllString(markup, -1) {
-		names := regexp.MustCompile(`"[^"]*"`).ReplaceAllString(tag, `""`)
-		if m := regexp.MustCompile(`(?i)\son[a-z]+\s*=`).FindString(names); m != "" {
+	for _, tag := range reTag.FindAllString(markup, -1) {
+		names := reQuoted.ReplaceAllString(tag, `""`)
+		if m := reHandler.FindString(names); m != "" {
 			t.Errorf("tag with an event handler attribute: %q", tag)
 		}
-		if m := regexp.MustCompile(`(?i)\s(?:style|srcdoc|formaction)\s*=`).FindString(names); m != "" {
+		if m := reRiskyAttr.FindString(names); m != "" {
 			t.Errorf("tag with a %s attribute: %q", m, tag)
 		}
-		for _, v := range regexp.MustCompile(`(?i)\s(?:href|src|action)="([^"]*)"`).FindAllStringSubmatch(tag, -1) {
+		for _, v := range reURLAttr.FindAllStringSubmatch(tag, -1) {
 			if !strings.HasPrefix(v[1], "#") && v[1] != "data:," {
 				t.Errorf("link that is not an anchor in the page: %q", tag)
 			}
@@ -280,13 +288,8 @@ func TestHostileBytes(t *testing.T) {
 	if !strings.Contains(page.String(), "more bytes]") {
 		t.Error("HTML page does not say that a long line was cut")
 	}
-	var js bytes.Buffer
-	if err := WriteJSON(&js, r); err != nil {
-		t.Fatal(err)
-	}
-	if !json.Valid(js.Bytes()) || !utf8.Valid(js.Bytes()) {
-		t.Error("JSON is not valid UTF-8 JSON")
-	}
+	// JSON keeps lines whole (scripts get what the engine gave); its
+	// handling of invalid UTF-8 is checked by TestHostileEveryField.
 }
 
 // TestTextWidth: every line of a text report fits the width it was given.

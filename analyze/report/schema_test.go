@@ -198,3 +198,59 @@ func TestSchemaMatchesTypes(t *testing.T) {
 		})
 	}
 }
+
+// engineReports are the engine's golden reports: real analyzer output.
+func engineReports(t *testing.T) []string {
+	t.Helper()
+	paths, err := filepath.Glob("../../testdata/cases/*/*/report.golden.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) == 0 {
+		t.Skip("no engine golden reports in testdata/cases")
+	}
+	return paths
+}
+
+// TestEngineReports validates the engine's golden reports against the
+// schema and renders them: real reports must conform, and render safely.
+func TestEngineReports(t *testing.T) {
+	for _, path := range engineReports(t) {
+		name := filepath.Base(filepath.Dir(filepath.Dir(path))) + "/" + filepath.Base(filepath.Dir(path))
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			reporttest.Check(t, data)
+			var r Report
+			if err := json.Unmarshal(data, &r); err != nil {
+				t.Fatal(err)
+			}
+			for _, opts := range []TextOptions{{}, {Verbose: true, Color: true, Width: 72}} {
+				var buf bytes.Buffer
+				if err := WriteText(&buf, &r, opts); err != nil {
+					t.Fatal(err)
+				}
+				checkTerminalSafe(t, buf.String())
+				for _, l := range strings.Split(buf.String(), "\n") {
+					w := opts.Width
+					if w == 0 {
+						w = DefaultTextWidth
+					}
+					if displayWidth(sgrOnly.ReplaceAllString(l, "")) > w {
+						t.Errorf("line wider than %d: %q", w, l)
+					}
+				}
+			}
+			var page bytes.Buffer
+			if err := WriteHTML(&page, &r); err != nil {
+				t.Fatal(err)
+			}
+			checkHTMLSafe(t, page.String())
+			if got, want := strings.Count(page.String(), `<article class="finding`), len(r.Findings); got != want {
+				t.Errorf("%d finding cards, want %d", got, want)
+			}
+		})
+	}
+}

@@ -777,6 +777,67 @@ def split():
             ha_state="active", retain_from=T("2017-10-11 00:00:00"))
 
 
+def noactive():
+    """sms-mia-a (primary) fails its local database check three times and
+    takes itself out of the cluster; sms-mia-b (secondary) considers a
+    takeover but refuses it because its replica is far behind: nobody is
+    active."""
+    a = Host("sms-mia-a", "10.45.0.11", "sms-mia-b", "10.45.0.12", "primary", 101)
+    b = Host("sms-mia-b", "10.45.0.12", "sms-mia-a", "10.45.0.11", "secondary", 102)
+    for h, st in ((a, "active"), (b, "passive")):
+        h.mysql56_start(T("2017-10-02 04:00:10"), 1777, slave=(st == "passive"))
+        h.jboss_start(T("2017-10-02 04:01:00"))
+        h.ha_start(T("2017-10-02 04:05:00"), st, "passive" if st == "active" else "active")
+    a.filler(T("2017-10-12 00:00:00"), T("2017-10-13 05:38:00"), "active", "passive")
+    b.filler(T("2017-10-12 00:00:00"), T("2017-10-13 03:58:00"), "passive", "active")
+    b.filler(T("2017-10-13 03:58:00"), T("2017-10-13 05:40:00"), "passive", "active", ha_lines=False)
+    t = T("2017-10-13 04:00:05")
+    n = 0
+    while t < T("2017-10-13 05:40:00"):
+        b.h(t, "WARN", "replication", "Database replication from 10.45.0.11: stalled, %d s behind" % (610 + 1800 * n))
+        t += timedelta(minutes=30)
+        n += 1
+    b.m(T("2017-10-13 03:49:51"), "2017-10-13 03:49:51 1777 [ERROR] Slave SQL: Error 'Duplicate entry '4417352' for key 'PRIMARY'' on query. Default database: 'sms'. Query: 'INSERT INTO EVENT_HISTORY ...', Error_code: 1062")
+    b.m(T("2017-10-13 03:49:51"), "2017-10-13 03:49:51 1777 [Warning] Slave: Duplicate entry '4417352' for key 'PRIMARY' Error_code: 1062")
+    b.m(T("2017-10-13 03:49:51"), "2017-10-13 03:49:51 1777 [ERROR] Error running query, slave SQL thread aborted. Fix the problem, and restart the slave SQL thread with \"SLAVE START\". We stopped at log 'mysql-bin.000533' position 88213120")
+    # primary: the database stops answering in time
+    for k, mnt in enumerate(("05:40:02", "05:41:02", "05:42:03")):
+        a.i(T("2017-10-13 " + mnt), "ERROR", "HAHealthMonitor", "com.tippingpoint.sms.ha.HealthMonitor",
+            "Local health check failed: database - query did not complete within 60 s (%d of 3)" % (k + 1))
+    a.i(T("2017-10-13 05:39:12"), "WARN", "EventStore", "com.tippingpoint.sms.events.EventStore",
+        "Slow insert into EVENT_HISTORY: 48211 ms for 500 rows")
+    a.i(T("2017-10-13 05:41:40"), "ERROR", "DeviceEventPoller-3", "com.tippingpoint.sms.events.EventStore",
+        "Could not store events from ips-core-02",
+        ["com.mysql.jdbc.exceptions.jdbc4.MySQLTimeoutException: Statement cancelled due to timeout or client request"] +
+        stack("com.mysql.jdbc.StatementImpl.executeQuery(StatementImpl.java:1393)",
+              "com.tippingpoint.sms.events.EventStore.insertBatch(EventStore.java:301)"))
+    a.h(T("2017-10-13 05:42:04"), "WARN", "hamon", "Local database check failed 3 times; giving up the active role")
+    a.h(T("2017-10-13 05:42:05"), "INFO", "hamon", "Local state: Failed")
+    a.i(T("2017-10-13 05:42:30"), "WARN", "main", "com.tippingpoint.sms.server.SMSServer",
+        "HA state is Failed: not accepting client or device connections")
+    t = T("2017-10-13 05:45:01")
+    while t < T("2017-10-13 06:40:00"):
+        a.h(t, "INFO", "hamon", "Cluster status: role Failed, peer sms-mia-b (10.45.0.12) passive")
+        t += timedelta(minutes=15)
+    # secondary: takeover considered, then refused
+    b.h(T("2017-10-13 05:42:40"), "WARN", "hamon", "Peer sms-mia-a (10.45.0.11) reports state Failed, considering cluster takeover")
+    hm = lambda tt, lvl, msg: b.i(T("2017-10-13 " + tt), lvl, "HAHealthMonitor", "com.tippingpoint.sms.ha.HealthMonitor", msg)
+    hm("05:42:41", "INFO", "Peer health check passed: heartbeat - 10.45.0.11 answers (eth1)")
+    hm("05:42:41", "INFO", "Peer health check passed: interface - 10.45.0.11 answers on eth0 and eth1")
+    hm("05:42:42", "WARN", "Peer health check failed: database - 10.45.0.11:3306 query did not complete within 60 s")
+    hm("05:43:12", "WARN", "Peer health check failed: jboss - https://10.45.0.11:443/ answers 503 (HA state Failed)")
+    b.h(T("2017-10-13 05:43:13"), "ERROR", "hamon", "Takeover refused: local database replica is 6010 s behind the peer (replication stopped at 03:49:51)")
+    b.h(T("2017-10-13 05:43:14"), "WARN", "hamon", "Remaining passive; manual intervention required")
+    t = T("2017-10-13 05:45:01")
+    while t < T("2017-10-13 06:40:00"):
+        b.h(t, "WARN", "hamon", "Cluster status: role passive, peer sms-mia-a (10.45.0.11) Failed; no active node")
+        t += timedelta(minutes=15)
+    a.write(os.path.join(HERE, "sms-mia-a"), cuts_ha=[T("2017-10-13 00:00:00")], cuts_info=[T("2017-10-13 00:00:00")],
+            ha_state="Failed", retain_from=T("2017-10-12 00:00:00"))
+    b.write(os.path.join(HERE, "sms-mia-b"), cuts_ha=[T("2017-10-13 00:00:00")], cuts_info=[T("2017-10-13 00:00:00")],
+            ha_state="passive", retain_from=T("2017-10-12 00:00:00"))
+
+
 def oldlogs():
     """sms-ber-2 (secondary, passive): the customer reports an event of
     3 October; the logs start on 10 October."""
@@ -823,5 +884,6 @@ if __name__ == "__main__":
     heap()
     dbcrash()
     split()
+    noactive()
     oldlogs()
     raw_upload()

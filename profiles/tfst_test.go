@@ -122,6 +122,7 @@ func TestTFSTPatterns(t *testing.T) {
 		{"cw_gwp_netstat", "tcp        1      0 10.1.1.5:41873   10.1.1.9:9494   CLOSE_WAIT  4242/epproxy", "<no match>"},
 		{"win_closewait", "  TCP    10.1.1.5:41873    10.1.1.9:9494    CLOSE_WAIT      1234", "1234"},
 		{"win_epp_pids", `"epproxy.exe","1234","Services","0","12,345 K"`, "1234"},
+		{"win_epp_pids", "epproxy.exe                   1234 Services                   0     12,345 K Running", "1234"},
 		{"epp_started", " 4242 Mon Mar  8 05:30:44 2010 /opt/tivoli/EPProxy/epproxy /opt/tivoli/EPProxy", "Mon Mar  8 05:30:44 2010"},
 		{"session_codes", "routedSessionCreate: [rs=8128] open session failed (e =-2)", "-2"},
 	} {

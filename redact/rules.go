@@ -56,11 +56,6 @@ type lineRule struct {
 }
 
 var (
-	// config-secret: a key, optionally quoted, then = or :. The key is
-	// checked in Go (isSecretKey) because "ends with a secret word" is
-	// clearer there than in one regexp.
-	reKeyValue = regexp.MustCompile(`(?i)(["']?)([a-z0-9_.\-]*(?:pass|pwd|secret|token|key|communit|credential|psk|kennwort)[a-z0-9_.\-]*)(["']?)[ \t]*(=>|[=:])[ \t]*`)
-
 	rePEMBegin = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----`)
 	rePEMEnd   = regexp.MustCompile(`-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----`)
 
@@ -78,8 +73,8 @@ var (
 	reHTTPAuth   = regexp.MustCompile(`(?i)\b(?:proxy-)?authorization["']?[ \t]*[:=][ \t]*["']?(?:basic|digest|negotiate|ntlm)[ \t]+([^\s"',]+)`)
 	reCommunity  = regexp.MustCompile(`(?i)^[ \t]*(?:ro|rw)community6?[ \t]+(\S+)`)
 	reCom2sec    = regexp.MustCompile(`(?i)^[ \t]*com2sec6?[ \t]+(?:-Cn[ \t]+\S+[ \t]+)?\S+[ \t]+\S+[ \t]+(\S+)`)
+	reXMLElement = regexp.MustCompile(`(?i)<([a-z0-9_.\-:]*(?:pass|pwd|secret|token|key|communit|credential|psk|kennwort)[a-z0-9_.\-]*)>([^<]+)</([a-z0-9_.\-:]+)>`)
 	reAllStars   = regexp.MustCompile(`^\*+$`)
-	reCamelSplit = regexp.MustCompile(`([a-z0-9])([A-Z])`)
 )
 
 // builtinLineRules run, in this order, on each line that holds a needle.
@@ -164,37 +159,76 @@ func allGroups(l []byte, re *regexp.Regexp, rule string) []replacement {
 // keyValue finds "key = value" and "key: value" secrets. "=" counts
 // anywhere in a line (user=bob password=x in a log); ":" only where the
 // key starts the line or is quoted (YAML and JSON), so that a log line's
-// "password policy: ..." or "bad password: user x" is left alone.
+// "password policy: ..." or "bad password: user x" is left alone. It
+// looks left of each separator for the key: one pass over the line.
 func keyValue(l []byte, _ bool) []replacement {
 	var out []replacement
-	for _, m := range reKeyValue.FindAllSubmatchIndex(l, -1) {
-		keyStart, keyEnd := m[4], m[5]
-		openQ, closeQ := m[2] < m[3], m[6] < m[7]
-		sep := string(l[m[8]:m[9]])
-		// The key must not continue to the left (regexp matched a suffix).
-		if keyStart > 0 && !openQ && isKeyByte(l[keyStart-1]) {
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		if c != '=' && c != ':' {
 			continue
 		}
-		if openQ != closeQ || (openQ && l[m[2]] != l[m[6]]) {
-			continue
-		}
-		if !isSecretKey(string(l[keyStart:keyEnd])) {
-			continue
-		}
-		valStart := m[1]
-		if sep == ":" {
-			if !openQ && !atLineStart(l[:m[0]]) {
-				continue
+		sepEnd := i + 1
+		if c == '=' {
+			if i > 0 && bytes.IndexByte([]byte("=!<>~"), l[i-1]) >= 0 {
+				continue // ==, !=, <=, >=, ~= comparisons
 			}
-			if bytes.HasPrefix(l[valStart:], []byte("//")) { // a URL scheme, not a key
-				continue
+			if i+1 < len(l) && l[i+1] == '>' {
+				sepEnd = i + 2 // =>
 			}
 		}
-		if sep == "=" && valStart < len(l) && (l[valStart] == '=' || l[valStart] == '~') { // == comparison, =~ match
+		// The key, left of optional blanks and an optional closing quote.
+		j := i
+		for j > 0 && (l[j-1] == ' ' || l[j-1] == '\t') {
+			j--
+		}
+		var quote byte
+		if j > 0 && (l[j-1] == '"' || l[j-1] == '\'') {
+			quote = l[j-1]
+			j--
+		}
+		keyEnd := j
+		for j > 0 && isKeyByte(l[j-1]) {
+			j--
+		}
+		keyStart := j
+		if keyStart == keyEnd {
 			continue
 		}
-		lineStart := atLineStart(l[:m[0]])
-		s, e := valueRange(l, valStart, lineStart || openQ)
+		prefixEnd := keyStart
+		if quote != 0 {
+			if keyStart == 0 || l[keyStart-1] != quote {
+				continue
+			}
+			prefixEnd = keyStart - 1
+		}
+		name := string(l[keyStart:keyEnd])
+		if !isSecretKey(name) {
+			continue
+		}
+		lineStart := atLineStart(l[:prefixEnd])
+		quoted := quote != 0
+		valStart := sepEnd
+		for valStart < len(l) && (l[valStart] == ' ' || l[valStart] == '\t') {
+			valStart++
+		}
+		if c == ':' {
+			if !quoted && !lineStart {
+				continue
+			}
+			if bytes.HasPrefix(l[sepEnd:], []byte("//")) { // a URL scheme, not a key
+				continue
+			}
+		}
+		if c == '=' && valStart < len(l) && (l[valStart] == '=' || l[valStart] == '~') {
+			continue
+		}
+		// A bare "key" is a secret in a config line ("key = ..."), not
+		// in running text ("duplicate key = 42").
+		if strings.EqualFold(name, "key") && !lineStart && !quoted {
+			continue
+		}
+		s, e := valueRange(l, valStart, lineStart || quoted)
 		if s >= e {
 			continue
 		}
@@ -203,6 +237,19 @@ func keyValue(l []byte, _ bool) []replacement {
 			continue
 		}
 		out = append(out, replacement{s, e, RuleConfigSecret})
+		i = e - 1
+	}
+	// XML: <password>x</password>, <ns:secretKey>x</ns:secretKey>.
+	for _, m := range reXMLElement.FindAllSubmatchIndex(l, -1) {
+		open, closeTag := string(l[m[2]:m[3]]), string(l[m[6]:m[7]])
+		name := open
+		if i := strings.LastIndexByte(name, ':'); i >= 0 {
+			name = name[i+1:]
+		}
+		if open != closeTag || !isSecretKey(name) || reAllStars.Match(l[m[4]:m[5]]) {
+			continue
+		}
+		out = append(out, replacement{m[4], m[5], RuleConfigSecret})
 	}
 	return out
 }
@@ -283,9 +330,13 @@ var keyQualifiers = map[string]bool{
 // qualifier ("private_key") or "key" itself.
 func isSecretKey(name string) bool {
 	name = strings.Trim(name, `"'`)
-	name = reCamelSplit.ReplaceAllString(name, "${1}_${2}")
 	lower := strings.ToLower(name)
-	words := strings.FieldsFunc(lower, func(r rune) bool { return r == '_' || r == '.' || r == '-' })
+	if !strings.Contains(lower, "pass") && !strings.Contains(lower, "pw") && !strings.Contains(lower, "secret") &&
+		!strings.Contains(lower, "token") && !strings.Contains(lower, "key") && !strings.Contains(lower, "communit") &&
+		!strings.Contains(lower, "credential") && !strings.Contains(lower, "psk") && !strings.Contains(lower, "kennwort") {
+		return false
+	}
+	words := keyWords(name)
 	if len(words) == 0 {
 		return false
 	}
@@ -307,4 +358,29 @@ func isSecretKey(name string) bool {
 		}
 	}
 	return false
+}
+
+// keyWords splits a key name into lower-case words at '_', '.', '-' and
+// camelCase boundaries: "ldap.bindPassword" -> ldap, bind, password.
+func keyWords(name string) []string {
+	var words []string
+	start := 0
+	flush := func(end int) {
+		if end > start {
+			words = append(words, strings.ToLower(name[start:end]))
+		}
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '_' || c == '.' || c == '-':
+			flush(i)
+			start = i + 1
+		case c >= 'A' && c <= 'Z' && i > start && (name[i-1] >= 'a' && name[i-1] <= 'z' || name[i-1] >= '0' && name[i-1] <= '9'):
+			flush(i)
+			start = i
+		}
+	}
+	flush(len(name))
+	return words
 }

@@ -224,8 +224,60 @@ func (t *textWriter) report(r *Report) {
 		t.line(t.style(ansiDim, truncateWidth(s, t.width)))
 	}
 
+	if t.opts.Verbose {
+		t.nearIncident(r)
+	}
+
 	// Coverage.
 	t.coverage(r.Coverage, cov)
+}
+
+// textTimelineLines bounds the "around the incident" list of -v.
+const textTimelineLines = 30
+
+// nearIncident lists the timeline's events near the incident (-v).
+func (t *textWriter) nearIncident(r *Report) {
+	var near []Event
+	for _, e := range r.Timeline {
+		if e.NearIncident {
+			near = append(near, e)
+		}
+	}
+	if len(near) == 0 {
+		return
+	}
+	t.line(t.style(ansiBold, "Around the incident") + t.style(ansiDim, fmt.Sprintf(" (%d events; the HTML report has the whole timeline)", len(near))))
+	marked := r.IncidentTime == nil
+	for i, e := range near {
+		if !marked && !e.Time.Before(*r.IncidentTime) {
+			t.line(t.style(ansiCyan, "  ▶ "+fmtTime(r.IncidentTime)+"  incident"))
+			marked = true
+		}
+		if i == textTimelineLines {
+			t.line(fmt.Sprintf("  … %d more", len(near)-i))
+			break
+		}
+		loc := CleanLine(e.File)
+		if j := strings.LastIndexByte(loc, '/'); j >= 0 {
+			loc = loc[j+1:]
+		}
+		if e.Line > 0 {
+			loc += fmt.Sprintf(":%d", e.Line)
+		}
+		who := ""
+		if t.several {
+			who = t.label(e.Bundle) + "  "
+		}
+		mark := "  "
+		if e.Severity != "" {
+			mark = t.sevStyle(e.Severity, "● ")
+		}
+		t.line("  " + mark + e.Time.UTC().Format(timeLayout) + "  " + who + t.style(ansiDim, loc) + "  " + CleanLine(clipBytes(e.Text, 4*t.width)))
+	}
+	if !marked && len(near) <= textTimelineLines {
+		t.line(t.style(ansiCyan, "  ▶ "+fmtTime(r.IncidentTime)+"  incident"))
+	}
+	t.line("")
 }
 
 func uniq(ss []string) []string {
@@ -326,18 +378,25 @@ func (t *textWriter) bundle(b Bundle) {
 }
 
 func (t *textWriter) finding(f Finding) {
+	const indent = "    "
+	inner := t.width - len(indent)
+
+	// "[CRITICAL] id — title", the title wrapped under itself.
 	tag := "[" + strings.ToUpper(CleanLine(f.Severity)) + "]"
 	head := tag + " " + CleanLine(f.ID)
 	if f.Title != "" {
 		head += " — " + CleanLine(f.Title)
 	}
-	head = truncateWidth(head, t.width)
-	// Colour the tag, bold the rest.
-	rest := strings.TrimPrefix(head, tag)
-	t.line(t.sevStyle(f.Severity, tag) + t.style(ansiBold, rest))
-
-	const indent = "    "
-	inner := t.width - len(indent)
+	for i, l := range wrapWidth(head, t.width) {
+		switch {
+		case i == 0 && strings.HasPrefix(l, tag):
+			t.line(t.sevStyle(f.Severity, tag) + t.style(ansiBold, l[len(tag):]))
+		case i < 3:
+			t.line(t.style(ansiBold, fitStyled(indent+l, t.width)))
+		case i == 3:
+			t.line(indent + "…")
+		}
+	}
 
 	// When, how often, where.
 	var meta []string
@@ -389,7 +448,7 @@ func (t *textWriter) finding(f Finding) {
 		evidence = append(append([]Evidence(nil), f.Evidence...), f.Context...)
 	}
 	for _, e := range evidence {
-		t.line(indent + t.evidenceLine(e, f, inner))
+		t.evidence(e, f, indent)
 	}
 	if !t.opts.Verbose && len(f.Evidence) > 1 {
 		t.line(indent + t.style(ansiDim, "+"+plural(len(f.Evidence)-1, "more line", "more lines")+" (-v)"))
@@ -413,8 +472,9 @@ func (t *textWriter) finding(f Finding) {
 	t.line("")
 }
 
-// evidenceLine formats "file:line  text" cut to width.
-func (t *textWriter) evidenceLine(e Evidence, f Finding, width int) string {
+// evidence writes "file:line  text", or when that does not fit the width
+// the location on one line and the text, cut to the width, under it.
+func (t *textWriter) evidence(e Evidence, f Finding, indent string) {
 	loc := CleanLine(e.File)
 	if e.Line > 0 {
 		loc += fmt.Sprintf(":%d", e.Line)
@@ -435,11 +495,13 @@ func (t *textWriter) evidenceLine(e Evidence, f Finding, width int) string {
 	if t.altered[b+"\x00"+e.File] {
 		text = t.style(ansiRed, "[altered member]") + " " + text
 	}
-	s := truncateWidth(loc+"  "+text, width)
-	if len(s) >= len(loc) && strings.HasPrefix(s, loc) {
-		return t.style(ansiDim, loc) + s[len(loc):]
+	width := t.width - len(indent)
+	if displayWidth(loc)+2+displayWidth(stripANSI(text)) <= width {
+		t.line(indent + t.style(ansiDim, loc) + "  " + text)
+		return
 	}
-	return s
+	t.line(indent + t.style(ansiDim, loc))
+	t.line(indent + "  " + text)
 }
 
 func (t *textWriter) coverage(cs []RuleCoverage, st coverageStats) {

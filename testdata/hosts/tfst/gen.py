@@ -563,6 +563,27 @@ def loglevel_host():
     h.write()
 
 
+def endpoint_host():
+    """An endpoint behind dmzgwp06, at the default log_threshold."""
+    now = T("2013-02-11 11:02:00")          # Europe/Rome
+    h = Host("endpoint-dmz", "dmz-ep077", "192.168.60.77", "Europe/Rome", now, T("2013-01-28 07:40:00"), 71)
+    dat = "opt/Tivoli/lcf/dat/1/"
+    h.file(dat + "last.cfg", """lcfd_port=9495
+gateway_port=9494
+log_threshold=1
+lcs.machine_name=dmz-ep077
+""")
+    lines = [
+        (T("2013-02-04 06:14:02"), "1 lcfd Logging into gateway 192.168.50.26+9494"),
+        (T("2013-02-04 06:14:03"), "1 lcfd Login to gateway succeeded"),
+        (T("2013-02-08 17:44:08"), "1 lcfd Download of method interrupted: connection closed by gateway"),
+    ]
+    h.file(dat + "lcfd.log", "".join("%s %s\n" % (t.strftime("%b %d %H:%M:%S"), m) for t, m in lines))
+    h.proc(1822, 1, "root", T("2013-01-28 07:41:10"), "/opt/Tivoli/lcf/bin/linux-ix86/mrt/lcfd")
+    h.sock("0.0.0.0:9495", "0.0.0.0:*", "LISTEN", "1822/lcfd")
+    h.write()
+
+
 def routed_host():
     now = T("2014-01-21 12:30:00")          # Europe/Rome
     h = Host("epp-routed", "tivgw09", "10.20.9.15", "Europe/Rome", now, T("2014-01-02 08:00:00"), 91)
@@ -658,6 +679,7 @@ def main():
     startup_pair()
     broken_pair()
     loglevel_host()
+    endpoint_host()
     routed_host()
     closewait_host()
     stopped_host()

@@ -399,6 +399,21 @@ def scenario_port():
     return s
 
 
+def scenario_lookup():
+    """The server cannot resolve web01's address back to its name; someone
+    then silenced the check with SeverityLookup = debug and reloaded."""
+    s = healthy_server("yule-lookup")
+    t = T("2024-05-13 14:00:07")
+    for i in range(4):
+        s.log.e(t, "CRIT", "msg=<Reverse lookup of socket peer failed> host=<web01.example.net> "
+                "peer=<web01.example.net> obj=<192.0.2.121>")
+        s.rcvt(t + timedelta(seconds=1), "web01", "MARK", "msg=<File check completed.>, time=<40>, kBps=<7533.000000>")
+        t += timedelta(hours=2)
+    s.log.e(T("2024-05-13 21:47:55"), "CRIT", "msg=<Runtime configuration reloaded>")
+    s.misc.append("SeverityLookup = debug")
+    return s
+
+
 def scenario_crashed():
     """yule died without logging its exit (no EXIT line), nothing listens."""
     s = healthy_server("yule-crashed")
@@ -597,6 +612,7 @@ def main():
     hosts.append(scenario_killed())
     hosts.append(scenario_port())
     hosts.append(scenario_crashed())
+    hosts.append(scenario_lookup())
     keep = {h.dirname for h in hosts}
     for d in os.listdir(HERE):
         if os.path.isdir(os.path.join(HERE, d)) and d not in keep:

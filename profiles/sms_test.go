@@ -245,3 +245,20 @@ func checkLines(t *testing.T, path string, fn func(int, string)) {
 		t.Fatalf("%s: %v", path, err)
 	}
 }
+
+// TestSMSGoldenRedacted checks that the data-source password planted in
+// sms-dal-1's sms-info.log never reaches the golden report, and that the
+// collection recorded the redaction.
+func TestSMSGoldenRedacted(t *testing.T) {
+	path := filepath.Join("..", "testdata", "cases", "sms", "mysqld-crash", "report.golden.json")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Skipf("no golden report yet: %v", err)
+	}
+	if strings.Contains(string(data), "Tp5ecret42") {
+		t.Errorf("%s holds the planted password", path)
+	}
+	if !regexp.MustCompile(`"redactions": \{\s*"[\w-]+": [1-9]`).Match(data) {
+		t.Errorf("%s records no redaction for the planted password", path)
+	}
+}

@@ -729,6 +729,9 @@ def dbcrash():
         "Local health check failed: database - connection refused on localhost:3306 (1 of 3)")
     h.i(T("2017-10-10 03:14:10"), "ERROR", "ReportScheduler", "com.tippingpoint.sms.report.Scheduler",
         "Report 'Top Attacks (hourly)' failed: Table './sms/EVENT_HISTORY' is marked as crashed and last (automatic?) repair failed")
+    # a data-source line with a credential: the profile's jdbc-password rule must redact it
+    h.i(T("2017-10-09 00:00:40"), "INFO", "main", "com.tippingpoint.sms.server.DataSourceFactory",
+        "Data source 'sms' uses jdbc:mysql://localhost:3306/sms?user=sms&password=Tp5ecret42&autoReconnect=true")
     h.write(os.path.join(HERE, "sms-dal-1"), cuts_ha=[], cuts_info=[T("2017-10-10 00:00:00")], ha_state="active", retain_from=T("2017-10-09 00:00:00"))
 
 

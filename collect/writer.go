@@ -71,7 +71,7 @@ func newAssembler(final, top string) (*assembler, error) {
 		return nil, fmt.Errorf("creating %s: %w", a.itemsPath, err)
 	}
 	a.itemsFile = f
-	a.itemsBuf = bufio.NewWriterSize(f, 1<<20)
+	a.itemsBuf = bufio.NewWriterSize(wrapOutput(f), 1<<20)
 	zw, err := pgzip.NewWriterLevel(a.itemsBuf, itemsCompression)
 	if err != nil {
 		a.abort()
@@ -91,6 +91,10 @@ func newAssembler(final, top string) (*assembler, error) {
 var createFile = func(name string) (*os.File, error) {
 	return os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 }
+
+// wrapOutput wraps what the bundle's bytes are written to; tests make it
+// fail like a full disk.
+var wrapOutput = func(w io.Writer) io.Writer { return w }
 
 // has reports whether member was already stored, and how.
 func (a *assembler) has(member string) (bundle.Stored, bool) {
@@ -174,7 +178,7 @@ func (a *assembler) finish(m *bundle.Manifest, key minisign.PrivateKey, recipien
 		return 0, "", fmt.Errorf("creating %s: %w", a.partPath, err)
 	}
 	defer out.Close()
-	hw := &hashWriter{w: out, h: sha256.New()}
+	hw := &hashWriter{w: wrapOutput(out), h: sha256.New()}
 	bw := bufio.NewWriterSize(hw, 1<<20)
 	var dst io.Writer = bw
 	var enc io.WriteCloser
@@ -220,7 +224,7 @@ func (a *assembler) finish(m *bundle.Manifest, key minisign.PrivateKey, recipien
 		return 0, "", fmt.Errorf("writing bundle: %w", err)
 	}
 	if _, err := os.Lstat(a.final); err == nil {
-		return 0, "", fmt.Errorf("%s: already exists; not overwriting", a.final)
+		return 0, "", fmt.Errorf("%s: %w", a.final, errOutputExists)
 	}
 	if err := os.Rename(a.partPath, a.final); err != nil {
 		return 0, "", fmt.Errorf("writing bundle: %w", err)

@@ -210,3 +210,29 @@ func TestProgressBar(t *testing.T) {
 		t.Errorf("bar output\n got %q\nwant %q", got, want)
 	}
 }
+
+// TestEncryptCLI: --encrypt-to with a key and with a file of keys writes
+// one NAME.tar.gz.age and names it in the final line.
+func TestEncryptCLI(t *testing.T) {
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	keys := filepath.Join(dir, "helpdesk.txt")
+	os.WriteFile(keys, []byte(id.Recipient().String()+"\n"), 0o644)
+	for _, rcpt := range []string{id.Recipient().String(), keys} {
+		out := t.TempDir()
+		code, stdout, stderr := runCLI(t, "--profile", basicProfile, "--root", basicRoot, "--root-commands-only", "-o", out+"/", "--encrypt-to", rcpt)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if !regexp.MustCompile(`^bundle: \S+\.tar\.gz\.age `).MatchString(stdout) {
+			t.Errorf("final line: %s", stdout)
+		}
+		files, _ := filepath.Glob(filepath.Join(out, "*"))
+		if len(files) != 1 || !strings.HasSuffix(files[0], ".tar.gz.age") {
+			t.Errorf("output: %v", files)
+		}
+	}
+}

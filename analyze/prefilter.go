@@ -3,6 +3,7 @@ package analyze
 import (
 	"bytes"
 	"regexp/syntax"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -32,7 +33,7 @@ func requiredLiterals(src string) []literal {
 	if err != nil {
 		return nil
 	}
-	set := litsOf(re.Simplify())
+	set := litsOf(re.Simplify()).best()
 	if len(set) == 0 || len(set) > maxLiterals {
 		return nil
 	}
@@ -42,6 +43,16 @@ func requiredLiterals(src string) []literal {
 		}
 	}
 	return set
+}
+
+// litInfo is what the prefilter knows of a piece of a pattern: the
+// strings it matches exactly (when few), and a set one of which every
+// match contains.
+type litInfo struct {
+	exact    []string // nil: unknown or too many
+	exactSet bool
+	fold     bool // exact strings are lower case and match in any case
+	req      []literal
 }
 
 // score ranks a set: the length of its shortest literal, with fewer
@@ -57,75 +68,218 @@ func score(set []literal) int {
 	return m*100 - len(set)
 }
 
-func litsOf(re *syntax.Regexp) []literal {
+// asLits turns exact strings into a required set (nil if one is empty).
+func (li litInfo) asLits() []literal {
+	if !li.exactSet || len(li.exact) == 0 || len(li.exact) > maxLiterals {
+		return nil
+	}
+	out := make([]literal, 0, len(li.exact))
+	for _, s := range li.exact {
+		if s == "" {
+			return nil
+		}
+		out = append(out, literal{s: s, fold: li.fold})
+	}
+	return dedupeLits(out)
+}
+
+// best is the better of the required set and the exact strings.
+func (li litInfo) best() []literal {
+	a, b := li.req, li.asLits()
+	if score(b) > score(a) {
+		return b
+	}
+	return a
+}
+
+func exactInfo(fold bool, strs ...string) litInfo {
+	li := litInfo{exact: strs, exactSet: true, fold: fold}
+	li.req = li.asLits()
+	return li
+}
+
+func litsOf(re *syntax.Regexp) litInfo {
 	switch re.Op {
 	case syntax.OpLiteral:
 		s := string(re.Rune)
 		if re.Flags&syntax.FoldCase != 0 {
-			s = foldSafe(s)
-			if s == "" {
-				return nil
+			low := strings.ToLower(s)
+			if !isASCII(low) {
+				// Other case forms may be other bytes: only an ASCII run
+				// is safe, and nothing is known exactly.
+				if run := asciiRun(low); run != "" {
+					return litInfo{req: []literal{{s: run, fold: true}}}
+				}
+				return litInfo{}
 			}
-			return []literal{{s: s, fold: true}}
+			return exactInfo(true, low)
 		}
-		return []literal{{s: s}}
-	case syntax.OpCapture, syntax.OpPlus:
+		return exactInfo(false, s)
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText,
+		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return litInfo{exact: []string{""}, exactSet: true}
+	case syntax.OpCharClass:
+		var strs []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if r >= utf8.RuneSelf || len(strs) >= 4 {
+					return litInfo{}
+				}
+				strs = append(strs, string(r))
+			}
+		}
+		if len(strs) == 0 {
+			return litInfo{}
+		}
+		return litInfo{exact: strs, exactSet: true}
+	case syntax.OpCapture:
 		return litsOf(re.Sub[0])
+	case syntax.OpQuest:
+		sub := litsOf(re.Sub[0])
+		if !sub.exactSet || len(sub.exact) >= maxLiterals {
+			return litInfo{}
+		}
+		return litInfo{exact: append([]string{""}, sub.exact...), exactSet: true, fold: sub.fold}
+	case syntax.OpPlus:
+		return litInfo{req: litsOf(re.Sub[0]).best()}
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
-			return litsOf(re.Sub[0])
+			return litInfo{req: litsOf(re.Sub[0]).best()}
 		}
-		return nil
-	case syntax.OpConcat:
-		var best []literal
-		for _, sub := range re.Sub {
-			if s := litsOf(sub); len(s) > 0 && len(s) <= maxLiterals && score(s) > score(best) {
-				best = s
-			}
-		}
-		return best
+		return litInfo{}
 	case syntax.OpAlternate:
-		var out []literal
+		var out litInfo
+		out.exactSet = true
+		var req []literal
+		reqOK := true
 		for _, sub := range re.Sub {
-			s := litsOf(sub)
-			if len(s) == 0 {
-				return nil
+			li := litsOf(sub)
+			if out.exactSet && li.exactSet && len(out.exact)+len(li.exact) <= maxLiterals {
+				out.exact = append(out.exact, li.exact...)
+				out.fold = out.fold || li.fold
+			} else {
+				out.exactSet, out.exact = false, nil
 			}
-			out = append(out, s...)
-			if len(out) > maxLiterals {
-				return nil
+			b := li.best()
+			if len(b) == 0 {
+				reqOK = false
+			}
+			req = append(req, b...)
+		}
+		if out.fold {
+			out.exact = lowerAll(out.exact)
+		}
+		if reqOK && len(req) <= maxLiterals {
+			out.req = dedupeLits(req)
+		}
+		if score(out.asLits()) > score(out.req) {
+			out.req = out.asLits()
+		}
+		return out
+	case syntax.OpConcat:
+		infos := make([]litInfo, len(re.Sub))
+		for i, sub := range re.Sub {
+			infos[i] = litsOf(sub)
+		}
+		var best []literal
+		consider := func(set []literal) {
+			if len(set) > 0 && len(set) <= maxLiterals && score(set) > score(best) {
+				best = set
 			}
 		}
-		return dedupeLits(out)
+		for _, li := range infos {
+			consider(li.req)
+		}
+		// Runs of pieces known exactly combine into longer literals.
+		all := litInfo{exact: []string{""}, exactSet: true}
+		run := litInfo{exact: []string{""}, exactSet: true}
+		for _, li := range infos {
+			if li.exactSet {
+				if p, ok := product(run, li); ok {
+					run = p
+					consider(run.asLits())
+				} else {
+					run = li
+				}
+			} else {
+				run = litInfo{exact: []string{""}, exactSet: true}
+			}
+			if all.exactSet {
+				if p, ok := product(all, li); ok && li.exactSet {
+					all = p
+				} else {
+					all = litInfo{}
+				}
+			}
+		}
+		out := litInfo{req: best}
+		if all.exactSet {
+			out.exact, out.exactSet, out.fold = all.exact, true, all.fold
+			consider(all.asLits())
+			out.req = best
+		}
+		return out
 	}
-	return nil
+	return litInfo{}
 }
 
-// foldSafe returns the longest run of s that ASCII case folding matches
-// exactly: Unicode folding also maps 'k' to the Kelvin sign and 's' to the
-// long s, and non-ASCII letters have several forms, so those split runs.
-func foldSafe(s string) string {
-	best, cur := "", strings.Builder{}
-	flush := func() {
-		if cur.Len() > len(best) {
-			best = cur.String()
-		}
-		cur.Reset()
+// product concatenates every string of a with every string of b.
+func product(a, b litInfo) (litInfo, bool) {
+	if len(a.exact)*len(b.exact) > maxLiterals {
+		return litInfo{}, false
 	}
-	for _, r := range strings.ToLower(s) {
-		if r >= utf8.RuneSelf || r == 'k' || r == 's' {
-			flush()
+	fold := a.fold || b.fold
+	out := litInfo{exactSet: true, fold: fold}
+	for _, x := range a.exact {
+		for _, y := range b.exact {
+			s := x + y
+			if fold {
+				s = strings.ToLower(s)
+			}
+			out.exact = append(out.exact, s)
+		}
+	}
+	return out, true
+}
+
+func lowerAll(in []string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = strings.ToLower(s)
+	}
+	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiRun returns the longest run of ASCII characters of s.
+func asciiRun(s string) string {
+	best, start := "", -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] < utf8.RuneSelf {
+			if start < 0 {
+				start = i
+			}
 			continue
 		}
-		cur.WriteRune(r)
+		if start >= 0 && i-start > len(best) {
+			best = s[start:i]
+		}
+		start = -1
 	}
-	flush()
 	return best
 }
 
 func dedupeLits(in []literal) []literal {
 	seen := map[literal]bool{}
-	out := in[:0]
+	var out []literal
 	for _, l := range in {
 		if !seen[l] {
 			seen[l] = true
@@ -135,84 +289,146 @@ func dedupeLits(in []literal) []literal {
 	return out
 }
 
-// lowerASCII writes the ASCII-lowered form of src into dst (same length,
-// so offsets stay valid) and returns it.
-func lowerASCII(dst, src []byte) []byte {
-	dst = append(dst[:0], src...)
-	for i, c := range dst {
-		if c >= 'A' && c <= 'Z' {
-			dst[i] = c + 'a' - 'A'
-		}
-	}
-	return dst
+// A searcher finds, in one chunk, the lines holding any literal of a
+// member's patterns. Each literal is anchored on its rarest byte (by the
+// byte counts of the member's first chunk); literals sharing an anchor
+// share one bytes.IndexByte pass, which the runtime runs with vector
+// instructions. Case-folded literals anchor on both cases of a letter.
+type searcher struct {
+	anchors []*anchor
+	// ks: some folded literal holds a k or an s, which Unicode folding
+	// also matches as U+212A and U+017F; chunks holding those run the
+	// patterns of such literals on every line instead.
+	ks     []int32
+	hasKS  bool
+	always []int32
 }
 
-// byteRank estimates how common a byte is in log text (higher: more
-// common). Searching for a literal's rarest byte first keeps the number of
-// candidate positions to verify small.
-var byteRank = func() [256]uint8 {
-	var r [256]uint8
-	for c := 0; c < 256; c++ {
-		r[c] = 10
-	}
-	common := " etaoinsrhldcumfpgwybvkTEASIONRxjqz0123456789:/.-_,=[]()"
-	for i := 0; i < len(common); i++ {
-		r[common[i]] = uint8(255 - i*3)
-	}
-	return r
-}()
-
-// rareIndex returns the offset of the rarest byte of lit.
-func rareIndex(lit string) int {
-	best := 0
-	for i := 1; i < len(lit); i++ {
-		if byteRank[lit[i]] < byteRank[lit[best]] {
-			best = i
-		}
-	}
-	return best
+type anchor struct {
+	b    byte
+	lits []*anchored
 }
 
-// finder searches a chunk for one literal.
-type finder struct {
+type anchored struct {
 	lit  []byte
-	rare int // offset of the rarest byte in lit
+	off  int // offset of the anchor byte in lit
 	fold bool
-	pats []int32 // patterns (indexes into memberScan.pats) that need it
+	pats []int32
 }
 
-func newFinder(l literal) *finder {
-	return &finder{lit: []byte(l.s), rare: rareIndex(l.s), fold: l.fold}
-}
-
-// each calls fn with the start of each line (and the index after its
-// end) of hay that holds the literal, at most once per line, in order.
-func (f *finder) each(hay []byte, fn func(start, end int)) {
-	lit := f.lit
-	n := len(lit)
-	rb := lit[f.rare]
-	pos := 0
-	for pos+n <= len(hay) {
-		i := bytes.IndexByte(hay[pos+f.rare:], rb)
-		if i < 0 {
-			return
-		}
-		at := pos + i // candidate start of the literal
-		if at+n > len(hay) {
-			return
-		}
-		if !bytes.Equal(hay[at:at+n], lit) {
-			pos = at + 1
-			continue
-		}
-		start := bytes.LastIndexByte(hay[:at], '\n') + 1
-		end := bytes.IndexByte(hay[at+n:], '\n')
-		if end < 0 {
-			end = len(hay)
-		} else {
-			end += at + n
-		}
-		fn(start, end)
-		pos = end + 1
+// newSearcher builds the search of a member's literals (each with the
+// patterns that need it), given a sample of its text.
+func newSearcher(lits map[literal][]int32, sample []byte) *searcher {
+	var count [256]int
+	for _, c := range sample {
+		count[c]++
 	}
+	// Letters count in both cases for folded literals.
+	freq := func(c byte, fold bool) int {
+		if fold && c >= 'a' && c <= 'z' {
+			return count[c] + count[c-'a'+'A']
+		}
+		return count[c]
+	}
+	s := &searcher{}
+	byByte := map[byte]*anchor{}
+	keys := make([]literal, 0, len(lits))
+	for l := range lits {
+		keys = append(keys, l)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].s != keys[j].s {
+			return keys[i].s < keys[j].s
+		}
+		return !keys[i].fold
+	})
+	add := func(b byte, a *anchored) {
+		an := byByte[b]
+		if an == nil {
+			an = &anchor{b: b}
+			byByte[b] = an
+			s.anchors = append(s.anchors, an)
+		}
+		an.lits = append(an.lits, a)
+	}
+	for _, l := range keys {
+		off := 0
+		for i := 1; i < len(l.s); i++ {
+			// Prefer the rarer byte; on a tie, one that is not a letter of
+			// a folded literal (one pass instead of two).
+			fi, fo := freq(l.s[i], l.fold), freq(l.s[off], l.fold)
+			if fi < fo || fi == fo && l.fold && isLower(l.s[off]) && !isLower(l.s[i]) {
+				off = i
+			}
+		}
+		a := &anchored{lit: []byte(l.s), off: off, fold: l.fold, pats: lits[l]}
+		c := l.s[off]
+		add(c, a)
+		if l.fold && isLower(c) {
+			add(c-'a'+'A', a)
+		}
+		if l.fold && strings.ContainsAny(l.s, "ks") {
+			s.ks = append(s.ks, a.pats...)
+			s.hasKS = true
+		}
+	}
+	return s
+}
+
+func isLower(c byte) bool { return c >= 'a' && c <= 'z' }
+
+// equalFold compares ASCII text with a lower-case literal.
+func equalFold(hay, lit []byte) bool {
+	for i, c := range hay {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lit[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// lineAround returns the line of hay holding position p.
+func lineAround(hay []byte, p int) (start, end int) {
+	start = bytes.LastIndexByte(hay[:p], '\n') + 1
+	end = bytes.IndexByte(hay[p:], '\n')
+	if end < 0 {
+		return start, len(hay)
+	}
+	return start, p + end
+}
+
+// find calls fn for each line of hay holding a literal, with the literal's
+// patterns. A line may be reported more than once.
+func (s *searcher) find(hay []byte, fn func(start, end int, pats []int32)) {
+	for _, an := range s.anchors {
+		pos := 0
+		for pos < len(hay) {
+			i := bytes.IndexByte(hay[pos:], an.b)
+			if i < 0 {
+				break
+			}
+			p := pos + i
+			pos = p + 1
+			for _, a := range an.lits {
+				st := p - a.off
+				if st < 0 || st+len(a.lit) > len(hay) {
+					continue
+				}
+				w := hay[st : st+len(a.lit)]
+				if a.fold && !equalFold(w, a.lit) || !a.fold && !bytes.Equal(w, a.lit) {
+					continue
+				}
+				ls, le := lineAround(hay, p)
+				fn(ls, le, a.pats)
+			}
+		}
+	}
+}
+
+// kelvinOrLongS reports whether hay holds U+212A or U+017F.
+func kelvinOrLongS(hay []byte) bool {
+	return bytes.Contains(hay, []byte("\u212a")) || bytes.Contains(hay, []byte("\u017f"))
 }

@@ -32,9 +32,9 @@ type memberScan struct {
 	m       *member
 	pats    []*pattern
 	slotsOf [][]*slot // per pats index
-	exact   []*finder
-	folded  []*finder
-	always  []int32 // pats without literals: run on every line
+	lits    map[literal][]int32 // the literals of pats, and which pats need each
+	search  *searcher           // built from the first chunk
+	always  []int32             // pats without literals: run on every line
 	retain  bool
 	tc      timeCtx
 	split   bool
@@ -153,24 +153,14 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 		}
 		ms.slotsOf[i] = append(ms.slotsOf[i], sl)
 	}
-	byLit := map[literal]*finder{}
+	ms.lits = map[literal][]int32{}
 	for i, pat := range ms.pats {
 		if len(pat.lits) == 0 {
 			ms.always = append(ms.always, int32(i))
 			continue
 		}
 		for _, l := range pat.lits {
-			f := byLit[l]
-			if f == nil {
-				f = newFinder(l)
-				byLit[l] = f
-				if l.fold {
-					ms.folded = append(ms.folded, f)
-				} else {
-					ms.exact = append(ms.exact, f)
-				}
-			}
-			f.pats = append(f.pats, int32(i))
+			ms.lits[l] = append(ms.lits[l], int32(i))
 		}
 	}
 	return ms
@@ -198,6 +188,9 @@ func (s *scanner) read(ctx context.Context, ms *memberScan, r io.Reader) error {
 		data := buf[:n]
 		if first && ms.m.spec != nil && ms.m.spec.auto {
 			ms.m.parser = detectParser(firstLines(data, 20), &ms.tc)
+		}
+		if first && len(ms.lits) > 0 {
+			ms.search = newSearcher(ms.lits, data)
 		}
 		first = false
 		var carry []byte
@@ -311,13 +304,35 @@ func (ms *memberScan) slotsOfPat(p *pattern) []*slot {
 
 // worker holds a scanning goroutine's scratch space.
 type worker struct {
-	lower []byte
 	cands []cand
 }
 
 type cand struct {
 	start, end int
 	pats       []int32
+}
+
+// candidates returns the lines holding any literal of the member's
+// patterns, in order, each once with the patterns to try.
+func (w *worker) candidates(ms *memberScan, data []byte) []cand {
+	cs := w.cands[:0]
+	if ms.search != nil {
+		ms.search.find(data, func(s, e int, pats []int32) { cs = append(cs, cand{s, e, pats}) })
+	}
+	if len(cs) > 1 {
+		sort.SliceStable(cs, func(a, b int) bool { return cs[a].start < cs[b].start })
+		out := cs[:0]
+		for _, c := range cs {
+			if n := len(out); n > 0 && out[n-1].start == c.start {
+				out[n-1].pats = mergePats(append([]int32(nil), out[n-1].pats...), c.pats)
+				continue
+			}
+			out = append(out, c)
+		}
+		cs = out
+	}
+	w.cands = cs
+	return cs
 }
 
 // scan finds the records of one chunk.
@@ -337,6 +352,10 @@ func (w *worker) scan(j *job) {
 		return
 	}
 	cands := w.candidates(ms, data)
+	always := ms.always
+	if ms.search != nil && ms.search.hasKS && kelvinOrLongS(data) {
+		always = mergePats(append([]int32(nil), always...), ms.search.ks)
+	}
 	// Times: the last timed line before a position, found by scanning
 	// backwards only over lines not looked at yet.
 	kPos, kT := 0, time.Time{}
@@ -423,7 +442,7 @@ func (w *worker) scan(j *job) {
 			hitNos = append(hitNos, lineNo)
 		}
 	}
-	if len(ms.always) == 0 {
+	if len(always) == 0 {
 		for _, c := range cands {
 			process(c.start, c.end, c.pats)
 		}
@@ -436,7 +455,7 @@ func (w *worker) scan(j *job) {
 			} else {
 				end += start
 			}
-			pats = append(pats[:0], ms.always...)
+			pats = append(pats[:0], always...)
 			for ci < len(cands) && cands[ci].start < start {
 				ci++
 			}
@@ -454,35 +473,6 @@ func (w *worker) scan(j *job) {
 		}
 		j.excerpts = append(j.excerpts, excerptAt(data, hitLines[i], hitEnds[i], hitNos[i]))
 	}
-}
-
-// candidates returns the lines holding any literal of the member's
-// patterns, in order, each with the patterns to try.
-func (w *worker) candidates(ms *memberScan, data []byte) []cand {
-	cs := w.cands[:0]
-	for _, f := range ms.exact {
-		f.each(data, func(s, e int) { cs = append(cs, cand{s, e, f.pats}) })
-	}
-	if len(ms.folded) > 0 {
-		w.lower = lowerASCII(w.lower, data)
-		for _, f := range ms.folded {
-			f.each(w.lower, func(s, e int) { cs = append(cs, cand{s, e, f.pats}) })
-		}
-	}
-	if len(ms.exact)+len(ms.folded) > 1 {
-		sort.SliceStable(cs, func(a, b int) bool { return cs[a].start < cs[b].start })
-		out := cs[:0]
-		for _, c := range cs {
-			if n := len(out); n > 0 && out[n-1].start == c.start {
-				out[n-1].pats = mergePats(append([]int32(nil), out[n-1].pats...), c.pats)
-				continue
-			}
-			out = append(out, c)
-		}
-		cs = out
-	}
-	w.cands = cs
-	return cs
 }
 
 // mergePats adds the patterns of b missing from a, keeping a sorted.

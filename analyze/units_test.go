@@ -1,6 +1,8 @@
 package analyze
 
 import (
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -119,19 +121,22 @@ func TestRequiredLiterals(t *testing.T) {
 		re   string
 		want []string // "~" marks a case-folded literal; nil: every line
 	}{
-		{`routingManager: (WHO|TELL) reply`, []string{"routingManager: "}},
-		{`(WHO|TELL) reply command`, []string{" reply command"}},
-		{`routingManager: (WHO|TELL)`, []string{"routingManager: "}},
-		{`CLOSE_WAIT\s.*\bepproxy\b`, []string{"CLOSE_WAIT"}},
-		{`ERROR|Exception`, []string{"RROR", "xception"}},
+		{`routingManager: (WHO|TELL) reply`, []string{"routingManager: TELL reply", "routingManager: WHO reply"}},
+		{`routingManager: (?:WHO|TELL)(?: reply)? command received`, []string{"routingManager: TELL command received",
+			"routingManager: TELL reply command received", "routingManager: WHO command received", "routingManager: WHO reply command received"}},
+		{`CLOSE[_-]WAIT\s.*\bepproxy\b`, []string{"CLOSE-WAIT", "CLOSE_WAIT"}},
+		{`\(e ?=24\b|Too many open files`, []string{"(e =24", "(e=24", "Too many open files"}},
+		{`ERROR|Exception`, []string{"ERROR", "Exception"}},
 		{`(?i)fatal error`, []string{"~fatal error"}},
-		{`(?i)session failed`, []string{"~ion failed"}},
+		{`(?i)session failed`, []string{"~session failed"}},
+		{`(?i)Fehler: übertragung`, []string{"~bertragung"}},
 		{`^\s*debug-level\s*=\s*(?P<value>\d+)`, []string{"debug-level"}},
 		{`^\d+ \d+$`, nil},
 		{`a|bc`, nil},
 		{`(?:open )?session`, []string{"session"}},
 		{`x{2,}yz`, nil},
 		{`(abc)+def`, []string{"abc"}},
+		{`failur ?e`, []string{"failur e", "failure"}},
 	}
 	for _, tt := range tests {
 		var got []string
@@ -150,14 +155,39 @@ func TestRequiredLiterals(t *testing.T) {
 	}
 }
 
-// TestFinder finds each line holding a literal once.
-func TestFinder(t *testing.T) {
-	hay := []byte("alpha beta\nno match here\nbeta beta beta\nlast beta")
-	f := newFinder(literal{s: "beta"})
-	var got []string
-	f.each(hay, func(s, e int) { got = append(got, string(hay[s:e])) })
-	if diff := cmp.Diff([]string{"alpha beta", "beta beta beta", "last beta"}, got); diff != "" {
+// TestSearcher finds the lines holding literals, in any case for folded
+// ones, and says which patterns each needs.
+func TestSearcher(t *testing.T) {
+	hay := []byte("alpha beta\nno match here\nBETA and FATAL error\nlast gamma beta\nfatal Error")
+	s := newSearcher(map[literal][]int32{{s: "beta"}: {0}, {s: "fatal error", fold: true}: {1}, {s: "gamma"}: {2}}, hay)
+	got := map[string][]int32{}
+	s.find(hay, func(st, e int, pats []int32) {
+		got[string(hay[st:e])] = mergePats(append([]int32(nil), got[string(hay[st:e])]...), pats)
+	})
+	want := map[string][]int32{
+		"alpha beta":           {0},
+		"BETA and FATAL error": {1},
+		"last gamma beta":      {0, 2},
+		"fatal Error":          {1},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("lines (-want +got):\n%s", diff)
+	}
+	if !s.hasKS && kelvinOrLongS([]byte("x")) {
+		t.Error("kelvin check")
+	}
+}
+
+// TestFoldKS: Unicode case folding matches the Kelvin sign for k and the
+// long s for s; the prefilter must not lose such lines.
+func TestFoldKS(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- {id: t.k, title: x, explanation: x, remedy: x, match: {in: ["files/**/a.log"], pattern: '(?i)disk check'}}`)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.log"), []byte("2024-03-01 10:00:00 DIS\u212a CHEC\u212a\n2024-03-01 10:00:01 nothing\n"), 0o644)
+	rep := runWith(t, p, []string{dir}, Options{})
+	if len(rep.Findings) != 1 {
+		t.Errorf("findings: %v", summary(rep))
 	}
 }
 

@@ -1,0 +1,282 @@
+// Command benchgen writes the bundle scripts/bench-analyze.sh measures:
+// about -size bytes of TFST-style component logs in -files members (plain
+// and .gz rotations), with a few lines the tfst profile's rules match,
+// plus small config files and command outputs, signed with a one-time
+// key. With -patterns it prints instead every pattern of a profile,
+// rewritten for grep -E, one per line.
+package main
+
+import (
+	"archive/tar"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	kgzip "github.com/klauspost/compress/gzip"
+	"github.com/klauspost/pgzip"
+
+	"casefile/bundle"
+	"casefile/profiles"
+)
+
+func main() {
+	out := flag.String("o", "bench.tar.gz", "bundle to write")
+	size := flag.String("size", "1GiB", "uncompressed log bytes")
+	files := flag.Int("files", 50, "log members")
+	patterns := flag.String("patterns", "", "print the patterns of this profile for grep -E and exit")
+	gz := flag.Bool("gz", true, "store every third rotation gzip-compressed")
+	flag.Parse()
+	if *patterns != "" {
+		if err := printPatterns(*patterns); err != nil {
+			fmt.Fprintln(os.Stderr, "benchgen:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	n, err := profiles.ParseSize(*size)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchgen:", err)
+		os.Exit(2)
+	}
+	if err := write(*out, n, *files, *gz); err != nil {
+		fmt.Fprintln(os.Stderr, "benchgen:", err)
+		os.Exit(1)
+	}
+}
+
+// printPatterns lists a profile's fact, rule and context patterns in
+// POSIX ERE form (named groups unnamed, \d \w \s spelled out).
+func printPatterns(name string) error {
+	p, err := profiles.Load(name)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	emit := func(pt *profiles.Pattern) {
+		if pt == nil || pt.Re == nil || seen[pt.Src] {
+			return
+		}
+		seen[pt.Src] = true
+		fmt.Println(toERE(pt.Src))
+	}
+	for i := range p.Analyze.Facts {
+		emit(p.Analyze.Facts[i].Pattern)
+	}
+	ms := func(list []profiles.Matcher) {
+		for i := range list {
+			emit(&list[i].Pattern)
+		}
+	}
+	for i := range p.Analyze.Rules {
+		r := &p.Analyze.Rules[i]
+		switch {
+		case r.Match != nil:
+			ms(r.Match.Any)
+			ms(r.Match.Also)
+			if r.Match.ResolvedBy != nil {
+				ms(r.Match.ResolvedBy.Any)
+			}
+		case r.Absent != nil:
+			ms(r.Absent.Any)
+		case r.Sequence != nil:
+			ms(r.Sequence.Start)
+			ms(r.Sequence.Expect)
+		case r.State != nil:
+			for j := range r.State.Track {
+				emit(&r.State.Track[j].Pattern)
+			}
+		}
+		if r.Context != nil {
+			emit(r.Context.Pattern)
+		}
+	}
+	return nil
+}
+
+var (
+	named   = regexp.MustCompile(`\(\?P<\w+>`)
+	nongrp  = regexp.MustCompile(`\(\?:`)
+	flagsRe = regexp.MustCompile(`\(\?[imsU]+\)`)
+	inlineF = regexp.MustCompile(`\(\?[imsU]+:`)
+)
+
+func toERE(s string) string {
+	s = named.ReplaceAllString(s, "(")
+	s = nongrp.ReplaceAllString(s, "(")
+	s = flagsRe.ReplaceAllString(s, "")
+	s = inlineF.ReplaceAllString(s, "(")
+	r := strings.NewReplacer(`\d`, `[0-9]`, `\D`, `[^0-9]`, `\w`, `[[:alnum:]_]`, `\W`, `[^[:alnum:]_]`,
+		`\s`, `[[:space:]]`, `\S`, `[^[:space:]]`, `\b`, `\b`, `*?`, `*`, `+?`, `+`, `??`, `?`)
+	return r.Replace(s)
+}
+
+// Component log lines in the TFST layout: "YY/MM/DD HH:MM:SS level thread text".
+var noise = []string{
+	"multiplexer: session %d opened to 10.%d.%d.%d:9494",
+	"upcallReceiver [id=%d] data block of %d bytes queued",
+	"downcallSender [id=%d,rs=%d] method %d completed in %dms",
+	"epmgr: endpoint %d login from 10.%d.%d.%d accepted",
+	"connectionManager: keepalive sent on channel %d (%d pending, %d acked)",
+	"routedSession [rs=%d] data transfer of %d bytes to gateway %d",
+	"threadPool: worker %d idle, %d busy, %d queued, %d max",
+	"httpListener: GET /epp/status %d %d bytes in %dms",
+}
+
+var needles = []string{
+	"routingManager: WHO command received [l=nti281-gwp]",
+	"routingManager: TELL reply command received",
+	"routedSessionCreate: [rs=8128] open session failed (e =-2)",
+	"gatewayProxySender [gw=9] failure creating a routed session for nti281-gwp",
+	"multiplex.newsessopen: cannot open connection (-1)",
+	"accept() failed (e =24 - Too many open files)",
+}
+
+// logFile makes n bytes of log lines starting at t.
+func logFile(rng *rand.Rand, n int64, t time.Time) []byte {
+	var b bytes.Buffer
+	b.Grow(int(n) + 256)
+	line := make([]byte, 0, 256)
+	for int64(b.Len()) < n {
+		t = t.Add(time.Duration(rng.IntN(400)) * time.Millisecond)
+		line = line[:0]
+		line = t.AppendFormat(line, "06/01/02 15:04:05")
+		line = append(line, ' ', byte('1'+rng.IntN(3)), ' ')
+		line = strconv.AppendInt(line, int64(1000+rng.IntN(9000)), 10)
+		line = append(line, ' ')
+		if rng.IntN(200000) == 0 {
+			line = append(line, needles[rng.IntN(len(needles))]...)
+		} else {
+			f := noise[rng.IntN(len(noise))]
+			args := make([]any, strings.Count(f, "%d"))
+			for i := range args {
+				args[i] = rng.IntN(65536)
+			}
+			line = fmt.Appendf(line, f, args...)
+		}
+		line = append(line, '\n')
+		b.Write(line)
+	}
+	return b.Bytes()
+}
+
+type member struct {
+	path string
+	data []byte // stored bytes (gzip for .gz members)
+}
+
+func write(out string, total int64, nfiles int, gz bool) error {
+	rng := rand.New(rand.NewPCG(1, 2))
+	end := time.Date(2009, 10, 13, 12, 0, 0, 0, time.UTC)
+	var ms []member
+	ms = append(ms,
+		member{"files/opt/tivoli/EPProxy/epproxy.cfg", []byte("debug-level=3\nlocal-port=9494\n")},
+		member{"files/opt/tivoli/GWProxy/gwproxy.cfg", []byte("debug-level=3\nparent-port=9494\n")},
+		member{"commands/epproxy-version.out", []byte("Tivoli Firewall Security Toolbox ver. 1.3.1 - level 20061016A.\nInterim fix ID = 1.3.1-TFS-0002.\n")},
+		member{"commands/netstat.out", []byte("tcp 0 0 10.0.0.1:9494 10.0.0.2:40000 CLOSE_WAIT 667710/epproxy\n")},
+	)
+	per := total / int64(nfiles)
+	comps := []string{"EPProxy/epp", "GWProxy/gwp", "Relay/relay", "EventSink/eventsink"}
+	for i := 0; i < nfiles; i++ {
+		comp := comps[i%len(comps)]
+		rot := i / len(comps)
+		start := end.Add(-time.Duration(rot+1) * 24 * time.Hour)
+		data := logFile(rng, per, start)
+		name := "files/opt/tivoli/" + comp + ".log"
+		switch {
+		case rot == 0:
+		case gz && rot%3 == 0: // some rotations compressed, as logrotate leaves them
+			var z bytes.Buffer
+			zw, _ := kgzip.NewWriterLevel(&z, kgzip.DefaultCompression)
+			zw.Write(data)
+			zw.Close()
+			name += "." + strconv.Itoa(rot) + ".gz"
+			data = z.Bytes()
+		default:
+			name += "." + strconv.Itoa(rot)
+		}
+		ms = append(ms, member{name, data})
+	}
+	pub, priv, err := bundle.GenerateKey()
+	if err != nil {
+		return err
+	}
+	pubText, _ := pub.MarshalText()
+	name := "tfst-bench-20091013T120000Z"
+	m := &bundle.Manifest{
+		FormatVersion: bundle.FormatVersion,
+		Tool:          bundle.Tool{Name: "benchgen", Version: "1"},
+		Name:          name,
+		Profile:       bundle.ProfileRef{Name: "tfst", Version: "bench", Source: "builtin"},
+		Host:          bundle.Host{Hostname: "bench", OS: "linux", Timezone: "UTC", UTCOffset: "+00:00"},
+		Root:          "/",
+		Collection:    bundle.Collection{StartUTC: end.Add(-time.Minute), EndUTC: end},
+		Redaction:     bundle.Redaction{Enabled: true},
+		Signer:        bundle.Signer{KeyID: bundle.KeyID(pub.ID()), PublicKey: lastLine(string(pubText)), OneTime: true},
+	}
+	for _, mb := range ms {
+		sum := sha256.Sum256(mb.data)
+		kind, id := bundle.KindFile, strings.Trim(strings.ReplaceAll(filepath.Base(mb.path), ".", "-"), "-")
+		if strings.HasPrefix(mb.path, "commands/") {
+			kind = bundle.KindCommand
+			id = strings.TrimSuffix(filepath.Base(mb.path), ".out")
+		}
+		m.Items = append(m.Items, bundle.Item{ID: id, Kind: kind, Source: strings.TrimPrefix(mb.path, "files"),
+			Stored: []bundle.Stored{{Path: mb.path, Size: int64(len(mb.data)), SHA256: hex.EncodeToString(sum[:])}}})
+	}
+	var mbuf bytes.Buffer
+	if err := m.Encode(&mbuf); err != nil {
+		return err
+	}
+	all := append([]member{{bundle.ManifestName, mbuf.Bytes()}}, ms...)
+	sums := bundle.Sums{}
+	for _, mb := range all {
+		sum := sha256.Sum256(mb.data)
+		sums[mb.path] = hex.EncodeToString(sum[:])
+	}
+	sb := sums.Bytes()
+	all = append(all, member{bundle.SumsName, sb}, member{bundle.SignatureName, bundle.Sign(priv, sb, bundle.TrustedComment(m))})
+
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	zw, err := pgzip.NewWriterLevel(f, pgzip.DefaultCompression)
+	if err != nil {
+		return err
+	}
+	tw := tar.NewWriter(zw)
+	for _, mb := range all {
+		hdr := &tar.Header{Name: name + "/" + mb.path, Mode: 0o644, Size: int64(len(mb.data)), ModTime: end, Typeflag: tar.TypeReg, Format: tar.FormatPAX}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		if _, err := io.Copy(tw, bytes.NewReader(mb.data)); err != nil {
+			return err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"filippo.io/age"
+
 	"casefile/analyze"
 	"casefile/analyze/input/inputtest"
 	"casefile/analyze/report/reporttest"
@@ -193,5 +195,46 @@ func TestRealSelftest(t *testing.T) {
 	}
 	if want := time.Date(2024, 3, 1, 9, 30, 0, 0, time.UTC); !r.IncidentTime.Equal(want) {
 		t.Errorf("--at 2024-03-01 10:30 in Europe/Berlin gave incident %v, want %v", r.IncidentTime, want)
+	}
+}
+
+// TestRealEncrypted: an age-encrypted bundle opens with --identity, and is
+// refused (exit 2, one line) without the right one.
+func TestRealEncrypted(t *testing.T) {
+	dir := t.TempDir()
+	b := tfstBundle(t, "tfst-epp01-20091013T120000Z", emfileLine, inputtest.Spec{})
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var enc bytes.Buffer
+	w, err := age.Encrypt(&enc, id.Recipient())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(b.TarGz()); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := inputtest.WriteFile(t, filepath.Join(dir, "bundle.tar.gz.age"), enc.Bytes())
+	idFile := inputtest.WriteFile(t, filepath.Join(dir, "key.txt"), []byte(id.String()+"\n"))
+	other, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherFile := inputtest.WriteFile(t, filepath.Join(dir, "other.txt"), []byte(other.String()+"\n"))
+	only := []string{"--profile", "tfst", "--rule", "tfst.fd-exhaustion"}
+
+	got := real(t, append([]string{path, "--identity", otherFile, "--identity", idFile}, only...)...)
+	if got.code != 1 || !strings.Contains(got.stdout, "[CRITICAL] tfst.fd-exhaustion") {
+		t.Errorf("with the identity: exit %d, stderr %q, stdout:\n%s", got.code, got.stderr, got.stdout)
+	}
+	for _, args := range [][]string{{path}, {path, "--identity", otherFile}} {
+		got := real(t, append(args, only...)...)
+		if got.code != 2 || got.stdout != "" || !regexp.MustCompile(`^analyze: .*bundle\.tar\.gz\.age: .+\n$`).MatchString(got.stderr) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and one line", args[1:], got.code, got.stdout, got.stderr)
+		}
 	}
 }

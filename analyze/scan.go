@@ -31,7 +31,7 @@ type memberScan struct {
 	b       *bundleState
 	m       *member
 	pats    []*pattern
-	slotsOf [][]*slot // per pats index
+	slotsOf [][]*slot           // per pats index
 	lits    map[literal][]int32 // the literals of pats, and which pats need each
 	search  *searcher           // built from the first chunk
 	always  []int32             // pats without literals: run on every line

@@ -268,12 +268,14 @@ def epp_traffic(h, log, start, end, peers, level, per_hour=(0, 3)):
             peer = h.rng.choice(peers)
             if h.rng.random() < 0.5:
                 if level >= 5:
-                    h.log(log, at, 5, tid, "gatewayProxySender [gw=%d] routed session %d created for %s" % (h.rng.randint(1, 12), rs, peer))
-                    h.log(log, at + 2 * SEC, 5, tid, "gatewayProxySender [gw=%d] routed session %d closed" % (h.rng.randint(1, 12), rs))
+                    gw = h.rng.randint(1, 12)
+                    h.log(log, at, 5, tid, "gatewayProxySender [gw=%d] routed session %d created for %s" % (gw, rs, peer))
+                    h.log(log, at + 2 * SEC, 5, tid, "gatewayProxySender [gw=%d] routed session %d closed" % (gw, rs))
             else:
                 if level >= 5:
-                    h.log(log, at, 5, tid, "upcallSender [id=%d,rs=%d] routed session open" % (h.rng.randint(1, 200), rs))
-                    h.log(log, at + SEC, 5, tid, "upcallSender [id=%d,rs=%d] routed session closed" % (h.rng.randint(1, 200), rs))
+                    uid = h.rng.randint(1, 200)
+                    h.log(log, at, 5, tid, "upcallSender [id=%d,rs=%d] routed session open" % (uid, rs))
+                    h.log(log, at + SEC, 5, tid, "upcallSender [id=%d,rs=%d] routed session closed" % (uid, rs))
         if level >= 2 and t.hour == 3:
             h.log(log, t + 17 * MIN, 2, 9, "multiplex: keepalive statistics: %d sessions opened, %d active" % (h.rng.randint(300, 900), h.rng.randint(0, 6)))
         t += HOUR
@@ -584,6 +586,23 @@ lcs.machine_name=dmz-ep077
     h.write()
 
 
+def longrun_host():
+    """Up for months at debug-level 8: the rotations kept cover the last two
+    days only, so the start's handshake is no longer in any log."""
+    now = T("2016-09-14 10:20:00")          # Europe/Rome
+    h = Host("epp-longrun", "tivgw12", "10.20.12.15", "Europe/Rome", now, T("2016-04-02 05:10:00"), 121)
+    e0 = T("2016-04-02 05:14:51")
+    old, log = EPP + "/epp.log.1", EPP + "/epp.log"
+    epp_traffic(h, old, T("2016-09-12 09:00:00"), T("2016-09-13 11:00:00"), ["dmzgwp12-gwp"], 8, (2, 5))
+    epp_traffic(h, log, T("2016-09-13 11:00:00"), now - MIN, ["dmzgwp12-gwp"], 8, (2, 5))
+    h.cfg(EPP + "/epp.cfg", "Tivoli Firewall Security Toolbox endpoint proxy", 8, ["log-file=epp.log"])
+    h.version_script(EPP + "/epproxy", "0011")
+    h.proc(2290 + 1000, 1, "root", e0, "/opt/tivoli/EPProxy/epproxy /opt/tivoli/EPProxy")
+    h.sock("0.0.0.0:7443", "0.0.0.0:*", "LISTEN", "3290/epproxy")
+    h.sock("10.20.12.15:7443", "192.168.50.32:40990", "ESTABLISHED", "3290/epproxy")
+    h.write()
+
+
 def routed_host():
     now = T("2014-01-21 12:30:00")          # Europe/Rome
     h = Host("epp-routed", "tivgw09", "10.20.9.15", "Europe/Rome", now, T("2014-01-02 08:00:00"), 91)
@@ -680,6 +699,7 @@ def main():
     broken_pair()
     loglevel_host()
     endpoint_host()
+    longrun_host()
     routed_host()
     closewait_host()
     stopped_host()

@@ -844,7 +844,7 @@ def noactive():
 def oldlogs():
     """sms-ber-2 (secondary, passive): the customer reports an event of
     3 October; the logs start on 10 October."""
-    h = Host("sms-ber-2", "10.30.8.12", "sms-ber-1", "10.30.8.11", "secondary", 81)
+    h = Host("sms-ber-2", "10.30.8.12", "sms-ber-1", "10.30.8.11", "secondary", 81, tz="Europe/Berlin")
     h.mysql56_start(T("2017-10-04 05:00:10"), 1650, slave=True)
     h.jboss_start(T("2017-10-04 05:01:00"))
     h.filler(T("2017-10-10 06:00:00"), T("2017-10-12 09:00:00"), "passive", "active")

@@ -262,3 +262,26 @@ func TestSMSGoldenRedacted(t *testing.T) {
 		t.Errorf("%s records no redaction for the planted password", path)
 	}
 }
+
+// TestSMSCatalog keeps docs/profiles/sms.md in step with the profile: every
+// rule is in the catalog table and every id the catalog names is a rule.
+func TestSMSCatalog(t *testing.T) {
+	p := smsProfile(t)
+	data, err := os.ReadFile(filepath.Join("..", "docs", "profiles", "sms.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	ids := map[string]bool{}
+	for _, r := range p.Analyze.Rules {
+		ids[r.ID] = true
+		if !strings.Contains(doc, "| `"+r.ID+"` |") {
+			t.Errorf("rule %s is not in the catalog table of docs/profiles/sms.md", r.ID)
+		}
+	}
+	for _, m := range regexp.MustCompile("`(sms\\.[a-z0-9-]+)`").FindAllStringSubmatch(doc, -1) {
+		if !ids[m[1]] {
+			t.Errorf("docs/profiles/sms.md names %s, which is not a rule of the profile", m[1])
+		}
+	}
+}

@@ -2,9 +2,12 @@ package profiles_test
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"io"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -282,6 +285,47 @@ func TestSMSCatalog(t *testing.T) {
 	for _, m := range regexp.MustCompile("`(sms\\.[a-z0-9-]+)`").FindAllStringSubmatch(doc, -1) {
 		if !ids[m[1]] {
 			t.Errorf("docs/profiles/sms.md names %s, which is not a rule of the profile", m[1])
+		}
+	}
+}
+
+// TestSMSGeneratorInStep regenerates the fake hosts and the raw upload into
+// a temporary folder and compares them with the committed trees, so that
+// nobody edits a log by hand and loses it at the next regeneration.
+func TestSMSGeneratorInStep(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not found: cannot run testdata/hosts/sms/gen.py")
+	}
+	out := t.TempDir()
+	cmd := exec.Command(py, filepath.Join("..", "testdata", "hosts", "sms", "gen.py"))
+	cmd.Env = append(os.Environ(), "SMS_GEN_OUT="+out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("gen.py: %v\n%s", err, b)
+	}
+	for _, pair := range [][2]string{
+		{filepath.Join(out, "hosts"), filepath.Join("..", "testdata", "hosts", "sms")},
+		{filepath.Join(out, "raw"), filepath.Join("..", "testdata", "raw", "sms")},
+	} {
+		gen, repo := pair[0], pair[1]
+		err := filepath.WalkDir(gen, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(gen, path)
+			want, _ := os.ReadFile(path)
+			got, err := os.ReadFile(filepath.Join(repo, rel))
+			if err != nil {
+				t.Errorf("%s: generated but not committed (%v)", rel, err)
+				return nil
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from what gen.py writes: run python3 testdata/hosts/sms/gen.py", filepath.Join(repo, rel))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
 }

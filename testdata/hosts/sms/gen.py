@@ -10,7 +10,8 @@ system", "DEGRADED HA", java.lang.OutOfMemoryError, /etc/ha.state,
 and three missed ones before a takeover. Host names, addresses, times, counts
 and every surrounding line are invented. MySQL lines use MySQL's own wording.
 
-Run from anywhere: python3 testdata/hosts/sms/gen.py  (deterministic output).
+Run from anywhere: python3 testdata/hosts/sms/gen.py  (deterministic output;
+SMS_GEN_OUT=dir writes the trees under dir/hosts and dir/raw instead).
 """
 import gzip
 import io
@@ -21,6 +22,9 @@ from datetime import datetime, timedelta
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RAW = os.path.normpath(os.path.join(HERE, "..", "..", "raw", "sms"))
+if os.environ.get("SMS_GEN_OUT"):   # write elsewhere (the Go test compares the two trees)
+    HERE = os.path.join(os.environ["SMS_GEN_OUT"], "hosts")
+    RAW = os.path.join(os.environ["SMS_GEN_OUT"], "raw")
 LOGDIR = "var/log/tippingpoint"
 MIN = timedelta(minutes=1)
 

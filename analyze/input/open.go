@@ -449,13 +449,18 @@ func (s *session) readCandidate(e *entry, name string) (candidate, error) {
 	}
 	cd.raw = raw
 	cd.member = Member{Path: bundle.ManifestName, Size: int64(len(raw)), Mode: e.mode, ModTime: e.mtime}
+	cd.m, cd.err = bundle.ParseManifest(raw)
+	if cd.err == nil || len(raw) > bundle.MaxManifestSize {
+		cd.casefile = true
+		return cd, nil
+	}
+	// Another program's manifest.json (raw logs may hold one) is not a
+	// bundle; a casefile manifest that fails to parse is refused.
 	var probe struct {
 		FormatVersion *json.RawMessage `json:"format_version"`
 	}
-	if json.Unmarshal(raw, &probe) == nil && probe.FormatVersion != nil || len(raw) > bundle.MaxManifestSize {
-		cd.casefile = true
-		cd.m, cd.err = bundle.ParseManifest(raw)
-	}
+	cd.casefile = json.Unmarshal(raw, &probe) == nil && probe.FormatVersion != nil
+	cd.m = nil
 	return cd, nil
 }
 

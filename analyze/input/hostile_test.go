@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -545,4 +546,114 @@ func itoa(i int) string {
 			return string(b[n:])
 		}
 	}
+}
+
+// TestOutsideTopFolder: in an archive written as the collector writes it,
+// entries beside the top folder are tamper evidence; in a re-packed
+// archive (a zip with the customer's notes) they are not part of the
+// bundle and are ignored.
+func TestOutsideTopFolder(t *testing.T) {
+	b := inputtest.Build(t, inputtest.Spec{})
+	tests := []struct {
+		name string
+		file string
+		data []byte
+		want []report.Problem
+	}{
+		{"collector archive with an added entry", "b.tar.gz", gzBytes(t, tarOf(t, bundleEntries(b, reg("run-me.sh", "rm -rf /"))...)),
+			[]report.Problem{{Member: "run-me.sh", Kind: "extra"}}},
+		{"re-packed zip with notes", "b.zip", zipOf(t, append([]zipFile{{name: "notes.txt", data: "see ticket"}}, zipMembers(b)...)...), nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, g, v, err := walkAll(t, writeTemp(t, tc.file, tc.data), input.Options{Trust: trust(b)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(wantContent(b), g.Content); diff != "" {
+				t.Errorf("content (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.want, v.Integrity.Problems, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(report.Problem{}, "Detail")); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func zipMembers(b *inputtest.Built) []zipFile {
+	var fs []zipFile
+	for _, m := range b.Members {
+		fs = append(fs, zipFile{name: b.Name + "/" + m.Path, data: string(m.Data)})
+	}
+	return fs
+}
+
+// TestZipAnd7zHazards: links and encryption in zip and 7z archives.
+func TestZipAnd7zHazards(t *testing.T) {
+	b := inputtest.Build(t, inputtest.Spec{})
+	t.Run("zip symlink outside", func(t *testing.T) {
+		p := writeTemp(t, "b.zip", zipOf(t, append(zipMembers(b), zipFile{name: b.Name + "/files/passwd", data: "/etc/passwd", mode: os.ModeSymlink | 0o777})...))
+		_, _, _, err := walkAll(t, p, input.Options{})
+		refusal(t, err, p, `is a link to "/etc/passwd", outside the archive`)
+	})
+	t.Run("zip symlink inside", func(t *testing.T) {
+		p := writeTemp(t, "b.zip", zipOf(t, append(zipMembers(b), zipFile{name: b.Name + "/files/current", data: "../commands/uname.out", mode: os.ModeSymlink | 0o777})...))
+		_, _, v, err := walkAll(t, p, input.Options{Trust: trust(b)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []report.Problem{{Member: "files/current", Kind: "extra"}}
+		if diff := cmp.Diff(want, v.Integrity.Problems, cmpopts.IgnoreFields(report.Problem{}, "Detail")); diff != "" {
+			t.Errorf("problems (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("zip named FIFO", func(t *testing.T) {
+		p := writeTemp(t, "b.zip", zipOf(t, append(zipMembers(b), zipFile{name: b.Name + "/files/fifo", mode: os.ModeNamedPipe | 0o644})...))
+		_, _, _, err := walkAll(t, p, input.Options{})
+		refusal(t, err, p, `"test-testhost-20240301T120000Z/files/fifo" is a device, FIFO or other special file`)
+	})
+	t.Run("encrypted zip", func(t *testing.T) {
+		z := zipOf(t, zipMembers(b)...)
+		// Set the "encrypted" flag of the first entry, in its local header
+		// and in the central directory.
+		z[6] |= 1
+		cd := bytes.Index(z, []byte("PK\x01\x02"))
+		z[cd+8] |= 1
+		p := writeTemp(t, "b.zip", z)
+		_, _, _, err := walkAll(t, p, input.Options{})
+		refusal(t, err, p, `is encrypted (password-protected zip), which is not supported`)
+	})
+	t.Run("7z symlink outside", func(t *testing.T) {
+		d := t.TempDir()
+		top := b.WriteDir(t, d)
+		if err := os.Symlink("/etc/passwd", filepath.Join(top, "files", "passwd")); err != nil {
+			t.Skip(err)
+		}
+		out := filepath.Join(t.TempDir(), "b.7z")
+		bin := sevenZipBin(t)
+		cmd := exec.Command(bin, "a", "-bd", "-y", "-snl", out, ".")
+		cmd.Dir = d
+		if o, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("7z: %v\n%s", err, o)
+		}
+		_, _, _, err := walkAll(t, out, input.Options{})
+		refusal(t, err, out, `is a link to "/etc/passwd", outside`)
+	})
+	t.Run("truncated 7z", func(t *testing.T) {
+		d := t.TempDir()
+		b.WriteDir(t, d)
+		out := sevenZip(t, d, filepath.Join(t.TempDir(), "b.7z"))
+		data, _ := os.ReadFile(out)
+		p := writeTemp(t, "t.7z", data[:len(data)-40])
+		_, _, _, err := walkAll(t, p, input.Options{})
+		refusal(t, err, p, "7z")
+	})
+}
+
+func sevenZipBin(t *testing.T) string {
+	bin, err := exec.LookPath("7z")
+	if err != nil {
+		t.Skip("7z (p7zip-full) is not installed")
+	}
+	return bin
 }

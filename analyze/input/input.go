@@ -56,6 +56,10 @@ type Input struct {
 	prefix         string  // the bundle's folder in the container ("name/"), or ""
 	manifestRaw    []byte  // manifest.json as Open read it
 	manifestMember Member
+	// whole is set when the archive is the bundle (its first member is
+	// the manifest, as the collector writes it): entries outside the top
+	// folder are then reported as extra.
+	whole bool
 }
 
 // Member is one file of an input as the engine sees it.

@@ -267,6 +267,7 @@ func (s *session) classify(c container, depth int, loc locator, display string) 
 		later     []string
 		first     = true
 		fast      = c.sequential()
+		whole     = false
 	)
 	inCandidate := func(name string) bool {
 		for _, cd := range cands {
@@ -322,6 +323,7 @@ func (s *session) classify(c container, depth int, loc locator, display string) 
 			}
 			cands = append(cands, cd)
 			if fast && isFirst && cd.m != nil && depthOf(cd.dir) <= 1 {
+				whole = true
 				return errStop // a bundle as the collector writes it
 			}
 			return nil
@@ -366,7 +368,7 @@ func (s *session) classify(c container, depth int, loc locator, display string) 
 	}
 	var out []*Input
 	for _, cd := range roots {
-		in := &Input{Path: display, Kind: "bundle", Manifest: cd.m, opts: s.opts, loc: loc, manifestRaw: cd.raw, manifestMember: cd.member}
+		in := &Input{Path: display, Kind: "bundle", Manifest: cd.m, opts: s.opts, loc: loc, manifestRaw: cd.raw, manifestMember: cd.member, whole: whole}
 		if cd.dir != "" {
 			in.prefix = cd.dir + "/"
 			in.Name = oneLine(path.Base(cd.dir))

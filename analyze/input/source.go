@@ -538,6 +538,9 @@ func (s *session) openZip(src source, cra *countingReaderAt, depth int) (contain
 	type span struct{ start, end int64 }
 	spans := make([]span, 0, len(zr.File))
 	for i, f := range zr.File {
+		if f.Flags&0x1 != 0 {
+			return nil, s.refuse("member %s is encrypted (password-protected zip), which is not supported", quoteName(f.Name))
+		}
 		names[i], sizes[i] = f.Name, f.UncompressedSize64
 		if off, err := f.DataOffset(); err == nil && f.CompressedSize64 > 0 {
 			spans = append(spans, span{off, off + int64(f.CompressedSize64)})
@@ -588,6 +591,10 @@ func (z *raContainer) walk(fn func(e *entry) error) error {
 			e.typ = typeDir
 		case mode&fs.ModeSymlink != 0:
 			e.typ = typeSymlink
+			if e.link == "" {
+				// 7z stores the target as the entry's content.
+				e.link = readLinkTarget(fi)
+			}
 		case mode.IsRegular():
 			e.typ = typeFile
 		default:
@@ -628,6 +635,21 @@ func (z *raContainer) walk(fn func(e *entry) error) error {
 		return z.walkError(err)
 	}
 	return nil
+}
+
+// readLinkTarget reads a link's target stored as its content (at most
+// 4 KiB; "" if unreadable, which counts as pointing outside).
+func readLinkTarget(fi archives.FileInfo) string {
+	f, err := fi.Open()
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, 4097))
+	if err != nil || len(data) > 4096 {
+		return ""
+	}
+	return string(data)
 }
 
 func (z *raContainer) walkError(err error) error {

@@ -77,7 +77,11 @@ func (w *walker) visit(l *layer, e *entry) error {
 	rel := name
 	if l.top && l.prefix != "" {
 		if !strings.HasPrefix(name, l.prefix) {
-			return nil // the top folder itself, or outside this bundle
+			// The top folder itself, or outside this bundle: not part of it.
+			if w.in.whole && name+"/" != l.prefix && e.typ != typeDir {
+				w.problem(oneLine(name), "extra", "outside the bundle's top folder; not read")
+			}
+			return nil
 		}
 		rel = name[len(l.prefix):]
 	}

@@ -86,7 +86,7 @@ func customParser(re *regexp.Regexp, layout string) (*timeParser, error) {
 			return time.Time{}, false
 		}
 		t, err := time.ParseInLocation(layout, string(b[m[2*group]:m[2*group+1]]), c.loc)
-		if err != nil {
+		if err != nil || t.Year() != 0 && (t.Year() < 1900 || t.Year() >= 2200) {
 			return time.Time{}, false
 		}
 		if t.Year() == 0 {
@@ -170,8 +170,11 @@ func padded(b []byte, i int) (int, bool) {
 	return num(b, i, 2)
 }
 
+// validDate checks the fields of a timestamp; y 0 stands for "no year"
+// (syslog), else a year from 1900 to 2199 (anything else is not a time).
 func validDate(y, mo, d, h, mi, s int) bool {
-	return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 24 && mi <= 59 && s <= 60 && y >= 0
+	return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 24 && mi <= 59 && s <= 60 &&
+		(y == 0 || y >= 1900 && y < 2200)
 }
 
 // clock parses HH:MM:SS at b[i:] and returns the index after it.
@@ -255,7 +258,7 @@ func parseDateTime(b []byte, c *timeCtx, dateSeps, tSeps, fracSeps string, withZ
 	mo, ok2 := num(b, 5, 2)
 	d, ok3 := num(b, 8, 2)
 	h, mi, s, end, ok4 := clock(b, 11)
-	if !(ok1 && ok2 && ok3 && ok4) || !validDate(y, mo, d, h, mi, s) {
+	if !(ok1 && ok2 && ok3 && ok4) || y == 0 || !validDate(y, mo, d, h, mi, s) {
 		return time.Time{}, 0, false
 	}
 	ns, end := fraction(b, end, fracSeps)
@@ -415,7 +418,7 @@ func parseCtime(b []byte, c *timeCtx) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	y, ok4 := num(b, end+1, 4)
-	if !ok4 || !validDate(y, mo, d, h, mi, s) || !terminated(b, end+5) {
+	if !ok4 || y == 0 || !validDate(y, mo, d, h, mi, s) || !terminated(b, end+5) {
 		return time.Time{}, false
 	}
 	return time.Date(y, time.Month(mo), d, h, mi, s, ns, c.loc), true

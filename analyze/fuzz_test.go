@@ -1,0 +1,161 @@
+package analyze
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"casefile/analyze/input"
+	"casefile/profiles"
+)
+
+func inputMember(path string) input.Member { return input.Member{Path: path} }
+
+// FuzzTimeParsers feeds arbitrary lines to every timestamp parser, to
+// line splitting and to format detection: none may panic, and a time
+// they return must be a real date.
+func FuzzTimeParsers(f *testing.F) {
+	for _, s := range []string{
+		"01/12/18 17:38:06 3 161 routingManager: WHO command received",
+		"2024-03-01T10:16:00.123+05:30 x", "2017-10-12 14:05:01,123 ERROR",
+		"Aug  9 14:08:35.595762: NSS", "171012  9:05:01 InnoDB", "[Sun Dec 04 04:47:44 2005] x",
+		`<log sev="RCVT" tstamp="2014-03-16 10:16:26-0600" >`, "CRIT : [2011-04-29T18:41:19+0200] m",
+		"09/10/13 10:39:21 a 09/10/13 10:41:19 b", "[01/Mar/2024:10:15:00] x", "\xff\xfe[2011-", "99/99/99 99:99:99",
+	} {
+		f.Add(s)
+	}
+	custom, _ := customParser(regexp.MustCompile(`^\[(?P<time>[^\]]+)\]`), "02/Jan/2006:15:04:05")
+	tc := &timeCtx{loc: time.UTC, ref: time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)}
+	parsers := append(append([]*timeParser{}, builtinParsers...), custom)
+	f.Fuzz(func(t *testing.T, line string) {
+		b := []byte(line)
+		for _, p := range parsers {
+			if ts, ok := p.parse(b, tc); ok && (ts.Year() < 1900 || ts.Year() > 2100) {
+				t.Errorf("%s parsed %q as %v", p.name, line, ts)
+			}
+			if p.at != nil {
+				segs := splitAt(b, p, tc)
+				n := 0
+				for _, s := range segs {
+					n += len(s)
+				}
+				if n > len(b) {
+					t.Errorf("%s split %q into more bytes than it has", p.name, line)
+				}
+			}
+		}
+		detectParser(firstLines(b, 20), tc)
+	})
+}
+
+// FuzzIncidentNote reads times out of arbitrary notes.
+func FuzzIncidentNote(f *testing.F) {
+	for _, s := range []string{"HA failed on 2017-10-12 around 14:05", "13 Oct from about 10:40",
+		"2017年10月12日 14時05分", "12.10.2017 14:05", "yesterday at 23:10", "99:99", "Dez 31 25:61"} {
+		f.Add(s)
+	}
+	ref := time.Date(2017, 10, 13, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, note string) {
+		if ts, ok := incidentFromNote(note, time.UTC, ref); ok && ts.IsZero() {
+			t.Errorf("%q gave a zero time", note)
+		}
+	})
+}
+
+// FuzzPrefilter checks the prefilter's promise: a line a pattern matches
+// holds one of the pattern's required literals, and the searcher reports
+// that line for that pattern.
+func FuzzPrefilter(f *testing.F) {
+	seeds := [][2]string{
+		{`routingManager: (WHO|TELL) reply`, "x routingManager: TELL reply y"},
+		{`CLOSE[_-]WAIT\s.*\bepproxy\b`, "tcp CLOSE-WAIT 1/epproxy"},
+		{`(?i)fatal error`, "FATAL ERROR disk"},
+		{`(?i)disk check`, "DIS\u212a CHEC\u212a"},
+		{`\(e ?=24\b|Too many open files`, "accept() failed (e =24)"},
+		{`failur ?e`, "peer replied with failur e"},
+		{`(?i)Fehler: übertragung`, "FEHLER: ÜBERTRAGUNG"},
+		{`a{2,3}bc|x+yz`, "aabc"},
+	}
+	for _, s := range seeds {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, src, line string) {
+		if strings.ContainsAny(line, "\n") || len(src) > 200 {
+			return
+		}
+		re, err := regexp.Compile(src)
+		if err != nil {
+			return
+		}
+		lits := requiredLiterals(src)
+		if len(lits) == 0 || !re.MatchString(line) {
+			return
+		}
+		m := map[literal][]int32{}
+		for _, l := range lits {
+			m[l] = []int32{0}
+		}
+		s := newSearcher(m, []byte(line))
+		hay := []byte(line)
+		found := false
+		s.find(hay, func(start, end int, pats []int32) { found = true })
+		if !found && !(s.hasKS && kelvinOrLongS(hay)) {
+			t.Errorf("%q matches %q but the prefilter (%v) skips it", src, line, lits)
+		}
+	})
+}
+
+// FuzzScanChunk runs the worker over arbitrary member content: no panic,
+// line numbers within the content, texts valid UTF-8.
+func FuzzScanChunk(f *testing.F) {
+	f.Add([]byte("2024-03-01 10:00:00 boom\n  at x\n2024-03-01 10:00:01 boom\r\n"), true)
+	f.Add([]byte("\xff\xfeboom\x00\n\n\nboom"), false)
+	p, err := profiles.Parse("f.yaml", []byte(`name: f
+description: fuzz
+analyze:
+  logs: [{files: ["files/**"], time: ymd, split: true}]
+  rules:
+  - {id: f.a, title: x, explanation: x, remedy: x, match: {in: ["files/**"], pattern: 'boom(?P<rest>.*)'}}
+  - {id: f.b, title: x, explanation: x, remedy: x, match: {in: ["files/**"], pattern: '^\s*at (?P<frame>\S+)'}}
+`))
+	if err != nil {
+		f.Fatal(err)
+	}
+	pl, err := compile(p)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, cont bool) {
+		b := &bundleState{plan: pl, loc: time.UTC, byPath: map[string]*member{}}
+		b.slots = make([]slotStore, len(pl.slots))
+		sc := &scanner{}
+		ms := sc.setup(b, inputMember("files/x.log"), time.Now())
+		ms.search = newSearcher(ms.lits, data)
+		j := &job{ms: ms, data: data, cont: cont}
+		(&worker{}).scan(j)
+		lines := bytes.Count(data, []byte{'\n'})
+		for _, r := range j.recs {
+			if r.line < 0 || r.line > lines {
+				t.Errorf("record at line %d of %d", r.line, lines)
+			}
+			if !utf8.ValidString(r.text) {
+				t.Errorf("text %q is not UTF-8", r.text)
+			}
+			if len(r.text) > maxLineText+32 {
+				t.Errorf("text of %d bytes", len(r.text))
+			}
+		}
+	})
+}
+
+// FuzzFormatValue prints arbitrary strings and numbers.
+func FuzzFormatValue(f *testing.F) {
+	f.Add("x", 1.5, int64(90))
+	f.Fuzz(func(t *testing.T, s string, x float64, d int64) {
+		formatValue([]any{s, x, time.Duration(d), map[string]any{"k": s}}, time.UTC)
+		compactDuration(time.Duration(d))
+	})
+}

@@ -146,7 +146,10 @@ func ttyName(nr int) string {
 func (c *collector) socketOwners(procs []process) map[string]string {
 	owners := map[string]string{}
 	for _, p := range procs {
-		dir := fmt.Sprintf("/proc/%d/fd", p.PID)
+		dir, _, err := c.fs.resolve(fmt.Sprintf("/proc/%d/fd", p.PID))
+		if err != nil {
+			continue
+		}
 		entries, err := readDirReal(c.fs.real(dir))
 		if err != nil {
 			continue
@@ -298,8 +301,10 @@ func (c *collector) builtinProcessLimits(ctx context.Context, pattern string) ([
 			}
 		}
 		open := "?"
-		if entries, err := readDirReal(c.fs.real(fmt.Sprintf("/proc/%d/fd", p.PID))); err == nil {
-			open = strconv.Itoa(len(entries))
+		if dir, _, err := c.fs.resolve(fmt.Sprintf("/proc/%d/fd", p.PID)); err == nil {
+			if entries, err := readDirReal(c.fs.real(dir)); err == nil {
+				open = strconv.Itoa(len(entries))
+			}
 		}
 		if re == nil && soft == "?" && open == "?" {
 			continue // another user's process: nothing to say

@@ -236,7 +236,13 @@ func (h *hostFS) glob(pattern string) ([]string, error) {
 		if !hasMeta(s) {
 			next := path.Join(dir, s)
 			if len(segs) == 1 {
-				if _, err := os.Lstat(h.real(vol + next)); err != nil {
+				// The parent is resolved inside the root; the last
+				// element itself may be a (dangling) link.
+				parent, _, err := h.resolve(vol + dir)
+				if err != nil {
+					return nil
+				}
+				if _, err := os.Lstat(h.real(path.Join(parent, s))); err != nil {
 					return nil
 				}
 			}

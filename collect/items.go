@@ -223,6 +223,7 @@ func (c *collector) collectFile(ctx context.Context, hostPath string, maxSize in
 		return nil, fatalError{err}
 	}
 	st.Size, st.SHA256 = sp.Size(), sp.Sum()
+	c.asm.stored[member] = *st
 	return st, nil
 }
 

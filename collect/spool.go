@@ -9,6 +9,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"runtime"
 )
 
 // memSpoolMax is how much of one member is held in memory before it is
@@ -41,6 +42,7 @@ func (s *spool) Write(p []byte) (int, error) {
 			s.err = fmt.Errorf("spool: %w", err)
 			return 0, s.err
 		}
+		unlinkEarly(f)
 		s.file = f
 		if _, err := f.Write(s.mem.Bytes()); err != nil {
 			s.err = fmt.Errorf("spool: %w", err)
@@ -141,6 +143,7 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 			t.err = fmt.Errorf("spool: %w", err)
 			return 0, t.err
 		}
+		unlinkEarly(f)
 		// Until now total <= memSpoolMax < limit: mem holds [0,total) unwrapped.
 		if _, err := f.Write(t.mem); err != nil {
 			f.Close()
@@ -239,3 +242,12 @@ func lineStart(r io.Reader) (io.Reader, int64, error) {
 // createTemp makes a temporary file; a variable so that tests can make
 // the disk "full".
 var createTemp = os.CreateTemp
+
+// unlinkEarly removes a temporary file's name while keeping it open, where
+// the OS allows (not Windows): then not even a killed collector leaves it
+// behind.
+func unlinkEarly(f *os.File) {
+	if runtime.GOOS != "windows" {
+		os.Remove(f.Name())
+	}
+}

@@ -71,6 +71,7 @@ func newAssembler(final, top string) (*assembler, error) {
 		return nil, fmt.Errorf("creating %s: %w", a.itemsPath, err)
 	}
 	a.itemsFile = f
+	unlinkEarly(f)
 	a.itemsBuf = bufio.NewWriterSize(wrapOutput(f), 1<<20)
 	zw, err := pgzip.NewWriterLevel(a.itemsBuf, itemsCompression)
 	if err != nil {

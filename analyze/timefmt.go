@@ -290,13 +290,13 @@ func parseYYMMDD(b []byte, c *timeCtx) (time.Time, bool) {
 	mo, ok2 := num(b, 3, 2)
 	d, ok3 := num(b, 6, 2)
 	h, mi, s, end, ok4 := clock(b, 9)
-	if !(ok1 && ok2 && ok3 && ok4) || !validDate(y, mo, d, h, mi, s) || !terminated(b, end) {
-		return time.Time{}, false
-	}
 	if y < 70 {
 		y += 2000
 	} else {
 		y += 1900
+	}
+	if !(ok1 && ok2 && ok3 && ok4) || !validDate(y, mo, d, h, mi, s) || !terminated(b, end) {
+		return time.Time{}, false
 	}
 	return time.Date(y, time.Month(mo), d, h, mi, s, 0, c.loc), true
 }
@@ -349,7 +349,7 @@ func parseMySQL(b []byte, c *timeCtx) (time.Time, bool) {
 	}
 	mi, ok5 := num(b, i+1, 2)
 	s, ok6 := num(b, i+4, 2)
-	if !ok5 || !ok6 || !validDate(y, mo, d, h, mi, s) || !terminated(b, i+6) {
+	if !ok5 || !ok6 || !validDate(2000+y, mo, d, h, mi, s) || !terminated(b, i+6) {
 		return time.Time{}, false
 	}
 	return time.Date(2000+y, time.Month(mo), d, h, mi, s, 0, c.loc), true

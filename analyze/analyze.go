@@ -8,9 +8,12 @@ package analyze
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"filippo.io/age"
@@ -167,26 +170,48 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		}
 	}
 
-	// The pass: every input walked once.
+	// The pass: every input walked once. Inputs are walked side by side
+	// (as many as there are cores): each walk decompresses in its own
+	// goroutine, and all share the scanning workers.
 	sc := newScanner(opts.Workers)
-	var walkErr error
-	for _, b := range states {
-		ver, err := b.src.Walk(ctx, func(m input.Member, r io.Reader) error {
-			ms := sc.setup(b, m, now)
-			if ms == nil {
-				return nil
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, len(states))
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	for i, b := range states {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			ver, err := b.src.Walk(wctx, func(m input.Member, r io.Reader) error {
+				ms := sc.setup(b, m, now)
+				if ms == nil {
+					return nil
+				}
+				return sc.read(wctx, ms, r)
+			})
+			if err != nil {
+				errs[i] = err
+				cancel()
+				return
 			}
-			return sc.read(ctx, ms, r)
-		})
-		if err != nil {
-			walkErr = err
-			break
-		}
-		b.ver = ver
+			b.ver = ver
+		}()
 	}
+	wg.Wait()
 	sc.close()
-	if walkErr != nil {
-		return nil, walkErr
+	// The first input's own error, not the cancellation it caused in others.
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return nil, err
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 
 	e := &evaluator{opts: opts}

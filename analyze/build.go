@@ -24,6 +24,9 @@ func bundleReport(b *bundleState) report.Bundle {
 	if b.ver != nil {
 		rb.Signature = b.ver.Signature
 		rb.Integrity = b.ver.Integrity
+		if b.ver.Members > 0 {
+			rb.Members = b.ver.Members
+		}
 	}
 	if rb.Integrity.Problems == nil {
 		rb.Integrity.Problems = []report.Problem{}

@@ -215,7 +215,8 @@ type eventView struct {
 
 type coverageView struct {
 	Summary    string
-	Incomplete bool
+	Incomplete bool // rules skipped or failed
+	Partial    bool // rules ran without some inputs
 	Rows       []coverageRow
 }
 
@@ -331,13 +332,15 @@ func buildView(r *Report) *pageView {
 	case counts[SeverityWarning] > 0:
 		v.Verdict = verdictView{"warning", plural(counts[SeverityWarning], "warning", "warnings") + ", nothing critical"}
 	case len(r.Findings) > 0 && cov.Incomplete():
-		v.Verdict = verdictView{"incomplete", "Only informational findings, but not every rule could run"}
+		v.Verdict = verdictView{"incomplete", "Only informational findings, but some rules could not run"}
 	case len(r.Findings) > 0:
 		v.Verdict = verdictView{"info", "Only informational findings"}
 	case cov.Total == 0:
 		v.Verdict = verdictView{"incomplete", "No findings, and no rules ran: nothing was checked"}
 	case cov.Incomplete():
-		v.Verdict = verdictView{"incomplete", "No findings, but not every rule could run: this is not a clean bill of health"}
+		v.Verdict = verdictView{"incomplete", "No findings, but some rules could not run: this is not a clean bill of health"}
+	case cov.Partial > 0:
+		v.Verdict = verdictView{"ok", fmt.Sprintf("No findings; %s without some of their inputs", plural(cov.Partial, "rule ran", "rules ran"))}
 	default:
 		v.Verdict = verdictView{"ok", "No findings: every rule ran on its inputs"}
 	}
@@ -358,7 +361,7 @@ func buildView(r *Report) *pageView {
 		}
 	}
 	if cov.Incomplete() {
-		v.Alerts = append(v.Alerts, alertView{"warn", "Not every rule could run (" + cov.String() + "): problems they look for would not show here.", "#coverage"})
+		v.Alerts = append(v.Alerts, alertView{"warn", "Some rules could not run (" + cov.String() + "): problems they look for would not show here.", "#coverage"})
 	}
 
 	// Bundles.
@@ -529,6 +532,7 @@ func buildView(r *Report) *pageView {
 	// Coverage: what did not fully run first.
 	v.Coverage.Summary = cov.String()
 	v.Coverage.Incomplete = cov.Incomplete()
+	v.Coverage.Partial = cov.Partial > 0
 	rank := map[string]int{CoverageError: 0, CoverageSkipped: 1, CoveragePartial: 2, CoverageRan: 3}
 	rows := append([]RuleCoverage(nil), r.Coverage...)
 	sort.SliceStable(rows, func(i, j int) bool {

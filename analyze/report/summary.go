@@ -305,8 +305,10 @@ func coverageOf(cs []RuleCoverage) coverageStats {
 	return s
 }
 
-// Incomplete reports whether some rules did not fully run.
-func (s coverageStats) Incomplete() bool { return s.Partial+s.Skipped+s.Error > 0 }
+// Incomplete reports whether some rules could not look at all (skipped:
+// none of their inputs is there) or failed. Rules that ran without some
+// of their inputs (partial) are counted apart: they looked.
+func (s coverageStats) Incomplete() bool { return s.Skipped+s.Error > 0 }
 
 // Headline is String prefixed with how many rules (or rule runs, when
 // rules ran on several inputs) there were.

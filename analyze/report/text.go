@@ -204,11 +204,14 @@ func (t *textWriter) report(r *Report) {
 		shown++
 	}
 	if len(r.Findings) == 0 {
-		if cov.Incomplete() {
-			t.para(ansiYellow, "No findings, but not every rule could run (see Coverage): this is not a clean bill of health.", "")
-		} else if cov.Total == 0 {
+		switch {
+		case cov.Incomplete():
+			t.para(ansiYellow, "No findings, but some rules could not run (see Coverage): this is not a clean bill of health.", "")
+		case cov.Total == 0:
 			t.para(ansiYellow, "No findings, and no rules ran: nothing was checked.", "")
-		} else {
+		case cov.Partial > 0:
+			t.line(t.style(ansiGreen, "No findings.") + " " + plural(cov.Partial, "rule ran", "rules ran") + " without some of their inputs (see Coverage).")
+		default:
 			t.line(t.style(ansiGreen, "No findings.") + " Every rule ran on its inputs.")
 		}
 		t.line("")

@@ -157,7 +157,7 @@ written).`,
 	cmd.SetErr(e.stderr)
 	f := cmd.Flags()
 	f.SortFlags = false
-	f.StringVar(&o.format, "format", "", "report format: text, json or html (default text, or from -o's extension)")
+	f.StringVar(&o.format, "format", "", "report `FORMAT`: text, json or html (default text, or from -o's extension)")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `PATH` (atomically) instead of stdout")
 	f.StringVar(&o.profile, "profile", "", "analyze with this profile: a built-in `NAME` or a YAML FILE (required for raw logs)")
 	f.StringVar(&o.trust, "trust", "", "`FILE` of trusted minisign public keys, one per line, each with an optional name")

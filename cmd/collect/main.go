@@ -19,13 +19,22 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
 
+// memoryLimit is the collector's soft memory limit: a customer host's
+// memory is not ours. The garbage collector works harder near it; the
+// bundle's data never sits in memory anyway (see docs/collect.md).
+const memoryLimit = 48 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	env := &env{

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"casefile/bundle"
+	"casefile/profiles"
 )
 
 // TestRunBasicManifest collects the basic fake host and compares the
@@ -186,4 +187,43 @@ func normaliseListing(s string) string {
 		out = append(out, l[:1]+" "+strings.Join(f[5:], " "))
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestNoSecretInBundle: with redaction on, none of the fake host's
+// secrets reaches any byte of the bundle: members, manifest (variables,
+// recorded command lines), sums.
+func TestNoSecretInBundle(t *testing.T) {
+	p := loadTestProfile(t, "basic")
+	p.Collect = append(p.Collect, profiles.CollectItem{ID: "with-secret-arg", Command: []string{"appctl", "status", "--password=Hunter2-cli"}})
+	p.Variables = append(p.Variables, profiles.Variable{Name: "db_password"})
+	opts := testOptions(t, p, basicHost())
+	opts.Set = map[string]string{"db_password": "Set-S3cret"}
+	res := run(t, opts)
+	m, members := readBundle(t, res.Path)
+	secrets := []string{"Tr0ub4dor", "LIC-0042-XYZ", "Zx9-pass", "vEry-s3cret-psk", "6f1e2d3c4b5a6978",
+		"hunter22", "abcdef0123456789", "eyJhbGciOiJIUzI1NiJ9", "Hunter2-cli", "Set-S3cret"}
+	for _, mb := range members {
+		for _, s := range secrets {
+			if bytes.Contains(mb.data, []byte(s)) {
+				t.Errorf("secret %q in member %s", s, mb.name)
+			}
+		}
+	}
+	if v := m.Variables["db_password"]; v.Value != "[REDACTED:config-secret]" || v.Source != SourceSet {
+		t.Errorf("variable db_password recorded as %+v", v)
+	}
+	if it := findItem(t, m, "with-secret-arg"); !strings.Contains(it.Source, "--password=[REDACTED:config-secret]") {
+		t.Errorf("command line recorded as %q", it.Source)
+	}
+	// The same collection without redaction keeps them (and says so).
+	opts = testOptions(t, p, basicHost())
+	opts.Set = map[string]string{"db_password": "Set-S3cret"}
+	opts.NoRedact = true
+	m, members = readBundle(t, run(t, opts).Path)
+	if m.Redaction.Enabled || len(m.Redaction.Rules) != 0 {
+		t.Errorf("manifest redaction %+v with --no-redact", m.Redaction)
+	}
+	if !strings.Contains(memberData(t, members, "files/etc/app/app.conf"), "Tr0ub4dor&3") {
+		t.Errorf("--no-redact still redacted")
+	}
 }

@@ -111,8 +111,8 @@ func TestShellQuote(t *testing.T) {
 func TestOSRelease(t *testing.T) {
 	tests := map[string]string{
 		"NAME=\"Debian GNU/Linux\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n": "Debian GNU/Linux 12 (bookworm)",
-		"NAME=\"SLES\"\nVERSION=\"15-SP5\"\n":                                          "SLES 15-SP5",
-		"": "",
+		"NAME=\"SLES\"\nVERSION=\"15-SP5\"\n":                                         "SLES 15-SP5",
+		"":                                                                            "",
 	}
 	for in, want := range tests {
 		if got := osRelease(in); got != want {

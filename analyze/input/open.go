@@ -11,13 +11,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 
 	"casefile/bundle"
 )
-
-// nonBlock keeps opening a FIFO that replaced a file from hanging.
-const nonBlock = syscall.O_NONBLOCK
 
 // locator says how to reach an input's container again: the path given,
 // then the names of the archive members to descend into.

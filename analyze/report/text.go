@@ -36,8 +36,8 @@ const (
 	ansiCyan   = "\x1b[36m"
 )
 
-// How many rules that did not fully run, and evidence lines per finding,
-// the text report lists without --verbose.
+// Without --verbose, the text report lists at most this many rules that
+// did not fully run, and this many ids of collapsed info findings.
 const (
 	textCoverageLines = 6
 	textInfoIDs       = 6

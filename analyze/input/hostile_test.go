@@ -151,6 +151,7 @@ func TestHostile(t *testing.T) {
 		{"newline in a member name", "b.tar.gz", tgz(bundleEntries(b, reg(n+"/files/x\nfake: line", "x"))...), input.Options{}, `contains a control character`, false},
 		{"invalid UTF-8 member name", "b.tar.gz", tgz(bundleEntries(b, reg(n+"/files/\xff\xfe.log", "x"))...), input.Options{}, `is not valid UTF-8`, false},
 		{"duplicate member", "b.tar.gz", tgz(bundleEntries(b, reg(n+"/files/var/log/messages", "second copy"))...), input.Options{}, `"files/var/log/messages" appears twice`, false},
+		{"duplicate nested bundle", "b.zip", zipOf(t, zipFile{name: "a.tar.gz", data: string(b.TarGz())}, zipFile{name: "a.tar.gz", data: string(b.TarGz())}), input.Options{}, `"a.tar.gz" appears twice`, false},
 		{"duplicate via ./", "b.tar.gz", tgz(bundleEntries(b, reg("./"+n+"/commands/uname.out", "second copy"))...), input.Options{}, `"commands/uname.out" appears twice`, false},
 		{"symlink outside", "b.tar.gz", tgz(bundleEntries(b, lnk(n+"/files/etc/passwd", "../../../../etc/passwd", tar.TypeSymlink))...), input.Options{}, `is a link to "../../../../etc/passwd", outside the bundle`, false},
 		{"absolute symlink", "b.tar.gz", tgz(bundleEntries(b, lnk(n+"/files/x", "/etc/shadow", tar.TypeSymlink))...), input.Options{}, `is a link to "/etc/shadow", outside the bundle`, false},

@@ -264,6 +264,7 @@ func (s *session) classify(c container, depth int, loc locator, display string) 
 		first     = true
 		fast      = c.sequential()
 		whole     = false
+		seen      = map[string]struct{}{}
 	)
 	inCandidate := func(name string) bool {
 		for _, cd := range cands {
@@ -291,6 +292,12 @@ func (s *session) classify(c container, depth int, loc locator, display string) 
 		name, skip, err := s.cleanName(e.name)
 		if err != nil || skip {
 			return err
+		}
+		if e.typ != typeDir {
+			if _, dup := seen[name]; dup {
+				return s.refuse("member %s appears twice", quoteName(name))
+			}
+			seen[name] = struct{}{}
 		}
 		switch e.typ {
 		case typeDir:

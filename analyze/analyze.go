@@ -214,7 +214,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		}
 	}
 
-	e := &evaluator{opts: opts}
+	e := &evaluator{opts: opts, capped: map[string]int{}}
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		Tool:          report.Tool{Name: version.Tool, Version: version.Version},
@@ -307,6 +307,9 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 						c.Status = report.CoverageError
 						c.Reason = joinReason(err.Error(), c.Reason)
 					}
+					if n := e.capped[rp.rule.ID+"\x00"+b.name]; n > 0 {
+						c.Reason = joinReason(c.Reason, fmt.Sprintf("%d more findings left out (at most %d per rule)", n, maxFindingsPerRule))
+					}
 					for _, f := range fs {
 						f.rank = rank
 					}
@@ -325,8 +328,11 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 }
 
 func joinReason(a, b string) string {
-	if b == "" {
+	switch {
+	case b == "":
 		return a
+	case a == "":
+		return b
 	}
 	return a + "; " + b
 }

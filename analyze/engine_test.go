@@ -534,3 +534,21 @@ func TestRulesOption(t *testing.T) {
 		t.Errorf("coverage (-want +got):\n%s", diff)
 	}
 }
+
+// TestFindingCap: a rule making more findings than maxFindingsPerRule
+// keeps the first ones and says how many it left out.
+func TestFindingCap(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- {id: t.each, title: "{n}", explanation: x, remedy: x, match: {in: ["files/**/a.log"], pattern: 'item (?P<n>\d+)', group_by: [n]}}`)
+	var b strings.Builder
+	for i := 0; i < maxFindingsPerRule+7; i++ {
+		fmt.Fprintf(&b, "2024-03-01 10:00:00 item %d\n", i)
+	}
+	rep := runWith(t, p, []string{bundleOf(t, "", map[string]string{"files/a.log": b.String()}, nil)}, Options{})
+	if len(rep.Findings) != maxFindingsPerRule {
+		t.Errorf("%d findings, want %d", len(rep.Findings), maxFindingsPerRule)
+	}
+	if r := rep.Coverage[0].Reason; !strings.Contains(r, "7 more findings left out") {
+		t.Errorf("coverage reason %q", r)
+	}
+}

@@ -11,12 +11,18 @@ import (
 	"casefile/profiles"
 )
 
+// maxFindingsPerRule bounds the findings one rule makes on one bundle (a
+// group_by over a noisy capture could make thousands); coverage says how
+// many more there were.
+const maxFindingsPerRule = 200
+
 // evaluator runs facts and rules after the pass.
 type evaluator struct {
 	opts     Options
 	incident *time.Time
 	findings []*finding
-	coverage []report.RuleCoverage
+	// capped counts findings left out per rule and bundle.
+	capped map[string]int
 }
 
 // finding is a report finding with the records behind it.
@@ -118,6 +124,10 @@ func (e *evaluator) evalRule(rp *rulePlan, bs []*bundleState, scopeAll bool) ([]
 	}
 	var out []*finding
 	for _, d := range drafts {
+		if len(out) >= maxFindingsPerRule {
+			e.capped[rp.rule.ID+"\x00"+bs[0].name]++
+			continue
+		}
 		f, ferr := e.finalize(rp, bs, scopeAll, env, d)
 		if ferr != nil {
 			if err == nil {

@@ -201,7 +201,7 @@ func (e *evaluator) context(rp *rulePlan, bs []*bundleState, t time.Time, skip m
 	for _, b := range bs {
 		if rp.ctx != nil {
 			for _, r := range b.slotRecords(rp.ctx) {
-				if in(r.t) && !skip[fmt.Sprintf("%d\x00%s\x00%d", b.idx, r.m.path, r.line)] {
+				if in(r.t) && !skip[lineKey(b.name, r.m.path, r.line, r.seg)] {
 					lines = append(lines, cl{evidenceOf(r, "context"), r.t, b.idx})
 				}
 			}
@@ -212,7 +212,7 @@ func (e *evaluator) context(rp *rulePlan, bs []*bundleState, t time.Time, skip m
 				continue
 			}
 			for _, l := range m.contextLines() {
-				if in(l.t) && !skip[fmt.Sprintf("%d\x00%s\x00%d", b.idx, m.path, l.line)] {
+				if in(l.t) && !skip[lineKey(b.name, m.path, l.line, 0)] {
 					lines = append(lines, cl{report.Evidence{Bundle: b.name, File: m.path, Line: l.line, Text: l.text, Time: ptime(l.t.In(b.loc)), Role: "context"}, l.t, b.idx})
 				}
 			}

@@ -552,3 +552,37 @@ func TestFindingCap(t *testing.T) {
 		t.Errorf("coverage reason %q", r)
 	}
 }
+
+// TestContextSkipsEvidence: a line quoted as evidence (matched or cited)
+// is not quoted again as context.
+func TestContextSkipsEvidence(t *testing.T) {
+	p := testProfile(t, logsYMD+`facts:
+- {name: hints, in: ["files/**/info.log"], pattern: 'hint', pick: all}
+rules:
+- id: t.down
+  title: x
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/ha.log"], pattern: 'FAILED'}
+  cite: ['filter(hints, true)']
+  context: {in: ["files/**/info.log"], before: 5m}`)
+	path := bundleOf(t, "", map[string]string{
+		"files/ha.log":   "2024-03-01 10:05:00 FAILED\n",
+		"files/info.log": "2024-03-01 10:02:00 hint one\n2024-03-01 10:03:00 other\n",
+	}, nil)
+	rep := runWith(t, p, []string{path}, Options{})
+	f := rep.Findings[0]
+	var ev, ctx []string
+	for _, e := range f.Evidence {
+		ev = append(ev, e.Role+": "+e.Text)
+	}
+	for _, e := range f.Context {
+		ctx = append(ctx, e.Text)
+	}
+	if diff := cmp.Diff([]string{"match: 2024-03-01 10:05:00 FAILED", "fact: 2024-03-01 10:02:00 hint one"}, ev); diff != "" {
+		t.Errorf("evidence (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"2024-03-01 10:03:00 other"}, ctx); diff != "" {
+		t.Errorf("context (-want +got):\n%s", diff)
+	}
+}

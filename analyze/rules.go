@@ -662,10 +662,7 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 	ev := []report.Evidence{}
 	seen := map[string]bool{}
 	addRec := func(x *record, role string) {
-		k := fmt.Sprintf("%d\x00%s\x00%d", x.b.idx, x.m.path, x.line)
-		if x.seg > 0 {
-			k += fmt.Sprintf("\x00%d", x.seg)
-		}
+		k := lineKey(x.b.name, x.m.path, x.line, x.seg)
 		if seen[k] {
 			return
 		}
@@ -715,7 +712,7 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 				break
 			}
 			x := evidenceOfMap(m, loc)
-			key := fmt.Sprintf("%s\x00%s\x00%d", x.Bundle, x.File, x.Line)
+			key := lineKey(x.Bundle, x.File, x.Line, 0)
 			if seen[key] {
 				continue
 			}
@@ -746,6 +743,16 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 		return f, citeErr
 	}
 	return f, nil
+}
+
+// lineKey identifies a quoted line (a segment of a split line) across
+// evidence, cited records and context.
+func lineKey(bundle, file string, line, seg int) string {
+	k := fmt.Sprintf("%s\x00%s\x00%d", bundle, file, line)
+	if seg > 0 {
+		k += fmt.Sprintf("\x00%d", seg)
+	}
+	return k
 }
 
 func contains(list []string, s string) bool {

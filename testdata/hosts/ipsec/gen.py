@@ -1126,7 +1126,7 @@ def lsw5_ok():
         serial += 2
     for off, l in lines:
         log.add(s + timedelta(seconds=off), l, host="site-a-gw", pid=1022)
-    h.cmd("journalctl", "--no-pager -o short-precise --since -7d -t pluto -t ipsec -t ipsec_setup -t ipsec__plutorun -u ipsec.service", log.text())
+    h.cmd("journalctl", "--no-pager -o short-precise --since -7d -t pluto -t ipsec -t ipsec_setup -t ipsec__plutorun", log.text())
     h.cmd("ipsec", "whack --status", "\n".join([
         "using kernel interface: xfrm", "interface eth0 UDP 192.0.2.4:4500", "interface eth0 UDP 192.0.2.4:500", "",
         "Connection list:", "",

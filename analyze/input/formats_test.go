@@ -387,6 +387,11 @@ func TestRaw(t *testing.T) {
 		{"tar.gz", func(t *testing.T) string {
 			return writeTemp(t, "logs.tar.gz", gzBytes(t, tarOf(t, reg("ha.log", "a\n"), reg("x/netstat.log", "n\n"))))
 		}, map[string]string{"files/ha.log": "a\n", "files/x/netstat.log": "n\n", "commands/netstat.out": "n\n"}},
+		{"command output inside a nested archive", func(t *testing.T) string {
+			d := t.TempDir()
+			inputtest.WriteFile(t, filepath.Join(d, "diag.tar.gz"), gzBytes(t, tarOf(t, reg("system/netstat.txt", "tcp\n"))))
+			return d
+		}, map[string]string{"files/diag.tar.gz/system/netstat.txt": "tcp\n", "commands/netstat.out": "tcp\n"}},
 		{"single log file", func(t *testing.T) string { return writeTemp(t, "ha.log", []byte("a\n")) },
 			map[string]string{"files/ha.log": "a\n"}},
 		{"single compressed log file", func(t *testing.T) string { return writeTemp(t, "messages-20240101.gz", gzBytes(t, []byte("m\n"))) },

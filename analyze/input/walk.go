@@ -200,7 +200,7 @@ func (w *walker) file(l *layer, e *entry, rel, mpath string) error {
 			comp = compressionOf(rel)
 		}
 		ferr = w.decompressed(mem, hr, comp)
-	case w.raw && l.top && w.commandID(rel) != "":
+	case w.raw && w.commandID(rel) != "":
 		ferr = w.rawCommand(mem, hr, w.commandID(rel))
 	default:
 		ferr = w.call(mem, hr)

@@ -308,7 +308,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 						c.Reason = joinReason(err.Error(), c.Reason)
 					}
 					if n := e.capped[rp.rule.ID+"\x00"+b.name]; n > 0 {
-						c.Reason = joinReason(c.Reason, fmt.Sprintf("%d more findings left out (at most %d per rule)", n, maxFindingsPerRule))
+						c.Reason = joinReason(c.Reason, fmt.Sprintf("%d more findings left out (max_findings)", n))
 					}
 					for _, f := range fs {
 						f.rank = rank

@@ -586,3 +586,17 @@ rules:
 		t.Errorf("context (-want +got):\n%s", diff)
 	}
 }
+
+// TestMaxFindings keeps the groups with the most lines.
+func TestMaxFindings(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- {id: t.ex, title: "{n}", explanation: x, remedy: x, max_findings: 2, match: {in: ["files/**/a.log"], pattern: 'ex (?P<n>\w+)', group_by: [n]}}`)
+	log := "2024-03-01 10:00:00 ex a\n2024-03-01 10:00:01 ex b\n2024-03-01 10:00:02 ex b\n2024-03-01 10:00:03 ex c\n2024-03-01 10:00:04 ex c\n2024-03-01 10:00:05 ex c\n"
+	rep := runWith(t, p, []string{bundleOf(t, "", map[string]string{"files/a.log": log}, nil)}, Options{})
+	if diff := cmp.Diff([]string{"t.ex info [b] x2: b", "t.ex info [c] x3: c"}, summary(rep)); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	if r := rep.Coverage[0].Reason; !strings.Contains(r, "1 more findings left out") {
+		t.Errorf("coverage reason %q", r)
+	}
+}

@@ -11,9 +11,9 @@ import (
 	"casefile/profiles"
 )
 
-// maxFindingsPerRule bounds the findings one rule makes on one bundle (a
-// group_by over a noisy capture could make thousands); coverage says how
-// many more there were.
+// maxFindingsPerRule bounds the findings one rule makes on one bundle
+// unless the rule sets max_findings (a group_by over a noisy capture could
+// make thousands); coverage says how many more there were.
 const maxFindingsPerRule = 200
 
 // evaluator runs facts and rules after the pass.
@@ -124,10 +124,6 @@ func (e *evaluator) evalRule(rp *rulePlan, bs []*bundleState, scopeAll bool) ([]
 	}
 	var out []*finding
 	for _, d := range drafts {
-		if len(out) >= maxFindingsPerRule {
-			e.capped[rp.rule.ID+"\x00"+bs[0].name]++
-			continue
-		}
 		f, ferr := e.finalize(rp, bs, scopeAll, env, d)
 		if ferr != nil {
 			if err == nil {
@@ -138,6 +134,21 @@ func (e *evaluator) evalRule(rp *rulePlan, bs []*bundleState, scopeAll bool) ([]
 		if f != nil {
 			out = append(out, f)
 		}
+	}
+	limit := rp.rule.MaxFindings
+	if limit <= 0 {
+		limit = maxFindingsPerRule
+	}
+	if len(out) > limit {
+		sort.SliceStable(out, func(i, j int) bool {
+			a, b := out[i], out[j]
+			if ra, rb := profiles.SeverityRank(a.Severity), profiles.SeverityRank(b.Severity); ra != rb {
+				return ra > rb
+			}
+			return a.Count > b.Count
+		})
+		e.capped[rp.rule.ID+"\x00"+bs[0].name] += len(out) - limit
+		out = out[:limit]
 	}
 	return out, err
 }

@@ -215,6 +215,9 @@ type Rule struct {
 	Context *Context `yaml:"context"`
 	// MaxEvidence caps evidence lines (default 5: first ones and the last).
 	MaxEvidence int `yaml:"max_evidence"`
+	// MaxFindings caps the findings the rule makes per bundle (default
+	// 200): the most severe are kept, then those with the most lines.
+	MaxFindings int `yaml:"max_findings"`
 
 	Match    *MatchSpec    `yaml:"match"`
 	Absent   *AbsentSpec   `yaml:"absent"`

@@ -257,6 +257,9 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		if SeverityRank(r.Severity) == 0 {
 			return at(r.Line, "rule %s: severity %q must be info, warning or critical", r.ID, r.Severity)
 		}
+		if r.MaxEvidence < 0 || r.MaxFindings < 0 {
+			return at(r.Line, "rule %s: max_evidence and max_findings must not be negative", r.ID)
+		}
 		if !knownScope[r.Scope] {
 			return at(r.Line, "rule %s: scope %q must be bundle or all", r.ID, r.Scope)
 		}

@@ -86,18 +86,6 @@ func (h *hostFS) real(p string) string {
 	return filepath.Join(h.root, filepath.FromSlash(p))
 }
 
-// hostOf maps a real path under the root back to its host path.
-func (h *hostFS) hostOf(real string) string {
-	if h.isRealRoot() {
-		return cleanHost(real)
-	}
-	rel, err := filepath.Rel(h.root, real)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return cleanHost(real)
-	}
-	return cleanHost(filepath.ToSlash(rel))
-}
-
 // resolve follows symbolic links in host path p inside the root and
 // returns the host path of what it names, and whether any link was
 // followed. A missing final element is an error (fs.ErrNotExist).

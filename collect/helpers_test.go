@@ -2,7 +2,6 @@ package collect
 
 import (
 	"archive/tar"
-	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -264,6 +263,3 @@ func checkGolden(t *testing.T, name string, got any) {
 		t.Errorf("%s differs (-want +got):\n%s", name, diff)
 	}
 }
-
-// contains reports whether b holds s.
-func contains(b []byte, s string) bool { return bytes.Contains(b, []byte(s)) }

@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os/exec"
 	"path"
-	"sort"
 	"strings"
 	"time"
 
@@ -531,14 +530,4 @@ func (c *collector) collectBuiltin(ctx context.Context, p *planned, it *bundle.I
 		}
 	}
 	return c.storeOutput(ctx, p.id, false, bytes.NewReader(out), it)
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

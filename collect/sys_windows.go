@@ -3,6 +3,7 @@
 package collect
 
 import (
+	"fmt"
 	"runtime"
 	"time"
 
@@ -18,4 +19,9 @@ func unameInfo() (string, string) {
 // liveUptime is the time since Windows started.
 func liveUptime() time.Duration {
 	return time.Duration(windows.DurationSinceBoot())
+}
+
+// windowsVersion formats a Windows version number like `ver` does.
+func windowsVersion(major, minor, build uint32) string {
+	return fmt.Sprintf("%d.%d.%d", major, minor, build)
 }

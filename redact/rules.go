@@ -195,18 +195,18 @@ func keyValue(l []byte, _ bool) []replacement {
 		if keyStart == keyEnd {
 			continue
 		}
-		prefixEnd := keyStart
+		if quote != 0 && (keyStart == 0 || l[keyStart-1] != quote) {
+			continue
+		}
+		before := l[:keyStart] // the text before the key and its quote
 		if quote != 0 {
-			if keyStart == 0 || l[keyStart-1] != quote {
-				continue
-			}
-			prefixEnd = keyStart - 1
+			before = l[:keyStart-1]
 		}
 		name := string(l[keyStart:keyEnd])
 		if !isSecretKey(name) {
 			continue
 		}
-		lineStart := atLineStart(l[:prefixEnd])
+		lineStart := atLineStart(before)
 		quoted := quote != 0
 		valStart := sepEnd
 		for valStart < len(l) && (l[valStart] == ' ' || l[valStart] == '\t') {

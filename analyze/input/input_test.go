@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -286,16 +284,5 @@ func TestNotABundle(t *testing.T) {
 	_, err = input.Open(context.Background(), missing, input.Options{})
 	refusal(t, err, missing, "no such file")
 }
-
-func keys[M ~map[string]V, V any](m M) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-var _ = os.Remove
 
 func newGzip(w io.Writer) *gzip.Writer { return gzip.NewWriter(w) }

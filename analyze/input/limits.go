@@ -271,8 +271,8 @@ func (c *countingReaderAt) count() int64 { return c.n.Load() }
 
 // hashReader feeds what is read through it to a hash and counts it.
 type hashReader struct {
-	r interface{ Read([]byte) (int, error) }
-	h interface{ Write([]byte) (int, error) }
+	r io.Reader
+	h io.Writer
 	n int64
 }
 

@@ -54,7 +54,7 @@ func (s *session) openTop(p string) (container, error) {
 	if err != nil {
 		return nil, s.refuse("%v", unwrapPathError(err))
 	}
-	c, err := s.openContainer(source{name: p, base: filepath.Base(p), ra: f, size: fi.Size(), onDisk: true}, 0)
+	c, err := s.openContainer(source{name: p, base: filepath.Base(p), ra: f, size: fi.Size()}, 0)
 	var na *errNotArchive
 	switch {
 	case errors.As(err, &na):

@@ -69,9 +69,6 @@ type source struct {
 	r    io.Reader
 	ra   io.ReaderAt // random access, when possible; size is then set
 	size int64
-	// onDisk is set for files on disk: a single plain file then becomes
-	// a one-member raw container.
-	onDisk bool
 }
 
 // Compressions recognised by content.
@@ -380,7 +377,7 @@ func (t *tarContainer) walk(fn func(e *entry) error) error {
 		}
 		e := &entry{name: hdr.Name, size: hdr.Size, mode: fi.Mode(), mtime: hdr.ModTime, link: hdr.Linkname}
 		switch hdr.Typeflag {
-		case tar.TypeReg, tar.TypeRegA, tar.TypeCont, tar.TypeGNUSparse:
+		case tar.TypeReg, '\x00', tar.TypeCont, tar.TypeGNUSparse: // '\x00': pre-POSIX regular file
 			e.typ = typeFile
 		case tar.TypeDir:
 			e.typ = typeDir

@@ -24,6 +24,8 @@ import (
 
 // Options control one collection.
 type Options struct {
+	// Profile is what to collect (its items, variables and redaction
+	// rules); the host items of profiles/_host.yaml are added.
 	Profile *profiles.Profile
 	// Root is the host's filesystem root ("/" by default); tests use fake
 	// hosts under testdata through it.

@@ -10,6 +10,7 @@ import (
 
 // Detection is a product found on the host and why it was recognised.
 type Detection struct {
+	// Profile is the detected product's profile.
 	Profile *profiles.Profile
 	// Reasons say what matched: "path /opt/tivoli/EPProxy/epproxy.cfg
 	// exists", "process 5120 matches (^|/)epproxy( |$)".

@@ -53,6 +53,9 @@ type litInfo struct {
 	exactSet bool
 	fold     bool // exact strings are lower case and match in any case
 	req      []literal
+	// small is a required set with as few strings as possible, for
+	// alternations whose branches' best sets together are too many.
+	small []literal
 }
 
 // score ranks a set: the length of its shortest literal, with fewer
@@ -90,6 +93,33 @@ func (li litInfo) best() []literal {
 		return b
 	}
 	return a
+}
+
+// smallest is the usable set with the fewest strings (then the best).
+func (li litInfo) smallest() []literal {
+	var out []literal
+	for _, set := range [][]literal{li.small, li.req, li.asLits()} {
+		if !usable(set) {
+			continue
+		}
+		if out == nil || len(set) < len(out) || len(set) == len(out) && score(set) > score(out) {
+			out = set
+		}
+	}
+	return out
+}
+
+// usable: a set the prefilter can search for.
+func usable(set []literal) bool {
+	if len(set) == 0 || len(set) > maxLiterals {
+		return false
+	}
+	for _, l := range set {
+		if len(l.s) < minLiteral {
+			return false
+		}
+	}
+	return true
 }
 
 func exactInfo(fold bool, strs ...string) litInfo {
@@ -141,19 +171,26 @@ func litsOf(re *syntax.Regexp) litInfo {
 		}
 		return litInfo{exact: append([]string{""}, sub.exact...), exactSet: true, fold: sub.fold}
 	case syntax.OpPlus:
-		return litInfo{req: litsOf(re.Sub[0]).best()}
+		sub := litsOf(re.Sub[0])
+		return litInfo{req: sub.best(), small: sub.smallest()}
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
-			return litInfo{req: litsOf(re.Sub[0]).best()}
+			sub := litsOf(re.Sub[0])
+			return litInfo{req: sub.best(), small: sub.smallest()}
 		}
 		return litInfo{}
 	case syntax.OpAlternate:
 		var out litInfo
 		out.exactSet = true
-		var req []literal
-		reqOK := true
+		var req, small []literal
+		reqOK, smallOK := true, true
 		for _, sub := range re.Sub {
 			li := litsOf(sub)
+			if sm := li.smallest(); len(sm) > 0 {
+				small = append(small, sm...)
+			} else {
+				smallOK = false
+			}
 			if out.exactSet && li.exactSet && len(out.exact)+len(li.exact) <= maxLiterals {
 				out.exact = append(out.exact, li.exact...)
 				out.fold = out.fold || li.fold
@@ -172,6 +209,12 @@ func litsOf(re *syntax.Regexp) litInfo {
 		if reqOK && len(req) <= maxLiterals {
 			out.req = dedupeLits(req)
 		}
+		if smallOK && len(small) <= maxLiterals {
+			out.small = dedupeLits(small)
+		}
+		if !usable(out.req) && usable(out.small) {
+			out.req = out.small
+		}
 		if score(out.asLits()) > score(out.req) {
 			out.req = out.asLits()
 		}
@@ -181,14 +224,18 @@ func litsOf(re *syntax.Regexp) litInfo {
 		for i, sub := range re.Sub {
 			infos[i] = litsOf(sub)
 		}
-		var best []literal
+		var best, small []literal
 		consider := func(set []literal) {
 			if len(set) > 0 && len(set) <= maxLiterals && score(set) > score(best) {
 				best = set
 			}
+			if usable(set) && (small == nil || len(set) < len(small) || len(set) == len(small) && score(set) > score(small)) {
+				small = set
+			}
 		}
 		for _, li := range infos {
 			consider(li.req)
+			consider(li.small)
 		}
 		// Runs of pieces known exactly combine into longer literals.
 		all := litInfo{exact: []string{""}, exactSet: true}
@@ -212,7 +259,7 @@ func litsOf(re *syntax.Regexp) litInfo {
 				}
 			}
 		}
-		out := litInfo{req: best}
+		out := litInfo{req: best, small: small}
 		if all.exactSet {
 			out.exact, out.exactSet, out.fold = all.exact, true, all.fold
 			consider(all.asLits())

@@ -137,6 +137,10 @@ func TestRequiredLiterals(t *testing.T) {
 		{`x{2,}yz`, nil},
 		{`(abc)+def`, []string{"abc"}},
 		{`failur ?e`, []string{"failur e", "failure"}},
+		{`(?i)(?:improper|unclean|abnormal|not (?:cleanly|properly)) shut ?down|was not shut ?down (?:cleanly|properly|normally)|InnoDB: Starting crash recovery`,
+			[]string{"~ shut", "~innodb: starting crash recovery", "~was not shut"}},
+		{`"(?P<c>[^"]+)" #(?P<n>\d+): (?:transition from state \S+ to state (?:STATE_MAIN_I3|STATE_MAIN_R2)\b|STATE_MAIN_I3:? (?:sent|retransmission)|STATE_MAIN_R2:? (?:sent|retransmission)|sent Main Mode (?:I3|R2)|STATE_AGGR_I1:? initiate|sent Aggressive Mode request|STATE_V2_PARENT_I2|sent IKE_AUTH request|STATE_PARENT_I2)`,
+			[]string{"STATE_AGGR_I1", "STATE_MAIN_", "STATE_PARENT_I2", "STATE_V2_PARENT_I2", "sent Aggressive Mode request", "sent IKE_AUTH request", "sent Main Mode ", "transition from state "}},
 	}
 	for _, tt := range tests {
 		var got []string

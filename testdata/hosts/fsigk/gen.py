@@ -433,7 +433,7 @@ class Host:
 
         for pid, ppid, user, cmd in self.procs:
             if "proc/%d/comm" % pid not in self.files:
-                proc_dir(self, pid, cmd, 4 + pid % 9, ppid=ppid, uid=0 if user == "root" else 38)
+                proc_dir(self, pid, cmd, 3 + pid % 3, ppid=ppid, uid=0 if user == "root" else 38)
         self.files.setdefault("proc/stat", ("cpu  1 2 3 4\nbtime %d\n" % epoch(self.boot), False))
 
         for name, variants in self.cmds.items():
@@ -620,20 +620,20 @@ def sem_low():
 
 
 def files_tmp():
-    """fs.file-max was lowered to 8192 in sysctl.conf; a leaking log shipper
+    """fs.file-max was lowered to 4096 in sysctl.conf; a leaking log shipper
     holds most handles and the proxies hit ENFILE. Also: temp_dir under
     /tmp, swept every 10 minutes by a cron job deleting files older than 5
     minutes, so long scans lose their temporary files."""
     h = Host("igk-files", "igk-gw04")
     h.conf.update(temp_dir="/tmp/fsigk")
-    h.filenr = (8128, 0, 8192)
+    h.filenr = (4064, 0, 4096)
     h.extra_files["etc/sysctl.conf"] = ("# Kernel sysctl configuration file\nnet.ipv4.ip_forward = 1\n"
-                                        "# hardening baseline 2019\nfs.file-max = 8192\n")
+                                        "# hardening baseline 2019\nfs.file-max = 4096\n")
     h.extra_files["etc/cron.d/cleanup-tmp"] = ("# keep /tmp small\nSHELL=/bin/sh\n"
                                                "*/10 * * * * root find /tmp -type f -mmin +5 -delete\n")
     h.igk_running()
     h.proc(2875, 1, "root", "/opt/logship/bin/logshipd --config /etc/logship/logship.yml")
-    proc_dir(h, 2875, "/opt/logship/bin/logshipd --config /etc/logship/logship.yml", 5210, 65536, 65536)
+    proc_dir(h, 2875, "/opt/logship/bin/logshipd --config /etc/logship/logship.yml", 2750, 65536, 65536)
     proc_dir(h, 2304, "/opt/f-secure/fsigk/bin/fsigk_http -c /opt/f-secure/fsigk/conf/virusgw.ini", 412)
     proc_dir(h, 1420, "/sbin/rsyslogd -i /var/run/syslogd.pid -c 5", 61)
     t = T("2024-02-28 10:02:07")

@@ -114,7 +114,7 @@ func Open(ctx context.Context, path string, opts Options) ([]*Input, error) {
 }
 
 // Walk streams every member of in once, in archive order (manifest.json
-// first when the archive allows), calling fn with the member's content.
+// always first), calling fn with the member's content.
 // fn need not read to EOF: the rest is drained for hashing. Each member is
 // hashed as it streams; after the last one, SHA256SUMS and its signature
 // are checked and the result returned. An error from fn stops the walk.
@@ -143,10 +143,14 @@ func (in *Input) Walk(ctx context.Context, fn func(m Member, r io.Reader) error)
 			return nil, err
 		}
 	}
+	defer func() { w.hs.stop() }()
 	err := s.reach(in.loc, func(c container, depth int) error {
 		l := &layer{c: c, depth: depth, prefix: in.prefix, top: true}
 		return c.walk(func(e *entry) error { return w.visit(l, e) })
 	})
+	if serr := w.collectSums(); serr != nil && err == nil {
+		err = serr
+	}
 	var td *trailingData
 	if errors.As(err, &td) {
 		w.problem(trailingMember, "extra", td.Error())

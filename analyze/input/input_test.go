@@ -203,6 +203,12 @@ func TestIntegrityProblems(t *testing.T) {
 	}{
 		{"altered member", func(b *inputtest.Built) { b.Set("files/var/log/messages", "all is well\n") }, inputtest.Spec{},
 			[]report.Problem{{Member: "files/var/log/messages", Kind: "altered"}}, "mismatch"},
+		{"altered large member (hashed on the hasher goroutine)", func(b *inputtest.Built) {
+			big := []byte(b.Get("files/var/log/big.log"))
+			big[len(big)/2] ^= 1
+			b.Set("files/var/log/big.log", string(big))
+		}, inputtest.Spec{Files: map[string]string{"files/var/log/big.log": strings.Repeat("0123456789abcdef", 200_000), "files/var/log/big2.log": strings.Repeat("fedcba9876543210", 200_000)}},
+			[]report.Problem{{Member: "files/var/log/big.log", Kind: "altered"}}, "mismatch"},
 		{"missing member", func(b *inputtest.Built) { b.Remove("commands/uname.out") }, inputtest.Spec{},
 			[]report.Problem{{Member: "commands/uname.out", Kind: "missing"}}, "mismatch"},
 		{"extra member", func(b *inputtest.Built) { b.Set("files/etc/shadow", "root::0:0\n") }, inputtest.Spec{},

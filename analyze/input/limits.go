@@ -269,22 +269,6 @@ func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 
 func (c *countingReaderAt) count() int64 { return c.n.Load() }
 
-// hashReader feeds what is read through it to a hash and counts it.
-type hashReader struct {
-	r io.Reader
-	h io.Writer
-	n int64
-}
-
-func (h *hashReader) Read(p []byte) (int, error) {
-	n, err := h.r.Read(p)
-	if n > 0 {
-		h.h.Write(p[:n])
-		h.n += int64(n)
-	}
-	return n, err
-}
-
 func sizeString(n int64) string {
 	switch {
 	case n >= 1<<30 && n%(1<<30) == 0:

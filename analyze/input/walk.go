@@ -41,6 +41,8 @@ type walker struct {
 	manifestSeen      bool
 	problems          []report.Problem
 	members           int
+	hs                *hasher // started by the first large member
+	pending           []pendingSum
 }
 
 func (w *walker) problem(member, kind, detail string) {
@@ -163,13 +165,22 @@ func (w *walker) file(l *layer, e *entry, rel, mpath string) error {
 		}
 		return err
 	}
-	h := sha256.New()
-	hr := &hashReader{r: m, h: h}
+	topBundle := l.top && !w.raw
+	hr := &hashReader{r: m}
+	if topBundle {
+		// Only the bundle's own members are checked against SHA256SUMS.
+		hr.h = sha256.New()
+		if e.size >= asyncHashMin {
+			if w.hs == nil {
+				w.hs = newHasher()
+			}
+			hr.hs = w.hs
+		}
+	}
 	mem := Member{Path: mpath, Size: e.size, Mode: e.mode, ModTime: e.mtime}
 	if l.display != "" {
 		mem.Archive = strings.TrimSuffix(l.display, "/")
 	}
-	topBundle := l.top && !w.raw
 	var ferr error
 	switch {
 	case topBundle && rel == bundle.ManifestName:
@@ -228,20 +239,30 @@ func (w *walker) file(l *layer, e *entry, rel, mpath string) error {
 			return ferr
 		}
 	}
-	if l.top {
-		if topBundle && rel == bundle.ManifestName {
-			var sum [sha256.Size]byte
-			h.Sum(sum[:0])
-			if sum != sha256.Sum256(w.in.manifestRaw) {
-				return s.refuse("%s changed while it was read", bundle.ManifestName)
-			}
-		}
-		if topBundle {
-			var sum [sha256.Size]byte
-			h.Sum(sum[:0])
-			w.hashes[mpath] = sum
-			w.sizes[mpath] = hr.n
-		}
+	if topBundle {
+		w.pending = append(w.pending, pendingSum{path: mpath, sum: hr.finish()})
+		w.sizes[mpath] = hr.n
+	}
+	return nil
+}
+
+// pendingSum is a member's SHA-256, valid once the hasher has stopped.
+type pendingSum struct {
+	path string
+	sum  *[sha256.Size]byte
+}
+
+// sums waits for the hasher and fills w.hashes; it checks that the
+// manifest.json the walk met holds the bytes Open read.
+func (w *walker) collectSums() error {
+	w.hs.stop()
+	w.hs = nil
+	for _, p := range w.pending {
+		w.hashes[p.path] = *p.sum
+	}
+	w.pending = nil
+	if got, ok := w.hashes[bundle.ManifestName]; ok && got != sha256.Sum256(w.in.manifestRaw) {
+		return w.s.refuse("%s changed while it was read", bundle.ManifestName)
 	}
 	return nil
 }

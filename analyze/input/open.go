@@ -1,6 +1,7 @@
 package input
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -448,10 +449,12 @@ func (s *session) readCandidate(e *entry, name string) (candidate, error) {
 		}
 		return cd, err
 	}
-	raw, err := io.ReadAll(io.LimitReader(m, bundle.MaxManifestSize+1))
-	if err != nil {
+	// Read into a buffer of the declared size (bounded), not a growing one.
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(e.size, 0), bundle.MaxManifestSize)+512))
+	if _, err := buf.ReadFrom(io.LimitReader(m, bundle.MaxManifestSize+1)); err != nil {
 		return cd, err
 	}
+	raw := buf.Bytes()
 	cd.raw = raw
 	cd.member = Member{Path: bundle.ManifestName, Size: int64(len(raw)), Mode: e.mode, ModTime: e.mtime}
 	cd.m, cd.err = bundle.ParseManifest(raw)

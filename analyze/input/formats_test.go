@@ -5,6 +5,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -426,4 +427,31 @@ func TestRaw(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNestingDepth: bundles are looked for MaxDepth archives deep, no
+// deeper (recursive zip bombs stop there).
+func TestNestingDepth(t *testing.T) {
+	b := inputtest.Build(t, inputtest.Spec{})
+	wrap := func(n int) []byte {
+		data, name := b.TarGz(), "bundle.tar.gz"
+		for i := range n {
+			data = zipOf(t, zipFile{name: name, data: string(data)})
+			name = fmt.Sprintf("level%d.zip", i)
+		}
+		return data
+	}
+	ins, err := input.Open(context.Background(), writeTemp(t, "outer.zip", wrap(input.MaxDepth)), input.Options{})
+	if err != nil || len(ins) != 1 || ins[0].Kind != "bundle" {
+		t.Fatalf("%d wrappers: %v", input.MaxDepth, err)
+	}
+	if want := "level1.zip!level0.zip!bundle.tar.gz"; !strings.HasSuffix(ins[0].Path, want) {
+		t.Errorf("path %q, want ...%s", ins[0].Path, want)
+	}
+	if _, _, err := walkInput(t, ins[0]); err != nil {
+		t.Fatal(err)
+	}
+	p := writeTemp(t, "outer.zip", wrap(input.MaxDepth+1))
+	_, err = input.Open(context.Background(), p, input.Options{})
+	refusal(t, err, p, "not a casefile bundle")
 }

@@ -264,7 +264,7 @@ func (e *evaluator) evalMatch(rp *rulePlan, bs []*bundleState, env map[string]an
 			"first_seen": timeOrNil(first, loc), "last_seen": timeOrNil(last, loc),
 			"span": span(first, last), "matched": matched,
 			"resolved": res != nil, "resolved_at": nil,
-			"records": records, "first": records[0], "last": records[len(records)-1],
+			"records": records,
 			"group": g.key,
 		}
 		if res != nil {
@@ -419,8 +419,7 @@ func (e *evaluator) evalSequence(rp *rulePlan, bs []*bundleState) []*draft {
 			vars: map[string]any{
 				"hits": len(un), "answered": answered[k],
 				"first_seen": timeOrNil(first, loc), "last_seen": timeOrNil(last, loc),
-				"span": span(first, last), "records": records,
-				"first": records[0], "last": records[len(records)-1], "group": k,
+				"span": span(first, last), "records": records, "group": k,
 			},
 		})
 	}
@@ -526,7 +525,7 @@ func (e *evaluator) evalState(rp *rulePlan, bs []*bundleState) []*draft {
 				"state": s.state, "since": timeOrNil(s.since, loc), "seen": s.seen,
 				"history": s.history, "hits": len(s.recs),
 				"first_seen": timeOrNil(first, loc), "last_seen": timeOrNil(last, loc),
-				"records": records, "first": records[0], "last": records[len(records)-1],
+				"records": records,
 				"group": k,
 			},
 		})

@@ -37,11 +37,13 @@ var (
 	// RuleVars are the variables each rule kind defines (plus the named
 	// captures of its patterns).
 	RuleVars = map[string][]string{
+		// The first and last records are first(records) and last(records):
+		// first and last are the expression language's own functions.
 		"match": {"hits", "rate", "first_seen", "last_seen", "span", "matched",
-			"resolved", "resolved_at", "records", "first", "last", "group"},
+			"resolved", "resolved_at", "records", "group"},
 		"absent":   {},
-		"sequence": {"hits", "answered", "first_seen", "last_seen", "span", "records", "first", "last", "group"},
-		"state":    {"state", "since", "seen", "history", "hits", "first_seen", "last_seen", "records", "first", "last", "group"},
+		"sequence": {"hits", "answered", "first_seen", "last_seen", "span", "records", "group"},
+		"state":    {"state", "since", "seen", "history", "hits", "first_seen", "last_seen", "records", "group"},
 		"check":    {"record", "value", "file", "line", "text", "time"},
 	}
 	// RecordFields are the fields of a match record (facts picked "all",
@@ -75,7 +77,13 @@ func CompileExpr(file string, e *Expr, names map[string]bool) error {
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return fmt.Errorf("%s:%d: expression %q uses unknown name %s", file, e.Line, e.Src, strings.Join(dedupe(unknown), ", "))
+		hint := ""
+		for _, u := range unknown {
+			if u == "first" || u == "last" {
+				hint = " (the first and last records are first(records) and last(records))"
+			}
+		}
+		return fmt.Errorf("%s:%d: expression %q uses unknown name %s%s", file, e.Line, e.Src, strings.Join(dedupe(unknown), ", "), hint)
 	}
 	e.Program = prog
 	return nil

@@ -103,7 +103,7 @@ func LoadFile(path string) (*Profile, error) {
 func Parse(file string, data []byte) (*Profile, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%s: %s", file, yamlErr(err))
+		return nil, placeErr(file, yamlErr(err))
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -112,7 +112,7 @@ func Parse(file string, data []byte) (*Profile, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: empty profile", file)
 		}
-		return nil, fmt.Errorf("%s: %s", file, yamlErr(err))
+		return nil, placeErr(file, yamlErr(err))
 	}
 	p.File = file
 	p.Raw = data
@@ -123,6 +123,17 @@ func Parse(file string, data []byte) (*Profile, error) {
 		return nil, err
 	}
 	return &p, nil
+}
+
+// lineMsg is a message that starts with the line it is about.
+var lineMsg = regexp.MustCompile(`^line (\d+): (.*)$`)
+
+// placeErr makes "line 12: reason" into "file:12: reason".
+func placeErr(file, msg string) error {
+	if m := lineMsg.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("%s:%s: %s", file, m[1], m[2])
+	}
+	return fmt.Errorf("%s: %s", file, msg)
 }
 
 // yamlErr makes yaml.v3's messages one line: "line 12: field foo not found".

@@ -265,7 +265,7 @@ func (e *evaluator) evalMatch(rp *rulePlan, bs []*bundleState, env map[string]an
 			"span": span(first, last), "matched": matched,
 			"resolved": res != nil, "resolved_at": nil,
 			"records": records,
-			"group": g.key,
+			"group":   g.key,
 		}
 		if res != nil {
 			d.vars["resolved_at"] = timeOrNil(res.t, loc)
@@ -526,7 +526,7 @@ func (e *evaluator) evalState(rp *rulePlan, bs []*bundleState) []*draft {
 				"history": s.history, "hits": len(s.recs),
 				"first_seen": timeOrNil(first, loc), "last_seen": timeOrNil(last, loc),
 				"records": records,
-				"group": k,
+				"group":   k,
 			},
 		})
 	}

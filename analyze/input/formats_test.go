@@ -288,6 +288,17 @@ func TestSeveralBundles(t *testing.T) {
 		{"zip of two bundle files", func(t *testing.T) string {
 			return writeTemp(t, "both.zip", zipOf(t, zipFile{name: "a.tar.gz", data: string(a.TarGz())}, zipFile{name: "b.tar.gz", data: string(b.TarGz())}))
 		}, func(p string) []string { return []string{p + "!a.tar.gz", p + "!b.tar.gz"} }},
+		{"tar of two bundle folders, as GNU tar writes it", func(t *testing.T) string {
+			es := []tarEntry{{hdr: tar.Header{Name: "ha-node-a/", Typeflag: tar.TypeDir}}}
+			for _, m := range a.Members {
+				es = append(es, reg("ha-node-a/"+m.Path, string(m.Data)))
+			}
+			es = append(es, tarEntry{hdr: tar.Header{Name: "ha-node-b/", Typeflag: tar.TypeDir}})
+			for _, m := range b.Members {
+				es = append(es, reg("ha-node-b/"+m.Path, string(m.Data)))
+			}
+			return writeTemp(t, "both.tar", tarOf(t, es...))
+		}, func(p string) []string { return []string{p + "!ha-node-a", p + "!ha-node-b"} }},
 		{"tar.gz of two bundle files", func(t *testing.T) string {
 			return writeTemp(t, "both.tar.gz", gzBytes(t, tarOf(t, reg("a.tar.gz", string(a.TarGz())), reg("b.tar.gz", string(b.TarGz())))))
 		}, func(p string) []string { return []string{p + "!a.tar.gz", p + "!b.tar.gz"} }},

@@ -294,6 +294,10 @@ func (s *session) classify(c container, depth int, loc locator, display string) 
 		if err != nil || skip {
 			return err
 		}
+		// Only an archive whose very first entry is the manifest is a bundle
+		// as the collector writes it (GNU tar starts with a folder entry).
+		isFirst := first
+		first = false
 		if e.typ != typeDir {
 			if _, dup := seen[name]; dup {
 				return s.refuse("member %s appears twice", quoteName(name))
@@ -318,8 +322,6 @@ func (s *session) classify(c container, depth int, loc locator, display string) 
 			}
 			return s.refuse("member %s is a device, FIFO or other special file", quoteName(e.name))
 		}
-		isFirst := first
-		first = false
 		if baseOf(name) == bundle.ManifestName {
 			cd, err := s.readCandidate(e, name)
 			if err != nil {

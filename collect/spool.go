@@ -27,6 +27,9 @@ type spool struct {
 	size int64
 	h    hash.Hash
 	err  error
+	// handedOff is set when the bundle writer took the spool over: the
+	// writer releases it once written, and Close does nothing.
+	handedOff bool
 }
 
 func newSpool(dir string) *spool { return &spool{dir: dir, h: sha256.New()} }
@@ -91,11 +94,17 @@ func (s *spool) Bytes() ([]byte, error) {
 	return io.ReadAll(r)
 }
 
-// Close removes the temporary file, if any.
+// Close removes the temporary file, if any, unless the bundle writer
+// took the spool over.
 func (s *spool) Close() {
-	if s == nil {
+	if s == nil || s.handedOff {
 		return
 	}
+	s.release()
+}
+
+// release frees the spool's memory and temporary file.
+func (s *spool) release() {
 	if s.file != nil {
 		name := s.file.Name()
 		s.file.Close()

@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"aead.dev/minisign"
@@ -54,6 +56,22 @@ type assembler struct {
 	sums      bundle.Sums
 	stored    map[string]bundle.Stored // member -> what was stored, for duplicates
 	done      bool
+
+	// Members are compressed by a goroutine of their own, so that the
+	// collector reads and redacts the next one meanwhile.
+	jobs     chan job
+	finished chan struct{}
+	closed   bool
+	aborting atomic.Bool
+	mu       sync.Mutex
+	werr     error
+}
+
+// job is one member waiting to be written.
+type job struct {
+	member string
+	sp     *spool
+	mtime  time.Time
 }
 
 func newAssembler(final, top string) (*assembler, error) {
@@ -84,7 +102,42 @@ func newAssembler(final, top string) (*assembler, error) {
 	}
 	a.zw = zw
 	a.tw = tar.NewWriter(zw)
+	a.jobs = make(chan job, 1)
+	a.finished = make(chan struct{})
+	go a.writeLoop()
 	return a, nil
+}
+
+// writeLoop writes queued members in order; after an error (or on
+// abort) it only releases them.
+func (a *assembler) writeLoop() {
+	defer close(a.finished)
+	for j := range a.jobs {
+		if a.failed() == nil && !a.aborting.Load() {
+			if err := a.write(j); err != nil {
+				a.mu.Lock()
+				a.werr = err
+				a.mu.Unlock()
+			}
+		}
+		j.sp.release()
+	}
+}
+
+// failed returns the first write error.
+func (a *assembler) failed() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.werr
+}
+
+// stop closes the queue and waits for the writer.
+func (a *assembler) stop() {
+	if !a.closed {
+		a.closed = true
+		close(a.jobs)
+	}
+	<-a.finished
 }
 
 // createFile creates a file that must not exist yet; a variable so that
@@ -103,21 +156,39 @@ func (a *assembler) has(member string) (bundle.Stored, bool) {
 	return s, ok
 }
 
-// add writes one member from its spool.
+// add queues one member for writing and takes its spool over (the
+// caller's Close of it then does nothing). Its size and hash are final,
+// so the manifest can use them at once. An error is that of an earlier
+// write: the bundle cannot be written.
 func (a *assembler) add(member string, sp *spool, mtime time.Time) error {
 	if err := bundle.CheckMemberPath(member); err != nil {
 		return fmt.Errorf("member %s: %w", member, err)
 	}
-	r, err := sp.Reader()
+	if err := a.failed(); err != nil {
+		return err
+	}
+	if sp.err != nil {
+		return sp.err
+	}
+	a.sums[member] = sp.Sum()
+	a.stored[member] = bundle.Stored{Path: member, Size: sp.Size(), SHA256: sp.Sum()}
+	sp.handedOff = true
+	a.jobs <- job{member, sp, mtime}
+	return nil
+}
+
+// write writes one member's tar entry.
+func (a *assembler) write(j job) error {
+	r, err := j.sp.Reader()
 	if err != nil {
 		return err
 	}
 	hdr := &tar.Header{
 		Typeflag: tar.TypeReg,
-		Name:     a.top + "/" + member,
+		Name:     a.top + "/" + j.member,
 		Mode:     0o644,
-		Size:     sp.Size(),
-		ModTime:  mtime,
+		Size:     j.sp.Size(),
+		ModTime:  j.mtime,
 	}
 	if err := a.tw.WriteHeader(hdr); err != nil {
 		return fmt.Errorf("writing bundle: %w", err)
@@ -128,8 +199,6 @@ func (a *assembler) add(member string, sp *spool, mtime time.Time) error {
 	if err := a.tw.Flush(); err != nil {
 		return fmt.Errorf("writing bundle: %w", err)
 	}
-	a.sums[member] = sp.Sum()
-	a.stored[member] = bundle.Stored{Path: member, Size: sp.Size(), SHA256: sp.Sum()}
 	return nil
 }
 
@@ -150,6 +219,10 @@ func (h *hashWriter) Write(p []byte) (int, error) {
 // finish writes the final bundle around the items and returns its size
 // and SHA-256. m must be complete; key signs SHA256SUMS.
 func (a *assembler) finish(m *bundle.Manifest, key minisign.PrivateKey, recipients []age.Recipient) (int64, string, error) {
+	a.stop()
+	if err := a.failed(); err != nil {
+		return 0, "", err
+	}
 	// End the items' gzip member without a tar trailer.
 	if err := a.tw.Flush(); err != nil {
 		return 0, "", fmt.Errorf("writing bundle: %w", err)
@@ -281,6 +354,10 @@ func (a *assembler) cleanup() {
 
 // abort stops writing and removes every partial file.
 func (a *assembler) abort() {
+	if a.jobs != nil {
+		a.aborting.Store(true)
+		a.stop()
+	}
 	if a.zw != nil {
 		a.zw.Close()
 	}

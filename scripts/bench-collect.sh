@@ -8,11 +8,16 @@
 #
 #   scripts/bench-collect.sh [SIZE]      # SIZE like 1GiB (default), 256MiB
 #
+# tar and collect run alternately BENCH_RUNS times (default 2) and the
+# best wall time of each counts, so that load from other jobs on the
+# machine weighs on both alike; CPU time is reported beside it.
+#
 # Needs: go, tar, gzip, /usr/bin/time (GNU time). Uses a scratch folder
 # under ${TMPDIR:-/tmp} (about 3x SIZE of disk) and removes it.
 set -eu
 SIZE=${1:-1GiB}
 FILES=${BENCH_FILES:-50}
+RUNS=${BENCH_RUNS:-2}
 cd "$(dirname "$0")/.."
 [ -x /usr/bin/time ] || { echo "bench-collect: /usr/bin/time (GNU time) is needed" >&2; exit 1; }
 [ -x bin/collect ] || go build -o bin/collect ./cmd/collect
@@ -42,14 +47,23 @@ gen "$WORK/root" "$SIZE"
 INPUT=$(du -sb "$WORK/root/var/log/bench" | cut -f1)
 cat "$WORK"/root/var/log/bench/* >/dev/null   # warm the page cache for both
 
-measure tar -- tar czf "$WORK/tar.tar.gz" -C "$WORK/root" var/log/bench
-TAR_WALL=$WALL TAR_RSS=$RSS TAR_CPU=$CPU
-TAR_SIZE=$(stat -c %s "$WORK/tar.tar.gz")
-
-mkdir "$WORK/out"
-measure collect -- "$COLLECT" --profile "$PROFILE" --root "$WORK/root" --root-commands-only -o "$WORK/out/"
-C_WALL=$WALL C_RSS=$RSS C_CPU=$CPU
-C_SIZE=$(stat -c %s "$WORK"/out/*.tar.gz)
+# best VAR VALUE: keeps the smaller of $VAR and VALUE in VAR.
+best() { eval "cur=\${$1:-}"; if [ -z "$cur" ] || awk -v a="$2" -v b="$cur" 'BEGIN{exit !(a<b)}'; then eval "$1=$2"; fi; }
+TAR_WALL= TAR_CPU= C_WALL= C_CPU= C_RSS=0
+i=0
+while [ $i -lt "$RUNS" ]; do
+	i=$((i+1))
+	rm -f "$WORK/tar.tar.gz"
+	measure tar -- tar czf "$WORK/tar.tar.gz" -C "$WORK/root" var/log/bench
+	best TAR_WALL "$WALL"; best TAR_CPU "$CPU"; TAR_RSS=$RSS; THIS_TAR=$WALL
+	TAR_SIZE=$(stat -c %s "$WORK/tar.tar.gz")
+	rm -rf "$WORK/out"; mkdir "$WORK/out"
+	measure collect -- "$COLLECT" --profile "$PROFILE" --root "$WORK/root" --root-commands-only -o "$WORK/out/"
+	best C_WALL "$WALL"; best C_CPU "$CPU"
+	[ "$RSS" -gt "$C_RSS" ] && C_RSS=$RSS
+	C_SIZE=$(stat -c %s "$WORK"/out/*.tar.gz)
+	echo "run $i: tar ${THIS_TAR}s, collect ${WALL}s" >&2
+done
 
 # The same with half the input: memory must not grow with it.
 rm -rf "$WORK/root" "$WORK/out" "$WORK/tar.tar.gz"
@@ -61,14 +75,15 @@ H_RSS=$RSS
 
 awk -v inp="$INPUT" -v tw="$TAR_WALL" -v ts="$TAR_SIZE" -v tr="$TAR_RSS" \
     -v cw="$C_WALL" -v cs="$C_SIZE" -v cr="$C_RSS" -v hr="$H_RSS" -v cpus="$(nproc)" \
-    -v tc="$TAR_CPU" -v cc="$C_CPU" -v load="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo ?)" 'BEGIN {
+    -v tc="$TAR_CPU" -v cc="$C_CPU" -v runs="$RUNS" -v load="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo ?)" 'BEGIN {
 	mib = 1048576
-	printf "input:            %.0f MiB of text logs, %s CPUs, load average %s\n", inp/mib, cpus, load
+	printf "input:            %.0f MiB of text logs, %s CPUs, load average %s, best of %s runs\n", inp/mib, cpus, load, runs
 	printf "tar czf:          %6.1f s wall  %6.1f s CPU  %7.1f MiB  peak RSS %6.1f MiB\n", tw, tc, ts/mib, tr/1024
 	printf "collect:          %6.1f s wall  %6.1f s CPU  %7.1f MiB  peak RSS %6.1f MiB\n", cw, cc, cs/mib, cr/1024
 	printf "collect (half input):                                          peak RSS %6.1f MiB\n", hr/1024
 	wr = cw/tw; sr = cs/ts
 	printf "wall time ratio:  %.2fx tar czf (target <= 0.50)  %s\n", wr, (wr <= 0.5 ? "ok" : "MISSED")
+	printf "CPU time ratio:   %.2fx tar czf\n", cc/tc
 	printf "size ratio:       %.2fx tar czf (target <= 1.10)  %s\n", sr, (sr <= 1.1 ? "ok" : "MISSED")
 	printf "peak RSS:         %.1f MiB (target < 100)         %s\n", cr/1024, (cr/1024 < 100 ? "ok" : "MISSED")
 	printf "RSS full/half:    %.2f (independent of input size: ~1)\n", cr/hr

@@ -62,6 +62,8 @@ func TestHostFileMember(t *testing.T) {
 		{"/tmp/a\x1bb", "files/tmp/a%1Bb"},
 		{"/tmp/\xff", "files/tmp/%FF"},
 		{"relative/x", "files/relative/x"},
+		{"/", "files/%2F"},
+		{"", "files/%2F"},
 	}
 	for _, tc := range tests {
 		got := HostFileMember(tc.host)

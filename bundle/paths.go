@@ -22,6 +22,10 @@ func HostFileMember(hostPath string) string {
 		p = p[:1] + p[2:]
 	}
 	p = path.Clean("/" + p)
+	if p == "/" {
+		// Only a directory can be the root; keep the member name valid anyway.
+		return FilesDir + "/%2F"
+	}
 	return FilesDir + escapeMember(p)
 }
 

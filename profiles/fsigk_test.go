@@ -21,7 +21,7 @@ import (
 // assumes (docs/profiles/fsigk.md). Each must be found by its rule, and by
 // no other rule's main pattern.
 var fsigkMessages = map[string][]string{
-	"fsigk.port-in-use": {`1709076662.137 [2024/02/28 08:31:02 25 -] CRITICAL [main/bind_port] bind=Address already in use(98) (addr=0.0.0.0, port=25). # Please check whether other service(mail/web server,etc...) is already running on port 25.`},
+	"fsigk.port-in-use":     {`1709076662.137 [2024/02/28 08:31:02 25 -] CRITICAL [main/bind_port] bind=Address already in use(98) (addr=0.0.0.0, port=25). # Please check whether other service(mail/web server,etc...) is already running on port 25.`},
 	"fsigk.max-connections": {`1709078530.137 [2024/02/28 09:02:10 9080 -] WARNING [main/accept_loop] Maximum connections: warning: Client connections reached maximum connections(200). More request will be blocked/rejected. If there is many warnings, please increase 'Maximum Connections' settings(pre_spawn value of virusgw.ini) of this service. (400 will be good value as start line).`},
 	"fsigk.admin-mail": {
 		`WARNING [notify] getaddrinfo failed. admin_mx_host=[mailhub.example] admin_mx_port=[25] gai_strerror=[Name or service not known]`,

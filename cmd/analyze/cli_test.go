@@ -521,7 +521,7 @@ func TestCheckProfile(t *testing.T) {
 		stderr string
 	}{
 		{"built-in file", []string{"--check-profile", "../../profiles/tfst.yaml"}, 0, `^ok: \d+ rules \(profile tfst: .*\)\n$`, `^$`},
-		{"bad field", []string{"--check-profile", bad}, 2, `^$`, `^analyze: .*bad\.yaml: line 3: .*bogus.*\n$`},
+		{"bad field", []string{"--check-profile", bad}, 2, `^$`, `^analyze: .*bad\.yaml:3: .*bogus.*\n$`},
 		{"missing file", []string{"--check-profile", filepath.Join(dir, "none.yaml")}, 2, `^$`, `^analyze: .*none\.yaml.*\n$`},
 		{"with inputs", []string{"--check-profile", bad, "x.tar.gz"}, 2, `^$`, `^analyze: --check-profile takes no inputs.*\n$`},
 	}

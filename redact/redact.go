@@ -151,11 +151,20 @@ func isSecretsFile(p string) bool {
 	return strings.Contains(base, "secrets")
 }
 
+// colonTables are files whose lines start "name:" without being
+// settings: nsswitch.conf's "passwd: files systemd", /etc/passwd and
+// /etc/group records.
+var colonTables = map[string]bool{"nsswitch.conf": true, "passwd": true, "passwd-": true, "group": true, "group-": true}
+
+func isColonTable(p string) bool {
+	return colonTables[strings.ToLower(path.Base(strings.ReplaceAll(p, `\`, "/")))]
+}
+
 // NewWriter returns a writer that redacts what is written to it and
 // writes the result to dst. Close flushes the last line (it does not
 // close dst).
 func (e *Engine) NewWriter(dst io.Writer, t Target) *Writer {
-	w := &Writer{dst: dst, counts: Counts{}, lead: true, secretsFile: isSecretsFile(t.Path)}
+	w := &Writer{dst: dst, counts: Counts{}, lead: true, secretsFile: isSecretsFile(t.Path), colonTable: isColonTable(t.Path)}
 	if e != nil {
 		for i := range e.extra {
 			if e.extra[i].applies(t) {
@@ -181,6 +190,7 @@ type Writer struct {
 	dst         io.Writer
 	extra       []*extraRule
 	secretsFile bool
+	colonTable  bool // "name:" starts a record, not a key (nsswitch.conf)
 	counts      Counts
 	pending     []byte // an incomplete last line
 	out         []byte // scratch for a rewritten line
@@ -362,6 +372,10 @@ func (w *Writer) line(l []byte) {
 	mask := lineMask(body)
 	for i, r := range builtinLineRules {
 		if mask&(1<<uint(i)) != 0 {
+			if r.name == RuleConfigSecret && w.colonTable {
+				reps = append(reps, keyValueEquals(body)...)
+				continue
+			}
 			reps = append(reps, r.find(body, w.secretsFile)...)
 		}
 	}

@@ -267,6 +267,9 @@ func TestProfileRules(t *testing.T) {
 			"licensed: [REDACTED:license] and [REDACTED:license]\n", Counts{"license": 2}},
 		{"other command", Target{Command: "app-status"}, "licensed: LIC-0042-XYZ\n", "licensed: LIC-0042-XYZ\n", Counts{}},
 		{"unscoped rule", Target{Command: "x"}, "hw serial=ABC123 ok\n", "hw serial=[REDACTED:everywhere] ok\n", Counts{"everywhere": 1}},
+		{"nsswitch.conf is not key: value", Target{Path: "/etc/nsswitch.conf"}, "passwd:         files systemd\nshadow: files\n",
+			"passwd:         files systemd\nshadow: files\n", Counts{}},
+		{"but a key=value line in it is", Target{Path: "/etc/nsswitch.conf"}, "# password=x\n", "# password=[REDACTED:config-secret]\n", Counts{RuleConfigSecret: 1}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

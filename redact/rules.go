@@ -161,11 +161,17 @@ func allGroups(l []byte, re *regexp.Regexp, rule string) []replacement {
 // key starts the line or is quoted (YAML and JSON), so that a log line's
 // "password policy: ..." or "bad password: user x" is left alone. It
 // looks left of each separator for the key: one pass over the line.
-func keyValue(l []byte, _ bool) []replacement {
+func keyValue(l []byte, _ bool) []replacement { return keyValueSeps(l, true) }
+
+// keyValueEquals is keyValue without ":" separators, for files whose
+// "name:" lines are records, not settings.
+func keyValueEquals(l []byte) []replacement { return keyValueSeps(l, false) }
+
+func keyValueSeps(l []byte, colon bool) []replacement {
 	var out []replacement
 	for i := 0; i < len(l); i++ {
 		c := l[i]
-		if c != '=' && c != ':' {
+		if c != '=' && (c != ':' || !colon) {
 			continue
 		}
 		sepEnd := i + 1

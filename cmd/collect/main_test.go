@@ -236,3 +236,31 @@ func TestEncryptCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestAutoCollects: --profile auto writes one bundle per detected
+// product, and a host-facts bundle when none is found.
+func TestAutoCollects(t *testing.T) {
+	hosts, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "hosts", "tfst", "epp-*"))
+	tests := []struct {
+		name, root, want string
+	}{{"no product", basicRoot, "host-basic01-"}}
+	if len(hosts) > 0 {
+		tests = append(tests, struct{ name, root, want string }{"tfst", hosts[0], "tfst-"})
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := t.TempDir()
+			code, stdout, stderr := runCLI(t, "--profile", "auto", "--root", tc.root, "--root-commands-only", "-o", out+"/")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			files, _ := filepath.Glob(filepath.Join(out, "*.tar.gz"))
+			if len(files) != 1 || !strings.HasPrefix(filepath.Base(files[0]), tc.want) {
+				t.Errorf("bundles %v, want one named %s*", files, tc.want)
+			}
+			if strings.Count(stdout, "bundle: ") != len(files) {
+				t.Errorf("final lines:\n%s", stdout)
+			}
+		})
+	}
+}

@@ -121,6 +121,7 @@ const (
 	KindGlob    = "glob"
 	KindList    = "list"
 	KindCommand = "command"
+	KindBuiltin = "builtin" // a collector written in Go (sockets, processes...)
 )
 
 // Error kinds recorded on items that could not be (fully) collected.

@@ -16,6 +16,7 @@ have xz        || need="$need xz-utils"
 have ip        || need="$need iproute2"
 have iptables  || need="$need iptables"
 have tar       || need="$need tar"
+[ -x /usr/bin/time ] || need="$need time"   # GNU time -v: peak RSS in make bench
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = 0 ] && have apt-get; then
 	echo "test-deps: installing$need" >&2

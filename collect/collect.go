@@ -164,7 +164,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("%s: %w", final, errOutputExists)
 	}
 	c.tmpDir = filepath.Dir(final)
-	c.asm, err = newAssembler(final, name)
+	c.asm, err = newAssembler(final, name, c.now)
 	if err != nil {
 		return nil, err
 	}

@@ -382,7 +382,7 @@ func (c *collector) collectList(ctx context.Context, p *planned, it *bundle.Item
 			it.Error = firstErr.Error()
 		}
 	}
-	return c.storeOutput(ctx, p.id, false, &b, it)
+	return c.storeOutput(ctx, p.id, false, &b, it, c.now())
 }
 
 // idName names a user or group id, or prints the number.
@@ -397,8 +397,9 @@ func idName(names map[int]string, id int) string {
 }
 
 // storeOutput stores command output (or a builtin's or listing's) as
-// commands/<id>.out or .err, redacted.
-func (c *collector) storeOutput(ctx context.Context, id string, stderr bool, src io.Reader, it *bundle.Item) error {
+// commands/<id>.out or .err, redacted; mtime is when the command ended
+// (or the output was made).
+func (c *collector) storeOutput(ctx context.Context, id string, stderr bool, src io.Reader, it *bundle.Item, mtime time.Time) error {
 	member := bundle.CommandMember(id, stderr)
 	sp := newSpool(c.tmpDir)
 	defer sp.Close()
@@ -409,7 +410,7 @@ func (c *collector) storeOutput(ctx context.Context, id string, stderr bool, src
 		}
 		return err
 	}
-	if err := c.asm.add(member, sp, c.now()); err != nil {
+	if err := c.asm.add(member, sp, mtime); err != nil {
 		return err
 	}
 	st := bundle.Stored{Path: member, Size: sp.Size(), SHA256: sp.Sum()}
@@ -431,6 +432,7 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 	var last *cmdRun
 	var missing []string
 	var dur time.Duration
+	var end time.Time
 	for _, argv := range alternatives {
 		var bin binary
 		var err error
@@ -448,7 +450,8 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 		}
 		t0 := c.now()
 		last = c.run(ctx, bin, argv, p.timeout, p.maxSize, p.shell != "")
-		dur = c.now().Sub(t0)
+		end = c.now()
+		dur = end.Sub(t0)
 		if ctx.Err() != nil {
 			last.close()
 			return ctx.Err()
@@ -490,7 +493,7 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 		}
 		dropped += skipped
 	}
-	if err := c.storeOutput(ctx, p.id, false, out, it); err != nil {
+	if err := c.storeOutput(ctx, p.id, false, out, it, end); err != nil {
 		return err
 	}
 	it.Stored[len(it.Stored)-1].Truncated = dropped
@@ -499,7 +502,7 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 		if err != nil {
 			return fatalError{err}
 		}
-		if err := c.storeOutput(ctx, p.id, true, errOut, it); err != nil {
+		if err := c.storeOutput(ctx, p.id, true, errOut, it, end); err != nil {
 			return err
 		}
 		it.Stored[len(it.Stored)-1].Truncated = dropped
@@ -522,12 +525,13 @@ func (c *collector) collectBuiltin(ctx context.Context, p *planned, it *bundle.I
 	it.Binary = "builtin:" + p.builtin
 	t0 := c.now()
 	out, err := c.builtin(ctx, p.builtin, p.args)
-	it.DurationMS = c.now().Sub(t0).Milliseconds()
+	end := c.now()
+	it.DurationMS = end.Sub(t0).Milliseconds()
 	if err != nil {
 		it.ErrorKind, it.Error = builtinErrorKind(err), p.builtin+": "+err.Error()
 		if len(out) == 0 {
 			return nil
 		}
 	}
-	return c.storeOutput(ctx, p.id, false, bytes.NewReader(out), it)
+	return c.storeOutput(ctx, p.id, false, bytes.NewReader(out), it, end)
 }

@@ -56,6 +56,8 @@ type assembler struct {
 	sums      bundle.Sums
 	stored    map[string]bundle.Stored // member -> what was stored, for duplicates
 	done      bool
+	// now is the collection's clock: no member's time is after it.
+	now func() time.Time
 
 	// Members are compressed by a goroutine of their own, so that the
 	// collector reads and redacts the next one meanwhile.
@@ -74,8 +76,12 @@ type job struct {
 	mtime  time.Time
 }
 
-func newAssembler(final, top string) (*assembler, error) {
+func newAssembler(final, top string, now func() time.Time) (*assembler, error) {
+	if now == nil {
+		now = time.Now
+	}
 	a := &assembler{
+		now:       now,
 		final:     final,
 		dir:       filepath.Dir(final),
 		top:       top,
@@ -188,7 +194,7 @@ func (a *assembler) write(j job) error {
 		Name:     a.top + "/" + j.member,
 		Mode:     0o644,
 		Size:     j.sp.Size(),
-		ModTime:  j.mtime,
+		ModTime:  memberTime(j.mtime, a.now()),
 	}
 	if err := a.tw.WriteHeader(hdr); err != nil {
 		return fmt.Errorf("writing bundle: %w", err)
@@ -263,7 +269,7 @@ func (a *assembler) finish(m *bundle.Manifest, key minisign.PrivateKey, recipien
 		}
 		dst = enc
 	}
-	mtime := m.Collection.EndUTC
+	mtime := memberTime(m.Collection.EndUTC, a.now())
 	// First gzip member: manifest.json.
 	if err := writeMember(dst, func(tw *tar.Writer) error {
 		return tarBytes(tw, a.top+"/"+bundle.ManifestName, manifest.Bytes(), mtime)
@@ -329,6 +335,18 @@ func writeMember(w io.Writer, fill func(*tar.Writer) error, trailer bool) error 
 		return err
 	}
 	return zw.Close()
+}
+
+// memberTime is the time written in a member's tar header: t (a file's
+// mtime, a command's end, the collection's end), never after written (the
+// time of writing: tar warns about times in the future), in whole seconds
+// rounded down (archive/tar would round to the nearest second, up to half
+// a second into the future).
+func memberTime(t, written time.Time) time.Time {
+	if t.IsZero() || t.After(written) {
+		t = written
+	}
+	return t.Truncate(time.Second)
 }
 
 func tarBytes(tw *tar.Writer, name string, data []byte, mtime time.Time) error {

@@ -32,6 +32,12 @@ func TestRunBasicManifest(t *testing.T) {
 		t.Errorf("Result.Size %d, file %v %v", res.Size, fi, err)
 	}
 	checkGolden(t, "basic.manifest.json", normaliseManifest(m))
+	// Builtins are their own kind, with no binary.
+	for _, id := range []string{"host.facts", "host.processes", "app-limits"} {
+		if it := findItem(t, m, id); it.Kind != bundle.KindBuiltin || it.Binary != "" {
+			t.Errorf("item %s: kind %q binary %q, want kind %q and no binary", id, it.Kind, it.Binary, bundle.KindBuiltin)
+		}
+	}
 	// The stored bytes themselves, for a few members.
 	checkGolden(t, "basic.members.json", map[string]string{
 		"files/etc/app/app.conf":      memberData(t, members, "files/etc/app/app.conf"),

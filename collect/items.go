@@ -520,9 +520,9 @@ func shellBinary(name string) (binary, error) {
 	return binary{real: p, shown: name}, nil
 }
 
-// collectBuiltin runs a collector written in Go.
+// collectBuiltin runs a collector written in Go. The item's kind says
+// so (bundle.KindBuiltin); it has no binary.
 func (c *collector) collectBuiltin(ctx context.Context, p *planned, it *bundle.Item) error {
-	it.Binary = "builtin:" + p.builtin
 	t0 := c.now()
 	out, err := c.builtin(ctx, p.builtin, p.args)
 	end := c.now()

@@ -125,7 +125,7 @@ func (c *collector) planItem(it profiles.CollectItem, isHost bool) *planned {
 		p.kind = bundle.KindCommand
 		p.shell = c.expand(it.Shell)
 	case it.Builtin != "":
-		p.kind = bundle.KindCommand
+		p.kind = bundle.KindBuiltin
 		p.builtin = it.Builtin
 		p.args = map[string]string{}
 		for k, v := range it.Args {

@@ -20,11 +20,13 @@ import (
 // recorded in it; an error means the bundle cannot be written (disk full,
 // interrupted).
 func (c *collector) collectItem(ctx context.Context, p *planned) (bundle.Item, error) {
-	it := bundle.Item{ID: p.id, Kind: p.kind, Source: c.source(p)}
+	it := bundle.Item{ID: p.id, Kind: p.kind}
 	if p.skip != "" {
+		it.Source = c.skippedSource(p)
 		it.ErrorKind, it.Error = bundle.ErrSkipped, p.skip
 		return it, nil
 	}
+	it.Source = c.source(p)
 	var err error
 	switch {
 	case p.files != nil:

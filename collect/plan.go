@@ -30,6 +30,9 @@ type planned struct {
 	timeout time.Duration
 	maxSize int64
 	skip    string // why the item is not collected (its when is false)
+	// emptyVars: the item uses a variable without a value; a skipped
+	// item then shows its source unresolved ({sms_cli} get HA).
+	emptyVars bool
 }
 
 // forOS reports whether an item's os list includes the running OS.
@@ -133,6 +136,7 @@ func (c *collector) planItem(it profiles.CollectItem, isHost bool) *planned {
 		}
 	}
 	if it.When.IsSet() {
+		p.emptyVars = c.usesEmptyVar(it)
 		ok, err := c.evalWhen(it.When)
 		switch {
 		case err != nil:
@@ -170,6 +174,42 @@ func (c *collector) evalWhen(e profiles.Expr) (bool, error) {
 		return false, fmt.Errorf("is %T, not a boolean", out)
 	}
 	return b, nil
+}
+
+// usesEmptyVar reports whether an item refers to a variable that has no
+// value (unset, or set to "").
+func (c *collector) usesEmptyVar(it profiles.CollectItem) bool {
+	strs := append(append(append([]string{it.Shell}, it.Files...), it.List...), it.Command...)
+	for _, a := range it.Commands {
+		strs = append(strs, a...)
+	}
+	for _, a := range it.Args {
+		strs = append(strs, a)
+	}
+	for _, s := range strs {
+		for _, m := range varRef.FindAllStringSubmatch(s, -1) {
+			if c.vars[m[1]].Value == "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// skippedSource is the source of an item skipped by its when: resolved
+// when its variables have values, else as the profile writes it, so that
+// "{sms_cli} get HA" does not show with an empty first word.
+func (c *collector) skippedSource(p *planned) string {
+	if !p.emptyVars {
+		return c.source(p)
+	}
+	it := p.item
+	raw := &planned{id: p.id, files: it.Files, list: it.List, shell: it.Shell, builtin: it.Builtin, args: it.Args}
+	if len(it.Command) > 0 {
+		raw.argvs = [][]string{it.Command}
+	}
+	raw.argvs = append(raw.argvs, it.Commands...)
+	return c.source(raw)
 }
 
 // source is an item's source for the manifest: its paths, directories or

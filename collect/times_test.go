@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"casefile/bundle"
+	"casefile/profiles"
 )
 
 // TestMemberTime: a member's tar time is its own time, cut to the second
@@ -102,5 +105,52 @@ func TestMemberTimesNotInFuture(t *testing.T) {
 	}
 	if stderr.Len() > 0 {
 		t.Errorf("tar -xzf wrote to stderr:\n%s", stderr.String())
+	}
+}
+
+// profileWithVars parses an inline test profile with its own variables
+// section (YAML list entries, indented by two spaces).
+func profileWithVars(t *testing.T, vars, collect string) *profiles.Profile {
+	t.Helper()
+	src := "name: gaps\ndescription: test profile\nversion: \"1\"\nvariables:\n" + vars + "collect:\n" + collect
+	p, err := profiles.Parse("gaps.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestSkippedItemSource: an item skipped by its when shows its source as
+// written when a variable it uses has no value ("{sms_cli} get HA", not an
+// empty quoted word), and resolved when its variables have values.
+func TestSkippedItemSource(t *testing.T) {
+	p := profileWithVars(t, `  - name: sms_cli
+    default: ""
+  - name: install_dir
+    default: /opt/app
+  - name: include_cores
+    default: "false"
+`, `  - id: cli-ha
+    command: ["{sms_cli}", get, HA]
+    when: 'sms_cli != ""'
+  - id: cli-alt
+    commands: [["{sms_cli}", get, HA], [smscli, get, HA]]
+    when: 'sms_cli != ""'
+  - id: cores
+    files: ["{install_dir}/core", "{install_dir}/core.*"]
+    when: 'include_cores == "true"'
+`)
+	opts := testOptions(t, p, basicHost())
+	opts.NoHostItems = true
+	m, _ := readBundle(t, run(t, opts).Path)
+	for id, want := range map[string]string{
+		"cli-ha":  "{sms_cli} get HA",
+		"cli-alt": "{sms_cli} get HA",
+		"cores":   "/opt/app/core /opt/app/core.*",
+	} {
+		it := findItem(t, m, id)
+		if it.ErrorKind != bundle.ErrSkipped || it.Source != want {
+			t.Errorf("item %s: source %q (%s), want %q, skipped", id, it.Source, it.ErrorKind, want)
+		}
 	}
 }

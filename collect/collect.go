@@ -89,6 +89,8 @@ type collector struct {
 	asm      *assembler
 	out      io.Writer
 	procs    *procList
+	shimDir  string // see rootShims
+	shimErr  error
 }
 
 func (c *collector) now() time.Time { return c.opts.Clock() }
@@ -169,6 +171,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	defer c.asm.abort()
+	defer c.removeShims()
 
 	fmt.Fprintf(c.out, "collecting %s (%s) on %s into %s\n", opts.Profile.Name, opts.Profile.Title, c.host.Hostname, final)
 	for i, p := range plan {

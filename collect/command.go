@@ -103,16 +103,11 @@ func (c *collector) rootExecutable(p string) (binary, bool) {
 // then the real PATH, so that a fake host's script can use cat and sed.
 // (Which command an item runs is decided by lookPath, before; only shell
 // lines look commands up through PATH, and in RootCommandsOnly mode they
-// get the root's folders alone.)
+// get the root's commands alone: see rootShims.)
 func (c *collector) searchPath(rootOnly bool) string {
 	var dirs []string
 	if !c.fs.isRealRoot() {
-		for _, d := range rootBinDirs {
-			dirs = append(dirs, c.fs.real(d))
-		}
-		if d := c.vars["install_dir"].Value; d != "" {
-			dirs = append(dirs, c.fs.real(d))
-		}
+		dirs = c.rootBinReal()
 	}
 	if !rootOnly || c.fs.isRealRoot() {
 		if p := os.Getenv("PATH"); p != "" {
@@ -122,6 +117,82 @@ func (c *collector) searchPath(rootOnly bool) string {
 		}
 	}
 	return strings.Join(dirs, string(os.PathListSeparator))
+}
+
+// rootBinReal lists the root's command folders (rootBinDirs, then the
+// install dir) as real paths.
+func (c *collector) rootBinReal() []string {
+	var dirs []string
+	for _, d := range rootBinDirs {
+		dirs = append(dirs, c.fs.real(d))
+	}
+	if d := c.vars["install_dir"].Value; d != "" {
+		dirs = append(dirs, c.fs.real(d))
+	}
+	return dirs
+}
+
+// rootShims returns a folder that holds, for each command of the root's
+// command folders (the first of a name wins, as in lookPath), a small
+// script that runs it with PATH set to searchPath(false). A shell line
+// in RootCommandsOnly mode gets this folder alone as its PATH: the
+// commands the line names are looked up only in the root, while the
+// root's scripts it runs get a normal PATH (the root's folders, then the
+// real PATH), so that a fake bin/ethtool can cat its fixture. The folder
+// is made once per collection, beside the output, and removed at the
+// end (removeShims). Not on Windows: there the shell line gets the
+// root's folders alone. "" when it cannot be made.
+func (c *collector) rootShims() string {
+	if c.shimDir != "" || c.shimErr != nil {
+		return c.shimDir
+	}
+	if runtime.GOOS == "windows" {
+		c.shimErr = errUnsupported
+		return ""
+	}
+	dir, err := os.MkdirTemp(c.tmpDir, ".casefile-path-*")
+	if err != nil {
+		c.shimErr = err
+		return ""
+	}
+	c.shimDir = dir
+	full := c.searchPath(false)
+	seen := map[string]bool{}
+	for _, d := range append(append([]string{}, rootBinDirs...), c.vars["install_dir"].Value) {
+		if d == "" {
+			continue
+		}
+		entries, _ := os.ReadDir(c.fs.real(d))
+		for _, e := range entries {
+			name := e.Name()
+			if seen[name] || strings.ContainsAny(name, "/\\\x00") {
+				continue
+			}
+			b, ok := c.rootExecutable(path.Join(cleanHost(d), name))
+			if !ok {
+				continue
+			}
+			seen[name] = true
+			script := "#!/bin/sh\nPATH=" + singleQuote(full) + "\nexport PATH\nexec " + singleQuote(b.real) + " \"$@\"\n"
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o700); err != nil {
+				c.shimErr = err
+				c.removeShims()
+				return ""
+			}
+		}
+	}
+	return dir
+}
+
+// singleQuote quotes s for /bin/sh, always.
+func singleQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// removeShims removes the folder of rootShims, if any.
+func (c *collector) removeShims() {
+	if c.shimDir != "" {
+		os.RemoveAll(c.shimDir)
+		c.shimDir = ""
+	}
 }
 
 // commandEnv is the environment of commands: the collector's own (or, in
@@ -144,7 +215,13 @@ func (c *collector) commandEnv(shell bool) []string {
 	} else {
 		env = append(env, "HOME=/")
 	}
-	return append(env, "PATH="+c.searchPath(shell && c.opts.RootCommandsOnly), "LC_ALL=C", "LANG=C", "CASEFILE_ROOT="+c.fs.root)
+	pathVar := c.searchPath(false)
+	if shell && c.opts.RootCommandsOnly && !c.fs.isRealRoot() {
+		if pathVar = c.rootShims(); pathVar == "" {
+			pathVar = c.searchPath(true)
+		}
+	}
+	return append(env, "PATH="+pathVar, "LC_ALL=C", "LANG=C", "CASEFILE_ROOT="+c.fs.root)
 }
 
 // cmdRun is the outcome of running one command.

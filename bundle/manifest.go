@@ -104,6 +104,8 @@ type Options struct {
 	MaxFileSize    int64  `json:"max_file_size"`
 	CommandTimeout string `json:"command_timeout"`
 	Since          string `json:"since,omitempty"`
+	// MaxTime is the bound on the time spent running commands (--max-time).
+	MaxTime string `json:"max_time,omitempty"`
 }
 
 // Signer describes the key that signed SHA256SUMS.
@@ -153,7 +155,33 @@ type Item struct {
 
 	ErrorKind string `json:"error_kind,omitempty"`
 	Error     string `json:"error,omitempty"`
+
+	// Attempts lists, for an item with alternatives (commands:), every
+	// alternative in order as it was tried: not found, ran and failed,
+	// the one kept, skipped. The item's own fields describe the kept one.
+	Attempts []Attempt `json:"attempts,omitempty"`
 }
+
+// Attempt is one alternative of a commands: item as it was tried.
+type Attempt struct {
+	// Argv is the command line (argv quoted as a shell would read it),
+	// redacted like Item.Source.
+	Argv       string `json:"argv"`
+	Binary     string `json:"binary,omitempty"` // the executable found; empty when not found
+	ExitCode   *int   `json:"exit_code,omitempty"`
+	DurationMS int64  `json:"duration_ms,omitempty"`
+	ErrorKind  string `json:"error_kind,omitempty"` // command_not_found, timeout, skipped...
+	Error      string `json:"error,omitempty"`
+	// Stderr is the start of the attempt's standard error (at most
+	// MaxAttemptStderr bytes, redacted); the kept attempt's whole
+	// standard error is its commands/<id>.err member.
+	Stderr string `json:"stderr,omitempty"`
+	// Kept marks the attempt whose output the item stores.
+	Kept bool `json:"kept,omitempty"`
+}
+
+// MaxAttemptStderr bounds Attempt.Stderr.
+const MaxAttemptStderr = 4 << 10
 
 // Stored is one member of the bundle and how it relates to its source.
 type Stored struct {

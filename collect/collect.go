@@ -42,6 +42,11 @@ type Options struct {
 	MaxFileSize int64
 	// CommandTimeout limits each command (default 30s).
 	CommandTimeout time.Duration
+	// MaxTime bounds the time spent running commands (default 10m, < 0:
+	// no bound): once it has passed since the start, commands still to
+	// run are recorded as skipped, and a running command's timeout is cut
+	// to what is left. Files, listings and builtins are still collected.
+	MaxTime time.Duration
 	// Since skips rotated logs last modified before it (zero: keep all).
 	Since time.Time
 	// NoRedact stores secrets as they are (recorded in the manifest).
@@ -75,6 +80,7 @@ type Result struct {
 const (
 	DefaultMaxFileSize    = 64 << 20
 	DefaultCommandTimeout = 30 * time.Second
+	DefaultMaxTime        = 10 * time.Minute
 )
 
 // collector is the state of one Run.
@@ -91,6 +97,8 @@ type collector struct {
 	procs    *procList
 	shimDir  string // see rootShims
 	shimErr  error
+	// deadline is when --max-time ends, on the real clock (zero: none).
+	deadline time.Time
 }
 
 func (c *collector) now() time.Time { return c.opts.Clock() }
@@ -111,6 +119,9 @@ func newCollector(opts Options) (*collector, error) {
 	}
 	if opts.Clock == nil {
 		opts.Clock = time.Now
+	}
+	if opts.MaxTime == 0 {
+		opts.MaxTime = DefaultMaxTime
 	}
 	fsys, err := newHostFS(opts.Root)
 	if err != nil {
@@ -140,6 +151,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	opts = c.opts
+	if opts.MaxTime > 0 {
+		c.deadline = time.Now().Add(opts.MaxTime)
+	}
 	start := c.now()
 	c.resolveVars(ctx, opts.Profile)
 
@@ -244,6 +258,9 @@ func (c *collector) manifest(name string, start time.Time) *bundle.Manifest {
 	}
 	if c.redactor != nil {
 		m.Redaction.Rules = c.redactor.RuleNames()
+	}
+	if c.opts.MaxTime > 0 {
+		m.Options.MaxTime = c.opts.MaxTime.String()
 	}
 	if !c.opts.Since.IsZero() {
 		m.Options.Since = c.opts.Since.UTC().Format(time.RFC3339)

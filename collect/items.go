@@ -11,6 +11,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"casefile/bundle"
 	"casefile/redact"
@@ -425,44 +426,92 @@ func (c *collector) storeOutput(ctx context.Context, id string, stderr bool, src
 
 // collectCommand runs an item's command (or the first of its
 // alternatives that exists and succeeds, or its shell line) and stores
-// its output.
+// its output. Every alternative tried is recorded in it.Attempts (for
+// items with more than one). Once the collection's --max-time has passed,
+// commands are not started: they are recorded as skipped.
 func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.Item) error {
 	alternatives := p.argvs
-	if p.shell != "" {
+	shell := p.shell != ""
+	if shell {
 		alternatives = [][]string{shellArgv(p.shell)}
 	}
-	var last *cmdRun
-	var missing []string
-	var dur time.Duration
-	var end time.Time
+	target := redact.Target{Command: p.id}
+	var (
+		last     *cmdRun
+		kept     = -1
+		attempts []bundle.Attempt
+		missing  []string
+		overtime string
+		dur      time.Duration
+		end      time.Time
+	)
+	defer func() {
+		if last != nil {
+			last.close()
+		}
+	}()
 	for _, argv := range alternatives {
+		att := bundle.Attempt{Argv: c.redactString(quoteArgs(argv), target, 0)}
+		if shell {
+			att.Argv = c.redactString(p.shell, target, 0)
+		}
 		var bin binary
 		var err error
-		if p.shell != "" {
+		if shell {
 			bin, err = shellBinary(argv[0])
 		} else {
 			bin, err = c.lookPath(argv[0])
 		}
 		if err != nil {
 			missing = append(missing, argv[0])
+			att.ErrorKind, att.Error = bundle.ErrCommandNotFound, c.notFoundText(argv[0])
+			attempts = append(attempts, att)
 			continue
 		}
+		att.Binary = bin.shown
+		timeout, capped, ok := c.commandBudget(p.timeout)
+		if !ok {
+			overtime = c.overtimeText()
+			att.ErrorKind, att.Error = bundle.ErrSkipped, overtime
+			attempts = append(attempts, att)
+			continue
+		}
+		t0 := c.now()
+		r := c.run(ctx, bin, argv, timeout, p.maxSize, shell)
+		end = c.now()
+		if ctx.Err() != nil {
+			r.close()
+			return ctx.Err()
+		}
+		if capped && r.timedOut {
+			r.err = fmt.Errorf("timed out after %s, what was left of --max-time %s; process group killed", timeout.Round(time.Millisecond), c.opts.MaxTime)
+		}
+		dur = end.Sub(t0)
+		att.ExitCode, att.DurationMS = r.exitCode, dur.Milliseconds()
+		if r.err != nil {
+			att.ErrorKind, att.Error = commandErrorKind(r), quoteArgs(argv[:1])+": "+r.err.Error()
+		}
+		att.Stderr = c.stderrExcerpt(r, target)
+		attempts = append(attempts, att)
 		if last != nil {
 			last.close()
 		}
-		t0 := c.now()
-		last = c.run(ctx, bin, argv, p.timeout, p.maxSize, p.shell != "")
-		end = c.now()
-		dur = end.Sub(t0)
-		if ctx.Err() != nil {
-			last.close()
-			return ctx.Err()
-		}
-		if last.err == nil && last.exitCode != nil && *last.exitCode == 0 {
+		last, kept = r, len(attempts)-1
+		if overtime == "" && r.err == nil && r.exitCode != nil && *r.exitCode == 0 {
 			break
 		}
 	}
+	if len(alternatives) > 1 {
+		if kept >= 0 {
+			attempts[kept].Kept = true
+		}
+		it.Attempts = attempts
+	}
 	if last == nil {
+		if overtime != "" {
+			it.ErrorKind, it.Error = bundle.ErrSkipped, overtime
+			return nil
+		}
 		it.ErrorKind = bundle.ErrCommandNotFound
 		it.Error = strings.Join(missing, ", ") + ": command not found"
 		if c.opts.RootCommandsOnly && !c.fs.isRealRoot() {
@@ -470,9 +519,8 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 		}
 		return nil
 	}
-	defer last.close()
-	if p.shell == "" {
-		it.Source = c.redactString(quoteArgs(last.argv), redact.Target{Command: p.id}, 0)
+	if !shell {
+		it.Source = c.redactString(quoteArgs(last.argv), target, 0)
 	}
 	it.Binary = last.bin.shown
 	it.ExitCode = last.exitCode
@@ -510,6 +558,69 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 		it.Stored[len(it.Stored)-1].Truncated = dropped
 	}
 	return nil
+}
+
+// notFoundText is the error of a command found nowhere.
+func (c *collector) notFoundText(name string) string {
+	s := name + ": command not found"
+	if c.opts.RootCommandsOnly && !c.fs.isRealRoot() {
+		s += " under the root"
+	}
+	return s
+}
+
+// commandBudget is how long a command may run: its timeout, cut to what
+// is left of --max-time (capped then). ok is false when nothing is left:
+// the command is not started.
+func (c *collector) commandBudget(timeout time.Duration) (d time.Duration, capped, ok bool) {
+	if c.deadline.IsZero() {
+		return timeout, false, true
+	}
+	left := time.Until(c.deadline)
+	if left <= 0 {
+		return 0, false, false
+	}
+	if left < timeout {
+		return left, true, true
+	}
+	return timeout, false, true
+}
+
+// overtimeText says why a command was not started.
+func (c *collector) overtimeText() string {
+	return fmt.Sprintf("not run: the collection reached --max-time %s", c.opts.MaxTime)
+}
+
+// stderrExcerpt is the start of a command's standard error for its
+// attempt record: at most bundle.MaxAttemptStderr bytes, cut at a line
+// (or character) end, redacted.
+func (c *collector) stderrExcerpt(r *cmdRun, t redact.Target) string {
+	if r.stderr.Total() == 0 {
+		return ""
+	}
+	rd, _, err := r.stderr.Reader()
+	if err != nil {
+		return ""
+	}
+	const more = "[...]"
+	limit := bundle.MaxAttemptStderr - len(more)
+	buf := make([]byte, limit)
+	n, _ := io.ReadFull(rd, buf)
+	cut := r.stderr.Total() > int64(n)
+	s := c.redactString(string(buf[:n]), t, 0)
+	if len(s) > limit { // a marker is longer than its secret
+		s, cut = s[:limit], true
+	}
+	if cut {
+		if i := strings.LastIndexByte(s, '\n'); i >= len(s)/2 {
+			s = s[:i+1]
+		}
+		for k := 0; k < 3 && len(s) > 0 && !utf8.ValidString(s); k++ {
+			s = s[:len(s)-1]
+		}
+		s += more
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // shellBinary finds the shell of shell items: the running system's own

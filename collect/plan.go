@@ -252,6 +252,9 @@ func (c *collector) printPlan(ctx context.Context, plan []*planned, name string)
 	fmt.Fprintf(w, "host: %s (%s, %s, kernel %s), root %s\n", orUnknown(c.host.Hostname), c.host.OS, orUnknown(c.host.OSRelease), orUnknown(c.host.Kernel), c.fs.root)
 	fmt.Fprintf(w, "bundle: %s.tar.gz (dry run: nothing is written)\n", name)
 	fmt.Fprintf(w, "limits: max file size %s, command timeout %s", humanSize(c.opts.MaxFileSize), c.opts.CommandTimeout)
+	if c.opts.MaxTime > 0 {
+		fmt.Fprintf(w, ", commands within %s", c.opts.MaxTime)
+	}
 	if !c.opts.Since.IsZero() {
 		fmt.Fprintf(w, ", rotations since %s", c.opts.Since.Format(time.RFC3339))
 	}

@@ -53,6 +53,9 @@ func TestExitCodes(t *testing.T) {
 		{"unknown variable", []string{"--profile", basicProfile, "--set", "nope=1"}, 2, "", "has no such variable"},
 		{"bad size", []string{"--profile", basicProfile, "--max-file-size", "lots"}, 2, "", "max-file-size"},
 		{"bad timeout", []string{"--profile", basicProfile, "--command-timeout", "-3s"}, 2, "", "command-timeout"},
+		{"bad max time", []string{"--profile", basicProfile, "--max-time", "soon"}, 2, "", "--max-time"},
+		{"max time", []string{"--profile", basicProfile, "--root", basicRoot, "--root-commands-only", "--dry-run", "--max-time", "90s"}, 0, `(?m)^limits: .*, commands within 1m30s,`, ""},
+		{"no max time", []string{"--profile", basicProfile, "--root", basicRoot, "--root-commands-only", "--dry-run", "--max-time", "0"}, 0, `(?m)^limits: max file size [^,]+, command timeout 30s, redaction on$`, ""},
 		{"bad since", []string{"--profile", basicProfile, "--since", "yesterday"}, 2, "", "--since"},
 		{"bad root", []string{"--profile", basicProfile, "--root", filepath.Join(dir, "nothere")}, 2, "", "--root"},
 		{"bad recipient", []string{"--profile", basicProfile, "--encrypt-to", "age1notakey"}, 2, "", "--encrypt-to"},
@@ -101,7 +104,7 @@ func TestDryRunTouchesNothing(t *testing.T) {
 		"/opt/app/logs/app.log.2.gz",
 		"run: appctl status  [/bin/appctl]",
 		"run: ss -tanp  [not found]", "else: netstat -anp  [/bin/netstat]",
-		"skipped: when", "host.facts (command) [host]",
+		"skipped: when", "host.facts (builtin) [host]",
 		"file /etc/app/nothere.conf (not found)",
 	} {
 		if !strings.Contains(out, want) {

@@ -32,6 +32,7 @@ type flags struct {
 	dryRun       bool
 	maxFileSize  string
 	cmdTimeout   string
+	maxTime      string
 	noRedact     bool
 	encryptTo    []string
 	since        string
@@ -88,6 +89,7 @@ Check a bundle with public tools:
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan (files, globs, commands, variables with their sources) and collect nothing")
 	fl.StringVar(&f.maxFileSize, "max-file-size", "64MiB", "per-file cap `SIZE`; longer files keep their newest part (the tail)")
 	fl.StringVar(&f.cmdTimeout, "command-timeout", "30s", "per-command limit `DUR`; the command's process group is then killed")
+	fl.StringVar(&f.maxTime, "max-time", "10m", "bound `DUR` on the time spent running commands; after it, commands not yet run are skipped (0: no bound)")
 	fl.BoolVar(&f.noRedact, "no-redact", false, "store secrets as they are (recorded in the bundle)")
 	fl.StringArrayVar(&f.encryptTo, "encrypt-to", nil, "encrypt the bundle to an age `RECIPIENT` (age1... key, or a file of them; repeatable)")
 	fl.StringVar(&f.since, "since", "", "skip rotated logs last modified before `DUR|DATE` (7d, 48h, 2024-03-01); current logs are always kept")
@@ -146,6 +148,14 @@ func (f *flags) options(e *env) (collect.Options, error) {
 		return opts, usagef("--command-timeout %q: want a duration like 30s or 2m", f.cmdTimeout)
 	}
 	opts.CommandTimeout = d
+	mt, err := profiles.ParseDuration(f.maxTime)
+	if err != nil || mt < 0 {
+		return opts, usagef("--max-time %q: want a duration like 10m or 1h (0: no bound)", f.maxTime)
+	}
+	opts.MaxTime = mt
+	if mt == 0 {
+		opts.MaxTime = -1
+	}
 	if f.since != "" {
 		t, err := parseSince(f.since, time.Now())
 		if err != nil {

@@ -213,6 +213,9 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 			return nil, err
 		}
 	}
+	for _, b := range states {
+		b.fixTimes()
+	}
 
 	e := &evaluator{opts: opts, capped: map[string]int{}}
 	rep := &report.Report{
@@ -268,7 +271,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 				var covs []report.RuleCoverage
 				run := false
 				for _, b := range g.bundles {
-					c := e.coverageOf(rp, b)
+					c := e.coverageOf(rp, b, g.bundles)
 					covs = append(covs, c)
 					if c.Status != report.CoverageSkipped {
 						run = true
@@ -299,7 +302,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 				continue
 			}
 			for _, b := range g.bundles {
-				c := e.coverageOf(rp, b)
+				c := e.coverageOf(rp, b, nil)
 				if c.Status != report.CoverageSkipped {
 					fs, err := e.evalRule(rp, []*bundleState{b}, false)
 					c.Findings = len(fs)

@@ -20,10 +20,17 @@ const (
 // maxCoverageInputs bounds the member paths listed per coverage entry.
 const maxCoverageInputs = 50
 
-// inputGroups returns the rule's inputs as groups of globs: primary ones
-// (what the rule reads itself; for check rules the pattern facts it uses)
-// and the facts other kinds use besides.
-func (p *plan) inputGroups(rp *rulePlan) (primary, extra [][]string) {
+// ruleInput is one input of a rule: a matcher's globs, or a pattern fact's
+// (all its in_first alternatives). optional ones never count as missing.
+type ruleInput struct {
+	globs    []string
+	optional bool
+}
+
+// inputGroups returns the rule's inputs: primary ones (what the rule
+// reads itself; for check rules the pattern facts it uses) and the facts
+// other kinds use besides.
+func (p *plan) inputGroups(rp *rulePlan) (primary, extra []ruleInput) {
 	var slots []*slot
 	switch rp.kind {
 	case "match", "absent", "state":
@@ -32,54 +39,71 @@ func (p *plan) inputGroups(rp *rulePlan) (primary, extra [][]string) {
 		slots = append(append(slots, rp.start...), rp.exp...)
 	}
 	for _, s := range slots {
-		primary = append(primary, s.globs)
+		primary = append(primary, ruleInput{globs: s.globs, optional: s.optional})
 	}
 	for _, f := range rp.facts {
-		if s := p.factSlot[f]; s != nil {
-			if rp.kind == "check" {
-				primary = append(primary, s.globs)
-			} else {
-				extra = append(extra, s.globs)
-			}
+		alts := p.factSlots[f]
+		if len(alts) == 0 {
+			continue
+		}
+		in := ruleInput{optional: alts[0].optional}
+		for _, s := range alts {
+			in.globs = append(in.globs, s.globs...)
+		}
+		if rp.kind == "check" {
+			primary = append(primary, in)
+		} else {
+			extra = append(extra, in)
 		}
 	}
 	return primary, extra
 }
 
-// coverageOf says whether a rule could run on a bundle.
-func (e *evaluator) coverageOf(rp *rulePlan, b *bundleState) report.RuleCoverage {
+// coverageOf says whether a rule could run on a bundle. For a rule over
+// all bundles of a group (group not nil), an input is there when any
+// bundle of the group has it.
+func (e *evaluator) coverageOf(rp *rulePlan, b *bundleState, group []*bundleState) report.RuleCoverage {
 	c := report.RuleCoverage{Rule: rp.rule.ID, Bundle: b.name, Status: report.CoverageRan}
 	primary, extra := b.plan.inputGroups(rp)
 	var reasons []string
 	seenIn := map[string]bool{}
-	satisfied := 0
 	var missing []string
-	check := func(globs []string) bool {
-		ms := b.membersMatching(globs)
+	// check lists the input's members in this bundle and says whether the
+	// input is there (here, or in the group).
+	check := func(in ruleInput) bool {
+		ms := b.membersMatching(in.globs)
 		for _, m := range ms {
 			if !seenIn[m] {
 				seenIn[m] = true
 				c.Inputs = append(c.Inputs, m)
 			}
 		}
-		if len(ms) == 0 {
-			for _, g := range globs {
+		there := len(ms) > 0
+		for _, o := range group {
+			if !there && o != b && len(o.membersMatching(in.globs)) > 0 {
+				there = true
+			}
+		}
+		if !there && !in.optional {
+			for _, g := range in.globs {
 				if !contains(missing, g) {
 					missing = append(missing, g)
 				}
 			}
-			return false
 		}
-		return true
+		return there
 	}
-	for _, g := range primary {
-		if check(g) {
-			satisfied++
+	anyThere, primaryMissing := false, false
+	for _, in := range primary {
+		if check(in) {
+			anyThere = true
+		} else if !in.optional {
+			primaryMissing = true
 		}
 	}
 	extraMissing := false
-	for _, g := range extra {
-		if !check(g) {
+	for _, in := range extra {
+		if !check(in) && !in.optional {
 			extraMissing = true
 		}
 	}
@@ -89,17 +113,31 @@ func (e *evaluator) coverageOf(rp *rulePlan, b *bundleState) report.RuleCoverage
 	}
 	c.Missing = missing
 	switch {
-	case len(primary) > 0 && satisfied == 0:
+	case len(primary) > 0 && !anyThere:
 		c.Status = report.CoverageSkipped
-		reasons = append(reasons, "none of its inputs is here ("+strings.Join(missing, ", ")+"): missing data is not evidence")
-	case satisfied < len(primary) || extraMissing:
+		var all []string
+		for _, in := range primary {
+			for _, g := range in.globs {
+				if !contains(all, g) {
+					all = append(all, g)
+				}
+			}
+		}
+		for _, g := range missing {
+			if !contains(all, g) {
+				all = append(all, g)
+			}
+		}
+		c.Missing = all
+		reasons = append(reasons, "none of its inputs is here ("+strings.Join(all, ", ")+"): missing data is not evidence")
+	case primaryMissing || extraMissing:
 		c.Status = report.CoveragePartial
 		reasons = append(reasons, "no member matches "+strings.Join(missing, ", "))
 	}
 	// Items behind the inputs that failed or were cut.
 	var globs []string
-	for _, g := range append(primary, extra...) {
-		globs = append(globs, g...)
+	for _, in := range append(primary, extra...) {
+		globs = append(globs, in.globs...)
 	}
 	if b.manifest != nil && c.Status != report.CoverageSkipped {
 		for _, why := range failedItems(b.manifest, globs) {
@@ -245,15 +283,25 @@ func (e *evaluator) context(rp *rulePlan, bs []*bundleState, t time.Time, skip m
 }
 
 // contextLines splits a member's retained tail into timed lines, once.
+// An untimed line takes the time of the line before it (after it, in a
+// newest-first member); lines of a time-of-day member are dated as the
+// pass dated its records.
 func (m *member) contextLines() []ctxLine {
 	if m.ctxDone {
 		return m.ctxLines
 	}
 	m.ctxDone = true
+	type raw struct {
+		line int
+		t    time.Time
+		text []byte
+	}
+	var lines []raw
 	var cur time.Time
 	for _, ch := range m.retained {
 		data := ch.data
 		no := ch.start
+		tc := todCursor{newest: m.newestFirst, have: ch.todHave, last: ch.todLast, rolls: ch.rolls}
 		for len(data) > 0 {
 			i := indexNL(data)
 			line := data
@@ -265,15 +313,44 @@ func (m *member) contextLines() []ctxLine {
 			if n := len(line); n > 0 && line[n-1] == '\r' {
 				line = line[:n-1]
 			}
+			var t time.Time
 			if m.parser != nil {
-				if t, ok := m.parser.parse(line, &m.tc); ok {
-					cur = t
+				if pt, ok := m.parser.parse(line, &m.tc); ok {
+					t = pt
+					if m.tod {
+						tc.observe(todOf(pt))
+						day := tc.rolls
+						if m.newestFirst {
+							day = -day
+						}
+						t = m.dateOf(day, todOf(pt))
+					}
 				}
 			}
-			if !cur.IsZero() && len(line) > 0 {
-				m.ctxLines = append(m.ctxLines, ctxLine{line: no, t: cur, text: cleanText(line, maxLineText)})
+			if !t.IsZero() {
+				cur = t
+			} else if !m.newestFirst {
+				t = cur
+			}
+			if len(line) > 0 {
+				lines = append(lines, raw{no, t, line})
 			}
 			no++
+		}
+	}
+	if m.newestFirst {
+		var next time.Time
+		for i := len(lines) - 1; i >= 0; i-- {
+			if lines[i].t.IsZero() {
+				lines[i].t = next
+			} else {
+				next = lines[i].t
+			}
+		}
+	}
+	for _, l := range lines {
+		if !l.t.IsZero() {
+			m.ctxLines = append(m.ctxLines, ctxLine{line: l.line, t: l.t, text: cleanText(l.text, maxLineText)})
 		}
 	}
 	return m.ctxLines

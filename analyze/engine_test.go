@@ -292,7 +292,7 @@ rules:
 	a := bundleOf(t, "node-a", map[string]string{"files/role": "active\n", "files/a.log": "2024-03-01 10:00:00 send 1\n2024-03-01 10:00:01 send 2\n"}, nil)
 	b := bundleOf(t, "node-b", map[string]string{"files/role": "active\n", "files/a.log": "2024-03-01 10:00:02 got 1\n"}, nil)
 	rep := runWith(t, p, []string{a, b}, Options{})
-	want := []string{"t.both critical x0: both active: node-a and node-b", "t.cross info [2] x1: 2 lost"}
+	want := []string{"t.both critical x2: both active: node-a and node-b", "t.cross info [2] x1: 2 lost"}
 	if diff := cmp.Diff(want, summary(rep)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}

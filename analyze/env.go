@@ -139,6 +139,12 @@ func funcs(bs []*bundleState) map[string]any {
 			return out
 		},
 		"num": func(x any) float64 { return leadingNumber(x) },
+		"fmt_time": func(t any) string {
+			if t == nil {
+				return ""
+			}
+			return formatValue(t, bs[0].loc)
+		},
 		"ago": func(t any, d any) (bool, error) {
 			tt, ok := t.(time.Time)
 			if !ok || tt.IsZero() {
@@ -159,9 +165,14 @@ func itemMap(it *bundle.Item) map[string]any {
 	if it.ExitCode != nil {
 		exit = *it.ExitCode
 	}
+	var truncated int64
+	for _, s := range it.Stored {
+		truncated += s.Truncated
+	}
 	return map[string]any{
 		"kind": it.Kind, "source": it.Source, "binary": it.Binary,
 		"exit_code": exit, "error_kind": it.ErrorKind, "error": it.Error,
+		"truncated": int(truncated),
 	}
 }
 

@@ -83,7 +83,22 @@ func Explain(p *profiles.Profile, id string) (string, error) {
 		} else {
 			w("  at least %d line(s)\n", minN)
 		}
-		matchers("related lines (quoted, never a trigger)", m.Also)
+		for _, a := range m.Also {
+			matchers("related lines (quoted, never a trigger)", []profiles.Matcher{a.Matcher})
+			var how []string
+			if len(a.JoinOn) > 0 {
+				how = append(how, "sharing "+strings.Join(a.JoinOn, ", ")+" with a match")
+			}
+			if a.Within.Duration > 0 {
+				how = append(how, "within "+compactDuration(a.Within.Duration)+" of a match")
+			}
+			if a.Before.Duration > 0 {
+				how = append(how, "from "+compactDuration(a.Before.Duration)+" before the first match")
+			}
+			if len(how) > 0 {
+				w("      only lines %s\n", strings.Join(how, ", "))
+			}
+		}
 		if res := m.ResolvedBy; res != nil {
 			when := "any time after the last match"
 			if res.Within.Duration > 0 {

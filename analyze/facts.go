@@ -15,12 +15,19 @@ type group struct {
 }
 
 // recordMap is a record as expressions see it: value, file, line, text,
-// time, bundle and the pattern's named groups. value is the typed value
-// for a fact's records.
-func recordMap(r *record, value any) map[string]any {
-	m := make(map[string]any, 6+len(r.pat.names))
+// time, bundle, label, the named groups of its pattern and file pattern,
+// and "" for each of names it lacks (the other captures of a rule). value
+// is the typed value for a fact's records.
+func recordMap(r *record, value any, label string, names []string) map[string]any {
+	m := make(map[string]any, 7+len(r.pat.names)+len(r.fnames)+len(names))
+	for _, n := range names {
+		m[n] = ""
+	}
 	for i, n := range r.pat.names {
 		m[n] = r.caps[i]
+	}
+	for i, n := range r.fnames {
+		m[n] = r.fcaps[i]
 	}
 	m["value"] = value
 	m["file"] = r.m.path
@@ -32,15 +39,8 @@ func recordMap(r *record, value any) map[string]any {
 		m["time"] = r.t.In(r.b.loc)
 	}
 	m["bundle"] = r.b.name
+	m["label"] = label
 	return m
-}
-
-// ruleRecordMap is recordMap with the raw value, cached on the record.
-func ruleRecordMap(r *record) map[string]any {
-	if r.envMap == nil {
-		r.envMap = recordMap(r, r.value())
-	}
-	return r.envMap
 }
 
 // typed converts a fact value by the fact's type; nil when it does not
@@ -76,14 +76,14 @@ func (e *evaluator) evalFacts(b *bundleState) {
 	for i := range p.prof.Analyze.Facts {
 		f := &p.prof.Analyze.Facts[i]
 		var v any
-		if sl := p.factSlot[f.Name]; sl != nil {
+		if sl := b.factSlot(f.Name); sl != nil {
 			recs := b.slotRecords(sl)
 			sortRecords(recs)
 			b.factRecs[f.Name] = recs
 			dropped := b.slots[sl.id].dropped
 			var maps []any
 			for _, r := range recs {
-				maps = append(maps, recordMap(r, typed(r.value(), f.Type)))
+				maps = append(maps, recordMap(r, typed(r.value(), f.Type), "", nil))
 			}
 			if maps == nil {
 				maps = []any{}
@@ -101,6 +101,24 @@ func (e *evaluator) evalFacts(b *bundleState) {
 		b.facts[f.Name] = v
 		env[f.Name] = v
 	}
+}
+
+// factSlot is the slot a pattern fact reads in this bundle: its only one,
+// or (in_first) the first alternative with a member here; nil for an
+// expression fact.
+func (b *bundleState) factSlot(name string) *slot {
+	alts := b.plan.factSlots[name]
+	if len(alts) == 0 {
+		return nil
+	}
+	for _, s := range alts {
+		for _, p := range b.all {
+			if s.reads(p) {
+				return s
+			}
+		}
+	}
+	return alts[0]
 }
 
 // prepare makes a bundle's facts (all nil) and its `bundle` variable, so

@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/expr-lang/expr/ast"
-
 	"casefile/profiles"
 )
 
@@ -22,11 +20,16 @@ type plan struct {
 	// those members is kept whole.
 	retain []string
 
-	factSlot  map[string]*slot // pattern facts
+	// factSlots are the slots of each pattern fact: one, or one per
+	// in_first alternative.
+	factSlots map[string][]*slot
 	rules     []*rulePlan
 	factByNme map[string]*profiles.Fact
 	// captureNames is the union of capture names over all patterns.
 	captureNames []string
+	// customs are the profile's custom time formats, which auto tries
+	// after the built-in ones.
+	customs []*timeParser
 }
 
 // logSpec is a profile's logs entry with its parser.
@@ -55,28 +58,39 @@ type slot struct {
 	globs []string
 	label string
 	what  string // for messages: "fact fix_level", "tfst.x match"
+	// filePat, when set, must match the member path; its named groups
+	// (fnames, at submatch fidx) join the records' captures.
+	filePat *regexp.Regexp
+	fnames  []string
+	fidx    []int
+	// optional: no member for globs does not make the rule partial.
+	optional bool
 }
 
 // rulePlan is a rule with its slots resolved.
 type rulePlan struct {
-	rule  *profiles.Rule
-	kind  string
-	any   []*slot // match any / absent any / state track
-	also  []*slot
-	res   []*slot // resolved_by
-	start []*slot
-	exp   []*slot
-	ctx   *slot // context with a pattern
+	rule *profiles.Rule
+	kind string
+	any  []*slot // match any / absent any / state track
+	also []*slot
+	// related holds the also entries, parallel to also.
+	related []*profiles.Related
+	res     []*slot // resolved_by
+	start   []*slot
+	exp     []*slot
+	ctx     *slot // context with a pattern
 	// captures is the union of the rule's capture names (for defaults).
 	captures []string
 	// facts are the pattern facts the rule's expressions use (directly or
 	// through expression facts), for coverage.
 	facts []string
-	// fixedState holds the fixed state of each track slot ("" = capture).
+	// fixedState holds the fixed state of each track slot ("" = capture);
+	// event the event name of each track slot that records an event.
 	fixedState map[*slot]string
+	event      map[*slot]string
 }
 
-func (p *plan) addSlot(re profiles.Pattern, globs []string, label, what string) *slot {
+func (p *plan) addSlot(re profiles.Pattern, globs []string, label, what string, filePat *profiles.Pattern) *slot {
 	var pat *pattern
 	for _, q := range p.pats {
 		if q.src == re.Src {
@@ -98,13 +112,44 @@ func (p *plan) addSlot(re profiles.Pattern, globs []string, label, what string) 
 		p.pats = append(p.pats, pat)
 	}
 	s := &slot{id: len(p.slots), pat: pat, globs: globs, label: label, what: what}
+	if filePat != nil && filePat.Re != nil {
+		s.filePat = filePat.Re
+		for i, n := range filePat.Re.SubexpNames() {
+			if n != "" {
+				s.fnames = append(s.fnames, n)
+				s.fidx = append(s.fidx, i)
+			}
+		}
+	}
 	p.slots = append(p.slots, s)
 	return s
 }
 
+// reads reports whether the slot reads a member.
+func (s *slot) reads(path string) bool {
+	return matchAny(s.globs, path) && (s.filePat == nil || s.filePat.MatchString(path))
+}
+
+// fileCaps returns the values of the slot's file pattern groups for a
+// member path (nil without a file pattern).
+func (s *slot) fileCaps(path string) []string {
+	if s.filePat == nil {
+		return nil
+	}
+	m := s.filePat.FindStringSubmatch(path)
+	out := make([]string, len(s.fidx))
+	if m == nil {
+		return out
+	}
+	for i, gi := range s.fidx {
+		out[i] = m[gi]
+	}
+	return out
+}
+
 // compile builds the plan of a validated profile.
 func compile(prof *profiles.Profile) (*plan, error) {
-	p := &plan{prof: prof, factSlot: map[string]*slot{}, factByNme: map[string]*profiles.Fact{}}
+	p := &plan{prof: prof, factSlots: map[string][]*slot{}, factByNme: map[string]*profiles.Fact{}}
 	for i := range prof.Analyze.Logs {
 		ls := &prof.Analyze.Logs[i]
 		parser, err := parserFor(ls)
@@ -112,23 +157,37 @@ func compile(prof *profiles.Profile) (*plan, error) {
 			return nil, fmt.Errorf("%s:%d: %v", prof.File, ls.Line, err)
 		}
 		p.logs = append(p.logs, &logSpec{spec: ls, parser: parser, auto: ls.Time == "auto"})
+		if ls.Time == "custom" {
+			p.customs = append(p.customs, parser)
+		}
 	}
 	for i := range prof.Analyze.Facts {
 		f := &prof.Analyze.Facts[i]
 		p.factByNme[f.Name] = f
 		if f.Pattern != nil {
-			p.factSlot[f.Name] = p.addSlot(*f.Pattern, f.In, "", "fact "+f.Name)
+			alts := f.InFirst
+			if len(alts) == 0 {
+				alts = [][]string{f.In}
+			}
+			for _, in := range alts {
+				s := p.addSlot(*f.Pattern, in, "", "fact "+f.Name, f.FilePattern)
+				s.optional = f.Optional
+				p.factSlots[f.Name] = append(p.factSlots[f.Name], s)
+			}
 		}
 	}
 	for i := range prof.Analyze.Rules {
 		r := &prof.Analyze.Rules[i]
-		rp := &rulePlan{rule: r, fixedState: map[*slot]string{}}
+		rp := &rulePlan{rule: r, fixedState: map[*slot]string{}, event: map[*slot]string{}}
 		what := r.ID
 		add := func(ms []profiles.Matcher, role string) []*slot {
 			var out []*slot
 			for _, m := range ms {
-				out = append(out, p.addSlot(m.Pattern, m.In, m.Label, what+" "+role))
+				s := p.addSlot(m.Pattern, m.In, m.Label, what+" "+role, m.FilePattern)
+				s.optional = m.Optional
+				out = append(out, s)
 				rp.captures = append(rp.captures, m.Pattern.Captures()...)
+				rp.captures = append(rp.captures, s.fnames...)
 			}
 			return out
 		}
@@ -136,7 +195,10 @@ func compile(prof *profiles.Profile) (*plan, error) {
 		case r.Match != nil:
 			rp.kind = "match"
 			rp.any = add(r.Match.Any, "match")
-			rp.also = add(r.Match.Also, "also")
+			for j := range r.Match.Also {
+				rp.also = append(rp.also, add([]profiles.Matcher{r.Match.Also[j].Matcher}, "also")...)
+				rp.related = append(rp.related, &r.Match.Also[j])
+			}
 			if r.Match.ResolvedBy != nil {
 				rp.res = add(r.Match.ResolvedBy.Any, "resolved_by")
 			}
@@ -152,6 +214,9 @@ func compile(prof *profiles.Profile) (*plan, error) {
 			for _, t := range r.State.Track {
 				s := add([]profiles.Matcher{t.Matcher}, "track")[0]
 				rp.fixedState[s] = t.State
+				if t.Event != "" {
+					rp.event[s] = t.Event
+				}
 				rp.any = append(rp.any, s)
 			}
 		case r.Check != nil:
@@ -159,6 +224,9 @@ func compile(prof *profiles.Profile) (*plan, error) {
 			if fe := r.Check.ForEach; fe != "" {
 				if f := p.factByNme[fe]; f != nil && f.Pattern != nil {
 					rp.captures = append(rp.captures, f.Pattern.Captures()...)
+					if f.FilePattern != nil {
+						rp.captures = append(rp.captures, f.FilePattern.Captures()...)
+					}
 				}
 			}
 		default:
@@ -166,7 +234,7 @@ func compile(prof *profiles.Profile) (*plan, error) {
 		}
 		if c := r.Context; c != nil {
 			if c.Pattern != nil {
-				rp.ctx = p.addSlot(*c.Pattern, c.In, "", what+" context")
+				rp.ctx = p.addSlot(*c.Pattern, c.In, "", what+" context", nil)
 			} else {
 				p.retain = append(p.retain, c.In...)
 			}
@@ -178,6 +246,9 @@ func compile(prof *profiles.Profile) (*plan, error) {
 	var caps []string
 	for _, pat := range p.pats {
 		caps = append(caps, pat.names...)
+	}
+	for _, s := range p.slots {
+		caps = append(caps, s.fnames...)
 	}
 	p.captureNames = uniqStrings(caps)
 	return p, nil
@@ -220,7 +291,10 @@ func (p *plan) ruleFacts(r *profiles.Rule) []string {
 
 // ruleExprs returns every expression written in a rule.
 func ruleExprs(r *profiles.Rule) []*profiles.Expr {
-	out := []*profiles.Expr{&r.When}
+	out := []*profiles.Expr{&r.When, &r.Anchor}
+	for i := range r.Vars {
+		out = append(out, &r.Vars[i].Expr)
+	}
 	for i := range r.SeverityWhen {
 		out = append(out, &r.SeverityWhen[i].When)
 	}
@@ -251,24 +325,9 @@ func textExprList(t *profiles.Text) []*profiles.Expr {
 	return out
 }
 
-type identCollector struct{ names []string }
-
-func (v *identCollector) Visit(n *ast.Node) {
-	if id, ok := (*n).(*ast.IdentifierNode); ok {
-		v.names = append(v.names, id.Value)
-	}
-}
-
-// exprIdents lists the identifiers an expression reads.
-func exprIdents(e *profiles.Expr) []string {
-	if e == nil || e.Program == nil {
-		return nil
-	}
-	node := e.Program.Node()
-	v := &identCollector{}
-	ast.Walk(&node, v)
-	return v.names
-}
+// exprIdents lists the names an expression reads (not those it
+// declares with let).
+func exprIdents(e *profiles.Expr) []string { return profiles.ExprNames(e) }
 
 func uniqStrings(in []string) []string {
 	seen := map[string]bool{}

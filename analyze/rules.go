@@ -29,6 +29,8 @@ type evaluator struct {
 type finding struct {
 	report.Finding
 	rank int // profile order of the rule, for stable sorting
+	// anchor is a check rule's anchor time (zero: none), for near_incident.
+	anchor time.Time
 }
 
 // draft is a finding before its rule's when, severity and texts are
@@ -44,6 +46,10 @@ type draft struct {
 	count    int
 	resolved bool
 	keyLine  bool // key is file:line (check for_each)
+	// reportKey groups drafts of a state rule with report_by; latest is
+	// the time of the key's last line.
+	reportKey string
+	latest    time.Time
 }
 
 // ruleEnv is the environment of one rule: base, the kind's variables
@@ -72,24 +78,66 @@ func setCaps(env map[string]any, rp *rulePlan, r *record) {
 	for i, n := range r.pat.names {
 		env[n] = r.caps[i]
 	}
+	for i, n := range r.fnames {
+		env[n] = r.fcaps[i]
+	}
 }
 
-// recordsOf gathers the records of slots over bundles, sorted, each once.
-func recordsOf(slots []*slot, bs []*bundleState) []*record {
-	seen := map[*record]bool{}
+// ruleRun is one evaluation of a rule over some bundles: it knows which
+// of the rule's slots each record came from (its label) and makes each
+// record's map once.
+type ruleRun struct {
+	rp     *rulePlan
+	bs     []*bundleState
+	slotOf map[*record]*slot
+	maps   map[*record]map[string]any
+}
+
+func newRuleRun(rp *rulePlan, bs []*bundleState) *ruleRun {
+	return &ruleRun{rp: rp, bs: bs, slotOf: map[*record]*slot{}, maps: map[*record]map[string]any{}}
+}
+
+// recKey identifies a line matched by a pattern (copies of a record made
+// for file patterns share it).
+type recKey struct{ b, m, line, seg, pat int }
+
+// records gathers the records of slots over the run's bundles, sorted,
+// each line once.
+func (rr *ruleRun) records(slots []*slot) []*record {
+	seen := map[recKey]bool{}
 	var out []*record
-	for _, b := range bs {
+	for _, b := range rr.bs {
 		for _, s := range slots {
 			for _, r := range b.slotRecords(s) {
-				if !seen[r] {
-					seen[r] = true
-					out = append(out, r)
+				k := recKey{r.b.idx, r.m.idx, r.line, r.seg, r.pat.id}
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+				out = append(out, r)
+				if rr.slotOf[r] == nil {
+					rr.slotOf[r] = s
 				}
 			}
 		}
 	}
 	sortRecords(out)
 	return out
+}
+
+// recordMap is a record of the rule as expressions see it: its fields,
+// its label, and every capture name of the rule ("" when it has none).
+func (rr *ruleRun) recordMap(r *record) map[string]any {
+	if m, ok := rr.maps[r]; ok {
+		return m
+	}
+	label := ""
+	if s := rr.slotOf[r]; s != nil {
+		label = s.label
+	}
+	m := recordMap(r, r.value(), label, rr.rp.captures)
+	rr.maps[r] = m
+	return m
 }
 
 func droppedOf(slots []*slot, bs []*bundleState) int {
@@ -106,23 +154,25 @@ func droppedOf(slots []*slot, bs []*bundleState) int {
 // and returns its findings and the first run-time error.
 func (e *evaluator) evalRule(rp *rulePlan, bs []*bundleState, scopeAll bool) ([]*finding, error) {
 	env := e.ruleEnv(rp, bs, scopeAll)
+	rr := newRuleRun(rp, bs)
 	var drafts []*draft
 	var err error
 	switch rp.kind {
 	case "match":
-		drafts, err = e.evalMatch(rp, bs, env)
+		drafts, err = e.evalMatch(rr, env)
 	case "absent":
-		if len(recordsOf(rp.any, bs)) == 0 {
+		if len(rr.records(rp.any)) == 0 {
 			drafts = []*draft{{vars: map[string]any{}}}
 		}
 	case "sequence":
-		drafts = e.evalSequence(rp, bs)
+		drafts = e.evalSequence(rr)
 	case "state":
-		drafts = e.evalState(rp, bs)
+		drafts = e.evalState(rr)
 	case "check":
-		drafts = e.evalCheck(rp, bs, scopeAll)
+		drafts = e.evalCheck(rr)
 	}
 	var out []*finding
+	var made []*draft
 	for _, d := range drafts {
 		f, ferr := e.finalize(rp, bs, scopeAll, env, d)
 		if ferr != nil {
@@ -133,7 +183,11 @@ func (e *evaluator) evalRule(rp *rulePlan, bs []*bundleState, scopeAll bool) ([]
 		}
 		if f != nil {
 			out = append(out, f)
+			made = append(made, d)
 		}
+	}
+	if rp.kind == "state" && len(rp.rule.State.ReportBy) > 0 {
+		out = reportBy(out, made)
 	}
 	limit := rp.rule.MaxFindings
 	if limit <= 0 {
@@ -153,8 +207,33 @@ func (e *evaluator) evalRule(rp *rulePlan, bs []*bundleState, scopeAll bool) ([]
 	return out, err
 }
 
+// reportBy keeps, per report_by value, the most severe finding (then the
+// one whose key was seen last, then the first).
+func reportBy(fs []*finding, ds []*draft) []*finding {
+	best := map[string]int{}
+	var order []string
+	for i, d := range ds {
+		j, ok := best[d.reportKey]
+		if !ok {
+			best[d.reportKey] = i
+			order = append(order, d.reportKey)
+			continue
+		}
+		ra, rb := profiles.SeverityRank(fs[i].Severity), profiles.SeverityRank(fs[j].Severity)
+		if ra > rb || ra == rb && d.latest.After(ds[j].latest) {
+			best[d.reportKey] = i
+		}
+	}
+	out := make([]*finding, 0, len(order))
+	for _, k := range order {
+		out = append(out, fs[best[k]])
+	}
+	return out
+}
+
 // evalMatch: where, group_by, min/within, resolved_by.
-func (e *evaluator) evalMatch(rp *rulePlan, bs []*bundleState, env map[string]any) ([]*draft, error) {
+func (e *evaluator) evalMatch(rr *ruleRun, env map[string]any) ([]*draft, error) {
+	rp, bs := rr.rp, rr.bs
 	spec := rp.rule.Match
 	prof := bs[0].plan.prof
 	labelOf := map[*pattern][]string{}
@@ -163,7 +242,7 @@ func (e *evaluator) evalMatch(rp *rulePlan, bs []*bundleState, env map[string]an
 			labelOf[s.pat] = append(labelOf[s.pat], s.label)
 		}
 	}
-	recs := recordsOf(rp.any, bs)
+	recs := rr.records(rp.any)
 	type grp struct {
 		key  string
 		vals []string
@@ -171,10 +250,12 @@ func (e *evaluator) evalMatch(rp *rulePlan, bs []*bundleState, env map[string]an
 	}
 	var groups []*grp
 	byKey := map[string]*grp{}
+	whereEnv := maps.Clone(env)
 	for _, r := range recs {
 		if spec.Where.IsSet() {
-			setCaps(env, rp, r)
-			ok, err := truth(&spec.Where, env)
+			// The line's captures (every capture of the rule) and fields.
+			maps.Copy(whereEnv, rr.recordMap(r))
+			ok, err := truth(&spec.Where, whereEnv)
 			if err != nil {
 				return nil, exprError(prof, &spec.Where, "where", err)
 			}
@@ -202,11 +283,11 @@ func (e *evaluator) evalMatch(rp *rulePlan, bs []*bundleState, env map[string]an
 	}
 	var resRecs []*record
 	if len(rp.res) > 0 {
-		resRecs = recordsOf(rp.res, bs)
+		resRecs = rr.records(rp.res)
 	}
-	var alsoRecs []*record
-	if len(rp.also) > 0 {
-		alsoRecs = recordsOf(rp.also, bs)
+	alsoRecs := make([][]*record, len(rp.also))
+	for i, s := range rp.also {
+		alsoRecs[i] = rr.records([]*slot{s})
 	}
 	var out []*draft
 	for _, g := range groups {
@@ -256,7 +337,7 @@ func (e *evaluator) evalMatch(rp *rulePlan, bs []*bundleState, env map[string]an
 		}
 		var records []any
 		for _, r := range g.recs {
-			records = append(records, ruleRecordMap(r))
+			records = append(records, rr.recordMap(r))
 		}
 		loc := bs[0].loc
 		d.vars = map[string]any{
@@ -270,16 +351,81 @@ func (e *evaluator) evalMatch(rp *rulePlan, bs []*bundleState, env map[string]an
 		if res != nil {
 			d.vars["resolved_at"] = timeOrNil(res.t, loc)
 		}
-		// The aftermath: related lines from the first match to 10 minutes
-		// after the last.
-		for _, r := range alsoRecs {
-			if first.IsZero() || r.t.IsZero() || (!r.t.Before(first) && !r.t.After(last.Add(10*time.Minute))) {
-				d.related = append(d.related, r)
-			}
-		}
+		d.related = relatedLines(rp, alsoRecs, g.recs, first, last)
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// relatedLines picks the aftermath of a finding's matches: per also entry,
+// the lines from its before (default 0) ahead of the first match to 10
+// minutes after the last; with within, instead the lines that close to a
+// match; with join_on, only lines sharing those captures with a match
+// (within that time, if set). Lines without a time are not judged by time.
+func relatedLines(rp *rulePlan, alsoRecs [][]*record, matches []*record, first, last time.Time) []*record {
+	var out []*record
+	seen := map[recKey]bool{}
+	for i, rel := range rp.related {
+		within := rel.Within.Duration
+		lo, hi := first.Add(-rel.Before.Duration), last.Add(10*time.Minute)
+		for _, r := range alsoRecs[i] {
+			timed := !first.IsZero() && !r.t.IsZero()
+			if within == 0 && timed && (r.t.Before(lo) || r.t.After(hi)) {
+				continue
+			}
+			if (within > 0 || len(rel.JoinOn) > 0) && !joined(r, matches, rel.JoinOn, within) {
+				continue
+			}
+			k := recKey{r.b.idx, r.m.idx, r.line, r.seg, r.pat.id}
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, r)
+			}
+		}
+	}
+	sortRecords(out)
+	return out
+}
+
+// joined reports whether some match shares r's join captures and (within
+// > 0) lies within that time of it. matches are in time order.
+func joined(r *record, matches []*record, join []string, within time.Duration) bool {
+	from := 0
+	if within > 0 && !r.t.IsZero() {
+		lo := r.t.Add(-within)
+		from = sort.Search(len(matches), func(i int) bool { return !matches[i].t.IsZero() && !matches[i].t.Before(lo) })
+		// Untimed matches sort first: look at them too.
+		for i := 0; i < len(matches) && matches[i].t.IsZero(); i++ {
+			if sameCaptures(r, matches[i], join) {
+				return true
+			}
+		}
+	}
+	for _, m := range matches[from:] {
+		if within > 0 && !r.t.IsZero() && !m.t.IsZero() {
+			if m.t.Sub(r.t) > within {
+				break
+			}
+			if r.t.Sub(m.t) > within {
+				continue
+			}
+		}
+		if sameCaptures(r, m, join) {
+			return true
+		}
+	}
+	return false
+}
+
+func sameCaptures(a, b *record, names []string) bool {
+	for _, n := range names {
+		x, _ := a.capture(n)
+		y, _ := b.capture(n)
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 func sameGroup(r *record, keys []string, vals []string) bool {
@@ -334,7 +480,8 @@ func maxInWindow(rs []*record, w time.Duration) int {
 }
 
 // evalSequence pairs starts with later expects of the same key.
-func (e *evaluator) evalSequence(rp *rulePlan, bs []*bundleState) []*draft {
+func (e *evaluator) evalSequence(rr *ruleRun) []*draft {
+	rp, bs := rr.rp, rr.bs
 	spec := rp.rule.Sequence
 	within := spec.Within.Duration
 	isStart := map[*slot]bool{}
@@ -346,10 +493,10 @@ func (e *evaluator) evalSequence(rp *rulePlan, bs []*bundleState) []*draft {
 		start bool
 	}
 	var evs []ev
-	for _, r := range recordsOf(rp.start, bs) {
+	for _, r := range rr.records(rp.start) {
 		evs = append(evs, ev{r, true})
 	}
-	for _, r := range recordsOf(rp.exp, bs) {
+	for _, r := range rr.records(rp.exp) {
 		evs = append(evs, ev{r, false})
 	}
 	// In time order; at the same time a start comes before an expect.
@@ -411,7 +558,7 @@ func (e *evaluator) evalSequence(rp *rulePlan, bs []*bundleState) []*draft {
 		first, last := timeSpan(un)
 		var records []any
 		for _, r := range un {
-			records = append(records, ruleRecordMap(r))
+			records = append(records, rr.recordMap(r))
 		}
 		loc := bs[0].loc
 		out = append(out, &draft{
@@ -452,7 +599,8 @@ func dataEnd(bs []*bundleState) time.Time {
 const maxHistory = 20
 
 // evalState follows a state per key and makes one draft per key.
-func (e *evaluator) evalState(rp *rulePlan, bs []*bundleState) []*draft {
+func (e *evaluator) evalState(rr *ruleRun) []*draft {
+	rp, bs := rr.rp, rr.bs
 	spec := rp.rule.State
 	type st struct {
 		key      string
@@ -460,21 +608,16 @@ func (e *evaluator) evalState(rp *rulePlan, bs []*bundleState) []*draft {
 		since    time.Time
 		seen     map[string]any
 		history  []any
+		events   []any
 		recs     []*record
 		changes  []*record
 		lastRec  *record
 		firstRec *record
 	}
-	fixed := map[*pattern]string{}
-	for s, v := range rp.fixedState {
-		if v != "" {
-			fixed[s.pat] = v
-		}
-	}
 	states := map[string]*st{}
 	var order []string
 	loc := bs[0].loc
-	for _, r := range recordsOf(rp.any, bs) {
+	for _, r := range rr.records(rp.any) {
 		var vals []string
 		for _, k := range spec.Key {
 			v, _ := r.capture(k)
@@ -487,8 +630,21 @@ func (e *evaluator) evalState(rp *rulePlan, bs []*bundleState) []*draft {
 			states[k] = s
 			order = append(order, k)
 		}
-		val, ok := fixed[r.pat]
-		if !ok {
+		sl := rr.slotOf[r]
+		if ev, ok := rp.event[sl]; ok {
+			// An event: noted, the state stays.
+			s.seen[ev] = timeOrNil(r.t, loc)
+			s.events = append(s.events, ev)
+			if len(s.events) > maxHistory {
+				s.events = s.events[len(s.events)-maxHistory:]
+			}
+			s.changes = append(s.changes, r)
+			s.recs = append(s.recs, r)
+			s.lastRec = r
+			continue
+		}
+		val := rp.fixedState[sl]
+		if val == "" {
 			val, _ = r.capture("state")
 		}
 		if val == "" {
@@ -516,14 +672,33 @@ func (e *evaluator) evalState(rp *rulePlan, bs []*bundleState) []*draft {
 		first, last := timeSpan(s.recs)
 		var records []any
 		for _, r := range s.recs {
-			records = append(records, ruleRecordMap(r))
+			records = append(records, rr.recordMap(r))
 		}
-		// Evidence: the changes of state, the last ones (max_evidence picks).
+		var rvals []string
+		for _, c := range spec.ReportBy {
+			v, _ := s.firstRec.capture(c)
+			rvals = append(rvals, v)
+		}
+		anchor := s.since
+		if anchor.IsZero() {
+			anchor = first
+		}
+		events := s.events
+		if events == nil {
+			events = []any{}
+		}
+		history := s.history
+		if history == nil {
+			history = []any{}
+		}
+		// Evidence: the changes of state (and events), the last ones
+		// (max_evidence picks).
 		out = append(out, &draft{
-			key: k, caps: s.lastRec, matches: s.changes, count: len(s.recs), anchor: s.since,
+			key: k, caps: s.lastRec, matches: s.changes, count: len(s.recs), anchor: anchor,
+			reportKey: joinKey(rvals), latest: last,
 			vars: map[string]any{
 				"state": s.state, "since": timeOrNil(s.since, loc), "seen": s.seen,
-				"history": s.history, "hits": len(s.recs),
+				"history": history, "events": events, "hits": len(s.recs),
 				"first_seen": timeOrNil(first, loc), "last_seen": timeOrNil(last, loc),
 				"records": records,
 				"group":   k,
@@ -538,23 +713,22 @@ func (e *evaluator) evalState(rp *rulePlan, bs []*bundleState) []*draft {
 var checkRecordVars = []string{"record", "value", "file", "line", "text", "time"}
 
 // evalCheck: once, or once per record of a for_each fact.
-func (e *evaluator) evalCheck(rp *rulePlan, bs []*bundleState, scopeAll bool) []*draft {
+func (e *evaluator) evalCheck(rr *ruleRun) []*draft {
+	rp, bs := rr.rp, rr.bs
 	fe := rp.rule.Check.ForEach
 	if fe == "" {
-		return []*draft{{vars: map[string]any{}, anchor: derefTime(e.incident)}}
+		return []*draft{{vars: map[string]any{}}}
 	}
 	var out []*draft
 	for _, b := range bs {
-		for _, r := range b.factRecs[fe] {
+		maps, _ := b.sources[fe].([]any)
+		for i, r := range b.factRecs[fe] {
 			var m map[string]any
-			for _, x := range b.sources[fe].([]any) {
-				if mm := x.(map[string]any); mm["line"] == r.line && mm["file"] == r.m.path && mm["text"] == r.text {
-					m = mm
-					break
-				}
+			if i < len(maps) {
+				m, _ = maps[i].(map[string]any)
 			}
 			if m == nil {
-				m = ruleRecordMap(r)
+				m = recordMap(r, r.value(), "", nil)
 			}
 			vars := map[string]any{}
 			for _, n := range checkRecordVars {
@@ -588,6 +762,14 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 	env := maps.Clone(base)
 	setCaps(env, rp, d.caps)
 	maps.Copy(env, d.vars)
+	for i := range r.Vars {
+		v := &r.Vars[i]
+		x, err := run(&v.Expr, env)
+		if err != nil {
+			return nil, exprError(prof, &v.Expr, "var "+v.Name, err)
+		}
+		env[v.Name] = x
+	}
 	ok, err := truth(&r.When, env)
 	if err != nil {
 		return nil, exprError(prof, &r.When, "when", err)
@@ -653,6 +835,19 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 		ID: r.ID, Severity: sev, Title: title, Explanation: expl, Remedy: rem,
 		Bundle: bs[0].name, Key: d.key, Count: d.count, Rule: ruleFile(prof, r.Line),
 	}}
+	if r.Anchor.IsSet() {
+		v, err := run(&r.Anchor, env)
+		if err != nil {
+			return nil, exprError(prof, &r.Anchor, "anchor", err)
+		}
+		switch t := v.(type) {
+		case nil:
+		case time.Time:
+			f.anchor = t
+		default:
+			return nil, exprError(prof, &r.Anchor, "anchor", fmt.Errorf("gave %T (%v), not a time", v, v))
+		}
+	}
 	first, last := timeSpan(d.matches)
 	if !first.IsZero() {
 		f.FirstSeen, f.LastSeen = ptime(first.In(loc)), ptime(last.In(loc))
@@ -691,24 +886,17 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 	if d.res != nil {
 		addRec(d.res, "resolution")
 	}
-	// Cite: facts by name (their lines), or records an expression yields.
+	// Cite: facts by name (the lines behind their value), or records an
+	// expression yields.
 	var citeErr error
 	for i := range r.Cite {
 		c := &r.Cite[i]
 		name := strings.TrimSpace(c.Src)
-		if recs, ok := bs[0].factRecs[name]; ok && !scopeAll {
-			if _, isCap := env[name]; isCap && contains(rp.captures, name) {
-				ok = false
+		if recs, ok := bs[0].factRecs[name]; ok && !scopeAll && !contains(rp.captures, name) {
+			for _, x := range citedFactRecords(bs[0], name, recs, maxEv) {
+				addRec(x, "fact")
 			}
-			if ok {
-				for k, x := range recs {
-					if k >= maxEv {
-						break
-					}
-					addRec(x, "fact")
-				}
-				continue
-			}
+			continue
 		}
 		v, err := run(c, env)
 		if err != nil {
@@ -731,6 +919,37 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 		}
 	}
 	f.Evidence = ev
+	if rp.kind == "check" {
+		// A check's time and count are its evidence's: the record, the
+		// cited lines.
+		f.Count = len(ev)
+		var lo, hi time.Time
+		for _, x := range ev {
+			if x.Time == nil {
+				continue
+			}
+			if lo.IsZero() || x.Time.Before(lo) {
+				lo = *x.Time
+			}
+			if hi.IsZero() || x.Time.After(hi) {
+				hi = *x.Time
+			}
+		}
+		if lo.IsZero() && !f.anchor.IsZero() {
+			lo, hi = f.anchor, f.anchor
+		}
+		if !lo.IsZero() {
+			f.FirstSeen, f.LastSeen = ptime(lo.In(loc)), ptime(hi.In(loc))
+		}
+		switch {
+		case !f.anchor.IsZero():
+			d.anchor = f.anchor
+		case d.anchor.IsZero() && !lo.IsZero():
+			d.anchor = lo
+		case d.anchor.IsZero():
+			d.anchor = derefTime(e.incident)
+		}
+	}
 	// Bundles that contributed.
 	if scopeAll {
 		names := map[string]bool{}
@@ -753,6 +972,50 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 		return f, citeErr
 	}
 	return f, nil
+}
+
+// citedFactRecords are the records behind a fact's value: the first or
+// last record for those picks, the record holding the minimum or maximum,
+// else all (at most max).
+func citedFactRecords(b *bundleState, name string, recs []*record, max int) []*record {
+	if len(recs) == 0 {
+		return nil
+	}
+	f := b.plan.factByNme[name]
+	pick := ""
+	if f != nil {
+		pick = f.Pick
+	}
+	switch pick {
+	case "", "last":
+		return recs[len(recs)-1:]
+	case "first":
+		return recs[:1]
+	case "min", "max":
+		v, ok := b.facts[name].(float64)
+		if !ok {
+			return nil
+		}
+		for _, r := range recs {
+			x := typed(r.value(), f.Type)
+			if x == nil {
+				continue
+			}
+			if s, isStr := x.(string); isStr {
+				if _, ok := parseLeadingNumber(s); !ok {
+					continue
+				}
+			}
+			if leadingNumber(x) == v {
+				return []*record{r}
+			}
+		}
+		return nil
+	}
+	if len(recs) > max {
+		return recs[:max]
+	}
+	return recs
 }
 
 // lineKey identifies a quoted line (a segment of a split line) across

@@ -38,6 +38,8 @@ type memberScan struct {
 	retain  bool
 	tc      timeCtx
 	split   bool
+	// fcaps are the file pattern group values of the slots that have one.
+	fcaps map[*slot][]string
 }
 
 // job is one chunk of a member.
@@ -55,6 +57,9 @@ type job struct {
 	lastT    time.Time
 	invalid  int
 	excerpts []*excerpt
+	// Time-of-day members: the chunk's first and last time of day and the
+	// day changes within it.
+	tod todCursor
 }
 
 // scanner runs the pass for all inputs of one analysis.
@@ -118,7 +123,7 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 	spec := p.specFor(im.Path)
 	var slots []*slot
 	for _, sl := range p.slots {
-		if matchAny(sl.globs, im.Path) {
+		if sl.reads(im.Path) {
 			slots = append(slots, sl)
 		}
 	}
@@ -140,6 +145,8 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 	m.tc = ms.tc
 	if spec != nil {
 		m.parser = spec.parser
+		m.tod = m.parser != nil && m.parser.todOnly
+		m.newestFirst = spec.spec.Order == "newest-first"
 		ms.split = spec.spec.Split
 	}
 	idx := map[*pattern]int{}
@@ -152,6 +159,12 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 			ms.slotsOf = append(ms.slotsOf, nil)
 		}
 		ms.slotsOf[i] = append(ms.slotsOf[i], sl)
+		if sl.filePat != nil {
+			if ms.fcaps == nil {
+				ms.fcaps = map[*slot][]string{}
+			}
+			ms.fcaps[sl] = sl.fileCaps(im.Path)
+		}
 	}
 	ms.lits = map[literal][]int32{}
 	for i, pat := range ms.pats {
@@ -187,7 +200,8 @@ func (s *scanner) read(ctx context.Context, ms *memberScan, r io.Reader) error {
 		}
 		data := buf[:n]
 		if first && ms.m.spec != nil && ms.m.spec.auto {
-			ms.m.parser = detectParser(firstLines(data, 20), &ms.tc)
+			ms.m.parser = detectParser(firstLines(data, 20), &ms.tc, ms.b.plan.customs...)
+			ms.m.tod = ms.m.parser != nil && ms.m.parser.todOnly
 		}
 		if first && len(ms.lits) > 0 {
 			ms.search = newSearcher(ms.lits, data)
@@ -243,12 +257,32 @@ func firstLines(data []byte, n int) [][]byte {
 func (s *scanner) merge(j *job) {
 	ms, m := j.ms, j.ms.m
 	base := m.lines
+	rc := retainedChunk{rolls: m.rolls, todLast: m.todLast, todHave: m.todHave}
+	sign := 1
+	if m.newestFirst {
+		sign = -1
+	}
+	dayBase := m.rolls
+	if m.tod && j.tod.have && m.todHave && rolled(m.newestFirst, m.todLast, j.tod.first) {
+		dayBase++
+	}
 	for _, r := range j.recs {
 		r.line += base + 1
-		if r.inherit {
-			r.t = m.last
+		switch {
+		case r.inherit:
+			r.t, r.day = m.last, m.lastDay
+		case m.tod && !r.t.IsZero():
+			r.day = sign * (dayBase + r.day)
 		}
 		r.inherit = false
+	}
+	// Untimed lines of a newest-first member left waiting by the chunks
+	// before take this chunk's first time.
+	if len(m.pendNext) > 0 && !j.firstT.IsZero() {
+		for _, r := range m.pendNext {
+			r.t, r.day, r.inheritNext = j.firstT, sign*dayBase, false
+		}
+		m.pendNext = nil
 	}
 	for _, e := range j.excerpts {
 		e.start += base + 1
@@ -262,21 +296,42 @@ func (s *scanner) merge(j *job) {
 		}
 		m.nExc++
 	}
-	// Records go to their slots in line order (the worker made them so).
+	// Records go to their slots in line order (the worker made them so);
+	// a slot with a file pattern gets a copy carrying its groups.
 	for _, r := range j.recs {
 		for _, sl := range ms.slotsOfPat(r.pat) {
-			ms.b.slots[sl.id].add(r)
+			x := r
+			if sl.filePat != nil {
+				c := *r
+				c.fnames, c.fcaps = sl.fnames, ms.fcaps[sl]
+				x = &c
+			}
+			ms.b.slots[sl.id].add(x)
+			if x.inheritNext {
+				m.pendNext = append(m.pendNext, x)
+			}
 		}
 	}
 	if m.first.IsZero() && !j.firstT.IsZero() {
 		m.first = j.firstT
+		m.firstDay = sign * dayBase
 	}
 	if !j.lastT.IsZero() {
 		m.last = j.lastT
 	}
+	if m.tod && j.tod.have {
+		if !m.todHave {
+			m.todFirst = j.tod.first
+		}
+		m.todHave = true
+		m.todLast = j.tod.last
+		m.rolls = dayBase + j.tod.rolls
+		m.lastDay = sign * m.rolls
+	}
 	m.invalid += j.invalid
 	if ms.retain {
-		m.retained = append(m.retained, retainedChunk{data: j.data, buf: j.buf, start: base + 1, cont: j.cont})
+		rc.data, rc.buf, rc.start, rc.cont = j.data, j.buf, base+1, j.cont
+		m.retained = append(m.retained, rc)
 		m.retBytes += len(j.data)
 		s.retained += len(j.data)
 		for len(m.retained) > 1 && (m.retBytes > retainPerMember || s.retained > retainTotal) {
@@ -344,13 +399,45 @@ func (w *worker) scan(j *job) {
 		j.invalid = invalidLines(data)
 	}
 	parser := ms.m.parser
-	if parser != nil {
+	tod := ms.m.tod && parser != nil
+	newest := ms.m.newestFirst
+	if parser != nil && !tod {
 		j.firstT, _ = firstTime(data, parser, &ms.tc)
 		j.lastT, _ = lastTime(data, parser, &ms.tc)
 	}
+	// Time-of-day members: every line's time is read in order, to count
+	// the day changes (cur, up to kPos).
+	cur := todCursor{newest: newest}
+	kPos := 0
+	adv := func(to int) {
+		for kPos < to {
+			e := bytes.IndexByte(data[kPos:to], '\n')
+			line := data[kPos:to]
+			if e >= 0 {
+				line = data[kPos : kPos+e]
+				kPos += e + 1
+			} else {
+				kPos = to
+			}
+			if t, ok := parser.parse(bytes.TrimSuffix(line, []byte{'\r'}), &ms.tc); ok {
+				cur.observe(todOf(t))
+			}
+		}
+	}
+	finish := func() {
+		if tod {
+			adv(len(data))
+			j.tod = cur
+			if cur.have {
+				j.firstT, j.lastT = todDate.Add(cur.first), todDate.Add(cur.last)
+			}
+		}
+	}
 	if len(ms.pats) == 0 {
+		finish()
 		return
 	}
+	defer finish()
 	cands := w.candidates(ms, data)
 	always := ms.always
 	if ms.search != nil && ms.search.hasKS && kelvinOrLongS(data) {
@@ -358,18 +445,81 @@ func (w *worker) scan(j *job) {
 	}
 	// Times: the last timed line before a position, found by scanning
 	// backwards only over lines not looked at yet.
-	kPos, kT := 0, time.Time{}
+	bPos, kT := 0, time.Time{}
 	known := func(start int) (time.Time, bool) {
 		if parser == nil {
 			return time.Time{}, true
 		}
-		if start > kPos {
-			if t, ok := lastTime(data[kPos:start], parser, &ms.tc); ok {
+		if start > bPos {
+			if t, ok := lastTime(data[bPos:start], parser, &ms.tc); ok {
 				kT = t
 			}
-			kPos = start
+			bPos = start
 		}
 		return kT, !kT.IsZero()
+	}
+	// next finds the first timed line at or after a position (newest-first
+	// members: an untimed line takes the time of the line after it).
+	nFrom, nAt, nT, nOK := -1, 0, time.Time{}, false
+	next := func(from int) (time.Time, bool) {
+		if nFrom >= 0 && from >= nFrom && from <= nAt {
+			return nT, nOK
+		}
+		nFrom = from
+		for p := from; p < len(data); {
+			e := bytes.IndexByte(data[p:], '\n')
+			end := len(data)
+			if e >= 0 {
+				end = p + e
+			}
+			if t, ok := parser.parse(bytes.TrimSuffix(data[p:end], []byte{'\r'}), &ms.tc); ok {
+				nAt, nT, nOK = p, t, true
+				return t, true
+			}
+			p = end + 1
+		}
+		nAt, nT, nOK = len(data), time.Time{}, false
+		return nT, false
+	}
+	// timeOf gives a segment its time: its own, else the line before it
+	// (or, newest first, after it). day counts day changes in the chunk
+	// (time-of-day members).
+	timeOf := func(seg []byte, si, start, end int) (t time.Time, day int, inherit, inheritNext bool) {
+		if parser == nil {
+			return
+		}
+		var ok bool
+		if si == 0 {
+			t, ok = parser.parse(seg, &ms.tc)
+		} else {
+			t, ok = parser.at(seg, &ms.tc)
+		}
+		if ok {
+			if tod {
+				cur.observe(todOf(t))
+				day = cur.rolls
+			}
+			return
+		}
+		if newest {
+			nt, have := next(min(end+1, len(data)))
+			if !have {
+				return time.Time{}, 0, false, true
+			}
+			day = cur.rolls
+			if tod && cur.have && rolled(true, cur.last, todOf(nt)) {
+				day++
+			}
+			return nt, day, false, false
+		}
+		if tod {
+			if !cur.have {
+				return time.Time{}, 0, true, false
+			}
+			return todDate.Add(cur.last), cur.rolls, false, false
+		}
+		t, have := known(start)
+		return t, 0, !have, false
 	}
 	lineNo, lnPos := 0, 0
 	var hitLines []int // starts of lines with records, for excerpts
@@ -387,11 +537,15 @@ func (w *worker) scan(j *job) {
 		if ms.split && parser != nil && parser.at != nil {
 			segs = splitAt(line, parser, &ms.tc)
 		}
+		if tod {
+			adv(start)
+		}
 		made := false
 		for si, seg := range segs {
 			var text string
 			var t time.Time
-			inherit := false
+			day := 0
+			inherit, inheritNext := false, false
 			timed := false
 			for _, pi := range cp {
 				pat := ms.pats[pi]
@@ -402,21 +556,9 @@ func (w *worker) scan(j *job) {
 				if !timed {
 					timed = true
 					text = cleanText(seg, maxLineText)
-					if parser != nil {
-						var ok bool
-						if si == 0 {
-							t, ok = parser.parse(seg, &ms.tc)
-						} else {
-							t, ok = parser.at(seg, &ms.tc)
-						}
-						if !ok {
-							var have bool
-							t, have = known(start)
-							inherit = !have
-						}
-					}
+					t, day, inherit, inheritNext = timeOf(seg, si, start, end)
 				}
-				r := &record{pat: pat, b: ms.b, m: ms.m, line: lineNo, seg: si, t: t, text: text, inherit: inherit}
+				r := &record{pat: pat, b: ms.b, m: ms.m, line: lineNo, seg: si, t: t, day: day, text: text, inherit: inherit, inheritNext: inheritNext}
 				exact := len(text) == len(seg) // text is seg verbatim: captures can share it
 				sub := func(a, b int) string {
 					if a < 0 {
@@ -435,6 +577,15 @@ func (w *worker) scan(j *job) {
 				j.recs = append(j.recs, r)
 				made = true
 			}
+			if tod && !timed {
+				// Not a record, but its time counts for the day changes.
+				if t, ok := timeOfSeg(parser, seg, si, &ms.tc); ok {
+					cur.observe(todOf(t))
+				}
+			}
+		}
+		if tod && end+1 > kPos {
+			kPos = min(end+1, len(data))
 		}
 		if made {
 			hitLines = append(hitLines, start)
@@ -473,6 +624,44 @@ func (w *worker) scan(j *job) {
 		}
 		j.excerpts = append(j.excerpts, excerptAt(data, hitLines[i], hitEnds[i], hitNos[i]))
 	}
+}
+
+// timeOfSeg parses a segment's own time (the first segment of a line with
+// parse, the others with at).
+func timeOfSeg(p *timeParser, seg []byte, si int, tc *timeCtx) (time.Time, bool) {
+	if si == 0 {
+		return p.parse(seg, tc)
+	}
+	return p.at(seg, tc)
+}
+
+// todCursor follows the times of day of a member's lines in their order
+// and counts the days: a step back of more than a minute (forward, for a
+// newest-first member) is the next day.
+type todCursor struct {
+	newest      bool
+	have        bool
+	first, last time.Duration
+	rolls       int
+}
+
+func (c *todCursor) observe(d time.Duration) {
+	if c.have && rolled(c.newest, c.last, d) {
+		c.rolls++
+	}
+	if !c.have {
+		c.first, c.have = d, true
+	}
+	c.last = d
+}
+
+// rolled reports whether time of day next, following prev, is on the
+// next day of the member's order.
+func rolled(newest bool, prev, next time.Duration) bool {
+	if newest {
+		return next > prev+time.Minute
+	}
+	return next < prev-time.Minute
 }
 
 // mergePats adds the patterns of b missing from a, keeping a sorted.

@@ -35,19 +35,28 @@ const (
 
 // record is a matched line (or a segment of a split line).
 type record struct {
-	pat    *pattern
-	b      *bundleState
-	m      *member
-	line   int
-	seg    int
-	t      time.Time // zero: the line has no time
-	text   string
-	match  string
-	caps   []string // by pat.names; "" where a group did not take part
-	envMap map[string]any
+	pat  *pattern
+	b    *bundleState
+	m    *member
+	line int
+	seg  int
+	t    time.Time // zero: the line has no time
+	// day is, for a member whose format has no date (member.tod), the
+	// day the line is on, counted from the member's start (see
+	// member.fixTimes); t then holds only the time of day until fixed.
+	day   int
+	text  string
+	match string
+	caps  []string // by pat.names; "" where a group did not take part
+	// fnames and fcaps are the groups of the slot's file_pattern and their
+	// values for this member (records of such slots are copies per slot).
+	fnames []string
+	fcaps  []string
 	// inherit marks a time to take from the chunks before (set by the
-	// worker, resolved by the merger).
-	inherit bool
+	// worker, resolved by the merger); inheritNext, in a newest-first
+	// member, one to take from the chunks after.
+	inherit     bool
+	inheritNext bool
 }
 
 // capture returns a named group's text.
@@ -55,6 +64,11 @@ func (r *record) capture(name string) (string, bool) {
 	for i, n := range r.pat.names {
 		if n == name {
 			return r.caps[i], true
+		}
+	}
+	for i, n := range r.fnames {
+		if n == name {
+			return r.fcaps[i], true
 		}
 	}
 	return "", false
@@ -81,6 +95,9 @@ func (r *record) before(o *record) bool {
 		return r.m.idx < o.m.idx
 	}
 	if r.line != o.line {
+		if r.m.newestFirst {
+			return r.line > o.line
+		}
 		return r.line < o.line
 	}
 	return r.seg < o.seg
@@ -111,6 +128,27 @@ type member struct {
 	retBytes int
 	ctxLines []ctxLine // parsed from retained, on first use
 	ctxDone  bool
+
+	// newestFirst: the member lists its newest line first (order:
+	// newest-first); first and last are then physical until fixTimes.
+	newestFirst bool
+	// tod: the member's time format has no date (time of day only). Its
+	// line times hold the time of day and a day index (record.day) until
+	// fixTimes dates them; the merger counts the days.
+	tod      bool
+	todHave  bool          // a timed line was merged
+	todFirst time.Duration // time of day of the first timed line
+	todLast  time.Duration // and of the last one merged so far
+	rolls    int           // day changes counted so far
+	firstDay int           // day index of first, lastDay of last
+	lastDay  int
+	// pendNext are untimed records of a newest-first member waiting for
+	// the next timed line.
+	pendNext []*record
+	// dated, newestIdx: after fixTimes, the date of day index newestIdx.
+	dated     time.Time
+	newestIdx int
+	timesDone bool
 }
 
 // excerpt is a run of lines around one record.
@@ -124,6 +162,11 @@ type retainedChunk struct {
 	buf   *[]byte
 	start int // line number of the first line
 	cont  bool
+	// For time-of-day members: the day changes counted and the time of
+	// day of the last timed line before the chunk.
+	rolls   int
+	todLast time.Duration
+	todHave bool
 }
 
 type ctxLine struct {
@@ -250,4 +293,79 @@ func itoa(n int) string {
 		n /= 10
 	}
 	return string(buf[i:])
+}
+
+// fixTimes finishes the times of a bundle's members after the pass:
+// lines of time-of-day-only members get their dates, waiting untimed
+// lines of newest-first members stay untimed, and a newest-first
+// member's first and last times are put in time order.
+func (b *bundleState) fixTimes() {
+	dated := false
+	for _, m := range b.members {
+		m.pendNext = nil
+		if m.tod && m.todHave {
+			m.date()
+			dated = true
+		}
+	}
+	if dated {
+		done := map[*record]bool{}
+		for i := range b.slots {
+			st := &b.slots[i]
+			for _, part := range [][]*record{st.head, st.tail} {
+				for _, r := range part {
+					if !r.m.tod || r.t.IsZero() || done[r] {
+						continue
+					}
+					done[r] = true
+					r.t = r.m.dateOf(r.day, todOf(r.t))
+				}
+			}
+		}
+	}
+	for _, m := range b.members {
+		if m.tod && m.todHave {
+			m.first = m.dateOf(m.firstDay, m.todFirst)
+			m.last = m.dateOf(m.lastDay, m.todLast)
+		}
+		if m.newestFirst && m.first.After(m.last) {
+			m.first, m.last = m.last, m.first
+		}
+		m.timesDone = true
+	}
+}
+
+// date works out the date of a time-of-day member's newest line: the day
+// of the reference time (collection end, else the member's mtime), or
+// the day before when the newest line's time of day is later than the
+// reference's (the log ended before midnight).
+func (m *member) date() {
+	loc := m.tc.loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	ref := m.tc.ref
+	if ref.IsZero() {
+		ref = time.Now()
+	}
+	ref = ref.In(loc)
+	newestTod, idx := m.todLast, m.lastDay
+	if m.newestFirst {
+		newestTod, idx = m.todFirst, m.firstDay
+	}
+	day := time.Date(ref.Year(), ref.Month(), ref.Day(), 0, 0, 0, 0, loc)
+	if newestTod > todOf(ref)+time.Minute {
+		day = day.AddDate(0, 0, -1)
+	}
+	m.dated, m.newestIdx = day, idx
+}
+
+// dateOf is the time of day d on the member's day index i.
+func (m *member) dateOf(i int, d time.Duration) time.Time {
+	y, mo, dd := m.dated.Date()
+	h := int(d / time.Hour)
+	mi := int(d % time.Hour / time.Minute)
+	s := int(d % time.Minute / time.Second)
+	ns := int(d % time.Second)
+	return time.Date(y, mo, dd+(i-m.newestIdx), h, mi, s, ns, m.dated.Location())
 }

@@ -27,6 +27,26 @@ type timeParser struct {
 	// at parses a timestamp starting exactly at b[0]; nil for formats
 	// that look anywhere in the line (these cannot split).
 	at func(b []byte, c *timeCtx) (time.Time, bool)
+	// todOnly: the format has no date (a custom layout like "15:04:05").
+	// Its times are the time of day on todDate (UTC); the pass counts day
+	// changes and member.fixTimes dates them (docs/engine.md, Times).
+	todOnly bool
+}
+
+// todDate is the date time-of-day-only times carry until they are dated.
+var todDate = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// todOf is the time of day of t (its clock reading).
+func todOf(t time.Time) time.Duration {
+	h, m, s := t.Clock()
+	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(s)*time.Second + time.Duration(t.Nanosecond())
+}
+
+// datelessLayout reports whether a Go time layout has no month or day.
+func datelessLayout(layout string) bool {
+	t0 := time.Date(2001, 7, 15, 13, 14, 15, 0, time.UTC)
+	t, err := time.Parse(layout, t0.Format(layout))
+	return err == nil && t.Month() == time.January && t.Day() == 1
 }
 
 // builtinParsers are the named formats of profiles.TimeFormats, except
@@ -80,6 +100,7 @@ func customParser(re *regexp.Regexp, layout string) (*timeParser, error) {
 	if src := re.String(); strings.HasPrefix(src, "^") {
 		inner, _ = regexp.Compile(src[1:])
 	}
+	todOnly := datelessLayout(layout)
 	parseAt := func(b []byte, c *timeCtx, re *regexp.Regexp) (time.Time, bool) {
 		m := re.FindSubmatchIndex(b)
 		if m == nil || m[2*group] < 0 {
@@ -89,12 +110,15 @@ func customParser(re *regexp.Regexp, layout string) (*timeParser, error) {
 		if err != nil || t.Year() != 0 && (t.Year() < 1900 || t.Year() >= 2200) {
 			return time.Time{}, false
 		}
+		if todOnly {
+			return todDate.Add(todOf(t)), true
+		}
 		if t.Year() == 0 {
 			t = inferYear(t, c)
 		}
 		return t, true
 	}
-	p := &timeParser{name: "custom", parse: func(b []byte, c *timeCtx) (time.Time, bool) { return parseAt(b, c, re) }}
+	p := &timeParser{name: "custom", todOnly: todOnly, parse: func(b []byte, c *timeCtx) (time.Time, bool) { return parseAt(b, c, re) }}
 	if inner != nil {
 		anchored := re
 		p.at = func(b []byte, c *timeCtx) (time.Time, bool) {
@@ -107,12 +131,13 @@ func customParser(re *regexp.Regexp, layout string) (*timeParser, error) {
 	return p, nil
 }
 
-// detectParser picks the built-in format that parses most of the given
-// lines (at least one); nil when none does.
-func detectParser(lines [][]byte, c *timeCtx) *timeParser {
+// detectParser picks the format that parses most of the given lines (at
+// least one): the built-in ones, then extra (the profile's custom
+// formats), the first of equals; nil when none does.
+func detectParser(lines [][]byte, c *timeCtx, extra ...*timeParser) *timeParser {
 	var best *timeParser
 	bestN := 0
-	for _, p := range builtinParsers {
+	for _, p := range append(append([]*timeParser{}, builtinParsers...), extra...) {
 		n := 0
 		for _, l := range lines {
 			if _, ok := p.parse(l, c); ok {

@@ -295,7 +295,7 @@ func TestBindingsMatch(t *testing.T) {
 	pat := &pattern{names: []string{"peer"}, value: -1}
 	r := &record{pat: pat, b: b, m: &member{path: "files/x"}, caps: []string{"a"}, text: "t", match: "m"}
 	var fields []string
-	for k := range recordMap(r, "v") {
+	for k := range recordMap(r, "v", "", nil) {
 		if k != "peer" {
 			fields = append(fields, k)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/builtin"
 )
 
 // Names in scope for analyzer expressions, besides facts and a rule's own
@@ -26,13 +27,14 @@ var (
 		"members",    // members(glob) []string: member paths matching the glob
 		"oldest",     // oldest(glob) time or nil: earliest line time in matching members
 		"newest",     // newest(glob) time or nil: latest line time in matching members
-		"item",       // item(id) map or nil: the manifest item {kind, source, binary, exit_code, error_kind, error}
+		"item",       // item(id) map or nil: the manifest item {kind, source, binary, exit_code, error_kind, error, truncated}
 		"vercmp",     // vercmp(a, b) int: -1, 0, 1 comparing versions ("1.3.1-TFS-0003" < "1.3.1-TFS-0011")
 		"version_lt", // version_lt(a, b) bool: vercmp(a, b) < 0
 		"size",       // size("5MB") int: bytes
 		"fields",     // fields(s) []string: s split on runs of white space
 		"num",        // num(x) float: the leading number of a string ("512 kB" -> 512), 0 if none
 		"ago",        // ago(t, d) bool: t is older than duration string d before collection end
+		"fmt_time",   // fmt_time(t) string: t as texts print it ("2006-01-02 15:04:05 -07:00", bundle's zone); "" for nil
 	}
 	// RuleVars are the variables each rule kind defines (plus the named
 	// captures of its patterns).
@@ -43,12 +45,16 @@ var (
 			"resolved", "resolved_at", "records", "group"},
 		"absent":   {},
 		"sequence": {"hits", "answered", "first_seen", "last_seen", "span", "records", "group"},
-		"state":    {"state", "since", "seen", "history", "hits", "first_seen", "last_seen", "records", "group"},
+		"state":    {"state", "since", "seen", "history", "events", "hits", "first_seen", "last_seen", "records", "group"},
 		"check":    {"record", "value", "file", "line", "text", "time"},
 	}
 	// RecordFields are the fields of a match record (facts picked "all",
-	// records, first, last), besides the pattern's named captures.
-	RecordFields = []string{"value", "file", "line", "text", "time", "bundle"}
+	// records, first, last), besides the pattern's named captures. A
+	// match rule's where sees them as variables too.
+	RecordFields = []string{"value", "file", "line", "text", "time", "bundle", "label"}
+	// ExprBuiltins are the names the expression language itself defines
+	// (its functions and keywords): no capture, fact or var may take them.
+	ExprBuiltins = exprBuiltins()
 	// CollectFuncs are functions a collect item's `when` may call.
 	CollectFuncs = []string{"exists"} // exists(path) bool: a host path (or glob) exists under --root
 	// CollectGlobals are variables a collect item's `when` may read besides
@@ -56,21 +62,31 @@ var (
 	CollectGlobals = []string{"os"}
 )
 
+func exprBuiltins() []string {
+	out := append([]string{}, builtin.Names...)
+	return append(out, "true", "false", "nil", "in", "not", "and", "or", "matches",
+		"contains", "startsWith", "endsWith", "let", "if", "else", "bitand", "bitor",
+		"bitxor", "bitnand", "bitshl", "bitshr", "bitushr")
+}
+
 // CompileExpr compiles e, failing when it names anything outside names or
-// the expression language's builtins. The error carries the YAML line.
+// the expression language's builtins. Names an expression declares itself
+// (let x = ...; x) are in scope where they are declared. The error
+// carries the YAML line.
 func CompileExpr(file string, e *Expr, names map[string]bool) error {
 	if !e.IsSet() {
 		return nil
 	}
 	prog, err := expr.Compile(e.Src, expr.AllowUndefinedVariables())
 	if err != nil {
-		return fmt.Errorf("%s:%d: bad expression %q: %s", file, e.Line, e.Src, firstLine(err.Error()))
+		msg := firstLine(err.Error())
+		if strings.Contains(e.Src, "{") && strings.Contains(msg, "unexpected token") {
+			msg += "; hint: a closure body that starts with { needs parentheses, as in map(xs, ({a: #}))"
+		}
+		return fmt.Errorf("%s:%d: bad expression %q: %s", file, e.Line, e.Src, msg)
 	}
-	node := prog.Node()
-	v := &identVisitor{}
-	ast.Walk(&node, v)
 	var unknown []string
-	for _, id := range v.names {
+	for _, id := range freeNames(prog.Node()) {
 		if !names[id] {
 			unknown = append(unknown, id)
 		}
@@ -87,6 +103,101 @@ func CompileExpr(file string, e *Expr, names map[string]bool) error {
 	}
 	e.Program = prog
 	return nil
+}
+
+// ExprNames returns the names a compiled expression reads from its
+// environment (facts, variables, functions), each once, in order of first
+// use; names it declares itself with let are not among them.
+func ExprNames(e *Expr) []string {
+	if e == nil || e.Program == nil {
+		return nil
+	}
+	return freeNames(e.Program.Node())
+}
+
+// freeNames lists the identifiers of an expression tree that are not
+// bound by an enclosing let, each once.
+func freeNames(n ast.Node) []string {
+	var out []string
+	seen := map[string]bool{}
+	bound := map[string]int{}
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		if n == nil {
+			return
+		}
+		switch x := n.(type) {
+		case *ast.IdentifierNode:
+			if bound[x.Value] == 0 && !seen[x.Value] {
+				seen[x.Value] = true
+				out = append(out, x.Value)
+			}
+		case *ast.VariableDeclaratorNode:
+			walk(x.Value)
+			bound[x.Name]++
+			walk(x.Expr)
+			bound[x.Name]--
+		case *ast.UnaryNode:
+			walk(x.Node)
+		case *ast.BinaryNode:
+			walk(x.Left)
+			walk(x.Right)
+		case *ast.ChainNode:
+			walk(x.Node)
+		case *ast.MemberNode:
+			walk(x.Node)
+			walk(x.Property)
+		case *ast.SliceNode:
+			walk(x.Node)
+			walk(x.From)
+			walk(x.To)
+		case *ast.CallNode:
+			walk(x.Callee)
+			for _, a := range x.Arguments {
+				walk(a)
+			}
+		case *ast.BuiltinNode:
+			for _, a := range x.Arguments {
+				walk(a)
+			}
+		case *ast.PredicateNode:
+			walk(x.Node)
+		case *ast.SequenceNode:
+			for _, s := range x.Nodes {
+				walk(s)
+			}
+		case *ast.ConditionalNode:
+			walk(x.Cond)
+			walk(x.Exp1)
+			walk(x.Exp2)
+		case *ast.ArrayNode:
+			for _, s := range x.Nodes {
+				walk(s)
+			}
+		case *ast.MapNode:
+			for _, s := range x.Pairs {
+				walk(s)
+			}
+		case *ast.PairNode:
+			walk(x.Key)
+			walk(x.Value)
+		case *ast.NilNode, *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode,
+			*ast.StringNode, *ast.BytesNode, *ast.ConstantNode, *ast.PointerNode:
+		default:
+			// A node kind this walk does not know: every identifier in it
+			// counts (never hides a name).
+			c := &identVisitor{}
+			ast.Walk(&n, c)
+			for _, id := range c.names {
+				if !seen[id] {
+					seen[id] = true
+					out = append(out, id)
+				}
+			}
+		}
+	}
+	walk(n)
+	return out
 }
 
 type identVisitor struct{ names []string }

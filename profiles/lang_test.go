@@ -26,11 +26,75 @@ func TestValidateErrors(t *testing.T) {
 		{"text brace", head + "  - id: t.x\n    title: 'a } b'\n    explanation: x\n    remedy: x\n    check: {}\n    when: 'true'\n", "t.yaml:6: unmatched }"},
 		{"scope all reads a fact", "name: t\ndescription: d\nanalyze:\n  facts:\n  - {name: f, in: [files/a], pattern: a}\n  rules:\n  - id: t.x\n    title: x\n    explanation: x\n    remedy: x\n    scope: all\n    check: {}\n    when: 'f != nil'\n", "uses unknown name f"},
 		{"custom time without layout", "name: t\ndescription: d\nanalyze:\n  logs:\n  - {files: [files/a], time: custom, regex: '^(x)'}\n", "t.yaml:5: custom time needs regex and layout"},
+		{"bad order", "name: t\ndescription: d\nanalyze:\n  logs:\n  - {files: [files/a], time: ymd, order: backwards}\n", "t.yaml:5: order \"backwards\" must be oldest-first or newest-first"},
+		// let and closure variables are in scope; a let name is not outside it.
+		{"let leaks", rule("    match: {in: [files/a], pattern: a}\n    when: '(let up = hits > 1; up) || up'\n"), "uses unknown name up"},
+		{"closure brace", rule("    match: {in: [files/a], pattern: a}\n    when: 'len(map(records, {a: #})) > 0'\n"), "needs parentheses"},
+		// Capture names that would be confused with other names.
+		{"capture is a record field", rule("    match: {in: [files/a], pattern: '(?P<file>\\w+)'}\n"), `t.yaml:9: rule t.x: capture name "file" is a record field`},
+		{"capture is a label field", rule("    match:\n      in: [files/a]\n      pattern: 'x'\n      any:\n      - pattern: '(?P<label>\\w+)'\n"), `t.yaml:13: rule t.x: capture name "label" is a record field`},
+		{"capture is an expr builtin", rule("    match: {in: [files/a], pattern: '(?P<max>\\d+)'}\n"), `capture name "max" is a function or keyword`},
+		{"capture is an analyzer builtin", rule("    match: {in: [files/a], pattern: '(?P<size>\\d+)'}\n"), `capture name "size" is a builtin of the analyzer`},
+		{"capture is a rule variable", rule("    match: {in: [files/a], pattern: '(?P<hits>\\d+)'}\n"), `capture name "hits" is a variable of match rules`},
+		{"file_pattern capture is a builtin", rule("    match: {in: [files/a], pattern: x, file_pattern: 'log/(?P<len>\\w+)'}\n"), `capture name "len" is a function or keyword`},
+		{"fact capture is a record field", "name: t\ndescription: d\nanalyze:\n  facts:\n  - {name: f, in: [files/a], pattern: '(?P<time>\\d+)', pick: all}\n", `t.yaml:5: fact "f": capture name "time" is a record field`},
+		{"bad file_pattern", rule("    match: {in: [files/a], pattern: x, file_pattern: '(unclosed'}\n"), "t.yaml:9: bad pattern"},
+		{"group in both patterns", rule("    match: {in: [files/a], pattern: '(?P<s>x)', file_pattern: '(?P<s>y)'}\n"), `group "s" is in both pattern and file_pattern`},
+		// vars.
+		{"var not an identifier", rule("    match: {in: [files/a], pattern: a}\n    vars: {Up: 'true'}\n"), `t.yaml:10: rule t.x: var name "Up"`},
+		{"var hides a capture", rule("    match: {in: [files/a], pattern: '(?P<peer>\\w+)'}\n    vars: {peer: 'hits'}\n"), `var "peer" would hide a capture`},
+		{"var hides a builtin", rule("    match: {in: [files/a], pattern: a}\n    vars: {count: 'hits'}\n"), `var "count" is a builtin name`},
+		{"var hides a rule variable", rule("    match: {in: [files/a], pattern: a}\n    vars: {rate: 'hits'}\n"), `var "rate" would hide a variable of match rules`},
+		{"var uses a later var", rule("    match: {in: [files/a], pattern: a}\n    vars: {a1: 'a2', a2: 'hits'}\n"), "uses unknown name a2"},
+		{"where does not see vars", rule("    match: {in: [files/a], pattern: a, where: 'v1'}\n    vars: {v1: 'true'}\n"), "uses unknown name v1"},
+		{"vars not a mapping", rule("    match: {in: [files/a], pattern: a}\n    vars: [a]\n"), "t.yaml:10: vars must be a mapping"},
+		// Other additions.
+		{"anchor on a match rule", rule("    match: {in: [files/a], pattern: a}\n    anchor: first_seen\n"), "anchor is for check rules"},
+		{"label without pattern", rule("    match: {in: [files/a], label: x, any: [{pattern: a}]}\n"), "label and file_pattern go with pattern"},
+		{"join_on not a capture", rule("    match:\n      in: [files/a]\n      pattern: '(?P<id>\\d+)'\n      also: [{pattern: 'x(?P<other>\\d+)', join_on: [id]}]\n"), `join_on "id" must be a named capture of both`},
+		{"report_by outside the key", rule("    state:\n      in: [files/a]\n      key: [conn]\n      report_by: [serial]\n      track: [{pattern: '(?P<conn>\\w+) (?P<serial>\\d+) (?P<state>\\w+)'}]\n"), `report_by "serial" must be one of the key's captures`},
+		{"state and event", rule("    state:\n      in: [files/a]\n      track: [{pattern: 'x', state: UP, event: e}]\n"), "state and event exclude each other"},
+		{"in and in_first", "name: t\ndescription: d\nanalyze:\n  facts:\n  - {name: f, in: [files/a], in_first: [[files/b]], pattern: x}\n", "in and in_first exclude each other"},
+		{"empty in_first alternative", "name: t\ndescription: d\nanalyze:\n  facts:\n  - {name: f, in_first: [[files/b], []], pattern: x}\n", "in_first alternative 2 is empty"},
+		{"optional expr fact", "name: t\ndescription: d\nanalyze:\n  facts:\n  - {name: f, expr: '1', optional: true}\n", "go with pattern, not expr"},
 	}
 	for _, tt := range tests {
 		_, err := Parse("t.yaml", []byte(tt.src))
+		if tt.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tt.name, err)
+			}
+			continue
+		}
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want it to contain %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestLanguageAccepts: what the language allows (let, closure variables,
+// vars in order, the additions of docs/profiles.md) validates.
+func TestLanguageAccepts(t *testing.T) {
+	head := "name: t\ndescription: d\nanalyze:\n  facts:\n  - {name: nr, in_first: [[files/diag/nr], [files/nr]], pattern: '(?P<value>\\d+)', optional: true, file_pattern: '(?P<src>diag)?'}\n  rules:\n"
+	rule := func(body string) string {
+		return head + "  - id: t.x\n    title: x\n    explanation: x\n    remedy: x\n" + body
+	}
+	tests := []struct{ name, src string }{
+		{"let", rule("    match: {in: [files/a], pattern: a}\n    when: 'let up = hits > 1; up || rate > 2'\n")},
+		{"let in a closure", rule("    match: {in: [files/a], pattern: a}\n    when: 'len(map(records, let r = #; r.text)) > 0'\n")},
+		{"closure variables", rule("    match: {in: [files/a], pattern: a}\n    when: 'reduce(records, #acc + 1, 0) > 0 && len(map(records, #index)) >= 0'\n")},
+		{"parenthesized map literal", rule("    match: {in: [files/a], pattern: a}\n    when: 'len(map(records, ({t: #.text}))) > 0'\n")},
+		{"vars in order", rule("    match: {in: [files/a], pattern: '(?P<peer>\\w+)'}\n    vars:\n      many: 'hits > 3'\n      say: 'many ? peer : \"\"'\n    when: many\n    notes: [{explanation: '{say}'}]\n")},
+		{"where sees record fields", rule("    match: {in: [files/a], pattern: a, label: main, where: 'file != \"\" && line > 0 && label == \"main\" && time != nil && text != value && bundle != \"\"'}\n")},
+		{"check anchor", rule("    check: {}\n    when: 'nr != nil'\n    anchor: 'incident'\n")},
+		{"state events report_by", rule("    state:\n      in: [files/a]\n      key: [conn, serial]\n      report_by: [conn]\n      track:\n      - {pattern: '(?P<conn>\\w+) (?P<serial>\\d+) (?P<state>\\w+)'}\n      - {pattern: '(?P<conn>\\w+) (?P<serial>\\d+) dpd', event: dpd}\n    when: 'len(events) >= 0 && seen[\"dpd\"] == nil'\n")},
+		{"also join", rule("    match:\n      in: [files/a]\n      pattern: '(?P<id>\\d+)'\n      also: [{pattern: 'x(?P<id>\\d+)', join_on: [id], within: 2s, before: 15m}]\n")},
+		{"fmt_time", rule("    match: {in: [files/a], pattern: a}\n    notes: [{explanation: '{fmt_time(first_seen)} {item(\"x\")?.truncated}'}]\n")},
+		{"newest first", "name: t\ndescription: d\nanalyze:\n  logs:\n  - {files: [files/a], time: custom, regex: '^(?P<time>\\S+)', layout: '15:04:05', order: newest-first}\n"},
+	}
+	for _, tt := range tests {
+		if _, err := Parse("t.yaml", []byte(tt.src)); err != nil {
+			t.Errorf("%s: %v", tt.name, err)
 		}
 	}
 }

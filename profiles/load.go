@@ -252,6 +252,7 @@ var (
 	knownPick  = map[string]bool{"": true, "last": true, "first": true, "count": true, "exists": true, "min": true, "max": true, "sum": true, "distinct": true, "all": true}
 	knownType  = map[string]bool{"": true, "string": true, "number": true, "version": true, "size": true, "duration": true}
 	knownScope = map[string]bool{"": true, "bundle": true, "all": true}
+	knownOrder = map[string]bool{"": true, "oldest-first": true, "newest-first": true}
 )
 
 // VarRefs returns the {variable} names used in s.

@@ -146,7 +146,12 @@ type LogSpec struct {
 	// Split breaks a physical line that holds several timestamped records
 	// at each timestamp (logs pasted or written without newlines).
 	Split bool `yaml:"split"`
-	Line  int  `yaml:"-"`
+	// Order is "oldest-first" (default) or "newest-first": a member
+	// written newest line first (a log web page) is evaluated in reverse
+	// line order (ties, continuation lines and day changes of time-only
+	// formats follow it); line numbers stay those of the member.
+	Order string `yaml:"order"`
+	Line  int    `yaml:"-"`
 }
 
 // TimeFormats are the built-in timestamp formats a LogSpec may name.
@@ -169,6 +174,16 @@ var TimeFormats = map[string]string{
 type Fact struct {
 	Name string   `yaml:"name"`
 	In   []string `yaml:"in"` // member globs
+	// InFirst are alternatives instead of In: the first list whose globs
+	// match a member of the bundle is read, the others are ignored (a
+	// diag.tar.gz copy of /proc, else the live /proc).
+	InFirst [][]string `yaml:"in_first"`
+	// FilePattern is matched against the member path; its named groups
+	// join each record's fields. Members it does not match are not read.
+	FilePattern *Pattern `yaml:"file_pattern"`
+	// Optional inputs never make a rule that uses the fact partial when
+	// no member matches them (a fallback source).
+	Optional bool `yaml:"optional"`
 	// Pattern's "value" group (or whole match) is the value; its other
 	// named groups are fields of each match (see Pick "all").
 	Pattern *Pattern `yaml:"pattern"`
@@ -201,9 +216,18 @@ type Rule struct {
 	// together (both HA nodes, client and server).
 	Scope string `yaml:"scope"`
 
+	// Vars are named expressions of the rule, worked out per finding in
+	// order after the kind's variables and captures are known; later ones
+	// may use earlier ones, and every other expression of the rule (but
+	// where) may use them.
+	Vars Vars `yaml:"vars"`
 	// When must hold for a finding to be reported (for Check: the condition
 	// itself). It sees the rule's variables, facts and builtins.
 	When Expr `yaml:"when"`
+	// Anchor (check rules) is an expression giving the finding's time:
+	// context is taken around it, near_incident is judged by it, and it is
+	// first_seen/last_seen when the evidence has no time.
+	Anchor Expr `yaml:"anchor"`
 	// SeverityWhen overrides Severity: the first entry whose condition holds wins.
 	SeverityWhen []SeverityWhen `yaml:"severity_when"`
 	// Notes add text to the explanation or remedy when their condition holds.
@@ -268,17 +292,42 @@ type Note struct {
 type Matcher struct {
 	In      []string `yaml:"in"` // member globs; default: the spec's In
 	Pattern Pattern  `yaml:"pattern"`
-	// Label names the matcher in expressions: matched.<label> counts its lines.
+	// Label names the matcher in expressions: matched.<label> counts its
+	// lines, and the label field of each of its records is it.
 	Label string `yaml:"label"`
-	Line  int    `yaml:"-"`
+	// FilePattern is matched against the member path; its named groups
+	// join the record's captures. Members it does not match are not read.
+	FilePattern *Pattern `yaml:"file_pattern"`
+	// Optional: no member for this matcher's globs never makes the rule
+	// partial (a fallback source).
+	Optional bool `yaml:"optional"`
+	Line     int  `yaml:"-"`
+}
+
+// Related is an `also` entry: lines quoted as the aftermath of a match.
+// By default a related line is quoted when it lies between the first
+// match and 10 minutes after the last.
+type Related struct {
+	Matcher `yaml:",inline"`
+	// JoinOn: only lines whose captures of these names equal those of a
+	// match line of the finding.
+	JoinOn []string `yaml:"join_on"`
+	// Within: only lines this close in time (before or after) to a match
+	// line of the finding (sharing JoinOn, if set).
+	Within Duration `yaml:"within"`
+	// Before widens the window to this long before the first match.
+	Before Duration `yaml:"before"`
 }
 
 // MatchSpec finds lines. A finding is made when at least Min lines match
 // (within Within, if set); with GroupBy, one finding per distinct group.
 type MatchSpec struct {
-	In      []string  `yaml:"in"`
-	Pattern *Pattern  `yaml:"pattern"` // shorthand for Any with one matcher
-	Any     []Matcher `yaml:"any"`
+	In      []string `yaml:"in"`
+	Pattern *Pattern `yaml:"pattern"` // shorthand for Any with one matcher
+	Label   string   `yaml:"label"`   // the shorthand matcher's label
+	// FilePattern is the shorthand matcher's file_pattern.
+	FilePattern *Pattern  `yaml:"file_pattern"`
+	Any         []Matcher `yaml:"any"`
 	// Where filters matched lines by their captures (and facts).
 	Where   Expr     `yaml:"where"`
 	Min     int      `yaml:"min"`    // default 1
@@ -286,7 +335,7 @@ type MatchSpec struct {
 	GroupBy []string `yaml:"group_by"`
 	// Also are related lines (an aftermath) quoted as evidence when the
 	// rule fires; they never make it fire.
-	Also []Matcher `yaml:"also"`
+	Also []Related `yaml:"also"`
 	// ResolvedBy downgrades a finding whose trigger is followed by a
 	// success line (a transient error that cleared).
 	ResolvedBy *Resolution `yaml:"resolved_by"`
@@ -295,9 +344,12 @@ type MatchSpec struct {
 
 // Resolution is a success line that clears earlier matches.
 type Resolution struct {
-	In      []string  `yaml:"in"`
-	Pattern *Pattern  `yaml:"pattern"`
-	Any     []Matcher `yaml:"any"`
+	In      []string `yaml:"in"`
+	Pattern *Pattern `yaml:"pattern"`
+	Label   string   `yaml:"label"` // the shorthand matcher's label
+	// FilePattern is the shorthand matcher's file_pattern.
+	FilePattern *Pattern  `yaml:"file_pattern"`
+	Any         []Matcher `yaml:"any"`
 	// Within: the success must come within this time after the last match
 	// (default: any time after).
 	Within Duration `yaml:"within"`
@@ -309,10 +361,13 @@ type Resolution struct {
 // AbsentSpec reports that a line a healthy system writes is missing. The
 // rule is skipped (and says so in coverage) when none of its inputs exist.
 type AbsentSpec struct {
-	In      []string  `yaml:"in"`
-	Pattern *Pattern  `yaml:"pattern"`
-	Any     []Matcher `yaml:"any"`
-	Line    int       `yaml:"-"`
+	In      []string `yaml:"in"`
+	Pattern *Pattern `yaml:"pattern"`
+	Label   string   `yaml:"label"` // the shorthand matcher's label
+	// FilePattern is the shorthand matcher's file_pattern.
+	FilePattern *Pattern  `yaml:"file_pattern"`
+	Any         []Matcher `yaml:"any"`
+	Line        int       `yaml:"-"`
 }
 
 // SequenceSpec pairs each Start line with a later Expect line that has the
@@ -335,13 +390,19 @@ type StateSpec struct {
 	Key []string `yaml:"key"` // captures forming the key; empty: one state
 	// Track lines set the state: from the "state" capture, or to State.
 	Track []Tracker `yaml:"track"`
-	Line  int       `yaml:"-"`
+	// ReportBy (a subset of Key): one finding per distinct value of these
+	// captures, for its most severe key (then the one seen last).
+	ReportBy []string `yaml:"report_by"`
+	Line     int      `yaml:"-"`
 }
 
-// Tracker is a matcher that sets a key's state.
+// Tracker is a matcher that sets a key's state, or records an event.
 type Tracker struct {
 	Matcher `yaml:",inline"`
 	State   string `yaml:"state"` // fixed state; else the "state" capture
+	// Event records the line as this event (seen[event], events) and
+	// leaves the state as it is.
+	Event string `yaml:"event"`
 }
 
 // CheckSpec judges facts alone. With ForEach (a fact picked "all"), the

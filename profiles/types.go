@@ -231,3 +231,35 @@ func ParseSize(s string) (int64, error) {
 	}
 	return int64(f * mult), nil
 }
+
+// Var is one named expression of a rule's vars.
+type Var struct {
+	Name string
+	Expr Expr
+	Line int
+}
+
+// Vars are a rule's named expressions, written as a YAML mapping whose
+// order is kept: `vars: {up: 'state == "UP"', late: 'up && hits > 3'}`.
+type Vars []Var
+
+// UnmarshalYAML reads a mapping of names to expression strings, in order.
+func (v *Vars) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: vars must be a mapping of names to expressions, in order", n.Line)
+	}
+	out := Vars{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			return fmt.Errorf("line %d: a var name must be a string", k.Line)
+		}
+		var e Expr
+		if err := e.UnmarshalYAML(val); err != nil {
+			return err
+		}
+		out = append(out, Var{Name: k.Value, Expr: e, Line: k.Line})
+	}
+	*v = out
+	return nil
+}

@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -175,11 +176,22 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 				return at(l.Line, "unknown time format %q (one of %s, custom)", l.Time, strings.Join(sortedKeys(TimeFormats), ", "))
 			}
 		}
+		if !knownOrder[l.Order] {
+			return at(l.Line, "order %q must be oldest-first or newest-first", l.Order)
+		}
 	}
 
 	globals := map[string]bool{}
 	for _, n := range append(AnalyzeGlobals, AnalyzeFuncs...) {
 		globals[n] = true
+	}
+	reserved := map[string]bool{}
+	for _, n := range ExprBuiltins {
+		reserved[n] = true
+	}
+	recordField := map[string]bool{}
+	for _, n := range RecordFields {
+		recordField[n] = true
 	}
 	facts := map[string]Fact{}
 	// names returns what an expression may read: builtins, facts (unless
@@ -207,7 +219,7 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		if !validIdent.MatchString(fa.Name) {
 			return at(fa.Line, "fact name %q must be lower case letters, digits and _", fa.Name)
 		}
-		if globals[fa.Name] {
+		if globals[fa.Name] || reserved[fa.Name] {
 			return at(fa.Line, "fact name %q is a builtin name", fa.Name)
 		}
 		if _, dup := facts[fa.Name]; dup {
@@ -216,11 +228,39 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		if (fa.Pattern != nil) == fa.Expr.IsSet() {
 			return at(fa.Line, "fact %q needs exactly one of pattern (with in) or expr", fa.Name)
 		}
-		if fa.Pattern != nil && len(fa.In) == 0 {
-			return at(fa.Line, "fact %q: pattern needs in (member globs)", fa.Name)
+		if fa.Pattern != nil && len(fa.In) == 0 && len(fa.InFirst) == 0 {
+			return at(fa.Line, "fact %q: pattern needs in (member globs) or in_first", fa.Name)
+		}
+		if len(fa.In) > 0 && len(fa.InFirst) > 0 {
+			return at(fa.Line, "fact %q: in and in_first exclude each other", fa.Name)
+		}
+		if fa.Pattern == nil && (len(fa.In) > 0 || len(fa.InFirst) > 0 || fa.FilePattern != nil || fa.Optional) {
+			return at(fa.Line, "fact %q: in, in_first, file_pattern and optional go with pattern, not expr", fa.Name)
 		}
 		if err := checkGlobs(fa.In); err != nil {
 			return at(fa.Line, "fact %q: %v", fa.Name, err)
+		}
+		for j, alt := range fa.InFirst {
+			if len(alt) == 0 {
+				return at(fa.Line, "fact %q: in_first alternative %d is empty", fa.Name, j+1)
+			}
+			if err := checkGlobs(alt); err != nil {
+				return at(fa.Line, "fact %q: %v", fa.Name, err)
+			}
+		}
+		if fa.Pattern != nil {
+			caps, err := matcherCaptures(*fa.Pattern, fa.FilePattern)
+			if err != nil {
+				return at(fa.Line, "fact %q: %v", fa.Name, err)
+			}
+			if fa.FilePattern != nil && hasGroup(*fa.FilePattern, "value") {
+				return at(fa.FilePattern.Line, "fact %q: the value group belongs in pattern, not file_pattern", fa.Name)
+			}
+			for _, c := range caps {
+				if recordField[c] && c != "value" {
+					return at(captureLine(fa.Pattern, fa.FilePattern, c, fa.Line), "fact %q: capture name %q is a record field (%s): rename the group", fa.Name, c, strings.Join(RecordFields, ", "))
+				}
+			}
 		}
 		if !knownPick[fa.Pick] {
 			return at(fa.Line, "fact %q: unknown pick %q", fa.Name, fa.Pick)
@@ -263,9 +303,14 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		if !knownScope[r.Scope] {
 			return at(r.Line, "rule %s: scope %q must be bundle or all", r.ID, r.Scope)
 		}
-		kind, captures, err := ruleKind(r)
+		kind, caps, err := ruleKind(r)
 		if err != nil {
-			return at(r.Line, "rule %s: %v", r.ID, err)
+			line := r.Line
+			var le *lineError
+			if errors.As(err, &le) && le.line > 0 {
+				line = le.line
+			}
+			return at(line, "rule %s: %v", r.ID, err)
 		}
 		vars := append([]string{}, RuleVars[kind]...)
 		if kind == "check" && r.Check.ForEach != "" {
@@ -274,22 +319,61 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 				return at(r.Check.Line, "rule %s: for_each must name a fact with pick: all", r.ID)
 			}
 			if fe.Pattern != nil {
-				captures = append(captures, fe.Pattern.Captures()...)
+				fcaps, _ := matcherCaptures(*fe.Pattern, fe.FilePattern)
+				for _, c := range fcaps {
+					caps = append(caps, capture{name: c, line: captureLine(fe.Pattern, fe.FilePattern, c, fe.Line), fact: true})
+				}
 			}
 		}
-		for _, c := range captures {
-			if globals[c] {
-				return at(r.Line, "rule %s: capture name %q shadows a builtin", r.ID, c)
+		var captures []string
+		for _, c := range caps {
+			captures = append(captures, c.name)
+			if err := checkCaptureName(c, kind, globals, reserved, recordField); err != nil {
+				return at(c.line, "rule %s: %v", r.ID, err)
 			}
 		}
-		scope := names(r.Scope != "all", vars, captures)
+		captures = uniq(captures)
 		if err := checkRuleKeys(r, captures); err != nil {
 			return at(r.Line, "rule %s: %v", r.ID, err)
 		}
 		if kind == "check" && !r.When.IsSet() {
 			return at(r.Line, "rule %s: a check rule needs when", r.ID)
 		}
-		exprs := []*Expr{&r.When}
+		if r.Anchor.IsSet() && kind != "check" {
+			return at(r.Anchor.Line, "rule %s: anchor is for check rules (the other kinds take their time from their lines)", r.ID)
+		}
+		// Vars: in order, each sees the ones before it.
+		withFacts := r.Scope != "all"
+		var varNames []string
+		taken := map[string]string{}
+		for _, v := range vars {
+			taken[v] = "a variable of " + kind + " rules"
+		}
+		for _, c := range captures {
+			taken[c] = "a capture of the rule's patterns"
+		}
+		for n := range facts {
+			taken[n] = "a fact"
+		}
+		for j := range r.Vars {
+			v := &r.Vars[j]
+			if !validIdent.MatchString(v.Name) {
+				return at(v.Line, "rule %s: var name %q must be lower case letters, digits and _", r.ID, v.Name)
+			}
+			if globals[v.Name] || reserved[v.Name] {
+				return at(v.Line, "rule %s: var %q is a builtin name", r.ID, v.Name)
+			}
+			if what, ok := taken[v.Name]; ok {
+				return at(v.Line, "rule %s: var %q would hide %s", r.ID, v.Name, what)
+			}
+			if err := CompileExpr(f, &v.Expr, names(withFacts, vars, captures, varNames)); err != nil {
+				return err
+			}
+			taken[v.Name] = "an earlier var"
+			varNames = append(varNames, v.Name)
+		}
+		scope := names(withFacts, vars, captures, varNames)
+		exprs := []*Expr{&r.When, &r.Anchor}
 		for j := range r.SeverityWhen {
 			sw := &r.SeverityWhen[j]
 			if SeverityRank(sw.Severity) == 0 {
@@ -315,11 +399,15 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		exprs = append(exprs, textExprs(&r.Title)...)
 		exprs = append(exprs, textExprs(&r.Explanation)...)
 		exprs = append(exprs, textExprs(&r.Remedy)...)
-		if r.Match != nil {
-			exprs = append(exprs, &r.Match.Where)
-		}
 		for _, e := range exprs {
 			if err := CompileExpr(f, e, scope); err != nil {
+				return err
+			}
+		}
+		if r.Match != nil {
+			// where runs per line, before findings exist: it sees the
+			// line's captures and record fields, not the rule's vars.
+			if err := CompileExpr(f, &r.Match.Where, names(withFacts, vars, captures, RecordFields)); err != nil {
 				return err
 			}
 		}
@@ -335,64 +423,169 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 	return nil
 }
 
+// capture is a named group of a rule: of a pattern, a file_pattern, or
+// (fact) the for_each fact's pattern.
+type capture struct {
+	name string
+	line int
+	fact bool
+}
+
+// lineError is an error about a line of the profile other than the rule's.
+type lineError struct {
+	line int
+	err  error
+}
+
+func (e *lineError) Error() string { return e.err.Error() }
+
+// checkCaptureName refuses a capture name that would be confused with
+// another name an expression of the rule sees.
+func checkCaptureName(c capture, kind string, globals, reserved, recordField map[string]bool) error {
+	n := c.name
+	switch {
+	case n == "value":
+		// The record's value is its value group: the same thing.
+		return nil
+	case recordField[n]:
+		return fmt.Errorf("capture name %q is a record field (%s): rename the group", n, strings.Join(RecordFields, ", "))
+	case globals[n]:
+		return fmt.Errorf("capture name %q is a builtin of the analyzer (%s): rename the group", n, n)
+	case reserved[n]:
+		return fmt.Errorf("capture name %q is a function or keyword of the expression language: rename the group", n)
+	case n == "state" && kind == "state" && !c.fact:
+		// The tracked state's own group.
+		return nil
+	case contains(RuleVars[kind], n):
+		return fmt.Errorf("capture name %q is a variable of %s rules: rename the group", n, kind)
+	}
+	return nil
+}
+
+// matcherCaptures lists a pattern's named groups and its file pattern's.
+func matcherCaptures(p Pattern, fp *Pattern) ([]string, error) {
+	caps := p.Captures()
+	if fp != nil {
+		for _, c := range fp.Captures() {
+			if contains(caps, c) {
+				return nil, fmt.Errorf("group %q is in both pattern and file_pattern", c)
+			}
+			caps = append(caps, c)
+		}
+	}
+	return caps, nil
+}
+
+// captureLine is the line a capture was written on.
+func captureLine(p, fp *Pattern, name string, def int) int {
+	line := 0
+	if fp != nil && hasGroup(*fp, name) {
+		line = fp.Line
+	} else if p != nil {
+		line = p.Line
+	}
+	if line == 0 {
+		line = def
+	}
+	return line
+}
+
 // ruleKind checks that exactly one kind block is set and its matchers have
-// inputs, and returns the kind and the union of its captures.
-func ruleKind(r *Rule) (string, []string, error) {
+// inputs, and returns the kind and its captures.
+func ruleKind(r *Rule) (string, []capture, error) {
 	var kinds []string
-	var caps []string
-	addMatchers := func(defIn []string, ms []Matcher, what string) error {
+	var caps []capture
+	addMatchers := func(defIn []string, ms []*Matcher, what string) error {
 		if len(ms) == 0 {
 			return fmt.Errorf("%s needs at least one pattern", what)
 		}
-		for i := range ms {
-			if ms[i].Pattern.Re == nil {
+		for i, m := range ms {
+			if m.Pattern.Re == nil {
 				return fmt.Errorf("%s entry %d needs a pattern", what, i+1)
 			}
-			if len(ms[i].In) == 0 {
-				ms[i].In = defIn
+			if len(m.In) == 0 {
+				m.In = defIn
 			}
-			if len(ms[i].In) == 0 {
+			if len(m.In) == 0 {
 				return fmt.Errorf("%s entry %d needs in (member globs)", what, i+1)
 			}
-			if err := checkGlobs(ms[i].In); err != nil {
+			if err := checkGlobs(m.In); err != nil {
 				return err
 			}
-			if ms[i].Label != "" && !validIdent.MatchString(ms[i].Label) {
-				return fmt.Errorf("label %q must be lower case letters, digits and _", ms[i].Label)
+			if m.Label != "" && !validIdent.MatchString(m.Label) {
+				return fmt.Errorf("label %q must be lower case letters, digits and _", m.Label)
 			}
-			caps = append(caps, ms[i].Pattern.Captures()...)
+			names, err := matcherCaptures(m.Pattern, m.FilePattern)
+			if err != nil {
+				return &lineError{m.Pattern.Line, err}
+			}
+			for _, n := range names {
+				caps = append(caps, capture{name: n, line: captureLine(&m.Pattern, m.FilePattern, n, 0)})
+			}
 		}
 		return nil
 	}
-	shorthand := func(p *Pattern, any []Matcher) []Matcher {
-		if p != nil {
-			return append([]Matcher{{Pattern: *p}}, any...)
+	ptrs := func(ms []Matcher) []*Matcher {
+		out := make([]*Matcher, len(ms))
+		for i := range ms {
+			out[i] = &ms[i]
 		}
-		return any
+		return out
 	}
+	shorthand := func(p *Pattern, label string, fp *Pattern, any []Matcher) ([]Matcher, error) {
+		if p != nil {
+			return append([]Matcher{{Pattern: *p, Label: label, FilePattern: fp}}, any...), nil
+		}
+		if label != "" || fp != nil {
+			return nil, fmt.Errorf("label and file_pattern go with pattern (entries of any have their own)")
+		}
+		return any, nil
+	}
+	var err error
 	if m := r.Match; m != nil {
 		kinds = append(kinds, "match")
-		m.Any = shorthand(m.Pattern, m.Any)
-		m.Pattern = nil
-		if err := addMatchers(m.In, m.Any, "match"); err != nil {
+		if m.Any, err = shorthand(m.Pattern, m.Label, m.FilePattern, m.Any); err != nil {
 			return "", nil, err
 		}
+		m.Pattern, m.Label, m.FilePattern = nil, "", nil
+		if err := addMatchers(m.In, ptrs(m.Any), "match"); err != nil {
+			return "", nil, err
+		}
+		matchCaps := map[string]bool{}
+		for _, c := range caps {
+			matchCaps[c.name] = true
+		}
 		if len(m.Also) > 0 {
-			if err := addMatchers(m.In, m.Also, "also"); err != nil {
+			also := make([]*Matcher, len(m.Also))
+			for i := range m.Also {
+				also[i] = &m.Also[i].Matcher
+			}
+			if err := addMatchers(m.In, also, "also"); err != nil {
 				return "", nil, err
+			}
+			for i := range m.Also {
+				a := &m.Also[i]
+				own, _ := matcherCaptures(a.Pattern, a.FilePattern)
+				for _, k := range a.JoinOn {
+					if !contains(own, k) || !matchCaps[k] {
+						return "", nil, &lineError{a.Pattern.Line, fmt.Errorf("also entry %d: join_on %q must be a named capture of both the entry's pattern and the match patterns", i+1, k)}
+					}
+				}
 			}
 		}
 		if m.Min < 0 {
 			return "", nil, fmt.Errorf("min must not be negative")
 		}
 		if res := m.ResolvedBy; res != nil {
-			res.Any = shorthand(res.Pattern, res.Any)
-			res.Pattern = nil
+			if res.Any, err = shorthand(res.Pattern, res.Label, res.FilePattern, res.Any); err != nil {
+				return "", nil, err
+			}
+			res.Pattern, res.Label, res.FilePattern = nil, "", nil
 			in := res.In
 			if len(in) == 0 {
 				in = m.In
 			}
-			if err := addMatchers(in, res.Any, "resolved_by"); err != nil {
+			if err := addMatchers(in, ptrs(res.Any), "resolved_by"); err != nil {
 				return "", nil, err
 			}
 			if res.Severity == "" {
@@ -405,34 +598,46 @@ func ruleKind(r *Rule) (string, []string, error) {
 	}
 	if a := r.Absent; a != nil {
 		kinds = append(kinds, "absent")
-		a.Any = shorthand(a.Pattern, a.Any)
-		a.Pattern = nil
-		if err := addMatchers(a.In, a.Any, "absent"); err != nil {
+		if a.Any, err = shorthand(a.Pattern, a.Label, a.FilePattern, a.Any); err != nil {
+			return "", nil, err
+		}
+		a.Pattern, a.Label, a.FilePattern = nil, "", nil
+		if err := addMatchers(a.In, ptrs(a.Any), "absent"); err != nil {
 			return "", nil, err
 		}
 	}
 	if s := r.Sequence; s != nil {
 		kinds = append(kinds, "sequence")
-		if err := addMatchers(s.In, s.Start, "start"); err != nil {
+		if err := addMatchers(s.In, ptrs(s.Start), "start"); err != nil {
 			return "", nil, err
 		}
-		if err := addMatchers(s.In, s.Expect, "expect"); err != nil {
+		if err := addMatchers(s.In, ptrs(s.Expect), "expect"); err != nil {
 			return "", nil, err
 		}
 	}
 	if s := r.State; s != nil {
 		kinds = append(kinds, "state")
-		ms := make([]Matcher, len(s.Track))
+		ms := make([]*Matcher, len(s.Track))
 		for i := range s.Track {
-			ms[i] = s.Track[i].Matcher
+			ms[i] = &s.Track[i].Matcher
 		}
 		if err := addMatchers(s.In, ms, "track"); err != nil {
 			return "", nil, err
 		}
 		for i := range s.Track {
-			s.Track[i].Matcher = ms[i]
-			if s.Track[i].State == "" && !hasGroup(s.Track[i].Pattern, "state") {
-				return "", nil, fmt.Errorf("track entry %d needs a (?P<state>...) group or a fixed state", i+1)
+			t := &s.Track[i]
+			switch {
+			case t.State != "" && t.Event != "":
+				return "", nil, fmt.Errorf("track entry %d: state and event exclude each other", i+1)
+			case t.Event != "" && strings.TrimSpace(t.Event) != t.Event:
+				return "", nil, fmt.Errorf("track entry %d: event %q has surrounding spaces", i+1, t.Event)
+			case t.State == "" && t.Event == "" && !hasGroup(t.Pattern, "state"):
+				return "", nil, fmt.Errorf("track entry %d needs a (?P<state>...) group, a fixed state or an event", i+1)
+			}
+		}
+		for _, k := range s.ReportBy {
+			if !contains(s.Key, k) {
+				return "", nil, fmt.Errorf("report_by %q must be one of the key's captures (%s)", k, strings.Join(s.Key, ", "))
 			}
 		}
 	}
@@ -442,7 +647,7 @@ func ruleKind(r *Rule) (string, []string, error) {
 	if len(kinds) != 1 {
 		return "", nil, fmt.Errorf("needs exactly one of match, absent, sequence, state, check (has %d)", len(kinds))
 	}
-	return kinds[0], uniq(caps), nil
+	return kinds[0], caps, nil
 }
 
 func checkRuleKeys(r *Rule, captures []string) error {
@@ -545,4 +750,13 @@ func sortedKeys(m map[string]string) []string {
 		}
 	}
 	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -82,7 +82,9 @@ func printPatterns(name string) error {
 		switch {
 		case r.Match != nil:
 			ms(r.Match.Any)
-			ms(r.Match.Also)
+			for j := range r.Match.Also {
+				emit(&r.Match.Also[j].Pattern)
+			}
 			if r.Match.ResolvedBy != nil {
 				ms(r.Match.ResolvedBy.Any)
 			}

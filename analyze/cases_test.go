@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"casefile/analyze/report"
+	"casefile/analyze/report/reporttest"
 	"casefile/bundle"
 	"casefile/collect"
 	"casefile/profiles"
@@ -27,7 +28,12 @@ var update = flag.Bool("update", false, "rewrite golden reports (then read the d
 type caseFile struct {
 	Description string    `yaml:"description"`
 	Clock       time.Time `yaml:"clock"`
-	Bundles     []struct {
+	// MTime is the modification time every file and folder of the fake
+	// hosts gets before collection (default: an hour before the clock),
+	// so that listings and mtimes in the manifest do not depend on the
+	// checkout.
+	MTime   time.Time `yaml:"mtime"`
+	Bundles []struct {
 		Host    string            `yaml:"host"`
 		Raw     string            `yaml:"raw"`
 		Profile string            `yaml:"profile"`
@@ -116,6 +122,23 @@ func copyRaw(t *testing.T, src, dst string, clock time.Time) {
 	})
 }
 
+// touchHost sets the modification time of every file and folder under a
+// fake host root, in place (symbolic links are left alone).
+func touchHost(t *testing.T, root string, mtime time.Time) {
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			return nil
+		}
+		return os.Chtimes(p, mtime, mtime)
+	})
+	if err != nil {
+		t.Fatalf("setting mtimes under %s: %v", root, err)
+	}
+}
+
 // TestCases runs every golden case: collect the fake hosts, analyze the
 // bundles together, compare the report with report.golden.json and check
 // what the case expects.
@@ -148,6 +171,10 @@ func runCase(t *testing.T, root, dir string) {
 	if clock.IsZero() {
 		clock = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
 	}
+	mtime := c.MTime
+	if mtime.IsZero() {
+		mtime = clock.Add(-time.Hour)
+	}
 	trusted, keyPath := testKeys(t)
 	tmp := t.TempDir()
 	defaultProfile := filepath.Base(filepath.Dir(dir))
@@ -167,6 +194,7 @@ func runCase(t *testing.T, root, dir string) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			touchHost(t, filepath.Join(dir, b.Host), mtime)
 			out := filepath.Join(tmp, "bundles", itoa(i))
 			if err := os.MkdirAll(out, 0o755); err != nil {
 				t.Fatal(err)
@@ -217,6 +245,12 @@ func runCase(t *testing.T, root, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The report keeps to the schema (checked here, where a break starts).
+	raw, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reporttest.Check(t, raw)
 	got := normalise(t, rep, tmp, root)
 	golden := filepath.Join(dir, "report.golden.json")
 	if *update {
@@ -267,7 +301,8 @@ func listFindings(rep *report.Report) string {
 }
 
 // normalise removes what differs between runs: the generation time, the
-// tool version and temporary or checkout paths.
+// tool version and temporary or checkout paths; and the profile's SHA-256,
+// which every edit of a profile changes (profile_version stays).
 func normalise(t *testing.T, rep *report.Report, tmp, root string) *report.Report {
 	data, err := json.Marshal(rep)
 	if err != nil {
@@ -282,5 +317,10 @@ func normalise(t *testing.T, rep *report.Report, tmp, root string) *report.Repor
 	}
 	out.GeneratedAt = time.Time{}
 	out.Tool.Version = "test"
+	for i := range out.Bundles {
+		if out.Bundles[i].ProfileSHA256 != "" {
+			out.Bundles[i].ProfileSHA256 = "$PROFILE_SHA256"
+		}
+	}
 	return &out
 }

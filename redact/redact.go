@@ -199,6 +199,9 @@ type Writer struct {
 	inPEM     bool // inside a private key block: lines are dropped
 	pemMarked bool // the marker for the current block was written
 
+	// secrets is the parse of an IPsec secrets file (secretsFile only).
+	secrets secretsState
+
 	// lead is true until the first line that is not base64: a tail cut
 	// from a large file may start inside a private key block, with its
 	// BEGIN line dropped. Those lines are held until it is clear.
@@ -274,7 +277,7 @@ func (w *Writer) emit(b []byte) {
 // block handles complete lines. Lines holding no needle are written as
 // they are; only lines with one run the rules.
 func (w *Writer) block(b []byte) {
-	slow := w.inPEM || w.lead
+	slow := w.inPEM || w.lead || w.secretsFile // secrets files: entries span lines
 	if !slow {
 		for _, r := range w.extra {
 			if r.block.Match(b) {
@@ -359,9 +362,14 @@ func (w *Writer) line(l []byte) {
 	}
 
 	var reps []replacement
+	if w.secretsFile {
+		// Earlier rules win: the entry parse first, then a stray RSA
+		// private part anywhere.
+		reps = append(w.secrets.line(body, false), rsaPrivateParts(body)...)
+	}
 	if b := rePEMBegin.FindIndex(body); b != nil {
 		if e := rePEMEnd.FindIndex(body[b[1]:]); e != nil {
-			reps = append(reps, replacement{b[1], b[1] + e[0], RulePEMPrivateKey})
+			reps = append(reps, replacement{b[1], b[1] + e[0], RulePEMPrivateKey, false})
 		} else {
 			w.inPEM, w.pemMarked = true, false
 			w.counts[RulePEMPrivateKey]++
@@ -386,7 +394,7 @@ func (w *Writer) line(l []byte) {
 				s, e = m[2*r.secret], m[2*r.secret+1]
 			}
 			if s >= 0 && e > s {
-				reps = append(reps, replacement{s, e, r.Name})
+				reps = append(reps, replacement{s, e, r.Name, false})
 			}
 		}
 	}
@@ -413,8 +421,11 @@ func (w *Writer) line(l []byte) {
 	prev := 0
 	for _, r := range kept {
 		out = append(out, body[prev:r.start]...)
-		out = append(out, Marker(r.rule)...)
 		prev = r.end
+		if r.silent {
+			continue
+		}
+		out = append(out, Marker(r.rule)...)
 		w.counts[r.rule]++
 	}
 	out = append(out, body[prev:]...)

@@ -83,6 +83,34 @@ var fileCases = []struct {
 			"include /etc/ipsec.d/*.secrets", `roadwarrior : XAUTH "[REDACTED:ipsec-password]"`},
 	},
 	{
+		// libreswan syntax: multi-line quoted PSKs, the type on a
+		// continuation line, PPKs, XAUTH/EAP with user names, smartcard
+		// PINs, key file passphrases, an RSA key block on one line.
+		file: "libreswan.secrets", path: "/etc/ipsec.d/gw-hq.secrets",
+		counts: Counts{RuleIPsecPSK: 9, RuleIPsecPassword: 7, RuleIPsecRSA: 13},
+		secrets: []string{"first-half-Qz81", "second-half-Lk29", "c0ntinued-line-s3cret", "0x3f1e9a77c2d04b18", "Phone-Users-Share-This-1",
+			"oqs-ppk-Xz0r9Hq2mV", "PostQuantum-extra-key", "alice-xauth-Pw1", "bob-xauth-Pw2", "eap-pass-3", "dave-eap-Pw4", "ntlm-Pw5",
+			`"1234"`, "987654", "key-file-passphrase", "0x7e11aa22bb33cc44", "0xd00dfeed0", "0x5eC4e7b10c", "legacy-bare-Psk7",
+			"multi-1-Aa", "multi-2-Bb", "multi-3-Cc", "after-multi-Dd"},
+		keep: []string{
+			"include /etc/ipsec.d/roadwarriors/*.secrets",
+			"@gw-hq.example.net @gw-branch.example.net : PSK \"[REDACTED:ipsec-psk]\n\"\n",
+			"@gw-hq.example.net 203.0.113.91 :\n\tPSK \"[REDACTED:ipsec-psk]\"",
+			"2001:db8:1::10 2001:db8:2::20 : PSK [REDACTED:ipsec-psk]\n",
+			`192.0.2.150 %any: PSK "[REDACTED:ipsec-psk]"`,
+			`: PPKS "PPK_ID_1" "[REDACTED:ipsec-psk]"`, `: PPK "site-ppk" "[REDACTED:ipsec-psk]"`,
+			`@alice : XAUTH "[REDACTED:ipsec-password]"`, `: XAUTH bob "[REDACTED:ipsec-password]"`, ": XAUTH carol %prompt\n",
+			`carol@example.net : EAP "[REDACTED:ipsec-password]"`, `: EAP "dave@example.net" "[REDACTED:ipsec-password]"`,
+			`eve : NTLM "[REDACTED:ipsec-password]"`,
+			`: PIN %smartcard1:01 "[REDACTED:ipsec-password]"`, `: PIN %smartcard "[REDACTED:ipsec-password]"`, ": PIN %smartcard1:45 %prompt\n",
+			`: RSA /etc/ipsec.d/private/gw-hq.key "[REDACTED:ipsec-rsa]"`, ": RSA gw-hq-2.key %prompt\n",
+			"RSA { Modulus: 0xc1a2b3d4e5f60718 PublicExponent: 0x03 PrivateExponent: [REDACTED:ipsec-rsa] Prime1: [REDACTED:ipsec-rsa]",
+			"Coefficient: [REDACTED:ipsec-rsa] }\n", "#pubkey=0sAwEAAbk3q9", "Modulus: 0xb7c0ffee11", "PublicExponent: 0x010001",
+			`10.0.0.1 10.0.0.2 : "[REDACTED:ipsec-psk]"`,
+			"@a.example.net @b.example.net : PSK \"[REDACTED:ipsec-psk]\n\n\" # rotated 2024-02\n@c.example.net @d.example.net : PSK \"[REDACTED:ipsec-psk]\"",
+		},
+	},
+	{
 		file: "ipsec.conf", path: "/etc/ipsec.conf",
 		counts: Counts{},
 		keep:   []string{"leftrsasigkey=0sAQPZpL9v3fVbYdxyz", "authby=secret", "keyexchange=ikev1", "ike=aes256-sha2;modp2048"},
@@ -173,6 +201,28 @@ func TestBuiltinRulesOnFiles(t *testing.T) {
 				t.Errorf("output differs from %s (-want +got):\n%s", golden, diff)
 			}
 		})
+	}
+}
+
+// TestIPsecOutsideSecretsFiles: in logs and command output a secrets
+// entry is redacted on its line when its secret is quoted or encoded,
+// with the same per-type rules (user names, PPK ids, smartcard slots
+// stay), and words in log lines stay.
+func TestIPsecOutsideSecretsFiles(t *testing.T) {
+	e, _ := New(nil)
+	for _, tc := range []struct{ in, want string }{
+		{`Mar  1 10:00:01 gw pluto[812]: "hq-branch": peer: PSK mismatch` + "\n", `Mar  1 10:00:01 gw pluto[812]: "hq-branch": peer: PSK mismatch` + "\n"},
+		{`+ echo '@a @b : PSK "dbg-Psk-1"'` + "\n", `+ echo '@a @b : PSK "[REDACTED:ipsec-psk]"'` + "\n"},
+		{`cfg: : XAUTH bob "dbg-xauth-2"` + "\n", `cfg: : XAUTH bob "[REDACTED:ipsec-password]"` + "\n"},
+		{`cfg: : EAP "dave" "dbg-eap-3"` + "\n", `cfg: : EAP "dave" "[REDACTED:ipsec-password]"` + "\n"},
+		{`cfg: : PPK "ppk-id" "dbg-ppk-4"` + "\n", `cfg: : PPK "ppk-id" "[REDACTED:ipsec-psk]"` + "\n"},
+		{`cfg: : PIN %smartcard1:01 "4321"` + "\n", `cfg: : PIN %smartcard1:01 "[REDACTED:ipsec-password]"` + "\n"},
+		{`cfg: : RSA { Modulus: 0xaa PrivateExponent: 0xbb Prime1: 0xcc }` + "\n", `cfg: : RSA { Modulus: 0xaa PrivateExponent: [REDACTED:ipsec-rsa] Prime1: [REDACTED:ipsec-rsa] }` + "\n"},
+		{`xauth: user bob: XAUTH authentication failed` + "\n", `xauth: user bob: XAUTH authentication failed` + "\n"},
+	} {
+		if got, _ := e.String(tc.in, Target{Command: "ipsec-status", Path: "/var/log/pluto.log"}); got != tc.want {
+			t.Errorf("%q\n got %q\nwant %q", tc.in, got, tc.want)
+		}
 	}
 }
 

@@ -10,8 +10,8 @@ import (
 const (
 	RuleConfigSecret  = "config-secret"      // key = value / key: value whose key names a secret
 	RulePEMPrivateKey = "pem-private-key"    // -----BEGIN ... PRIVATE KEY----- blocks
-	RuleIPsecPSK      = "ipsec-psk"          // ipsec.secrets: ... : PSK "x"
-	RuleIPsecPassword = "ipsec-password"     // ipsec.secrets: ... : XAUTH/EAP/NTLM/PIN "x"
+	RuleIPsecPSK      = "ipsec-psk"          // ipsec.secrets: ... : PSK "x", : PPK "id" "x"
+	RuleIPsecPassword = "ipsec-password"     // ipsec.secrets: ... : XAUTH/EAP/NTLM/PIN [user] "x"
 	RuleIPsecRSA      = "ipsec-rsa"          // ipsec.secrets: RSA private parts, key passphrases
 	RuleXfrmKey       = "xfrm-key"           // ip xfrm state / setkey -D keys
 	RuleURLCreds      = "url-credentials"    // scheme://user:password@host
@@ -24,9 +24,9 @@ const (
 var BuiltinRules = []struct{ Name, Description string }{
 	{RuleConfigSecret, "values of key = value / key: value lines whose key names a secret (password, passwd, secret, token, community, private/api/access key...)"},
 	{RulePEMPrivateKey, "bodies of PEM private key blocks (BEGIN/END lines are kept)"},
-	{RuleIPsecPSK, `IPsec pre-shared keys: "@left @right : PSK "x"" keeps IDs and type`},
-	{RuleIPsecPassword, "IPsec XAUTH, EAP, NTLM passwords and PINs in secrets files"},
-	{RuleIPsecRSA, "RSA private parts (PrivateExponent, Prime1...) and key passphrases in secrets files"},
+	{RuleIPsecPSK, `IPsec pre-shared keys and PPKs: "@left @right : PSK "x"" keeps IDs and type; multi-line quoted values too`},
+	{RuleIPsecPassword, "IPsec XAUTH, EAP, NTLM passwords and smartcard PINs in secrets files (user names and %smartcard slots kept)"},
+	{RuleIPsecRSA, "RSA private parts (PrivateExponent, Prime1...; also a key block on one line) and key file passphrases in secrets files"},
 	{RuleXfrmKey, "encryption and authentication keys in ip xfrm state and setkey -D output"},
 	{RuleURLCreds, "passwords in URLs (scheme://user:password@host)"},
 	{RuleBearer, "bearer tokens"},
@@ -41,6 +41,9 @@ func Marker(rule string) string { return "[REDACTED:" + rule + "]" }
 type replacement struct {
 	start, end int
 	rule       string
+	// silent: the range is removed without a marker and not counted (the
+	// later lines of a secret whose first line holds the marker).
+	silent bool
 }
 
 // lineRule finds secrets in one line (without its line ending).
@@ -59,12 +62,6 @@ var (
 	rePEMBegin = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----`)
 	rePEMEnd   = regexp.MustCompile(`-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----`)
 
-	// ipsec.secrets: selectors, a colon, a type, then the secret.
-	reIPsecPSK      = regexp.MustCompile(`(?i)^[^#]*?:[ \t]*PSK[ \t]+("(?:[^"\\]|\\.)*"|'[^']*'|\S+)`)
-	reIPsecPassword = regexp.MustCompile(`(?i)^[^#]*?:[ \t]*(?:XAUTH|EAP|NTLM|PIN)[ \t]+("(?:[^"\\]|\\.)*"|'[^']*'|\S+)`)
-	reIPsecKeyPass  = regexp.MustCompile(`(?i)^[^#]*?:[ \t]*(?:RSA|ECDSA|ED25519|ED448|BLISS|P12|PKCS8|PKCS12|PRIVATE)[ \t]+(?:"[^"]*"|\S+)[ \t]+("(?:[^"\\]|\\.)*"|'[^']*'|[^\s{]\S*)`)
-	reRSAPrivate    = regexp.MustCompile(`(?i)^[ \t]*(?:PrivateExponent|Prime1|Prime2|Exponent1|Exponent2|Coefficient)[ \t]*:[ \t]*(\S+)`)
-
 	reXfrm   = regexp.MustCompile(`^[ \t]*(?:enc|auth|auth-trunc|aead)[ \t]+\S+[ \t]+(0x[0-9a-fA-F]+|"[^"]*")`)
 	reSetkey = regexp.MustCompile(`^\t[EA]:[ \t]+\S+[ \t]+([0-9a-fA-F]{8}(?:[ \t]+[0-9a-fA-F]{8})*)`)
 
@@ -80,23 +77,22 @@ var (
 // builtinLineRules run, in this order, on each line that holds a needle.
 // Earlier rules win where ranges overlap.
 var builtinLineRules = []lineRule{
-	{RuleIPsecPSK, colonNeedles("psk"), func(l []byte, sf bool) []replacement { return secretsLine(l, sf, reIPsecPSK, RuleIPsecPSK) }},
-	{RuleIPsecPassword, colonNeedles("xauth", "eap", "ntlm", "pin"), func(l []byte, sf bool) []replacement {
-		return secretsLine(l, sf, reIPsecPassword, RuleIPsecPassword)
-	}},
-	{RuleIPsecRSA, append([]string{"privateexponent", "prime1", "prime2", "exponent1", "exponent2", "coefficient"},
-		colonNeedles("rsa", "ecdsa", "ed25519", "ed448", "bliss", "p12", "pkcs", "private")...), func(l []byte, sf bool) []replacement {
-		if m := reRSAPrivate.FindSubmatchIndex(l); m != nil {
-			return []replacement{{m[2], m[3], RuleIPsecRSA}}
-		}
-		return secretsLine(l, sf, reIPsecKeyPass, RuleIPsecRSA)
-	}},
+	// ipsec-psk, ipsec-password and ipsec-rsa (ipsec.go). In a secrets
+	// file they run as a parse over lines (Writer.secrets), not here.
+	{RuleIPsecPSK, append([]string{"privateexponent", "prime1", "prime2", "exponent1", "exponent2", "coefficient"},
+		colonNeedles("psk", "ppk", "xauth", "eap", "ntlm", "pin", "rsa", "ecdsa", "ed25519", "ed448", "bliss", "p12", "pkcs", "private")...),
+		func(l []byte, secretsFile bool) []replacement {
+			if secretsFile {
+				return nil
+			}
+			return ipsecLine(l)
+		}},
 	{RuleXfrmKey, []string{"\tenc ", "\tauth", "\taead", "\te:", "\ta:"}, func(l []byte, _ bool) []replacement {
 		if m := reXfrm.FindSubmatchIndex(l); m != nil {
 			return []replacement{unquote(l, m[2], m[3], RuleXfrmKey)}
 		}
 		if m := reSetkey.FindSubmatchIndex(l); m != nil {
-			return []replacement{{m[2], m[3], RuleXfrmKey}}
+			return []replacement{{m[2], m[3], RuleXfrmKey, false}}
 		}
 		return nil
 	}},
@@ -105,10 +101,10 @@ var builtinLineRules = []lineRule{
 	{RuleHTTPAuth, []string{"authorization"}, func(l []byte, _ bool) []replacement { return allGroups(l, reHTTPAuth, RuleHTTPAuth) }},
 	{RuleSNMPCommunity, []string{"community", "com2sec"}, func(l []byte, _ bool) []replacement {
 		if m := reCommunity.FindSubmatchIndex(l); m != nil {
-			return []replacement{{m[2], m[3], RuleSNMPCommunity}}
+			return []replacement{{m[2], m[3], RuleSNMPCommunity, false}}
 		}
 		if m := reCom2sec.FindSubmatchIndex(l); m != nil {
-			return []replacement{{m[2], m[3], RuleSNMPCommunity}}
+			return []replacement{{m[2], m[3], RuleSNMPCommunity, false}}
 		}
 		return nil
 	}},
@@ -124,34 +120,19 @@ func colonNeedles(types ...string) []string {
 	return out
 }
 
-// secretsLine applies an ipsec.secrets rule. In a secrets file any value
-// is a secret; elsewhere only a quoted or 0x/0s-encoded one, so that a log
-// line like "peer: PSK mismatch" keeps its words.
-func secretsLine(l []byte, secretsFile bool, re *regexp.Regexp, rule string) []replacement {
-	m := re.FindSubmatchIndex(l)
-	if m == nil {
-		return nil
-	}
-	v := l[m[2]:m[3]]
-	if !secretsFile && !(v[0] == '"' || v[0] == '\'' || bytes.HasPrefix(v, []byte("0x")) || bytes.HasPrefix(v, []byte("0s"))) {
-		return nil
-	}
-	return []replacement{unquote(l, m[2], m[3], rule)}
-}
-
 // unquote narrows a quoted value's range to its inside, so that the
 // quotes stay around the marker: PSK "[REDACTED:ipsec-psk]".
 func unquote(l []byte, s, e int, rule string) replacement {
 	if e-s >= 2 && (l[s] == '"' || l[s] == '\'') && l[e-1] == l[s] {
-		return replacement{s + 1, e - 1, rule}
+		return replacement{s + 1, e - 1, rule, false}
 	}
-	return replacement{s, e, rule}
+	return replacement{s, e, rule, false}
 }
 
 func allGroups(l []byte, re *regexp.Regexp, rule string) []replacement {
 	var out []replacement
 	for _, m := range re.FindAllSubmatchIndex(l, -1) {
-		out = append(out, replacement{m[2], m[3], rule})
+		out = append(out, replacement{m[2], m[3], rule, false})
 	}
 	return out
 }
@@ -242,7 +223,7 @@ func keyValueSeps(l []byte, colon bool) []replacement {
 		if bytes.HasPrefix(v, []byte("[REDACTED:")) || reAllStars.Match(v) {
 			continue
 		}
-		out = append(out, replacement{s, e, RuleConfigSecret})
+		out = append(out, replacement{s, e, RuleConfigSecret, false})
 		i = e - 1
 	}
 	// XML: <password>x</password>, <ns:secretKey>x</ns:secretKey>.
@@ -255,7 +236,7 @@ func keyValueSeps(l []byte, colon bool) []replacement {
 		if open != closeTag || !isSecretKey(name) || reAllStars.Match(l[m[4]:m[5]]) {
 			continue
 		}
-		out = append(out, replacement{m[4], m[5], RuleConfigSecret})
+		out = append(out, replacement{m[4], m[5], RuleConfigSecret, false})
 	}
 	return out
 }

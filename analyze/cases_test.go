@@ -301,7 +301,8 @@ func listFindings(rep *report.Report) string {
 }
 
 // normalise removes what differs between runs: the generation time, the
-// tool version and temporary or checkout paths; and the profile's SHA-256,
+// tool version and temporary or checkout paths (also in the size of
+// host.facts, which names the host root); and the profile's SHA-256,
 // which every edit of a profile changes (profile_version stays).
 func normalise(t *testing.T, rep *report.Report, tmp, root string) *report.Report {
 	data, err := json.Marshal(rep)
@@ -318,8 +319,16 @@ func normalise(t *testing.T, rep *report.Report, tmp, root string) *report.Repor
 	out.GeneratedAt = time.Time{}
 	out.Tool.Version = "test"
 	for i := range out.Bundles {
-		if out.Bundles[i].ProfileSHA256 != "" {
-			out.Bundles[i].ProfileSHA256 = "$PROFILE_SHA256"
+		b := &out.Bundles[i]
+		if b.ProfileSHA256 != "" {
+			b.ProfileSHA256 = "$PROFILE_SHA256"
+		}
+		// host.facts names the host root, a checkout path: its size is
+		// given as if the path read $REPO.
+		for j := range b.Items {
+			if b.Items[j].ID == "host.facts" && b.Items[j].Size > 0 {
+				b.Items[j].Size -= int64(len(root) - len("$REPO"))
+			}
 		}
 	}
 	return &out

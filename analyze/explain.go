@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"casefile/profiles"
 )
@@ -40,7 +41,7 @@ func Explain(p *profiles.Profile, id string) (string, error) {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("%s  (%s)\n", r.ID, ruleFile(p, r.Line))
-	w("Title:     %s\n", oneLine(r.Title.Src))
+	w("Title:     %s\n", oneLine(readableText(&r.Title, false)))
 	sev := r.Severity
 	for _, sw := range r.SeverityWhen {
 		sev += fmt.Sprintf("; %s when %s", sw.Severity, sw.When.Src)
@@ -54,16 +55,30 @@ func Explain(p *profiles.Profile, id string) (string, error) {
 	} else {
 		w("Scope:     each bundle\n")
 	}
-	w("\nWhat it means\n%s\n", indent(r.Explanation.Src))
-	w("\nWhat to do\n%s\n", indent(r.Remedy.Src))
+	title, expl, rem := readableText(&r.Title, false), readableText(&r.Explanation, false), readableText(&r.Remedy, false)
+	w("\nWhat it means\n%s\n", indent(expl))
+	w("\nWhat to do\n%s\n", indent(rem))
+	if strings.ContainsAny(title+expl+rem, "‹[") {
+		w("\n(‹x› is a value of the finding; [a | b] and [text] are parts that depend on it.)\n")
+	}
 	w("\nWhat it looks for\n")
 	matchers := func(title string, ms []profiles.Matcher) {
 		for _, m := range ms {
-			lab := ""
+			var notes []string
 			if m.Label != "" {
-				lab = " (label " + m.Label + ")"
+				notes = append(notes, "label "+m.Label)
+			}
+			if m.Optional {
+				notes = append(notes, "optional")
+			}
+			lab := ""
+			if len(notes) > 0 {
+				lab = " (" + strings.Join(notes, ", ") + ")"
 			}
 			w("  %s%s in %s:\n      %s\n", title, lab, strings.Join(m.In, ", "), m.Pattern.Src)
+			if m.FilePattern != nil {
+				w("      of members whose path matches %s\n", m.FilePattern.Src)
+			}
 		}
 	}
 	switch rp.kind {
@@ -126,10 +141,19 @@ func Explain(p *profiles.Profile, id string) (string, error) {
 		w("  kind state: follows a state per %s through the lines in time order, judges the last\n", orOne(s.Key))
 		for _, t := range s.Track {
 			st := "state from the (?P<state>) group"
-			if t.State != "" {
+			switch {
+			case t.State != "":
 				st = "state " + t.State
+			case t.Event != "":
+				st = "event " + t.Event + " (the state stays)"
 			}
 			w("  %s in %s:\n      %s\n", st, strings.Join(t.In, ", "), t.Pattern.Src)
+			if t.FilePattern != nil {
+				w("      of members whose path matches %s\n", t.FilePattern.Src)
+			}
+		}
+		if len(s.ReportBy) > 0 {
+			w("  one finding per %s: its most severe key, then the one seen last\n", strings.Join(s.ReportBy, " + "))
 		}
 	case "check":
 		if fe := r.Check.ForEach; fe != "" {
@@ -138,15 +162,21 @@ func Explain(p *profiles.Profile, id string) (string, error) {
 			w("  kind check: judges facts\n")
 		}
 	}
+	for _, v := range r.Vars {
+		w("  var %s = %s\n", v.Name, oneLine(v.Expr.Src))
+	}
 	if r.When.IsSet() {
-		w("  reported when: %s\n", r.When.Src)
+		w("  reported when: %s\n", oneLine(r.When.Src))
+	}
+	if r.Anchor.IsSet() {
+		w("  the finding's time: %s\n", oneLine(r.Anchor.Src))
 	}
 	for _, n := range r.Notes {
 		cond := "always"
 		if n.When.IsSet() {
-			cond = "when " + n.When.Src
+			cond = "when " + oneLine(n.When.Src)
 		}
-		w("  note %s: %s\n", cond, oneLine(n.Explanation.Src+" "+n.Remedy.Src))
+		w("  note %s: %s\n", cond, oneLine(readableText(&n.Explanation, false)+" "+readableText(&n.Remedy, false)))
 	}
 	for _, c := range r.Cite {
 		w("  cites: %s\n", c.Src)
@@ -170,7 +200,22 @@ func Explain(p *profiles.Profile, id string) (string, error) {
 			if pick == "" {
 				pick = "last"
 			}
-			w("  %s (%s) in %s:\n      %s\n", name, pick, strings.Join(f.In, ", "), f.Pattern.Src)
+			in := strings.Join(f.In, ", ")
+			if len(f.InFirst) > 0 {
+				var alts []string
+				for _, a := range f.InFirst {
+					alts = append(alts, strings.Join(a, ", "))
+				}
+				in = "the first of [" + strings.Join(alts, "] or [") + "] that is there"
+			}
+			opt := ""
+			if f.Optional {
+				opt = ", optional"
+			}
+			w("  %s (%s%s) in %s:\n      %s\n", name, pick, opt, in, f.Pattern.Src)
+			if f.FilePattern != nil {
+				w("      of members whose path matches %s\n", f.FilePattern.Src)
+			}
 		}
 	}
 	w("\nHow the pass reads it\n")
@@ -218,8 +263,9 @@ func wrap(s string, width int) string {
 	var b strings.Builder
 	n := 0
 	for i, word := range strings.Fields(s) {
+		wl := utf8.RuneCountInString(word)
 		if i > 0 {
-			if n+1+len(word) > width {
+			if n+1+wl > width {
 				b.WriteByte('\n')
 				n = 0
 			} else {
@@ -228,7 +274,7 @@ func wrap(s string, width int) string {
 			}
 		}
 		b.WriteString(word)
-		n += len(word)
+		n += wl
 	}
 	return b.String()
 }

@@ -479,8 +479,8 @@ func TestExplain(t *testing.T) {
 		want int
 		out  []string // substrings of stdout
 	}{
-		{"catalog", []string{"--explain", "all"}, 0, []string{"tfst.fd-exhaustion", "critical", "sms.active-active", "samhain."}},
-		{"one rule", []string{"--explain", "tfst.fd-exhaustion"}, 0, []string{"tfst.fd-exhaustion  (tfst.yaml:", "critical", "What it means", "What to do", "What it looks for"}},
+		{"catalog", []string{"--explain", "all"}, 0, []string{"tfst.fd-exhaustion", "critical", "sms.active-active", "samhain.", "check/all", "ran out of file descriptors (‹hits›"}},
+		{"one rule", []string{"--explain", "tfst.fd-exhaustion"}, 0, []string{"tfst.fd-exhaustion  (tfst.yaml:", "critical", "What it means", "What to do", "What it looks for", "From ‹first_seen› to ‹last_seen›"}},
 		{"unknown rule", []string{"--explain", "tfst.nope"}, 2, nil},
 		{"with inputs", []string{"--explain", "all", "a.tar.gz"}, 2, nil},
 		{"custom profile", []string{"--explain", "all", "--profile", "../../profiles/tfst.yaml"}, 0, []string{"tfst.version"}},
@@ -499,6 +499,10 @@ func TestExplain(t *testing.T) {
 				if !strings.Contains(got.stdout, s) {
 					t.Errorf("stdout lacks %q:\n%s", s, got.stdout)
 				}
+			}
+			// Texts read as text: no {expression} code in titles.
+			if tc.name == "catalog" && strings.Contains(got.stdout, "{") {
+				t.Errorf("catalog shows expression code:\n%s", got.stdout)
 			}
 			if tc.want == 2 && (got.stdout != "" || !strings.HasPrefix(got.stderr, "analyze: ")) {
 				t.Errorf("refusal: stdout %q stderr %q", got.stdout, got.stderr)

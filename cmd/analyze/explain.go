@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"regexp"
-	"strings"
 	"text/tabwriter"
 
 	"casefile/analyze"
@@ -14,7 +12,8 @@ import (
 
 // explain prints what a finding means and what its rule looks for
 // (--explain ID, from analyze.Explain), or the catalog of every rule of
-// the built-in profiles and --profile (--explain all).
+// the built-in profiles and --profile (--explain all, from
+// analyze.Catalog).
 func (e *env) explain(o *options, args []string) error {
 	if len(args) > 0 {
 		return refuse("--explain takes no inputs (got %s)", args[0])
@@ -63,14 +62,8 @@ func profileSet(custom *profiles.Profile) ([]*profiles.Profile, error) {
 	return set, nil
 }
 
-func severityOf(r *profiles.Rule) string {
-	if r.Severity == "" {
-		return profiles.SeverityInfo
-	}
-	return r.Severity
-}
-
-// writeCatalog lists every rule: id, severity, title, per profile.
+// writeCatalog lists every rule of each profile: id, severity, kind and
+// its title as analyze.ProfileCatalog renders it.
 func writeCatalog(w io.Writer, set []*profiles.Profile) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for i, p := range set {
@@ -81,54 +74,21 @@ func writeCatalog(w io.Writer, set []*profiles.Profile) error {
 		if title == "" {
 			title = p.Description
 		}
-		fmt.Fprintf(tw, "%s\t%s\t(%s, %d rules)\n", report.CleanLine(p.Name), report.CleanLine(title), report.CleanLine(p.File), len(p.Analyze.Rules))
-		for j := range p.Analyze.Rules {
-			r := &p.Analyze.Rules[j]
-			sev := severityOf(r)
-			if len(r.SeverityWhen) > 0 {
+		fmt.Fprintf(tw, "%s — %s (%s, %d rules)\n", report.CleanLine(p.Name), report.CleanLine(title), report.CleanLine(p.File), len(p.Analyze.Rules))
+		for _, r := range analyze.ProfileCatalog(p) {
+			sev := r.Severity
+			if r.Varies {
 				sev += "+"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", report.CleanLine(r.ID), sev, report.CleanLine(shortText(r.Title)))
+			kind := r.Kind
+			if r.Scope == "all" {
+				kind += "/all"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", report.CleanLine(r.ID), sev, kind, report.CleanLine(r.Title))
 		}
 	}
 	fmt.Fprintln(tw)
-	fmt.Fprintln(tw, "severity+ : the rule raises or lowers its severity by condition; analyze --explain ID says when.")
+	fmt.Fprintln(tw, "severity+ : the rule raises or lowers its severity by condition; kind/all : once over all bundles given together.")
+	fmt.Fprintln(tw, "‹x› in a title is a value of the finding; analyze --explain ID says what the rule looks for.")
 	return tw.Flush()
-}
-
-// explainWidth is the width --explain wraps its text to.
-const explainWidth = 100
-
-var (
-	simpleExpr = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
-	stringLit  = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"`)
-)
-
-// shortText shows a title for a catalog: its literal parts, simple
-// {name} references as they are, and "…" for computed parts.
-func shortText(t profiles.Text) string {
-	if len(t.Parts) == 0 {
-		return t.Src
-	}
-	var b strings.Builder
-	for _, p := range t.Parts {
-		switch {
-		case p.Expr == nil:
-			b.WriteString(p.Literal)
-		case simpleExpr.MatchString(strings.TrimSpace(p.Expr.Src)):
-			b.WriteString("{" + strings.TrimSpace(p.Expr.Src) + "}")
-		default:
-			// A computed title ("cond ? \"A ...\" : \"B ...\""): show its
-			// first phrase, which is usually the main case.
-			phrase := ""
-			for _, m := range stringLit.FindAllStringSubmatch(p.Expr.Src, -1) {
-				if len(strings.Fields(m[1])) >= 3 {
-					phrase = strings.TrimSpace(m[1])
-					break
-				}
-			}
-			b.WriteString(phrase + "…")
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
 }

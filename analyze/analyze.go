@@ -42,6 +42,12 @@ type Options struct {
 	Clock func() time.Time
 	// Workers is the number of goroutines scanning chunks (0: GOMAXPROCS).
 	Workers int
+	// Progress, when set, is told how far the pass has come: done and
+	// total count the bytes of the inputs' members as stored (total is 0
+	// while the size of some input is unknown: raw logs), what names the
+	// input being read. It is called from the reading goroutines, one
+	// call at a time, at most every 100 ms and once more at the end.
+	Progress func(done, total int64, what string)
 }
 
 // source is an opened input that can be walked once. It is an interface
@@ -174,6 +180,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 	// (as many as there are cores): each walk decompresses in its own
 	// goroutine, and all share the scanning workers.
 	sc := newScanner(opts.Workers)
+	prog := newProgress(opts.Progress, states)
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errs := make([]error, len(states))
@@ -188,10 +195,20 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 			ver, err := b.src.Walk(wctx, func(m input.Member, r io.Reader) error {
 				ms := sc.setup(b, m, now)
 				if ms == nil {
+					prog.member(b, m, 0)
 					return nil
 				}
-				return sc.read(wctx, ms, r)
+				if prog != nil && m.Compression == "" && m.Archive == "" {
+					r = &countingReader{r: r, add: func(n int) { prog.add(b, int64(n)) }}
+					err := sc.read(wctx, ms, r)
+					prog.member(b, m, -1)
+					return err
+				}
+				err := sc.read(wctx, ms, r)
+				prog.member(b, m, 0)
+				return err
 			})
+			prog.finish(b)
 			if err != nil {
 				errs[i] = err
 				cancel()
@@ -346,4 +363,111 @@ func profileNames(groups []*group) string {
 		out = append(out, g.plan.prof.Name)
 	}
 	return strings.Join(out, ", ")
+}
+
+// progress reports the pass's progress to Options.Progress.
+type progress struct {
+	fn    func(done, total int64, what string)
+	mu    sync.Mutex
+	total int64
+	done  int64
+	// per input: bytes counted, and its size (-1: unknown)
+	counted map[*bundleState]int64
+	size    map[*bundleState]int64
+	last    time.Time
+}
+
+// newProgress sizes the inputs from their manifests; nil without fn.
+func newProgress(fn func(done, total int64, what string), states []*bundleState) *progress {
+	if fn == nil {
+		return nil
+	}
+	p := &progress{fn: fn, counted: map[*bundleState]int64{}, size: map[*bundleState]int64{}}
+	known := true
+	for _, b := range states {
+		if b.manifest == nil {
+			p.size[b] = -1
+			known = false
+			continue
+		}
+		var n int64
+		for _, it := range b.manifest.Items {
+			for _, st := range it.Stored {
+				n += st.Size
+			}
+		}
+		p.size[b] = n
+		p.total += n
+	}
+	if !known {
+		p.total = 0
+	}
+	return p
+}
+
+// add counts bytes read of an input's member.
+func (p *progress) add(b *bundleState, n int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.addLocked(b, n)
+	p.report(b, false)
+}
+
+func (p *progress) addLocked(b *bundleState, n int64) {
+	if s := p.size[b]; s >= 0 && p.counted[b]+n > s {
+		n = s - p.counted[b] // the manifest's sizes are the bound
+	}
+	if n > 0 {
+		p.counted[b] += n
+		p.done += n
+	}
+}
+
+// member counts a member the pass is done with: its stored size, less
+// read bytes already counted (counted < 0: all of it was counted). Members
+// of archives inside the input are counted with the archive, at the end.
+func (p *progress) member(b *bundleState, m input.Member, counted int64) {
+	if p == nil || counted < 0 || m.Archive != "" {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.addLocked(b, m.Size-counted)
+	p.report(b, false)
+}
+
+// finish counts an input as read whole.
+func (p *progress) finish(b *bundleState) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if s := p.size[b]; s > p.counted[b] {
+		p.addLocked(b, s-p.counted[b])
+	}
+	p.report(b, true)
+}
+
+func (p *progress) report(b *bundleState, force bool) {
+	now := time.Now()
+	if !force && now.Sub(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = now
+	p.fn(p.done, p.total, b.name)
+}
+
+// countingReader tells add how many bytes each Read gave.
+type countingReader struct {
+	r   io.Reader
+	add func(int)
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	if n > 0 {
+		c.add(n)
+	}
+	return n, err
 }

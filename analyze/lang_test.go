@@ -2,6 +2,8 @@ package analyze
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -493,5 +495,50 @@ func TestAlsoJoin(t *testing.T) {
 				t.Errorf("evidence lines %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestProgress: Options.Progress counts the bytes of the inputs' members
+// as stored, never backwards, and ends with all of them (total 0 when an
+// input's size is unknown: raw logs).
+func TestProgress(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- {id: t.x, title: x, explanation: x, remedy: x, match: {in: ["files/**/a.log"], pattern: 'boom'}}`)
+	big := strings.Repeat("2024-03-01 10:00:00 filler line\n", 100000)
+	a := bundleOf(t, "node-a", map[string]string{"files/a.log": big + "2024-03-01 10:00:01 boom\n", "files/other.cfg": "x=1\n"}, nil)
+	b := bundleOf(t, "node-b", map[string]string{"files/a.log": "2024-03-01 10:00:00 boom\n"}, nil)
+	type call struct {
+		done, total int64
+		what        string
+	}
+	var calls []call
+	opts := Options{Progress: func(done, total int64, what string) { calls = append(calls, call{done, total, what}) }}
+	runWith(t, p, []string{a, b}, opts)
+	if len(calls) < 2 {
+		t.Fatalf("%d progress calls", len(calls))
+	}
+	last := calls[len(calls)-1]
+	if last.total <= int64(len(big)) || last.done != last.total {
+		t.Errorf("last call %+v: want done == total > %d", last, len(big))
+	}
+	names := map[string]bool{}
+	for i, c := range calls {
+		names[c.what] = true
+		if c.total != last.total || i > 0 && c.done < calls[i-1].done {
+			t.Errorf("call %d %+v after %+v", i, c, calls[max(i-1, 0)])
+		}
+	}
+	if !names["node-a"] || !names["node-b"] {
+		t.Errorf("inputs named: %v", names)
+	}
+	// Raw logs: no total.
+	calls = nil
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.log"), []byte("2024-03-01 10:00:00 boom\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runWith(t, p, []string{dir}, opts)
+	if len(calls) == 0 || calls[len(calls)-1].total != 0 || calls[len(calls)-1].done == 0 {
+		t.Errorf("raw input calls %+v", calls)
 	}
 }

@@ -253,6 +253,11 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if e.stderrTerm && !isWindows {
+		opts.Progress = func(done, total int64, what string) {
+			e.progress(progressLine(done, total, what))
+		}
+	}
 	e.progress(fmt.Sprintf("analyze: reading %d input%s…", len(args), pluralS(len(args))))
 	rep, err := e.run(ctx, args, opts)
 	e.progress("")
@@ -326,6 +331,19 @@ func (e *env) progress(s string) {
 		return
 	}
 	fmt.Fprint(e.stderr, "\r\x1b[K"+s)
+}
+
+// progressLine is the status line while inputs are read: "analyze:
+// reading NAME… 45% (120.0 of 266.7 MiB)", or without a total (raw logs)
+// the bytes read so far.
+func progressLine(done, total int64, what string) string {
+	mib := func(n int64) string { return fmt.Sprintf("%.1f", float64(n)/(1<<20)) }
+	s := "analyze: reading " + report.CleanLine(what) + "…"
+	if total > 0 {
+		pct := done * 100 / total
+		return fmt.Sprintf("%s %d%% (%s of %s MiB)", s, pct, mib(done), mib(total))
+	}
+	return fmt.Sprintf("%s %s MiB", s, mib(done))
 }
 
 func countsLine(r *report.Report) string {

@@ -570,3 +570,44 @@ func TestChooseFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestProgress: on a terminal's stderr the pass's progress is a status
+// line (cleared before the report); elsewhere the engine is given none.
+func TestProgress(t *testing.T) {
+	for _, term := range []bool{true, false} {
+		var out, errOut bytes.Buffer
+		f := &fake{rep: loadFixture(t, "clean")}
+		run := func(ctx context.Context, paths []string, opts analyze.Options) (*report.Report, error) {
+			if (opts.Progress != nil) != (term && !isWindows) {
+				t.Errorf("stderr terminal %v: Progress set = %v", term, opts.Progress != nil)
+			}
+			if opts.Progress != nil {
+				opts.Progress(50<<20, 200<<20, "node-a\x1b[31m")
+				opts.Progress(3<<20, 0, "raw")
+			}
+			return f.run(ctx, paths, opts)
+		}
+		e := &env{stdout: &out, stderr: &errOut, stderrTerm: term, getenv: func(string) string { return "" },
+			run: run, now: time.Now, local: time.UTC}
+		if code := e.main([]string{"a.tar.gz"}); code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut.String())
+		}
+		if !term {
+			if errOut.Len() != 0 {
+				t.Errorf("stderr not a terminal, yet: %q", errOut.String())
+			}
+			continue
+		}
+		for _, want := range []string{"analyze: reading node-a", "25% (50.0 of 200.0 MiB)", "analyze: reading raw… 3.0 MiB", "\r\x1b[K"} {
+			if !isWindows && !strings.Contains(errOut.String(), want) {
+				t.Errorf("stderr lacks %q: %q", want, errOut.String())
+			}
+		}
+		if strings.Contains(errOut.String(), "\x1b[31m") {
+			t.Errorf("an input name's escape reached the terminal: %q", errOut.String())
+		}
+		if strings.Contains(out.String(), "reading") {
+			t.Error("progress on stdout")
+		}
+	}
+}

@@ -135,8 +135,23 @@ const (
 	ErrForbidden       = "forbidden"   // e.g. /proc/kcore: never read
 	ErrSymlinkLoop     = "symlink_loop"
 	ErrCommandNotFound = "command_not_found"
-	ErrSkipped         = "skipped" // not for this OS, or --since
+	ErrSkipped         = "skipped" // not for this OS, --since, --max-time
 	ErrOther           = "error"
+	// ErrTooLarge: a file over the size cap that was not stored (a binary
+	// file or an archive, whose tail is useless, or oversize: skip).
+	ErrTooLarge = "too_large"
+	// ErrNotRedactable: content that could not be parsed to be redacted
+	// (a corrupt or encrypted archive) and so was not stored.
+	ErrNotRedactable = "not_redactable"
+)
+
+// Content kinds of a stored member that is not plain text.
+const (
+	// ContentBinary: stored byte for byte, never redacted (a core file).
+	ContentBinary = "binary"
+	// ContentArchive: a tar or zip archive (possibly compressed); with
+	// redaction on, rewritten member by member in the same format.
+	ContentArchive = "archive"
 )
 
 // Item is one entry of a profile's collect section as it was carried out.
@@ -155,6 +170,10 @@ type Item struct {
 
 	ErrorKind string `json:"error_kind,omitempty"`
 	Error     string `json:"error,omitempty"`
+
+	// NoRedact: the profile turned redaction off for this item
+	// (redact: false); its content is stored as it is.
+	NoRedact bool `json:"no_redact,omitempty"`
 
 	// Attempts lists, for an item with alternatives (commands:), every
 	// alternative in order as it was tried: not found, ran and failed,
@@ -200,6 +219,36 @@ type Stored struct {
 	Symlink   string `json:"symlink,omitempty"`
 	ErrorKind string `json:"error_kind,omitempty"`
 	Error     string `json:"error,omitempty"`
+
+	// Content is ContentBinary or ContentArchive; empty for text.
+	Content string `json:"content,omitempty"`
+	// Note says in words how the content was handled when it was not
+	// plain text ("binary: stored as is, not redacted").
+	Note string `json:"note,omitempty"`
+	// SourceSize is the size of the host file when it was not stored
+	// (too_large).
+	SourceSize int64 `json:"source_size,omitempty"`
+	// Members lists the notable members of a rewritten archive: those
+	// with redactions, binary ones (not redacted), nested archives, and
+	// those dropped (links, devices). Plain members are not listed.
+	Members []ArchiveMember `json:"members,omitempty"`
+}
+
+// ArchiveMember is a member of a stored archive that was redacted,
+// stored as binary, or dropped.
+type ArchiveMember struct {
+	// Name is the member's name in the archive; a member of a nested
+	// archive is named "inner.tar.gz/its/name".
+	Name       string         `json:"name"`
+	Size       int64          `json:"size,omitempty"`    // bytes stored
+	Content    string         `json:"content,omitempty"` // ContentBinary, ContentArchive
+	Redactions map[string]int `json:"redactions,omitempty"`
+	// Dropped says why the member is not in the stored archive: a
+	// symbolic or hard link, a device, a FIFO (never copied).
+	Dropped string `json:"dropped,omitempty"`
+	// Note is a problem that still left content (a truncated rotation
+	// inside: what could be decompressed was kept).
+	Note string `json:"note,omitempty"`
 }
 
 // Encode writes m as indented JSON.

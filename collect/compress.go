@@ -59,18 +59,21 @@ func compressionOf(p string) *compression {
 }
 
 // readCompressed decompresses a rotation, keeps the last maxSize bytes of
-// its text, redacts it and compresses it again into sp. A file that turns
-// out not to be compressed is read as text; one that is truncated or
-// corrupt keeps what could be read, with a note.
-func (c *collector) readCompressed(ctx context.Context, of *openedFile, hostPath string, maxSize int64, sp *spool, comp *compression) (readResult, error) {
+// its text, redacts it and compresses it again into sp. One that is
+// truncated or corrupt keeps what could be read, with a note; one whose
+// header cannot be read is stored as read only without redaction (else
+// it is not stored: it may hold secrets).
+func (c *collector) readCompressed(ctx context.Context, of *openedFile, hostPath string, o fileOptions, sp *spool, comp *compression) (readResult, error) {
 	var res readResult
+	maxSize := o.maxSize
 	size := of.info.Size()
-	dr, err := comp.reader(bufio.NewReaderSize(ctxReader{ctx, io.LimitReader(of.file, size)}, 256<<10))
+	dr, err := comp.reader(bufio.NewReaderSize(ctxReader{ctx, io.NewSectionReader(of.file, 0, size)}, 256<<10))
 	if err != nil {
-		if _, serr := of.file.Seek(0, io.SeekStart); serr != nil {
-			return res, serr
+		if o.eng != nil {
+			res.unredactable, res.unredactableWhat = err, comp.name+" data could not be read for redaction"
+			return res, nil
 		}
-		res2, err2 := c.readUncompressed(ctx, of, hostPath, maxSize, sp)
+		res2, err2 := c.readUncompressed(ctx, of, hostPath, o, sp)
 		res2.note = fmt.Sprintf("not %s data (%v); stored as read", comp.name, err)
 		return res2, err2
 	}
@@ -94,6 +97,9 @@ func (c *collector) readCompressed(ctx context.Context, of *openedFile, hostPath
 	if err != nil {
 		return res, fatalError{err}
 	}
+	if dropped > 0 && o.oversize == "skip" {
+		return readResult{tooLarge: fmt.Sprintf("oversize: skip; %s of %s text", humanSize(n), comp.name)}, nil
+	}
 	if dropped > 0 {
 		var skipped int64
 		if r, skipped, err = lineStart(r); err != nil {
@@ -106,7 +112,7 @@ func (c *collector) readCompressed(ctx context.Context, of *openedFile, hostPath
 	if err != nil {
 		return res, fatalError{err}
 	}
-	if err := c.redactCopy(cw, r, redact.Target{Path: hostPath}, &res.counts); err != nil {
+	if err := redactCopy(o.eng, cw, r, redact.Target{Path: hostPath}, &res.counts); err != nil {
 		return res, err
 	}
 	if err := cw.Close(); err != nil {

@@ -21,7 +21,7 @@ import (
 // recorded in it; an error means the bundle cannot be written (disk full,
 // interrupted).
 func (c *collector) collectItem(ctx context.Context, p *planned) (bundle.Item, error) {
-	it := bundle.Item{ID: p.id, Kind: p.kind}
+	it := bundle.Item{ID: p.id, Kind: p.kind, NoRedact: c.redactor != nil && c.engineFor(p) == nil}
 	if p.skip != "" {
 		it.Source = c.skippedSource(p)
 		it.ErrorKind, it.Error = bundle.ErrSkipped, p.skip
@@ -84,7 +84,7 @@ func (c *collector) collectFiles(ctx context.Context, p *planned, it *bundle.Ite
 				continue
 			}
 			seen[hp] = true
-			st, err := c.collectFile(ctx, hp, p.maxSize, !hasMeta(pat))
+			st, err := c.collectFile(ctx, hp, c.fileOptions(p), !hasMeta(pat))
 			if err != nil {
 				return err
 			}
@@ -173,10 +173,30 @@ func (c *collector) filterGlob(pat string, matches []string, it *bundle.Item) []
 	return out
 }
 
+// engineFor is the redactor of an item's content: nil with --no-redact
+// or when the profile says redact: false for it.
+func (c *collector) engineFor(p *planned) *redact.Engine {
+	if p.item.Redact != nil && !*p.item.Redact {
+		return nil
+	}
+	return c.redactor
+}
+
+// fileOptions are how an item's files are read.
+type fileOptions struct {
+	maxSize  int64
+	oversize string         // "tail", "skip" or "" (by content: text tail, binary skip)
+	eng      *redact.Engine // nil: stored unredacted
+}
+
+func (c *collector) fileOptions(p *planned) fileOptions {
+	return fileOptions{maxSize: p.maxSize, oversize: p.item.Oversize, eng: c.engineFor(p)}
+}
+
 // collectFile stores one host file as files/<host path>. A problem with
 // the file is returned in the Stored entry; an error only when the bundle
 // cannot be written. Directories matched by a glob return nil.
-func (c *collector) collectFile(ctx context.Context, hostPath string, maxSize int64, literal bool) (*bundle.Stored, error) {
+func (c *collector) collectFile(ctx context.Context, hostPath string, o fileOptions, literal bool) (*bundle.Stored, error) {
 	member := bundle.HostFileMember(hostPath)
 	if prev, ok := c.asm.has(member); ok {
 		prev.Source = hostPath
@@ -204,8 +224,10 @@ func (c *collector) collectFile(ctx context.Context, hostPath string, maxSize in
 	}
 	sp := newSpool(c.tmpDir)
 	defer sp.Close()
-	res, err := c.readFile(ctx, of, hostPath, maxSize, sp)
-	if err != nil {
+	res, err := c.readFile(ctx, of, hostPath, o, sp)
+	st.Content, st.Note, st.Members = res.content, res.info, res.members
+	switch {
+	case err != nil:
 		if errors.As(err, new(fatalError)) || ctx.Err() != nil {
 			return nil, err
 		}
@@ -213,6 +235,16 @@ func (c *collector) collectFile(ctx context.Context, hostPath string, maxSize in
 		if sp.Size() == 0 {
 			return st, nil
 		}
+	case res.tooLarge != "":
+		st.ErrorKind, st.SourceSize = bundle.ErrTooLarge, of.info.Size()
+		st.Error = fmt.Sprintf("%s: %s is over the %s cap; not collected (%s)", hostPath, humanSize(of.info.Size()), humanSize(o.maxSize), res.tooLarge)
+		st.Members = nil
+		return st, nil
+	case res.unredactable != nil:
+		st.ErrorKind = bundle.ErrNotRedactable
+		st.Error = fmt.Sprintf("%s: %s; not collected (%v)", hostPath, res.unredactableWhat, res.unredactable)
+		st.Members, st.Note = nil, ""
+		return st, nil
 	}
 	st.Truncated = res.dropped
 	if len(res.counts) > 0 {
@@ -234,31 +266,110 @@ type readResult struct {
 	dropped int64         // bytes dropped from the start (the cap keeps the tail)
 	counts  redact.Counts // secrets replaced
 	note    string        // a problem that still left content (corrupt rotation)
+
+	content string                 // bundle.ContentBinary, ContentArchive or "" (text)
+	info    string                 // how non-text content was handled (Stored.Note)
+	members []bundle.ArchiveMember // notable members of a rewritten archive
+	// tooLarge says why a file over the cap was not stored at all.
+	tooLarge string
+	// unredactable: content that could not be parsed to be redacted,
+	// and so is not stored; unredactableWhat says what it was.
+	unredactable     error
+	unredactableWhat string
 }
 
 // maxReadFactor bounds how much of a file of unknown size (a /proc file)
-// is read: this many times the cap.
+// is read: this many times the cap. It also bounds what an archive or a
+// compressed rotation may expand to.
 const maxReadFactor = 16
 
-// readFile copies an opened file, redacted and capped, into sp.
+// readFile copies an opened file into sp, as its content calls for (see
+// content.go): text redacted and capped, compressed text decompressed,
+// redacted and compressed again, an archive rewritten member by member,
+// binary content as it is.
 //
 // A regular file is read up to the size it had when opened, so a log
 // that grows meanwhile is stored as the consistent snapshot that its hash
-// describes; over the cap, its tail is kept, starting at a line. A file
-// that says it is empty (/proc, /sys) is read to its end, keeping the
-// last cap bytes. A compressed rotation is decompressed, redacted and
-// compressed again (the cap applies to its text).
-func (c *collector) readFile(ctx context.Context, of *openedFile, hostPath string, maxSize int64, sp *spool) (readResult, error) {
-	comp := compressionOf(hostPath)
-	if comp != nil && (c.redactor != nil || of.info.Size() > maxSize) {
-		return c.readCompressed(ctx, of, hostPath, maxSize, sp, comp)
+// describes; text over the cap keeps its tail, starting at a line
+// (oversize: skip stores none of it); binary content and archives over
+// the cap are not stored (a tail of either is useless; a binary file's
+// oversize: tail keeps its last bytes). A file that says it is empty
+// (/proc, /sys) is read as text to its end, keeping the last cap bytes.
+// A compressed rotation's cap applies to its text.
+func (c *collector) readFile(ctx context.Context, of *openedFile, hostPath string, o fileOptions, sp *spool) (readResult, error) {
+	size := of.info.Size()
+	if size == 0 {
+		return c.readUncompressed(ctx, of, hostPath, o, sp)
 	}
-	return c.readUncompressed(ctx, of, hostPath, maxSize, sp)
+	head := readHead(of.file, size)
+	kind, comp := sniff(head, func(cp *compression) []byte {
+		return decompressedHead(cp, io.NewSectionReader(of.file, 0, size))
+	})
+	switch kind {
+	case kindTar, kindZip:
+		format := archiveFormat(kind, comp)
+		res := readResult{content: bundle.ContentArchive}
+		if size > o.maxSize {
+			res.tooLarge = format + " archive: a part of it is useless"
+			return res, nil
+		}
+		if o.eng == nil {
+			res.info = format + " archive stored as it is (not redacted)"
+			return res, c.copyRaw(ctx, of, 0, sp)
+		}
+		ar := c.newArchiveRewrite(ctx, o.eng, hostPath, o.maxSize, size)
+		err := ar.archive(kind, comp, of.file, size, sp, "", 0)
+		if err != nil {
+			if ctx.Err() != nil {
+				return res, ctx.Err()
+			}
+			if errors.As(err, new(fatalError)) {
+				return res, err
+			}
+			res.unredactable, res.unredactableWhat = err, format+" archive could not be parsed for redaction"
+			return res, nil
+		}
+		res.counts, res.members, res.info = ar.counts, ar.members, ar.summary(format)
+		return res, nil
+	case kindBinary:
+		res := readResult{content: bundle.ContentBinary, info: "binary content: stored as it is, not redacted"}
+		var start int64
+		if size > o.maxSize {
+			if o.oversize != "tail" {
+				res.tooLarge = "binary content: a part of it is useless"
+				return res, nil
+			}
+			start = size - o.maxSize
+			res.dropped = start
+		}
+		return res, c.copyRaw(ctx, of, start, sp)
+	case kindCompressed:
+		if o.eng != nil || size > o.maxSize {
+			return c.readCompressed(ctx, of, hostPath, o, sp, comp)
+		}
+		return c.readUncompressed(ctx, of, hostPath, o, sp)
+	}
+	if size > o.maxSize && o.oversize == "skip" {
+		return readResult{tooLarge: "oversize: skip"}, nil
+	}
+	res, err := c.readUncompressed(ctx, of, hostPath, o, sp)
+	if nc := compressionOf(hostPath); nc != nil && res.note == "" {
+		res.note = fmt.Sprintf("not %s data; stored as read", nc.name)
+	}
+	return res, err
+}
+
+// copyRaw copies a file's bytes from start to the size it had when
+// opened, as they are.
+func (c *collector) copyRaw(ctx context.Context, of *openedFile, start int64, sp *spool) error {
+	_, err := io.Copy(bundleWriter{sp}, ctxReader{ctx, io.NewSectionReader(of.file, start, of.info.Size()-start)})
+	return err
 }
 
 // readUncompressed reads a file's bytes as they are (see readFile).
-func (c *collector) readUncompressed(ctx context.Context, of *openedFile, hostPath string, maxSize int64, sp *spool) (readResult, error) {
+func (c *collector) readUncompressed(ctx context.Context, of *openedFile, hostPath string, o fileOptions, sp *spool) (readResult, error) {
 	var res readResult
+	maxSize := o.maxSize
 	size := of.info.Size()
 	var src io.Reader
 	switch {
@@ -296,15 +407,15 @@ func (c *collector) readUncompressed(ctx context.Context, of *openedFile, hostPa
 		}
 		src, res.dropped = r, dropped
 	}
-	return res, c.redactCopy(sp, src, redact.Target{Path: hostPath}, &res.counts)
+	return res, redactCopy(o.eng, sp, src, redact.Target{Path: hostPath}, &res.counts)
 }
 
-// redactCopy copies src into dst through the redactor (if on).
-func (c *collector) redactCopy(dst io.Writer, src io.Reader, t redact.Target, counts *redact.Counts) error {
+// redactCopy copies src into dst through eng (nil: as it is).
+func redactCopy(eng *redact.Engine, dst io.Writer, src io.Reader, t redact.Target, counts *redact.Counts) error {
 	var w io.Writer = dst
 	var rw *redact.Writer
-	if c.redactor != nil {
-		rw = c.redactor.NewWriter(dst, t)
+	if eng != nil {
+		rw = eng.NewWriter(dst, t)
 		w = rw
 	}
 	buf := make([]byte, 256<<10)
@@ -385,7 +496,7 @@ func (c *collector) collectList(ctx context.Context, p *planned, it *bundle.Item
 			it.Error = firstErr.Error()
 		}
 	}
-	return c.storeOutput(ctx, p.id, false, &b, it, c.now())
+	return c.storeOutput(ctx, p, false, &b, it, c.now())
 }
 
 // idName names a user or group id, or prints the number.
@@ -400,14 +511,15 @@ func idName(names map[int]string, id int) string {
 }
 
 // storeOutput stores command output (or a builtin's or listing's) as
-// commands/<id>.out or .err, redacted; mtime is when the command ended
-// (or the output was made).
-func (c *collector) storeOutput(ctx context.Context, id string, stderr bool, src io.Reader, it *bundle.Item, mtime time.Time) error {
+// commands/<id>.out or .err, redacted (unless the item says redact:
+// false); mtime is when the command ended (or the output was made).
+func (c *collector) storeOutput(ctx context.Context, p *planned, stderr bool, src io.Reader, it *bundle.Item, mtime time.Time) error {
+	id := p.id
 	member := bundle.CommandMember(id, stderr)
 	sp := newSpool(c.tmpDir)
 	defer sp.Close()
 	var counts redact.Counts
-	if err := c.redactCopy(sp, ctxReader{ctx, src}, redact.Target{Command: id}, &counts); err != nil {
+	if err := redactCopy(c.engineFor(p), sp, ctxReader{ctx, src}, redact.Target{Command: id}, &counts); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -543,7 +655,7 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 		}
 		dropped += skipped
 	}
-	if err := c.storeOutput(ctx, p.id, false, out, it, end); err != nil {
+	if err := c.storeOutput(ctx, p, false, out, it, end); err != nil {
 		return err
 	}
 	it.Stored[len(it.Stored)-1].Truncated = dropped
@@ -552,7 +664,7 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 		if err != nil {
 			return fatalError{err}
 		}
-		if err := c.storeOutput(ctx, p.id, true, errOut, it, end); err != nil {
+		if err := c.storeOutput(ctx, p, true, errOut, it, end); err != nil {
 			return err
 		}
 		it.Stored[len(it.Stored)-1].Truncated = dropped
@@ -646,5 +758,5 @@ func (c *collector) collectBuiltin(ctx context.Context, p *planned, it *bundle.I
 			return nil
 		}
 	}
-	return c.storeOutput(ctx, p.id, false, bytes.NewReader(out), it, end)
+	return c.storeOutput(ctx, p, false, bytes.NewReader(out), it, end)
 }

@@ -85,6 +85,14 @@ func (s *spool) Reader() (io.Reader, error) {
 	return io.NewSectionReader(s.file, 0, s.size), nil
 }
 
+// readerAt gives random access to the spooled bytes.
+func (s *spool) readerAt() io.ReaderAt {
+	if s.file != nil {
+		return s.file
+	}
+	return bytes.NewReader(s.mem.Bytes())
+}
+
 // Bytes returns small spooled content (used for tests and dry runs).
 func (s *spool) Bytes() ([]byte, error) {
 	r, err := s.Reader()

@@ -96,11 +96,22 @@ type CollectItem struct {
 	Timeout  Duration `yaml:"timeout"`  // per command; default --command-timeout
 	MaxSize  Size     `yaml:"max_size"` // per file; default --max-file-size
 	Optional bool     `yaml:"optional"` // not found is normal (one of several cfg names)
+	// Oversize says what becomes of a file over the size cap: "tail"
+	// keeps its newest part (the default for text), "skip" stores none
+	// of it (the default for binary files; archives are always skipped).
+	Oversize string `yaml:"oversize"`
+	// Redact: false stores the item's content without redaction (a
+	// product's diagnostics archive known to hold no secrets, core
+	// files). Unset or true: redacted like everything else.
+	Redact *bool `yaml:"redact"`
 	// When is a condition over variables; the item is skipped when false,
 	// e.g. `include_cores == "true"`.
 	When Expr `yaml:"when"`
 	Line int  `yaml:"-"`
 }
+
+// Oversize policies of a files item (CollectItem.Oversize).
+var OversizePolicies = []string{"tail", "skip"}
 
 // BuiltinCollectors are the collectors implemented in Go, portable and
 // usable where the host lacks a command (ss/netstat, ps) or where reading

@@ -115,6 +115,14 @@ func validate(p *Profile) error {
 		if err := checkOS(it.OS); err != nil {
 			return at(it.Line, "item %q: %v", it.ID, err)
 		}
+		if it.Oversize != "" {
+			if len(it.Files) == 0 {
+				return at(it.Line, "item %q: oversize applies to files items only", it.ID)
+			}
+			if !contains(OversizePolicies, it.Oversize) {
+				return at(it.Line, "item %q: oversize %q must be one of %s", it.ID, it.Oversize, strings.Join(OversizePolicies, ", "))
+			}
+		}
 		for _, prev := range itemOS[it.ID] {
 			if overlaps(prev, it.OS) {
 				return at(it.Line, "item id %q used twice for the same OS (variants need disjoint os lists)", it.ID)

@@ -34,7 +34,7 @@ func (c *collector) builtin(ctx context.Context, name string, args map[string]st
 	case "host-facts":
 		return c.hostFactsText(), nil
 	case "processes":
-		return c.builtinProcesses()
+		return c.builtinProcesses(ctx)
 	case "sockets":
 		return c.builtinSockets()
 	case "process-limits":
@@ -54,10 +54,14 @@ func (c *collector) procUnsupported() error {
 }
 
 // builtinProcesses lists processes from /proc like `ps -elf`, with full
-// command lines.
-func (c *collector) builtinProcesses() ([]byte, error) {
+// command lines; on Windows from the process list (wmic or PowerShell,
+// with command lines; tasklist without).
+func (c *collector) builtinProcesses(ctx context.Context) ([]byte, error) {
 	procs := c.readProcDir()
 	if len(procs) == 0 {
+		if runtime.GOOS == "windows" && c.fs.isRealRoot() {
+			return c.windowsProcesses(ctx)
+		}
 		return nil, c.procUnsupported()
 	}
 	btime := c.bootTime()
@@ -106,6 +110,30 @@ func (c *collector) builtinProcesses() ([]byte, error) {
 			flags, state, user, p.PID, p.PPID, pri, ni, sz, stime, ttyName(p.TTY), cputime, cmd)
 	}
 	return b.Bytes(), nil
+}
+
+// windowsProcesses formats the Windows process list: PID, parent PID and
+// command line (the image name when the source gives no command line).
+func (c *collector) windowsProcesses(ctx context.Context) ([]byte, error) {
+	pl := c.processList(ctx)
+	if pl.err != nil {
+		return nil, pl.err
+	}
+	return formatProcessTable(pl), nil
+}
+
+func formatProcessTable(pl *procList) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# processes from %s\n", pl.source)
+	fmt.Fprintf(&b, "%7s %7s  %s\n", "PID", "PPID", "COMMAND")
+	for _, p := range pl.list {
+		cmd := p.Cmdline
+		if cmd == "" {
+			cmd = "[" + p.Comm + "]"
+		}
+		fmt.Fprintf(&b, "%7d %7d  %s\n", p.PID, p.PPID, cmd)
+	}
+	return b.Bytes()
 }
 
 // bootTime reads btime from the root's /proc/stat.

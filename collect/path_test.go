@@ -82,3 +82,28 @@ func TestFakeRootScriptsGetPATH(t *testing.T) {
 		t.Errorf("output folder holds %d entries, want the bundle alone (shims removed)", len(entries))
 	}
 }
+
+// TestWindowsProcessFallback: with Windows' process sources, a missing
+// wmic falls back to PowerShell, whose command lines let a process
+// detector find the install dir (tasklist's image names would not).
+func TestWindowsProcessFallback(t *testing.T) {
+	defer func(os string) { processOS = os }(processOS)
+	processOS = "windows"
+	root := filepath.Join(t.TempDir(), "root")
+	writeFile(t, root, "etc/hostname", "tivgw04\n")
+	writeFile(t, root, "fixtures/cim.csv", powershellCSV)
+	writeExec(t, root, "bin/powershell", "#!/bin/sh\ncat \"$CASEFILE_ROOT/fixtures/cim.csv\"\n")
+	writeExec(t, root, "bin/tasklist", "#!/bin/sh\necho '\"Image Name\",\"PID\"'\necho '\"epproxy.exe\",\"3312\"'\n")
+	p := profileWithVars(t, `  - name: install_dir
+    detect:
+      - process: '^"?(?P<value>[A-Za-z]:\\\S+)\\epproxy\.exe'
+`, `  - id: nothing
+    files: [/etc/hostname]
+`)
+	opts := testOptions(t, p, root)
+	opts.NoHostItems = true
+	m, _ := readBundle(t, run(t, opts).Path)
+	if v := m.Variables["install_dir"]; v.Value != `C:\Tivoli\EPProxy` || v.Source != SourceProcess {
+		t.Errorf("install_dir = %+v, want C:\\Tivoli\\EPProxy from PowerShell's command lines", v)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 )
 
 // process is one entry of the host's process list.
@@ -38,9 +39,36 @@ type procList struct {
 	err    error
 }
 
+// processSource is a command that lists processes and its parser.
+type processSource struct {
+	argv  []string
+	parse func(string) []process
+}
+
+// processSources are tried in order when the root has no /proc: ps on
+// Unix (a fake host supplies its own); on Windows wmic, then PowerShell
+// (wmic is gone from recent Windows), both with full command lines (so
+// that process detectors find install dirs), then tasklist, which gives
+// image names only.
+func processSources(goos string) []processSource {
+	if goos == "windows" {
+		return []processSource{
+			{[]string{"wmic", "process", "get", "ProcessId,ParentProcessId,CommandLine", "/format:csv"}, parseWMICSV},
+			{[]string{"powershell", "-NoProfile", "-NonInteractive", "-Command",
+				"Get-CimInstance Win32_Process | Select-Object ProcessId,ParentProcessId,CommandLine | ConvertTo-Csv -NoTypeInformation"}, parsePowerShellCSV},
+			{[]string{"tasklist", "/v", "/fo", "csv"}, parseTasklist},
+		}
+	}
+	return []processSource{{[]string{"ps", "-elf"}, parsePS}}
+}
+
+// processOS picks processSources; tests set it to try Windows' sources
+// on a fake host.
+var processOS = runtime.GOOS
+
 // processList reads the process list once per collection: from the
-// root's /proc when it has one, else from the ps command (a fake host
-// supplies its own), else (Windows) from tasklist.
+// root's /proc when it has one, else from the first of processSources
+// that runs and lists processes.
 func (c *collector) processList(ctx context.Context) *procList {
 	if c.procs != nil {
 		return c.procs
@@ -50,35 +78,73 @@ func (c *collector) processList(ctx context.Context) *procList {
 		c.procs.list, c.procs.source = list, "/proc"
 		return c.procs
 	}
-	argv := []string{"ps", "-elf"}
-	if runtime.GOOS == "windows" {
-		argv = []string{"tasklist", "/v", "/fo", "csv"}
-	}
-	bin, err := c.lookPath(argv[0])
-	if err != nil {
-		c.procs.err = fmt.Errorf("no /proc under the root and %s: %w", argv[0], err)
+	var problems []string
+	for _, src := range processSources(processOS) {
+		argv := src.argv
+		bin, err := c.lookPath(argv[0])
+		if err != nil {
+			problems = append(problems, argv[0]+": "+err.Error())
+			continue
+		}
+		out, err := c.runForText(ctx, bin, argv)
+		if err != nil {
+			problems = append(problems, quoteArgs(argv[:1])+": "+err.Error())
+			continue
+		}
+		list := src.parse(out)
+		if len(list) == 0 {
+			problems = append(problems, quoteArgs(argv[:1])+": no process listed")
+			continue
+		}
+		c.procs.list = list
+		c.procs.source = bin.shown + " " + strings.Join(argv[1:], " ")
 		return c.procs
 	}
+	c.procs.err = fmt.Errorf("no /proc under the root; %s", strings.Join(problems, "; "))
+	return c.procs
+}
+
+// runForText runs a command and returns its standard output as text
+// (UTF-16 output, as wmic may write, decoded).
+func (c *collector) runForText(ctx context.Context, bin binary, argv []string) (string, error) {
 	r := c.run(ctx, bin, argv, c.opts.CommandTimeout, 16<<20, false)
 	defer r.close()
 	if r.err != nil {
-		c.procs.err = fmt.Errorf("%s: %w", quoteArgs(argv), r.err)
-		return c.procs
+		return "", r.err
 	}
 	rd, _, err := r.stdout.Reader()
 	if err != nil {
-		c.procs.err = err
-		return c.procs
+		return "", err
 	}
 	var out bytes.Buffer
 	out.ReadFrom(rd)
-	c.procs.source = bin.shown + " " + strings.Join(argv[1:], " ")
-	if runtime.GOOS == "windows" {
-		c.procs.list = parseTasklist(out.String())
-	} else {
-		c.procs.list = parsePS(out.String())
+	return decodeText(out.Bytes()), nil
+}
+
+// decodeText returns b as a string, decoding UTF-16 (with a byte order
+// mark, or ASCII text with every other byte NUL).
+func decodeText(b []byte) string {
+	le, be := false, false
+	switch {
+	case bytes.HasPrefix(b, []byte{0xff, 0xfe}):
+		le, b = true, b[2:]
+	case bytes.HasPrefix(b, []byte{0xfe, 0xff}):
+		be, b = true, b[2:]
+	case len(b) >= 4 && b[1] == 0 && b[3] == 0 && b[0] != 0 && b[2] != 0:
+		le = true
 	}
-	return c.procs
+	if !le && !be {
+		return string(b)
+	}
+	u := make([]uint16, 0, len(b)/2)
+	for i := 0; i+1 < len(b); i += 2 {
+		if le {
+			u = append(u, uint16(b[i])|uint16(b[i+1])<<8)
+		} else {
+			u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
+		}
+	}
+	return string(utf16.Decode(u))
 }
 
 var numeric = regexp.MustCompile(`^[0-9]+$`)
@@ -247,6 +313,134 @@ func baseName(p string) string {
 		return p[i+1:]
 	}
 	return p
+}
+
+// windowsLines splits Windows command output into lines (wmic ends
+// them with CR CR LF), without empty ones.
+func windowsLines(out string) []string {
+	var lines []string
+	for _, l := range strings.Split(out, "\n") {
+		if l = strings.TrimRight(l, "\r"); strings.TrimSpace(l) != "" {
+			lines = append(lines, l)
+		}
+	}
+	return lines
+}
+
+// windowsProcess makes a process from a Windows command line.
+func windowsProcess(pid, ppid, cmdline string) (process, bool) {
+	p := process{UID: -1, Cmdline: strings.TrimSpace(cmdline)}
+	var err error
+	if p.PID, err = strconv.Atoi(strings.TrimSpace(pid)); err != nil {
+		return p, false
+	}
+	p.PPID, _ = strconv.Atoi(strings.TrimSpace(ppid))
+	p.Comm = imageName(p.Cmdline)
+	return p, true
+}
+
+// imageName is the executable's base name in a Windows command line
+// ("C:\Program Files\x\y.exe" -a, or C:\x\y.exe -a).
+func imageName(cmdline string) string {
+	if strings.HasPrefix(cmdline, `"`) {
+		if i := strings.IndexByte(cmdline[1:], '"'); i >= 0 {
+			return baseName(cmdline[1 : i+1])
+		}
+	}
+	if f := strings.Fields(cmdline); len(f) > 0 {
+		return baseName(f[0])
+	}
+	return ""
+}
+
+// parseWMICSV reads `wmic process get ProcessId,ParentProcessId,
+// CommandLine /format:csv`. wmic orders the columns by name (Node,
+// CommandLine, ParentProcessId, ProcessId) and does not quote values,
+// though a command line may hold commas: so the node is what comes
+// before the first comma, the ids what comes after the last two, and the
+// command line all that is between.
+func parseWMICSV(out string) []process {
+	lines := windowsLines(out)
+	if len(lines) < 2 {
+		return nil
+	}
+	header := strings.Split(lines[0], ",")
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.TrimSpace(h)] = i
+	}
+	ci, ok1 := col["CommandLine"]
+	pi, ok2 := col["ProcessId"]
+	ppi, ok3 := col["ParentProcessId"]
+	if !ok1 || !ok2 || !ok3 {
+		return nil
+	}
+	// Fields after the command line, and before it.
+	after := len(header) - 1 - ci
+	var list []process
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		if len(f) < len(header) {
+			continue
+		}
+		// Join the command line back from its comma-split pieces.
+		extra := len(f) - len(header)
+		cmd := strings.Join(f[ci:ci+1+extra], ",")
+		rest := f[ci+1+extra:]
+		get := func(i int) string {
+			if i < ci {
+				return f[i]
+			}
+			return rest[i-ci-1]
+		}
+		if len(rest) != after {
+			continue
+		}
+		if p, ok := windowsProcess(get(pi), get(ppi), cmd); ok {
+			list = append(list, p)
+		}
+	}
+	return list
+}
+
+// parsePowerShellCSV reads `Get-CimInstance Win32_Process | Select-Object
+// ProcessId,ParentProcessId,CommandLine | ConvertTo-Csv`: quoted CSV
+// (a missing command line is an empty field), perhaps after a #TYPE line.
+func parsePowerShellCSV(out string) []process {
+	lines := windowsLines(out)
+	if len(lines) > 0 && strings.HasPrefix(lines[0], "#TYPE") {
+		lines = lines[1:]
+	}
+	r := csv.NewReader(strings.NewReader(strings.Join(lines, "\n")))
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	rows, err := r.ReadAll()
+	if err != nil || len(rows) < 2 {
+		return nil
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[strings.TrimSpace(h)] = i
+	}
+	ci, ok1 := col["CommandLine"]
+	pi, ok2 := col["ProcessId"]
+	ppi, ok3 := col["ParentProcessId"]
+	if !ok1 || !ok2 || !ok3 {
+		return nil
+	}
+	var list []process
+	for _, row := range rows[1:] {
+		field := func(i int) string {
+			if i < len(row) {
+				return row[i]
+			}
+			return ""
+		}
+		if p, ok := windowsProcess(field(pi), field(ppi), field(ci)); ok {
+			list = append(list, p)
+		}
+	}
+	return list
 }
 
 // parseTasklist reads `tasklist /v /fo csv`.

@@ -197,18 +197,11 @@ func (ar *archiveRewrite) tarStream(r io.Reader, comp *compression, dst io.Write
 		return err
 	}
 	if err := cw.Close(); err != nil {
-		return asFatal(err)
+		return writerError(err)
 	}
 	return nil
 }
 
-// asFatal marks a write error as fatal unless it says otherwise.
-func asFatal(err error) error {
-	if err == nil || errors.As(err, new(archiveError)) || errors.As(err, new(fatalError)) {
-		return err
-	}
-	return fatalError{err}
-}
 
 // tarDropped says why a tar member of this type is not copied.
 func tarDropped(h *tar.Header) string {
@@ -245,16 +238,21 @@ func (ar *archiveRewrite) tar(r io.Reader, dst io.Writer, prefix string, depth i
 			if err := ar.tarFile(tr, tw, h, name, depth); err != nil {
 				return err
 			}
-		case tar.TypeDir, tar.TypeXGlobalHeader:
+		case tar.TypeDir:
 			if err := writeTarHeader(tw, h, 0); err != nil {
 				return err
+			}
+		case tar.TypeXGlobalHeader: // git archive's comment: only its records
+			g := &tar.Header{Typeflag: h.Typeflag, Name: h.Name, PAXRecords: h.PAXRecords, Format: tar.FormatPAX}
+			if err := tw.WriteHeader(g); err != nil {
+				return writerError(err)
 			}
 		default:
 			ar.n.dropped++
 			ar.list(bundle.ArchiveMember{Name: name, Dropped: tarDropped(h)})
 		}
 	}
-	return asFatal(tw.Close())
+	return writerError(tw.Close())
 }
 
 // writeTarHeader writes a copy of h with a new size, in h's format when
@@ -279,10 +277,21 @@ func writeTarHeader(tw *tar.Writer, h *tar.Header, size int64) error {
 		}
 		c.Format = tar.FormatUnknown
 		if err2 := tw.WriteHeader(&c); err2 != nil {
-			return asFatal(err2)
+			return writerError(err2)
 		}
 	}
 	return nil
+}
+
+// writerError classifies an error of an archive or compression writer:
+// a failed write to the bundle's spool is fatal (bundleWriter marks it
+// so); anything else (a header the writer refuses, a member shorter
+// than its header said) is the archive's problem: it is then not stored.
+func writerError(err error) error {
+	if err == nil || errors.As(err, new(fatalError)) {
+		return err
+	}
+	return asArchiveError(err)
 }
 
 // tarFile rewrites one regular tar member.
@@ -326,7 +335,7 @@ func (ar *archiveRewrite) tarFile(tr io.Reader, tw *tar.Writer, h *tar.Header, n
 		return fatalError{err}
 	}
 	if _, err := io.Copy(tw, rd); err != nil {
-		return asFatal(err)
+		return writerError(err)
 	}
 	ar.record(name, kind, counts, out.Size(), note)
 	return nil
@@ -409,7 +418,7 @@ func (ar *archiveRewrite) content(kind contentKind, comp *compression, src membe
 			note = fmt.Sprintf("%s data truncated or corrupt (%v); kept what was read", comp.name, errors.Unwrap(rerr))
 		}
 		if err := cw.Close(); err != nil {
-			return nil, "", asFatal(err)
+			return nil, "", writerError(err)
 		}
 		return counts, note, nil
 	case kindBinary:
@@ -425,7 +434,7 @@ func (ar *archiveRewrite) redactText(r io.Reader, dst io.Writer, t redact.Target
 	w := ar.eng.NewWriter(bundleWriter{dst}, t)
 	_, err := io.Copy(w, r)
 	if cerr := w.Close(); err == nil && cerr != nil {
-		err = asFatal(cerr)
+		err = writerError(cerr)
 	}
 	return w.Counts(), err
 }
@@ -486,7 +495,7 @@ func (ar *archiveRewrite) zip(ra io.ReaderAt, size int64, dst io.Writer, prefix 
 		if strings.HasSuffix(f.Name, "/") {
 			fh.Method = zip.Store
 			if _, err := zw.CreateHeader(fh); err != nil {
-				return asFatal(err)
+				return writerError(err)
 			}
 			continue
 		}
@@ -494,7 +503,7 @@ func (ar *archiveRewrite) zip(ra io.ReaderAt, size int64, dst io.Writer, prefix 
 			return err
 		}
 	}
-	return asFatal(zw.Close())
+	return writerError(zw.Close())
 }
 
 // zipFile rewrites one zip member.
@@ -513,7 +522,7 @@ func (ar *archiveRewrite) zipFile(zw *zip.Writer, f *zip.File, fh *zip.FileHeade
 	}
 	w, err := zw.CreateHeader(fh)
 	if err != nil {
-		return asFatal(err)
+		return writerError(err)
 	}
 	cw := &countWriter{w: bundleWriter{w}}
 	counts, note, err := ar.content(kind, comp, src, cw, name, depth)

@@ -370,6 +370,49 @@ func TestArchiveByContent(t *testing.T) {
 	}
 }
 
+// TestArchiveWithGlobalHeader: a tar with a pax global header (git
+// archive writes one with the commit id) is rewritten, the header kept.
+func TestArchiveWithGlobalHeader(t *testing.T) {
+	root := copyHost(t)
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeXGlobalHeader, Name: "pax_global_header", PAXRecords: map[string]string{"comment": "3f1e9a77c2d04b18"}}); err != nil {
+		t.Fatal(err)
+	}
+	data := "db.password = git-Archived-Pw\n"
+	if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: "app/app.conf", Mode: 0o644, Size: int64(len(data)), ModTime: diagTime}); err != nil {
+		t.Fatal(err)
+	}
+	tw.Write([]byte(data))
+	tw.Close()
+	writeFile(t, root, "opt/app/src.tar.gz", string(gzipBytes(t, b.Bytes())))
+	p := profileYAML(t, `  - id: src
+    files: [/opt/app/src.tar.gz]
+`)
+	opts := testOptions(t, p, root)
+	opts.NoHostItems = true
+	m, members := readBundle(t, run(t, opts).Path)
+	if it := findItem(t, m, "src"); it.ErrorKind != "" {
+		t.Fatalf("src: %s %s", it.ErrorKind, it.Error)
+	}
+	zr, err := gzip.NewReader(strings.NewReader(memberData(t, members, "files/opt/app/src.tar.gz")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(zr)
+	h, err := tr.Next()
+	if err != nil || h.Typeflag != tar.TypeXGlobalHeader || h.PAXRecords["comment"] != "3f1e9a77c2d04b18" {
+		t.Fatalf("first entry %+v, %v; want the global header", h, err)
+	}
+	h, err = tr.Next()
+	if err != nil || h.Name != "app/app.conf" {
+		t.Fatalf("second entry %+v, %v", h, err)
+	}
+	if got, _ := io.ReadAll(tr); string(got) != "db.password = [REDACTED:config-secret]\n" {
+		t.Errorf("app.conf stored as %q", got)
+	}
+}
+
 // TestUnparseableArchiveFailsClosed: an archive that cannot be parsed
 // for redaction is not stored (it could hold secrets), unless redaction
 // is off for the run or, by the profile, for the item.

@@ -202,7 +202,6 @@ func (ar *archiveRewrite) tarStream(r io.Reader, comp *compression, dst io.Write
 	return nil
 }
 
-
 // tarDropped says why a tar member of this type is not copied.
 func tarDropped(h *tar.Header) string {
 	switch h.Typeflag {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"os"
 	"path/filepath"
@@ -265,5 +266,36 @@ func TestAutoCollects(t *testing.T) {
 				t.Errorf("final lines:\n%s", stdout)
 			}
 		})
+	}
+}
+
+// TestUnredactableReported: an archive that could not be parsed for
+// redaction is named at the end with what to do about it.
+func TestUnredactableReported(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "opt", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A gzip whose content starts like a tar and breaks off.
+	hdr := make([]byte, 512)
+	copy(hdr, "conf/app.ini")
+	copy(hdr[100:], "0000644\x00")
+	copy(hdr[124:], "00000001000\x00")
+	copy(hdr[257:], "ustar\x0000")
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write(hdr)
+	zw.Write([]byte("password=x\n"))
+	zw.Close()
+	if err := os.WriteFile(filepath.Join(root, "opt", "x", "diag.tar.gz"), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prof := filepath.Join(t.TempDir(), "p.yaml")
+	if err := os.WriteFile(prof, []byte("name: p\ndescription: p\nversion: \"1\"\ncollect:\n  - id: diag\n    files: [/opt/x/diag.tar.gz]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "--profile", prof, "--root", root, "--root-commands-only", "-o", t.TempDir()+"/")
+	if code != 0 || !strings.Contains(stderr, "1 file(s) could not be parsed for redaction and were not collected") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
 	}
 }

@@ -285,9 +285,12 @@ func collectMain(ctx context.Context, e *env, f *flags) error {
 
 // reportResult prints what could not be read, then the final line.
 func reportResult(e *env, res *collect.Result) {
-	denied, other := 0, 0
+	denied, unredactable, other := 0, 0, 0
 	for _, it := range res.Manifest.Items {
 		kinds := []string{it.ErrorKind}
+		if (it.Kind == bundle.KindFile || it.Kind == bundle.KindGlob) && len(it.Stored) > 0 {
+			kinds = nil // its files' own errors say it, once each
+		}
 		for _, s := range it.Stored {
 			kinds = append(kinds, s.ErrorKind)
 		}
@@ -296,10 +299,15 @@ func reportResult(e *env, res *collect.Result) {
 			case "", bundle.ErrSkipped, bundle.ErrNotFound, bundle.ErrCommandNotFound:
 			case bundle.ErrPermission:
 				denied++
+			case bundle.ErrNotRedactable:
+				unredactable++
 			default:
 				other++
 			}
 		}
+	}
+	if unredactable > 0 {
+		fmt.Fprintf(e.stderr, "collect: %d file(s) could not be parsed for redaction and were not collected (they could hold secrets); see the progress lines marked !. Collect them with --no-redact, or the profile's redact: false, if they hold none.\n", unredactable)
 	}
 	if denied > 0 {
 		fmt.Fprintf(e.stderr, "collect: %d item(s) could not be read (permission denied); they are listed in the bundle. Run as root for a complete bundle.\n", denied)

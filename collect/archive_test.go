@@ -467,10 +467,17 @@ func TestBinaryFilesNotRedacted(t *testing.T) {
 	writeFile(t, root, "opt/f-secure/fsigk/core.2411", string(coreBytes()))
 	writeFile(t, root, "opt/app/environ", "PATH=/usr/bin\x00DB_PASSWORD=env-S3cret\x00HOME=/root\x00")
 	writeFile(t, root, "opt/app/logs/hole.log", "02:00 start password=hole-Pw\n"+strings.Repeat("\x00", 4096)+"02:05 after the crash\n")
+	utf16 := "\xff\xfe"
+	for _, r := range "2024-03-01 10:00:00 service started\r\n" {
+		utf16 += string([]byte{byte(r), 0})
+	}
+	writeFile(t, root, "opt/app/logs/win.log", utf16)
 	p := profileYAML(t, `  - id: cores
     files: [/opt/f-secure/fsigk/core.*]
   - id: text
     files: [/opt/app/environ, /opt/app/logs/hole.log]
+  - id: utf16
+    files: [/opt/app/logs/win.log]
 `)
 	opts := testOptions(t, p, root)
 	opts.NoHostItems = true
@@ -489,6 +496,9 @@ func TestBinaryFilesNotRedacted(t *testing.T) {
 		if s.Content != "" {
 			t.Errorf("%s: content %q, want text", s.Path, s.Content)
 		}
+	}
+	if st := findItem(t, m, "utf16").Stored[0]; st.Content != bundle.ContentBinary || !strings.HasPrefix(st.Note, "UTF-16 text: stored as it is, not redacted") || memberData(t, members, st.Path) != utf16 {
+		t.Errorf("UTF-16 log stored as %+v", st)
 	}
 }
 

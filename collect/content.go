@@ -92,9 +92,16 @@ func isTar(b []byte) bool {
 // binary when more than 5% of the sample are control bytes other than
 // white space and ESC, or bytes that are not UTF-8, or when it holds
 // NUL bytes together with such bytes and those make more than 5%.
+//
+// UTF-16 text (some Windows logs) counts as binary: the rules, written
+// for ASCII-compatible text, find nothing in it, and cutting it at a
+// line could split a character; so it is stored as it is, and marked.
 func isBinary(b []byte) bool {
 	if len(b) == 0 {
 		return false
+	}
+	if isUTF16(b) {
+		return true
 	}
 	var nul, odd int
 	for i := 0; i < len(b); {
@@ -127,6 +134,28 @@ func isBinary(b []byte) bool {
 		}
 	}
 	return odd*20 > len(b) || (nul > 0 && odd > 0 && (nul+odd)*20 > len(b))
+}
+
+// isUTF16 reports UTF-16 text: a byte order mark, or (mostly ASCII
+// text) NUL in nearly every other byte and in almost none of the rest.
+func isUTF16(b []byte) bool {
+	if bytes.HasPrefix(b, []byte{0xff, 0xfe}) || bytes.HasPrefix(b, []byte{0xfe, 0xff}) {
+		return true
+	}
+	pairs := len(b) / 2
+	if pairs < 8 {
+		return false
+	}
+	var even, odd int
+	for i := 0; i+1 < len(b); i += 2 {
+		if b[i] == 0 {
+			even++
+		}
+		if b[i+1] == 0 {
+			odd++
+		}
+	}
+	return (odd*10 >= pairs*8 && even*10 < pairs) || (even*10 >= pairs*8 && odd*10 < pairs)
 }
 
 // sniff classifies content from its first bytes. For compressed content

@@ -333,6 +333,9 @@ func (c *collector) readFile(ctx context.Context, of *openedFile, hostPath strin
 		return res, nil
 	case kindBinary:
 		res := readResult{content: bundle.ContentBinary, info: "binary content: stored as it is, not redacted"}
+		if isUTF16(head) {
+			res.info = "UTF-16 text: stored as it is, not redacted (the rules read ASCII-compatible text)"
+		}
 		var start int64
 		if size > o.maxSize {
 			if o.oversize != "tail" {

@@ -113,10 +113,15 @@ func FuzzPrefilter(f *testing.F) {
 func FuzzScanChunk(f *testing.F) {
 	f.Add([]byte("2024-03-01 10:00:00 boom\n  at x\n2024-03-01 10:00:01 boom\r\n"), true)
 	f.Add([]byte("\xff\xfeboom\x00\n\n\nboom"), false)
+	f.Add([]byte("\x0109:00:00 boom a\n  at y\n23:59:59 boom b\n00:00:01 x\n12:00:00 boom c 12:00:01 boom d\n"), false)
+	// Data whose first byte is odd is a member of time-of-day lines,
+	// newest first.
 	p, err := profiles.Parse("f.yaml", []byte(`name: f
 description: fuzz
 analyze:
-  logs: [{files: ["files/**"], time: ymd, split: true}]
+  logs:
+  - {files: ["files/**/page.log"], time: custom, regex: '^(?P<time>\d\d:\d\d:\d\d) ', layout: "15:04:05", order: newest-first, split: true}
+  - {files: ["files/**"], time: ymd, split: true}
   rules:
   - {id: f.a, title: x, explanation: x, remedy: x, match: {in: ["files/**"], pattern: 'boom(?P<rest>.*)'}}
   - {id: f.b, title: x, explanation: x, remedy: x, match: {in: ["files/**"], pattern: '^\s*at (?P<frame>\S+)'}}
@@ -132,7 +137,11 @@ analyze:
 		b := &bundleState{plan: pl, loc: time.UTC, byPath: map[string]*member{}}
 		b.slots = make([]slotStore, len(pl.slots))
 		sc := &scanner{}
-		ms := sc.setup(b, inputMember("files/x.log"), time.Now())
+		name := "files/x.log"
+		if len(data) > 0 && data[0]%2 == 1 {
+			name = "files/page.log"
+		}
+		ms := sc.setup(b, inputMember(name), time.Now())
 		ms.search = newSearcher(ms.lits, data)
 		j := &job{ms: ms, data: data, cont: cont}
 		(&worker{}).scan(j)
@@ -146,6 +155,12 @@ analyze:
 			}
 			if len(r.text) > maxLineText+32 {
 				t.Errorf("text of %d bytes", len(r.text))
+			}
+			if r.day < 0 || r.day > j.tod.rolls+1 {
+				t.Errorf("record on day %d of a chunk with %d day changes", r.day, j.tod.rolls)
+			}
+			if ms.m.tod && !r.t.IsZero() && !r.t.Truncate(24*time.Hour).Equal(todDate) {
+				t.Errorf("time of day %v not on the placeholder date", r.t)
 			}
 		}
 	})

@@ -119,7 +119,15 @@ func buildFindings(rep *report.Report, e *evaluator, states []*bundleState) {
 		}
 		rep.Findings = append(rep.Findings, f.Finding)
 	}
-	rep.Timeline = timeline(rep.Findings, inc)
+	newest := map[[2]string]bool{}
+	for _, b := range states {
+		for _, m := range b.members {
+			if m.newestFirst {
+				newest[[2]string{b.name, m.path}] = true
+			}
+		}
+	}
+	rep.Timeline = timeline(rep.Findings, inc, newest)
 	for i := range rep.Timeline {
 		rep.Timeline[i].NearIncident = near(&rep.Timeline[i].Time)
 	}
@@ -127,8 +135,9 @@ func buildFindings(rep *report.Report, e *evaluator, states []*bundleState) {
 }
 
 // timeline lists the timed evidence lines of all findings, each once (for
-// its most severe finding), in time order.
-func timeline(fs []report.Finding, inc *time.Time) []report.Event {
+// its most severe finding), in time order; lines of the same time in a
+// newest-first member (newest: bundle name and path) in reverse line order.
+func timeline(fs []report.Finding, inc *time.Time, newest map[[2]string]bool) []report.Event {
 	type key struct {
 		b, f string
 		l    int
@@ -157,6 +166,9 @@ func timeline(fs []report.Finding, inc *time.Time) []report.Event {
 		}
 		if a.File != b.File {
 			return a.File < b.File
+		}
+		if newest[[2]string{a.Bundle, a.File}] {
+			return a.Line > b.Line
 		}
 		return a.Line < b.Line
 	}

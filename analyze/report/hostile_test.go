@@ -121,7 +121,9 @@ var (
 	reQuoted    = regexp.MustCompile(`"[^"]*"`)
 	reHandler   = regexp.MustCompile(`(?i)\son[a-z]+\s*=`)
 	reRiskyAttr = regexp.MustCompile(`(?i)\s(?:style|srcdoc|formaction)\s*=`)
-	reURLAttr   = regexp.MustCompile(`(?i)\s(?:href|src|action)="([^"]*)"`)
+	// reAttr walks a tag's attributes left to right, so text inside one
+	// attribute's value is never read as another attribute.
+	reAttr = regexp.MustCompile(`\s([^\s"'>/=]+)(?:="([^"]*)")?`)
 )
 
 // checkHTMLSafe fails when a page holds markup that did not come from the
@@ -129,8 +131,17 @@ var (
 // or run something, or event handler attributes.
 func checkHTMLSafe(t *testing.T, page string) {
 	t.Helper()
+	for _, p := range htmlProblems(page) {
+		t.Error(p)
+	}
+}
+
+// htmlProblems lists what checkHTMLSafe objects to in page.
+func htmlProblems(page string) []string {
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	if !utf8.ValidString(page) {
-		t.Error("page is not valid UTF-8")
+		add("page is not valid UTF-8")
 	}
 	lower := strings.ToLower(page)
 	for _, c := range []struct {
@@ -138,7 +149,7 @@ func checkHTMLSafe(t *testing.T, page string) {
 		want int
 	}{{"<script", 1}, {"</script", 1}, {"<style", 1}, {"</style", 1}, {"<img", 0}, {"<svg", 0}, {"<iframe", 0}, {"<object", 0}, {"<embed", 0}, {"<base", 0}, {"<form", 0}, {"<!--", 0}} {
 		if n := strings.Count(lower, c.tag); n != c.want {
-			t.Errorf("page holds %q %d times, want %d", c.tag, n, c.want)
+			add("page holds %q %d times, want %d", c.tag, n, c.want)
 		}
 	}
 	// Look at the tags outside the page's own script and style. Every
@@ -148,23 +159,27 @@ func checkHTMLSafe(t *testing.T, page string) {
 	for _, tag := range reTag.FindAllString(markup, -1) {
 		names := reQuoted.ReplaceAllString(tag, `""`)
 		if m := reHandler.FindString(names); m != "" {
-			t.Errorf("tag with an event handler attribute: %q", tag)
+			add("tag with an event handler attribute: %q", tag)
 		}
 		if m := reRiskyAttr.FindString(names); m != "" {
-			t.Errorf("tag with a %s attribute: %q", m, tag)
+			add("tag with a %s attribute: %q", m, tag)
 		}
-		for _, v := range reURLAttr.FindAllStringSubmatch(tag, -1) {
-			if !strings.HasPrefix(v[1], "#") && v[1] != "data:," {
-				t.Errorf("link that is not an anchor in the page: %q", tag)
+		for _, a := range reAttr.FindAllStringSubmatch(tag, -1) {
+			switch strings.ToLower(a[1]) {
+			case "href", "src", "action":
+				if !strings.HasPrefix(a[2], "#") && a[2] != "data:," {
+					add("link that is not an anchor in the page: %q", tag)
+				}
 			}
 		}
 	}
 	if strings.ContainsAny(page, "\x1b\x07\x00") {
-		t.Error("page holds raw control characters")
+		add("page holds raw control characters")
 	}
 	if strings.Contains(page, "\u202e") || strings.Contains(page, "\u2066") {
-		t.Error("page holds raw bidi overrides")
+		add("page holds raw bidi overrides")
 	}
+	return problems
 }
 
 func TestHostileEveryField(t *testing.T) {
@@ -306,6 +321,30 @@ func TestTextWidth(t *testing.T) {
 					t.Errorf("%s at width %d: line of %d columns: %q", path, w, n, l)
 				}
 			}
+		}
+	}
+}
+
+// TestCheckHTMLSafeCatches proves the page checker itself: pages that
+// smuggle a link, a handler or an extra script must fail it, and an
+// attribute value that merely reads like an attribute must not.
+func TestCheckHTMLSafeCatches(t *testing.T) {
+	base := "<html><head><style>" + pageCSS + "</style><script>" + pageJS + "</script></head><body>%s</body></html>"
+	for _, tc := range []struct {
+		body string
+		bad  bool
+	}{
+		{`<a href="#f-1" title="x srC=">ok</a>`, false},
+		{`<a href="#f-1" class="x href=http://evil">ok</a>`, false},
+		{`<a href="http://evil.example/">x</a>`, true},
+		{`<a title="t" SRC="//evil.example/x.js">x</a>`, true},
+		{`<span onclick="alert(1)">x</span>`, true},
+		{`<span style="background:url(x)">x</span>`, true},
+		{`<img src="#x">`, true},
+	} {
+		got := htmlProblems(fmt.Sprintf(base, tc.body))
+		if (len(got) > 0) != tc.bad {
+			t.Errorf("htmlProblems(%q) = %q, want problems: %v", tc.body, got, tc.bad)
 		}
 	}
 }

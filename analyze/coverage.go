@@ -168,7 +168,7 @@ func failedItems(mf *bundle.Manifest, globs []string) []string {
 			paths = append(paths, s.Path)
 		}
 		switch it.Kind {
-		case bundle.KindCommand, bundle.KindList:
+		case bundle.KindCommand, bundle.KindList, bundle.KindBuiltin:
 			paths = append(paths, bundle.CommandMember(it.ID, false))
 		case bundle.KindFile:
 			if it.Source != "" {

@@ -600,3 +600,15 @@ func TestMaxFindings(t *testing.T) {
 		t.Errorf("coverage reason %q", r)
 	}
 }
+
+// TestFailedItemsKinds: a rule's coverage names the manifest item behind a
+// missing input whatever the item's kind, builtins included.
+func TestFailedItemsKinds(t *testing.T) {
+	for _, kind := range []string{bundle.KindCommand, bundle.KindList, bundle.KindBuiltin} {
+		mf := &bundle.Manifest{Items: []bundle.Item{{ID: "host.sockets", Kind: kind, ErrorKind: bundle.ErrTimeout, Error: "killed after 30s"}}}
+		got := failedItems(mf, []string{"commands/host.sockets.out"})
+		if len(got) != 1 || !strings.Contains(got[0], "host.sockets: timeout") {
+			t.Errorf("kind %s: failedItems = %q, want the timed-out item named", kind, got)
+		}
+	}
+}

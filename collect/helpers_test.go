@@ -226,6 +226,17 @@ func normaliseManifest(m *bundle.Manifest) *bundle.Manifest {
 		for i := range it.Stored {
 			s := &it.Stored[i]
 			s.MTime = nil
+			// host.facts names the --root it ran under, so its size and
+			// hash depend on where the repository is checked out; its
+			// content is compared (with the root replaced) on its own.
+			if s.Path == bundle.CommandMember("host.facts", false) {
+				s.Size, s.SHA256 = 0, "DEPENDS-ON-ROOT"
+			}
+			// A listing shows the files' mtimes, which are the checkout's:
+			// its content is compared with mtimes normalised on its own.
+			if it.Kind == bundle.KindList {
+				s.SHA256 = "DEPENDS-ON-MTIMES"
+			}
 			if s.Mode != "" {
 				s.Mode = s.Mode[:1] + "MODE"
 			}

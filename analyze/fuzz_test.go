@@ -33,7 +33,7 @@ func FuzzTimeParsers(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line string) {
 		b := []byte(line)
 		for _, p := range parsers {
-			if ts, ok := p.parse(b, tc); ok && (ts.Year() < 1900 || ts.Year() > 2100) {
+			if ts, ok := p.parse(b, tc); ok && (ts.Year() < 1900 || ts.Year() >= 2200) { // the parsers' plausible years
 				t.Errorf("%s parsed %q as %v", p.name, line, ts)
 			}
 			if p.at != nil {

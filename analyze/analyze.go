@@ -285,6 +285,21 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 				continue
 			}
 			if rp.rule.Scope == "all" {
+				// The rule applies to the group when it applies to any
+				// bundle of it; it then reads them all, as without applies.
+				applies := false
+				aerrs := make([]error, len(g.bundles))
+				for i, b := range g.bundles {
+					ok, err := e.applies(rp, b)
+					aerrs[i] = err
+					applies = applies || ok
+				}
+				if !applies {
+					for _, b := range g.bundles {
+						cov[b] = append(cov[b], notApplicable(rp, b))
+					}
+					continue
+				}
 				var covs []report.RuleCoverage
 				run := false
 				for _, b := range g.bundles {
@@ -310,6 +325,10 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 						c.Status = report.CoverageError
 						c.Reason = joinReason(err.Error(), c.Reason)
 					}
+					if aerrs[i] != nil {
+						c.Status = report.CoverageError
+						c.Reason = joinReason(aerrs[i].Error(), c.Reason)
+					}
 					cov[b] = append(cov[b], c)
 				}
 				for _, f := range fs {
@@ -319,6 +338,11 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 				continue
 			}
 			for _, b := range g.bundles {
+				ok, aerr := e.applies(rp, b)
+				if !ok {
+					cov[b] = append(cov[b], notApplicable(rp, b))
+					continue
+				}
 				c := e.coverageOf(rp, b, nil)
 				if c.Status != report.CoverageSkipped {
 					fs, err := e.evalRule(rp, []*bundleState{b}, false)
@@ -334,6 +358,10 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 						f.rank = rank
 					}
 					e.findings = append(e.findings, fs...)
+				}
+				if aerr != nil {
+					c.Status = report.CoverageError
+					c.Reason = joinReason(aerr.Error(), c.Reason)
 				}
 				cov[b] = append(cov[b], c)
 			}

@@ -22,6 +22,9 @@ type RuleInfo struct {
 	// part shortened to its first case and "…".
 	Title string
 	Rule  string // where it is written: "tfst.yaml:120"
+	// Applies is the rule's applies condition ("" when it applies to
+	// every bundle).
+	Applies string
 }
 
 // Catalog lists every rule of the built-in profiles, by profile name and
@@ -56,6 +59,7 @@ func ProfileCatalog(p *profiles.Profile) []RuleInfo {
 			Varies: len(r.SeverityWhen) > 0 || r.Match != nil && r.Match.ResolvedBy != nil,
 			Kind:   ruleKindOf(r), Scope: scope,
 			Title: readableText(&r.Title, true), Rule: ruleFile(p, r.Line),
+			Applies: oneLine(r.Applies.Src),
 		})
 	}
 	return out

@@ -158,6 +158,39 @@ func (e *evaluator) coverageOf(rp *rulePlan, b *bundleState, group []*bundleStat
 	return c
 }
 
+// applies judges a rule's applies condition on one bundle (with its
+// facts, bundle, bundles and the functions bound to it). A condition
+// that cannot be judged (it fails, or a fact it uses failed) counts as
+// true, so that a broken condition never hides a diagnosis, and is
+// returned as the error for coverage to report.
+func (e *evaluator) applies(rp *rulePlan, b *bundleState) (bool, error) {
+	r := rp.rule
+	if !r.Applies.IsSet() {
+		return true, nil
+	}
+	for _, f := range rp.appliesFacts {
+		if msg, ok := b.factErrs[f]; ok {
+			return true, fmt.Errorf("applies %q could not be judged (%s); the rule ran anyway", oneLine(r.Applies.Src), msg)
+		}
+	}
+	ok, err := truth(&r.Applies, e.baseEnv([]*bundleState{b}, true))
+	if err != nil {
+		return true, fmt.Errorf("%v; the rule ran anyway", exprError(b.plan.prof, &r.Applies, "applies", err))
+	}
+	return ok, nil
+}
+
+// notApplicable is the coverage of a rule whose applies condition is
+// false for the bundle (for a scope all rule: for every bundle of the
+// group).
+func notApplicable(rp *rulePlan, b *bundleState) report.RuleCoverage {
+	reason := "applies only where " + oneLine(rp.rule.Applies.Src)
+	if rp.rule.Scope == "all" {
+		reason += " holds for some bundle analyzed together; it holds for none"
+	}
+	return report.RuleCoverage{Rule: rp.rule.ID, Bundle: b.name, Status: report.CoverageNotApplicable, Reason: reason}
+}
+
 // failedItems explains manifest items behind the globs that could not be
 // collected whole (time-outs, permissions, truncation).
 func failedItems(mf *bundle.Manifest, globs []string) []string {

@@ -55,6 +55,14 @@ func Explain(p *profiles.Profile, id string) (string, error) {
 	} else {
 		w("Scope:     each bundle\n")
 	}
+	if r.Applies.IsSet() {
+		if r.Scope == "all" {
+			w("Applies:   when this holds for at least one of the bundles: %s\n", oneLine(r.Applies.Src))
+		} else {
+			w("Applies:   only to bundles where %s\n", oneLine(r.Applies.Src))
+		}
+		w("           (elsewhere it does not run; coverage says not_applicable)\n")
+	}
 	title, expl, rem := readableText(&r.Title, false), readableText(&r.Explanation, false), readableText(&r.Remedy, false)
 	w("\nWhat it means\n%s\n", indent(expl))
 	w("\nWhat to do\n%s\n", indent(rem))
@@ -192,9 +200,15 @@ func Explain(p *profiles.Profile, id string) (string, error) {
 		}
 		w("  context: %s of %s from %s before to %s after the finding\n", filter, strings.Join(c.In, ", "), compactDuration(before), compactDuration(after))
 	}
-	if len(rp.facts) > 0 {
+	facts := rp.facts
+	for _, f := range rp.appliesPattern {
+		if !contains(facts, f) {
+			facts = append(append([]string{}, facts...), f)
+		}
+	}
+	if len(facts) > 0 {
 		w("\nFacts it uses\n")
-		for _, name := range rp.facts {
+		for _, name := range facts {
 			f := pl.factByNme[name]
 			pick := f.Pick
 			if pick == "" {

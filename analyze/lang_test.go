@@ -1,9 +1,11 @@
 package analyze
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"casefile/analyze/report"
+	"casefile/analyze/report/reporttest"
 	"casefile/bundle"
 	"casefile/profiles"
 )
@@ -540,5 +543,133 @@ func TestProgress(t *testing.T) {
 	runWith(t, p, []string{dir}, opts)
 	if len(calls) == 0 || calls[len(calls)-1].total != 0 || calls[len(calls)-1].done == 0 {
 		t.Errorf("raw input calls %+v", calls)
+	}
+}
+
+// TestApplies: a rule whose applies condition is false for a bundle does
+// not run there (no finding, even when its lines are there) and its
+// coverage is not_applicable with the condition, not skipped or partial;
+// where it holds the rule runs as without it. A scope all rule applies
+// to its group when it applies to any bundle of it. A condition that
+// fails counts as true: the rule runs and coverage says error.
+func TestApplies(t *testing.T) {
+	p := testProfile(t, logsYMD+`facts:
+- {name: role, in: ["files/**/role"], pattern: '(?P<value>\w+)'}
+- {name: is_server, expr: 'role == "server"'}
+rules:
+- id: t.server-only
+  title: "boom on the server"
+  explanation: x
+  remedy: x
+  applies: 'is_server'
+  match: {in: ["files/**/*.log"], pattern: 'boom'}
+- id: t.yule-log
+  title: x
+  explanation: x
+  remedy: x
+  applies: 'role == "server"'
+  absent: {in: ["files/**/yule.log"], pattern: 'listening'}
+- id: t.everywhere
+  title: "boom"
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/*.log"], pattern: 'boom'}
+- id: t.pair
+  title: "{id} lost"
+  explanation: x
+  remedy: x
+  scope: all
+  applies: 'role == "server"'
+  sequence:
+    start: [{in: ["files/**/client.log"], pattern: 'send (?P<id>\d+)'}]
+    expect: [{in: ["files/**/yule.log"], pattern: 'got (?P<id>\d+)'}]
+    key: [id]
+- id: t.broken
+  title: "boom anyway"
+  explanation: x
+  remedy: x
+  applies: 'role > 3'
+  match: {in: ["files/**/*.log"], pattern: 'boom'}`)
+	client := bundleOf(t, "client", map[string]string{"files/role": "client\n", "files/client.log": "2024-03-01 10:00:00 send 1\n2024-03-01 10:00:01 boom\n"}, nil)
+	server := bundleOf(t, "server", map[string]string{"files/role": "server\n", "files/yule.log": "2024-03-01 10:00:02 got 1\n2024-03-01 10:00:03 listening\n2024-03-01 10:00:04 boom\n"}, nil)
+
+	cov := func(rep *report.Report) map[string]report.RuleCoverage {
+		m := map[string]report.RuleCoverage{}
+		for _, c := range rep.Coverage {
+			m[c.Rule+" "+c.Bundle] = c
+		}
+		return m
+	}
+	check := func(rep *report.Report) {
+		t.Helper()
+		raw, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reporttest.Check(t, raw)
+	}
+
+	// Both sides: the server-side rules run on the server only.
+	rep := runWith(t, p, []string{client, server}, Options{})
+	check(rep)
+	want := []string{
+		"t.server-only client not_applicable", "t.yule-log client not_applicable", "t.everywhere client ran", "t.pair client ran", "t.broken client error",
+		"t.server-only server ran", "t.yule-log server ran", "t.everywhere server ran", "t.pair server ran", "t.broken server error",
+	}
+	if diff := cmp.Diff(want, coverageOf(rep)); diff != "" {
+		t.Errorf("coverage of the pair (-want +got):\n%s", diff)
+	}
+	var found []string
+	for _, f := range rep.Findings {
+		found = append(found, f.ID+" "+f.Bundle)
+	}
+	sort.Strings(found)
+	if diff := cmp.Diff([]string{"t.broken client", "t.broken server", "t.everywhere client", "t.everywhere server", "t.server-only server"}, found); diff != "" {
+		t.Errorf("findings of the pair (-want +got):\n%s", diff)
+	}
+	c := cov(rep)
+	na := c["t.yule-log client"]
+	if na.Reason != `applies only where role == "server"` || len(na.Missing) > 0 || len(na.Inputs) > 0 || na.Findings != 0 {
+		t.Errorf("not applicable entry = %+v, want the condition as reason and no inputs", na)
+	}
+	if r := c["t.broken client"].Reason; !strings.Contains(r, "t.yaml:") || !strings.Contains(r, "role > 3") || !strings.Contains(r, "ran anyway") {
+		t.Errorf("failing applies: reason %q should place the condition and say the rule ran", r)
+	}
+
+	// The client alone: the scope all rule applies to no bundle of the
+	// group, and the absent rule is not skipped for want of yule.log.
+	rep = runWith(t, p, []string{client}, Options{})
+	check(rep)
+	want = []string{"t.server-only client not_applicable", "t.yule-log client not_applicable", "t.everywhere client ran", "t.pair client not_applicable", "t.broken client error"}
+	if diff := cmp.Diff(want, coverageOf(rep)); diff != "" {
+		t.Errorf("coverage of the client alone (-want +got):\n%s", diff)
+	}
+	if r := cov(rep)["t.pair client"].Reason; !strings.Contains(r, `role == "server"`) || !strings.Contains(r, "none") {
+		t.Errorf("scope all not applicable: reason %q", r)
+	}
+	for _, f := range rep.Findings {
+		if f.ID == "t.pair" || f.ID == "t.server-only" {
+			t.Errorf("finding %s from a rule that does not apply", f.ID)
+		}
+	}
+
+	// --explain shows the condition, and for scope all how it is judged.
+	for id, want := range map[string]string{
+		"t.yule-log": `Applies:   only to bundles where role == "server"`,
+		"t.pair":     `Applies:   when this holds for at least one of the bundles: role == "server"`,
+	} {
+		text, err := Explain(p, id)
+		if err != nil || !strings.Contains(text, want) || !strings.Contains(text, "not_applicable") {
+			t.Errorf("Explain(%s) = %q, %v; want it to say %q", id, text, err, want)
+		}
+	}
+
+	// The server alone: everything applies; the pair's request side is
+	// missing, as without applies.
+	rep = runWith(t, p, []string{server}, Options{})
+	check(rep)
+	want = []string{"t.server-only server ran", "t.yule-log server ran", "t.everywhere server ran", "t.pair server partial", "t.broken server error"}
+	if diff := cmp.Diff(want, coverageOf(rep)); diff != "" {
+		t.Errorf("coverage of the server alone (-want +got):\n%s", diff)
 	}
 }

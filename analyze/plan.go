@@ -84,6 +84,10 @@ type rulePlan struct {
 	// facts are the pattern facts the rule's expressions use (directly or
 	// through expression facts), for coverage.
 	facts []string
+	// appliesFacts are the facts its applies condition uses, directly or
+	// through expression facts (pattern and expression facts: a failed
+	// one makes the condition unknown); appliesPattern the pattern ones.
+	appliesFacts, appliesPattern []string
 	// fixedState holds the fixed state of each track slot ("" = capture);
 	// event the event name of each track slot that records an event.
 	fixedState map[*slot]string
@@ -241,6 +245,7 @@ func compile(prof *profiles.Profile) (*plan, error) {
 		}
 		rp.captures = uniqStrings(rp.captures)
 		rp.facts = p.ruleFacts(r)
+		rp.appliesPattern, rp.appliesFacts = p.factsOf([]*profiles.Expr{&r.Applies}, "")
 		p.rules = append(p.rules, rp)
 	}
 	var caps []string
@@ -255,10 +260,22 @@ func compile(prof *profiles.Profile) (*plan, error) {
 }
 
 // ruleFacts lists the pattern facts a rule depends on, through
-// expression facts too.
+// expression facts too. Its applies condition is not among them: it says
+// whether the rule concerns a bundle, not what the rule reads.
 func (p *plan) ruleFacts(r *profiles.Rule) []string {
+	forEach := ""
+	if r.Check != nil {
+		forEach = r.Check.ForEach
+	}
+	out, _ := p.factsOf(ruleExprs(r), forEach)
+	return out
+}
+
+// factsOf lists the facts expressions (and the fact named extra, if any)
+// depend on, through expression facts too: the pattern facts, sorted,
+// and every fact met on the way, in order.
+func (p *plan) factsOf(exprs []*profiles.Expr, extra string) (pattern, all []string) {
 	seen := map[string]bool{}
-	var out []string
 	var visit func(name string)
 	visit = func(name string) {
 		if seen[name] {
@@ -269,24 +286,25 @@ func (p *plan) ruleFacts(r *profiles.Rule) []string {
 		if f == nil {
 			return
 		}
+		all = append(all, name)
 		if f.Pattern != nil {
-			out = append(out, name)
+			pattern = append(pattern, name)
 			return
 		}
 		for _, n := range exprIdents(&f.Expr) {
 			visit(n)
 		}
 	}
-	for _, e := range ruleExprs(r) {
+	for _, e := range exprs {
 		for _, n := range exprIdents(e) {
 			visit(n)
 		}
 	}
-	if r.Check != nil && r.Check.ForEach != "" {
-		visit(r.Check.ForEach)
+	if extra != "" {
+		visit(extra)
 	}
-	sort.Strings(out)
-	return out
+	sort.Strings(pattern)
+	return pattern, all
 }
 
 // ruleExprs returns every expression written in a rule.

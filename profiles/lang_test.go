@@ -56,6 +56,12 @@ func TestValidateErrors(t *testing.T) {
 		{"state and event", rule("    state:\n      in: [files/a]\n      track: [{pattern: 'x', state: UP, event: e}]\n"), "state and event exclude each other"},
 		{"in and in_first", "name: t\ndescription: d\nanalyze:\n  facts:\n  - {name: f, in: [files/a], in_first: [[files/b]], pattern: x}\n", "in and in_first exclude each other"},
 		{"empty in_first alternative", "name: t\ndescription: d\nanalyze:\n  facts:\n  - {name: f, in_first: [[files/b], []], pattern: x}\n", "in_first alternative 2 is empty"},
+		// applies: facts and globals only, judged before the rule runs.
+		{"applies uses a rule variable", rule("    match: {in: [files/a], pattern: a}\n    applies: 'hits > 0'\n"), `t.yaml:10: expression "hits > 0" uses unknown name hits (applies sees the facts`},
+		{"applies uses a capture", rule("    match: {in: [files/a], pattern: '(?P<peer>\\w+)'}\n    applies: 'peer != \"\"'\n"), "uses unknown name peer"},
+		{"applies uses a var", rule("    match: {in: [files/a], pattern: a}\n    vars: {v1: 'true'}\n    applies: v1\n"), "uses unknown name v1"},
+		{"applies uses an unknown fact", rule("    match: {in: [files/a], pattern: a}\n    applies: 'role == \"server\"'\n"), "uses unknown name role"},
+		{"applies bad expression", rule("    match: {in: [files/a], pattern: a}\n    applies: 'role =='\n"), "t.yaml:10: bad expression"},
 		{"optional expr fact", "name: t\ndescription: d\nanalyze:\n  facts:\n  - {name: f, expr: '1', optional: true}\n", "go with pattern, not expr"},
 	}
 	for _, tt := range tests {
@@ -90,6 +96,9 @@ func TestLanguageAccepts(t *testing.T) {
 		{"state events report_by", rule("    state:\n      in: [files/a]\n      key: [conn, serial]\n      report_by: [conn]\n      track:\n      - {pattern: '(?P<conn>\\w+) (?P<serial>\\d+) (?P<state>\\w+)'}\n      - {pattern: '(?P<conn>\\w+) (?P<serial>\\d+) dpd', event: dpd}\n    when: 'len(events) >= 0 && seen[\"dpd\"] == nil'\n")},
 		{"also join", rule("    match:\n      in: [files/a]\n      pattern: '(?P<id>\\d+)'\n      also: [{pattern: 'x(?P<id>\\d+)', join_on: [id], within: 2s, before: 15m}]\n")},
 		{"fmt_time", rule("    match: {in: [files/a], pattern: a}\n    notes: [{explanation: '{fmt_time(first_seen)} {item(\"x\")?.truncated}'}]\n")},
+		{"applies over facts and globals", rule("    match: {in: [files/a], pattern: a}\n    applies: 'nr != nil && bundle.os != \"windows\" && exists(\"files/b\") && len(bundles) > 0'\n")},
+		// A scope all rule's applies is judged per bundle: it may name facts.
+		{"applies of a scope all rule reads facts", rule("    scope: all\n    check: {}\n    when: 'len(bundles) > 1'\n    applies: 'nr != nil'\n")},
 		{"newest first", "name: t\ndescription: d\nanalyze:\n  logs:\n  - {files: [files/a], time: custom, regex: '^(?P<time>\\S+)', layout: '15:04:05', order: newest-first}\n"},
 	}
 	for _, tt := range tests {

@@ -227,6 +227,15 @@ type Rule struct {
 	// together (both HA nodes, client and server).
 	Scope string `yaml:"scope"`
 
+	// Applies says on which bundles the rule makes sense at all (a
+	// server-side rule on a server, an endpoint rule on an endpoint
+	// proxy): a condition over facts, bundle, bundles and the functions,
+	// judged per bundle before the rule runs. Where it is false the rule
+	// does not run and coverage lists it as not_applicable, not as
+	// skipped or partial. A scope "all" rule applies to its group when it
+	// applies to any bundle of it. Unset: the rule applies everywhere.
+	Applies Expr `yaml:"applies"`
+
 	// Vars are named expressions of the rule, worked out per finding in
 	// order after the kind's variables and captures are known; later ones
 	// may use earlier ones, and every other expression of the rule (but

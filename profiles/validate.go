@@ -311,6 +311,16 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		if !knownScope[r.Scope] {
 			return at(r.Line, "rule %s: scope %q must be bundle or all", r.ID, r.Scope)
 		}
+		// applies is judged per bundle before the rule runs (also for
+		// scope all rules, whose group it applies to when it applies to
+		// any bundle): it sees that bundle's facts and the globals, not
+		// the rule's captures or variables, which do not exist yet.
+		if err := CompileExpr(f, &r.Applies, names(true)); err != nil {
+			if strings.Contains(err.Error(), "unknown name") {
+				err = fmt.Errorf("%v (applies sees the facts, bundle, bundles, incident and the functions, not the rule's captures or variables)", err)
+			}
+			return err
+		}
 		kind, caps, err := ruleKind(r)
 		if err != nil {
 			line := r.Line

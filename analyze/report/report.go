@@ -163,7 +163,10 @@ type RuleCoverage struct {
 	Rule   string `json:"rule"`
 	Bundle string `json:"bundle"`
 	// Status: ran, partial (some inputs missing or failed), skipped (no
-	// input at all), error (the rule failed; Reason says why).
+	// input at all), error (the rule failed; Reason says why),
+	// not_applicable (the rule's applies condition is false for this
+	// bundle: it does not concern it, and nothing is missing; Reason
+	// gives the condition).
 	Status   string   `json:"status"`
 	Reason   string   `json:"reason,omitempty"`
 	Inputs   []string `json:"inputs,omitempty"`  // members the rule read
@@ -177,6 +180,9 @@ const (
 	CoveragePartial = "partial"
 	CoverageSkipped = "skipped"
 	CoverageError   = "error"
+	// CoverageNotApplicable: the rule does not apply to the bundle (its
+	// applies condition is false there) and did not run. Not a gap.
+	CoverageNotApplicable = "not_applicable"
 )
 
 // Excerpt is a run of lines of one member around evidence lines.

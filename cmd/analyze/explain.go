@@ -84,11 +84,15 @@ func writeCatalog(w io.Writer, set []*profiles.Profile) error {
 			if r.Scope == "all" {
 				kind += "/all"
 			}
+			if r.Applies != "" {
+				kind += "?"
+			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", report.CleanLine(r.ID), sev, kind, report.CleanLine(r.Title))
 		}
 	}
 	fmt.Fprintln(tw)
-	fmt.Fprintln(tw, "severity+ : the rule raises or lowers its severity by condition; kind/all : once over all bundles given together.")
+	fmt.Fprintln(tw, "severity+ : the rule raises or lowers its severity by condition; kind/all : once over all bundles given together;")
+	fmt.Fprintln(tw, "kind? : only on bundles its applies condition holds for (elsewhere: not applicable).")
 	fmt.Fprintln(tw, "‹x› in a title is a value of the finding; analyze --explain ID says what the rule looks for.")
 	return tw.Flush()
 }

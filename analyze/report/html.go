@@ -214,14 +214,16 @@ type eventView struct {
 }
 
 type coverageView struct {
-	Summary    string
-	Incomplete bool // rules skipped or failed
-	Partial    bool // rules ran without some inputs
-	Rows       []coverageRow
+	Summary       string
+	Incomplete    bool // rules skipped or failed
+	Partial       bool // rules ran without some inputs
+	NotApplicable bool // rules that do not concern their input
+	Rows          []coverageRow
 }
 
 type coverageRow struct {
 	Rule, Bundle, Status, Reason, Inputs string
+	Label                                string // the status as shown
 	Findings                             int
 }
 
@@ -339,8 +341,12 @@ func buildView(r *Report) *pageView {
 		v.Verdict = verdictView{"incomplete", "No findings, and no rules ran: nothing was checked"}
 	case cov.Incomplete():
 		v.Verdict = verdictView{"incomplete", "No findings, but some rules could not run: this is not a clean bill of health"}
+	case cov.Applicable() == 0:
+		v.Verdict = verdictView{"incomplete", "No findings, and no rule applies to these inputs: nothing was checked"}
 	case cov.Partial > 0:
 		v.Verdict = verdictView{"ok", fmt.Sprintf("No findings; %s without some of their inputs", plural(cov.Partial, "rule ran", "rules ran"))}
+	case cov.NotApplicable > 0:
+		v.Verdict = verdictView{"ok", "No findings: every rule that applies ran on its inputs"}
 	default:
 		v.Verdict = verdictView{"ok", "No findings: every rule ran on its inputs"}
 	}
@@ -533,7 +539,8 @@ func buildView(r *Report) *pageView {
 	v.Coverage.Summary = cov.String()
 	v.Coverage.Incomplete = cov.Incomplete()
 	v.Coverage.Partial = cov.Partial > 0
-	rank := map[string]int{CoverageError: 0, CoverageSkipped: 1, CoveragePartial: 2, CoverageRan: 3}
+	v.Coverage.NotApplicable = cov.NotApplicable > 0
+	rank := map[string]int{CoverageError: 0, CoverageSkipped: 1, CoveragePartial: 2, CoverageRan: 3, CoverageNotApplicable: 4}
 	rows := append([]RuleCoverage(nil), r.Coverage...)
 	sort.SliceStable(rows, func(i, j int) bool {
 		ri, ok := rank[rows[i].Status]
@@ -547,7 +554,10 @@ func buildView(r *Report) *pageView {
 		return ri < rj
 	})
 	for _, c := range rows {
-		row := coverageRow{Rule: h(c.Rule), Bundle: bundleHost[c.Bundle], Status: h(c.Status), Findings: c.Findings}
+		row := coverageRow{Rule: h(c.Rule), Bundle: bundleHost[c.Bundle], Status: h(c.Status), Label: coverageLabel(c.Status), Findings: c.Findings}
+		if c.Status == CoverageNotApplicable {
+			row.Label = "not applicable"
+		}
 		if row.Bundle == "" {
 			row.Bundle = h(c.Bundle)
 		}

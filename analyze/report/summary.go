@@ -280,6 +280,9 @@ func (s itemStats) String() string {
 // coverageStats counts rule runs per status.
 type coverageStats struct {
 	Ran, Partial, Skipped, Error, Total int
+	// NotApplicable counts rules that do not concern their bundle (their
+	// applies condition is false): not a gap, never alarming.
+	NotApplicable int
 	// Rules is the number of distinct rules (a rule runs once per bundle).
 	Rules int
 }
@@ -297,6 +300,8 @@ func coverageOf(cs []RuleCoverage) coverageStats {
 			s.Partial++
 		case CoverageSkipped:
 			s.Skipped++
+		case CoverageNotApplicable:
+			s.NotApplicable++
 		default:
 			s.Error++
 		}
@@ -304,6 +309,13 @@ func coverageOf(cs []RuleCoverage) coverageStats {
 	s.Rules = len(rules)
 	return s
 }
+
+// Gaps is the number of rule runs that did not fully run: partial,
+// skipped or failed (not those that do not apply).
+func (s coverageStats) Gaps() int { return s.Partial + s.Skipped + s.Error }
+
+// Applicable is the number of rule runs that concern their bundle.
+func (s coverageStats) Applicable() int { return s.Total - s.NotApplicable }
 
 // Incomplete reports whether some rules could not look at all (skipped:
 // none of their inputs is there) or failed. Rules that ran without some
@@ -336,7 +348,18 @@ func (s coverageStats) String() string {
 	if s.Error > 0 {
 		parts = append(parts, plural(s.Error, "failed", "failed"))
 	}
+	if s.NotApplicable > 0 {
+		parts = append(parts, fmt.Sprintf("%d not applicable", s.NotApplicable))
+	}
 	return strings.Join(parts, ", ")
+}
+
+// coverageLabel is a coverage status as the reports show it.
+func coverageLabel(status string) string {
+	if status == CoverageNotApplicable {
+		return "n/a"
+	}
+	return CleanLine(status)
 }
 
 // coverageReason says why a rule did not fully run.

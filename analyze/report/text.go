@@ -209,8 +209,12 @@ func (t *textWriter) report(r *Report) {
 			t.para(ansiYellow, "No findings, but some rules could not run (see Coverage): this is not a clean bill of health.", "")
 		case cov.Total == 0:
 			t.para(ansiYellow, "No findings, and no rules ran: nothing was checked.", "")
+		case cov.Applicable() == 0:
+			t.para(ansiYellow, "No findings, and no rule applies to these inputs: nothing was checked.", "")
 		case cov.Partial > 0:
 			t.line(t.style(ansiGreen, "No findings.") + " " + plural(cov.Partial, "rule ran", "rules ran") + " without some of their inputs (see Coverage).")
+		case cov.NotApplicable > 0:
+			t.line(t.style(ansiGreen, "No findings.") + " Every rule that applies ran on its inputs.")
 		default:
 			t.line(t.style(ansiGreen, "No findings.") + " Every rule ran on its inputs.")
 		}
@@ -513,27 +517,41 @@ func (t *textWriter) coverage(cs []RuleCoverage, st coverageStats) {
 		return
 	}
 	code := ""
-	if st.Incomplete() {
+	if st.Incomplete() || st.Applicable() == 0 {
 		code = ansiYellow
 	}
 	t.para(code, "Coverage: "+st.Headline(), "          ")
+	// Rules that did not fully run; rules that do not apply only with
+	// -v, after them and dimmed: they are not gaps.
 	n := 0
 	for _, c := range cs {
-		if c.Status == CoverageRan {
+		if c.Status == CoverageRan || c.Status == CoverageNotApplicable {
 			continue
 		}
 		if n == textCoverageLines && !t.opts.Verbose {
-			t.line(fmt.Sprintf("  … %d more (-v to show)", st.Partial+st.Skipped+st.Error-n))
+			t.line(fmt.Sprintf("  … %d more (-v to show)", st.Gaps()-n))
 			break
 		}
 		n++
-		line := fmt.Sprintf("  %-8s %s", CleanLine(c.Status), CleanLine(c.Rule))
-		if c.Bundle != "" && t.several {
-			line += " (" + t.label(c.Bundle) + ")"
-		}
-		line += ": " + CleanLine(coverageReason(c))
-		t.line(truncateWidth(line, t.width))
+		t.line(truncateWidth(t.coverageLine(c), t.width))
 	}
+	if !t.opts.Verbose {
+		return
+	}
+	for _, c := range cs {
+		if c.Status == CoverageNotApplicable {
+			t.line(t.style(ansiDim, truncateWidth(t.coverageLine(c), t.width)))
+		}
+	}
+}
+
+// coverageLine is "  status   rule (input): why".
+func (t *textWriter) coverageLine(c RuleCoverage) string {
+	line := fmt.Sprintf("  %-8s %s", coverageLabel(c.Status), CleanLine(c.Rule))
+	if c.Bundle != "" && t.several {
+		line += " (" + t.label(c.Bundle) + ")"
+	}
+	return line + ": " + CleanLine(coverageReason(c))
 }
 
 // stripANSI removes the SGR sequences this file adds (never data: data is

@@ -135,7 +135,7 @@ const (
 	ErrForbidden       = "forbidden"   // e.g. /proc/kcore: never read
 	ErrSymlinkLoop     = "symlink_loop"
 	ErrCommandNotFound = "command_not_found"
-	ErrSkipped         = "skipped" // not for this OS, --since, --max-time
+	ErrSkipped         = "skipped" // its when is false, a builtin not for this OS, --since, --max-time
 	ErrOther           = "error"
 	// ErrTooLarge: a file over the size cap that was not stored (a binary
 	// file or an archive, whose tail is useless, or oversize: skip).
@@ -174,6 +174,16 @@ type Item struct {
 	// NoRedact: the profile turned redaction off for this item
 	// (redact: false); its content is stored as it is.
 	NoRedact bool `json:"no_redact,omitempty"`
+
+	// Optional: not finding the item is normal on this host. The
+	// profile marks the item optional (one of several config names, a
+	// file only some installs have), or it was skipped as not for this
+	// host (its when is false, or it is a builtin this OS or root does
+	// not support). Readers count an optional item that is not there
+	// apart from expected items that are missing (the customer's host
+	// lacks them: another install dir, another host?) and from items
+	// that failed (timeout, permission_denied, too_large...).
+	Optional bool `json:"optional,omitempty"`
 
 	// Attempts lists, for an item with alternatives (commands:), every
 	// alternative in order as it was tried: not found, ran and failed,

@@ -52,6 +52,50 @@ func TestRunBasicManifest(t *testing.T) {
 	})
 }
 
+// TestItemsOptional: the manifest marks items whose absence is normal on
+// this host (optional in the profile, found or not; skipped because
+// their when is false; a builtin this root does not support), and only
+// those: a missing file or command the profile expects, a failed read
+// and a when that fails are not optional.
+func TestItemsOptional(t *testing.T) {
+	src, err := os.ReadFile(repoPath("testdata", "collect", "profiles", "basic.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One more collect item (before redact:) whose when fails.
+	text := string(src)
+	i := strings.Index(text, "\nredact:\n")
+	if i < 0 {
+		t.Fatal("basic.yaml has no redact section")
+	}
+	text = text[:i] + "\n  - id: broken-when\n    files: [/etc/app/app.conf]\n    when: include_cores > 3" + text[i:]
+	p, err := profiles.Parse("basic.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := run(t, testOptions(t, p, basicHost()))
+	want := map[string]bool{
+		"optional-file":   true,  // optional, not found
+		"host.os-release": true,  // optional, found
+		"cores":           true,  // when is false
+		"host.disk-free":  true,  // builtin unsupported under this root
+		"app-config":      false, // collected
+		"missing-file":    false, // expected, not found
+		"no-such-command": false, // expected, command not found
+		"loop":            false, // failed
+		"broken-when":     false, // its when failed: a problem, not "not here"
+	}
+	for id, opt := range want {
+		it := findItem(t, res.Manifest, id)
+		if it.Optional != opt {
+			t.Errorf("item %s (%s): optional %v, want %v", id, it.ErrorKind, it.Optional, opt)
+		}
+	}
+	if it := findItem(t, res.Manifest, "broken-when"); it.ErrorKind != bundle.ErrSkipped {
+		t.Errorf("broken-when: error_kind %q, want skipped", it.ErrorKind)
+	}
+}
+
 // TestRunReproducible: with RootCommandsOnly and a pinned clock, two
 // collections of the same fake host store the same members.
 func TestRunReproducible(t *testing.T) {

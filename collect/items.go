@@ -21,7 +21,7 @@ import (
 // recorded in it; an error means the bundle cannot be written (disk full,
 // interrupted).
 func (c *collector) collectItem(ctx context.Context, p *planned) (bundle.Item, error) {
-	it := bundle.Item{ID: p.id, Kind: p.kind, NoRedact: c.redactor != nil && c.engineFor(p) == nil}
+	it := bundle.Item{ID: p.id, Kind: p.kind, NoRedact: c.redactor != nil && c.engineFor(p) == nil, Optional: p.item.Optional || p.notHere}
 	if p.skip != "" {
 		it.Source = c.skippedSource(p)
 		it.ErrorKind, it.Error = bundle.ErrSkipped, p.skip
@@ -757,6 +757,9 @@ func (c *collector) collectBuiltin(ctx context.Context, p *planned, it *bundle.I
 	it.DurationMS = end.Sub(t0).Milliseconds()
 	if err != nil {
 		it.ErrorKind, it.Error = builtinErrorKind(err), p.builtin+": "+err.Error()
+		if it.ErrorKind == bundle.ErrSkipped {
+			it.Optional = true // not for this OS or root: not missing
+		}
 		if len(out) == 0 {
 			return nil
 		}

@@ -30,6 +30,9 @@ type planned struct {
 	timeout time.Duration
 	maxSize int64
 	skip    string // why the item is not collected (its when is false)
+	// notHere: its when is false, so the item is not for this host
+	// (recorded as optional; a when that fails is not).
+	notHere bool
 	// emptyVars: the item uses a variable without a value; a skipped
 	// item then shows its source unresolved ({sms_cli} get HA).
 	emptyVars bool
@@ -143,6 +146,7 @@ func (c *collector) planItem(it profiles.CollectItem, isHost bool) *planned {
 			p.skip = fmt.Sprintf("when %q: %v", it.When.Src, err)
 		case !ok:
 			p.skip = fmt.Sprintf("when %q is false", it.When.Src)
+			p.notHere = true
 		}
 	}
 	return p

@@ -150,7 +150,7 @@ type bundleView struct {
 	Problems       []problemView
 	Items          []itemView
 	ItemsCut       int
-	ItemsSummary   string
+	ItemsSummary   []metaPart // warn: expected items missing, failed items
 	ItemsAttention bool
 }
 
@@ -161,8 +161,10 @@ type problemView struct {
 
 type itemView struct {
 	ID, Kind, Source, Stored, Size string
-	Class                          string // failed, truncated, redacted or ""
-	Status                         string
+	// Class: failed, missing (expected, not there), optional (not there,
+	// normal here), truncated, redacted or "".
+	Class  string
+	Status string
 }
 
 type groupView struct {
@@ -364,6 +366,11 @@ func buildView(r *Report) *pageView {
 		}
 		if _, lvl := signatureLabel(b); lvl == levelWarn && b.Signature.Status == "valid" {
 			v.Alerts = append(v.Alerts, alertView{"warn", h(b.Name) + ": signed by a key you do not trust. The bundle is intact, but this does not prove who made it.", anchor})
+		}
+	}
+	for i, b := range r.Bundles {
+		if st := statsOf(b.Items); st.Missing > 0 {
+			v.Alerts = append(v.Alerts, alertView{"warn", fmt.Sprintf("%s: %s expected but not sent (%s): ask the customer for %s (wrong install directory? wrong host?).", h(b.Name), plural(st.Missing, "item", "items"), idList(st.MissingIDs, htmlSummaryIDs), map[bool]string{true: "it", false: "them"}[st.Missing == 1]), fmt.Sprintf("#b%d", i)})
 		}
 	}
 	if cov.Incomplete() {
@@ -654,10 +661,13 @@ func buildBundle(i int, b Bundle) bundleView {
 		bv.Problems = append(bv.Problems, problemView{h(p.Member), h(p.Kind), h(p.Detail), noteProblem(p)})
 	}
 	st := statsOf(b.Items)
-	bv.ItemsSummary = st.String()
-	bv.ItemsAttention = st.Failed+st.Truncated > 0
+	for _, p := range st.parts(htmlSummaryIDs) {
+		bv.ItemsSummary = append(bv.ItemsSummary, metaPart{Text: p.Text, Class: map[bool]string{true: "warn"}[p.Warn]})
+	}
+	bv.ItemsAttention = st.Failed+st.Missing+st.Truncated > 0
 	items := b.Items
-	// Items that need attention first.
+	// Failed items first, then expected ones that are missing, then the
+	// rest (truncated, redacted, collected, optional ones not there).
 	items = append([]Item(nil), items...)
 	sort.SliceStable(items, func(i, j int) bool { return itemRank(items[i]) < itemRank(items[j]) })
 	if len(items) > htmlMaxItems {
@@ -667,10 +677,8 @@ func buildBundle(i int, b Bundle) bundleView {
 	for _, it := range items {
 		iv := itemView{ID: h(it.ID), Kind: h(it.Kind), Source: h(it.Source), Stored: h(strings.Join(it.Stored, ", ")), Size: humanBytes(it.Size)}
 		var status []string
-		switch {
-		case it.Error != "" || it.ErrorKind != "":
-			iv.Class = "failed"
-			s := "not collected"
+		notCollected := func(what string) {
+			s := what
 			if it.ErrorKind != "" {
 				s += " (" + it.ErrorKind + ")"
 			}
@@ -678,6 +686,20 @@ func buildBundle(i int, b Bundle) bundleView {
 				s += ": " + it.Error
 			}
 			status = append(status, s)
+		}
+		switch itemState(it) {
+		case itemFailed:
+			iv.Class = "failed"
+			notCollected("failed")
+		case itemMissing:
+			iv.Class = "missing"
+			notCollected("expected but missing")
+		case itemOptional:
+			iv.Class = "optional"
+			notCollected("optional, not on this host")
+		}
+		switch {
+		case iv.Class != "":
 		case it.Truncated > 0:
 			iv.Class = "truncated"
 		case redactionCount(it) > 0:
@@ -706,6 +728,9 @@ func buildBundle(i int, b Bundle) bundleView {
 		}
 		if len(status) == 0 {
 			status = append(status, "collected")
+			if it.Optional {
+				status[0] += " (optional)"
+			}
 		}
 		iv.Status = h(strings.Join(status, "; "))
 		bv.Items = append(bv.Items, iv)
@@ -713,17 +738,29 @@ func buildBundle(i int, b Bundle) bundleView {
 	return bv
 }
 
+// itemRank orders a bundle's items table: failed, expected but missing,
+// truncated, redacted, collected, optional ones that are not there.
 func itemRank(it Item) int {
-	switch {
-	case it.Error != "" || it.ErrorKind != "":
+	switch itemState(it) {
+	case itemFailed:
 		return 0
-	case it.Truncated > 0:
+	case itemMissing:
 		return 1
-	case redactionCount(it) > 0:
-		return 2
+	case itemOptional:
+		return 5
 	}
-	return 3
+	switch {
+	case it.Truncated > 0:
+		return 2
+	case redactionCount(it) > 0:
+		return 3
+	}
+	return 4
 }
+
+// htmlSummaryIDs bounds the item ids a bundle's summary names per list
+// (the table below it lists them all).
+const htmlSummaryIDs = 5
 
 // humanBytes formats a size in binary units.
 func humanBytes(n int64) string {

@@ -104,6 +104,11 @@ type Item struct {
 	Binary     string         `json:"binary,omitempty"`
 	ErrorKind  string         `json:"error_kind,omitempty"`
 	Error      string         `json:"error,omitempty"`
+	// Optional: not collecting the item is normal on this host (the
+	// profile marks it optional, its when was false, or it is a builtin
+	// this OS does not support). An optional item that is not there is
+	// counted apart from expected items that are missing.
+	Optional bool `json:"optional,omitempty"`
 }
 
 // Finding is one diagnosis.

@@ -28,6 +28,28 @@ func schemaValid(t *testing.T) []string {
 	return out
 }
 
+// TestSchemaAdditions: the fields added to v1 validate: coverage status
+// not_applicable, item optional.
+func TestSchemaAdditions(t *testing.T) {
+	base, err := os.ReadFile(filepath.Join(fixtureDir, "ha-pair.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(base, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["coverage"].([]any)[0].(map[string]any)["status"] = CoverageNotApplicable
+	bundle0(m)["items"].([]any)[0].(map[string]any)["optional"] = true
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := reporttest.Validate(data); err != nil {
+		t.Errorf("schema refuses not_applicable or optional: %v", err)
+	}
+}
+
 func TestSchemaAcceptsReports(t *testing.T) {
 	for _, path := range schemaValid(t) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
@@ -83,6 +105,12 @@ func TestSchemaRejects(t *testing.T) {
 		{"bundle kind bogus", func(m map[string]any) { bundle0(m)["kind"] = "tarball" }},
 		{"coverage status bogus", func(m map[string]any) {
 			m["coverage"].([]any)[0].(map[string]any)["status"] = "maybe"
+		}},
+		{"coverage status not-applicable spelled with a hyphen", func(m map[string]any) {
+			m["coverage"].([]any)[0].(map[string]any)["status"] = "not-applicable"
+		}},
+		{"item optional not a boolean", func(m map[string]any) {
+			bundle0(m)["items"].([]any)[0].(map[string]any)["optional"] = "yes"
 		}},
 		{"timeline event without time", func(m map[string]any) {
 			delete(m["timeline"].([]any)[0].(map[string]any), "time")

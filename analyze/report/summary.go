@@ -225,17 +225,65 @@ func VerificationProblem(b Bundle) string {
 	return strings.Join(why, "; ")
 }
 
+// What became of a manifest item, in the order the reports list them.
+const (
+	itemFailed    = iota // could not be collected: timeout, permission_denied, too_large, not_redactable...
+	itemMissing          // expected, and not on the host: not_found, command_not_found
+	itemCollected        // stored (maybe truncated or redacted)
+	itemOptional         // not there, which is normal on this host (optional, when false)
+)
+
+// itemState says what became of an item. An item the collector could
+// not find is expected but missing unless it is optional: the customer's
+// host lacks it (another install directory? another host?). Anything
+// else not collected failed, optional or not (a file that is there but
+// could not be read is not "not on this host").
+func itemState(it Item) int {
+	if it.ErrorKind == "" && it.Error == "" {
+		return itemCollected
+	}
+	switch it.ErrorKind {
+	case "not_found", "command_not_found":
+		if it.Optional {
+			return itemOptional
+		}
+		return itemMissing
+	case "skipped":
+		if it.Optional {
+			return itemOptional
+		}
+	}
+	return itemFailed
+}
+
 // itemStats summarises a bundle's manifest items.
 type itemStats struct {
-	Total, Failed, Truncated, Redacted, Redactions int
+	Total, Collected, Failed, Missing, Optional int
+	Truncated, Redacted, Redactions             int
+	// MissingIDs are the expected items that are missing; FailedIDs the
+	// failed ones as "id: error_kind". Both clean, in manifest order.
+	MissingIDs, FailedIDs []string
 }
 
 func statsOf(items []Item) itemStats {
 	var s itemStats
 	for _, it := range items {
 		s.Total++
-		if it.Error != "" || it.ErrorKind != "" {
+		switch itemState(it) {
+		case itemCollected:
+			s.Collected++
+		case itemOptional:
+			s.Optional++
+		case itemMissing:
+			s.Missing++
+			s.MissingIDs = append(s.MissingIDs, shortName(it.ID))
+		default:
 			s.Failed++
+			kind := it.ErrorKind
+			if kind == "" {
+				kind = "error"
+			}
+			s.FailedIDs = append(s.FailedIDs, shortName(it.ID)+": "+shortName(kind))
 		}
 		if it.Truncated > 0 {
 			s.Truncated++
@@ -256,25 +304,68 @@ func redactionCount(it Item) int {
 	return n
 }
 
-func (s itemStats) String() string {
+// shortName is an item id or error kind as a summary names it: clean,
+// and cut (ids are short; a hostile manifest's need not be).
+func shortName(s string) string { return truncateWidth(CleanLine(clipBytes(s, 256)), 48) }
+
+// summaryPart is one part of a bundle's item summary; warn marks what
+// needs attention (expected items missing, failed items).
+type summaryPart struct {
+	Text string
+	Warn bool
+}
+
+// parts says what became of the items: "40 items: 22 collected", "2
+// expected but missing (epp-log, epproxy-cfg)", "1 failed (host.netstat:
+// timeout)", "15 optional, not on this host", "1 truncated", "1
+// redacted". Lists name at most maxIDs items (0: all).
+func (s itemStats) parts(maxIDs int) []summaryPart {
 	if s.Total == 0 {
-		return "no item list"
+		return []summaryPart{{Text: "no item list"}}
 	}
-	parts := []string{plural(s.Total, "item", "items")}
-	var more []string
+	head := plural(s.Total, "item", "items") + ": "
+	if s.Collected == s.Total {
+		head += "all collected"
+	} else {
+		head += fmt.Sprintf("%d collected", s.Collected)
+	}
+	out := []summaryPart{{Text: head}}
+	if s.Missing > 0 {
+		out = append(out, summaryPart{fmt.Sprintf("%d expected but missing (%s)", s.Missing, idList(s.MissingIDs, maxIDs)), true})
+	}
 	if s.Failed > 0 {
-		more = append(more, fmt.Sprintf("%d not collected", s.Failed))
+		out = append(out, summaryPart{fmt.Sprintf("%d failed (%s)", s.Failed, idList(s.FailedIDs, maxIDs)), true})
+	}
+	if s.Optional > 0 {
+		out = append(out, summaryPart{Text: fmt.Sprintf("%d optional, not on this host", s.Optional)})
 	}
 	if s.Truncated > 0 {
-		more = append(more, fmt.Sprintf("%d truncated", s.Truncated))
+		out = append(out, summaryPart{Text: fmt.Sprintf("%d truncated", s.Truncated)})
 	}
 	if s.Redacted > 0 {
-		more = append(more, fmt.Sprintf("%d redacted", s.Redacted))
+		out = append(out, summaryPart{Text: fmt.Sprintf("%d redacted", s.Redacted)})
 	}
-	if len(more) > 0 {
-		return parts[0] + ": " + strings.Join(more, ", ")
+	return out
+}
+
+// String is the summary in one line (parts joined by " · ").
+func (s itemStats) String() string {
+	var ps []string
+	for _, p := range s.parts(maxSummaryIDs) {
+		ps = append(ps, p.Text)
 	}
-	return parts[0]
+	return strings.Join(ps, " · ")
+}
+
+// maxSummaryIDs bounds the item ids a summary names per list.
+const maxSummaryIDs = 3
+
+// idList joins ids: the first n of them and "+N more" (n 0: all).
+func idList(ids []string, n int) string {
+	if n <= 0 || len(ids) <= n {
+		return strings.Join(ids, ", ")
+	}
+	return strings.Join(ids[:n], ", ") + fmt.Sprintf(", +%d more", len(ids)-n)
 }
 
 // coverageStats counts rule runs per status.

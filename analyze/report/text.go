@@ -165,9 +165,12 @@ func (t *textWriter) report(r *Report) {
 	}
 	t.line("")
 
-	// Bundles.
+	// Bundles, and what to ask the customer for.
 	for _, b := range r.Bundles {
 		t.bundle(b)
+	}
+	if hint := t.missingHint(r.Bundles); hint != "" {
+		t.line(t.style(ansiYellow, truncateWidth(hint, t.width)))
 	}
 	t.line("")
 
@@ -328,38 +331,45 @@ func (t *textWriter) bundle(b Bundle) {
 	}
 	t.line(t.style(ansiBold, truncateWidth(first, t.width)))
 
-	// Line 2: can it be trusted?
+	// Line 2 (and on): can it be trusted, and what did the customer send?
 	sig, sl := signatureLabel(b)
 	integ, il := integrityLabel(b)
-	second := "    signature " + t.levelStyle(sl, CleanLine(sig))
+	var parts []string
 	if b.Kind == "raw" && sl == levelNone && il == levelNone {
-		second = "    raw logs: no signature or SHA256SUMS to verify"
+		raw := "raw logs: no signature or SHA256SUMS to verify"
 		if n := len(shownProblems(b)); n > 0 {
-			second += " · " + plural(n, "note", "notes")
+			raw += " · " + plural(n, "note", "notes")
 		}
-	} else if integ := " · integrity " + t.levelStyle(il, CleanLine(integ)); displayWidth(stripANSI(second+integ)) <= t.width {
-		second += integ
+		parts = append(parts, raw)
 	} else {
-		t.line(second)
-		second = "    integrity " + t.levelStyle(il, CleanLine(integ))
+		parts = append(parts, "signature "+t.levelStyle(sl, CleanLine(sig)), "integrity "+t.levelStyle(il, CleanLine(integ)))
 	}
-	var third []string
+	var items []string
 	if st := statsOf(b.Items); st.Total > 0 {
-		third = append(third, st.String())
+		ids := maxSummaryIDs
+		if t.opts.Verbose {
+			ids = 0
+		}
+		for _, p := range st.parts(ids) {
+			if p.Warn {
+				items = append(items, t.style(ansiYellow, p.Text))
+			} else {
+				items = append(items, p.Text)
+			}
+		}
 	}
 	if !b.Redacted && b.Kind != "raw" {
-		third = append(third, t.style(ansiYellow, "not redacted"))
+		items = append(items, t.style(ansiYellow, "not redacted"))
 	}
-	if len(third) > 0 {
-		more := strings.Join(third, " · ")
-		if displayWidth(stripANSI(second+" · "+more)) <= t.width {
-			second += " · " + more
-		} else {
-			t.line(second)
-			second = "    " + more
-		}
+	// The items' summary after the verdicts when all of it fits, else
+	// on lines of its own.
+	all := append(append([]string{}, parts...), items...)
+	if displayWidth(stripANSI("    "+strings.Join(all, " · "))) <= t.width {
+		t.line("    " + strings.Join(all, " · "))
+	} else {
+		t.flow("    ", parts)
+		t.flow("    ", items)
 	}
-	t.line(second)
 	if b.Signature.Status == "invalid" && b.Signature.Detail != "" {
 		t.line(t.style(ansiRed, truncateWidth("    "+CleanLine(b.Signature.Detail), t.width)))
 	}
@@ -552,6 +562,73 @@ func (t *textWriter) coverageLine(c RuleCoverage) string {
 		line += " (" + t.label(c.Bundle) + ")"
 	}
 	return line + ": " + CleanLine(coverageReason(c))
+}
+
+// flow writes parts (clean, maybe styled) joined by " · " on lines that
+// start with indent, beginning a new line where the next part does not
+// fit; a part wider than a line is wrapped at its spaces.
+func (t *textWriter) flow(indent string, parts []string) {
+	cur := ""
+	for _, p := range parts {
+		switch {
+		case p == "":
+			continue
+		case cur != "" && displayWidth(stripANSI(cur+" · "+p)) <= t.width:
+			cur += " · " + p
+			continue
+		case cur != "":
+			t.line(cur)
+		}
+		cur = indent + p
+		if displayWidth(stripANSI(cur)) <= t.width {
+			continue
+		}
+		// Too wide alone: wrap its text, keeping its style.
+		code := ""
+		if plain := stripANSI(p); plain != p {
+			if strings.HasPrefix(p, "\x1b[") && strings.HasSuffix(p, ansiReset) {
+				code = p[:strings.IndexByte(p, 'm')+1]
+			}
+			p = plain
+		}
+		lines := wrapWidth(p, t.width-len(indent)-2)
+		for i, l := range lines[:len(lines)-1] {
+			in := indent
+			if i > 0 {
+				in += "  "
+			}
+			t.line(in + t.style(code, l))
+		}
+		cur = indent + "  " + t.style(code, lines[len(lines)-1])
+	}
+	if cur != "" {
+		t.line(cur)
+	}
+}
+
+// missingHint is one line asking for what the customer did not send:
+// the expected items that are missing, per bundle ("" when none is).
+func (t *textWriter) missingHint(bs []Bundle) string {
+	var per []string
+	for _, b := range bs {
+		st := statsOf(b.Items)
+		if st.Missing == 0 {
+			continue
+		}
+		ids := maxSummaryIDs
+		if t.opts.Verbose {
+			ids = 0
+		}
+		s := idList(st.MissingIDs, ids)
+		if t.several {
+			s += " (" + t.label(b.Name) + ")"
+		}
+		per = append(per, s)
+	}
+	if len(per) == 0 {
+		return ""
+	}
+	return "Ask the customer for " + strings.Join(per, "; ") + ": expected but not sent (wrong install dir? wrong host?)"
 }
 
 // stripANSI removes the SGR sequences this file adds (never data: data is

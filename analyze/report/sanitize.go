@@ -182,7 +182,7 @@ func wrapWidth(text string, w int) []string {
 				head := truncateRunes(word, w)
 				out = append(out, head)
 				word = word[len(head):]
-				ww = displayWidth(word)
+				ww -= displayWidth(head) // not the rest again: linear in the word
 			}
 			if lw > 0 && lw+1+ww > w {
 				out = append(out, line.String())

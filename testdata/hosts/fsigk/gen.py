@@ -615,6 +615,24 @@ def sem_low():
           "semget=No space left on device(28) semget failure. Childnum(pre_spawn=400) may be large. If needed, "
           "maximum semaphore number(SEMMNI) can be increased by adding a line like 'kernel.sem=250 128000 32 512' "
           "in '/etc/sysctl.conf' and running 'sysctl -p'.")
+    # A diag.tar.gz made a week earlier, before the limit was raised, lies
+    # in the install directory: its process and semaphore tables are stale
+    # (the proxies ran then, other software held fewer sets) and must not
+    # be counted with the live ones.
+    diag_time = T("2024-02-21 15:20:00")
+    h.install_list.append(("-rw-r--r--", 1, "root", 39120, diag_time, "diag.tar.gz"))
+    old = Host("igk-sem-old", h.hostname)
+    old.igk_running()
+    stale = ["       key      semid perms      nsems   uid   gid  cuid  cgid      otime      ctime"]
+    for k in range(60):
+        stale.append("%10d %10d   600 %10d %5d %5d %5d %5d %10d %10d" % (0, 98304 + k, 1, 0, 0, 0, 0,
+                                                                        epoch(diag_time - HOUR), epoch(diag_time - DAY)))
+    h.files[IGK + "/diag.tar.gz"] = (diag_tar({
+        "system/ps_elf.txt": old.ps_elf(),
+        "system/netstat_anp.txt": old.netstat(),
+        "system/sysctl_a.txt": "fs.file-max = 388756\nfs.file-nr = 1876\t0\t388756\nkernel.sem = 250\t32000\t32\t128\n",
+        "system/sysvipc_sem.txt": "\n".join(stale) + "\n",
+    }, diag_time), False)
     quiet_day(h, services=("smtp", "pop", "ftp"))
     return h
 

@@ -256,6 +256,8 @@ class Server(Host):
         self.hostname_f = SERVER
         self.log = SignedLog(dirname)
         self.running = True
+        self.listening = True     # yule holds its port (when running)
+        self.etime = "12-22:40:03"
         self.port = 49777
         self.entries = ["%s.%s" % (c, DOMAIN) for c in sorted(CLIENTS)]
         self.extra_entries = []
@@ -282,11 +284,12 @@ class Server(Host):
                           "SyslogSeverity = crit", "", "[Misc]"] + self.misc
                          + ["", "[Clients]"] + self.clients_section()) + "\n"
 
-    def up(self, t):
+    def up(self, t, serving=True):
         self.log.start_run(t)
         self.log.e(t, "ALERT", "msg=<START>, program=<Yule>, userid=<0>, path=</etc/yulerc>, hash=<%s>"
                    % hexof("yulerc", self.dirname))
-        self.log.e(t, "MARK", "msg=<Server up, simultaneous connections: 1017>, socket_id=<3>")
+        if serving:
+            self.log.e(t, "MARK", "msg=<Server up, simultaneous connections: 1017>, socket_id=<3>")
 
     def rcvt(self, t, client, sev, body, sent=None):
         sent = sent or t - timedelta(seconds=1)
@@ -316,9 +319,10 @@ class Server(Host):
                              ' (http://la-samhna.de).\\n" ;;\nesac\nexit 0\n')
         self.which = ["/usr/local/sbin/yule"]
         if self.running:
-            self.ps.append("   1187       1 yule     12-22:40:03 /usr/local/sbin/yule -D")
-            self.listen.insert(1, 'LISTEN 0      64           0.0.0.0:%d      0.0.0.0:*     '
-                                  'users:(("yule",pid=1187,fd=5))' % self.port)
+            self.ps.append("   1187       1 yule     %s /usr/local/sbin/yule -D" % self.etime)
+            if self.listening:
+                self.listen.insert(1, 'LISTEN 0      64           0.0.0.0:%d      0.0.0.0:*     '
+                                      'users:(("yule",pid=1187,fd=5))' % self.port)
         super().build()
 
 
@@ -396,6 +400,22 @@ def scenario_port():
     s.up(T("2024-05-14 09:10:14"))
     s.misc.append("SetServerPort = 49778")
     s.port = 49778
+    return s
+
+
+def scenario_noup():
+    """yule restarted at 09:10 for a configuration change; meanwhile someone
+    testing the firewall path had left "nc -lk 49777" running on its port.
+    The new yule logs START but never "Server up": it runs, listening on
+    nothing, and the clients get Connection refused."""
+    s = healthy_server("yule-noup")
+    s.log.e(T("2024-05-14 09:10:12"), "ALERT", "msg=<EXIT>, program=<Yule>, status=<exit_success>")
+    s.up(T("2024-05-14 09:10:14"), serving=False)
+    s.listening = False
+    s.etime = "03:19:46"
+    s.ps.append("   2290    2214 netops      03:31:02 nc -lk 49777")
+    s.listen.insert(1, 'LISTEN 0      1            0.0.0.0:49777      0.0.0.0:*     '
+                       'users:(("nc",pid=2290,fd=3))')
     return s
 
 
@@ -613,6 +633,7 @@ def main():
     hosts.append(scenario_port())
     hosts.append(scenario_crashed())
     hosts.append(scenario_lookup())
+    hosts.append(scenario_noup())
     keep = {h.dirname for h in hosts}
     for d in os.listdir(HERE):
         if os.path.isdir(os.path.join(HERE, d)) and d not in keep:

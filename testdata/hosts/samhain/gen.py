@@ -257,6 +257,7 @@ class Server(Host):
         self.log = SignedLog(dirname)
         self.running = True
         self.listening = True     # yule holds its port (when running)
+        self.log_path = "var/log/yule/yule_log"
         self.etime = "12-22:40:03"
         self.port = 49777
         self.entries = ["%s.%s" % (c, DOMAIN) for c in sorted(CLIENTS)]
@@ -297,7 +298,7 @@ class Server(Host):
 
     def build(self):
         self.files["etc/yulerc"] = self.rc()
-        self.files["var/log/yule/yule_log"] = self.log.text()
+        self.files[self.log_path] = self.log.text()
         if self.allow is not None:
             self.files["etc/hosts.allow"] = self.allow
         if self.deny is not None:
@@ -416,6 +417,17 @@ def scenario_noup():
     s.ps.append("   2290    2214 netops      03:31:02 nc -lk 49777")
     s.listen.insert(1, 'LISTEN 0      1            0.0.0.0:49777      0.0.0.0:*     '
                        'users:(("nc",pid=2290,fd=3))')
+    return s
+
+
+def scenario_nolog():
+    """A healthy yule whose build writes its log to /srv/yule/log/yule_log,
+    a place the profile does not look (and yulerc does not name it): the
+    bundle has yulerc, the process, the socket and the data directory, but
+    no yule log. It is still a server: its log rules are partial, not
+    "not applicable"."""
+    s = healthy_server("yule-nolog")
+    s.log_path = "srv/yule/log/yule_log"
     return s
 
 
@@ -634,6 +646,7 @@ def main():
     hosts.append(scenario_crashed())
     hosts.append(scenario_lookup())
     hosts.append(scenario_noup())
+    hosts.append(scenario_nolog())
     keep = {h.dirname for h in hosts}
     for d in os.listdir(HERE):
         if os.path.isdir(os.path.join(HERE, d)) and d not in keep:

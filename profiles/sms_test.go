@@ -12,110 +12,58 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
-	"casefile/profiles"
+	"casefile/analyze/report"
+	"casefile/profiles/profiletest"
 )
 
 // The sms profile's patterns against the lines they are written for: the
 // document's message texts as the fake hosts write them, and the near
 // misses (stack frames, "Caused by", passed health checks) they must skip.
 
-func smsProfile(t *testing.T) *profiles.Profile {
-	t.Helper()
-	p, err := profiles.Builtin("sms")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func smsRule(t *testing.T, p *profiles.Profile, id string) *profiles.Rule {
-	t.Helper()
-	for i := range p.Analyze.Rules {
-		if p.Analyze.Rules[i].ID == id {
-			return &p.Analyze.Rules[i]
-		}
-	}
-	t.Fatalf("no rule %s", id)
-	return nil
-}
-
-func smsFact(t *testing.T, p *profiles.Profile, name string) *regexp.Regexp {
-	t.Helper()
-	for _, f := range p.Analyze.Facts {
-		if f.Name == name {
-			if f.Pattern == nil {
-				t.Fatalf("fact %s has no pattern", name)
-			}
-			return f.Pattern.Re
-		}
-	}
-	t.Fatalf("no fact %s", name)
-	return nil
-}
-
-// matchAny returns the captures of the first matcher matching line, or nil.
-func matchAny(ms []profiles.Matcher, line string) map[string]string {
-	for _, m := range ms {
-		if sub := m.Pattern.Re.FindStringSubmatch(line); sub != nil {
-			out := map[string]string{"": sub[0], "label": m.Label}
-			for i, n := range m.Pattern.Re.SubexpNames() {
-				if n != "" {
-					out[n] = sub[i]
-				}
-			}
-			return out
-		}
-	}
-	return nil
-}
-
 func TestSMSRulePatterns(t *testing.T) {
-	p := smsProfile(t)
+	p := profiletest.Load(t, "sms")
 	cases := []struct {
-		rule string
-		line string
-		want map[string]string // nil: must not match
+		rule, label string // label: the pattern that must match ("" any)
+		line        string
+		want        map[string]string // nil: no pattern of the rule may match
 	}{
-		{"sms.ha-failed", "2017-10-12 02:21:09 INFO  [hamon] Local state: Failed", map[string]string{}},
-		{"sms.ha-failed", "2017-10-12 02:21:09 INFO  [hamon] Local state: active", nil},
-		{"sms.ha-failed", "2017-10-12 02:30:01 INFO  [hamon] Cluster status: role Failed, peer sms-nyc-b (10.40.1.12) active", nil},
-		{"sms.passive-takeover", "2017-10-12 02:13:03 WARN  [hamon] Peer 10.40.1.11 missed 3 consecutive heartbeats, considering cluster takeover", map[string]string{"label": "considering"}},
-		{"sms.passive-takeover", "2017-10-12 02:13:40 WARN  [hamon] Peer health checks failed (heartbeat, jboss), attempting to restart active system 10.40.1.11", map[string]string{"label": "restart"}},
-		{"sms.ha-degraded", "2017-10-11 13:32:10 WARN  [hamon] DEGRADED HA: database replication to peer 10.60.0.12 is not current (812 s behind)", map[string]string{}},
-		{"sms.java-heap", "2017-10-12 10:02:13,004 ERROR [STDERR] Exception in thread \"DeviceEventPoller-5\" java.lang.OutOfMemoryError: Java heap space", map[string]string{"kind": "Java heap space"}},
-		{"sms.java-heap", "java.lang.OutOfMemoryError: GC overhead limit exceeded", map[string]string{"kind": "GC overhead limit exceeded"}},
-		{"sms.java-heap", "java.lang.OutOfMemoryError", map[string]string{"kind": ""}},
-		{"sms.database", "171010  3:12:44 [ERROR] /usr/sbin/mysqld: Table './sms/EVENT_HISTORY' is marked as crashed and should be repaired", map[string]string{"label": "crashed_table", "table": "./sms/EVENT_HISTORY"}},
-		{"sms.database", "03:12:51 UTC - mysqld got signal 11 ;", map[string]string{"label": "crash", "signal": "11"}},
-		{"sms.database", "171010 03:12:52 mysqld_safe mysqld restarted", map[string]string{"label": "restart"}},
-		{"sms.database", "171010 03:12:52 mysqld_safe Number of processes running now: 0", nil},
-		{"sms.database", "2017-10-11 13:18:44 1764 [ERROR] /usr/sbin/mysqld: Disk is full writing './mysql-bin.000871' (Errcode: 28 - No space left on device). Waiting for someone to free space...", map[string]string{"label": "disk_full"}},
-		{"sms.database", "2017-10-09 23:06:42 1902 [Note] InnoDB: Database was not shut down normally!", nil},
-		{"sms.database", "2017-10-03 04:00:11 1911 [ERROR] InnoDB: Database page corruption on disk or a failed file read of page 3381.", map[string]string{"label": "corruption"}},
-		{"sms.database", "or one of the libraries it was linked against is corrupt, improperly built,", nil},
-		{"sms.exceptions", "java.sql.SQLException: Error writing file '/tmp/MYfd=40' (Errcode: 28 - No space left on device)", map[string]string{"exception": "java.sql.SQLException", "caused": ""}},
-		{"sms.exceptions", "com.mysql.jdbc.exceptions.jdbc4.CommunicationsException: Communications link failure", map[string]string{"exception": "com.mysql.jdbc.exceptions.jdbc4.CommunicationsException"}},
-		{"sms.exceptions", "2017-10-12 02:06:30,118 ERROR [DeviceEventPoller-4] com.tippingpoint.sms.device.EventPoller - Event retrieval failed: java.net.SocketTimeoutException: Read timed out", map[string]string{"exception": "java.net.SocketTimeoutException"}},
-		{"sms.exceptions", "Caused by: java.net.SocketTimeoutException: Read timed out", map[string]string{"caused": "Caused by: "}},
-		{"sms.exceptions", "\tat com.mysql.jdbc.SQLError.createSQLException(SQLError.java:965)", nil},
-		{"sms.exceptions", "\tat com.tippingpoint.sms.ExceptionHandler.handle(ExceptionHandler.java:12)", nil},
-		{"sms.exceptions", "2017-10-11 00:09:52,686 INFO  [http-0.0.0.0-443-1] com.tippingpoint.sms.auth.LoginService - User 'secadmin' logged in", nil},
+		{"sms.ha-failed", "", "2017-10-12 02:21:09 INFO  [hamon] Local state: Failed", map[string]string{}},
+		{"sms.ha-failed", "", "2017-10-12 02:21:09 INFO  [hamon] Local state: active", nil},
+		{"sms.ha-failed", "", "2017-10-12 02:30:01 INFO  [hamon] Cluster status: role Failed, peer sms-nyc-b (10.40.1.12) active", nil},
+		{"sms.passive-takeover", "considering", "2017-10-12 02:13:03 WARN  [hamon] Peer 10.40.1.11 missed 3 consecutive heartbeats, considering cluster takeover", map[string]string{}},
+		{"sms.passive-takeover", "restart", "2017-10-12 02:13:40 WARN  [hamon] Peer health checks failed (heartbeat, jboss), attempting to restart active system 10.40.1.11", map[string]string{}},
+		{"sms.ha-degraded", "", "2017-10-11 13:32:10 WARN  [hamon] DEGRADED HA: database replication to peer 10.60.0.12 is not current (812 s behind)", map[string]string{}},
+		{"sms.java-heap", "", "2017-10-12 10:02:13,004 ERROR [STDERR] Exception in thread \"DeviceEventPoller-5\" java.lang.OutOfMemoryError: Java heap space", map[string]string{"kind": "Java heap space"}},
+		{"sms.java-heap", "", "java.lang.OutOfMemoryError: GC overhead limit exceeded", map[string]string{"kind": "GC overhead limit exceeded"}},
+		{"sms.java-heap", "", "java.lang.OutOfMemoryError", map[string]string{"kind": ""}},
+		{"sms.database", "crashed_table", "171010  3:12:44 [ERROR] /usr/sbin/mysqld: Table './sms/EVENT_HISTORY' is marked as crashed and should be repaired", map[string]string{"table": "./sms/EVENT_HISTORY"}},
+		{"sms.database", "crash", "03:12:51 UTC - mysqld got signal 11 ;", map[string]string{"signal": "11"}},
+		{"sms.database", "restart", "171010 03:12:52 mysqld_safe mysqld restarted", map[string]string{}},
+		{"sms.database", "", "171010 03:12:52 mysqld_safe Number of processes running now: 0", nil},
+		{"sms.database", "disk_full", "2017-10-11 13:18:44 1764 [ERROR] /usr/sbin/mysqld: Disk is full writing './mysql-bin.000871' (Errcode: 28 - No space left on device). Waiting for someone to free space...", map[string]string{}},
+		{"sms.database", "", "2017-10-09 23:06:42 1902 [Note] InnoDB: Database was not shut down normally!", nil},
+		{"sms.database", "corruption", "2017-10-03 04:00:11 1911 [ERROR] InnoDB: Database page corruption on disk or a failed file read of page 3381.", map[string]string{}},
+		{"sms.database", "", "or one of the libraries it was linked against is corrupt, improperly built,", nil},
+		{"sms.exceptions", "", "java.sql.SQLException: Error writing file '/tmp/MYfd=40' (Errcode: 28 - No space left on device)", map[string]string{"exception": "java.sql.SQLException", "caused": ""}},
+		{"sms.exceptions", "", "com.mysql.jdbc.exceptions.jdbc4.CommunicationsException: Communications link failure", map[string]string{"exception": "com.mysql.jdbc.exceptions.jdbc4.CommunicationsException"}},
+		{"sms.exceptions", "", "2017-10-12 02:06:30,118 ERROR [DeviceEventPoller-4] com.tippingpoint.sms.device.EventPoller - Event retrieval failed: java.net.SocketTimeoutException: Read timed out", map[string]string{"exception": "java.net.SocketTimeoutException"}},
+		{"sms.exceptions", "", "Caused by: java.net.SocketTimeoutException: Read timed out", map[string]string{"caused": "Caused by: "}},
+		{"sms.exceptions", "", "\tat com.mysql.jdbc.SQLError.createSQLException(SQLError.java:965)", nil},
+		{"sms.exceptions", "", "\tat com.tippingpoint.sms.ExceptionHandler.handle(ExceptionHandler.java:12)", nil},
+		{"sms.exceptions", "", "2017-10-11 00:09:52,686 INFO  [http-0.0.0.0-443-1] com.tippingpoint.sms.auth.LoginService - User 'secadmin' logged in", nil},
 	}
 	for _, c := range cases {
-		r := smsRule(t, p, c.rule)
-		if r.Match == nil {
-			t.Fatalf("%s is not a match rule", c.rule)
-		}
-		got := matchAny(r.Match.Any, c.line)
+		got, ok := profiletest.MatchAny(profiletest.Matchers(t, p, c.rule, c.label), c.line)
 		if c.want == nil {
-			if got != nil {
+			if ok {
 				t.Errorf("%s matched %q (%v), want no match", c.rule, c.line, got)
 			}
 			continue
 		}
-		if got == nil {
-			t.Errorf("%s did not match %q", c.rule, c.line)
+		if !ok {
+			t.Errorf("%s (label %q) did not match %q", c.rule, c.label, c.line)
 			continue
 		}
 		for k, v := range c.want {
@@ -127,7 +75,7 @@ func TestSMSRulePatterns(t *testing.T) {
 }
 
 func TestSMSFactPatterns(t *testing.T) {
-	p := smsProfile(t)
+	p := profiletest.Load(t, "sms")
 	cases := []struct {
 		fact string
 		line string
@@ -148,13 +96,14 @@ func TestSMSFactPatterns(t *testing.T) {
 		{"peer_health_failures", "2017-10-12 09:16:44,001 WARN  [HAHealthMonitor] com.tippingpoint.sms.ha.HealthMonitor - Peer health check failed: interface - 10.70.0.11 does not answer on eth0 or eth1", map[string]string{"check": "interface"}},
 		{"peer_health_failures", "Peer health check passed: database - 10.40.1.11:3306 accepts connections", nil},
 		{"ha_events", "2017-10-11 13:32:10 WARN  [hamon] DEGRADED HA: database replication", map[string]string{}},
+		{"java_xmx", `   JAVA_OPTS="-server -Xms2048m -Xmx4096m -XX:MaxMetaspaceSize=512m"`, map[string]string{"value": "4096m"}},
 		{"java_xmx", "2415 jboss 3871224 9120544 12-04:09:12 /usr/java/jdk1.8.0_131/bin/java -server -Xms2048m -Xmx4096m -XX:MaxMetaspaceSize=512m", map[string]string{"value": "4096m"}},
 		{"disk_use", "/dev/mapper/vg0-var    380G  346G   34G  91% /var", map[string]string{"value": "91", "mount": "/var"}},
 		{"disk_use", "Filesystem            Size  Used Avail Use% Mounted on", nil},
 		{"mem_total", "MemTotal:       16330548 kB", map[string]string{"value": "16330548 kB"}},
 	}
 	for _, c := range cases {
-		re := smsFact(t, p, c.fact)
+		re := profiletest.FactPattern(t, p, c.fact)
 		sub := re.FindStringSubmatch(c.line)
 		if c.want == nil {
 			if sub != nil {
@@ -215,7 +164,7 @@ func TestSMSFakeHosts(t *testing.T) {
 			if re == nil {
 				continue
 			}
-			checkLines(t, f, func(n int, line string) {
+			smsLines(t, f, func(n int, line string) {
 				if !re.MatchString(line) && !cont.MatchString(line) {
 					t.Errorf("%s:%d: neither a timestamped record nor a continuation: %q", f, n, line)
 				}
@@ -224,7 +173,7 @@ func TestSMSFakeHosts(t *testing.T) {
 	}
 }
 
-func checkLines(t *testing.T, path string, fn func(int, string)) {
+func smsLines(t *testing.T, path string, fn func(int, string)) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -269,7 +218,7 @@ func TestSMSGoldenRedacted(t *testing.T) {
 // TestSMSCatalog keeps docs/profiles/sms.md in step with the profile: every
 // rule is in the catalog table and every id the catalog names is a rule.
 func TestSMSCatalog(t *testing.T) {
-	p := smsProfile(t)
+	p := profiletest.Load(t, "sms")
 	data, err := os.ReadFile(filepath.Join("..", "docs", "profiles", "sms.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -326,6 +275,115 @@ func TestSMSGeneratorInStep(t *testing.T) {
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// smsRawDir writes files (name -> text) as a customer's raw upload.
+func smsRawDir(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func smsCoverage(rep *report.Report, rule string) string {
+	for _, c := range rep.Coverage {
+		if c.Rule == rule {
+			if c.Reason != "" {
+				return c.Status + " (" + c.Reason + ")"
+			}
+			return c.Status
+		}
+	}
+	return ""
+}
+
+// TestSMSHeapSettingsOneSource: java_xmx reads the JBoss configuration
+// when it is there, else the process table, never both; neither there is
+// normal (optional) and does not make sms.java-heap partial.
+func TestSMSHeapSettingsOneSource(t *testing.T) {
+	oom := "2017-10-12 10:02:13,004 ERROR [STDERR] Exception in thread \"DeviceEventPoller-5\" java.lang.OutOfMemoryError: Java heap space\n"
+	conf := "if [ \"x$JAVA_OPTS\" = \"x\" ]; then\n   JAVA_OPTS=\"-server -Xms2048m -Xmx4096m\"\nfi\n"
+	ps := "  PID USER       RSS    VSZ     ELAPSED COMMAND\n 2415 jboss   3871224 9120544 02:09:12 /usr/java/jdk1.8.0_131/bin/java -server -Xms2048m -Xmx8192m org.jboss.Main -c default\n"
+	for _, c := range []struct {
+		name     string
+		files    map[string]string
+		want     string // in the remedy
+		wantFrom string // the cited -Xmx line's member ("" none)
+	}{
+		{"config and process table", map[string]string{"run.conf": conf, "java-processes.txt": ps}, "Java heap limit 4096m", "files/run.conf"},
+		{"process table only", map[string]string{"java-processes.txt": ps}, "Java heap limit 8192m", "commands/java-processes.out"},
+		{"neither", map[string]string{}, "Java heap limit not visible", ""},
+	} {
+		c.files["sms-info.log"] = oom
+		c.files["ha.log"] = "2017-10-12 02:05:00 INFO  [hamon] Local state: active\n"
+		rep := profiletest.Analyze(t, "sms", time.UTC, smsRawDir(t, c.files))
+		fs := profiletest.Findings(rep, "sms.java-heap")
+		if len(fs) != 1 {
+			t.Fatalf("%s: want one sms.java-heap finding:%s", c.name, profiletest.List(rep))
+		}
+		if !strings.Contains(fs[0].Remedy, c.want) {
+			t.Errorf("%s: remedy does not say %q: %s", c.name, c.want, fs[0].Remedy)
+		}
+		var from []string
+		for _, e := range fs[0].Evidence {
+			if strings.Contains(e.Text, "-Xmx") {
+				from = append(from, e.File)
+			}
+		}
+		if c.wantFrom == "" && len(from) > 0 || c.wantFrom != "" && (len(from) != 1 || from[0] != c.wantFrom) {
+			t.Errorf("%s: -Xmx cited from %v, want only %q", c.name, from, c.wantFrom)
+		}
+		if got := smsCoverage(rep, "sms.java-heap"); got != report.CoverageRan {
+			t.Errorf("%s: sms.java-heap coverage %q, want ran (heap settings and memory are optional)", c.name, got)
+		}
+	}
+}
+
+// TestSMSStandaloneApplies: the HA rules apply unless the node is a
+// standalone SMS: it says Un-configured and no retained line shows it in a
+// cluster. A node that left a cluster (HA disabled after trouble) keeps
+// its HA history analyzed, and a node whose state is unknown is not taken
+// for standalone.
+func TestSMSStandaloneApplies(t *testing.T) {
+	haRules := []string{"sms.ha-failed", "sms.passive-takeover", "sms.ha-degraded", "sms.active-active",
+		"sms.no-active-node", "sms.one-node-only", "sms.no-incident-time"}
+	for _, c := range []struct {
+		name, halog string
+		applies     bool
+		want        []profiletest.Want
+		absent      []string
+	}{
+		{"standalone",
+			"2017-10-13 02:05:00 INFO  [hamon] HA service starting on sms-lab-1 (standalone)\n" +
+				"2017-10-13 02:05:02 INFO  [hamon] Local state: Un-configured\n",
+			false, []profiletest.Want{{ID: "sms.ha-state", Title: "Un-configured (standalone SMS)"}}, haRules},
+		{"HA disabled after a failure",
+			"2017-10-12 02:05:00 INFO  [hamon] Local state: active\n" +
+				"2017-10-12 02:21:09 INFO  [hamon] Local state: Failed\n" +
+				"2017-10-12 04:40:00 INFO  [hamon] Local state: Un-configured\n",
+			true, []profiletest.Want{{ID: "sms.ha-failed"}, {ID: "sms.ha-state", Title: "Un-configured"}}, []string{"sms.one-node-only"}},
+		{"state unknown",
+			"2017-10-13 02:05:00 INFO  [hamon] HA service starting on sms-x (primary)\n",
+			true, nil, []string{"sms.ha-state"}},
+	} {
+		rep := profiletest.Analyze(t, "sms", time.UTC, smsRawDir(t, map[string]string{"ha.log": c.halog}))
+		profiletest.Check(t, c.name, rep, c.want, c.absent)
+		for _, id := range haRules {
+			na := strings.HasPrefix(smsCoverage(rep, id), report.CoverageNotApplicable)
+			if na == c.applies {
+				t.Errorf("%s: %s coverage %q", c.name, id, smsCoverage(rep, id))
+			}
+		}
+		for _, f := range profiletest.Findings(rep, "sms.ha-state") {
+			if strings.Contains(f.Title, "standalone") == c.applies {
+				t.Errorf("%s: ha-state title %q", c.name, f.Title)
+			}
 		}
 	}
 }

@@ -51,6 +51,7 @@ class Host:
         self.disk = {"/": 41, "/boot": 22, "/var": 37, "/tmp": 3}
         self.mem_total_kb = 16330548
         self.xmx = "4096m"
+        self.jboss_home = "/usr/local/jboss"   # where the JVM's command line says JBoss lives
 
     # --- log line writers -------------------------------------------------
     def _key(self, t):
@@ -288,10 +289,10 @@ class Host:
               " 1321 root      1412 115384 12-04:11:31 /bin/sh /usr/bin/mysqld_safe --datadir=/var/lib/mysql/dbdatadir --pid-file=/var/lib/mysql/dbdatadir/%s.pid\n"
               " 1987 mysql   2514420 4988212 12-04:11:30 /usr/sbin/mysqld --basedir=/usr --datadir=/var/lib/mysql/dbdatadir --plugin-dir=/usr/lib64/mysql/plugin --log-error=/var/lib/mysql/dbdatadir/mysqld.err --socket=/var/lib/mysql/mysql.sock --port=3306\n"
               " 2210 root     12004 241120 12-04:10:02 /usr/local/sbin/hamon -c /etc/ha.conf\n"
-              " 2415 jboss   3871224 9120544 12-04:09:12 /usr/java/jdk1.8.0_131/bin/java -Dprogram.name=run.sh -server -Xms%s -Xmx%s -XX:MaxMetaspaceSize=512m -Djava.net.preferIPv4Stack=true -Djava.endorsed.dirs=/usr/local/jboss/lib/endorsed -classpath /usr/local/jboss/bin/run.jar org.jboss.Main -c default -b 0.0.0.0\n"
+              " 2415 jboss   3871224 9120544 12-04:09:12 /usr/java/jdk1.8.0_131/bin/java -Dprogram.name=run.sh -server -Xms%s -Xmx%s -XX:MaxMetaspaceSize=512m -Djava.net.preferIPv4Stack=true -Djava.endorsed.dirs=%s/lib/endorsed -classpath %s/bin/run.jar org.jboss.Main -c default -b 0.0.0.0\n"
               "%s"
               " 8812 root      1880 151860       00:00 ps -eo pid,user,rss,vsz,etime,args\n"
-              % (self.name, xms, self.xmx, extra_ps))
+              % (self.name, xms, self.xmx, self.jboss_home, self.jboss_home, extra_ps))
         fx["ps.txt"] = ps
         for n, text in fx.items():
             w("fixtures/" + n, text)
@@ -856,6 +857,48 @@ def oldlogs():
             ha_state="passive", retain_from=T("2017-10-10 06:00:00"))
 
 
+def standalone():
+    """sms-lab-1: a standalone SMS, HA never set up (ha.state and ha.log say
+    Un-configured). JBoss was installed under /opt/sms/jboss, where the
+    collector does not look for run.conf, so the Java heap limit (2 GB on
+    an 8 GB box) is visible only on the JVM's command line. A week-long
+    report exhausts the heap; the admin restarts the SMS service."""
+    h = Host("sms-lab-1", "10.99.7.21", "-", "-", "standalone", 111)
+    h.xmx = "2048m"
+    h.jboss_home = "/opt/sms/jboss"
+    h.mem_total_kb = 8010452
+    h.mysql56_start(T("2017-10-13 02:00:10"), 1650)     # rebooted after OS patches
+    h.jboss_start(T("2017-10-13 02:01:00"))
+    h.h(T("2017-10-13 02:05:00"), "INFO", "hamon", "HA service starting on sms-lab-1 (standalone)")
+    h.h(T("2017-10-13 02:05:01"), "INFO", "hamon", "HA is not configured on this SMS: no peer defined")
+    h.h(T("2017-10-13 02:05:02"), "INFO", "hamon", "Local state: Un-configured")
+    h.filler(T("2017-10-13 02:10:00"), T("2017-10-14 16:00:00"), "Un-configured", "-", peer_checks=False,
+             ha_lines=False, serving=True)
+    i = h.i
+    i(T("2017-10-14 16:01:10"), "INFO", "http-0.0.0.0-443-3", "com.tippingpoint.sms.report.Scheduler",
+      "User 'labadmin' started report 'Device Traffic (7 days)'")
+    i(T("2017-10-14 16:03:52"), "WARN", "ReportScheduler", "com.tippingpoint.sms.report.Scheduler",
+      "Report 'Device Traffic (7 days)' returned 1288410 rows")
+    i(T("2017-10-14 16:05:37"), "ERROR", "ReportScheduler", "com.tippingpoint.sms.report.Scheduler",
+      "Report 'Device Traffic (7 days)' failed",
+      ["java.lang.OutOfMemoryError: Java heap space"] +
+      stack("java.util.Arrays.copyOf(Arrays.java:3332)",
+            "com.tippingpoint.sms.report.CsvWriter.row(CsvWriter.java:58)",
+            "com.tippingpoint.sms.report.Scheduler.run(Scheduler.java:97)"))
+    h.c(T("2017-10-14 16:07:02"), "ERROR", "STDERR",
+        'Exception in thread "DeviceEventPoller-3" java.lang.OutOfMemoryError: Java heap space')
+    i(T("2017-10-14 16:10:02"), "ERROR", "HAHealthMonitor", "com.tippingpoint.sms.ha.HealthMonitor",
+      "Local health check failed: jboss - application server did not answer within 30 s (1 of 3)")
+    i(T("2017-10-14 16:24:48"), "INFO", "main", "com.tippingpoint.sms.server.SMSServer",
+      "Shutting down SMS server (requested by admin)")
+    h.c(T("2017-10-14 16:25:20"), "INFO", "org.jboss.system.server.Server", "Shutdown complete")
+    h.jboss_start(T("2017-10-14 16:25:40"), secs=152)
+    h.filler(T("2017-10-14 16:29:00"), T("2017-10-14 16:55:00"), "Un-configured", "-", peer_checks=False,
+             ha_lines=False, serving=True)
+    h.write(os.path.join(HERE, "sms-lab-1"), cuts_ha=[], cuts_info=[T("2017-10-14 00:00:00")],
+            ha_state="Un-configured", jboss_conf=False, retain_from=T("2017-10-13 00:00:00"))
+
+
 def raw_upload():
     """What a customer sends by mail: ha.log* and sms-info.log* of the
     secondary sms-syd-2, which took over after losing its peer. Local
@@ -893,4 +936,5 @@ if __name__ == "__main__":
     split()
     noactive()
     oldlogs()
+    standalone()
     raw_upload()

@@ -387,3 +387,28 @@ func TestSMSStandaloneApplies(t *testing.T) {
 		}
 	}
 }
+
+// TestSMSHeapConsoleOptional: sms.java-heap reads sms-info.log and
+// tpt_sms.txt; the console output is a second source (optional) whose
+// absence leaves the rule ran, while a missing sms-info.log makes it
+// partial even when tpt_sms.txt shows the error.
+func TestSMSHeapConsoleOptional(t *testing.T) {
+	ha := "2017-10-12 02:05:00 INFO  [hamon] Local state: active\n"
+	info := "2017-10-12 10:01:12,004 ERROR [DeviceEventPoller-2] com.tippingpoint.sms.device.EventPoller - Event retrieval aborted\njava.lang.OutOfMemoryError: GC overhead limit exceeded\n"
+	tpt := "2017-10-12 10:02:13,004 ERROR [STDERR] Exception in thread \"DeviceEventPoller-5\" java.lang.OutOfMemoryError: Java heap space\n"
+	for _, c := range []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"server log only", map[string]string{"ha.log": ha, "sms-info.log": info}, report.CoverageRan},
+		{"both", map[string]string{"ha.log": ha, "sms-info.log": info, "tpt_sms.txt": tpt}, report.CoverageRan},
+		{"console only", map[string]string{"ha.log": ha, "tpt_sms.txt": tpt}, report.CoveragePartial},
+	} {
+		rep := profiletest.Analyze(t, "sms", time.UTC, smsRawDir(t, c.files))
+		profiletest.Check(t, c.name, rep, []profiletest.Want{{ID: "sms.java-heap", Severity: "critical"}}, nil)
+		if got := smsCoverage(rep, "sms.java-heap"); !strings.HasPrefix(got, c.want) {
+			t.Errorf("%s: sms.java-heap coverage %q, want %s", c.name, got, c.want)
+		}
+	}
+}

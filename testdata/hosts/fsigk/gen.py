@@ -816,8 +816,9 @@ def legacy():
 
 
 def crash():
-    """The HTTP proxy's children crash with SIGSEGV three times in an hour;
-    the cores and a diag.tar.gz are in the install directory."""
+    """The HTTP proxy's children crash with SIGSEGV three times in an hour,
+    an SMTP child once with SIGABRT (not followed by a restart); the cores
+    and a diag.tar.gz are in the install directory."""
     h = Host("igk-crash", "igk-gw07")
     h.igk_running()
     crashes = [(T("2024-02-28 10:41:07"), 23817, 14), (T("2024-02-28 11:02:51"), 24410, 9),
@@ -833,6 +834,17 @@ def crash():
         h.err("http", t + SEC, "WARNING", "main/error_recovery", "Error recovery: restarting service...")
         size = 73400320 + pid
         h.install_list.append(("-rw-------", 1, "root", size, t, "core.%d" % pid))
+    # One SMTP child crashed too, later, and no restart was logged after it.
+    t, pid, child = T("2024-02-28 11:48:12"), 26033, 3
+    h.err("smtp", t, "WARNING", "main/sig_child",
+          "child(%d) stopped.(sig=17[SIGCHLD], si_code=3[CLD_DUMPED],status=6, childid=%d, cur_pid=2307,pid=%d"
+          % (child, child, pid))
+    h.err("smtp", t, "WARNING", "main/sig_child",
+          "core dumped(child proxy process). Please send core file(core or core.xxx) on the installation "
+          "directory and diag.tar.gz to support center. (child=%d,sig=17[SIGCHLD],si_code=3[CLD_DUMPED],"
+          "status=6(Aborted),childid=%d,cur_pid=2307,pid=%d)" % (child, child, pid))
+    h.install_list.append(("-rw-------", 1, "root", 41943040 + pid, t, "core.%d" % pid))
+    crashes.append((t, pid, child))
     diag_time = T("2024-02-28 11:35:00")
     h.install_list.append(("-rw-r--r--", 1, "root", 48213, diag_time, "diag.tar.gz"))
     h.files[IGK + "/diag.tar.gz"] = (diag_tar({

@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"casefile/profiles"
+	"casefile/profiles/profiletest"
 )
 
 // samhainHeader is samhain's plain log line header as the "samhain" time
@@ -189,7 +190,7 @@ func lastLines(s string, n int) string {
 
 func TestSamhainRealBinary(t *testing.T) {
 	real := runRealSamhain(t)
-	p := samhainProfile(t)
+	p := profiletest.Load(t, "samhain")
 	lines := strings.Split(string(real.log), "\n")
 
 	// The on-disk log is signed: [SOF] at each start, a signature line
@@ -222,10 +223,10 @@ func TestSamhainRealBinary(t *testing.T) {
 	}
 
 	// The profile's own patterns: client log detection, START/EXIT records.
-	if !shFactPattern(t, p, "has_client_log").Match(real.log) {
+	if !profiletest.FactPattern(t, p, "has_client_log").Match(real.log) {
 		t.Error("has_client_log does not recognise samhain's log")
 	}
-	se := shFactPattern(t, p, "start_exit")
+	se := profiletest.FactPattern(t, p, "start_exit")
 	var seq []string
 	for _, l := range lines {
 		if m := se.FindStringSubmatch(l); m != nil {
@@ -247,9 +248,9 @@ func TestSamhainRealBinary(t *testing.T) {
 	// A healthy standalone run trips no failure rule (negative control),
 	// including samhain's own "File not accessible" for files it checks.
 	for _, id := range shFailureRules {
-		res := shRulePatterns(t, p, id, "")
+		res := profiletest.Matchers(t, p, id, "")
 		for i, l := range lines {
-			if caps, ok := shMatchAny(res, l); ok {
+			if caps, ok := profiletest.MatchAny(res, l); ok {
 				t.Errorf("%s matches line %d of a healthy log: %q (%v)", id, i+1, l, caps)
 			}
 		}
@@ -275,7 +276,7 @@ func TestSamhainRealBinary(t *testing.T) {
 			t.Errorf("syslog line carries no samhain header: %q", line)
 		}
 		for _, id := range shFailureRules {
-			if caps, ok := shMatchAny(shRulePatterns(t, p, id, ""), line); ok {
+			if caps, ok := profiletest.MatchAny(profiletest.Matchers(t, p, id, ""), line); ok {
 				t.Errorf("%s matches healthy syslog line %q (%v)", id, line, caps)
 			}
 		}
@@ -284,7 +285,7 @@ func TestSamhainRealBinary(t *testing.T) {
 	// samhain's own warning when the node name has no FQDN is what the
 	// profile reads as the client's view of its name (samhain-version.err).
 	if strings.Contains(real.stderr, "cannot resolve this nodename to a FQDN") {
-		warn := shFactPattern(t, p, "samhain_resolves_to")
+		warn := profiletest.FactPattern(t, p, "samhain_resolves_to")
 		found := false
 		for _, l := range strings.Split(real.stderr, "\n") {
 			if warn.MatchString(l) {

@@ -1,98 +1,17 @@
 package profiles_test
 
 // Tests of the samhain profile's patterns against the message formats of
-// samhain's catalog (both log formats), and shared helpers for the other
-// samhain_*_test.go files.
+// samhain's catalog (both log formats). The helpers (Load, Matchers,
+// MatchAny, FactPattern, Corpus, ...) are profiletest's.
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"casefile/profiles"
+	"casefile/profiles/profiletest"
 )
-
-func samhainProfile(t *testing.T) *profiles.Profile {
-	t.Helper()
-	p, err := profiles.Builtin("samhain")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-// samhainCorpus is ../shared/corpus beside the clone (CASEFILE_CORPUS
-// overrides); the test skips when it is absent.
-func samhainCorpus(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("CASEFILE_CORPUS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "corpus")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "samhain")); err != nil {
-		t.Skipf("public log corpus not found at %s (set CASEFILE_CORPUS): %v", dir, err)
-	}
-	return dir
-}
-
-// shRulePatterns returns the trigger patterns of a match rule, by label
-// ("" for all labels).
-func shRulePatterns(t *testing.T, p *profiles.Profile, id, label string) []*regexp.Regexp {
-	t.Helper()
-	for _, r := range p.Analyze.Rules {
-		if r.ID != id {
-			continue
-		}
-		if r.Match == nil {
-			t.Fatalf("%s is not a match rule", id)
-		}
-		var out []*regexp.Regexp
-		for _, m := range r.Match.Any {
-			if label == "" || m.Label == label {
-				out = append(out, m.Pattern.Re)
-			}
-		}
-		if len(out) == 0 {
-			t.Fatalf("%s has no pattern labelled %q", id, label)
-		}
-		return out
-	}
-	t.Fatalf("no rule %s", id)
-	return nil
-}
-
-func shFactPattern(t *testing.T, p *profiles.Profile, name string) *regexp.Regexp {
-	t.Helper()
-	for _, f := range p.Analyze.Facts {
-		if f.Name == name {
-			if f.Pattern == nil {
-				t.Fatalf("fact %s has no pattern", name)
-			}
-			return f.Pattern.Re
-		}
-	}
-	t.Fatalf("no fact %s", name)
-	return nil
-}
-
-// shMatchAny returns the named captures of the first pattern matching line.
-func shMatchAny(res []*regexp.Regexp, line string) (map[string]string, bool) {
-	for _, re := range res {
-		m := re.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
-		caps := map[string]string{}
-		for i, n := range re.SubexpNames() {
-			if n != "" && m[i] != "" {
-				caps[n] = m[i]
-			}
-		}
-		return caps, true
-	}
-	return nil, false
-}
 
 // shFailureRules are the rules whose patterns must stay quiet on a healthy log.
 var shFailureRules = []string{
@@ -107,7 +26,7 @@ var shFailureRules = []string{
 // `msg=<...>, attr=<...>` and XML `msg="..." attr="..."`; the names,
 // addresses and times are invented.
 func TestSamhainMessageFormats(t *testing.T) {
-	p := samhainProfile(t)
+	p := profiletest.Load(t, "samhain")
 	cases := []struct {
 		rule, label, line string
 		want              map[string]string
@@ -178,7 +97,7 @@ func TestSamhainMessageFormats(t *testing.T) {
 			map[string]string{"kpid": "2231"}},
 	}
 	for _, c := range cases {
-		caps, ok := shMatchAny(shRulePatterns(t, p, c.rule, c.label), c.line)
+		caps, ok := profiletest.MatchAny(profiletest.Matchers(t, p, c.rule, c.label), c.line)
 		if !ok {
 			t.Errorf("%s/%s does not match %q", c.rule, c.label, c.line)
 			continue
@@ -193,7 +112,7 @@ func TestSamhainMessageFormats(t *testing.T) {
 
 // TestSamhainNotConfused keeps lines that look alike apart.
 func TestSamhainNotConfused(t *testing.T) {
-	p := samhainProfile(t)
+	p := profiletest.Load(t, "samhain")
 	quiet := []struct{ rule, label, line string }{
 		// A standalone or client samhain reports unreadable files it checks
 		// with the same message as yule's data file error.
@@ -206,7 +125,7 @@ func TestSamhainNotConfused(t *testing.T) {
 		{"samhain.concurrent-clients", "server", `INFO   :  [2024-05-14T09:12:01+0200] msg=<Session key negotiated>`},
 	}
 	for _, q := range quiet {
-		if caps, ok := shMatchAny(shRulePatterns(t, p, q.rule, q.label), q.line); ok {
+		if caps, ok := profiletest.MatchAny(profiletest.Matchers(t, p, q.rule, q.label), q.line); ok {
 			t.Errorf("%s/%s matches %q (%v)", q.rule, q.label, q.line, caps)
 		}
 	}
@@ -214,7 +133,7 @@ func TestSamhainNotConfused(t *testing.T) {
 
 // TestSamhainVerifierRedaction: the Client= name survives, the verifier goes.
 func TestSamhainVerifierRedaction(t *testing.T) {
-	p := samhainProfile(t)
+	p := profiletest.Load(t, "samhain")
 	var rule *profiles.RedactRule
 	for i := range p.Redact {
 		if p.Redact[i].Name == "yule-verifier" {
@@ -237,8 +156,102 @@ func TestSamhainVerifierRedaction(t *testing.T) {
 	if got := line[:m[2*i]]; got != "Client=web01.example.com@8D7F1A22C3B4E5F6@" {
 		t.Errorf("kept part = %q", got)
 	}
-	names := shFactPattern(t, p, "yule_clients").FindStringSubmatch("Client=web01.example.com@8D7F1A22C3B4E5F6@[REDACTED:yule-verifier]")
+	names := profiletest.FactPattern(t, p, "yule_clients").FindStringSubmatch("Client=web01.example.com@8D7F1A22C3B4E5F6@[REDACTED:yule-verifier]")
 	if names == nil || names[1] != "web01.example.com" {
 		t.Errorf("client name not read from a redacted entry: %v", names)
+	}
+}
+
+// TestSamhainYuleServerUp: yule's START and its "Server up" line (the
+// texts of the corpus's yule log, sh_cat.c MSG_START_SRV) in both formats
+// pair in samhain.yule-server-not-up; a client's START does not start it.
+func TestSamhainYuleServerUp(t *testing.T) {
+	p := profiletest.Load(t, "samhain")
+	r := profiletest.Rule(t, p, "samhain.yule-server-not-up")
+	if r.Sequence == nil {
+		t.Fatal("samhain.yule-server-not-up is not a sequence rule")
+	}
+	var expect []*regexp.Regexp
+	for _, m := range r.Sequence.Expect {
+		expect = append(expect, m.Pattern.Re)
+	}
+	start := profiletest.Matchers(t, p, "samhain.yule-server-not-up", "")
+	for _, c := range []struct {
+		line          string
+		start, answer bool
+	}{
+		{`ALERT  :  [2024-02-14T09:10:14+0200] msg=<START>, program=<Yule>, userid=<0>, path=</etc/yulerc>, hash=<517090D4>`, true, false},
+		{`<log sev="ALRT" tstamp="2014-03-16T09:22:55-0600" msg="START" program="Yule" userid="1000" path="/usr/local/yule/etc/yulerc" hash="D1CBAE6C"  >`, true, false},
+		{`MARK   :  [2024-02-14T09:10:14+0200] msg=<Server up, simultaneous connections: 1017>, socket_id=<3>`, false, true},
+		{`<log sev="MARK" tstamp="2014-03-16T09:22:55-0600" msg="Server up, simultaneous connections: 1017" socket_id="3"  >`, false, true},
+		{`ALERT  :  [2024-02-14T09:10:14+0200] msg=<START>, program=<Samhain>, userid=<0>, path=</etc/samhainrc>`, false, false},
+	} {
+		if _, ok := profiletest.MatchAny(start, c.line); ok != c.start {
+			t.Errorf("start matches %q: %v, want %v", c.line, ok, c.start)
+		}
+		if _, ok := profiletest.MatchAny(expect, c.line); ok != c.answer {
+			t.Errorf("expect matches %q: %v, want %v", c.line, ok, c.answer)
+		}
+	}
+
+	// The engine over raw yule logs: the start at 09:10 is unanswered
+	// although the one on 1 February was answered; with "Server up" after
+	// it, nothing is reported. A raw log has no collection time: the data
+	// ends with its last line, so a later line (a reload, as in the
+	// corpus) must show that the minute after the start has passed.
+	sof := "\n[SOF]\n"
+	up := "ALERT  :  [2024-02-01T11:20:02+0200] msg=<START>, program=<Yule>, userid=<0>, path=</etc/yulerc>, hash=<AB>\n" +
+		"MARK   :  [2024-02-01T11:20:02+0200] msg=<Server up, simultaneous connections: 1017>, socket_id=<3>\n" +
+		"ALERT  :  [2024-02-14T09:10:12+0200] msg=<EXIT>, program=<Yule>, status=<exit_success>\n" + sof +
+		"ALERT  :  [2024-02-14T09:10:14+0200] msg=<START>, program=<Yule>, userid=<0>, path=</etc/yulerc>, hash=<CD>\n"
+	reload := "CRIT   :  [2024-02-14T10:00:09+0200] msg=<Runtime configuration reloaded>\n"
+	rep := profiletest.Analyze(t, "samhain", time.UTC, profiletest.RawLog(t, "yule_log", up+reload))
+	profiletest.Check(t, "restart without Server up", rep,
+		[]profiletest.Want{{ID: "samhain.yule-server-not-up", Severity: "critical", Title: "2024-02-14 07:10:14"}}, nil)
+	ok := up + "MARK   :  [2024-02-14T09:10:15+0200] msg=<Server up, simultaneous connections: 1017>, socket_id=<3>\n" + reload
+	rep = profiletest.Analyze(t, "samhain", time.UTC, profiletest.RawLog(t, "yule_log", ok))
+	profiletest.Check(t, "restart with Server up", rep, nil, []string{"samhain.yule-server-not-up"})
+}
+
+// TestSamhainAppliesByRole: a raw client log makes a client, not a
+// server: the server rules do not apply, the client rules run.
+func TestSamhainAppliesByRole(t *testing.T) {
+	log := "\n[SOF]\nALERT  :  [2024-02-14T09:10:14+0200] msg=<START>, program=<Samhain>, userid=<0>, path=</etc/samhainrc>, hash=<AB>\n" +
+		"INFO   :  [2024-02-14T09:10:15+0200] msg=<Session key negotiated>\n"
+	rep := profiletest.Analyze(t, "samhain", time.UTC, profiletest.RawLog(t, "samhain_log", log))
+	status := map[string]string{}
+	for _, c := range rep.Coverage {
+		status[c.Rule] = string(c.Status)
+	}
+	for _, id := range []string{"samhain.yule-not-listening", "samhain.yule-server-not-up", "samhain.client-lookup-errors",
+		"samhain.severity-lookup-lowered", "samhain.duplicate-client-entry"} {
+		if status[id] != "not_applicable" {
+			t.Errorf("%s on a client log: coverage %q, want not_applicable", id, status[id])
+		}
+	}
+	for _, id := range []string{"samhain.unclean-restart", "samhain.self-name-unresolved", "samhain.server-unreachable"} {
+		if status[id] == "not_applicable" || status[id] == "" {
+			t.Errorf("%s on a client log: coverage %q, want it to run", id, status[id])
+		}
+	}
+}
+
+// TestSamhainPortHolders reads the program on each listening port from
+// ss -tlnp, so a foreign program on yule's port is named.
+func TestSamhainPortHolders(t *testing.T) {
+	re := profiletest.FactPattern(t, profiletest.Load(t, "samhain"), "port_listeners")
+	for line, want := range map[string][2]string{
+		`LISTEN 0      1            0.0.0.0:49777      0.0.0.0:*     users:(("nc",pid=2290,fd=3))`:   {"49777", "nc"},
+		`LISTEN 0      64           0.0.0.0:49777      0.0.0.0:*     users:(("yule",pid=1187,fd=5))`: {"49777", "yule"},
+		`LISTEN 0      128             [::]:22            [::]:*     users:(("sshd",pid=702,fd=4))`:  {"22", "sshd"},
+	} {
+		m := re.FindStringSubmatch(line)
+		if m == nil {
+			t.Errorf("port_listeners does not read %q", line)
+			continue
+		}
+		if got := [2]string{m[re.SubexpIndex("value")], m[re.SubexpIndex("prog")]}; got != want {
+			t.Errorf("port_listeners on %q = %v, want %v", line, got, want)
+		}
 	}
 }

@@ -72,6 +72,7 @@ class Host:
         self.sockets = []       # (proto, recvq, sendq, local, foreign, state, owner)
         self.seq = 0
         self.nofile = {}        # pid -> (soft, hard) open-file limit
+        self.proc_net = False   # also write /proc/net/tcp and the sockets' fd links
         for pid, ppid, user, cmd in BASE_PROCS:
             self.procs.append((pid, ppid, user, boot + timedelta(seconds=pid // 40), cmd))
         self.sockets += [
@@ -182,6 +183,7 @@ exit 2
             self.files[d + "status"] = ("Name:\t%s\nState:\tS (sleeping)\nPid:\t%d\nPPid:\t%d\nUid:\t%d\t%d\t%d\t%d\n" % (comm, pid, ppid, uid, uid, uid, uid), False)
             soft, hard = self.nofile.get(pid, (1024, 4096))
             self.files[d + "limits"] = (LIMITS % (soft, hard), False)
+        links = self.proc_net_files() if self.proc_net else {}
         for path, recs in self.logs.items():
             recs.sort()
             self.files[path] = ("\n".join(r[2] for r in recs) + "\n", False)
@@ -192,17 +194,49 @@ exit 2
                 f.write(text)
             mode = 0o755 if exe else 0o644
             os.chmod(full, mode)
+        for path, target in sorted(links.items()):
+            full = os.path.join(self.dir, path)
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            os.symlink(target, full)
+
+    def proc_net_files(self):
+        """/proc/net/tcp in the kernel's form and, per owning process,
+        /proc/<pid>/fd/<n> -> socket:[inode]: what the sockets builtin reads.
+        Returns the links to make."""
+        states = {"ESTABLISHED": "01", "SYN_SENT": "02", "CLOSE_WAIT": "08", "LISTEN": "0A"}
+
+        def addr(a):
+            host, port = a.rsplit(":", 1)
+            b = [int(x) for x in host.split(".")]
+            return "%02X%02X%02X%02X:%04X" % (b[3], b[2], b[1], b[0], 0 if port == "*" else int(port))
+        out = ["  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode"]
+        links, fds = {}, {}
+        for i, (proto, rq, sq, local, foreign, state, owner) in enumerate(self.sockets):
+            if proto != "tcp":
+                continue
+            inode = 61000 + i
+            out.append("%4d: %s %s %s %08X:%08X 00:00000000 00000000     0        0 %d 1 0000000000000000 20 4 30 10 -1" % (
+                len(out) - 1, addr(local), addr(foreign), states[state], sq, rq, inode))
+            pid = int(owner.split("/")[0])
+            if pid not in [p[0] for p in self.procs]:
+                continue
+            n = fds.get(pid, 3)
+            fds[pid] = n + 1
+            links["proc/%d/fd/%d" % (pid, n)] = "socket:[%d]" % inode
+        self.files["proc/net/tcp"] = ("\n".join(out) + "\n", False)
+        return links
 
 
-# Fake commands use shell builtins only: the collector runs a fake host's
-# commands with nothing but the root's own bin folders on PATH.
+# Fake commands print a fixture of the host with cat: the collector runs a
+# fake host's scripts with the root's bin folders first and then the real
+# PATH, and CASEFILE_ROOT naming the root (docs/collect.md, RootCommandsOnly).
 FAKE_CMD = """#!/bin/sh
 # fake %s: prints a fixture of this host
 case "$*" in
   %s
   *) echo "%s: unsupported in this fake host: $*" >&2; exit 1 ;;
 esac
-while IFS= read -r l || [ -n "$l" ]; do printf '%%s\\n' "$l"; done < "$CASEFILE_ROOT/fixtures/$f"
+cat "$CASEFILE_ROOT/fixtures/$f"
 """
 
 LIMITS = """Limit                     Soft Limit           Hard Limit           Units
@@ -626,6 +660,15 @@ def routed_host():
         gw += 1
         rs += 3
         t += timedelta(seconds=h.rng.randint(60, 300))
+    # in the same minutes dmzgwp11 refuses three sessions too: each
+    # failure's open session line is written by its own thread, which is
+    # how it is told apart from dmzgwp09's
+    for i, (t, tid, rs) in enumerate([(T("2014-01-21 10:47:05"), 7921, 8162),
+                                      (T("2014-01-21 10:58:40"), 7958, 8177),
+                                      (T("2014-01-21 11:06:12"), 7990, 8191)]):
+        h.log(log, t, 1, tid, "routedSessionCreate: [rs=%d] open session failed (e =-2)" % rs)
+        h.log(log, t, 2, tid, "gatewayProxySender [gw=%d] failure creating a routed session for dmzgwp11-gwp." % (40 + i))
+        h.log(log, t, 1, tid, "gatewayProxySender [gw=%d] failure creating a routed session for dmzgwp11-gwp" % (40 + i))
     # one earlier, isolated failure towards dmzgwp10
     t = T("2014-01-18 22:03:12")
     h.log(log, t, 1, 7112, "routedSessionCreate: [rs=5511] open session failed (e =-2)")
@@ -643,6 +686,7 @@ def routed_host():
 def closewait_host():
     now = T("2010-04-07 16:20:00")          # Europe/Berlin
     h = Host("epp-closewait", "tivgw10", "10.30.0.10", "Europe/Berlin", now, T("2010-03-29 06:00:00"), 101)
+    h.proc_net = True       # netstat and /proc/net/tcp both show the 64 sockets
     log = EPP + "/epp.log"
     e0 = T("2010-03-29 06:05:18")
     epp_start(h, log, e0, 3, 7443)

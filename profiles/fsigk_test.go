@@ -4,7 +4,9 @@ import (
 	"archive/tar"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +16,7 @@ import (
 
 	"casefile/collect"
 	"casefile/profiles"
+	"casefile/profiles/profiletest"
 )
 
 // fsigkMessages are the error-log messages of the source document, one per
@@ -52,64 +55,22 @@ var fsigkMessages = map[string][]string{
 	"fsigk.fsavd-down": {`WARNING [fsav] fsav_open_session: Cannot connect to fsavd's socket(/fsavd-socket-0). fsavd may be not running. Please run 'rc.fsigk_fsavd restart' to restart fsavd.`},
 }
 
-func fsigkProfile(t *testing.T) *profiles.Profile {
-	t.Helper()
-	p, err := profiles.Builtin("fsigk")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-// mainPatterns are a match rule's own patterns (not its also lines).
-func mainPatterns(r profiles.Rule) []*regexp.Regexp {
-	if r.Match == nil {
-		return nil
-	}
-	var out []*regexp.Regexp
-	if r.Match.Pattern != nil {
-		out = append(out, r.Match.Pattern.Re)
-	}
-	for _, m := range r.Match.Any {
-		if m.Pattern.Re != nil {
-			out = append(out, m.Pattern.Re)
-		}
-	}
-	return out
-}
-
 // TestFsigkMessagesReachTheirRule: every message family of the document is
 // recognised by its own rule and by no other.
 func TestFsigkMessagesReachTheirRule(t *testing.T) {
-	p := fsigkProfile(t)
-	rules := map[string]profiles.Rule{}
-	for _, r := range p.Analyze.Rules {
-		rules[r.ID] = r
-	}
+	p := profiletest.Load(t, "fsigk")
 	for id, lines := range fsigkMessages {
-		r, ok := rules[id]
-		if !ok {
-			t.Errorf("required rule %s is missing", id)
-			continue
-		}
+		own := profiletest.Matchers(t, p, id, "")
 		for _, line := range lines {
-			hit := false
-			for _, re := range mainPatterns(r) {
-				if re.MatchString(line) {
-					hit = true
-				}
-			}
-			if !hit {
+			if _, ok := profiletest.MatchAny(own, line); !ok {
 				t.Errorf("%s does not match its message: %s", id, line)
 			}
-			for other, or := range rules {
-				if other == id {
+			for _, r := range p.Analyze.Rules {
+				if r.ID == id || r.Match == nil {
 					continue
 				}
-				for _, re := range mainPatterns(or) {
-					if re.MatchString(line) {
-						t.Errorf("%s also matches the %s message: %s", other, id, line)
-					}
+				if _, ok := profiletest.MatchAny(profiletest.Matchers(t, p, r.ID, ""), line); ok {
+					t.Errorf("%s also matches the %s message: %s", r.ID, id, line)
 				}
 			}
 		}
@@ -119,29 +80,106 @@ func TestFsigkMessagesReachTheirRule(t *testing.T) {
 // TestFsigkServicePortCapture: with the assumed line prefix the rules
 // learn the service port (sport) and keep the message's own fields.
 func TestFsigkServicePortCapture(t *testing.T) {
-	p := fsigkProfile(t)
-	for _, r := range p.Analyze.Rules {
-		if r.ID != "fsigk.max-connections" {
+	p := profiletest.Load(t, "fsigk")
+	res := profiletest.Matchers(t, p, "fsigk.max-connections", "")
+	line := fsigkMessages["fsigk.max-connections"][0]
+	got, ok := profiletest.MatchAny(res, line)
+	if !ok {
+		t.Fatal("no match")
+	}
+	if got["sport"] != "9080" || got["maxconn"] != "200" || got["suggest"] != "400" || got["level"] != "WARNING" {
+		t.Errorf("captures = %v", got)
+	}
+	// Without the prefix (a line pasted from a mail) the message still matches.
+	bare := line[strings.Index(line, "Maximum connections"):]
+	if got, ok := profiletest.MatchAny(res, bare); !ok || got["maxconn"] != "200" {
+		t.Errorf("bare message not matched: %q", bare)
+	}
+}
+
+// TestFsigkServiceFromLogFolder: the service is the log's folder
+// (log/<service>/error.log, file_pattern), also for lines without the
+// port prefix; a flat error.log is still read, without a service.
+func TestFsigkServiceFromLogFolder(t *testing.T) {
+	p := profiletest.Load(t, "fsigk")
+	fp := profiletest.Rule(t, p, "fsigk.core-dump").Match.Any[0].FilePattern
+	if fp == nil {
+		t.Fatal("fsigk.core-dump has no file_pattern")
+	}
+	for path, want := range map[string]string{
+		"files/opt/f-secure/fsigk/log/smtp/error.log":      "smtp",
+		"files/opt/f-secure/fsigk/log/http/error.log.2.gz": "http",
+		"files/error.log":     "",
+		"files/log/error.log": "",
+	} {
+		m := fp.Re.FindStringSubmatch(path)
+		if m == nil {
+			t.Errorf("%s: not read at all", path)
 			continue
 		}
-		re := mainPatterns(r)[0]
-		m := re.FindStringSubmatch(fsigkMessages[r.ID][0])
-		if m == nil {
-			t.Fatal("no match")
+		if got := m[fp.Re.SubexpIndex("service")]; got != want {
+			t.Errorf("%s: service %q, want %q", path, got, want)
 		}
-		got := map[string]string{}
-		for i, n := range re.SubexpNames() {
-			if n != "" {
-				got[n] = m[i]
+	}
+
+	// Two services' logs, pasted without the port prefix: one core-dump
+	// finding per service, named from the folder.
+	dir := t.TempDir()
+	crash := "WARNING [main/sig_child] core dumped(child proxy process). Please send core file(core or core.xxx) on the installation directory and diag.tar.gz to support center. (child=3,sig=17[SIGCHLD],si_code=3[CLD_DUMPED],status=11(Segmentation fault),childid=3,cur_pid=2304,pid=%d)\n"
+	for svc, pid := range map[string]int{"http": 4100, "smtp": 4200} {
+		if err := os.MkdirAll(filepath.Join(dir, "log", svc), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "log", svc, "error.log"), []byte(fmt.Sprintf(crash, pid)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := profiletest.Analyze(t, "fsigk", time.UTC, dir)
+	profiletest.Check(t, "two service folders", rep, []profiletest.Want{
+		{ID: "fsigk.core-dump", Title: "HTTP proxy process crashed"},
+		{ID: "fsigk.core-dump", Title: "SMTP proxy process crashed"},
+	}, nil)
+	if n := len(profiletest.Findings(rep, "fsigk.core-dump")); n != 2 {
+		t.Errorf("%d core-dump findings, want 2:%s", n, profiletest.List(rep))
+	}
+}
+
+// TestFsigkTproxyApplies: fsigk.tproxy concerns services set to
+// transparent_tproxy=yes. Without virusgw.ini (a bare error.log) it runs;
+// with virusgw.ini it runs only where a service uses tproxy.
+func TestFsigkTproxyApplies(t *testing.T) {
+	line := "1709078635.137 [2024/02/28 09:03:55 9080 -] " + fsigkMessages["fsigk.tproxy"][0] + "\n"
+	for _, c := range []struct {
+		name, ini string
+		applies   bool
+	}{
+		{"no virusgw.ini", "", true},
+		{"tproxy on", "[http]\nport=9080\ntransparent_tproxy=yes\n", true},
+		{"tproxy off", "[http]\nport=9080\ntransparent_tproxy=no\n", false},
+	} {
+		dir := profiletest.RawLog(t, "error.log", line)
+		if c.ini != "" {
+			if err := os.WriteFile(filepath.Join(dir, "virusgw.ini"), []byte(c.ini), 0o644); err != nil {
+				t.Fatal(err)
 			}
 		}
-		if got["sport"] != "9080" || got["maxconn"] != "200" || got["suggest"] != "400" || got["level"] != "WARNING" {
-			t.Errorf("captures = %v", got)
+		rep := profiletest.Analyze(t, "fsigk", time.UTC, dir)
+		status := ""
+		for _, cv := range rep.Coverage {
+			if cv.Rule == "fsigk.tproxy" {
+				status = string(cv.Status)
+			}
 		}
-		// Without the prefix (a line pasted from a mail) the message still matches.
-		line := fsigkMessages[r.ID][0][strings.Index(fsigkMessages[r.ID][0], "Maximum connections"):]
-		if m := re.FindStringSubmatch(line); m == nil || m[re.SubexpIndex("maxconn")] != "200" {
-			t.Errorf("bare message not matched: %q", line)
+		if c.applies {
+			profiletest.Check(t, c.name, rep, []profiletest.Want{{ID: "fsigk.tproxy", Severity: "critical"}}, nil)
+			if status == "not_applicable" {
+				t.Errorf("%s: coverage %s", c.name, status)
+			}
+		} else {
+			profiletest.Check(t, c.name, rep, nil, []string{"fsigk.tproxy"})
+			if status != "not_applicable" {
+				t.Errorf("%s: coverage %q, want not_applicable", c.name, status)
+			}
 		}
 	}
 }
@@ -149,7 +187,7 @@ func TestFsigkServicePortCapture(t *testing.T) {
 // TestFsigkCatalogMatchesProfile keeps docs/profiles/fsigk.md and the
 // profile's rules in step, both ways.
 func TestFsigkCatalogMatchesProfile(t *testing.T) {
-	p := fsigkProfile(t)
+	p := profiletest.Load(t, "fsigk")
 	doc, err := os.ReadFile(filepath.Join("..", "docs", "profiles", "fsigk.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -194,24 +232,11 @@ func TestFsigkKernelOrder(t *testing.T) {
 	}
 }
 
-// TestFsigkRedactsConfig collects a fake host and checks that the licence
-// key code and the web console password of fsigk.ini do not reach the
-// bundle, while the settings the rules read do.
-func TestFsigkRedactsConfig(t *testing.T) {
-	p := fsigkProfile(t)
-	root, err := filepath.Abs(filepath.Join("..", "testdata", "hosts", "fsigk", "igk-mail"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := t.TempDir()
-	res, err := collect.Run(context.Background(), collect.Options{
-		Profile: p, Root: root, Output: out, RootCommandsOnly: true,
-		Clock: func() time.Time { return time.Date(2024, 2, 28, 3, 0, 0, 0, time.UTC) },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(res.Path)
+// fsigkMembers returns the members of the bundle at path, by their path
+// below the bundle's top folder.
+func fsigkMembers(t *testing.T, path string) map[string][]byte {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,21 +245,32 @@ func TestFsigkRedactsConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	out := map[string][]byte{}
 	tr := tar.NewReader(gz)
-	var ini string
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
-			break
+			return out
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.HasSuffix(h.Name, "/files/opt/f-secure/fsigk/conf/fsigk.ini") {
-			b, _ := io.ReadAll(tr)
-			ini = string(b)
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i := strings.Index(h.Name, "/"); i >= 0 {
+			out[h.Name[i+1:]] = b
 		}
 	}
+}
+
+// TestFsigkRedactsConfig collects a fake host and checks that the licence
+// key code and the web console password of fsigk.ini do not reach the
+// bundle, while the settings the rules read do.
+func TestFsigkRedactsConfig(t *testing.T) {
+	root := filepath.Join(profiletest.RepoRoot(t), "testdata", "hosts", "fsigk", "igk-mail")
+	ini := string(fsigkMembers(t, profiletest.Collect(t, "fsigk", root, nil))["files/opt/f-secure/fsigk/conf/fsigk.ini"])
 	if ini == "" {
 		t.Fatal("fsigk.ini is not in the bundle")
 	}
@@ -248,4 +284,78 @@ func TestFsigkRedactsConfig(t *testing.T) {
 			t.Errorf("fsigk.ini in the bundle lost %q:\n%s", keep, ini)
 		}
 	}
+}
+
+// TestFsigkCoresOversizeSkip: with include_cores=true a core file over the
+// size cap is left out whole (oversize: skip), even one whose start looks
+// like text and would otherwise keep its tail; the cores under the cap and
+// the install-dir listing are stored, and the core-dump finding names the
+// core that is missing and why.
+func TestFsigkCoresOversizeSkip(t *testing.T) {
+	src := filepath.Join(profiletest.RepoRoot(t), "testdata", "hosts", "fsigk", "igk-crash")
+	root := t.TempDir()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		dst := filepath.Join(root, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, b, info.Mode().Perm())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(root, "opt", "f-secure", "fsigk", "core.23817")
+	if err := os.WriteFile(big, []byte(strings.Repeat("fsigk_http core image page\n", 8192)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := collect.Run(context.Background(), collect.Options{
+		Profile: profiletest.Load(t, "fsigk"), Root: root, Output: t.TempDir(), RootCommandsOnly: true,
+		Set: map[string]string{"include_cores": "true"}, MaxFileSize: 64 << 10,
+		Clock: func() time.Time { return profiletest.Clock },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := fsigkMembers(t, res.Path)
+	if b, ok := members["files/opt/f-secure/fsigk/core.23817"]; ok {
+		t.Errorf("the core over the cap was stored (%d bytes)", len(b))
+	}
+	for _, m := range []string{"files/opt/f-secure/fsigk/core.24410", "commands/install-dir.out"} {
+		if _, ok := members[m]; !ok {
+			t.Errorf("%s is not in the bundle", m)
+		}
+	}
+	tooLarge := false
+	for _, it := range res.Manifest.Items {
+		if it.ID != "cores" {
+			continue
+		}
+		for _, st := range it.Stored {
+			if strings.HasSuffix(st.Source, "/core.23817") && st.ErrorKind == "too_large" && st.Truncated == 0 {
+				tooLarge = true
+			}
+		}
+	}
+	if !tooLarge {
+		t.Errorf("the manifest does not record core.23817 as too_large")
+	}
+	rep := profiletest.Analyze(t, "", nil, res.Path)
+	for _, f := range profiletest.Findings(rep, "fsigk.core-dump") {
+		if strings.Contains(f.Title, "HTTP") && !strings.Contains(f.Explanation, "core.23817 is not in this bundle: over the size cap") {
+			t.Errorf("core-dump does not name the core left out:\n%s", f.Explanation)
+		}
+	}
+	profiletest.Check(t, "igk-crash, one core over the cap", rep, []profiletest.Want{{ID: "fsigk.core-dump", Severity: "critical"}}, nil)
 }

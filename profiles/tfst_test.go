@@ -9,16 +9,14 @@ import (
 	"testing"
 
 	"casefile/profiles"
+	"casefile/profiles/profiletest"
 )
 
 // TestTFSTCatalogMatchesProfile keeps docs/profiles/tfst.md (the ids help
 // desks quote) and the profile's rules in step, both ways.
 func TestTFSTCatalogMatchesProfile(t *testing.T) {
-	p, err := profiles.Builtin("tfst")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := os.ReadFile(filepath.Join("..", "docs", "profiles", "tfst.md"))
+	p := profiletest.Load(t, "tfst")
+	doc, err := os.ReadFile(filepath.Join(profiletest.RepoRoot(t), "docs", "profiles", "tfst.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,28 +81,14 @@ func TestTFSTLevelOrder(t *testing.T) {
 // the TFST notes show, so a pattern edit that stops matching them fails
 // here and not only in a golden report.
 func TestTFSTPatterns(t *testing.T) {
-	p, err := profiles.Builtin("tfst")
-	if err != nil {
-		t.Fatal(err)
-	}
-	facts := map[string]*profiles.Fact{}
-	for i := range p.Analyze.Facts {
-		facts[p.Analyze.Facts[i].Name] = &p.Analyze.Facts[i]
-	}
-	rules := map[string]*profiles.Rule{}
-	for i := range p.Analyze.Rules {
-		rules[p.Analyze.Rules[i].ID] = &p.Analyze.Rules[i]
-	}
+	p := profiletest.Load(t, "tfst")
 	value := func(fact, line string) string {
-		f := facts[fact]
-		if f == nil || f.Pattern == nil {
-			t.Fatalf("no pattern fact %s", fact)
-		}
-		m := f.Pattern.Re.FindStringSubmatch(line)
+		re := profiletest.FactPattern(t, p, fact)
+		m := re.FindStringSubmatch(line)
 		if m == nil {
 			return "<no match>"
 		}
-		if i := f.Pattern.Re.SubexpIndex("value"); i > 0 {
+		if i := re.SubexpIndex("value"); i > 0 {
 			return m[i]
 		}
 		return m[0]
@@ -125,36 +109,56 @@ func TestTFSTPatterns(t *testing.T) {
 		{"win_epp_pids", "epproxy.exe                   1234 Services                   0     12,345 K Running", "1234"},
 		{"epp_started", " 4242 Mon Mar  8 05:30:44 2010 /opt/tivoli/EPProxy/epproxy /opt/tivoli/EPProxy", "Mon Mar  8 05:30:44 2010"},
 		{"session_codes", "routedSessionCreate: [rs=8128] open session failed (e =-2)", "-2"},
+		{"installed", "-rwxr-xr-x        0        0          256 2010-03-16T08:50:00+01:00 epproxy", "epproxy"},
+		{"installed", "-rw-r--r--        0        0         6593 2010-03-16T08:50:00+01:00 epproxy.cfg", "<no match>"},
+		{"lcfd_procs", "4 S root      1822     1  0  80   0 - 68414 -      Jan28 ?        00:01:02 /opt/Tivoli/lcf/bin/linux-ix86/mrt/lcfd", "/lcfd"},
 	} {
 		if got := value(c.fact, c.line); got != c.want {
 			t.Errorf("fact %s on %q = %q, want %q", c.fact, c.line, got, c.want)
 		}
 	}
-	matches := func(id, line string) bool {
-		r := rules[id]
-		if r == nil || r.Match == nil {
-			t.Fatalf("no match rule %s", id)
+	for _, c := range []struct {
+		id, label, line string
+		want            bool
+		caps            map[string]string
+	}{
+		{"tfst.fd-exhaustion", "", "03/09/09 16:41:01 1 1779102 upcallSender [line=3505]: accept() failed (e=24 - Too many open files)", true, nil},
+		{"tfst.parent-unreachable", "", "01/12/18 17:43:07 1 130 ERROR multiplex.newsessopen: cannot open connection (-1)", true, map[string]string{"code": "-1"}},
+		// each failure is written twice; only the level-1 form (no dot) counts
+		{"tfst.routed-session-failure", "", "09/10/13 10:41:33 1 7731 gatewayProxySender [gw=9] failure creating a routed session for nti281-gwp", true,
+			map[string]string{"peer": "nti281-gwp", "tid": "7731"}},
+		{"tfst.routed-session-failure", "", "09/10/13 10:41:33 2 7731 gatewayProxySender [gw=9] failure creating a routed session for nti281-gwp.", false, nil},
+		{"tfst.routed-session-failure", "", "09/10/13 10:39:21 1 7456 gatewayProxySender [gw=8] failure creating a routed s ession for nti281-gwp", true, nil},
+		// the requests of the handshake (the replies are the sequence's expects)
+		{"tfst.handshake-incomplete", "who", "01/12/18 17:38:06 3 161 routingManager: WHO command received [l=null]", true, map[string]string{"cmd": "WHO"}},
+		{"tfst.handshake-incomplete", "tell", "01/12/18 17:51:27 3 47 routingManager: TELL command received [l=ascotti_gwp1]", true,
+			map[string]string{"cmd": "TELL", "child": "ascotti_gwp1"}},
+		{"tfst.handshake-incomplete", "", "01/12/18 17:53:34 3 248 routingManager: WHO reply command received [l=ascotti_gwp1]", false, nil},
+		{"tfst.handshake-not-logged", "", "01/12/18 17:40:16 3 179 routingManager: TELL reply command received", true, nil},
+	} {
+		caps, ok := profiletest.MatchAny(profiletest.Matchers(t, p, c.id, c.label), c.line)
+		if ok != c.want {
+			t.Errorf("rule %s on %q: matched %v, want %v", c.id, c.line, ok, c.want)
+			continue
 		}
-		for _, m := range r.Match.Any {
-			if m.Pattern.Re.MatchString(line) {
-				return true
+		for k, v := range c.caps {
+			if caps[k] != v {
+				t.Errorf("rule %s on %q: %s = %q, want %q", c.id, c.line, k, caps[k], v)
 			}
 		}
-		return false
 	}
-	for _, c := range []struct {
-		id, line string
-		want     bool
-	}{
-		{"tfst.fd-exhaustion", "03/09/09 16:41:01 1 1779102 upcallSender [line=3505]: accept() failed (e=24 - Too many open files)", true},
-		{"tfst.parent-unreachable", "01/12/18 17:43:07 1 130 ERROR multiplex.newsessopen: cannot open connection (-1)", true},
-		// each failure is written twice; only the level-1 form (no dot) counts
-		{"tfst.routed-session-failure", "09/10/13 10:41:33 1 7731 gatewayProxySender [gw=9] failure creating a routed session for nti281-gwp", true},
-		{"tfst.routed-session-failure", "09/10/13 10:41:33 2 7731 gatewayProxySender [gw=9] failure creating a routed session for nti281-gwp.", false},
-		{"tfst.routed-session-failure", "09/10/13 10:39:21 1 7456 gatewayProxySender [gw=8] failure creating a routed s ession for nti281-gwp", true},
+	// The replies the handshake requests wait for, keyed on the command.
+	seq := profiletest.Rule(t, p, "tfst.handshake-incomplete").Sequence
+	var expect []*regexp.Regexp
+	for _, m := range seq.Expect {
+		expect = append(expect, m.Pattern.Re)
+	}
+	for line, cmd := range map[string]string{
+		"01/12/18 17:53:34 3 248 routingManager: WHO reply command received [l=ascotti_gwp1]": "WHO",
+		"01/12/18 17:40:16 3 179 routingManager: TELL reply command received":                 "TELL",
 	} {
-		if got := matches(c.id, c.line); got != c.want {
-			t.Errorf("rule %s on %q: matched %v, want %v", c.id, c.line, got, c.want)
+		if caps, ok := profiletest.MatchAny(expect, line); !ok || caps["cmd"] != cmd {
+			t.Errorf("handshake reply %q: cmd %q, want %q", line, caps["cmd"], cmd)
 		}
 	}
 }
@@ -162,13 +166,14 @@ func TestTFSTPatterns(t *testing.T) {
 // TestTFSTFakeHostsUsed: every fake host is used by a golden case,
 // and every case's host exists.
 func TestTFSTFakeHostsUsed(t *testing.T) {
-	hostsDir := filepath.Join("..", "testdata", "hosts", "tfst")
+	root := profiletest.RepoRoot(t)
+	hostsDir := filepath.Join(root, "testdata", "hosts", "tfst")
 	entries, err := os.ReadDir(hostsDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	used := map[string]bool{}
-	cases, _ := filepath.Glob(filepath.Join("..", "testdata", "cases", "tfst", "*", "case.yaml"))
+	cases, _ := filepath.Glob(filepath.Join(root, "testdata", "cases", "tfst", "*", "case.yaml"))
 	if len(cases) == 0 {
 		t.Fatal("no golden cases for tfst")
 	}

@@ -1022,6 +1022,71 @@ def lsw_natoff():
 
 
 # ===========================================================================
+# Libreswan 3.29: both gateways start Main Mode at the same moment. The
+# peer answers with its own negotiation (#2, #3: the tunnel comes up) and
+# ignores ours (#1), which retransmits and times out after the tunnel is
+# up: a leftover, not a failure.
+# ===========================================================================
+
+def lsw_crossed():
+    h = Host("lsw-crossed", "dc1-gw", CENTOS7, "3.10.0-1160.el7.x86_64")
+    h.file("/etc/ipsec.conf", "config setup\n\tprotostack=netkey\n\tlogfile=/var/log/pluto.log\n\ninclude /etc/ipsec.d/*.conf\n")
+    h.file("/etc/ipsec.d/dc1-dc3.conf", """conn dc1-dc3
+	left=198.51.100.40
+	leftid=@dc1
+	leftsubnet=10.40.0.0/16
+	right=203.0.113.60
+	rightid=@dc3
+	rightsubnet=10.60.0.0/16
+	authby=secret
+	ikev2=no
+	auto=start
+""")
+    h.file("/etc/ipsec.d/dc1.secrets", '@dc1 @dc3 : PSK "Dc1-Dc3-crossed-2024"\n')
+    log = Log("pluto")
+    c = '"dc1-dc3"'
+    s = T("2024-03-04 07:45:00")
+    steps = [(0.0, '%s #1: initiating Main Mode' % c),
+             (0.001, '%s #1: STATE_MAIN_I1: sent MI1, expecting MR1' % c),
+             (0.02, '%s #2: responding to Main Mode' % c),
+             (0.021, '%s #2: STATE_MAIN_R1: sent MR1, expecting MI2' % c),
+             (0.06, '%s #2: STATE_MAIN_R2: sent MR2, expecting MI3' % c),
+             (0.1, '%s #2: Main mode peer ID is ID_FQDN: \'@dc3\'' % c),
+             (0.1, '%s #2: STATE_MAIN_R3: sent MR3, ISAKMP SA established {auth=PRESHARED_KEY cipher=aes_256 integ=sha2_256 group=MODP2048}' % c),
+             (0.15, '%s #3: responding to Quick Mode proposal {msgid:5c0ffee1}' % c),
+             (0.151, '%s #3: STATE_QUICK_R1: sent QR1, inbound IPsec SA installed, expecting QI2' % c),
+             (0.2, '%s #3: STATE_QUICK_R2: IPsec SA established tunnel mode {ESP=>%s <%s xfrm=AES_CBC_256-HMAC_SHA2_256_128 NATOA=none NATD=none DPD=passive}' % (c, spi("crossed", "o"), spi("crossed", "i")))]
+    wait = 0.5
+    t = 0.5
+    while t < 60:
+        steps.append((t, '%s #1: STATE_MAIN_I1: retransmission; will wait %g seconds for response' % (c, wait)))
+        t += wait
+        wait = min(wait * 2, 32)
+    steps.append((60.0, '%s #1: STATE_MAIN_I1: 60 second timeout exceeded after 7 retransmits.  No response (or no acceptable response) to our first IKEv1 message' % c))
+    steps.append((60.0, '%s #1: deleting state (STATE_MAIN_I1) and NOT sending notification' % c))
+    for off, l in steps:
+        log.add(s + timedelta(seconds=off), l)
+    h.file("/var/log/pluto.log", log.text())
+    h.cmd("ipsec", "whack --status", libreswan_status("3.29", [("eth0/eth0", "198.51.100.40")],
+          [("dc1-dc3", "10.40.0.0/16===198.51.100.40[@dc1]", "203.0.113.60[@dc3]===10.60.0.0/16", "PSK+ENCRYPT+TUNNEL+PFS+UP+IKEV1_ALLOW+SAREF_TRACK+IKE_FRAG_ALLOW+ESN_NO", {"isakmp": "2", "ipsec": "3", "owner": "3"})],
+          ['#3: "dc1-dc3":500 STATE_QUICK_R2 (IPsec SA established); EVENT_SA_REPLACE in 27811s; newest IPSEC; eroute owner; isakmp#2; idle;',
+           '#2: "dc1-dc3":500 STATE_MAIN_R3 (sent MR3, ISAKMP SA established); EVENT_SA_REPLACE in 2811s; newest ISAKMP; lastdpd=-1s(seq in:0 out:0); idle;']))
+    h.cmd("ipsec", "whack --trafficstatus", '006 #3: "dc1-dc3", type=ESP, add_time=1709534700, inBytes=2811904, outBytes=1904512, id=\'@dc3\'\n')
+    h.cmd("ipsec", "--version", "Linux Libreswan 3.29 (netkey) on 3.10.0-1160.el7.x86_64\n")
+    h.cmd("ip", "-s xfrm state", xfrm_state([
+        ("203.0.113.60", "198.51.100.40", spi("crossed", "i"), 16417, "tunnel", "cbc(aes)", key("crossed", "ie", n=64), "hmac(sha256)", key("crossed", "ia", n=64), 2811904, 2977),
+        ("198.51.100.40", "203.0.113.60", spi("crossed", "o"), 16417, "tunnel", "cbc(aes)", key("crossed", "oe", n=64), "hmac(sha256)", key("crossed", "oa", n=64), 1904512, 2311)]))
+    h.cmd("ip", "xfrm policy", xfrm_policy([("10.40.0.0/16", "10.60.0.0/16", "out", "198.51.100.40", "203.0.113.60", 16417)]))
+    h.cmd("iptables-save", "-c", IPTABLES_EMPTY)
+    base_linux(h, [("eth0", 1500, "198.51.100.40/24"), ("eth1", 1500, "10.40.0.1/16")],
+               [(1212, 1, "root", "/usr/libexec/ipsec/pluto --leak-detective --config /etc/ipsec.conf --nofork")],
+               ['udp   UNCONN 0      0          198.51.100.40:500         0.0.0.0:*     users:(("pluto",pid=1212,fd=17))',
+                'udp   UNCONN 0      0          198.51.100.40:4500        0.0.0.0:*     users:(("pluto",pid=1212,fd=18))'],
+               "default via 198.51.100.1 dev eth0\n")
+    return h
+
+
+# ===========================================================================
 # Libreswan 4.10 in a minimal VM: the kernel has no ESP, and an IKEv1
 # connection is refused by the global ikev1-policy
 # ===========================================================================
@@ -1199,6 +1264,7 @@ def raw_uploads():
     for off, l in ex:
         lines.append((t0 + timedelta(seconds=off), "pluto[611] " + l))
     lines.append((T("2024-03-04 21:51:02"), "pluto[611] \"filiale\" #810: received Delete SA payload: deleting ISAKMP State #808"))
+    lines.sort(key=lambda x: x[0])   # time order (stable), then newest first
     out = ["%s %s" % (t.strftime("%H:%M:%S"), l) for t, l in lines]
     write(os.path.join(RAW, "ipcop-page", "ipcop-ipsec-log.txt"), "\n".join(reversed(out)) + "\n")
     # A pasted `ipsec auto --up` (Openswan 2.6): the peer never answers.
@@ -1213,7 +1279,7 @@ def raw_uploads():
 def main():
     hosts = [ipcop_host("ipcop-ok", "ipcop", "ok"), ipcop_host("ipcop-pskfail", "ipcop", "pskfail"),
              lsw_noresp(), lsw_fwpeer(), lsw_down(), osw_proposal("hq"), osw_proposal("shop"),
-             lsw_idmismatch(), osw_roadwarrior(), lsw_dpd(), lsw_natoff(), lsw_kernel(), lsw5_ok()]
+             lsw_idmismatch(), osw_roadwarrior(), lsw_dpd(), lsw_natoff(), lsw_crossed(), lsw_kernel(), lsw5_ok()]
     for h in hosts:
         h.write()
     raw_uploads()

@@ -35,6 +35,7 @@ import (
 
 	"casefile/analyze/report"
 	"casefile/collect"
+	"casefile/profiles/profiletest"
 )
 
 const plutoBin = "/usr/libexec/ipsec/pluto"
@@ -50,11 +51,11 @@ type ipsecLabScenario struct {
 func ipsecLabScenarios() []ipsecLabScenario {
 	upCheck := func(t *testing.T, rep *report.Report, left, right string, up bool) {
 		if up {
-			ipsecCheckBundle(t, rep, left, []ipsecWant{{"ipsec.tunnel-state", "info", "IPsec SA established"}}, ipsecFailures)
-			ipsecCheckBundle(t, rep, right, []ipsecWant{{"ipsec.tunnel-state", "info", "IPsec SA established"}}, ipsecFailures)
+			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.tunnel-state", Severity: "info", Title: "IPsec SA established"}}, ipsecFailures)
+			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.tunnel-state", Severity: "info", Title: "IPsec SA established"}}, ipsecFailures)
 			return
 		}
-		ipsecCheckBundle(t, rep, right, []ipsecWant{{"ipsec.kernel-sa-failed", "critical", "kernel refused"}},
+		ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.kernel-sa-failed", Severity: "critical", Title: "kernel refused"}},
 			[]string{"ipsec.psk-mismatch", "ipsec.no-response", "ipsec.firewall", "ipsec.pluto-down"})
 		ipsecCheckBundle(t, rep, left, nil, []string{"ipsec.psk-mismatch", "ipsec.no-response", "ipsec.firewall", "ipsec.pluto-down"})
 	}
@@ -62,36 +63,36 @@ func ipsecLabScenarios() []ipsecLabScenario {
 		{"up-v1", upCheck},
 		{"up-v2", upCheck},
 		{"psk-v1", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
-			ipsecCheckBundle(t, rep, right, []ipsecWant{{"ipsec.psk-mismatch", "critical", "pre-shared key mismatch"}}, []string{"ipsec.no-response", "ipsec.id-mismatch"})
-			ipsecCheckBundle(t, rep, left, []ipsecWant{{"ipsec.psk-mismatch", "critical", ""}, {"ipsec.stuck", "", ""}}, []string{"ipsec.no-response", "ipsec.id-mismatch"})
+			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: "pre-shared key mismatch"}}, []string{"ipsec.no-response", "ipsec.id-mismatch"})
+			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: ""}, {ID: "ipsec.stuck", Severity: "", Title: ""}}, []string{"ipsec.no-response", "ipsec.id-mismatch"})
 		}},
 		{"psk-v2", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
-			ipsecCheckBundle(t, rep, right, []ipsecWant{{"ipsec.psk-mismatch", "critical", "pre-shared key mismatch"}}, []string{"ipsec.no-response"})
-			ipsecCheckBundle(t, rep, left, []ipsecWant{{"ipsec.psk-mismatch", "critical", "authentication failed"}}, []string{"ipsec.no-response"})
+			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: "pre-shared key mismatch"}}, []string{"ipsec.no-response"})
+			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: "authentication failed"}}, []string{"ipsec.no-response"})
 		}},
 		{"proposal-v1", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
-			ipsecCheckBundle(t, rep, right, []ipsecWant{{"ipsec.proposal-mismatch", "critical", "we refused the peer's proposal"}}, []string{"ipsec.psk-mismatch"})
-			ipsecCheckBundle(t, rep, left, []ipsecWant{{"ipsec.proposal-mismatch", "critical", "phase 2"}, {"ipsec.stuck", "", ""}}, []string{"ipsec.no-response", "ipsec.psk-mismatch"})
+			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.proposal-mismatch", Severity: "critical", Title: "we refused the peer's proposal"}}, []string{"ipsec.psk-mismatch"})
+			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.proposal-mismatch", Severity: "critical", Title: "phase 2"}, {ID: "ipsec.stuck", Severity: "", Title: ""}}, []string{"ipsec.no-response", "ipsec.psk-mismatch"})
 		}},
 		{"proposal-v2", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
-			ipsecCheckBundle(t, rep, right, []ipsecWant{{"ipsec.proposal-mismatch", "critical", "phase 1"}}, nil)
+			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.proposal-mismatch", Severity: "critical", Title: "phase 1"}}, nil)
 			// The initiator's "no response (or no acceptable response)" follows
 			// a NO_PROPOSAL_CHOSEN answer: not a silent peer.
-			ipsecCheckBundle(t, rep, left, []ipsecWant{{"ipsec.proposal-mismatch", "critical", "the peer refused ours"}}, []string{"ipsec.no-response"})
+			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.proposal-mismatch", Severity: "critical", Title: "the peer refused ours"}}, []string{"ipsec.no-response"})
 		}},
 		{"udp500-v1", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
-			ipsecCheckBundle(t, rep, left, []ipsecWant{{"ipsec.no-response", "critical", `"hq-branch"`}, {"ipsec.stuck", "", "STATE_MAIN_I1"}}, []string{"ipsec.proposal-mismatch"})
-			ipsecCheckBundle(t, rep, right, []ipsecWant{{"ipsec.firewall", "critical", "UDP 500) from 192.0.2.1"}}, nil)
+			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.no-response", Severity: "critical", Title: `"hq-branch"`}, {ID: "ipsec.stuck", Severity: "", Title: "STATE_MAIN_I1"}}, []string{"ipsec.proposal-mismatch"})
+			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.firewall", Severity: "critical", Title: "UDP 500) from 192.0.2.1"}}, nil)
 		}},
 		{"udp500-v2", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
-			ipsecCheckBundle(t, rep, left, []ipsecWant{{"ipsec.no-response", "critical", "192.0.2.2"}}, []string{"ipsec.proposal-mismatch"})
-			ipsecCheckBundle(t, rep, right, []ipsecWant{{"ipsec.firewall", "critical", "from 192.0.2.1"}}, nil)
+			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.no-response", Severity: "critical", Title: "192.0.2.2"}}, []string{"ipsec.proposal-mismatch"})
+			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.firewall", Severity: "critical", Title: "from 192.0.2.1"}}, nil)
 		}},
 	}
 }
 
 // ipsecCheckBundle checks the findings of one bundle of a report.
-func ipsecCheckBundle(t *testing.T, rep *report.Report, bundle string, want []ipsecWant, absent []string) {
+func ipsecCheckBundle(t *testing.T, rep *report.Report, bundle string, want []profiletest.Want, absent []string) {
 	t.Helper()
 	sub := &report.Report{}
 	for _, f := range rep.Findings {
@@ -99,7 +100,7 @@ func ipsecCheckBundle(t *testing.T, rep *report.Report, bundle string, want []ip
 			sub.Findings = append(sub.Findings, f)
 		}
 	}
-	ipsecCheck(t, bundle, sub, want, absent)
+	profiletest.Check(t, bundle, sub, want, absent)
 }
 
 func ipsecLabUsable(t *testing.T) string {
@@ -125,7 +126,7 @@ func ipsecLabUsable(t *testing.T) string {
 		t.Skipf("this machine refuses network namespaces (ip netns add): %v: %s", err, out)
 	}
 	exec.Command("ip", "netns", "del", name).Run()
-	return filepath.Join(ipsecRepo(t), "scripts", "pluto-lab.sh")
+	return filepath.Join(profiletest.RepoRoot(t), "scripts", "pluto-lab.sh")
 }
 
 func TestIpsecRealPluto(t *testing.T) {
@@ -176,7 +177,7 @@ func TestIpsecRealPluto(t *testing.T) {
 				outDir := filepath.Join(r.out, "bundle-"+side)
 				os.MkdirAll(outDir, 0o755)
 				res, err := collect.Run(context.Background(), collect.Options{
-					Profile: ipsecProfile(t), Root: root, Output: outDir, RootCommandsOnly: true,
+					Profile: profiletest.Load(t, "ipsec"), Root: root, Output: outDir, RootCommandsOnly: true,
 					Note: "pluto lab " + sc.name + ", " + side + " side",
 				})
 				if err != nil {
@@ -192,8 +193,8 @@ func TestIpsecRealPluto(t *testing.T) {
 				}
 				names[side] = strings.TrimSuffix(filepath.Base(res.Path), ".tar.gz")
 			}
-			rep := ipsecAnalyze(t, bundles...)
-			t.Logf("findings:%s", ipsecList(rep))
+			rep := profiletest.Analyze(t, "ipsec", nil, bundles...)
+			t.Logf("findings:%s", profiletest.List(rep))
 			left, right := ipsecBundleName(rep, names["left"]), ipsecBundleName(rep, names["right"])
 			sc.check(t, rep, left, right, up)
 		})

@@ -8,7 +8,6 @@ package profiles_test
 import (
 	"archive/tar"
 	"compress/gzip"
-	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,10 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"casefile/analyze"
-	"casefile/analyze/report"
-	"casefile/collect"
 	"casefile/profiles"
+	"casefile/profiles/profiletest"
 )
 
 // ipsecCatalog is every finding id of the profile: the issue's catalog
@@ -41,103 +38,8 @@ var ipsecFailures = []string{
 	"ipsec.conn-not-loaded", "ipsec.kernel-sa-failed",
 }
 
-func ipsecProfile(t *testing.T) *profiles.Profile {
-	t.Helper()
-	p, err := profiles.Builtin("ipsec")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-// ipsecRepo is the repository root (profiles/..).
-func ipsecRepo(t *testing.T) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return filepath.Dir(wd)
-}
-
-// ipsecAnalyze runs the analyzer with the ipsec profile over paths
-// (bundles, or folders and files of raw logs).
-func ipsecAnalyze(t *testing.T, paths ...string) *report.Report {
-	t.Helper()
-	rep, err := analyze.Run(context.Background(), paths, analyze.Options{
-		Profile:  ipsecProfile(t),
-		Timezone: time.UTC,
-		Clock:    func() time.Time { return time.Date(2024, 3, 5, 12, 0, 0, 0, time.UTC) },
-	})
-	if err != nil {
-		t.Fatalf("analyze %v: %v", paths, err)
-	}
-	for _, c := range rep.Coverage {
-		if c.Status == "error" {
-			t.Errorf("%s: rule %s failed: %s", strings.Join(paths, " "), c.Rule, c.Reason)
-		}
-	}
-	return rep
-}
-
-// ipsecRaw writes text as a raw log named name into a new folder and
-// returns the folder.
-func ipsecRaw(t *testing.T, name, text string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-func ipsecFindings(rep *report.Report, id string) []report.Finding {
-	var out []report.Finding
-	for _, f := range rep.Findings {
-		if f.ID == id {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func ipsecList(rep *report.Report) string {
-	var b strings.Builder
-	for _, f := range rep.Findings {
-		b.WriteString("\n  " + f.ID + " [" + f.Severity + "] " + f.Title)
-	}
-	if b.Len() == 0 {
-		return " (no findings)"
-	}
-	return b.String()
-}
-
-// ipsecWant is an expected finding: its id, and optionally a severity and
-// text the title must contain.
-type ipsecWant struct{ id, severity, title string }
-
-func ipsecCheck(t *testing.T, what string, rep *report.Report, want []ipsecWant, absent []string) {
-	t.Helper()
-	for _, w := range want {
-		ok := false
-		for _, f := range ipsecFindings(rep, w.id) {
-			if (w.severity == "" || f.Severity == w.severity) && strings.Contains(f.Title, w.title) {
-				ok = true
-			}
-		}
-		if !ok {
-			t.Errorf("%s: want %s [%s] with %q in the title; have:%s", what, w.id, w.severity, w.title, ipsecList(rep))
-		}
-	}
-	for _, id := range absent {
-		for _, f := range ipsecFindings(rep, id) {
-			t.Errorf("%s: %s should not be reported: %s", what, id, f.Title)
-		}
-	}
-}
-
 func TestIpsecCatalog(t *testing.T) {
-	p := ipsecProfile(t)
+	p := profiletest.Load(t, "ipsec")
 	have := map[string]bool{}
 	for _, r := range p.Analyze.Rules {
 		have[r.ID] = true
@@ -152,7 +54,7 @@ func TestIpsecCatalog(t *testing.T) {
 		t.Errorf("rule %s is not in the test catalog (ipsecCatalog)", id)
 	}
 	// The catalog document describes every id.
-	doc, err := os.ReadFile(filepath.Join(ipsecRepo(t), "docs", "profiles", "ipsec.md"))
+	doc, err := os.ReadFile(filepath.Join(profiletest.RepoRoot(t), "docs", "profiles", "ipsec.md"))
 	if err != nil {
 		t.Fatalf("the finding catalog docs/profiles/ipsec.md: %v", err)
 	}
@@ -231,7 +133,7 @@ func TestIpsecMessageFormats(t *testing.T) {
 	whack := func(lines ...string) string { return strings.Join(lines, "\n") + "\n" }
 	cases := []struct {
 		name, file, text string
-		want             []ipsecWant
+		want             []profiletest.Want
 		absent           []string
 	}{
 		{"openswan syslog, typographic quotes: healthy", "messages", syslog(
@@ -241,66 +143,66 @@ func TestIpsecMessageFormats(t *testing.T) {
 			"\u201cabc\u201d #7: transition from state STATE_MAIN_R2 to state STATE_MAIN_R3",
 			"\u201cabc\u201d #7: sent MR3, ISAKMP SA established",
 			"\"abc\" #8: STATE_QUICK_R2: IPsec SA established {ESP=>0x1a2b3c4d <0x5e6f7a8b}"),
-			[]ipsecWant{{"ipsec.tunnel-state", "info", `"abc": IPsec SA established`}}, ipsecFailures},
+			[]profiletest.Want{{ID: "ipsec.tunnel-state", Severity: "info", Title: `"abc": IPsec SA established`}}, ipsecFailures},
 		{"openswan syslog: no answer to Main Mode", "secure", syslog(
 			"\"hq-lab\" #3: initiating Main Mode",
 			"\"hq-lab\" #3: STATE_MAIN_I1: initiate",
 			"\"hq-lab\" #3: max number of retransmissions (2) reached STATE_MAIN_I1.  No response (or no acceptable response) to our first IKE message",
 			"\"hq-lab\" #3: starting keying attempt 2 of at most 3"),
-			[]ipsecWant{{"ipsec.no-response", "critical", `"hq-lab"`}, {"ipsec.stuck", "critical", "STATE_MAIN_I1"}}, []string{"ipsec.psk-mismatch"}},
+			[]profiletest.Want{{ID: "ipsec.no-response", Severity: "critical", Title: `"hq-lab"`}, {ID: "ipsec.stuck", Severity: "critical", Title: "STATE_MAIN_I1"}}, []string{"ipsec.psk-mismatch"}},
 		{"libreswan 4 logfile: IKEv2 no proposal chosen is not a silent peer", "pluto.log", logfile(
 			"\"v2lab\" #1: initiating IKEv2 connection",
 			"\"v2lab\" #1: sent IKE_SA_INIT request to 192.0.2.2:500",
 			"\"v2lab\" #1: dropping unexpected IKE_SA_INIT message containing NO_PROPOSAL_CHOSEN notification; message payloads: N; missing payloads: SA,KE,Ni",
 			"\"v2lab\" #1: STATE_V2_PARENT_I1: 60 second timeout exceeded after 6 retransmits.  No response (or no acceptable response) to our first IKEv2 message"),
-			[]ipsecWant{{"ipsec.proposal-mismatch", "critical", "phase 1"}}, []string{"ipsec.no-response"}},
+			[]profiletest.Want{{ID: "ipsec.proposal-mismatch", Severity: "critical", Title: "phase 1"}}, []string{"ipsec.no-response"}},
 		{"libreswan 4 logfile: responder with a different PSK", "pluto.log", logfile(
 			"\"psklab\" #1: responding to Main Mode",
 			"\"psklab\" #1: sent Main Mode R1",
 			"\"psklab\" #1: sent Main Mode R2",
 			"\"psklab\" #1: probable authentication failure (mismatch of preshared secrets?): malformed payload in packet"),
-			[]ipsecWant{{"ipsec.psk-mismatch", "critical", "pre-shared key mismatch"}}, []string{"ipsec.id-mismatch"}},
+			[]profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: "pre-shared key mismatch"}}, []string{"ipsec.id-mismatch"}},
 		{"libreswan 5 whack output: IKEv2 authentication failed", "up.txt", whack(
 			"\"auth5\" #1: initiating IKEv2 connection to 192.0.2.2 using UDP",
 			"\"auth5\" #1: sent IKE_SA_INIT request to 192.0.2.2:UDP/500",
 			"\"auth5\" #1: processed IKE_SA_INIT response from 192.0.2.2:UDP/500 {cipher=AES_GCM_16_256 integ=n/a prf=HMAC_SHA2_512 ke=DH19}, initiating IKE_AUTH",
 			"\"auth5\" #1: sent IKE_AUTH request to 192.0.2.2:UDP/500 with shared-key-mac and IPV4_ADDR '192.0.2.1'; Child SA #2 {ESP <0x11223344}",
 			"\"auth5\" #1: IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED"),
-			[]ipsecWant{{"ipsec.psk-mismatch", "critical", "authentication failed"}}, []string{"ipsec.no-response"}},
+			[]profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: "authentication failed"}}, []string{"ipsec.no-response"}},
 		{"whack output with codes: peer ID mismatch", "auto-up.txt", whack(
 			"104 \"idlab\" #1: STATE_MAIN_I1: initiate",
 			"106 \"idlab\" #1: STATE_MAIN_I2: sent MI2, expecting MR2",
 			"108 \"idlab\" #1: STATE_MAIN_I3: sent MI3, expecting MR3",
 			"003 \"idlab\" #1: we require peer to have ID '198.51.100.9', but peer declares '10.9.9.9'"),
-			[]ipsecWant{{"ipsec.id-mismatch", "critical", "10.9.9.9"}}, []string{"ipsec.psk-mismatch"}},
+			[]profiletest.Want{{ID: "ipsec.id-mismatch", Severity: "critical", Title: "10.9.9.9"}}, []string{"ipsec.psk-mismatch"}},
 		{"IKEv2 traffic selectors", "pluto.log", logfile(
 			"\"tslab\" #1: initiator established IKE SA; authenticated peer using authby=secret and ID_IPV4_ADDR '192.0.2.2'",
 			"\"tslab\" #2: IKE_AUTH response rejected Child SA with TS_UNACCEPTABLE"),
-			[]ipsecWant{{"ipsec.id-mismatch", "critical", "subnets"}, {"ipsec.tunnel-state", "warning", "no IPsec SA"}}, nil},
+			[]profiletest.Want{{ID: "ipsec.id-mismatch", Severity: "critical", Title: "subnets"}, {ID: "ipsec.tunnel-state", Severity: "warning", Title: "no IPsec SA"}}, nil},
 		{"no connection for a peer", "auth.log", syslog(
 			"packet from 203.0.113.77:500: initial Main Mode message received on 192.0.2.1:500 but no connection has been authorized with policy=PSK"),
-			[]ipsecWant{{"ipsec.no-connection", "warning", "203.0.113.77"}}, nil},
+			[]profiletest.Want{{ID: "ipsec.no-connection", Severity: "warning", Title: "203.0.113.77"}}, nil},
 		{"libreswan 4 DPD action", "pluto.log", logfile(
 			"\"dpdlab\" #2: IPsec SA established tunnel mode {ESP=>0x01020304 <0x05060708 xfrm=AES_CBC_128-HMAC_SHA1_96 NATOA=none NATD=none DPD=active}",
 			"\"dpdlab\" #1: DPD action - clearing connection kind CK_PERMANENT"),
-			[]ipsecWant{{"ipsec.dpd-dead", "critical", `"dpdlab"`}}, nil},
+			[]profiletest.Want{{ID: "ipsec.dpd-dead", Severity: "critical", Title: `"dpdlab"`}}, nil},
 		{"kernel refuses the SA", "pluto.log", logfile(
 			"\"klab\" #2: responding to Quick Mode proposal {msgid:21932d9f}",
 			"ERROR: \"klab\" #2: netlink response for Add SA esp.d13901e3@192.0.2.1: Protocol not supported (errno 93)",
 			"\"klab\" #2: setup_half_ipsec_sa() hit fail:"),
-			[]ipsecWant{{"ipsec.kernel-sa-failed", "critical", "Protocol not supported"}}, nil},
+			[]profiletest.Want{{ID: "ipsec.kernel-sa-failed", Severity: "critical", Title: "Protocol not supported"}}, nil},
 		{"IKEv1 refused by ikev1-policy", "pluto.log", logfile(
 			"\"oldpeer\": failed to add IKEv1 connection: global ikev1-policy does not allow IKEv1 connections"),
-			[]ipsecWant{{"ipsec.conn-not-loaded", "critical", "oldpeer"}}, nil},
+			[]profiletest.Want{{ID: "ipsec.conn-not-loaded", Severity: "critical", Title: "oldpeer"}}, nil},
 		{"road-warrior instance with its peer", "auth.log", syslog(
 			"\"L2TP\"[4] 198.51.100.23 #9: responding to Quick Mode proposal {msgid:01000000}",
 			"\"L2TP\"[4] 198.51.100.23 #9: STATE_QUICK_R2: IPsec SA established transport mode {ESP=>0xfc1ca0c8 <0x98e83936 xfrm=AES_128-HMAC_SHA1 NATOA=10.0.0.5 NATD=198.51.100.23:4500 DPD=none}"),
-			[]ipsecWant{{"ipsec.tunnel-state", "info", "198.51.100.23"}, {"ipsec.nat", "info", "NAT-T in use"}}, nil},
+			[]profiletest.Want{{ID: "ipsec.tunnel-state", Severity: "info", Title: "198.51.100.23"}, {ID: "ipsec.nat", Severity: "info", Title: "NAT-T in use"}}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rep := ipsecAnalyze(t, ipsecRaw(t, c.file, c.text))
-			ipsecCheck(t, c.name, rep, c.want, c.absent)
+			rep := profiletest.Analyze(t, "ipsec", nil, profiletest.RawLog(t, c.file, c.text))
+			profiletest.Check(t, c.name, rep, c.want, c.absent)
 		})
 	}
 }
@@ -313,7 +215,7 @@ func ipsecPad2(n int) string {
 // its ipsec.secrets, nor an xfrm key, is in the bundle, while the IDs and
 // secret types the diagnosis reads are.
 func TestIpsecRedaction(t *testing.T) {
-	root := ipsecRepo(t)
+	root := profiletest.RepoRoot(t)
 	hosts, _ := filepath.Glob(filepath.Join(root, "testdata", "hosts", "ipsec", "*", "etc"))
 	hosts2, _ := filepath.Glob(filepath.Join(root, "testdata", "hosts", "ipsec", "*", "var"))
 	seen := map[string]bool{}
@@ -381,15 +283,7 @@ func TestIpsecRedaction(t *testing.T) {
 // root's own commands) and returns the bundle's members by name.
 func ipsecCollect(t *testing.T, host string) map[string]string {
 	t.Helper()
-	out := t.TempDir()
-	res, err := collect.Run(context.Background(), collect.Options{
-		Profile: ipsecProfile(t), Root: host, Output: out, RootCommandsOnly: true,
-		Clock: func() time.Time { return time.Date(2024, 3, 4, 10, 30, 0, 0, time.UTC) },
-	})
-	if err != nil {
-		t.Fatalf("collect %s: %v", host, err)
-	}
-	return ipsecReadBundle(t, res.Path)
+	return ipsecReadBundle(t, profiletest.Collect(t, "ipsec", host, nil))
 }
 
 func ipsecReadBundle(t *testing.T, path string) map[string]string {

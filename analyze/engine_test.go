@@ -309,6 +309,46 @@ rules:
 	}
 }
 
+// TestSequenceSkew: a reply logged by another host whose clock runs a
+// little behind answers the request within skew, never beyond it, and
+// never from the same host (one clock: a reply before its request is no
+// answer).
+func TestSequenceSkew(t *testing.T) {
+	rule := func(skew string) string {
+		return logsYMD + `rules:
+- id: t.cross
+  title: "{rid} lost"
+  scope: all
+  explanation: x
+  remedy: x
+  sequence:
+    in: ["files/**/a.log"]
+    start: [{pattern: 'send (?P<rid>\d+)'}]
+    expect: [{pattern: 'got (?P<rid>\d+)'}]
+    key: [rid]` + skew
+	}
+	a := bundleOf(t, "node-a", map[string]string{"files/a.log": "" +
+		"2024-03-01 10:00:05 send 1\n" + // answered by node-b 3s "earlier"
+		"2024-03-01 10:00:05 send 2\n" + // node-b's reply is 2 minutes earlier
+		"2024-03-01 10:00:05 send 3\n" + // only its own earlier reply
+		"2024-03-01 10:00:00 got 3\n"}, nil)
+	b := bundleOf(t, "node-b", map[string]string{"files/a.log": "" +
+		"2024-03-01 09:58:05 got 2\n" +
+		"2024-03-01 10:00:02 got 1\n"}, nil)
+	for _, tc := range []struct {
+		skew string
+		want []string
+	}{
+		{"", []string{"t.cross info [1] x1: 1 lost", "t.cross info [2] x1: 2 lost", "t.cross info [3] x1: 3 lost"}},
+		{"\n    skew: 10s", []string{"t.cross info [2] x1: 2 lost", "t.cross info [3] x1: 3 lost"}},
+	} {
+		rep := runWith(t, testProfile(t, rule(tc.skew)), []string{a, b}, Options{})
+		if diff := cmp.Diff(tc.want, summary(rep)); diff != "" {
+			t.Errorf("skew %q: findings (-want +got):\n%s", tc.skew, diff)
+		}
+	}
+}
+
 // TestCoverage: ran, partial (a group without members, an item that
 // timed out), skipped, error (a run-time expression failure).
 func TestCoverage(t *testing.T) {

@@ -540,6 +540,28 @@ func (e *evaluator) evalSequence(rr *ruleRun) []*draft {
 			pending[k] = left
 		}
 	}
+	if skew := spec.Skew.Duration; skew > 0 {
+		// Another host's clock may run behind: its reply stamped a little
+		// before the request still answers it.
+		expects := map[string][]*record{}
+		for _, x := range evs {
+			if !x.start && !x.r.t.IsZero() {
+				k := keyOf(x.r)
+				expects[k] = append(expects[k], x.r)
+			}
+		}
+		for k, starts := range pending {
+			var left []*record
+			for _, s := range starts {
+				if !answeredEarly(s, expects[k], skew) {
+					left = append(left, s)
+					continue
+				}
+				answered[k]++
+			}
+			pending[k] = left
+		}
+	}
 	end := dataEnd(bs)
 	var out []*draft
 	for _, k := range order {
@@ -593,6 +615,20 @@ func dataEnd(bs []*bundleState) time.Time {
 		}
 	}
 	return end
+}
+
+// answeredEarly tells whether one of expects (time-ordered) comes from
+// another bundle than start, at most skew before it.
+func answeredEarly(start *record, expects []*record, skew time.Duration) bool {
+	if start.t.IsZero() {
+		return false
+	}
+	for _, e := range expects {
+		if e.b != start.b && !e.t.After(start.t) && start.t.Sub(e.t) <= skew {
+			return true
+		}
+	}
+	return false
 }
 
 // maxHistory bounds a state's history.

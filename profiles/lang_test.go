@@ -52,6 +52,7 @@ func TestValidateErrors(t *testing.T) {
 		{"anchor on a match rule", rule("    match: {in: [files/a], pattern: a}\n    anchor: first_seen\n"), "anchor is for check rules"},
 		{"label without pattern", rule("    match: {in: [files/a], label: x, any: [{pattern: a}]}\n"), "label and file_pattern go with pattern"},
 		{"join_on not a capture", rule("    match:\n      in: [files/a]\n      pattern: '(?P<id>\\d+)'\n      also: [{pattern: 'x(?P<other>\\d+)', join_on: [id]}]\n"), `join_on "id" must be a named capture of both`},
+		{"sequence skew on one bundle", rule("    sequence:\n      in: [files/a]\n      start: [{pattern: 'req'}]\n      expect: [{pattern: 'rep'}]\n      skew: 5s\n"), `sequence skew is for scope all`},
 		{"report_by outside the key", rule("    state:\n      in: [files/a]\n      key: [conn]\n      report_by: [serial]\n      track: [{pattern: '(?P<conn>\\w+) (?P<serial>\\d+) (?P<state>\\w+)'}]\n"), `report_by "serial" must be one of the key's captures`},
 		{"state and event", rule("    state:\n      in: [files/a]\n      track: [{pattern: 'x', state: UP, event: e}]\n"), "state and event exclude each other"},
 		{"in and in_first", "name: t\ndescription: d\nanalyze:\n  facts:\n  - {name: f, in: [files/a], in_first: [[files/b]], pattern: x}\n", "in and in_first exclude each other"},

@@ -400,7 +400,11 @@ type SequenceSpec struct {
 	Expect []Matcher `yaml:"expect"`
 	Key    []string  `yaml:"key"`
 	Within Duration  `yaml:"within"`
-	Line   int       `yaml:"-"`
+	// Skew (scope "all") is how far two hosts' clocks may disagree: an
+	// expect from another bundle up to this much earlier than a start
+	// still answers it.
+	Skew Duration `yaml:"skew"`
+	Line int      `yaml:"-"`
 }
 
 // StateSpec follows a state per key through time-ordered lines and judges

@@ -632,6 +632,9 @@ func ruleKind(r *Rule) (string, []capture, error) {
 		if err := addMatchers(s.In, ptrs(s.Expect), "expect"); err != nil {
 			return "", nil, err
 		}
+		if s.Skew.Duration > 0 && r.Scope != "all" {
+			return "", nil, fmt.Errorf("sequence skew is for scope all (clocks of different hosts): one bundle has one clock")
+		}
 	}
 	if s := r.State; s != nil {
 		kinds = append(kinds, "state")

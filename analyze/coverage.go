@@ -23,7 +23,10 @@ const maxCoverageInputs = 50
 // ruleInput is one input of a rule: a matcher's globs, or a pattern fact's
 // (all its in_first alternatives). optional ones never count as missing.
 type ruleInput struct {
-	globs    []string
+	globs []string
+	// alts are an in_first fact's alternatives: only the first with a
+	// member in the bundle is read, so only its members are inputs.
+	alts     [][]string
 	optional bool
 }
 
@@ -49,6 +52,9 @@ func (p *plan) inputGroups(rp *rulePlan) (primary, extra []ruleInput) {
 		in := ruleInput{optional: alts[0].optional}
 		for _, s := range alts {
 			in.globs = append(in.globs, s.globs...)
+			if len(alts) > 1 {
+				in.alts = append(in.alts, s.globs)
+			}
 		}
 		if rp.kind == "check" {
 			primary = append(primary, in)
@@ -71,7 +77,14 @@ func (e *evaluator) coverageOf(rp *rulePlan, b *bundleState, group []*bundleStat
 	// check lists the input's members in this bundle and says whether the
 	// input is there (here, or in the group).
 	check := func(in ruleInput) bool {
-		ms := b.membersMatching(in.globs)
+		read := in.globs
+		for _, a := range in.alts {
+			if len(b.membersMatching(a)) > 0 {
+				read = a
+				break
+			}
+		}
+		ms := b.membersMatching(read)
 		for _, m := range ms {
 			if !seenIn[m] {
 				seenIn[m] = true

@@ -34,6 +34,11 @@ func TestSMSRulePatterns(t *testing.T) {
 		{"sms.ha-failed", "", "2017-10-12 02:30:01 INFO  [hamon] Cluster status: role Failed, peer sms-nyc-b (10.40.1.12) active", nil},
 		{"sms.passive-takeover", "considering", "2017-10-12 02:13:03 WARN  [hamon] Peer 10.40.1.11 missed 3 consecutive heartbeats, considering cluster takeover", map[string]string{}},
 		{"sms.passive-takeover", "restart", "2017-10-12 02:13:40 WARN  [hamon] Peer health checks failed (heartbeat, jboss), attempting to restart active system 10.40.1.11", map[string]string{}},
+		{"sms.heartbeat-loss", "", "2017-10-16 03:41:17 WARN  [heartbeat] No heartbeat from peer 10.55.0.12 in 60 s (1 of 3)", map[string]string{}},
+		{"sms.heartbeat-loss", "", "2017-10-12 02:11:02 WARN  [heartbeat] No heartbeat reply from peer 10.40.1.11 (1 of 3)", map[string]string{}},
+		{"sms.heartbeat-loss", "", "2017-10-16 04:00:02 INFO  [heartbeat] Heartbeats in the last 60 min: sent 60, answered 57, missed 3, mean round trip 1 ms (eth1)", nil},
+		{"sms.heartbeat-loss", "", "2017-10-15 14:22:09 INFO  [heartbeat] Heartbeat from peer 10.55.0.11 received again after 2 missed", nil},
+		{"sms.heartbeat-loss", "", "2017-10-01 04:05:01 INFO  [hamon] Heartbeat every 60 s to 10.55.0.12 on eth1 (private), fallback eth0 (public); takeover after 3 missed", nil},
 		{"sms.ha-degraded", "", "2017-10-11 13:32:10 WARN  [hamon] DEGRADED HA: database replication to peer 10.60.0.12 is not current (812 s behind)", map[string]string{}},
 		{"sms.java-heap", "", "2017-10-12 10:02:13,004 ERROR [STDERR] Exception in thread \"DeviceEventPoller-5\" java.lang.OutOfMemoryError: Java heap space", map[string]string{"kind": "Java heap space"}},
 		{"sms.java-heap", "", "java.lang.OutOfMemoryError: GC overhead limit exceeded", map[string]string{"kind": "GC overhead limit exceeded"}},
@@ -351,7 +356,7 @@ func TestSMSHeapSettingsOneSource(t *testing.T) {
 // its HA history analyzed, and a node whose state is unknown is not taken
 // for standalone.
 func TestSMSStandaloneApplies(t *testing.T) {
-	haRules := []string{"sms.ha-failed", "sms.passive-takeover", "sms.ha-degraded", "sms.active-active",
+	haRules := []string{"sms.ha-failed", "sms.passive-takeover", "sms.heartbeat-loss", "sms.ha-degraded", "sms.active-active",
 		"sms.no-active-node", "sms.one-node-only", "sms.no-incident-time"}
 	for _, c := range []struct {
 		name, halog string
@@ -409,6 +414,38 @@ func TestSMSHeapConsoleOptional(t *testing.T) {
 		profiletest.Check(t, c.name, rep, []profiletest.Want{{ID: "sms.java-heap", Severity: "critical"}}, nil)
 		if got := smsCoverage(rep, "sms.java-heap"); !strings.HasPrefix(got, c.want) {
 			t.Errorf("%s: sms.java-heap coverage %q, want %s", c.name, got, c.want)
+		}
+	}
+}
+
+// TestSMSHeartbeatLoss: sms.heartbeat-loss counts one line per missed
+// heartbeat (not the line that sums them up), needs three within five
+// minutes, and leaves misses that a takeover followed to
+// sms.passive-takeover.
+func TestSMSHeartbeatLoss(t *testing.T) {
+	miss := func(ts string, k int) string {
+		return "2017-10-16 " + ts + " WARN  [heartbeat] No heartbeat from peer 10.55.0.12 in 60 s (" + string(rune('0'+k)) + " of 3)\n"
+	}
+	three := miss("03:41:17", 1) + miss("03:42:17", 2) + miss("03:43:18", 3)
+	state := "2017-10-01 04:05:04 INFO  [hamon] Local state: active\n"
+	for _, c := range []struct {
+		name, halog string
+		fires       bool
+	}{
+		{"three in a row", state + three, true},
+		{"two in a row and their summary", state + miss("03:41:17", 1) + miss("03:42:17", 2) +
+			"2017-10-16 03:42:18 WARN  [hamon] Peer 10.55.0.12 missed 2 consecutive heartbeats\n", false},
+		{"three, eleven minutes apart", state + miss("03:30:17", 1) + miss("03:41:17", 1) + miss("03:52:17", 1), false},
+		{"three in a row, then a takeover", "2017-10-01 04:05:04 INFO  [hamon] Local state: passive\n" + three +
+			"2017-10-16 03:43:19 WARN  [hamon] Peer 10.55.0.12 missed 3 consecutive heartbeats, considering cluster takeover\n", false},
+	} {
+		rep := profiletest.Analyze(t, "sms", time.UTC, smsRawDir(t, map[string]string{"ha.log": c.halog}))
+		got := profiletest.Findings(rep, "sms.heartbeat-loss")
+		if (len(got) > 0) != c.fires {
+			t.Errorf("%s: %d sms.heartbeat-loss findings, want fires=%v\n%s", c.name, len(got), c.fires, profiletest.List(rep))
+		}
+		if len(got) > 0 && got[0].Count != 3 {
+			t.Errorf("%s: count %d, want 3 (one per missed heartbeat)", c.name, got[0].Count)
 		}
 	}
 }

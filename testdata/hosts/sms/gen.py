@@ -899,6 +899,52 @@ def standalone():
             ha_state="Un-configured", jboss_conf=False, retain_from=T("2017-10-13 00:00:00"))
 
 
+def _hourly_missed(h, t, n):
+    """The hourly heartbeat summary after t counts n misses."""
+    for k, (key, text) in enumerate(h.ha):
+        if key[0] > t and "Heartbeats in the last 60 min" in text:
+            h.ha[k] = (key, text.replace("answered 60, missed 0", "answered %d, missed %d" % (60 - n, n)))
+            return
+
+
+def flaky():
+    """sms-den-1 (primary, active) and sms-den-2 (secondary, passive) on a
+    link that drops heartbeats now and then. sms-den-1 misses three of its
+    peer's heartbeats in a row and stays active; the passive peer got
+    enough of the active node's heartbeats and never considered a takeover.
+    sms-den-2 misses two in a row one afternoon, and three single ones
+    hours apart the next night: none of it reaches three within minutes."""
+    a = Host("sms-den-1", "10.55.0.11", "sms-den-2", "10.55.0.12", "primary", 121)
+    b = Host("sms-den-2", "10.55.0.12", "sms-den-1", "10.55.0.11", "secondary", 122)
+    for h, st in ((a, "active"), (b, "passive")):
+        h.mysql56_start(T("2017-10-01 04:00:10"), 1702, slave=(st == "passive"))
+        h.jboss_start(T("2017-10-01 04:01:00"))
+        h.ha_start(T("2017-10-01 04:05:00"), st, "passive" if st == "active" else "active")
+        h.filler(T("2017-10-15 00:00:00"), T("2017-10-16 09:30:00"), st, "passive" if st == "active" else "active")
+    # the active node: three in a row, then the heartbeats come back
+    for k, mnt in enumerate(("03:41:17", "03:42:17", "03:43:18")):
+        a.h(T("2017-10-16 " + mnt), "WARN", "heartbeat", "No heartbeat from peer 10.55.0.12 in 60 s (%d of 3)" % (k + 1))
+    a.h(T("2017-10-16 03:43:19"), "WARN", "hamon", "Peer 10.55.0.12 missed 3 consecutive heartbeats; this node stays active")
+    a.i(T("2017-10-16 03:43:21"), "WARN", "HAHealthMonitor", "com.tippingpoint.sms.ha.HealthMonitor",
+        "Peer health check failed: heartbeat - no reply from 10.55.0.12 on eth1 for 3 min; eth0 answers")
+    a.h(T("2017-10-16 03:44:17"), "INFO", "heartbeat", "Heartbeat from peer 10.55.0.12 received again (round trip 840 ms, eth1)")
+    a.i(T("2017-10-16 03:50:03"), "INFO", "HAHealthMonitor", "com.tippingpoint.sms.ha.HealthMonitor",
+        "Peer health check passed: heartbeat - 10.55.0.12 answers (eth1)")
+    _hourly_missed(a, T("2017-10-16 03:43:18"), 3)
+    # the passive node: two in a row, then single misses hours apart
+    for k, mnt in enumerate(("14:20:09", "14:21:09")):
+        b.h(T("2017-10-15 " + mnt), "WARN", "heartbeat", "No heartbeat reply from peer 10.55.0.11 (%d of 3)" % (k + 1))
+    b.h(T("2017-10-15 14:22:09"), "INFO", "heartbeat", "Heartbeat from peer 10.55.0.11 received again after 2 missed")
+    _hourly_missed(b, T("2017-10-15 14:21:09"), 2)
+    for day, mnt in (("2017-10-16", "01:12:09"), ("2017-10-16", "03:42:48"), ("2017-10-16", "06:05:09")):
+        b.h(T(day + " " + mnt), "WARN", "heartbeat", "No heartbeat reply from peer 10.55.0.11 (1 of 3)")
+        b.h(T(day + " " + mnt) + MIN, "INFO", "heartbeat", "Heartbeat from peer 10.55.0.11 received again after 1 missed")
+        _hourly_missed(b, T(day + " " + mnt), 1)
+    for h, st in ((a, "active"), (b, "passive")):
+        h.write(os.path.join(HERE, h.name), cuts_ha=[T("2017-10-16 00:00:00")], cuts_info=[T("2017-10-16 00:00:00")],
+                ha_state=st, retain_from=T("2017-10-01 00:00:00"))
+
+
 def raw_upload():
     """What a customer sends by mail: ha.log* and sms-info.log* of the
     secondary sms-syd-2, which took over after losing its peer. Local
@@ -937,4 +983,5 @@ if __name__ == "__main__":
     noactive()
     oldlogs()
     standalone()
+    flaky()
     raw_upload()

@@ -112,6 +112,9 @@ func buildFindings(rep *report.Report, e *evaluator, states []*bundleState) {
 					f.NearIncident = true
 				}
 			}
+			if !f.anchor.IsZero() && near(&f.anchor) {
+				f.NearIncident = true // the rule says this is the finding's time
+			}
 			if f.FirstSeen != nil && f.LastSeen != nil &&
 				!f.FirstSeen.After(inc.Add(incidentWindow)) && !f.LastSeen.Before(inc.Add(-incidentWindow)) {
 				f.NearIncident = true

@@ -227,18 +227,20 @@ func TestCiteFactPick(t *testing.T) {
 }
 
 // TestCheckTimes: a check finding takes first_seen, last_seen and count
-// from its evidence, is near the incident by them, and anchor gives the
-// time of a finding whose evidence has none.
+// from its evidence, is near the incident by them or by its anchor, and
+// anchor gives the time of a finding whose evidence has none.
 func TestCheckTimes(t *testing.T) {
 	p := testProfile(t, logsYMD+`facts:
 - {name: errs, in: ["files/**/a.log"], pattern: 'ERROR', pick: all}
 - {name: cfg, in: ["files/**/x.cfg"], pattern: 'mode=(?P<value>\w+)'}
+- {name: old, in: ["files/**/a.log"], pattern: 'OLD start'}
 rules:
 - {id: t.errs, title: x, explanation: x, remedy: x, check: {}, when: 'len(errs) > 0', cite: [errs]}
 - {id: t.cfg, title: x, explanation: x, remedy: x, check: {}, when: 'cfg == "bad"', cite: [cfg], anchor: 'last(errs)?.time'}
-- {id: t.plain, title: x, explanation: x, remedy: x, check: {}, when: 'true'}`)
+- {id: t.plain, title: x, explanation: x, remedy: x, check: {}, when: 'true'}
+- {id: t.old, title: x, explanation: x, remedy: x, check: {}, when: 'old != nil', cite: [old], anchor: 'last(errs)?.time'}`)
 	path := bundleOf(t, "", map[string]string{
-		"files/a.log": "2024-03-01 10:00:00 ERROR one\n2024-03-01 10:20:00 ERROR two\n",
+		"files/a.log": "2024-02-01 08:00:00 OLD start\n2024-03-01 10:00:00 ERROR one\n2024-03-01 10:20:00 ERROR two\n",
 		"files/x.cfg": "mode=bad\n",
 	}, nil)
 	at := time.Date(2024, 3, 1, 10, 30, 0, 0, time.UTC)
@@ -256,6 +258,8 @@ rules:
 		"t.errs":  "x2 10:00-10:20 near=true",
 		"t.cfg":   "x1 10:20-10:20 near=true",
 		"t.plain": "x0 near=false",
+		// its evidence is a month old, but the anchor is 10 minutes before
+		"t.old": "x1 08:00-08:00 near=true",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("check findings (-want +got):\n%s", diff)

@@ -38,22 +38,10 @@ func (c *collector) lookPath(name string) (binary, error) {
 	if name == "" {
 		return binary{}, errCommandNotFound
 	}
-	isPath := strings.ContainsAny(name, `/\`)
-	if isPath {
-		if b, ok := c.rootExecutable(name); ok {
-			return b, nil
-		}
-	} else {
-		dirs := append([]string{}, rootBinDirs...)
-		if d := c.vars["install_dir"].Value; d != "" {
-			dirs = append(dirs, d)
-		}
-		for _, d := range dirs {
-			if b, ok := c.rootExecutable(path.Join(cleanHost(d), name)); ok {
-				return b, nil
-			}
-		}
+	if b, ok := c.rootLookPath(name); ok {
+		return b, nil
 	}
+	isPath := strings.ContainsAny(name, `/\`)
 	if c.opts.RootCommandsOnly && !c.fs.isRealRoot() {
 		return binary{}, errCommandNotFound
 	}
@@ -68,6 +56,46 @@ func (c *collector) lookPath(name string) (binary, error) {
 		p = abs
 	}
 	return binary{real: p, shown: p}, nil
+}
+
+// rootLookPath finds a command under the root only (see lookPath).
+func (c *collector) rootLookPath(name string) (binary, bool) {
+	if name == "" {
+		return binary{}, false
+	}
+	if strings.ContainsAny(name, `/\`) {
+		return c.rootExecutable(name)
+	}
+	dirs := append([]string{}, rootBinDirs...)
+	if d := c.vars["install_dir"].Value; d != "" {
+		dirs = append(dirs, d)
+	}
+	for _, d := range dirs {
+		if b, ok := c.rootExecutable(path.Join(cleanHost(d), name)); ok {
+			return b, true
+		}
+	}
+	return binary{}, false
+}
+
+// rootFirst orders a command's alternatives for a --root other than /:
+// those the root provides itself come first (a fake host's own netstat
+// before this machine's ss, whose output would describe the wrong host),
+// then the rest, each in the profile's order. (With RootCommandsOnly
+// nothing else runs anyway, and the attempts keep the profile's order.)
+func (c *collector) rootFirst(alternatives [][]string) [][]string {
+	if len(alternatives) < 2 || c.fs.isRealRoot() || c.opts.RootCommandsOnly {
+		return alternatives
+	}
+	var inRoot, rest [][]string
+	for _, argv := range alternatives {
+		if _, ok := c.rootLookPath(argv[0]); ok {
+			inRoot = append(inRoot, argv)
+		} else {
+			rest = append(rest, argv)
+		}
+	}
+	return append(inRoot, rest...)
 }
 
 // rootExecutable reports whether host path p under the root is an

@@ -545,7 +545,7 @@ func (c *collector) storeOutput(ctx context.Context, p *planned, stderr bool, sr
 // items with more than one). Once the collection's --max-time has passed,
 // commands are not started: they are recorded as skipped.
 func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.Item) error {
-	alternatives := p.argvs
+	alternatives := c.rootFirst(p.argvs)
 	shell := p.shell != ""
 	if shell {
 		alternatives = [][]string{shellArgv(p.shell)}

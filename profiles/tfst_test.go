@@ -201,3 +201,33 @@ func TestTFSTFakeHostsUsed(t *testing.T) {
 		t.Errorf("fake hosts no case uses: %s", strings.Join(unused, ", "))
 	}
 }
+
+// TestTFSTHandshakePeerCoverage: a WHO the child received counts as
+// unanswered only when the parent's log covers the moment: it reaches back
+// to the request and goes on past it. A parent log that ended before the
+// request (another day, another restart) proves nothing.
+func TestTFSTHandshakePeerCoverage(t *testing.T) {
+	child := profiletest.RawLog(t, "gwp.log", ""+
+		"12/09/25 14:20:30 1 1 gwproxy: gateway proxy starting, install directory /opt/tivoli/GWProxy\n"+
+		"12/09/25 14:20:40 3 161 routingManager: WHO command received [l=null]\n"+
+		"12/09/25 14:20:41 3 179 routingManager: TELL reply command received\n"+
+		"12/09/25 14:40:00 5 14 multiplex: session opened to parent 10.20.3.15:7443\n")
+	parentLog := func(last string) string {
+		return profiletest.RawLog(t, "epp.log", ""+
+			"12/09/25 14:10:04 1 1 epproxy: endpoint proxy starting, install directory /opt/tivoli/EPProxy\n"+
+			"12/09/25 14:10:05 5 12 multiplex: session opened to gateway 127.0.0.1:9494\n"+
+			last)
+	}
+	for _, tc := range []struct {
+		name, last string
+		want       int
+	}{
+		{"parent log ends before the request", "", 0},
+		{"parent log goes on, no WHO reply", "12/09/25 14:30:00 5 12 multiplex: session opened to gateway 127.0.0.1:9494\n", 1},
+	} {
+		rep := profiletest.Analyze(t, "tfst", nil, child, parentLog(tc.last))
+		if got := len(profiletest.Findings(rep, "tfst.handshake-incomplete")); got != tc.want {
+			t.Errorf("%s: %d tfst.handshake-incomplete findings, want %d:\n%s", tc.name, got, tc.want, profiletest.List(rep))
+		}
+	}
+}

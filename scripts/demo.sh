@@ -14,7 +14,7 @@ bin/collect keygen -o "$out/demo.key"
 # The help desk's trust file: one public key per line, then a name.
 printf '%s demo field engineer\n' "$(tail -n1 "$out/demo.key.pub")" > "$out/trusted.keys"
 
-for host in epp-fd-old gwp-healthy; do
+for host in epp-fd-old gwp-fd-peer; do
 	echo "== $(clock) collect --profile tfst --root testdata/hosts/tfst/$host"
 	bin/collect --profile tfst --root "testdata/hosts/tfst/$host" \
 		--sign-key "$out/demo.key" -o "$out/" \

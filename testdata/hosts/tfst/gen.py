@@ -516,6 +516,30 @@ def fd_host(dirname, hostname, ip, level, now, start, emfile_from, emfile_to, cl
     h.write()
 
 
+def fd_peer_gwp():
+    """dmzgwp21, a gateway proxy of tivgw07 (epp-fd-old): the other end of the
+    demo's chain. Its handshake with tivgw07 at the start is complete; it
+    stays at the same old level."""
+    start = T("2010-03-08 05:30:44")        # tivgw07's endpoint proxy start
+    now = T("2010-03-16 09:50:00")
+    h = Host("gwp-fd-peer", "dmzgwp21", "192.168.51.21", "Europe/Berlin", now, start - 5 * HOUR, 31)
+    glog, gold = GWP + "/gwp.log", GWP + "/gwp.log.1"
+    g0 = start + 38 * SEC
+    gwp_start(h, gold, g0, 3, "10.30.0.7:7443")
+    child_handshake(h, gold, start + 40 * SEC)
+    rot = start + 6 * DAY
+    gwp_traffic(h, gold, g0, rot, 3)
+    gwp_traffic(h, glog, rot, now - 5 * MIN, 3)
+    h.cfg(GWP + "/gwp.cfg", "Tivoli Firewall Security Toolbox gateway proxy", 3, ["log-file=gwp.log"])
+    h.version_script(GWP + "/gwproxy", "0002")
+    h.proc(3310, 1, "root", g0, "/opt/tivoli/GWProxy/gwproxy /opt/tivoli/GWProxy")
+    h.sock("0.0.0.0:9494", "0.0.0.0:*", "LISTEN", "3310/gwproxy")
+    h.sock("192.168.51.21:39822", "10.30.0.7:7443", "ESTABLISHED", "3310/gwproxy")
+    for i in range(3):
+        h.sock("192.168.51.21:9494", "192.168.61.%d:%d" % (20 + i * 5, 34100 + i * 97), "ESTABLISHED", "3310/gwproxy")
+    h.write()
+
+
 def startup_pair():
     # gateway proxy started two minutes before its endpoint proxy
     now = T("2011-06-07 09:30:00")          # Etc/UTC
@@ -738,6 +762,7 @@ def main():
     # APAR IY55176 pattern: old level, CLOSE_WAIT pile, descriptors gone
     fd_host("epp-fd-old", "tivgw07", "10.30.0.7", "0002", T("2010-03-16 09:45:00"), T("2010-03-08 05:30:44"),
             T("2010-03-16 02:14:07"), T("2010-03-16 09:40:00"), 1009, 9, 71, 1024)
+    fd_peer_gwp()
     # same symptom on a fixed level: too many endpoints for a 256 limit
     fd_host("epp-fd-fixed", "tivgw08", "10.30.0.8", "0009", T("2010-05-04 15:10:00"), T("2010-04-26 07:00:15"),
             T("2010-05-04 14:32:40"), T("2010-05-04 15:06:00"), 4, 247, 81, 256)

@@ -164,9 +164,7 @@ func (e *evaluator) coverageOf(rp *rulePlan, b *bundleState, group []*bundleStat
 			reasons = append(reasons, msg)
 		}
 	}
-	for _, s := range b.droppedNotes(rp) {
-		reasons = append(reasons, s)
-	}
+	reasons = append(reasons, b.droppedNotes(rp)...)
 	c.Reason = strings.Join(reasons, "; ")
 	return c
 }

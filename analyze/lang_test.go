@@ -24,26 +24,6 @@ import (
 // file patterns, time-of-day and newest-first logs, fmt_time, item
 // truncation, state events and report_by, also join_on/within/before.
 
-// evidenceOf lists a finding's evidence as "role line text".
-func evidenceLines(f report.Finding) []string {
-	var out []string
-	for _, ev := range f.Evidence {
-		out = append(out, fmt.Sprintf("%s %d %s", ev.Role, ev.Line, ev.Text))
-	}
-	return out
-}
-
-func findingByID(t *testing.T, rep *report.Report, id string) report.Finding {
-	t.Helper()
-	for _, f := range rep.Findings {
-		if f.ID == id {
-			return f
-		}
-	}
-	t.Fatalf("no finding %s; have %v", id, summary(rep))
-	return report.Finding{}
-}
-
 // TestLetAndVars: let-bound names and closure variables in expressions,
 // and a rule's vars in order, used by when, severity_when, texts and cite.
 func TestLetAndVars(t *testing.T) {

@@ -346,9 +346,8 @@ type searcher struct {
 	// ks: some folded literal holds a k or an s, which Unicode folding
 	// also matches as U+212A and U+017F; chunks holding those run the
 	// patterns of such literals on every line instead.
-	ks     []int32
-	hasKS  bool
-	always []int32
+	ks    []int32
+	hasKS bool
 }
 
 type anchor struct {

@@ -224,12 +224,11 @@ type bundleState struct {
 	slots []slotStore
 	ver   *input.Verification
 
-	facts      map[string]any
-	factRecs   map[string][]*record
-	factErrs   map[string]string
-	sources    map[string]any
-	bundleMap  map[string]any
-	retainedSz int
+	facts     map[string]any
+	factRecs  map[string][]*record
+	factErrs  map[string]string
+	sources   map[string]any
+	bundleMap map[string]any
 }
 
 func (b *bundleState) slotRecords(s *slot) []*record {

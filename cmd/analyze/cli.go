@@ -389,10 +389,8 @@ func chooseFormat(format string, given bool, output string) (string, error) {
 // checkRules refuses --rule ids the profile does not have.
 func checkRules(p *profiles.Profile, ids []string) error {
 	have := map[string]bool{}
-	var all []string
 	for _, r := range p.Analyze.Rules {
 		have[r.ID] = true
-		all = append(all, r.ID)
 	}
 	for _, id := range ids {
 		if !have[id] {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"filippo.io/age"
 	"github.com/google/go-cmp/cmp"
@@ -450,7 +451,7 @@ func TestColor(t *testing.T) {
 			}
 			// Whatever the hostile report holds, the only escape
 			// sequences on stdout are our colours.
-			if rest := sgr.ReplaceAllString(got.stdout, ""); strings.ContainsAny(rest, "\x1b\x07\x9b\r") {
+			if rest := sgr.ReplaceAllString(got.stdout, ""); strings.ContainsAny(rest, "\x1b\x07\r") || !utf8.ValidString(rest) {
 				t.Errorf("stdout holds raw control characters: %q", rest)
 			}
 		})

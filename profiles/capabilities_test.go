@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -41,7 +42,7 @@ func TestEveryCapabilityIsUsed(t *testing.T) {
 		t.Errorf("no built-in profile uses: %s", strings.Join(missing, ", "))
 	}
 	for c := range used {
-		if !containsString(allCapabilities, c) {
+		if !slices.Contains(allCapabilities, c) {
 			t.Errorf("capability %q is detected but not listed in allCapabilities", c)
 		}
 	}
@@ -113,7 +114,7 @@ func capabilities(p *Profile) map[string]bool {
 		set(len(it.Commands) > 0, "collect.commands")
 		set(it.Shell != "", "collect.shell")
 		set(it.Builtin != "", "collect.builtin")
-		set(containsString(it.OS, "windows"), "collect.os.windows")
+		set(slices.Contains(it.OS, "windows"), "collect.os.windows")
 		set(it.When.IsSet(), "collect.when")
 		set(it.Oversize != "", "collect.oversize")
 		set(it.Timeout.Duration > 0, "collect.timeout")
@@ -283,13 +284,4 @@ func exprsOf(r *Rule) []Expr {
 		out = append(out, v.Expr)
 	}
 	return out
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,11 +1,8 @@
 package profiles_test
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -232,45 +229,12 @@ func TestFsigkKernelOrder(t *testing.T) {
 	}
 }
 
-// fsigkMembers returns the members of the bundle at path, by their path
-// below the bundle's top folder.
-func fsigkMembers(t *testing.T, path string) map[string][]byte {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]byte{}
-	tr := tar.NewReader(gz)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if i := strings.Index(h.Name, "/"); i >= 0 {
-			out[h.Name[i+1:]] = b
-		}
-	}
-}
-
 // TestFsigkRedactsConfig collects a fake host and checks that the licence
 // key code and the web console password of fsigk.ini do not reach the
 // bundle, while the settings the rules read do.
 func TestFsigkRedactsConfig(t *testing.T) {
 	root := filepath.Join(profiletest.RepoRoot(t), "testdata", "hosts", "fsigk", "igk-mail")
-	ini := string(fsigkMembers(t, profiletest.Collect(t, "fsigk", root, nil))["files/opt/f-secure/fsigk/conf/fsigk.ini"])
+	ini := profiletest.Members(t, profiletest.Collect(t, "fsigk", root, nil))["files/opt/f-secure/fsigk/conf/fsigk.ini"]
 	if ini == "" {
 		t.Fatal("fsigk.ini is not in the bundle")
 	}
@@ -328,7 +292,7 @@ func TestFsigkCoresOversizeSkip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	members := fsigkMembers(t, res.Path)
+	members := profiletest.Members(t, res.Path)
 	if b, ok := members["files/opt/f-secure/fsigk/core.23817"]; ok {
 		t.Errorf("the core over the cap was stored (%d bytes)", len(b))
 	}

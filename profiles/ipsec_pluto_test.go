@@ -162,7 +162,7 @@ func TestIpsecRealPluto(t *testing.T) {
 		r := results[i]
 		t.Run(sc.name, func(t *testing.T) {
 			if r.err != nil {
-				t.Fatalf("pluto-lab.sh %s: %v\n%s", sc.name, r.err, ipsecLastLines(r.logs, 10))
+				t.Fatalf("pluto-lab.sh %s: %v\n%s", sc.name, r.err, profiletest.LastLines(r.logs, 10))
 			}
 			// Did the kernel install IPsec SAs here? (It does not without ESP support.)
 			rightLog, _ := os.ReadFile(filepath.Join(r.out, "right", "pluto.log"))
@@ -185,7 +185,7 @@ func TestIpsecRealPluto(t *testing.T) {
 				}
 				bundles = append(bundles, res.Path)
 				// Secrets never reach the bundle.
-				files := ipsecReadBundle(t, res.Path)
+				files := profiletest.Members(t, res.Path)
 				for name, body := range files {
 					if strings.Contains(body, "lab-psk-") {
 						t.Errorf("%s side: the pre-shared key is in %s", side, name)
@@ -315,12 +315,4 @@ func ipsecLabCleanup(id, out string) {
 	exec.Command("ip", "netns", "del", "cfl-"+id+"-l").Run()
 	exec.Command("ip", "netns", "del", "cfl-"+id+"-r").Run()
 	exec.Command("ip", "link", "del", "cfl"+id+"l").Run()
-}
-
-func ipsecLastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }

@@ -6,12 +6,10 @@ package profiles_test
 // ipsec_corpus_test.go, real pluto daemons by ipsec_pluto_test.go.
 
 import (
-	"archive/tar"
-	"compress/gzip"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -90,7 +88,7 @@ func TestIpsecCatalog(t *testing.T) {
 	if !strings.Contains(c.When.Src, "capture") || c.Timeout.Duration == 0 || c.Timeout.Duration > 10*time.Minute || c.MaxSize.Bytes == 0 {
 		t.Errorf("capture must be opt-in (when), with a timeout and a size cap: %+v", c)
 	}
-	if !ipsecContains(c.Command, "-c") || c.Command[0] != "timeout" {
+	if !slices.Contains(c.Command, "-c") || c.Command[0] != "timeout" {
 		t.Errorf("capture must stop by packet count (-c) and by time (timeout): %v", c.Command)
 	}
 }
@@ -101,15 +99,6 @@ func ipsecFlatten(cs [][]string) []string {
 		out = append(out, c...)
 	}
 	return out
-}
-
-func ipsecContains(s []string, x string) bool {
-	for _, y := range s {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // TestIpsecMessageFormats feeds each diagnosis in every log format the
@@ -283,42 +272,5 @@ func TestIpsecRedaction(t *testing.T) {
 // root's own commands) and returns the bundle's members by name.
 func ipsecCollect(t *testing.T, host string) map[string]string {
 	t.Helper()
-	return ipsecReadBundle(t, profiletest.Collect(t, "ipsec", host, nil))
-}
-
-func ipsecReadBundle(t *testing.T, path string) map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(zr)
-	files := map[string]string{}
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if h.Typeflag != tar.TypeReg {
-			continue
-		}
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := h.Name
-		if i := strings.IndexByte(name, '/'); i >= 0 {
-			name = name[i+1:]
-		}
-		files[name] = string(b)
-	}
-	return files
+	return profiletest.Members(t, profiletest.Collect(t, "ipsec", host, nil))
 }

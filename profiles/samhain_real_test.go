@@ -153,11 +153,11 @@ echo new > %[5]s/added.conf
 	cmd.Stderr = &stderr
 	cmd.Stdout = &stderr
 	if err := cmd.Run(); err != nil {
-		t.Skipf("samhain refused to run in the sandbox (%v): %s", err, lastLines(stderr.String(), 8))
+		t.Skipf("samhain refused to run in the sandbox (%v): %s", err, profiletest.LastLines(stderr.String(), 8))
 	}
 	log, err := os.ReadFile(filepath.Join(state, "samhain_log"))
 	if err != nil {
-		t.Fatalf("samhain ran but wrote no log file: %v\n%s", err, lastLines(stderr.String(), 8))
+		t.Fatalf("samhain ran but wrote no log file: %v\n%s", err, profiletest.LastLines(stderr.String(), 8))
 	}
 	time.Sleep(200 * time.Millisecond)
 	conn.Close()
@@ -178,14 +178,6 @@ func compiledInConfig(bin string) (string, error) {
 		return "", fmt.Errorf("no .../samhainrc string in %s", bin)
 	}
 	return string(m[:len(m)-1]), nil
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }
 
 func TestSamhainRealBinary(t *testing.T) {
@@ -357,7 +349,7 @@ func analyzeCmd(t *testing.T) string {
 		analyzeBin = filepath.Join(dir, "analyze")
 		out, err := exec.Command("go", "build", "-o", analyzeBin, "casefile/cmd/analyze").CombinedOutput()
 		if err != nil {
-			analyzeErr = fmt.Errorf("%v: %s", err, lastLines(string(out), 5))
+			analyzeErr = fmt.Errorf("%v: %s", err, profiletest.LastLines(string(out), 5))
 		}
 	})
 	if analyzeErr != nil {
@@ -399,7 +391,7 @@ func analyzeRaw(t *testing.T, profile, dir string, tz *time.Location) *engineRep
 	}
 	var rep engineReport
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-		t.Fatalf("analyze output: %v\n%s", err, lastLines(out.String(), 5))
+		t.Fatalf("analyze output: %v\n%s", err, profiletest.LastLines(out.String(), 5))
 	}
 	return &rep
 }

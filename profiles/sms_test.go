@@ -284,18 +284,6 @@ func TestSMSGeneratorInStep(t *testing.T) {
 	}
 }
 
-// smsRawDir writes files (name -> text) as a customer's raw upload.
-func smsRawDir(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, text := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func smsCoverage(rep *report.Report, rule string) string {
 	for _, c := range rep.Coverage {
 		if c.Rule == rule {
@@ -327,7 +315,7 @@ func TestSMSHeapSettingsOneSource(t *testing.T) {
 	} {
 		c.files["sms-info.log"] = oom
 		c.files["ha.log"] = "2017-10-12 02:05:00 INFO  [hamon] Local state: active\n"
-		rep := profiletest.Analyze(t, "sms", time.UTC, smsRawDir(t, c.files))
+		rep := profiletest.Analyze(t, "sms", time.UTC, profiletest.RawDir(t, c.files))
 		fs := profiletest.Findings(rep, "sms.java-heap")
 		if len(fs) != 1 {
 			t.Fatalf("%s: want one sms.java-heap finding:%s", c.name, profiletest.List(rep))
@@ -377,7 +365,7 @@ func TestSMSStandaloneApplies(t *testing.T) {
 			"2017-10-13 02:05:00 INFO  [hamon] HA service starting on sms-x (primary)\n",
 			true, nil, []string{"sms.ha-state"}},
 	} {
-		rep := profiletest.Analyze(t, "sms", time.UTC, smsRawDir(t, map[string]string{"ha.log": c.halog}))
+		rep := profiletest.Analyze(t, "sms", time.UTC, profiletest.RawDir(t, map[string]string{"ha.log": c.halog}))
 		profiletest.Check(t, c.name, rep, c.want, c.absent)
 		for _, id := range haRules {
 			na := strings.HasPrefix(smsCoverage(rep, id), report.CoverageNotApplicable)
@@ -410,7 +398,7 @@ func TestSMSHeapConsoleOptional(t *testing.T) {
 		{"both", map[string]string{"ha.log": ha, "sms-info.log": info, "tpt_sms.txt": tpt}, report.CoverageRan},
 		{"console only", map[string]string{"ha.log": ha, "tpt_sms.txt": tpt}, report.CoveragePartial},
 	} {
-		rep := profiletest.Analyze(t, "sms", time.UTC, smsRawDir(t, c.files))
+		rep := profiletest.Analyze(t, "sms", time.UTC, profiletest.RawDir(t, c.files))
 		profiletest.Check(t, c.name, rep, []profiletest.Want{{ID: "sms.java-heap", Severity: "critical"}}, nil)
 		if got := smsCoverage(rep, "sms.java-heap"); !strings.HasPrefix(got, c.want) {
 			t.Errorf("%s: sms.java-heap coverage %q, want %s", c.name, got, c.want)
@@ -439,7 +427,7 @@ func TestSMSHeartbeatLoss(t *testing.T) {
 		{"three in a row, then a takeover", "2017-10-01 04:05:04 INFO  [hamon] Local state: passive\n" + three +
 			"2017-10-16 03:43:19 WARN  [hamon] Peer 10.55.0.12 missed 3 consecutive heartbeats, considering cluster takeover\n", false},
 	} {
-		rep := profiletest.Analyze(t, "sms", time.UTC, smsRawDir(t, map[string]string{"ha.log": c.halog}))
+		rep := profiletest.Analyze(t, "sms", time.UTC, profiletest.RawDir(t, map[string]string{"ha.log": c.halog}))
 		got := profiletest.Findings(rep, "sms.heartbeat-loss")
 		if (len(got) > 0) != c.fires {
 			t.Errorf("%s: %d sms.heartbeat-loss findings, want fires=%v\n%s", c.name, len(got), c.fires, profiletest.List(rep))

@@ -5,7 +5,10 @@
 package profiletest
 
 import (
+	"archive/tar"
+	"compress/gzip"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -183,11 +186,66 @@ func Analyze(t testing.TB, profile string, tz *time.Location, paths ...string) *
 // the folder, ready for Analyze with a profile.
 func RawLog(t testing.TB, name, text string) string {
 	t.Helper()
+	return RawDir(t, map[string]string{name: text})
+}
+
+// RawDir writes files (name -> text) in a new folder, as a customer's raw
+// upload, and returns the folder, ready for Analyze with a profile.
+func RawDir(t testing.TB, files map[string]string) string {
+	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-		t.Fatal(err)
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return dir
+}
+
+// Members returns the regular files of the bundle (.tar.gz) at path by
+// their member path ("files/etc/hosts": the bundle's top folder left out).
+func Members(t testing.TB, path string) map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	out := map[string]string{}
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if h.Typeflag != tar.TypeReg {
+			continue
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if _, rest, ok := strings.Cut(h.Name, "/"); ok {
+			out[rest] = string(b)
+		}
+	}
+}
+
+// LastLines returns the last n lines of s (a command's output, for a
+// failure message).
+func LastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Findings returns the findings of rep with this id.

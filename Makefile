@@ -21,10 +21,7 @@ test-deps:
 
 # What CI runs (.ci/run). Keep it under 15 minutes on 2 cores.
 test: test-deps
-	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
-	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 12m ./...
-	@scripts/fuzz.sh 10s
+	@scripts/test.sh
 
 lint:
 	$(GO) vet ./...

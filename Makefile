@@ -39,15 +39,10 @@ bench: build
 	@scripts/bench-collect.sh
 	@scripts/bench-analyze.sh
 
+# Static binaries for every supported platform, SHA256SUMS, and its
+# minisign signature when CASEFILE_RELEASE_KEY names a secret key.
 release:
-	@for t in linux/amd64 linux/arm64 windows/amd64; do \
-		os=$${t%/*}; arch=$${t#*/}; ext=; [ $$os = windows ] && ext=.exe; \
-		for c in collect analyze; do \
-			echo "$(BIN)/release/$$c-$$os-$$arch$$ext"; \
-			CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS)' \
-				-o $(BIN)/release/$$c-$$os-$$arch$$ext ./cmd/$$c || exit 1; \
-		done; \
-	done
+	@VERSION=$(VERSION) GO=$(GO) OUT=$(BIN)/release scripts/release.sh
 
 clean:
 	rm -rf $(BIN) $(DEMO) report.html

@@ -1,6 +1,6 @@
 # casefile: make build | test | demo | bench | release | lint | fuzz
 GO       ?= go
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+VERSION  ?= $(shell git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null)
 LDFLAGS  := -s -w -X casefile/internal/version.Version=$(VERSION)
 BIN      := bin
 DEMO     := demo-out

@@ -21,6 +21,7 @@ import (
 	"casefile/analyze/input"
 	"casefile/analyze/report"
 	"casefile/bundle"
+	"casefile/internal/suggest"
 	"casefile/internal/version"
 	"casefile/profiles"
 )
@@ -165,13 +166,17 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 	if len(opts.Rules) > 0 {
 		for _, id := range opts.Rules {
 			found := false
+			var all []string
 			for _, g := range groups {
 				if g.plan.ruleByID(id) != nil {
 					found = true
 				}
+				for _, r := range g.plan.rules {
+					all = append(all, r.rule.ID)
+				}
 			}
 			if !found {
-				return nil, fmt.Errorf("no rule %q in the profiles used (%s)", id, profileNames(groups))
+				return nil, fmt.Errorf("no rule %q%s in the profiles used (%s)", id, suggest.Hint(id, all), profileNames(groups))
 			}
 		}
 	}
@@ -237,7 +242,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 	e := &evaluator{opts: opts, capped: map[string]int{}}
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
-		Tool:          report.Tool{Name: version.Tool, Version: version.Version},
+		Tool:          report.Tool{Name: version.Tool, Version: version.String()},
 		GeneratedAt:   now.UTC(),
 		Bundles:       []report.Bundle{},
 		Findings:      []report.Finding{},

@@ -19,6 +19,7 @@ import (
 	"casefile/analyze/input"
 	"casefile/analyze/report"
 	"casefile/bundle"
+	"casefile/internal/suggest"
 	"casefile/internal/version"
 	"casefile/profiles"
 )
@@ -145,7 +146,7 @@ written).`,
   analyze --explain tfst.fd-exhaustion
   analyze --explain all
   analyze --check-profile myproduct.yaml`,
-		Version:       version.Version,
+		Version:       version.String(),
 		Args:          cobra.ArbitraryArgs,
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -155,6 +156,8 @@ written).`,
 	}
 	cmd.SetOut(e.stdout)
 	cmd.SetErr(e.stderr)
+	cmd.SetVersionTemplate(version.Line("analyze") + "\n")
+	cmd.AddCommand(newVersionCmd("analyze", e.stdout))
 	f := cmd.Flags()
 	f.SortFlags = false
 	f.StringVar(&o.format, "format", "", "report `FORMAT`: text, json or html (default text, or from -o's extension)")
@@ -174,6 +177,7 @@ written).`,
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return refuse("%v (see analyze --help)", err)
 	})
+	registerCompletions(cmd)
 	return cmd
 }
 
@@ -389,12 +393,14 @@ func chooseFormat(format string, given bool, output string) (string, error) {
 // checkRules refuses --rule ids the profile does not have.
 func checkRules(p *profiles.Profile, ids []string) error {
 	have := map[string]bool{}
+	var all []string
 	for _, r := range p.Analyze.Rules {
 		have[r.ID] = true
+		all = append(all, r.ID)
 	}
 	for _, id := range ids {
 		if !have[id] {
-			return refuse("--rule %s: profile %s has no such rule (see analyze --explain all)", id, p.Name)
+			return refuse("--rule %s: profile %s has no such rule%s (see analyze --explain all)", id, p.Name, suggest.Hint(id, all))
 		}
 	}
 	return nil

@@ -576,3 +576,15 @@ func alteredMembers(bs []Bundle) map[string]bool {
 	}
 	return m
 }
+
+// NothingChecked reports whether the report checked nothing: no finding,
+// and no rule ran on any input (every rule was skipped for want of its
+// inputs, failed, or does not apply). Such a report must never pass for a
+// healthy one: analyze exits 3 on it.
+func (r *Report) NothingChecked() bool {
+	if len(r.Findings) > 0 {
+		return false
+	}
+	s := coverageOf(r.Coverage)
+	return s.Ran+s.Partial == 0
+}

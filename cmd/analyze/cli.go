@@ -29,6 +29,7 @@ const (
 	exitOK       = 0 // no finding at or above --fail-on
 	exitFindings = 1 // a finding at or above --fail-on
 	exitRefused  = 2 // input error, bad usage, bad profile: nothing written
+	exitNothing  = 3 // nothing could be checked: no rule ran on any input
 )
 
 // exitError ends the command with a status and, unless msg is empty, one
@@ -138,7 +139,8 @@ client and the server); findings that need both sides say so.
 
 Exit status: 0 no finding at or above --fail-on, 1 there is one, 2 the
 input or the command line was refused (one line on stderr, nothing
-written).`,
+written), 3 the report was written but nothing could be checked (no rule
+found any of its inputs): never read that as healthy.`,
 		Example: `  analyze sms-sms01-20260227T081500Z.tar.gz
   analyze node1.tar.gz node2.tar.gz -o report.html --trust helpdesk.keys
   analyze --profile tfst --timezone Europe/Berlin customer-logs.zip
@@ -321,6 +323,9 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 
 	if n := rep.CountAtOrAbove(o.failOn); n > 0 {
 		return &exitError{code: exitFindings}
+	}
+	if rep.NothingChecked() {
+		return &exitError{code: exitNothing, msg: "analyze: nothing could be checked: no rule found any of its inputs (wrong files, or the wrong --profile?)"}
 	}
 	return nil
 }

@@ -95,6 +95,9 @@ type pageView struct {
 	Counts         []countView
 	Total          int
 	Alerts         []alertView
+	// Trust is one line on the bundles signed by a key the help desk does
+	// not trust (integrity only): common and harmless, so not an alert.
+	Trust          string
 	Bundles        []bundleView
 	Groups         []groupView
 	Timeline       []eventView
@@ -364,9 +367,9 @@ func buildView(r *Report) *pageView {
 		} else if _, lvl := integrityLabel(b); lvl == levelBad {
 			v.Alerts = append(v.Alerts, alertView{"bad", fmt.Sprintf("%s: %s do not match SHA256SUMS. Findings from those files may rest on altered data.", h(b.Name), plural(seriousProblems(b), "member", "members")), anchor})
 		}
-		if _, lvl := signatureLabel(b); lvl == levelWarn && b.Signature.Status == "valid" {
-			v.Alerts = append(v.Alerts, alertView{"warn", h(b.Name) + ": signed by a key you do not trust. The bundle is intact, but this does not prove who made it.", anchor})
-		}
+	}
+	if n := integrityOnly(r.Bundles); n > 0 {
+		v.Trust = fmt.Sprintf("%d of %d integrity-only (intact; signer not in --trust)", n, len(r.Bundles))
 	}
 	for i, b := range r.Bundles {
 		if st := statsOf(b.Items); st.Missing > 0 {

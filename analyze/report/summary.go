@@ -588,3 +588,16 @@ func (r *Report) NothingChecked() bool {
 	s := coverageOf(r.Coverage)
 	return s.Ran+s.Partial == 0
 }
+
+// integrityOnly counts the bundles whose signature is valid but made with
+// a key the help desk does not trust (the collector's one-time key, or a
+// key not in --trust): intact, signer not proven.
+func integrityOnly(bs []Bundle) int {
+	n := 0
+	for _, b := range bs {
+		if b.Signature.Status == "valid" && !b.Signature.Trusted {
+			n++
+		}
+	}
+	return n
+}

@@ -97,14 +97,14 @@ type pageView struct {
 	Alerts         []alertView
 	// Trust is one line on the bundles signed by a key the help desk does
 	// not trust (integrity only): common and harmless, so not an alert.
-	Trust          string
-	Bundles        []bundleView
-	Groups         []groupView
-	Timeline       []eventView
-	TimelineTotal  int
-	TimelineCut    int
-	Coverage       coverageView
-	Excerpts       []excerptView
+	Trust         string
+	Bundles       []bundleView
+	Groups        []groupView
+	Timeline      []eventView
+	TimelineTotal int
+	TimelineCut   int
+	Coverage      coverageView
+	Excerpts      []excerptView
 }
 
 type verdictView struct {

@@ -37,6 +37,9 @@ type Options struct {
 	At *time.Time
 	// Timezone interprets times of raw logs (bundles carry their own).
 	Timezone *time.Location
+	// DisplayZone is the one zone the report shows every computed time
+	// in, texts included (nil: UTC). Quoted log lines keep their own.
+	DisplayZone *time.Location
 	// Rules restricts the analysis to these rule ids (--rule).
 	Rules []string
 	// Clock stamps the report; tests pin it.
@@ -244,6 +247,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		SchemaVersion: report.SchemaVersion,
 		Tool:          report.Tool{Name: version.Tool, Version: version.String()},
 		GeneratedAt:   now.UTC(),
+		Zone:          zoneName(opts.DisplayZone),
 		Bundles:       []report.Bundle{},
 		Findings:      []report.Finding{},
 		Timeline:      []report.Event{},
@@ -503,4 +507,21 @@ func (c *countingReader) Read(b []byte) (int, error) {
 		c.add(n)
 	}
 	return n, err
+}
+
+// zoneName is the report's Zone: "" for UTC (the default), else the
+// location's name.
+func zoneName(loc *time.Location) string {
+	if loc == nil || loc.String() == "UTC" {
+		return ""
+	}
+	return loc.String()
+}
+
+// displayZone is where texts show times: --timezone, else UTC.
+func (o *Options) displayZone() *time.Location {
+	if o.DisplayZone != nil {
+		return o.DisplayZone
+	}
+	return time.UTC
 }

@@ -170,7 +170,7 @@ found any of its inputs): never read that as healthy.`,
 	f.StringVar(&o.failOn, "fail-on", report.SeverityCritical, "exit 1 when a finding at or above this `SEVERITY` exists: info, warning or critical")
 	f.StringVar(&o.at, "at", "", "incident `TIME`: RFC 3339, or \"2006-01-02 15:04[:05]\" in local time (or --timezone)")
 	f.StringArrayVar(&o.identities, "identity", nil, "age identity `FILE` to decrypt .age inputs (repeatable)")
-	f.StringVar(&o.timezone, "timezone", "", "time `ZONE` of raw logs and of --at (\"Europe/Berlin\", \"UTC\", \"+02:00\")")
+	f.StringVar(&o.timezone, "timezone", "", "time `ZONE` the report shows times in (default UTC), and of raw logs and --at (\"Europe/Berlin\", \"UTC\", \"+02:00\")")
 	f.StringArrayVar(&o.rules, "rule", nil, "run only this rule `ID` (repeatable)")
 	f.StringVar(&o.explain, "explain", "", "print what finding `ID` means and what its rule looks for; \"all\" lists every rule")
 	f.StringVar(&o.checkProfile, "check-profile", "", "validate the profile `FILE` and exit (0 ok, 2 with the file:line of the error)")
@@ -245,6 +245,7 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 		}
 		loc = l
 		opts.Timezone = l
+		opts.DisplayZone = l
 	}
 	if o.at != "" {
 		t, err := parseAt(o.at, loc)

@@ -1,6 +1,6 @@
 # casefile: make build | test | demo | bench | release | lint | fuzz
 GO       ?= go
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+VERSION  ?= $(shell git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null)
 LDFLAGS  := -s -w -X casefile/internal/version.Version=$(VERSION)
 BIN      := bin
 DEMO     := demo-out
@@ -21,10 +21,7 @@ test-deps:
 
 # What CI runs (.ci/run). Keep it under 15 minutes on 2 cores.
 test: test-deps
-	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
-	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 12m ./...
-	@scripts/fuzz.sh 10s
+	@scripts/test.sh
 
 lint:
 	$(GO) vet ./...
@@ -42,15 +39,10 @@ bench: build
 	@scripts/bench-collect.sh
 	@scripts/bench-analyze.sh
 
+# Static binaries for every supported platform, SHA256SUMS, and its
+# minisign signature when CASEFILE_RELEASE_KEY names a secret key.
 release:
-	@for t in linux/amd64 linux/arm64 windows/amd64; do \
-		os=$${t%/*}; arch=$${t#*/}; ext=; [ $$os = windows ] && ext=.exe; \
-		for c in collect analyze; do \
-			echo "$(BIN)/release/$$c-$$os-$$arch$$ext"; \
-			CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS)' \
-				-o $(BIN)/release/$$c-$$os-$$arch$$ext ./cmd/$$c || exit 1; \
-		done; \
-	done
+	@VERSION=$(VERSION) GO=$(GO) OUT=$(BIN)/release scripts/release.sh
 
 clean:
 	rm -rf $(BIN) $(DEMO) report.html

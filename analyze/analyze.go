@@ -21,6 +21,7 @@ import (
 	"casefile/analyze/input"
 	"casefile/analyze/report"
 	"casefile/bundle"
+	"casefile/internal/suggest"
 	"casefile/internal/version"
 	"casefile/profiles"
 )
@@ -36,6 +37,9 @@ type Options struct {
 	At *time.Time
 	// Timezone interprets times of raw logs (bundles carry their own).
 	Timezone *time.Location
+	// DisplayZone is the one zone the report shows every computed time
+	// in, texts included (nil: UTC). Quoted log lines keep their own.
+	DisplayZone *time.Location
 	// Rules restricts the analysis to these rule ids (--rule).
 	Rules []string
 	// Clock stamps the report; tests pin it.
@@ -165,13 +169,17 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 	if len(opts.Rules) > 0 {
 		for _, id := range opts.Rules {
 			found := false
+			var all []string
 			for _, g := range groups {
 				if g.plan.ruleByID(id) != nil {
 					found = true
 				}
+				for _, r := range g.plan.rules {
+					all = append(all, r.rule.ID)
+				}
 			}
 			if !found {
-				return nil, fmt.Errorf("no rule %q in the profiles used (%s)", id, profileNames(groups))
+				return nil, fmt.Errorf("no rule %q%s in the profiles used (%s)", id, suggest.Hint(id, all), profileNames(groups))
 			}
 		}
 	}
@@ -237,8 +245,9 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 	e := &evaluator{opts: opts, capped: map[string]int{}}
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
-		Tool:          report.Tool{Name: version.Tool, Version: version.Version},
+		Tool:          report.Tool{Name: version.Tool, Version: version.String()},
 		GeneratedAt:   now.UTC(),
+		Zone:          zoneName(opts.DisplayZone),
 		Bundles:       []report.Bundle{},
 		Findings:      []report.Finding{},
 		Timeline:      []report.Event{},
@@ -498,4 +507,21 @@ func (c *countingReader) Read(b []byte) (int, error) {
 		c.add(n)
 	}
 	return n, err
+}
+
+// zoneName is the report's Zone: "" for UTC (the default), else the
+// location's name.
+func zoneName(loc *time.Location) string {
+	if loc == nil || loc.String() == "UTC" {
+		return ""
+	}
+	return loc.String()
+}
+
+// displayZone is where texts show times: --timezone, else UTC.
+func (o *Options) displayZone() *time.Location {
+	if o.DisplayZone != nil {
+		return o.DisplayZone
+	}
+	return time.UTC
 }

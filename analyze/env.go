@@ -15,7 +15,7 @@ import (
 // funcs binds profiles.AnalyzeFuncs over the members of some bundles (one
 // bundle, or every bundle of a scope-all rule). Arguments are untyped so
 // that a nil fact never makes a call fail: see docs/profiles.md.
-func funcs(bs []*bundleState) map[string]any {
+func funcs(bs []*bundleState, display *time.Location) map[string]any {
 	glob := func(g any) (string, error) {
 		s, ok := g.(string)
 		if !ok {
@@ -143,7 +143,7 @@ func funcs(bs []*bundleState) map[string]any {
 			if t == nil {
 				return ""
 			}
-			return formatValue(t, bs[0].loc)
+			return formatValue(t, display)
 		},
 		"ago": func(t any, d any) (bool, error) {
 			tt, ok := t.(time.Time)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"casefile/internal/suggest"
 	"casefile/profiles"
 )
 
@@ -35,7 +36,7 @@ func Explain(p *profiles.Profile, id string) (string, error) {
 		for _, r := range pl.rules {
 			ids = append(ids, r.rule.ID)
 		}
-		return "", fmt.Errorf("profile %s has no rule %q (it has %s)", p.Name, id, strings.Join(ids, ", "))
+		return "", fmt.Errorf("profile %s has no rule %q%s (it has %s)", p.Name, id, suggest.Hint(id, ids), strings.Join(ids, ", "))
 	}
 	r := rp.rule
 	var b strings.Builder

@@ -224,7 +224,7 @@ func (e *evaluator) bundleInfo(b *bundleState, sources map[string]any) map[strin
 // baseEnv is what every expression over these bundles sees: builtins,
 // and (withFacts) the first bundle's facts by name.
 func (e *evaluator) baseEnv(bs []*bundleState, withFacts bool) map[string]any {
-	env := funcs(bs)
+	env := funcs(bs, e.opts.displayZone())
 	if withFacts {
 		maps.Copy(env, bs[0].facts)
 	}

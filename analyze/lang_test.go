@@ -402,7 +402,7 @@ func TestFmtTimeAndItem(t *testing.T) {
 		}
 	})
 	rep := runWith(t, p, []string{path}, Options{})
-	if diff := cmp.Diff([]string{"t.f info x1: 2024-03-01 10:00:00 +00:00||4096"}, summary(rep)); diff != "" {
+	if diff := cmp.Diff([]string{"t.f info x1: 2024-03-01 10:00:00Z||4096"}, summary(rep)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }

@@ -830,7 +830,7 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 			sev = rs
 		}
 	}
-	loc := bs[0].loc
+	loc := e.opts.displayZone()
 	title, err := renderText(prof, &r.Title, env, loc)
 	if err != nil {
 		return nil, err

@@ -11,8 +11,9 @@ import (
 	"casefile/profiles"
 )
 
-// timeLayout is how times print in texts (in the bundle's zone).
-const timeLayout = "2006-01-02 15:04:05 -07:00"
+// timeLayout is how times print in texts: in the report's one zone
+// (Options.DisplayZone, UTC by default), "Z" for UTC, else the offset.
+const timeLayout = "2006-01-02 15:04:05Z07:00"
 
 // renderText evaluates a text's {expressions} and joins the parts.
 func renderText(prof *profiles.Profile, t *profiles.Text, env map[string]any, loc *time.Location) (string, error) {

@@ -240,7 +240,7 @@ func TestFormatValue(t *testing.T) {
 		{2.50, "2.5"},
 		{42, "42"},
 		{true, "true"},
-		{ts, "2024-03-01 10:10:00 +01:00"},
+		{ts, "2024-03-01 10:10:00+01:00"},
 		{90 * time.Minute, "1h30m"},
 		{26*time.Hour + 5*time.Second, "1d2h5s"},
 		{150 * time.Millisecond, "150ms"},

@@ -236,7 +236,7 @@ func (c *collector) manifest(name string, start time.Time) *bundle.Manifest {
 	}
 	m := &bundle.Manifest{
 		FormatVersion: bundle.FormatVersion,
-		Tool:          bundle.Tool{Name: version.Tool, Version: version.Version},
+		Tool:          bundle.Tool{Name: version.Tool, Version: version.String()},
 		Name:          name,
 		Profile:       bundle.ProfileRef{Name: p.Name, Version: p.Version, SHA256: p.SHA256, Source: src},
 		Host:          c.host,

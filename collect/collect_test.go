@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"casefile/bundle"
+	"casefile/internal/testenv"
 	"casefile/profiles"
 )
 
@@ -123,11 +124,9 @@ func TestRunReproducible(t *testing.T) {
 // TestBundleVerifiesWithPublicTools checks a real bundle with the real
 // tar, sha256sum and minisign, signed with a key from keygen's writer.
 func TestBundleVerifiesWithPublicTools(t *testing.T) {
-	for _, tool := range []string{"tar", "sha256sum", "minisign"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed (scripts/test-deps.sh installs it)", tool)
-		}
-	}
+	testenv.Program(t, "tar", "tar")
+	testenv.Program(t, "sha256sum", "coreutils")
+	testenv.Program(t, "minisign", "minisign")
 	dir := t.TempDir()
 	keyPath := filepath.Join(dir, "casefile.key")
 	pub, priv, err := bundle.GenerateKey()

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"casefile/bundle"
+	"casefile/internal/testenv"
 	"casefile/profiles"
 )
 
@@ -38,9 +39,7 @@ func TestMemberTime(t *testing.T) {
 // host file dated in the future (clock skew); files keep their mtime,
 // generated members get their command's end or the collection's end.
 func TestMemberTimesNotInFuture(t *testing.T) {
-	if _, err := exec.LookPath("tar"); err != nil {
-		t.Skip("tar not installed")
-	}
+	testenv.Program(t, "tar", "tar")
 	root := copyHost(t)
 	past := time.Date(2023, 5, 6, 7, 8, 9, 0, time.UTC)
 	if err := os.Chtimes(filepath.Join(root, "etc/hosts"), past, past); err != nil {

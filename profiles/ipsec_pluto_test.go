@@ -35,6 +35,7 @@ import (
 
 	"casefile/analyze/report"
 	"casefile/collect"
+	"casefile/internal/testenv"
 	"casefile/profiles/profiletest"
 )
 
@@ -108,22 +109,19 @@ func ipsecLabUsable(t *testing.T) string {
 	if testing.Short() {
 		t.Skip("-short: the real pluto lab takes about a minute")
 	}
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: network namespaces and XFRM")
-	}
+	testenv.Root(t, "network namespaces and XFRM")
 	for _, p := range []string{plutoBin, "/usr/sbin/ipsec"} {
 		if _, err := os.Stat(p); err != nil {
-			t.Skipf("%s not installed (Debian package libreswan): %v", p, err)
+			testenv.Unavailable(t, "%s not installed (Debian package libreswan): %v", p, err)
 		}
 	}
-	for _, c := range []string{"ip", "iptables", "iptables-save", "timeout"} {
-		if _, err := exec.LookPath(c); err != nil {
-			t.Skipf("%s not found: %v", c, err)
-		}
-	}
+	testenv.Program(t, "ip", "iproute2")
+	testenv.Program(t, "iptables", "iptables")
+	testenv.Program(t, "iptables-save", "iptables")
+	testenv.Program(t, "timeout", "coreutils")
 	name := fmt.Sprintf("cfprobe%d", os.Getpid()%100000)
 	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
-		t.Skipf("this machine refuses network namespaces (ip netns add): %v: %s", err, out)
+		testenv.Unavailable(t, "this machine refuses network namespaces (ip netns add): %v: %s", err, out)
 	}
 	exec.Command("ip", "netns", "del", name).Run()
 	return filepath.Join(profiletest.RepoRoot(t), "scripts", "pluto-lab.sh")

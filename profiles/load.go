@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 
+	"casefile/internal/suggest"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -39,11 +41,11 @@ func Names() []string {
 // Builtin loads a built-in profile by name.
 func Builtin(name string) (*Profile, error) {
 	if !validName.MatchString(name) {
-		return nil, fmt.Errorf("no built-in profile %q (have %s)", name, strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("no built-in profile %q%s (have %s)", name, suggest.Hint(name, Names()), strings.Join(Names(), ", "))
 	}
 	data, err := builtinFS.ReadFile(name + ".yaml")
 	if err != nil {
-		return nil, fmt.Errorf("no built-in profile %q (have %s)", name, strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("no built-in profile %q%s (have %s)", name, suggest.Hint(name, Names()), strings.Join(Names(), ", "))
 	}
 	p, err := Parse(name+".yaml", data)
 	if err != nil {
@@ -76,7 +78,7 @@ func Load(nameOrFile string) (*Profile, error) {
 			return Builtin(nameOrFile)
 		}
 		if _, err := os.Stat(nameOrFile); err != nil {
-			return nil, fmt.Errorf("no built-in profile %q (have %s) and no such file", nameOrFile, strings.Join(Names(), ", "))
+			return nil, fmt.Errorf("no built-in profile %q%s (have %s) and no such file", nameOrFile, suggest.Hint(nameOrFile, Names()), strings.Join(Names(), ", "))
 		}
 	}
 	return LoadFile(nameOrFile)

@@ -29,6 +29,7 @@ import (
 	"testing"
 	"time"
 
+	"casefile/internal/testenv"
 	"casefile/profiles"
 	"casefile/profiles/profiletest"
 )
@@ -52,17 +53,9 @@ type realSamhain struct {
 // and checks it, with the real binary. It skips (saying why) when it cannot.
 func runRealSamhain(t *testing.T) *realSamhain {
 	t.Helper()
-	bin, err := exec.LookPath("samhain")
-	if err != nil {
-		t.Skip("samhain is not installed (Debian package samhain): cannot run the real binary")
-	}
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: samhain's configuration path is compiled in, so the test mounts its own samhainrc over it in a private mount namespace")
-	}
-	unshare, err := exec.LookPath("unshare")
-	if err != nil {
-		t.Skip("unshare(1) not found: cannot give samhain a private configuration")
-	}
+	bin := testenv.Program(t, "samhain", "samhain")
+	testenv.Root(t, "samhain's configuration path is compiled in, so the test mounts its own samhainrc over it in a private mount namespace")
+	unshare := testenv.Program(t, "unshare", "util-linux")
 	rcPath, err := compiledInConfig(bin)
 	if err != nil {
 		t.Skipf("cannot find samhain's compiled-in configuration path: %v", err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"casefile/analyze/report"
+	"casefile/internal/testenv"
 	"casefile/profiles/profiletest"
 )
 
@@ -247,10 +248,7 @@ func TestSMSCatalog(t *testing.T) {
 // a temporary folder and compares them with the committed trees, so that
 // nobody edits a log by hand and loses it at the next regeneration.
 func TestSMSGeneratorInStep(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not found: cannot run testdata/hosts/sms/gen.py")
-	}
+	py := testenv.Program(t, "python3", "python3")
 	out := t.TempDir()
 	cmd := exec.Command(py, filepath.Join("..", "testdata", "hosts", "sms", "gen.py"))
 	cmd.Env = append(os.Environ(), "SMS_GEN_OUT="+out)

@@ -23,6 +23,7 @@ import (
 	"casefile/analyze/input"
 	"casefile/analyze/input/inputtest"
 	"casefile/bundle"
+	"casefile/internal/testenv"
 )
 
 func zstdBytes(t testing.TB, data []byte) []byte {
@@ -155,10 +156,7 @@ func ageEncrypt(t testing.TB, data []byte, armored bool) ([]byte, age.Identity) 
 // sevenZip packs dir's content into a .7z with the 7z program.
 func sevenZip(t *testing.T, dir, out string) string {
 	t.Helper()
-	bin, err := exec.LookPath("7z")
-	if err != nil {
-		t.Skip("7z (p7zip-full) is not installed")
-	}
+	bin := testenv.Program(t, "7z", "p7zip-full")
 	cmd := exec.Command(bin, "a", "-bd", "-y", out, ".")
 	cmd.Dir = dir
 	if b, err := cmd.CombinedOutput(); err != nil {

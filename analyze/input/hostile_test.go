@@ -23,6 +23,7 @@ import (
 	"casefile/analyze/input/inputtest"
 	"casefile/analyze/report"
 	"casefile/bundle"
+	"casefile/internal/testenv"
 )
 
 // bundleEntries returns b's members as tar entries under its top folder,
@@ -651,9 +652,5 @@ func TestZipAnd7zHazards(t *testing.T) {
 }
 
 func sevenZipBin(t *testing.T) string {
-	bin, err := exec.LookPath("7z")
-	if err != nil {
-		t.Skip("7z (p7zip-full) is not installed")
-	}
-	return bin
+	return testenv.Program(t, "7z", "p7zip-full")
 }

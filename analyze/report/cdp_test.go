@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"casefile/internal/testenv"
 )
 
 // A minimal Chrome DevTools Protocol client over --remote-debugging-pipe
@@ -36,7 +38,7 @@ func findChromium(t *testing.T) string {
 			return p
 		}
 	}
-	t.Skip("chromium not installed (scripts/test-deps.sh installs it): HTML report not tested in a browser")
+	testenv.Unavailable(t, "chromium not installed (scripts/test-deps.sh installs it): HTML report not tested in a browser")
 	return ""
 }
 

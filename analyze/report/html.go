@@ -83,6 +83,7 @@ func hText(s string) string { return CleanText(clipBytes(s, 16*htmlMaxLine)) }
 type pageView struct {
 	Title          string
 	CSP            string
+	Zone           string // the zone of every time shown: "UTC", "Europe/Berlin"
 	CSS            template.CSS
 	JS             template.JS
 	Tool           string
@@ -95,13 +96,16 @@ type pageView struct {
 	Counts         []countView
 	Total          int
 	Alerts         []alertView
-	Bundles        []bundleView
-	Groups         []groupView
-	Timeline       []eventView
-	TimelineTotal  int
-	TimelineCut    int
-	Coverage       coverageView
-	Excerpts       []excerptView
+	// Trust is one line on the bundles signed by a key the help desk does
+	// not trust (integrity only): common and harmless, so not an alert.
+	Trust         string
+	Bundles       []bundleView
+	Groups        []groupView
+	Timeline      []eventView
+	TimelineTotal int
+	TimelineCut   int
+	Coverage      coverageView
+	Excerpts      []excerptView
 }
 
 type verdictView struct {
@@ -280,7 +284,9 @@ func lineAnchor(ex, line int) string { return fmt.Sprintf("x%d-L%d", ex, line) }
 func buildView(r *Report) *pageView {
 	counts := r.SeverityCounts()
 	cov := coverageOf(r.Coverage)
+	clk := clockOf(r)
 	v := &pageView{
+		Zone:  clk.name(),
 		CSP:   ContentSecurityPolicy(),
 		CSS:   template.CSS(pageCSS),
 		JS:    template.JS(pageJS),
@@ -288,12 +294,12 @@ func buildView(r *Report) *pageView {
 		Total: len(r.Findings),
 	}
 	if !r.GeneratedAt.IsZero() {
-		v.Generated = fmtTime(&r.GeneratedAt)
-		v.GeneratedISO = r.GeneratedAt.UTC().Format(time.RFC3339)
+		v.Generated = clk.fmt(&r.GeneratedAt)
+		v.GeneratedISO = clk.iso(r.GeneratedAt)
 	}
 	if r.IncidentTime != nil {
-		v.Incident = fmtTime(r.IncidentTime)
-		v.IncidentISO = r.IncidentTime.UTC().Format(time.RFC3339)
+		v.Incident = clk.fmt(r.IncidentTime)
+		v.IncidentISO = clk.iso(*r.IncidentTime)
 		v.IncidentSource = h(r.IncidentSource)
 	}
 	for _, s := range Severities {
@@ -364,9 +370,9 @@ func buildView(r *Report) *pageView {
 		} else if _, lvl := integrityLabel(b); lvl == levelBad {
 			v.Alerts = append(v.Alerts, alertView{"bad", fmt.Sprintf("%s: %s do not match SHA256SUMS. Findings from those files may rest on altered data.", h(b.Name), plural(seriousProblems(b), "member", "members")), anchor})
 		}
-		if _, lvl := signatureLabel(b); lvl == levelWarn && b.Signature.Status == "valid" {
-			v.Alerts = append(v.Alerts, alertView{"warn", h(b.Name) + ": signed by a key you do not trust. The bundle is intact, but this does not prove who made it.", anchor})
-		}
+	}
+	if n := integrityOnly(r.Bundles); n > 0 {
+		v.Trust = fmt.Sprintf("%d of %d integrity-only (intact; signer not in --trust)", n, len(r.Bundles))
 	}
 	for i, b := range r.Bundles {
 		if st := statsOf(b.Items); st.Missing > 0 {
@@ -379,7 +385,7 @@ func buildView(r *Report) *pageView {
 
 	// Bundles.
 	for i, b := range r.Bundles {
-		v.Bundles = append(v.Bundles, buildBundle(i, b))
+		v.Bundles = append(v.Bundles, buildBundle(i, b, clk))
 	}
 
 	// Excerpts, and the findings that cite them.
@@ -420,7 +426,7 @@ func buildView(r *Report) *pageView {
 				}
 			}
 			if e.Time != nil {
-				ev.Time = fmtTime(e.Time)
+				ev.Time = clk.fmt(e.Time)
 			}
 			if href != "" {
 				ex := xi.find(b, e.File, e.Line)
@@ -464,7 +470,7 @@ func buildView(r *Report) *pageView {
 		if c := countLabel(f.Count); c != "" {
 			fv.Meta = append(fv.Meta, metaPart{c, ""})
 		}
-		if s := fmtSpan(f.FirstSeen, f.LastSeen); s != "" {
+		if s := clk.span(f.FirstSeen, f.LastSeen); s != "" {
 			fv.Meta = append(fv.Meta, metaPart{s, ""})
 		}
 		if f.NearIncident {
@@ -507,8 +513,8 @@ func buildView(r *Report) *pageView {
 			marked = true
 		}
 		ev := eventView{
-			Time:         fmtTime(&e.Time),
-			TimeISO:      e.Time.UTC().Format(time.RFC3339),
+			Time:         clk.fmt(&e.Time),
+			TimeISO:      clk.iso(e.Time),
 			Bundle:       bundleHost[e.Bundle],
 			BundleFull:   h(e.Bundle),
 			Text:         h(e.Text),
@@ -620,7 +626,7 @@ func nearIncident(fs []Finding) int {
 	return n
 }
 
-func buildBundle(i int, b Bundle) bundleView {
+func buildBundle(i int, b Bundle, clk clock) bundleView {
 	sig, sl := signatureLabel(b)
 	integ, il := integrityLabel(b)
 	bv := bundleView{
@@ -654,8 +660,8 @@ func buildBundle(i int, b Bundle) bundleView {
 		bv.ProfileSHA = h(b.ProfileSHA256[:12])
 	}
 	if b.CollectedAt != nil {
-		bv.Collected = fmtTime(b.CollectedAt)
-		bv.CollectedISO = b.CollectedAt.UTC().Format(time.RFC3339)
+		bv.Collected = clk.fmt(b.CollectedAt)
+		bv.CollectedISO = clk.iso(*b.CollectedAt)
 	}
 	for _, p := range shownProblems(b) {
 		bv.Problems = append(bv.Problems, problemView{h(p.Member), h(p.Kind), h(p.Detail), noteProblem(p)})

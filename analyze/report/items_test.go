@@ -105,9 +105,9 @@ func TestItemSummary(t *testing.T) {
 	page := renderHTML(t, r)
 	var order []string
 	for _, row := range strings.Split(page, "\n") {
-		if i := strings.Index(row, `<tr class="`); i >= 0 && strings.Contains(row, "<td><code>") {
+		if i := strings.Index(row, `<tr class="`); i >= 0 && strings.Contains(row, `<td class="card-title"><code>`) {
 			order = append(order, strings.SplitN(row[i+len(`<tr class="`):], `"`, 2)[0])
-		} else if strings.Contains(row, "<tr><td><code>") {
+		} else if strings.Contains(row, `<tr><td class="card-title"><code>`) {
 			order = append(order, "")
 		}
 	}

@@ -25,6 +25,10 @@ type Report struct {
 	Coverage       []RuleCoverage `json:"coverage"`
 	// Excerpts hold lines around each evidence line, for the HTML file view.
 	Excerpts []Excerpt `json:"excerpts,omitempty"`
+	// Zone is the time zone every time the report computed is shown in
+	// (an IANA name such as "Europe/Berlin"; empty means UTC). Log lines
+	// quoted as evidence keep the host's local time as written.
+	Zone string `json:"zone,omitempty"`
 }
 
 // Tool names the analyzer.

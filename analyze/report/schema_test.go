@@ -50,6 +50,39 @@ func TestSchemaAdditions(t *testing.T) {
 	}
 }
 
+// TestSchemaAllowsAdditions: report v1 only gains fields (docs/report.md),
+// so a consumer validating with the shipped schema must accept a report
+// from a newer casefile that carries fields this one does not know, at
+// every level, while required fields stay required.
+func TestSchemaAllowsAdditions(t *testing.T) {
+	base, err := os.ReadFile(filepath.Join(fixtureDir, "ha-pair.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(base, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["verdict"] = "unhealthy"
+	m["tool"].(map[string]any)["commit"] = "abc123"
+	finding(m)["confidence"] = 0.9
+	finding(m)["evidence"].([]any)[0].(map[string]any)["local"] = true
+	bundle0(m)["case"] = "TS-1234"
+	bundle0(m)["signature"].(map[string]any)["key_age_days"] = 3
+	bundle0(m)["integrity"].(map[string]any)["checked_at"] = "2026-01-02T03:04:05Z"
+	bundle0(m)["items"].([]any)[0].(map[string]any)["kept"] = "tail"
+	m["coverage"].([]any)[0].(map[string]any)["explained_share"] = 0.6
+	m["timeline"].([]any)[0].(map[string]any)["zone"] = "UTC"
+	m["excerpts"].([]any)[0].(map[string]any)["encoding"] = "utf-8"
+	data, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := reporttest.Validate(data); err != nil {
+		t.Errorf("schema refuses a report with fields added in a later v1: %v", err)
+	}
+}
+
 func TestSchemaAcceptsReports(t *testing.T) {
 	for _, path := range schemaValid(t) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
@@ -86,7 +119,6 @@ func TestSchemaRejects(t *testing.T) {
 		{"schema_version 2", func(m map[string]any) { m["schema_version"] = 2 }},
 		{"findings missing", func(m map[string]any) { delete(m, "findings") }},
 		{"findings null", func(m map[string]any) { m["findings"] = nil }},
-		{"unknown top-level field", func(m map[string]any) { m["verdict"] = "bad" }},
 		{"severity fatal", func(m map[string]any) { finding(m)["severity"] = "fatal" }},
 		{"finding id without profile", func(m map[string]any) { finding(m)["id"] = "fd-exhaustion" }},
 		{"first_seen not a time", func(m map[string]any) { finding(m)["first_seen"] = "yesterday" }},

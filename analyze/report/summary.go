@@ -477,31 +477,57 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// Time formats of the renderers: UTC, to the second.
+// Time formats of the renderers, to the second: "Z" in UTC, else the
+// offset of the report's zone.
 const (
-	timeLayout = "2006-01-02 15:04:05Z"
+	timeLayout = "2006-01-02 15:04:05Z07:00"
 	dayLayout  = "2006-01-02"
-	clockOnly  = "15:04:05Z"
+	clockOnly  = "15:04:05Z07:00"
 )
 
-func fmtTime(t *time.Time) string {
+// clock shows every time the report computed in one zone: the report's
+// Zone, UTC when it has none (or names one this system does not know).
+type clock struct{ loc *time.Location }
+
+func clockOf(r *Report) clock {
+	if r == nil || r.Zone == "" || r.Zone == "UTC" {
+		return clock{time.UTC}
+	}
+	if loc, err := time.LoadLocation(r.Zone); err == nil {
+		return clock{loc}
+	}
+	// A fixed offset given as --timezone +02:00.
+	if t, err := time.Parse("-07:00", r.Zone); err == nil {
+		_, off := t.Zone()
+		return clock{time.FixedZone(r.Zone, off)}
+	}
+	return clock{time.UTC}
+}
+
+// name is the zone's name for headings: "UTC" or "Europe/Berlin".
+func (c clock) name() string { return c.loc.String() }
+
+func (c clock) fmt(t *time.Time) string {
 	if t == nil || t.IsZero() {
 		return "unknown time"
 	}
-	return t.UTC().Format(timeLayout)
+	return t.In(c.loc).Format(timeLayout)
 }
 
-// fmtSpan shows first..last, the date once when they share it.
-func fmtSpan(first, last *time.Time) string {
+// iso is the machine-readable form for <time datetime>, always UTC.
+func (c clock) iso(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// span shows first..last, the date once when they share it.
+func (c clock) span(first, last *time.Time) string {
 	switch {
 	case first == nil && last == nil:
 		return ""
 	case first == nil:
-		return "until " + fmtTime(last)
+		return "until " + c.fmt(last)
 	case last == nil || last.Equal(*first):
-		return fmtTime(first)
+		return c.fmt(first)
 	}
-	a, b := first.UTC(), last.UTC()
+	a, b := first.In(c.loc), last.In(c.loc)
 	if a.Format(dayLayout) == b.Format(dayLayout) {
 		return a.Format(timeLayout) + " – " + b.Format(clockOnly)
 	}
@@ -575,4 +601,29 @@ func alteredMembers(bs []Bundle) map[string]bool {
 		}
 	}
 	return m
+}
+
+// NothingChecked reports whether the report checked nothing: no finding,
+// and no rule ran on any input (every rule was skipped for want of its
+// inputs, failed, or does not apply). Such a report must never pass for a
+// healthy one: analyze exits 3 on it.
+func (r *Report) NothingChecked() bool {
+	if len(r.Findings) > 0 {
+		return false
+	}
+	s := coverageOf(r.Coverage)
+	return s.Ran+s.Partial == 0
+}
+
+// integrityOnly counts the bundles whose signature is valid but made with
+// a key the help desk does not trust (the collector's one-time key, or a
+// key not in --trust): intact, signer not proven.
+func integrityOnly(bs []Bundle) int {
+	n := 0
+	for _, b := range bs {
+		if b.Signature.Status == "valid" && !b.Signature.Trusted {
+			n++
+		}
+	}
+	return n
 }

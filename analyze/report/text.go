@@ -51,7 +51,7 @@ const (
 // escape sequences or control characters a log line may hold.
 func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 	bw := bufio.NewWriter(w)
-	t := &textWriter{w: bw, opts: opts, width: opts.Width}
+	t := &textWriter{w: bw, opts: opts, width: opts.Width, clock: clockOf(r)}
 	if t.width <= 0 {
 		t.width = DefaultTextWidth
 	}
@@ -73,6 +73,7 @@ type textWriter struct {
 	several bool
 	// altered holds bundle+"\x00"+member for members that fail SHA256SUMS.
 	altered map[string]bool
+	clock   clock
 }
 
 // label is the short, clean name of a bundle.
@@ -152,12 +153,12 @@ func (t *textWriter) report(r *Report) {
 		parts = append(parts, strings.Join(sev, ", "))
 	}
 	head := t.style(ansiBold, "casefile report") + " · " + strings.Join(parts, " · ")
-	if displayWidth(stripANSI(head))+len(" · times in UTC") <= t.width {
-		head += t.style(ansiDim, " · times in UTC")
+	if zone := " · times in " + t.clock.name(); displayWidth(stripANSI(head))+len(zone) <= t.width {
+		head += t.style(ansiDim, zone)
 	}
 	t.line(head)
 	if r.IncidentTime != nil {
-		s := "Incident  " + fmtTime(r.IncidentTime)
+		s := "Incident  " + t.clock.fmt(r.IncidentTime)
 		if r.IncidentSource != "" {
 			s += "  (" + CleanLine(r.IncidentSource) + ")"
 		}
@@ -260,7 +261,7 @@ func (t *textWriter) nearIncident(r *Report) {
 	marked := r.IncidentTime == nil
 	for i, e := range near {
 		if !marked && !e.Time.Before(*r.IncidentTime) {
-			t.line(t.style(ansiCyan, "  ▶ "+fmtTime(r.IncidentTime)+"  incident"))
+			t.line(t.style(ansiCyan, "  ▶ "+t.clock.fmt(r.IncidentTime)+"  incident"))
 			marked = true
 		}
 		if i == textTimelineLines {
@@ -282,10 +283,10 @@ func (t *textWriter) nearIncident(r *Report) {
 		if e.Severity != "" {
 			mark = t.sevStyle(e.Severity, "● ")
 		}
-		t.line("  " + mark + e.Time.UTC().Format(timeLayout) + "  " + who + t.style(ansiDim, loc) + "  " + CleanLine(clipBytes(e.Text, 4*t.width)))
+		t.line("  " + mark + t.clock.fmt(&e.Time) + "  " + who + t.style(ansiDim, loc) + "  " + CleanLine(clipBytes(e.Text, 4*t.width)))
 	}
 	if !marked && len(near) <= textTimelineLines {
-		t.line(t.style(ansiCyan, "  ▶ "+fmtTime(r.IncidentTime)+"  incident"))
+		t.line(t.style(ansiCyan, "  ▶ "+t.clock.fmt(r.IncidentTime)+"  incident"))
 	}
 	t.line("")
 }
@@ -322,7 +323,7 @@ func (t *textWriter) bundle(b Bundle) {
 	if b.Kind == "raw" {
 		id = append(id, "raw logs")
 	} else if b.CollectedAt != nil {
-		id = append(id, "collected "+fmtTime(b.CollectedAt))
+		id = append(id, "collected "+t.clock.fmt(b.CollectedAt))
 	}
 	first := "  " + name
 	rest := strings.Join(id, "  ")
@@ -420,7 +421,7 @@ func (t *textWriter) finding(f Finding) {
 	if c := countLabel(f.Count); c != "" {
 		meta = append(meta, c)
 	}
-	if s := fmtSpan(f.FirstSeen, f.LastSeen); s != "" {
+	if s := t.clock.span(f.FirstSeen, f.LastSeen); s != "" {
 		meta = append(meta, s)
 	}
 	if f.NearIncident {

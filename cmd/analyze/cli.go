@@ -19,6 +19,7 @@ import (
 	"casefile/analyze/input"
 	"casefile/analyze/report"
 	"casefile/bundle"
+	"casefile/internal/suggest"
 	"casefile/internal/version"
 	"casefile/profiles"
 )
@@ -28,6 +29,7 @@ const (
 	exitOK       = 0 // no finding at or above --fail-on
 	exitFindings = 1 // a finding at or above --fail-on
 	exitRefused  = 2 // input error, bad usage, bad profile: nothing written
+	exitNothing  = 3 // nothing could be checked: no rule ran on any input
 )
 
 // exitError ends the command with a status and, unless msg is empty, one
@@ -137,7 +139,8 @@ client and the server); findings that need both sides say so.
 
 Exit status: 0 no finding at or above --fail-on, 1 there is one, 2 the
 input or the command line was refused (one line on stderr, nothing
-written).`,
+written), 3 the report was written but nothing could be checked (no rule
+found any of its inputs): never read that as healthy.`,
 		Example: `  analyze sms-sms01-20260227T081500Z.tar.gz
   analyze node1.tar.gz node2.tar.gz -o report.html --trust helpdesk.keys
   analyze --profile tfst --timezone Europe/Berlin customer-logs.zip
@@ -145,7 +148,7 @@ written).`,
   analyze --explain tfst.fd-exhaustion
   analyze --explain all
   analyze --check-profile myproduct.yaml`,
-		Version:       version.Version,
+		Version:       version.String(),
 		Args:          cobra.ArbitraryArgs,
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -155,6 +158,8 @@ written).`,
 	}
 	cmd.SetOut(e.stdout)
 	cmd.SetErr(e.stderr)
+	cmd.SetVersionTemplate(version.Line("analyze") + "\n")
+	cmd.AddCommand(newVersionCmd("analyze", e.stdout))
 	f := cmd.Flags()
 	f.SortFlags = false
 	f.StringVar(&o.format, "format", "", "report `FORMAT`: text, json or html (default text, or from -o's extension)")
@@ -165,7 +170,7 @@ written).`,
 	f.StringVar(&o.failOn, "fail-on", report.SeverityCritical, "exit 1 when a finding at or above this `SEVERITY` exists: info, warning or critical")
 	f.StringVar(&o.at, "at", "", "incident `TIME`: RFC 3339, or \"2006-01-02 15:04[:05]\" in local time (or --timezone)")
 	f.StringArrayVar(&o.identities, "identity", nil, "age identity `FILE` to decrypt .age inputs (repeatable)")
-	f.StringVar(&o.timezone, "timezone", "", "time `ZONE` of raw logs and of --at (\"Europe/Berlin\", \"UTC\", \"+02:00\")")
+	f.StringVar(&o.timezone, "timezone", "", "time `ZONE` the report shows times in (default UTC), and of raw logs and --at (\"Europe/Berlin\", \"UTC\", \"+02:00\")")
 	f.StringArrayVar(&o.rules, "rule", nil, "run only this rule `ID` (repeatable)")
 	f.StringVar(&o.explain, "explain", "", "print what finding `ID` means and what its rule looks for; \"all\" lists every rule")
 	f.StringVar(&o.checkProfile, "check-profile", "", "validate the profile `FILE` and exit (0 ok, 2 with the file:line of the error)")
@@ -174,6 +179,7 @@ written).`,
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return refuse("%v (see analyze --help)", err)
 	})
+	registerCompletions(cmd)
 	return cmd
 }
 
@@ -239,6 +245,7 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 		}
 		loc = l
 		opts.Timezone = l
+		opts.DisplayZone = l
 	}
 	if o.at != "" {
 		t, err := parseAt(o.at, loc)
@@ -318,6 +325,9 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 	if n := rep.CountAtOrAbove(o.failOn); n > 0 {
 		return &exitError{code: exitFindings}
 	}
+	if rep.NothingChecked() {
+		return &exitError{code: exitNothing, msg: "analyze: nothing could be checked: no rule found any of its inputs (wrong files, or the wrong --profile?)"}
+	}
 	return nil
 }
 
@@ -389,12 +399,14 @@ func chooseFormat(format string, given bool, output string) (string, error) {
 // checkRules refuses --rule ids the profile does not have.
 func checkRules(p *profiles.Profile, ids []string) error {
 	have := map[string]bool{}
+	var all []string
 	for _, r := range p.Analyze.Rules {
 		have[r.ID] = true
+		all = append(all, r.ID)
 	}
 	for _, id := range ids {
 		if !have[id] {
-			return refuse("--rule %s: profile %s has no such rule (see analyze --explain all)", id, p.Name)
+			return refuse("--rule %s: profile %s has no such rule%s (see analyze --explain all)", id, p.Name, suggest.Hint(id, all))
 		}
 	}
 	return nil

@@ -110,6 +110,14 @@ func TestExitCodes(t *testing.T) {
 		{name: "info only, --fail-on warning", rep: withSeverities(t, "ha-pair", "info"), args: []string{"a", "--fail-on", "warning"}, want: 0},
 		{name: "info only, --fail-on info", rep: withSeverities(t, "ha-pair", "info"), args: []string{"a", "--fail-on=info"}, want: 1},
 		{name: "no findings, --fail-on info", rep: loadFixture(t, "quiet-skipped"), args: []string{"a", "--fail-on", "info"}, want: 0},
+		{
+			name: "nothing could be checked", rep: allSkipped(t), args: []string{"a"}, want: 3,
+			stderr: `^analyze: nothing could be checked: no rule found any of its inputs .*\n$`,
+		},
+		{
+			name: "nothing could be checked, --fail-on info", rep: allSkipped(t), args: []string{"a", "--fail-on", "info"}, want: 3,
+			stderr: `^analyze: nothing could be checked: .*\n$`,
+		},
 		{name: "no input", args: nil, want: 2, stderr: `^analyze: no input given .*\n$`, noCall: true, noStdout: true},
 		{name: "unknown flag", args: []string{"a", "--bogus"}, want: 2, stderr: `^analyze: unknown flag: --bogus .*\n$`, noCall: true, noStdout: true},
 		{name: "bad format", args: []string{"a", "--format", "xml"}, want: 2, stderr: `^analyze: --format "xml": want text, json or html\n$`, noCall: true, noStdout: true},
@@ -611,4 +619,17 @@ func TestProgress(t *testing.T) {
 			t.Error("progress on stdout")
 		}
 	}
+}
+
+// allSkipped is the quiet-skipped fixture with every rule skipped or not
+// applicable: a report that checked nothing.
+func allSkipped(t *testing.T) *report.Report {
+	r := loadFixture(t, "quiet-skipped")
+	for i := range r.Coverage {
+		if r.Coverage[i].Status == report.CoverageRan {
+			r.Coverage[i].Status = report.CoverageSkipped
+		}
+	}
+	r.Coverage = append(r.Coverage, report.RuleCoverage{Rule: "x.y", Status: report.CoverageNotApplicable})
+	return r
 }

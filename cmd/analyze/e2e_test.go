@@ -238,3 +238,21 @@ func TestRealEncrypted(t *testing.T) {
 		}
 	}
 }
+
+// TestRealNothingChecked: files that no rule of the profile reads give
+// exit 3 and one line on stderr, never the 0 of a healthy system.
+func TestRealNothingChecked(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "upload")
+	inputtest.WriteFile(t, filepath.Join(dir, "data1.bin"), []byte("\x00\x9f\x13 random bytes\n"))
+	inputtest.WriteFile(t, filepath.Join(dir, "notes.txt"), []byte("the customer says it broke\n"))
+	r := real(t, "--profile", "tfst", dir)
+	if r.code != exitNothing {
+		t.Errorf("exit %d, want %d; stderr %q", r.code, exitNothing, r.stderr)
+	}
+	if !strings.HasPrefix(r.stderr, "analyze: nothing could be checked") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("stderr %q, want one line saying nothing could be checked", r.stderr)
+	}
+	if !strings.HasPrefix(r.stdout, "casefile report") {
+		t.Errorf("the report must still be written: %.200q", r.stdout)
+	}
+}

@@ -16,6 +16,7 @@ import (
 
 	"casefile/bundle"
 	"casefile/collect"
+	"casefile/internal/complete"
 	"casefile/internal/version"
 	"casefile/profiles"
 )
@@ -37,6 +38,7 @@ type flags struct {
 	encryptTo    []string
 	since        string
 	rootOnly     bool
+	verbose      bool
 }
 
 func newRootCmd(ctx context.Context, e *env) *cobra.Command {
@@ -61,7 +63,7 @@ Check a bundle with public tools:
   collect --profile ipsec --sign-key ~/.casefile/field.key -o /tmp/
   collect --list-profiles
   collect keygen -o ~/.casefile/field.key`,
-		Version:       version.Version,
+		Version:       version.String(),
 		Args:          cobra.NoArgs,
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -76,7 +78,7 @@ Check a bundle with public tools:
 		},
 	}
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	cmd.SetVersionTemplate("collect {{.Version}}\n")
+	cmd.SetVersionTemplate(version.Line("collect") + "\n")
 	fl := cmd.Flags()
 	fl.SortFlags = false
 	fl.StringVar(&f.profile, "profile", "", "built-in profile `NAME`, a profile YAML file, or auto (detect installed products)")
@@ -95,8 +97,11 @@ Check a bundle with public tools:
 	fl.StringVar(&f.since, "since", "", "skip rotated logs last modified before `DUR|DATE` (7d, 48h, 2024-03-01); current logs are always kept")
 	fl.BoolVar(&f.rootOnly, "root-commands-only", false, "with --root: run only commands the root supplies and read host facts only from it (reproducible fake-host bundles)")
 	fl.MarkHidden("root-commands-only")
-	cmd.AddCommand(newKeygenCmd(e))
-	cmd.CompletionOptions.HiddenDefaultCmd = true
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "on a terminal too, print a line per item instead of the one-line progress bar")
+	cmd.AddCommand(newKeygenCmd(e), newVersionCmd("collect", e.stdout))
+	cmd.RegisterFlagCompletionFunc("profile", complete.Profiles("auto"))
+	cmd.RegisterFlagCompletionFunc("set", complete.Variables)
+	cmd.RegisterFlagCompletionFunc("root", cobra.FixedCompletions(nil, cobra.ShellCompDirectiveFilterDirs))
 	return cmd
 }
 
@@ -253,6 +258,8 @@ func collectMain(ctx context.Context, e *env, f *flags) error {
 		o.Set = setFor(opts.Set, p)
 		if opts.DryRun {
 			o.Progress = e.stdout
+		} else if f.verbose {
+			o.Progress = e.stderr
 		} else {
 			o.Progress = newProgress(e)
 		}

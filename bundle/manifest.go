@@ -91,6 +91,10 @@ type Variable struct {
 	// Source is "default", "set" (--set), "env", "path" (first existing
 	// candidate) or "process" (captured from the process list).
 	Source string `json:"source"`
+	// Note says why a detected value is not trusted to run programs
+	// ("programs under it are never run: /home/u/bin is owned by uid
+	// 1000"); it is still used to read files.
+	Note string `json:"note,omitempty"`
 }
 
 // Redaction records whether secrets were redacted and by which rules.

@@ -57,9 +57,14 @@ type Options struct {
 	Clock func() time.Time
 	// Progress receives a line per item (nil: silent).
 	Progress io.Writer
-	// RootCommandsOnly runs only commands found under Root (fake hosts in
-	// tests): a command the root does not supply is recorded as not found,
-	// and host facts are read from the root only, so output is reproducible.
+	// RootExec lets a collection under a Root other than / run the root's
+	// own programs (fake hosts in tests, whose bin/ holds scripts printing
+	// fixtures), each only when it passes the ownership test. Without it
+	// nothing runs under such a root. Under a root other than / the real
+	// machine's programs never run and host facts come from the root only,
+	// so fake-host bundles are reproducible and never describe this machine.
+	RootExec bool
+	// RootCommandsOnly is the former name of RootExec (either sets it).
 	RootCommandsOnly bool
 	// DryRun writes the resolved plan to Progress and collects nothing.
 	DryRun bool
@@ -99,6 +104,8 @@ type collector struct {
 	shimErr  error
 	// deadline is when --max-time ends, on the real clock (zero: none).
 	deadline time.Time
+	// trustCache holds the ownership test's answer per real path.
+	trustCache map[string]error
 }
 
 func (c *collector) now() time.Time { return c.opts.Clock() }
@@ -122,6 +129,9 @@ func newCollector(opts Options) (*collector, error) {
 	}
 	if opts.MaxTime == 0 {
 		opts.MaxTime = DefaultMaxTime
+	}
+	if opts.RootCommandsOnly {
+		opts.RootExec = true
 	}
 	fsys, err := newHostFS(opts.Root)
 	if err != nil {
@@ -156,6 +166,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	start := c.now()
 	c.resolveVars(ctx, opts.Profile)
+	c.markUntrustedVars()
 
 	var hostProfile *profiles.Profile
 	if !opts.NoHostItems {

@@ -545,7 +545,7 @@ func (c *collector) storeOutput(ctx context.Context, p *planned, stderr bool, sr
 // items with more than one). Once the collection's --max-time has passed,
 // commands are not started: they are recorded as skipped.
 func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.Item) error {
-	alternatives := c.rootFirst(p.argvs)
+	alternatives := p.argvs
 	shell := p.shell != ""
 	if shell {
 		alternatives = [][]string{shellArgv(p.shell)}
@@ -556,6 +556,8 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 		kept     = -1
 		attempts []bundle.Attempt
 		missing  []string
+		refused  string // the first alternative refused by the ownership test
+		noExec   string // not run under a root without --root-exec
 		overtime string
 		dur      time.Duration
 		end      time.Time
@@ -565,7 +567,7 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 			last.close()
 		}
 	}()
-	for _, argv := range alternatives {
+	for i, argv := range alternatives {
 		att := bundle.Attempt{Argv: c.redactString(quoteArgs(argv), target, 0)}
 		if shell {
 			att.Argv = c.redactString(p.shell, target, 0)
@@ -573,13 +575,29 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 		var bin binary
 		var err error
 		if shell {
-			bin, err = shellBinary(argv[0])
+			bin, err = c.shellBinary(argv[0])
 		} else {
 			bin, err = c.lookPath(argv[0])
+			if err == nil {
+				// A program named through a variable whose value fails
+				// the ownership test is never run, whatever it resolves to.
+				err = c.untrustedVarIn(p.rawArgv0(i))
+			}
 		}
 		if err != nil {
-			missing = append(missing, argv[0])
-			att.ErrorKind, att.Error = bundle.ErrCommandNotFound, c.notFoundText(argv[0])
+			switch att.ErrorKind = lookupErrorKind(err); att.ErrorKind {
+			case bundle.ErrForbidden:
+				att.Error = notRunText(err, argv)
+				if refused == "" {
+					refused = att.Error
+				}
+			case bundle.ErrSkipped:
+				att.Error = err.Error()
+				noExec = att.Error
+			default:
+				missing = append(missing, argv[0])
+				att.ErrorKind, att.Error = bundle.ErrCommandNotFound, c.notFoundText(argv[0])
+			}
 			attempts = append(attempts, att)
 			continue
 		}
@@ -623,14 +641,19 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 		it.Attempts = attempts
 	}
 	if last == nil {
-		if overtime != "" {
+		switch {
+		case overtime != "":
 			it.ErrorKind, it.Error = bundle.ErrSkipped, overtime
-			return nil
-		}
-		it.ErrorKind = bundle.ErrCommandNotFound
-		it.Error = strings.Join(missing, ", ") + ": command not found"
-		if c.opts.RootCommandsOnly && !c.fs.isRealRoot() {
-			it.Error += " under the root"
+		case refused != "":
+			it.ErrorKind, it.Error = bundle.ErrForbidden, refused
+		case noExec != "":
+			it.ErrorKind, it.Error = bundle.ErrSkipped, noExec
+		default:
+			it.ErrorKind = bundle.ErrCommandNotFound
+			it.Error = strings.Join(missing, ", ") + ": command not found"
+			if !c.fs.isRealRoot() {
+				it.Error += " under the root"
+			}
 		}
 		return nil
 	}
@@ -678,7 +701,7 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 // notFoundText is the error of a command found nowhere.
 func (c *collector) notFoundText(name string) string {
 	s := name + ": command not found"
-	if c.opts.RootCommandsOnly && !c.fs.isRealRoot() {
+	if !c.fs.isRealRoot() {
 		s += " under the root"
 	}
 	return s
@@ -739,11 +762,19 @@ func (c *collector) stderrExcerpt(r *cmdRun, t redact.Target) string {
 }
 
 // shellBinary finds the shell of shell items: the running system's own
-// (a shell is the interpreter, not a command of the host).
-func shellBinary(name string) (binary, error) {
+// (a shell is the interpreter, not a command of the host), under the
+// same rules as any program (lookPath): not under a root without
+// RootExec, and only when it passes the ownership test.
+func (c *collector) shellBinary(name string) (binary, error) {
+	if !c.fs.isRealRoot() && !c.opts.RootExec {
+		return binary{}, errNoRootExec
+	}
 	p, err := exec.LookPath(name)
 	if err != nil {
 		return binary{}, errCommandNotFound
+	}
+	if err := c.trustedRealPath(p); err != nil {
+		return binary{}, err
 	}
 	return binary{real: p, shown: name}, nil
 }

@@ -1,0 +1,291 @@
+package collect
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"casefile/bundle"
+	"casefile/profiles"
+)
+
+// The tests of this file are the collector's side of the hostile-input
+// review (docs/collect.md, "Safety on a customer host"): each failed
+// before the behaviour it checks was built.
+
+// parseProfile parses a whole profile's YAML.
+func parseProfile(t *testing.T, src string) *profiles.Profile {
+	t.Helper()
+	p, err := profiles.Parse("hostile.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// untrustFolder makes dir (under a test's root) fail the ownership test:
+// owned by uid 1000 when the test runs as root, else writable by others.
+// It returns the reason the collector is expected to give.
+func untrustFolder(t *testing.T, dir, shown string) string {
+	t.Helper()
+	if os.Geteuid() == 0 {
+		if err := os.Chown(dir, 1000, 1000); err != nil {
+			t.Fatal(err)
+		}
+		return shown + " is owned by uid 1000"
+	}
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	return shown + " is writable by group and others"
+}
+
+// TestUntrustedProgramsNotRun: a local user starts a process named
+// $HOME/bin/appd, so a process detector sets install_dir to a folder the
+// user owns. The collector still reads files there, but runs no program
+// from it: not {install_dir}/appd, not a bare "appd" looked up there (nor
+// in PATH-like lookups of a shell line); the manifest and --dry-run say
+// why, in the variable and in the item.
+func TestUntrustedProgramsNotRun(t *testing.T) {
+	root := copyHost(t)
+	marker := filepath.Join(t.TempDir(), "ran")
+	evil := "#!/bin/sh\necho pwned > " + marker + "\n"
+	writeExec(t, root, "home/u/bin/appd", evil)
+	writeExec(t, root, "home/u/bin/appq", evil)
+	writeFile(t, root, "home/u/bin/notes.txt", "read me\n")
+	writeFile(t, root, "proc/100/cmdline", "/home/u/bin/appd\x00--serve\x00")
+	if err := os.Chmod(filepath.Join(root, "home/u"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	reason := untrustFolder(t, filepath.Join(root, "home/u/bin"), "/home/u/bin")
+	p := parseProfile(t, `name: hostile
+description: hostile test profile
+version: "1"
+variables:
+  - name: install_dir
+    default: /opt/app
+    detect:
+      - process: '^(?P<value>/\S+)/appd( |$)'
+collect:
+  - id: notes
+    files: ["{install_dir}/notes.txt"]
+  - id: version
+    command: ["{install_dir}/appd", -v]
+  - id: lookup
+    command: [appq, status]
+  - id: shell-lookup
+    shell: 'appq status'
+`)
+	opts := testOptions(t, p, root)
+	opts.NoHostItems = true
+	m, members := readBundle(t, run(t, opts).Path)
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("a program from the user's folder ran")
+	}
+	v := m.Variables["install_dir"]
+	if v.Value != "/home/u/bin" || v.Source != SourceProcess || !strings.Contains(v.Note, reason) {
+		t.Errorf("install_dir = %+v: want /home/u/bin from the process list, with a note saying %q", v, reason)
+	}
+	if got := memberData(t, members, "files/home/u/bin/notes.txt"); got != "read me\n" {
+		t.Errorf("notes.txt = %q: files under the folder are still read", got)
+	}
+	it := findItem(t, m, "version")
+	if it.ErrorKind != bundle.ErrForbidden || it.Error != reason+": appd -v not run" {
+		t.Errorf("version: %s %q; want forbidden %q", it.ErrorKind, it.Error, reason+": appd -v not run")
+	}
+	for _, id := range []string{"lookup", "shell-lookup"} {
+		it := findItem(t, m, id)
+		if it.ErrorKind == "" && it.ExitCode != nil && *it.ExitCode == 0 {
+			t.Errorf("%s ran (%s): command lookup searched the detected folder", id, it.Binary)
+		}
+	}
+
+	var plan bytes.Buffer
+	opts.DryRun, opts.Progress = true, &plan
+	run(t, opts)
+	for _, want := range []string{"programs under it are never run: " + reason, reason + ": appd -v not run"} {
+		if !strings.Contains(plan.String(), want) {
+			t.Errorf("dry run does not say %q:\n%s", want, plan.String())
+		}
+	}
+}
+
+// TestUntrustedRootBinaryNotRun: a program in one of the root's own
+// command folders that is writable by others is not run either.
+func TestUntrustedRootBinaryNotRun(t *testing.T) {
+	root := copyHost(t)
+	marker := filepath.Join(t.TempDir(), "ran")
+	writeExec(t, root, "usr/local/bin/appq", "#!/bin/sh\necho pwned > "+marker+"\n")
+	if err := os.Chmod(filepath.Join(root, "usr/local/bin/appq"), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	p := profileYAML(t, "  - id: status\n    command: [appq, status]\n")
+	opts := testOptions(t, p, root)
+	opts.NoHostItems = true
+	m, _ := readBundle(t, run(t, opts).Path)
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("a world-writable program ran")
+	}
+	it := findItem(t, m, "status")
+	if want := "/usr/local/bin/appq is writable by group and others: appq status not run"; it.ErrorKind != bundle.ErrForbidden || it.Error != want {
+		t.Errorf("status: %s %q; want forbidden %q", it.ErrorKind, it.Error, want)
+	}
+}
+
+// TestProcessPatternsAnchored: a command line that merely contains a
+// product's program path (an editor opening it) detects no built-in
+// product and sets no variable; the validator refuses process patterns
+// that are not anchored at the command line's start.
+func TestProcessPatternsAnchored(t *testing.T) {
+	root := t.TempDir()
+	lines := []string{
+		"vim /home/u/bin/fsigk_http", "less /home/u/opt/tivoli/EPProxy/epproxy /opt/tivoli/EPProxy",
+		"grep -r pluto /etc", "cat /tmp/x/samhain", "bash -c /home/u/java tippingpoint",
+		"/home/u/bin/mymysqld /var/lib/mysql/dbdatadir", "tail -f /home/u/x/bin/fsigk_smtp",
+	}
+	for i, l := range lines {
+		writeFile(t, root, filepath.Join("proc", string(rune('1'+i)), "cmdline"), strings.ReplaceAll(l, " ", "\x00"))
+	}
+	var all []*profiles.Profile
+	for _, n := range profiles.Names() {
+		p, err := profiles.Builtin(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, p)
+	}
+	dets, err := Detect(context.Background(), Options{Root: root, RootExec: true}, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dets {
+		t.Errorf("detected %s from a command line that only mentions it: %v", d.Profile.Name, d.Reasons)
+	}
+	for _, n := range []string{"tfst", "fsigk"} {
+		p, _ := profiles.Builtin(n)
+		c, err := newCollector(Options{Profile: p, Root: root, RootExec: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.resolveVars(context.Background(), p)
+		if v := c.vars["install_dir"]; v.Source == SourceProcess {
+			t.Errorf("%s: install_dir = %q from a command line that only mentions the program", n, v.Value)
+		}
+	}
+	for _, src := range []string{
+		"detect:\n  processes: ['(^|/)appd( |$)']\n",
+		"variables:\n  - name: d\n    detect:\n      - process: '(?P<value>/\\S+)/appd'\n",
+	} {
+		_, err := profiles.Parse("x.yaml", []byte("name: x\ndescription: x\nversion: \"1\"\n"+src))
+		if err == nil || !strings.Contains(err.Error(), "must start with ^") {
+			t.Errorf("unanchored pattern accepted (%v):\n%s", err, src)
+		}
+	}
+}
+
+// TestShellVariablesAreData: a variable read from a host file cannot
+// add commands to a shell line, outside quotes, inside "..." or '...'.
+func TestShellVariablesAreData(t *testing.T) {
+	root := copyHost(t)
+	marker := filepath.Join(t.TempDir(), "pwned")
+	value := `/opt/a'b"c; touch ` + marker + ` $(touch ` + marker + `) ` + "`touch " + marker + "`"
+	writeFile(t, root, "etc/app/dir.cfg", "dir="+value+"\n")
+	p := parseProfile(t, `name: hostile
+description: hostile test profile
+version: "1"
+variables:
+  - name: d
+    detect:
+      - file: /etc/app/dir.cfg
+        pattern: '^dir=(?P<value>.*)$'
+collect:
+  - id: plain
+    shell: 'echo {d}'
+  - id: dquoted
+    shell: 'echo "<{d}>"'
+  - id: squoted
+    shell: "echo '<{d}>'"
+`)
+	opts := testOptions(t, p, root)
+	opts.NoHostItems = true
+	m, members := readBundle(t, run(t, opts).Path)
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("a value from a host file ran as a command")
+	}
+	for id, want := range map[string]string{"plain": value + "\n", "dquoted": "<" + value + ">\n", "squoted": "<" + value + ">\n"} {
+		if it := findItem(t, m, id); it.ErrorKind != "" {
+			t.Errorf("%s: %s %s", id, it.ErrorKind, it.Error)
+			continue
+		}
+		if got := memberData(t, members, "commands/"+id+".out"); got != want {
+			t.Errorf("%s printed %q, want %q", id, got, want)
+		}
+	}
+}
+
+// TestRootRunsNothingWithoutRootExec: under a --root other than / no
+// program runs, neither the root's nor this machine's, unless RootExec;
+// host facts then come from the root only (not this machine's hostname,
+// kernel or uptime). With RootExec only the root's programs run.
+func TestRootRunsNothingWithoutRootExec(t *testing.T) {
+	root := copyHost(t)
+	marker := filepath.Join(t.TempDir(), "ran")
+	writeExec(t, root, "usr/bin/appq", "#!/bin/sh\necho ran > "+marker+"\necho status ok\n")
+	for _, f := range []string{"etc/hostname", "proc/sys/kernel/osrelease", "proc/sys/kernel/arch", "proc/uptime", "etc/timezone"} {
+		os.Remove(filepath.Join(root, f))
+	}
+	p := profileYAML(t, `  - id: status
+    command: [appq, status]
+  - id: real-only
+    command: ["true"]
+  - id: sh
+    shell: 'echo hi'
+`)
+	opts := testOptions(t, p, root)
+	opts.RootCommandsOnly, opts.RootExec = false, false
+	res := run(t, opts)
+	m, members := readBundle(t, res.Path)
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("the root's program ran without RootExec")
+	}
+	for _, id := range []string{"status", "real-only", "sh", "host.uname", "host.uptime", "host.date", "host.df"} {
+		it := findItem(t, m, id)
+		if it.ErrorKind != bundle.ErrSkipped || !strings.Contains(it.Error, "--root-exec") {
+			t.Errorf("%s: %s %q; want skipped, naming --root-exec", id, it.ErrorKind, it.Error)
+		}
+	}
+	for _, mb := range members {
+		if strings.HasPrefix(mb.name, "commands/host.uname") || strings.HasPrefix(mb.name, "commands/host.df.") {
+			t.Errorf("member %s: this machine's facts stored as the root's", mb.name)
+		}
+	}
+	h := m.Host
+	if h.Hostname != "" || h.Kernel != "" || h.Uptime != "" || h.Arch != "" || h.User != "" {
+		t.Errorf("host facts of the root without its files: %+v; want none from this machine", h)
+	}
+	if !strings.HasPrefix(m.Name, "safety-unknown-") && strings.Contains(m.Name, mustHostname(t)) {
+		t.Errorf("bundle name %q carries this machine's name", m.Name)
+	}
+
+	opts = testOptions(t, p, root)
+	opts.RootExec, opts.RootCommandsOnly = true, false
+	opts.NoHostItems = true
+	m, _ = readBundle(t, run(t, opts).Path)
+	if it := findItem(t, m, "status"); it.ErrorKind != "" || it.Binary != "/usr/bin/appq" {
+		t.Errorf("status with RootExec: %s %q from %s", it.ErrorKind, it.Error, it.Binary)
+	}
+	if it := findItem(t, m, "real-only"); it.ErrorKind != bundle.ErrCommandNotFound {
+		t.Errorf("this machine's true ran under the root: %+v", it)
+	}
+}
+
+func mustHostname(t *testing.T) string {
+	h, err := os.Hostname()
+	if err != nil || h == "" {
+		return "\x00"
+	}
+	return h
+}

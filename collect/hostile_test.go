@@ -3,10 +3,12 @@ package collect
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"casefile/bundle"
 	"casefile/profiles"
@@ -288,4 +290,120 @@ func mustHostname(t *testing.T) string {
 		return "\x00"
 	}
 	return h
+}
+
+// TestSymlinksToSecretsRefused: links in a collected folder to the
+// password hashes, TLS private keys, ssh host keys or a product's *.key
+// are refused by the path they resolve to (forbidden), as are those files
+// named directly; a *.key file a profile redaction rule names is read.
+func TestSymlinksToSecretsRefused(t *testing.T) {
+	root := copyHost(t)
+	secrets := map[string]string{
+		"etc/shadow":                  "root:$6$salt$hash:19000:0:99999:7:::\n",
+		"etc/gshadow":                 "root:*::\n",
+		"etc/ssl/private/server.pem":  "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n",
+		"etc/ssh/ssh_host_ed25519_key": "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n-----END OPENSSH PRIVATE KEY-----\n",
+		"opt/app/conf/server.key":     "secret key material\n",
+		"opt/app/conf/known.key":      "key = value\n",
+	}
+	for rel, body := range secrets {
+		writeFile(t, root, rel, body)
+	}
+	links := map[string]string{
+		"opt/app/logs/a.log": "/etc/shadow", "opt/app/logs/b.log": "../../../etc/gshadow",
+		"opt/app/logs/c.log": "/etc/ssl/private/server.pem", "opt/app/logs/d.log": "/etc/ssh/ssh_host_ed25519_key",
+		"opt/app/logs/e.log": "../conf/server.key",
+	}
+	for rel, target := range links {
+		if err := os.Symlink(target, filepath.Join(root, rel)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := parseProfile(t, `name: hostile
+description: hostile test profile
+version: "1"
+collect:
+  - id: logs
+    files: ["/opt/app/logs/*.log"]
+  - id: shadow
+    files: [/etc/shadow]
+  - id: known
+    files: [/opt/app/conf/known.key]
+redact:
+  - name: known-key
+    files: ["/opt/app/conf/known.key"]
+    pattern: 'key = (?P<secret>.*)'
+`)
+	opts := testOptions(t, p, root)
+	opts.NoHostItems = true
+	m, members := readBundle(t, run(t, opts).Path)
+	for _, mb := range members {
+		for _, body := range secrets {
+			if strings.Contains(string(mb.data), strings.SplitN(body, "\n", 2)[0]) && !strings.HasSuffix(mb.name, "known.key") {
+				t.Errorf("member %s holds a secret file's content", mb.name)
+			}
+		}
+	}
+	refused := map[string]bool{}
+	for _, s := range findItem(t, m, "logs").Stored {
+		if s.ErrorKind == bundle.ErrForbidden {
+			refused[s.Source] = true
+		}
+	}
+	for rel := range links {
+		if !refused["/"+rel] {
+			t.Errorf("/%s: not refused as forbidden", rel)
+		}
+	}
+	if it := findItem(t, m, "shadow"); it.ErrorKind != bundle.ErrForbidden {
+		t.Errorf("/etc/shadow: %s %s", it.ErrorKind, it.Error)
+	}
+	if it, got := findItem(t, m, "known"), memberData(t, members, "files/opt/app/conf/known.key"); it.ErrorKind != "" || !strings.HasPrefix(got, "key = [REDACTED:") {
+		t.Logf("stored %q", got)
+		t.Errorf("known.key, which a redaction rule names: %s %s", it.ErrorKind, it.Error)
+	}
+}
+
+// TestGlobCapKeepsNewest: a glob matching more than 10,000 files keeps
+// the 10,000 newest (not the first by name: epp.log.18996 is older than
+// epp.log.1), and the manifest records the cap.
+func TestGlobCapKeepsNewest(t *testing.T) {
+	root := copyHost(t)
+	dir := filepath.Join(root, "opt/app/rot")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	defer func(old int) { maxGlobMatches = old }(maxGlobMatches)
+	maxGlobMatches = 300 // 10,000 in use; lowered to keep the test fast
+	n := maxGlobMatches + 50
+	base := testClock.Add(-time.Duration(n) * time.Minute)
+	for i := 0; i < n; i++ {
+		p := filepath.Join(dir, fmt.Sprintf("r.%05d", i))
+		if err := os.WriteFile(p, []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		mt := base.Add(time.Duration(i) * time.Minute) // higher numbers are newer
+		if err := os.Chtimes(p, mt, mt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := profileYAML(t, "  - id: rot\n    files: [\"/opt/app/rot/r.*\"]\n")
+	opts := testOptions(t, p, root)
+	opts.NoHostItems = true
+	m, _ := readBundle(t, run(t, opts).Path)
+	it := findItem(t, m, "rot")
+	if len(it.Stored) != maxGlobMatches {
+		t.Fatalf("stored %d files, want %d", len(it.Stored), maxGlobMatches)
+	}
+	kept := map[string]bool{}
+	for _, s := range it.Stored {
+		kept[s.Source] = true
+	}
+	if !kept[fmt.Sprintf("/opt/app/rot/r.%05d", n-1)] || kept["/opt/app/rot/r.00000"] || kept["/opt/app/rot/r.00049"] || !kept["/opt/app/rot/r.00050"] {
+		t.Errorf("kept the wrong files: newest kept %v, oldest kept %v", kept[fmt.Sprintf("/opt/app/rot/r.%05d", n-1)], kept["/opt/app/rot/r.00000"])
+	}
+	want := []bundle.GlobCap{{Pattern: "/opt/app/rot/r.*", Matched: n, Kept: maxGlobMatches}}
+	if len(it.GlobCaps) != 1 || it.GlobCaps[0].Pattern != want[0].Pattern || it.GlobCaps[0].Matched != n || it.GlobCaps[0].Kept != maxGlobMatches || it.GlobCaps[0].Oldest == nil || !it.GlobCaps[0].Oldest.Equal(base.Add(50*time.Minute)) {
+		t.Errorf("glob_caps = %+v, want %+v with oldest_kept %s", it.GlobCaps, want, base.Add(50*time.Minute))
+	}
 }

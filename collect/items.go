@@ -9,11 +9,13 @@ import (
 	"io/fs"
 	"os/exec"
 	"path"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"casefile/bundle"
+	"casefile/profiles"
 	"casefile/redact"
 )
 
@@ -139,6 +141,24 @@ func (c *collector) filterGlob(pat string, matches []string, it *bundle.Item) []
 		}
 		files = append(files, match{m, mt})
 	}
+	if len(files) > maxGlobMatches {
+		// Keep the newest: the current log and recent rotations matter,
+		// epp.log.18996 does not.
+		sort.SliceStable(files, func(i, j int) bool {
+			if !files[i].mtime.Equal(files[j].mtime) {
+				return files[i].mtime.After(files[j].mtime)
+			}
+			return files[i].path < files[j].path
+		})
+		oldest := files[maxGlobMatches-1].mtime.UTC()
+		gc := bundle.GlobCap{Pattern: pat, Matched: len(files), Kept: maxGlobMatches}
+		if !oldest.IsZero() {
+			gc.Oldest = &oldest
+		}
+		it.GlobCaps = append(it.GlobCaps, gc)
+		files = files[:maxGlobMatches]
+		sort.SliceStable(files, func(i, j int) bool { return files[i].path < files[j].path })
+	}
 	if c.opts.Since.IsZero() || len(files) == 0 {
 		out := make([]string, len(files))
 		for i, f := range files {
@@ -217,6 +237,14 @@ func (c *collector) collectFile(ctx context.Context, hostPath string, o fileOpti
 		return fail(err, fi), nil
 	}
 	defer of.file.Close()
+	if c.secretFile(of.host) {
+		st := fail(errSecret, fi)
+		if of.host != cleanHost(hostPath) {
+			st.Symlink = of.host
+			st.Error = fmt.Sprintf("%s: links to %s, which is %s", hostPath, of.host, errorText(errSecret))
+		}
+		return st, nil
+	}
 	mtime := fi.ModTime().UTC()
 	st := &bundle.Stored{Path: member, Source: hostPath, Mode: modeString(fi.Mode()), MTime: &mtime}
 	if of.linkedTo != "" && of.linkedTo != cleanHost(hostPath) {
@@ -259,6 +287,27 @@ func (c *collector) collectFile(ctx context.Context, hostPath string, o fileOpti
 	st.Size, st.SHA256 = sp.Size(), sp.Sum()
 	c.asm.stored[member] = *st
 	return st, nil
+}
+
+// secretFile reports whether the file at resolved host path r is never
+// collected: secretPaths, and a *.key file unless one of the profile's
+// redaction rules names it in its files (the profile knows how to
+// redact it).
+func (c *collector) secretFile(r string) bool {
+	if secretPaths.MatchString(r) {
+		return true
+	}
+	if !strings.HasSuffix(strings.ToLower(r), ".key") {
+		return false
+	}
+	for _, rule := range c.opts.Profile.Redact {
+		for _, g := range rule.Files {
+			if ok, _ := profiles.MatchGlob(cleanHost(c.expand(g)), r); ok {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // readResult is what reading one file produced besides its bytes.

@@ -299,12 +299,12 @@ func mustHostname(t *testing.T) string {
 func TestSymlinksToSecretsRefused(t *testing.T) {
 	root := copyHost(t)
 	secrets := map[string]string{
-		"etc/shadow":                  "root:$6$salt$hash:19000:0:99999:7:::\n",
-		"etc/gshadow":                 "root:*::\n",
-		"etc/ssl/private/server.pem":  "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n",
+		"etc/shadow":                   "root:$6$salt$hash:19000:0:99999:7:::\n",
+		"etc/gshadow":                  "root:*::\n",
+		"etc/ssl/private/server.pem":   "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n",
 		"etc/ssh/ssh_host_ed25519_key": "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n-----END OPENSSH PRIVATE KEY-----\n",
-		"opt/app/conf/server.key":     "secret key material\n",
-		"opt/app/conf/known.key":      "key = value\n",
+		"opt/app/conf/server.key":      "secret key material\n",
+		"opt/app/conf/known.key":       "key = value\n",
 	}
 	for rel, body := range secrets {
 		writeFile(t, root, rel, body)

@@ -2,8 +2,10 @@ package collect
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -405,5 +407,83 @@ func TestGlobCapKeepsNewest(t *testing.T) {
 	want := []bundle.GlobCap{{Pattern: "/opt/app/rot/r.*", Matched: n, Kept: maxGlobMatches}}
 	if len(it.GlobCaps) != 1 || it.GlobCaps[0].Pattern != want[0].Pattern || it.GlobCaps[0].Matched != n || it.GlobCaps[0].Kept != maxGlobMatches || it.GlobCaps[0].Oldest == nil || !it.GlobCaps[0].Oldest.Equal(base.Add(50*time.Minute)) {
 		t.Errorf("glob_caps = %+v, want %+v with oldest_kept %s", it.GlobCaps, want, base.Add(50*time.Minute))
+	}
+}
+
+// TestGzipRotationKeepsNewestText: a .gz rotation whose text is far over
+// the cap (more than 16 times it) keeps the newest part of its text, cut
+// at a line start and ending with the log's last line, and says so.
+func TestGzipRotationKeepsNewestText(t *testing.T) {
+	root := copyHost(t)
+	var text bytes.Buffer
+	for i := 0; text.Len() < 200_000; i++ {
+		fmt.Fprintf(&text, "2024-03-%02d %02d:%02d:%02d line %06d routed session open failed\n", 1+i/86400, i/3600%24, i/60%60, i%60, i)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(text.Bytes())
+	zw.Close()
+	writeFile(t, root, "opt/app/logs/app.log.2.gz", gz.String())
+	p := profileYAML(t, "  - id: rot\n    files: [/opt/app/logs/app.log.2.gz]\n    max_size: 4000\n")
+	opts := testOptions(t, p, root)
+	opts.NoHostItems = true
+	m, members := readBundle(t, run(t, opts).Path)
+	st := findItem(t, m, "rot").Stored[0]
+	zr, err := gzip.NewReader(strings.NewReader(memberData(t, members, st.Path)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasSuffix(text.Bytes(), got) || len(got) > 4000 || len(got) < 3900 {
+		t.Errorf("stored %d bytes of text, not the newest 4000 (ends %q)", len(got), got[max(0, len(got)-60):])
+	}
+	if !bytes.HasPrefix(got, []byte("2024-03-")) {
+		t.Errorf("kept text does not start at a line: %q", got[:min(40, len(got))])
+	}
+	if st.Truncated != int64(text.Len()-len(got)) || !strings.Contains(st.Note, "newest") || st.ErrorKind != "" {
+		t.Errorf("truncated %d (want %d), note %q, error %s %q", st.Truncated, text.Len()-len(got), st.Note, st.ErrorKind, st.Error)
+	}
+}
+
+// TestMaxFileSizeAfterRedaction: the cap applies to what is stored: a
+// file (and a command's output) whose secrets' markers are longer than
+// the secrets is still at most the cap, keeping its newest lines.
+func TestMaxFileSizeAfterRedaction(t *testing.T) {
+	root := copyHost(t)
+	var b bytes.Buffer
+	for i := 0; b.Len() < 100_000; i++ {
+		fmt.Fprintf(&b, "%06d password=x\n", i)
+	}
+	writeFile(t, root, "opt/app/logs/secrets.log", b.String())
+	writeFile(t, root, "opt/app/logs/secrets2.log", b.String())
+	n := strings.Count(b.String(), "\n")
+	last := fmt.Sprintf("%06d password=", n-1)
+	p := profileYAML(t, `  - id: big
+    files: [/opt/app/logs/secrets.log]
+  - id: small
+    files: [/opt/app/logs/secrets2.log]
+    max_size: 1000
+  - id: out
+    shell: 'i=0; while [ $i -lt `+fmt.Sprint(n)+` ]; do printf "%06d password=x\n" $i; i=$((i+1)); done'
+`)
+	opts := testOptions(t, p, root)
+	opts.NoHostItems = true
+	opts.MaxFileSize = 64 << 10
+	m, members := readBundle(t, run(t, opts).Path)
+	for id, limit := range map[string]int64{"big": opts.MaxFileSize, "small": 1000, "out": opts.MaxFileSize} {
+		st := findItem(t, m, id).Stored[0]
+		got := memberData(t, members, st.Path)
+		if st.Size > limit || int64(len(got)) > limit {
+			t.Errorf("%s: stored %d bytes with a cap of %d", id, st.Size, limit)
+		}
+		if !strings.Contains(got, last+"[REDACTED:") || !strings.HasSuffix(got, "]\n") || got[6] != ' ' {
+			t.Errorf("%s: not the newest lines from a line start: %q ... %q", id, got[:min(30, len(got))], got[max(0, len(got)-40):])
+		}
+		if st.Truncated == 0 {
+			t.Errorf("%s: truncated not recorded", id)
+		}
 	}
 }

@@ -459,7 +459,49 @@ func (c *collector) readUncompressed(ctx context.Context, of *openedFile, hostPa
 		}
 		src, res.dropped = r, dropped
 	}
-	return res, redactCopy(o.eng, sp, src, redact.Target{Path: hostPath}, &res.counts)
+	in := size - res.dropped
+	if size == 0 {
+		in = -1
+	}
+	more, err := c.redactCapped(o.eng, sp, src, redact.Target{Path: hostPath}, &res.counts, maxSize, in)
+	res.dropped += more
+	return res, err
+}
+
+// redactCapped copies src into dst through eng, keeping at most maxSize
+// bytes of the redacted text: a marker can be longer than its secret, so
+// a text cut to the cap before redaction can come out over it. The text
+// then keeps its newest part, from a line start; the bytes dropped are
+// returned. in is how long src is (-1: unknown); when redaction cannot
+// take it over the cap (a marker is at most 4 times its secret's line)
+// it streams straight through.
+func (c *collector) redactCapped(eng *redact.Engine, dst io.Writer, src io.Reader, t redact.Target, counts *redact.Counts, maxSize, in int64) (int64, error) {
+	if eng == nil || (in >= 0 && in*4 <= maxSize) {
+		return 0, redactCopy(eng, dst, src, t, counts)
+	}
+	tb := newTailBuffer(c.tmpDir, maxSize)
+	defer tb.Close()
+	if err := redactCopy(eng, tb, src, t, counts); err != nil {
+		return 0, err
+	}
+	if tb.err != nil {
+		return 0, fatalError{tb.err}
+	}
+	r, dropped, err := tb.Reader()
+	if err != nil {
+		return 0, fatalError{err}
+	}
+	if dropped > 0 {
+		var skipped int64
+		if r, skipped, err = lineStart(r); err != nil {
+			return 0, err
+		}
+		dropped += skipped
+	}
+	if _, err := io.Copy(dst, r); err != nil {
+		return 0, fatalError{err}
+	}
+	return dropped, nil
 }
 
 // redactCopy copies src into dst through eng (nil: as it is).
@@ -571,7 +613,8 @@ func (c *collector) storeOutput(ctx context.Context, p *planned, stderr bool, sr
 	sp := newSpool(c.tmpDir)
 	defer sp.Close()
 	var counts redact.Counts
-	if err := redactCopy(c.engineFor(p), sp, ctxReader{ctx, src}, redact.Target{Command: id}, &counts); err != nil {
+	dropped, err := c.redactCapped(c.engineFor(p), sp, ctxReader{ctx, src}, redact.Target{Command: id}, &counts, p.maxSize, -1)
+	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -580,7 +623,7 @@ func (c *collector) storeOutput(ctx context.Context, p *planned, stderr bool, sr
 	if err := c.asm.add(member, sp, mtime); err != nil {
 		return err
 	}
-	st := bundle.Stored{Path: member, Size: sp.Size(), SHA256: sp.Sum()}
+	st := bundle.Stored{Path: member, Size: sp.Size(), SHA256: sp.Sum(), Truncated: dropped}
 	if len(counts) > 0 {
 		st.Redactions = counts
 	}
@@ -733,7 +776,7 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 	if err := c.storeOutput(ctx, p, false, out, it, end); err != nil {
 		return err
 	}
-	it.Stored[len(it.Stored)-1].Truncated = dropped
+	it.Stored[len(it.Stored)-1].Truncated += dropped
 	if last.stderr.Total() > 0 {
 		errOut, dropped, err := last.stderr.Reader()
 		if err != nil {
@@ -742,7 +785,7 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 		if err := c.storeOutput(ctx, p, true, errOut, it, end); err != nil {
 			return err
 		}
-		it.Stored[len(it.Stored)-1].Truncated = dropped
+		it.Stored[len(it.Stored)-1].Truncated += dropped
 	}
 	return nil
 }

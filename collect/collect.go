@@ -187,8 +187,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Lstat(final); err == nil {
-		return nil, fmt.Errorf("%s: %w", final, errOutputExists)
+	if err := outputProblem(final); err != nil {
+		return nil, err
 	}
 	c.tmpDir = filepath.Dir(final)
 	c.asm, err = newAssembler(final, name, c.now)

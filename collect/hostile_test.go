@@ -1,14 +1,18 @@
+//go:build linux
+
 package collect
 
 import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -484,6 +488,69 @@ func TestMaxFileSizeAfterRedaction(t *testing.T) {
 		}
 		if st.Truncated == 0 {
 			t.Errorf("%s: truncated not recorded", id)
+		}
+	}
+}
+
+// hookWriter calls fn on the first write (a progress line mid-run).
+type hookWriter struct{ fn func() }
+
+func (h *hookWriter) Write(p []byte) (int, error) {
+	if h.fn != nil && bytes.HasPrefix(p, []byte("[")) {
+		h.fn()
+		h.fn = nil
+	}
+	return len(p), nil
+}
+
+// TestOutputNeverReplaced: the bundle is renamed into place only where
+// nothing is: a link, FIFO or file that appears at the output path while
+// collecting (or was there) stays as it was, and no bundle is written; the
+// rename itself cannot replace one (renameNoReplace).
+func TestOutputNeverReplaced(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	writeFile(t, dir, "victim", "precious\n")
+	from := filepath.Join(dir, "from")
+	writeFile(t, dir, "from", "bundle\n")
+	to := filepath.Join(dir, "to")
+	if err := os.Symlink(victim, to); err != nil {
+		t.Fatal(err)
+	}
+	if err := renameNoReplace(from, to); err == nil {
+		t.Error("renameNoReplace replaced a symbolic link")
+	}
+	if fi, err := os.Lstat(to); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link at the output path was replaced: %v %v", fi, err)
+	}
+
+	p := profileYAML(t, "  - id: hosts\n    files: [/etc/hosts]\n")
+	for _, kind := range []string{"symlink", "fifo"} {
+		out := filepath.Join(dir, kind+".tar.gz")
+		opts := testOptions(t, p, basicHost())
+		opts.NoHostItems, opts.Output = true, out
+		opts.Progress = &hookWriter{fn: func() {
+			if kind == "symlink" {
+				os.Symlink(victim, out)
+			} else {
+				syscall.Mkfifo(out, 0o644)
+			}
+		}}
+		_, err := Run(context.Background(), opts)
+		if err == nil || !errors.Is(err, errOutputExists) {
+			t.Errorf("%s appeared at the output path: Run = %v, want it refused", kind, err)
+		}
+		fi, lerr := os.Lstat(out)
+		if lerr != nil || fi.Mode().IsRegular() {
+			t.Errorf("%s at the output path was replaced (%v, %v)", kind, fi, lerr)
+		}
+		if b, _ := os.ReadFile(victim); string(b) != "precious\n" {
+			t.Errorf("the link's target was written: %q", b)
+		}
+		// Already there before the run: refused at once, saying what it is.
+		_, err = Run(context.Background(), opts)
+		if err == nil || !strings.Contains(err.Error(), map[string]string{"symlink": "is a symbolic link", "fifo": "is a FIFO"}[kind]) {
+			t.Errorf("%s at the output path: Run = %v", kind, err)
 		}
 	}
 }

@@ -72,7 +72,7 @@ func (c *collector) readCompressed(ctx context.Context, of *openedFile, hostPath
 	var res readResult
 	maxSize := o.maxSize
 	size := of.info.Size()
-	dr, err := comp.reader(bufio.NewReaderSize(ctxReader{ctx, io.NewSectionReader(of.file, 0, size)}, 256<<10))
+	dr, err := comp.reader(bufio.NewReaderSize(ctxReader{ctx, io.NewSectionReader(of.file, 0, size), &c.read}, 256<<10))
 	if err != nil {
 		if o.eng != nil {
 			res.unredactable, res.unredactableWhat = err, comp.name+" data could not be read for redaction"

@@ -11,6 +11,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -44,17 +45,23 @@ func (c *collector) collectItem(ctx context.Context, p *planned) (bundle.Item, e
 	return it, err
 }
 
-// ctxReader stops a long read when the collection is cancelled.
+// ctxReader stops a long read when the collection is cancelled, and
+// counts what was read into n (when not nil) for the progress display.
 type ctxReader struct {
 	ctx context.Context
 	r   io.Reader
+	n   *atomic.Int64
 }
 
 func (r ctxReader) Read(p []byte) (int, error) {
 	if err := r.ctx.Err(); err != nil {
 		return 0, err
 	}
-	return r.r.Read(p)
+	n, err := r.r.Read(p)
+	if r.n != nil {
+		r.n.Add(int64(n))
+	}
+	return n, err
 }
 
 // isFatal tells errors that stop the whole run (cannot write the bundle,
@@ -414,7 +421,7 @@ func (c *collector) readFile(ctx context.Context, of *openedFile, hostPath strin
 // copyRaw copies a file's bytes from start to the size it had when
 // opened, as they are.
 func (c *collector) copyRaw(ctx context.Context, of *openedFile, start int64, sp *spool) error {
-	_, err := io.Copy(bundleWriter{sp}, ctxReader{ctx, io.NewSectionReader(of.file, start, of.info.Size()-start)})
+	_, err := io.Copy(bundleWriter{sp}, ctxReader{ctx, io.NewSectionReader(of.file, start, of.info.Size()-start), &c.read})
 	return err
 }
 
@@ -429,17 +436,17 @@ func (c *collector) readUncompressed(ctx context.Context, of *openedFile, hostPa
 		if _, err := of.file.Seek(size-maxSize, io.SeekStart); err != nil {
 			return res, err
 		}
-		r, skipped, err := lineStart(ctxReader{ctx, io.LimitReader(of.file, maxSize)})
+		r, skipped, err := lineStart(ctxReader{ctx, io.LimitReader(of.file, maxSize), &c.read})
 		if err != nil {
 			return res, err
 		}
 		src, res.dropped = r, size-maxSize+skipped
 	case size > 0:
-		src = ctxReader{ctx, io.LimitReader(of.file, size)}
+		src = ctxReader{ctx, io.LimitReader(of.file, size), &c.read}
 	default:
 		tb := newTailBuffer(c.tmpDir, maxSize)
 		defer tb.Close()
-		n, err := io.Copy(tb, ctxReader{ctx, io.LimitReader(of.file, maxReadFactor*maxSize)})
+		n, err := io.Copy(tb, ctxReader{ctx, io.LimitReader(of.file, maxReadFactor*maxSize), &c.read})
 		if err != nil {
 			return res, err
 		}
@@ -613,7 +620,7 @@ func (c *collector) storeOutput(ctx context.Context, p *planned, stderr bool, sr
 	sp := newSpool(c.tmpDir)
 	defer sp.Close()
 	var counts redact.Counts
-	dropped, err := c.redactCapped(c.engineFor(p), sp, ctxReader{ctx, src}, redact.Target{Command: id}, &counts, p.maxSize, -1)
+	dropped, err := c.redactCapped(c.engineFor(p), sp, ctxReader{ctx, src, nil}, redact.Target{Command: id}, &counts, p.maxSize, -1)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()

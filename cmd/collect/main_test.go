@@ -215,6 +215,37 @@ func TestProgressBar(t *testing.T) {
 	}
 }
 
+// TestProgressShowsRunningItem: on a terminal the bar names the item
+// that is running, with the time it has taken and, for a large file, the
+// bytes read so far; the item's own line replaces it when it ends.
+func TestProgressShowsRunningItem(t *testing.T) {
+	var b bytes.Buffer
+	clock := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+	p := newProgress(&env{stderr: &b, tty: true, width: func() int { return 100 }})
+	p.now = func() time.Time { return clock }
+	read := int64(0)
+	p.Write([]byte("[1/3] host.facts builtin 1 B\n"))
+	p.StartItem(2, 3, "host.uname", "command", func() int64 { return read })
+	clock = clock.Add(3200 * time.Millisecond)
+	p.tick()
+	if !strings.HasSuffix(b.String(), "\r\x1b[K[2/3] host.uname                   command running 3.2s") {
+		t.Errorf("running command not shown with its time: %q", b.String())
+	}
+	p.Write([]byte("[2/3] host.uname command 80 B, exit 0\n"))
+	p.StartItem(3, 3, "epp-log", "glob", func() int64 { return read })
+	read = 12 << 20
+	clock = clock.Add(time.Second)
+	p.tick()
+	if !strings.HasSuffix(b.String(), "\r\x1b[K[3/3] epp-log                      glob    running 1.0s, 12.0 MiB read") {
+		t.Errorf("running file item not shown with its bytes: %q", b.String())
+	}
+	p.Write([]byte("[3/3] epp-log glob 1 file(s), 12.0 MiB\n"))
+	p.finish()
+	if !strings.HasSuffix(b.String(), "[3/3] epp-log glob 1 file(s), 12.0 MiB\r\x1b[K") {
+		t.Errorf("finished item line does not replace the running one: %q", b.String())
+	}
+}
+
 // TestEncryptCLI: --encrypt-to with a key and with a file of keys writes
 // one NAME.tar.gz.age and names it in the final line.
 func TestEncryptCLI(t *testing.T) {

@@ -91,6 +91,10 @@ type Variable struct {
 	// Source is "default", "set" (--set), "env", "path" (first existing
 	// candidate) or "process" (captured from the process list).
 	Source string `json:"source"`
+	// Note says why a detected value is not trusted to run programs
+	// ("programs under it are never run: /home/u/bin is owned by uid
+	// 1000"); it is still used to read files.
+	Note string `json:"note,omitempty"`
 }
 
 // Redaction records whether secrets were redacted and by which rules.
@@ -185,10 +189,25 @@ type Item struct {
 	// that failed (timeout, permission_denied, too_large...).
 	Optional bool `json:"optional,omitempty"`
 
+	// GlobCaps records each glob of the item that matched more files than
+	// the collector keeps (10,000): the newest are kept, the rest are
+	// neither stored nor listed.
+	GlobCaps []GlobCap `json:"glob_caps,omitempty"`
+
 	// Attempts lists, for an item with alternatives (commands:), every
 	// alternative in order as it was tried: not found, ran and failed,
 	// the one kept, skipped. The item's own fields describe the kept one.
 	Attempts []Attempt `json:"attempts,omitempty"`
+}
+
+// GlobCap is a glob that matched more files than were kept.
+type GlobCap struct {
+	Pattern string `json:"pattern"`
+	Matched int    `json:"matched"` // files the glob matched (at least: the walk stops at 200,000)
+	Kept    int    `json:"kept"`    // the newest, by modification time
+	// Oldest is the modification time of the oldest file kept: files
+	// last modified before it were left out.
+	Oldest *time.Time `json:"oldest_kept,omitempty"`
 }
 
 // Attempt is one alternative of a commands: item as it was tried.

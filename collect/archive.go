@@ -179,7 +179,7 @@ func (ar *archiveRewrite) archive(kind contentKind, comp *compression, ra io.Rea
 // tarStream rewrites a tar stream, compressed with comp (or not), into
 // dst, compressed the same way.
 func (ar *archiveRewrite) tarStream(r io.Reader, comp *compression, dst io.Writer, prefix string, depth int) error {
-	in := io.Reader(archiveReader{ctxReader{ar.ctx, r}})
+	in := io.Reader(archiveReader{ctxReader{ar.ctx, r, nil}})
 	if comp == nil {
 		return ar.tar(budgetReader{ar, in}, dst, prefix, depth)
 	}

@@ -352,7 +352,7 @@ func (c *collector) builtinProcessLimits(ctx context.Context, pattern string) ([
 
 // builtinDiskFree reports free and total space of paths (comma-separated).
 func (c *collector) builtinDiskFree(paths string) ([]byte, error) {
-	if c.opts.RootCommandsOnly && !c.fs.isRealRoot() {
+	if !c.fs.isRealRoot() {
 		return nil, fmt.Errorf("%w: the real machine's disks are not the root's (root-only mode)", errUnsupported)
 	}
 	if strings.TrimSpace(paths) == "" {

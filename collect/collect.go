@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"aead.dev/minisign"
@@ -57,9 +58,14 @@ type Options struct {
 	Clock func() time.Time
 	// Progress receives a line per item (nil: silent).
 	Progress io.Writer
-	// RootCommandsOnly runs only commands found under Root (fake hosts in
-	// tests): a command the root does not supply is recorded as not found,
-	// and host facts are read from the root only, so output is reproducible.
+	// RootExec lets a collection under a Root other than / run the root's
+	// own programs (fake hosts in tests, whose bin/ holds scripts printing
+	// fixtures), each only when it passes the ownership test. Without it
+	// nothing runs under such a root. Under a root other than / the real
+	// machine's programs never run and host facts come from the root only,
+	// so fake-host bundles are reproducible and never describe this machine.
+	RootExec bool
+	// RootCommandsOnly is the former name of RootExec (either sets it).
 	RootCommandsOnly bool
 	// DryRun writes the resolved plan to Progress and collects nothing.
 	DryRun bool
@@ -99,6 +105,18 @@ type collector struct {
 	shimErr  error
 	// deadline is when --max-time ends, on the real clock (zero: none).
 	deadline time.Time
+	// trustCache holds the ownership test's answer per real path.
+	trustCache map[string]error
+	// read counts the bytes read of the running item's files.
+	read atomic.Int64
+}
+
+// ItemProgress is implemented by an Options.Progress writer that shows
+// the running item (a terminal's progress bar): StartItem is called as
+// each item starts, with a function giving the bytes of files read so
+// far; the item's line, written when it ends, replaces it.
+type ItemProgress interface {
+	StartItem(index, total int, id, kind string, read func() int64)
 }
 
 func (c *collector) now() time.Time { return c.opts.Clock() }
@@ -122,6 +140,9 @@ func newCollector(opts Options) (*collector, error) {
 	}
 	if opts.MaxTime == 0 {
 		opts.MaxTime = DefaultMaxTime
+	}
+	if opts.RootCommandsOnly {
+		opts.RootExec = true
 	}
 	fsys, err := newHostFS(opts.Root)
 	if err != nil {
@@ -156,6 +177,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	start := c.now()
 	c.resolveVars(ctx, opts.Profile)
+	c.markUntrustedVars()
 
 	var hostProfile *profiles.Profile
 	if !opts.NoHostItems {
@@ -176,8 +198,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Lstat(final); err == nil {
-		return nil, fmt.Errorf("%s: %w", final, errOutputExists)
+	if err := outputProblem(final); err != nil {
+		return nil, err
 	}
 	c.tmpDir = filepath.Dir(final)
 	c.asm, err = newAssembler(final, name, c.now)
@@ -188,9 +210,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	defer c.removeShims()
 
 	fmt.Fprintf(c.out, "collecting %s (%s) on %s into %s\n", opts.Profile.Name, opts.Profile.Title, c.host.Hostname, final)
+	ip, _ := c.out.(ItemProgress)
 	for i, p := range plan {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("interrupted; partial bundle removed: %w", err)
+		}
+		c.read.Store(0)
+		if ip != nil {
+			ip.StartItem(i+1, len(plan), p.id, p.kind, c.read.Load)
 		}
 		it, err := c.collectItem(ctx, p)
 		if err != nil {
@@ -200,7 +227,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("interrupted; partial bundle removed: %w", err)
 		}
 		m.Items = append(m.Items, it)
-		fmt.Fprintf(c.out, "[%*d/%d] %s\n", digits(len(plan)), i+1, len(plan), summary(it, p.item.Optional))
+		fmt.Fprintf(c.out, "[%*d/%d] %s\n", digits(len(plan)), i+1, len(plan), summary(it))
 	}
 
 	end := c.now()
@@ -311,8 +338,9 @@ func outputPath(output, name string, encrypted bool) (string, error) {
 
 func digits(n int) int { return len(fmt.Sprint(n)) }
 
-// summary is an item's progress line. Problems are marked "!".
-func summary(it bundle.Item, optional bool) string {
+// summary is an item's progress line. Problems are marked "!"; an
+// optional item that is not on this host is "absent", not a problem.
+func summary(it bundle.Item) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-28s %-7s ", it.ID, it.Kind)
 	var size int64
@@ -326,10 +354,13 @@ func summary(it bundle.Item, optional bool) string {
 		}
 	}
 	switch {
+	case it.Optional && stored == 0 && (it.ErrorKind == "" || it.ErrorKind == bundle.ErrNotFound || it.ErrorKind == bundle.ErrCommandNotFound || it.ErrorKind == bundle.ErrSkipped):
+		b.WriteString("absent (optional)")
+		if it.Error != "" {
+			b.WriteString(": " + it.Error)
+		}
 	case it.ErrorKind == bundle.ErrSkipped && stored == 0:
 		fmt.Fprintf(&b, "skipped: %s", it.Error)
-	case optional && it.ErrorKind == bundle.ErrNotFound && stored == 0:
-		fmt.Fprintf(&b, "none (optional)")
 	case it.ErrorKind != "" && stored == 0:
 		fmt.Fprintf(&b, "! %s", it.Error)
 	default:
@@ -340,6 +371,9 @@ func summary(it bundle.Item, optional bool) string {
 			if it.ExitCode != nil {
 				fmt.Fprintf(&b, ", exit %d", *it.ExitCode)
 			}
+		}
+		for _, gc := range it.GlobCaps {
+			fmt.Fprintf(&b, " (the newest %d of %d matches)", gc.Kept, gc.Matched)
 		}
 		if failed > 0 {
 			fmt.Fprintf(&b, " ! %d not read", failed)

@@ -30,77 +30,91 @@ type binary struct {
 	shown string // path recorded in the manifest: the host path for root binaries
 }
 
-// lookPath finds a command. A name without a slash is looked up under
-// the root first (bin, sbin, usr/bin, usr/sbin, usr/local/bin and the
-// product's install dir), then on the real PATH; a path is taken under
-// the root, then (on a real host, or without RootCommandsOnly) as is.
+// lookPath finds a command. Under a root other than / nothing runs
+// without RootExec (errNoRootExec), and with it only the root's own
+// programs. A name without a slash is looked up in the root's bin,
+// sbin, usr/bin, usr/sbin, usr/local/bin and usr/local/sbin, then (on
+// the real root only) in the absolute folders of PATH; never in a
+// folder a variable names. A path is taken under the root. Whatever is
+// found must pass the ownership test (trustedHost): a candidate that
+// fails it is passed over, and when nothing else is found the reason is
+// the error (*untrustedError).
 func (c *collector) lookPath(name string) (binary, error) {
 	if name == "" {
 		return binary{}, errCommandNotFound
 	}
-	if b, ok := c.rootLookPath(name); ok {
+	if !c.fs.isRealRoot() && !c.opts.RootExec {
+		return binary{}, errNoRootExec
+	}
+	b, err := c.rootLookPath(name)
+	if err == nil || !errors.Is(err, errCommandNotFound) {
+		return b, err
+	}
+	if !c.fs.isRealRoot() || strings.ContainsAny(name, `/\`) {
+		return binary{}, errCommandNotFound
+	}
+	var refused error
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if !filepath.IsAbs(dir) {
+			continue // "." or "" in PATH: the working folder is nobody's choice here
+		}
+		p, err := exec.LookPath(filepath.Join(dir, name))
+		if err != nil {
+			continue
+		}
+		if err := c.trustedRealPath(p); err != nil {
+			if refused == nil {
+				refused = err
+			}
+			continue
+		}
+		return binary{real: p, shown: p}, nil
+	}
+	if refused != nil {
+		return binary{}, refused
+	}
+	return binary{}, errCommandNotFound
+}
+
+// rootLookPath finds a command under the root only (see lookPath):
+// errCommandNotFound, or the ownership test's reason when the only
+// candidates found fail it.
+func (c *collector) rootLookPath(name string) (binary, error) {
+	if name == "" {
+		return binary{}, errCommandNotFound
+	}
+	var cands []string
+	if strings.ContainsAny(name, `/\`) {
+		cands = []string{name}
+	} else {
+		for _, d := range rootBinDirs {
+			cands = append(cands, path.Join(d, name))
+		}
+	}
+	var refused error
+	for _, p := range cands {
+		b, host, ok := c.rootExecutable(p)
+		if !ok {
+			continue
+		}
+		if err := c.trustedHost(host); err != nil {
+			if refused == nil {
+				refused = err
+			}
+			continue
+		}
 		return b, nil
 	}
-	isPath := strings.ContainsAny(name, `/\`)
-	if c.opts.RootCommandsOnly && !c.fs.isRealRoot() {
-		return binary{}, errCommandNotFound
+	if refused != nil {
+		return binary{}, refused
 	}
-	if c.fs.isRealRoot() && isPath {
-		return binary{}, errCommandNotFound
-	}
-	p, err := exec.LookPath(name)
-	if err != nil {
-		return binary{}, errCommandNotFound
-	}
-	if abs, err := filepath.Abs(p); err == nil {
-		p = abs
-	}
-	return binary{real: p, shown: p}, nil
-}
-
-// rootLookPath finds a command under the root only (see lookPath).
-func (c *collector) rootLookPath(name string) (binary, bool) {
-	if name == "" {
-		return binary{}, false
-	}
-	if strings.ContainsAny(name, `/\`) {
-		return c.rootExecutable(name)
-	}
-	dirs := append([]string{}, rootBinDirs...)
-	if d := c.vars["install_dir"].Value; d != "" {
-		dirs = append(dirs, d)
-	}
-	for _, d := range dirs {
-		if b, ok := c.rootExecutable(path.Join(cleanHost(d), name)); ok {
-			return b, true
-		}
-	}
-	return binary{}, false
-}
-
-// rootFirst orders a command's alternatives for a --root other than /:
-// those the root provides itself come first (a fake host's own netstat
-// before this machine's ss, whose output would describe the wrong host),
-// then the rest, each in the profile's order. (With RootCommandsOnly
-// nothing else runs anyway, and the attempts keep the profile's order.)
-func (c *collector) rootFirst(alternatives [][]string) [][]string {
-	if len(alternatives) < 2 || c.fs.isRealRoot() || c.opts.RootCommandsOnly {
-		return alternatives
-	}
-	var inRoot, rest [][]string
-	for _, argv := range alternatives {
-		if _, ok := c.rootLookPath(argv[0]); ok {
-			inRoot = append(inRoot, argv)
-		} else {
-			rest = append(rest, argv)
-		}
-	}
-	return append(inRoot, rest...)
+	return binary{}, errCommandNotFound
 }
 
 // rootExecutable reports whether host path p under the root is an
-// executable regular file (links resolved inside the root).
-func (c *collector) rootExecutable(p string) (binary, bool) {
+// executable regular file (links resolved inside the root), and the host
+// path it resolves to.
+func (c *collector) rootExecutable(p string) (binary, string, bool) {
 	candidates := []string{p}
 	if runtime.GOOS == "windows" && path.Ext(p) == "" {
 		candidates = []string{p + ".exe", p + ".bat", p + ".cmd", p + ".com"}
@@ -122,9 +136,9 @@ func (c *collector) rootExecutable(p string) (binary, bool) {
 		if c.fs.isRealRoot() {
 			shown = real
 		}
-		return binary{real: real, shown: shown}, true
+		return binary{real: real, shown: shown}, cand, true
 	}
-	return binary{}, false
+	return binary{}, "", false
 }
 
 // searchPath is the PATH commands run with: the root's folders first,
@@ -139,7 +153,13 @@ func (c *collector) searchPath(rootOnly bool) string {
 	}
 	if !rootOnly || c.fs.isRealRoot() {
 		if p := os.Getenv("PATH"); p != "" {
-			dirs = append(dirs, filepath.SplitList(p)...)
+			for _, d := range filepath.SplitList(p) {
+				// Only absolute folders that pass the ownership test:
+				// a shell line looks its commands up here.
+				if filepath.IsAbs(d) && (!c.fs.isRealRoot() || c.trustedRealPath(d) == nil) {
+					dirs = append(dirs, d)
+				}
+			}
 		} else if runtime.GOOS != "windows" {
 			dirs = append(dirs, "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 		}
@@ -147,14 +167,11 @@ func (c *collector) searchPath(rootOnly bool) string {
 	return strings.Join(dirs, string(os.PathListSeparator))
 }
 
-// rootBinReal lists the root's command folders (rootBinDirs, then the
-// install dir) as real paths.
+// rootBinReal lists the root's command folders (rootBinDirs; never a
+// folder a variable names) as real paths.
 func (c *collector) rootBinReal() []string {
 	var dirs []string
 	for _, d := range rootBinDirs {
-		dirs = append(dirs, c.fs.real(d))
-	}
-	if d := c.vars["install_dir"].Value; d != "" {
 		dirs = append(dirs, c.fs.real(d))
 	}
 	return dirs
@@ -186,18 +203,15 @@ func (c *collector) rootShims() string {
 	c.shimDir = dir
 	full := c.searchPath(false)
 	seen := map[string]bool{}
-	for _, d := range append(append([]string{}, rootBinDirs...), c.vars["install_dir"].Value) {
-		if d == "" {
-			continue
-		}
+	for _, d := range rootBinDirs {
 		entries, _ := os.ReadDir(c.fs.real(d))
 		for _, e := range entries {
 			name := e.Name()
 			if seen[name] || strings.ContainsAny(name, "/\\\x00") {
 				continue
 			}
-			b, ok := c.rootExecutable(path.Join(cleanHost(d), name))
-			if !ok {
+			b, host, ok := c.rootExecutable(path.Join(cleanHost(d), name))
+			if !ok || c.trustedHost(host) != nil {
 				continue
 			}
 			seen[name] = true
@@ -229,7 +243,7 @@ func (c *collector) removeShims() {
 // and CASEFILE_ROOT naming the root for fake hosts' scripts.
 func (c *collector) commandEnv(shell bool) []string {
 	var env []string
-	if !c.opts.RootCommandsOnly {
+	if c.fs.isRealRoot() {
 		for _, kv := range os.Environ() {
 			k, _, _ := strings.Cut(kv, "=")
 			switch strings.ToUpper(k) {
@@ -244,7 +258,7 @@ func (c *collector) commandEnv(shell bool) []string {
 		env = append(env, "HOME=/")
 	}
 	pathVar := c.searchPath(false)
-	if shell && c.opts.RootCommandsOnly && !c.fs.isRealRoot() {
+	if shell && !c.fs.isRealRoot() {
 		if pathVar = c.rootShims(); pathVar == "" {
 			pathVar = c.searchPath(true)
 		}
@@ -337,6 +351,22 @@ func commandErrorKind(r *cmdRun) string {
 		return bundle.ErrCommandNotFound
 	case errors.Is(r.err, fs.ErrPermission), errors.Is(r.err, syscall.EACCES):
 		return bundle.ErrPermission
+	}
+	return lookupErrorKind(r.err)
+}
+
+// lookupErrorKind classifies why a command was not run: not found,
+// refused by the ownership test (forbidden), or not run under a root
+// without --root-exec (skipped).
+func lookupErrorKind(err error) string {
+	var ue *untrustedError
+	switch {
+	case errors.As(err, &ue):
+		return bundle.ErrForbidden
+	case errors.Is(err, errNoRootExec):
+		return bundle.ErrSkipped
+	case errors.Is(err, errCommandNotFound), errors.Is(err, fs.ErrNotExist):
+		return bundle.ErrCommandNotFound
 	}
 	return bundle.ErrOther
 }

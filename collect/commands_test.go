@@ -106,27 +106,3 @@ func TestMaxTime(t *testing.T) {
 		t.Errorf("files after --max-time: %s %s", it.ErrorKind, it.Error)
 	}
 }
-
-// TestRootAlternativesFirst: under a --root other than /, the alternatives
-// the root provides itself are tried before those only this machine has:
-// a fake host's own netstat describes it, this machine's ss would not.
-// Without such a root, the profile's order stands.
-func TestRootAlternativesFirst(t *testing.T) {
-	root := copyHost(t)
-	writeExec(t, root, "bin/netstat", "#!/bin/sh\necho 'tcp 0 0 10.0.0.1:7443 0.0.0.0:* LISTEN 42/fake'\n")
-	// "true" exists on this machine's PATH, not in the root.
-	p := profileYAML(t, `  - id: sockets
-    commands: [[true], [netstat, -anp]]
-`)
-	opts := testOptions(t, p, root)
-	opts.NoHostItems = true
-	opts.RootCommandsOnly = false
-	m, members := readBundle(t, run(t, opts).Path)
-	it := findItem(t, m, "sockets")
-	if it.Source != "netstat -anp" || it.Binary != "/bin/netstat" || len(it.Attempts) != 1 {
-		t.Errorf("kept %q (%s), attempts %+v: want the root's netstat, tried first", it.Source, it.Binary, it.Attempts)
-	}
-	if got := memberData(t, members, "commands/sockets.out"); !strings.Contains(got, "42/fake") {
-		t.Errorf("output %q is not the fake host's", got)
-	}
-}

@@ -63,11 +63,16 @@ func compressionOf(p string) *compression {
 // truncated or corrupt keeps what could be read, with a note; one whose
 // header cannot be read is stored as read only without redaction (else
 // it is not stored: it may hold secrets).
+// maxExpandRatio bounds how far a compressed rotation is decompressed,
+// as a multiple of its compressed size: text logs compress 5 to 30 times,
+// a bomb of zeros 1000 times.
+const maxExpandRatio = 256
+
 func (c *collector) readCompressed(ctx context.Context, of *openedFile, hostPath string, o fileOptions, sp *spool, comp *compression) (readResult, error) {
 	var res readResult
 	maxSize := o.maxSize
 	size := of.info.Size()
-	dr, err := comp.reader(bufio.NewReaderSize(ctxReader{ctx, io.NewSectionReader(of.file, 0, size)}, 256<<10))
+	dr, err := comp.reader(bufio.NewReaderSize(ctxReader{ctx, io.NewSectionReader(of.file, 0, size), &c.read}, 256<<10))
 	if err != nil {
 		if o.eng != nil {
 			res.unredactable, res.unredactableWhat = err, comp.name+" data could not be read for redaction"
@@ -80,7 +85,11 @@ func (c *collector) readCompressed(ctx context.Context, of *openedFile, hostPath
 	defer dr.Close()
 	tb := newTailBuffer(c.tmpDir, maxSize)
 	defer tb.Close()
-	limit := maxReadFactor * maxSize
+	// Stream to the end, keeping the last maxSize bytes: the newest part
+	// of the log. Only a decompression bomb stops early: more than
+	// maxExpandRatio times the compressed size (and more than the
+	// /proc-style bound of maxReadFactor times the cap).
+	limit := max(maxReadFactor*maxSize, maxExpandRatio*size)
 	n, err := io.Copy(tb, io.LimitReader(dr, limit))
 	if ctx.Err() != nil {
 		return res, ctx.Err()
@@ -91,7 +100,7 @@ func (c *collector) readCompressed(ctx context.Context, of *openedFile, hostPath
 	if err != nil {
 		res.note = fmt.Sprintf("%s data truncated or corrupt after %s of text (%v); kept what was read", comp.name, humanSize(n), err)
 	} else if n == limit {
-		res.note = fmt.Sprintf("stopped decompressing after %s of text", humanSize(n))
+		res.note = fmt.Sprintf("stopped decompressing after %s of text (%d times its compressed size); the part kept ends there", humanSize(n), n/max(size, 1))
 	}
 	r, dropped, err := tb.Reader()
 	if err != nil {
@@ -106,15 +115,18 @@ func (c *collector) readCompressed(ctx context.Context, of *openedFile, hostPath
 			return res, err
 		}
 		dropped += skipped
+		res.info = fmt.Sprintf("%s text of %s: its newest %s kept, from a line start (%s dropped from the start)", comp.name, humanSize(n), humanSize(n-dropped), humanSize(dropped))
 	}
 	res.dropped = dropped
 	cw, err := comp.writer(sp)
 	if err != nil {
 		return res, fatalError{err}
 	}
-	if err := redactCopy(o.eng, cw, r, redact.Target{Path: hostPath}, &res.counts); err != nil {
+	more, err := c.redactCapped(o.eng, cw, r, redact.Target{Path: hostPath}, &res.counts, maxSize, n-dropped)
+	if err != nil {
 		return res, err
 	}
+	res.dropped += more
 	if err := cw.Close(); err != nil {
 		return res, fatalError{err}
 	}

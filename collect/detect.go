@@ -13,7 +13,7 @@ type Detection struct {
 	// Profile is the detected product's profile.
 	Profile *profiles.Profile
 	// Reasons say what matched: "path /opt/tivoli/EPProxy/epproxy.cfg
-	// exists", "process 5120 matches (^|/)epproxy( |$)".
+	// exists", "process 5120 matches ^(?:\S*/)?epproxy( |$)".
 	Reasons []string
 }
 

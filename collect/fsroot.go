@@ -156,6 +156,14 @@ func splitPath(p string) []string {
 // (reading consumes it) and process memory.
 var forbiddenPaths = regexp.MustCompile(`^/proc/(kmsg|kcore|kpagecount|kpageflags|kpagecgroup|sysrq-trigger)$|^/proc/[^/]+/(task/[^/]+/)?(mem|pagemap|map_files(/.*)?)$|^/sys/kernel/debug(/.*)?$|^/dev/(mem|kmem|port)$`)
 
+// secretPaths are files never collected whatever the path to them
+// (checked on the resolved path, so a link to them is refused too): the
+// password hashes, TLS private keys, ssh host keys.
+var secretPaths = regexp.MustCompile(`^/etc/(shadow|gshadow)(-|\.bak|~)?$|^/etc/ssl/private/|^/etc/pki/tls/private/|^/etc/ssh/ssh_host_[^/]*_key$`)
+
+// errSecret reports a file that is never collected (secretPaths, *.key).
+var errSecret = errors.New("never collected: it holds secrets (password hashes or a private key), whatever the path to it")
+
 // forbidden reports whether host path p must never be read.
 func forbidden(p string) bool { return forbiddenPaths.MatchString(cleanHost(p)) }
 
@@ -165,9 +173,14 @@ func hasMeta(p string) bool { return strings.ContainsAny(p, "*?[") }
 // maxGlobDepth bounds how deep "**" descends.
 const maxGlobDepth = 16
 
-// maxGlobMatches bounds one glob's matches, so a glob like /** cannot
-// make a bundle of the whole disk.
-const maxGlobMatches = 10000
+// maxGlobMatches bounds the files one glob stores, so a glob like /**
+// cannot make a bundle of the whole disk: the newest are kept
+// (collector.filterGlob) and the cap is recorded in the manifest.
+var maxGlobMatches = 10000 // a variable so that a test can lower it
+
+// maxGlobWalk bounds the matches a glob's walk gathers (memory): past
+// it the walk stops.
+const maxGlobWalk = 200000
 
 // glob expands a host path pattern under the root. Each element may use
 // path.Match syntax; "**" matches any number of directories (symbolic
@@ -192,7 +205,7 @@ func (h *hostFS) glob(pattern string) ([]string, error) {
 	var out []string
 	var walk func(dir string, segs []string, depth int) error
 	walk = func(dir string, segs []string, depth int) error {
-		if len(out) >= maxGlobMatches {
+		if len(out) >= maxGlobWalk {
 			return nil
 		}
 		if len(segs) == 0 {
@@ -382,7 +395,7 @@ func errorKind(err error) string {
 		return bundle.ErrSymlinkLoop
 	case errors.Is(err, errNotRegular):
 		return bundle.ErrNotRegular
-	case errors.Is(err, errForbidden):
+	case errors.Is(err, errForbidden), errors.Is(err, errSecret):
 		return bundle.ErrForbidden
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
 		return bundle.ErrNotFound

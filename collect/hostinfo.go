@@ -29,7 +29,7 @@ func (c *collector) hostIdentity(now time.Time) (bundle.Host, *time.Location) {
 		}
 		return string(b)
 	}
-	live := !c.opts.RootCommandsOnly
+	live := c.fs.isRealRoot()
 
 	h.Hostname = firstLine(fromRoot("/etc/hostname"))
 	if h.Hostname == "" && live {

@@ -9,11 +9,14 @@ import (
 	"io/fs"
 	"os/exec"
 	"path"
+	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
 	"casefile/bundle"
+	"casefile/profiles"
 	"casefile/redact"
 )
 
@@ -42,17 +45,23 @@ func (c *collector) collectItem(ctx context.Context, p *planned) (bundle.Item, e
 	return it, err
 }
 
-// ctxReader stops a long read when the collection is cancelled.
+// ctxReader stops a long read when the collection is cancelled, and
+// counts what was read into n (when not nil) for the progress display.
 type ctxReader struct {
 	ctx context.Context
 	r   io.Reader
+	n   *atomic.Int64
 }
 
 func (r ctxReader) Read(p []byte) (int, error) {
 	if err := r.ctx.Err(); err != nil {
 		return 0, err
 	}
-	return r.r.Read(p)
+	n, err := r.r.Read(p)
+	if r.n != nil {
+		r.n.Add(int64(n))
+	}
+	return n, err
 }
 
 // isFatal tells errors that stop the whole run (cannot write the bundle,
@@ -139,6 +148,24 @@ func (c *collector) filterGlob(pat string, matches []string, it *bundle.Item) []
 		}
 		files = append(files, match{m, mt})
 	}
+	if len(files) > maxGlobMatches {
+		// Keep the newest: the current log and recent rotations matter,
+		// epp.log.18996 does not.
+		sort.SliceStable(files, func(i, j int) bool {
+			if !files[i].mtime.Equal(files[j].mtime) {
+				return files[i].mtime.After(files[j].mtime)
+			}
+			return files[i].path < files[j].path
+		})
+		oldest := files[maxGlobMatches-1].mtime.UTC()
+		gc := bundle.GlobCap{Pattern: pat, Matched: len(files), Kept: maxGlobMatches}
+		if !oldest.IsZero() {
+			gc.Oldest = &oldest
+		}
+		it.GlobCaps = append(it.GlobCaps, gc)
+		files = files[:maxGlobMatches]
+		sort.SliceStable(files, func(i, j int) bool { return files[i].path < files[j].path })
+	}
 	if c.opts.Since.IsZero() || len(files) == 0 {
 		out := make([]string, len(files))
 		for i, f := range files {
@@ -217,6 +244,14 @@ func (c *collector) collectFile(ctx context.Context, hostPath string, o fileOpti
 		return fail(err, fi), nil
 	}
 	defer of.file.Close()
+	if c.secretFile(of.host) {
+		st := fail(errSecret, fi)
+		if of.host != cleanHost(hostPath) {
+			st.Symlink = of.host
+			st.Error = fmt.Sprintf("%s: links to %s, which is %s", hostPath, of.host, errorText(errSecret))
+		}
+		return st, nil
+	}
 	mtime := fi.ModTime().UTC()
 	st := &bundle.Stored{Path: member, Source: hostPath, Mode: modeString(fi.Mode()), MTime: &mtime}
 	if of.linkedTo != "" && of.linkedTo != cleanHost(hostPath) {
@@ -259,6 +294,27 @@ func (c *collector) collectFile(ctx context.Context, hostPath string, o fileOpti
 	st.Size, st.SHA256 = sp.Size(), sp.Sum()
 	c.asm.stored[member] = *st
 	return st, nil
+}
+
+// secretFile reports whether the file at resolved host path r is never
+// collected: secretPaths, and a *.key file unless one of the profile's
+// redaction rules names it in its files (the profile knows how to
+// redact it).
+func (c *collector) secretFile(r string) bool {
+	if secretPaths.MatchString(r) {
+		return true
+	}
+	if !strings.HasSuffix(strings.ToLower(r), ".key") {
+		return false
+	}
+	for _, rule := range c.opts.Profile.Redact {
+		for _, g := range rule.Files {
+			if ok, _ := profiles.MatchGlob(cleanHost(c.expand(g)), r); ok {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // readResult is what reading one file produced besides its bytes.
@@ -365,7 +421,7 @@ func (c *collector) readFile(ctx context.Context, of *openedFile, hostPath strin
 // copyRaw copies a file's bytes from start to the size it had when
 // opened, as they are.
 func (c *collector) copyRaw(ctx context.Context, of *openedFile, start int64, sp *spool) error {
-	_, err := io.Copy(bundleWriter{sp}, ctxReader{ctx, io.NewSectionReader(of.file, start, of.info.Size()-start)})
+	_, err := io.Copy(bundleWriter{sp}, ctxReader{ctx, io.NewSectionReader(of.file, start, of.info.Size()-start), &c.read})
 	return err
 }
 
@@ -380,17 +436,17 @@ func (c *collector) readUncompressed(ctx context.Context, of *openedFile, hostPa
 		if _, err := of.file.Seek(size-maxSize, io.SeekStart); err != nil {
 			return res, err
 		}
-		r, skipped, err := lineStart(ctxReader{ctx, io.LimitReader(of.file, maxSize)})
+		r, skipped, err := lineStart(ctxReader{ctx, io.LimitReader(of.file, maxSize), &c.read})
 		if err != nil {
 			return res, err
 		}
 		src, res.dropped = r, size-maxSize+skipped
 	case size > 0:
-		src = ctxReader{ctx, io.LimitReader(of.file, size)}
+		src = ctxReader{ctx, io.LimitReader(of.file, size), &c.read}
 	default:
 		tb := newTailBuffer(c.tmpDir, maxSize)
 		defer tb.Close()
-		n, err := io.Copy(tb, ctxReader{ctx, io.LimitReader(of.file, maxReadFactor*maxSize)})
+		n, err := io.Copy(tb, ctxReader{ctx, io.LimitReader(of.file, maxReadFactor*maxSize), &c.read})
 		if err != nil {
 			return res, err
 		}
@@ -410,7 +466,49 @@ func (c *collector) readUncompressed(ctx context.Context, of *openedFile, hostPa
 		}
 		src, res.dropped = r, dropped
 	}
-	return res, redactCopy(o.eng, sp, src, redact.Target{Path: hostPath}, &res.counts)
+	in := size - res.dropped
+	if size == 0 {
+		in = -1
+	}
+	more, err := c.redactCapped(o.eng, sp, src, redact.Target{Path: hostPath}, &res.counts, maxSize, in)
+	res.dropped += more
+	return res, err
+}
+
+// redactCapped copies src into dst through eng, keeping at most maxSize
+// bytes of the redacted text: a marker can be longer than its secret, so
+// a text cut to the cap before redaction can come out over it. The text
+// then keeps its newest part, from a line start; the bytes dropped are
+// returned. in is how long src is (-1: unknown); when redaction cannot
+// take it over the cap (a marker is at most 4 times its secret's line)
+// it streams straight through.
+func (c *collector) redactCapped(eng *redact.Engine, dst io.Writer, src io.Reader, t redact.Target, counts *redact.Counts, maxSize, in int64) (int64, error) {
+	if eng == nil || (in >= 0 && in*4 <= maxSize) {
+		return 0, redactCopy(eng, dst, src, t, counts)
+	}
+	tb := newTailBuffer(c.tmpDir, maxSize)
+	defer tb.Close()
+	if err := redactCopy(eng, tb, src, t, counts); err != nil {
+		return 0, err
+	}
+	if tb.err != nil {
+		return 0, fatalError{tb.err}
+	}
+	r, dropped, err := tb.Reader()
+	if err != nil {
+		return 0, fatalError{err}
+	}
+	if dropped > 0 {
+		var skipped int64
+		if r, skipped, err = lineStart(r); err != nil {
+			return 0, err
+		}
+		dropped += skipped
+	}
+	if _, err := io.Copy(dst, r); err != nil {
+		return 0, fatalError{err}
+	}
+	return dropped, nil
 }
 
 // redactCopy copies src into dst through eng (nil: as it is).
@@ -522,7 +620,8 @@ func (c *collector) storeOutput(ctx context.Context, p *planned, stderr bool, sr
 	sp := newSpool(c.tmpDir)
 	defer sp.Close()
 	var counts redact.Counts
-	if err := redactCopy(c.engineFor(p), sp, ctxReader{ctx, src}, redact.Target{Command: id}, &counts); err != nil {
+	dropped, err := c.redactCapped(c.engineFor(p), sp, ctxReader{ctx, src, nil}, redact.Target{Command: id}, &counts, p.maxSize, -1)
+	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -531,7 +630,7 @@ func (c *collector) storeOutput(ctx context.Context, p *planned, stderr bool, sr
 	if err := c.asm.add(member, sp, mtime); err != nil {
 		return err
 	}
-	st := bundle.Stored{Path: member, Size: sp.Size(), SHA256: sp.Sum()}
+	st := bundle.Stored{Path: member, Size: sp.Size(), SHA256: sp.Sum(), Truncated: dropped}
 	if len(counts) > 0 {
 		st.Redactions = counts
 	}
@@ -545,7 +644,7 @@ func (c *collector) storeOutput(ctx context.Context, p *planned, stderr bool, sr
 // items with more than one). Once the collection's --max-time has passed,
 // commands are not started: they are recorded as skipped.
 func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.Item) error {
-	alternatives := c.rootFirst(p.argvs)
+	alternatives := p.argvs
 	shell := p.shell != ""
 	if shell {
 		alternatives = [][]string{shellArgv(p.shell)}
@@ -556,6 +655,8 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 		kept     = -1
 		attempts []bundle.Attempt
 		missing  []string
+		refused  string // the first alternative refused by the ownership test
+		noExec   string // not run under a root without --root-exec
 		overtime string
 		dur      time.Duration
 		end      time.Time
@@ -565,7 +666,7 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 			last.close()
 		}
 	}()
-	for _, argv := range alternatives {
+	for i, argv := range alternatives {
 		att := bundle.Attempt{Argv: c.redactString(quoteArgs(argv), target, 0)}
 		if shell {
 			att.Argv = c.redactString(p.shell, target, 0)
@@ -573,13 +674,29 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 		var bin binary
 		var err error
 		if shell {
-			bin, err = shellBinary(argv[0])
+			bin, err = c.shellBinary(argv[0])
 		} else {
 			bin, err = c.lookPath(argv[0])
+			if err == nil {
+				// A program named through a variable whose value fails
+				// the ownership test is never run, whatever it resolves to.
+				err = c.untrustedVarIn(p.rawArgv0(i))
+			}
 		}
 		if err != nil {
-			missing = append(missing, argv[0])
-			att.ErrorKind, att.Error = bundle.ErrCommandNotFound, c.notFoundText(argv[0])
+			switch att.ErrorKind = lookupErrorKind(err); att.ErrorKind {
+			case bundle.ErrForbidden:
+				att.Error = notRunText(err, argv)
+				if refused == "" {
+					refused = att.Error
+				}
+			case bundle.ErrSkipped:
+				att.Error = err.Error()
+				noExec = att.Error
+			default:
+				missing = append(missing, argv[0])
+				att.ErrorKind, att.Error = bundle.ErrCommandNotFound, c.notFoundText(argv[0])
+			}
 			attempts = append(attempts, att)
 			continue
 		}
@@ -623,14 +740,19 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 		it.Attempts = attempts
 	}
 	if last == nil {
-		if overtime != "" {
+		switch {
+		case overtime != "":
 			it.ErrorKind, it.Error = bundle.ErrSkipped, overtime
-			return nil
-		}
-		it.ErrorKind = bundle.ErrCommandNotFound
-		it.Error = strings.Join(missing, ", ") + ": command not found"
-		if c.opts.RootCommandsOnly && !c.fs.isRealRoot() {
-			it.Error += " under the root"
+		case refused != "":
+			it.ErrorKind, it.Error = bundle.ErrForbidden, refused
+		case noExec != "":
+			it.ErrorKind, it.Error = bundle.ErrSkipped, noExec
+		default:
+			it.ErrorKind = bundle.ErrCommandNotFound
+			it.Error = strings.Join(missing, ", ") + ": command not found"
+			if !c.fs.isRealRoot() {
+				it.Error += " under the root"
+			}
 		}
 		return nil
 	}
@@ -661,7 +783,7 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 	if err := c.storeOutput(ctx, p, false, out, it, end); err != nil {
 		return err
 	}
-	it.Stored[len(it.Stored)-1].Truncated = dropped
+	it.Stored[len(it.Stored)-1].Truncated += dropped
 	if last.stderr.Total() > 0 {
 		errOut, dropped, err := last.stderr.Reader()
 		if err != nil {
@@ -670,7 +792,7 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 		if err := c.storeOutput(ctx, p, true, errOut, it, end); err != nil {
 			return err
 		}
-		it.Stored[len(it.Stored)-1].Truncated = dropped
+		it.Stored[len(it.Stored)-1].Truncated += dropped
 	}
 	return nil
 }
@@ -678,7 +800,7 @@ func (c *collector) collectCommand(ctx context.Context, p *planned, it *bundle.I
 // notFoundText is the error of a command found nowhere.
 func (c *collector) notFoundText(name string) string {
 	s := name + ": command not found"
-	if c.opts.RootCommandsOnly && !c.fs.isRealRoot() {
+	if !c.fs.isRealRoot() {
 		s += " under the root"
 	}
 	return s
@@ -739,11 +861,19 @@ func (c *collector) stderrExcerpt(r *cmdRun, t redact.Target) string {
 }
 
 // shellBinary finds the shell of shell items: the running system's own
-// (a shell is the interpreter, not a command of the host).
-func shellBinary(name string) (binary, error) {
+// (a shell is the interpreter, not a command of the host), under the
+// same rules as any program (lookPath): not under a root without
+// RootExec, and only when it passes the ownership test.
+func (c *collector) shellBinary(name string) (binary, error) {
+	if !c.fs.isRealRoot() && !c.opts.RootExec {
+		return binary{}, errNoRootExec
+	}
 	p, err := exec.LookPath(name)
 	if err != nil {
 		return binary{}, errCommandNotFound
+	}
+	if err := c.trustedRealPath(p); err != nil {
+		return binary{}, err
 	}
 	return binary{real: p, shown: name}, nil
 }

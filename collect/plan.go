@@ -2,6 +2,7 @@ package collect
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -36,6 +37,18 @@ type planned struct {
 	// emptyVars: the item uses a variable without a value; a skipped
 	// item then shows its source unresolved ({sms_cli} get HA).
 	emptyVars bool
+}
+
+// rawArgv0 is the program of alternative i as the profile writes it
+// (with its {variables}).
+func (p *planned) rawArgv0(i int) string {
+	if len(p.item.Command) > 0 {
+		return p.item.Command[0]
+	}
+	if i < len(p.item.Commands) && len(p.item.Commands[i]) > 0 {
+		return p.item.Commands[i][0]
+	}
+	return ""
 }
 
 // forOS reports whether an item's os list includes the running OS.
@@ -129,7 +142,10 @@ func (c *collector) planItem(it profiles.CollectItem, isHost bool) *planned {
 		}
 	case it.Shell != "":
 		p.kind = bundle.KindCommand
-		p.shell = c.expand(it.Shell)
+		var err error
+		if p.shell, err = c.expandShell(it.Shell); err != nil {
+			p.skip = err.Error()
+		}
 	case it.Builtin != "":
 		p.kind = bundle.KindBuiltin
 		p.builtin = it.Builtin
@@ -273,6 +289,9 @@ func (c *collector) printPlan(ctx context.Context, plan []*planned, name string)
 		for _, k := range names {
 			v := c.vars[k]
 			fmt.Fprintf(w, "  %-16s = %-40s (%s)\n", k, c.redactString(k+" = "+v.Value, redact.Target{}, len(k)+3), v.Source)
+			if v.Note != "" {
+				fmt.Fprintf(w, "  %-16s   %s\n", "", v.Note)
+			}
 		}
 	}
 	fmt.Fprintf(w, "items:\n")
@@ -301,6 +320,10 @@ func (c *collector) printPlan(ctx context.Context, plan []*planned, name string)
 			}
 		case it.shell != "":
 			sh := shellArgv("")
+			if _, err := c.shellBinary(sh[0]); err != nil {
+				fmt.Fprintf(w, "      shell: %s  [%s]\n", c.redactString(it.shell, redact.Target{Command: it.id}, 0), err)
+				continue
+			}
 			fmt.Fprintf(w, "      shell: %s %s %s  (timeout %s)\n", sh[0], sh[1], c.redactString(it.shell, redact.Target{Command: it.id}, 0), it.timeout)
 		case it.builtin != "":
 			fmt.Fprintf(w, "      %s -> %s\n", c.source(it), bundle.CommandMember(it.id, false))
@@ -311,8 +334,17 @@ func (c *collector) printPlan(ctx context.Context, plan []*planned, name string)
 					lead = "else"
 				}
 				bin, err := c.lookPath(argv[0])
+				if err == nil {
+					err = c.untrustedVarIn(it.rawArgv0(i))
+				}
 				where := bin.shown
-				if err != nil {
+				switch {
+				case err == nil:
+				case lookupErrorKind(err) == bundle.ErrForbidden:
+					where = notRunText(err, argv)
+				case errors.Is(err, errNoRootExec):
+					where = err.Error()
+				default:
 					where = "not found"
 				}
 				fmt.Fprintf(w, "      %s: %s  [%s] (timeout %s)\n", lead, c.redactString(quoteArgs(argv), redact.Target{Command: it.id}, 0), where, it.timeout)

@@ -324,7 +324,6 @@ func TestMaxFileSizeKeepsTail(t *testing.T) {
 	opts := testOptions(t, p, root)
 	opts.NoHostItems = true
 	opts.MaxFileSize = 10_000
-	opts.RootCommandsOnly = false
 	res := run(t, opts)
 	m, members := readBundle(t, res.Path)
 	big := findItem(t, m, "big").Stored[0]

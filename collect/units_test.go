@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"casefile/bundle"
 )
 
 func TestParsePS(t *testing.T) {
@@ -232,5 +234,25 @@ func TestTailBuffer(t *testing.T) {
 			t.Errorf("limit %d: dropped %d, want %d", limit, dropped, int64(len(all))-limit)
 		}
 		tb.Close()
+	}
+}
+
+// TestSummaryAbsentOptional: an optional item that is not on this host
+// (no file, no command, a when that is false) is "absent", not a problem
+// marked "!"; a missing item the profile expects still is one.
+func TestSummaryAbsentOptional(t *testing.T) {
+	for _, tc := range []struct {
+		it   bundle.Item
+		want string
+	}{
+		{bundle.Item{ID: "samhain-help", Kind: "command", Optional: true, ErrorKind: bundle.ErrCommandNotFound, Error: "samhain: command not found"}, "absent (optional): samhain: command not found"},
+		{bundle.Item{ID: "ha-state", Kind: "file", Optional: true, ErrorKind: bundle.ErrNotFound, Error: "no file matches /etc/ha.state"}, "absent (optional): no file matches /etc/ha.state"},
+		{bundle.Item{ID: "cores", Kind: "glob", Optional: true, ErrorKind: bundle.ErrSkipped, Error: `when "x" is false`}, `absent (optional): when "x" is false`},
+		{bundle.Item{ID: "conf", Kind: "glob", ErrorKind: bundle.ErrNotFound, Error: "no file matches /x"}, "! no file matches /x"},
+		{bundle.Item{ID: "ps", Kind: "command", Optional: true, ErrorKind: bundle.ErrTimeout, Error: "timed out"}, "! timed out"},
+	} {
+		if got := summary(tc.it); !strings.HasSuffix(got, tc.want) {
+			t.Errorf("%s: %q, want it to end %q", tc.it.ID, got, tc.want)
+		}
 	}
 }

@@ -60,7 +60,7 @@ func (c *collector) detect(ctx context.Context, d profiles.VarDetect) (string, s
 	switch {
 	case d.Env != "":
 		// The collector's environment is not the host's under a fake root.
-		if c.opts.RootCommandsOnly {
+		if !c.fs.isRealRoot() {
 			return "", "", false
 		}
 		if val := os.Getenv(d.Env); val != "" {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -303,10 +304,15 @@ func (a *assembler) finish(m *bundle.Manifest, key minisign.PrivateKey, recipien
 	if err := out.Close(); err != nil {
 		return 0, "", fmt.Errorf("writing bundle: %w", err)
 	}
-	if _, err := os.Lstat(a.final); err == nil {
-		return 0, "", fmt.Errorf("%s: %w", a.final, errOutputExists)
+	if err := outputProblem(a.final); err != nil {
+		return 0, "", err
 	}
-	if err := os.Rename(a.partPath, a.final); err != nil {
+	// Atomically: whatever appeared at the path meanwhile (a link to
+	// /etc/passwd, a FIFO) stays, and the bundle is not written.
+	if err := renameNoReplace(a.partPath, a.final); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return 0, "", fmt.Errorf("%s: %w", a.final, errOutputExists)
+		}
 		return 0, "", fmt.Errorf("writing bundle: %w", err)
 	}
 	syncDir(a.dir)

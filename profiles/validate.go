@@ -45,6 +45,9 @@ func validate(p *Profile) error {
 				if !hasGroup(*d.Process, "value") {
 					return at(d.Line, "variable %q: process pattern needs a (?P<value>...) group", v.Name)
 				}
+				if !anchored(d.Process.Src) {
+					return at(d.Line, "variable %q: process pattern %q must start with ^ (a command line's start: a substring of another command line must not match)", v.Name, d.Process.Src)
+				}
 			}
 			if len(d.FirstExisting) > 0 {
 				n++
@@ -76,6 +79,11 @@ func validate(p *Profile) error {
 	for _, d := range p.Detect.Paths {
 		if err := checkRefs(1, d); err != nil {
 			return err
+		}
+	}
+	for _, pat := range p.Detect.Processes {
+		if !anchored(pat.Src) {
+			return at(1, "detect process pattern %q must start with ^ (a command line's start: a substring of another command line must not match)", pat.Src)
 		}
 	}
 
@@ -780,4 +788,17 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// anchored reports whether a process pattern starts at the command
+// line's start: "^", after optional flags such as "(?i)".
+func anchored(src string) bool {
+	for strings.HasPrefix(src, "(?") {
+		end := strings.IndexByte(src, ')')
+		if end < 0 || strings.ContainsAny(src[2:end], ":<P'") {
+			break // a group, not a flag setting
+		}
+		src = src[end+1:]
+	}
+	return strings.HasPrefix(src, "^")
 }

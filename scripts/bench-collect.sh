@@ -58,7 +58,7 @@ while [ $i -lt "$RUNS" ]; do
 	best TAR_WALL "$WALL"; best TAR_CPU "$CPU"; TAR_RSS=$RSS; THIS_TAR=$WALL
 	TAR_SIZE=$(stat -c %s "$WORK/tar.tar.gz")
 	rm -rf "$WORK/out"; mkdir "$WORK/out"
-	measure collect -- "$COLLECT" --profile "$PROFILE" --root "$WORK/root" --root-commands-only -o "$WORK/out/"
+	measure collect -- "$COLLECT" --profile "$PROFILE" --root "$WORK/root" --root-exec -o "$WORK/out/"
 	best C_WALL "$WALL"; best C_CPU "$CPU"
 	[ "$RSS" -gt "$C_RSS" ] && C_RSS=$RSS
 	C_SIZE=$(stat -c %s "$WORK"/out/*.tar.gz)
@@ -70,7 +70,7 @@ rm -rf "$WORK/root" "$WORK/out" "$WORK/tar.tar.gz"
 HALF=$(awk -v n="$INPUT" 'BEGIN{printf "%dKiB", n/2/1024}')
 gen "$WORK/root" "$HALF"
 mkdir "$WORK/out"
-measure half -- "$COLLECT" --profile "$PROFILE" --root "$WORK/root" --root-commands-only -o "$WORK/out/"
+measure half -- "$COLLECT" --profile "$PROFILE" --root "$WORK/root" --root-exec -o "$WORK/out/"
 H_RSS=$RSS
 
 awk -v inp="$INPUT" -v tw="$TAR_WALL" -v ts="$TAR_SIZE" -v tr="$TAR_RSS" \

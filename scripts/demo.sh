@@ -16,7 +16,7 @@ printf '%s demo field engineer\n' "$(tail -n1 "$out/demo.key.pub")" > "$out/trus
 
 for host in epp-fd-old gwp-fd-peer; do
 	echo "== $(clock) collect --profile tfst --root testdata/hosts/tfst/$host"
-	bin/collect --profile tfst --root "testdata/hosts/tfst/$host" \
+	bin/collect --profile tfst --root "testdata/hosts/tfst/$host" --root-exec \
 		--sign-key "$out/demo.key" -o "$out/" \
 		--note "endpoints behind this proxy stopped reporting on 16 March 2010 from about 02:15"
 done

@@ -55,18 +55,18 @@ func TestExitCodes(t *testing.T) {
 		{"bad size", []string{"--profile", basicProfile, "--max-file-size", "lots"}, 2, "", "max-file-size"},
 		{"bad timeout", []string{"--profile", basicProfile, "--command-timeout", "-3s"}, 2, "", "command-timeout"},
 		{"bad max time", []string{"--profile", basicProfile, "--max-time", "soon"}, 2, "", "--max-time"},
-		{"max time", []string{"--profile", basicProfile, "--root", basicRoot, "--root-commands-only", "--dry-run", "--max-time", "90s"}, 0, `(?m)^limits: .*, commands within 1m30s,`, ""},
-		{"no max time", []string{"--profile", basicProfile, "--root", basicRoot, "--root-commands-only", "--dry-run", "--max-time", "0"}, 0, `(?m)^limits: max file size [^,]+, command timeout 30s, redaction on$`, ""},
+		{"max time", []string{"--profile", basicProfile, "--root", basicRoot, "--root-exec", "--dry-run", "--max-time", "90s"}, 0, `(?m)^limits: .*, commands within 1m30s,`, ""},
+		{"no max time", []string{"--profile", basicProfile, "--root", basicRoot, "--root-exec", "--dry-run", "--max-time", "0"}, 0, `(?m)^limits: max file size [^,]+, command timeout 30s, redaction on$`, ""},
 		{"bad since", []string{"--profile", basicProfile, "--since", "yesterday"}, 2, "", "--since"},
 		{"bad root", []string{"--profile", basicProfile, "--root", filepath.Join(dir, "nothere")}, 2, "", "--root"},
 		{"bad recipient", []string{"--profile", basicProfile, "--encrypt-to", "age1notakey"}, 2, "", "--encrypt-to"},
 		{"missing sign key", []string{"--profile", basicProfile, "--sign-key", filepath.Join(dir, "none.key")}, 2, "", "--sign-key"},
-		{"output folder missing", []string{"--profile", basicProfile, "--root", basicRoot, "--root-commands-only", "-o", filepath.Join(dir, "a", "b.tar.gz")}, 1, "", "does not exist"},
+		{"output folder missing", []string{"--profile", basicProfile, "--root", basicRoot, "--root-exec", "-o", filepath.Join(dir, "a", "b.tar.gz")}, 1, "", "does not exist"},
 		{"keygen without -o", []string{"keygen"}, 2, "", "-o PATH is required"},
 		{"keygen over a file", []string{"keygen", "-o", existing}, 1, "", "already exists"},
 		{"keygen", []string{"keygen", "-o", filepath.Join(dir, "new.key")}, 0, `key id: +[0-9A-F]{16}`, ""},
-		{"dry run", []string{"--profile", basicProfile, "--root", basicRoot, "--root-commands-only", "--dry-run"}, 0, `(?m)^  install_dir\s+= /opt/app\s+\(process\)`, ""},
-		{"collect", []string{"--profile", basicProfile, "--root", basicRoot, "--root-commands-only", "-o", dir + "/"}, 0,
+		{"dry run", []string{"--profile", basicProfile, "--root", basicRoot, "--root-exec", "--dry-run"}, 0, `(?m)^  install_dir\s+= /opt/app\s+\(process\)`, ""},
+		{"collect", []string{"--profile", basicProfile, "--root", basicRoot, "--root-exec", "-o", dir + "/"}, 0,
 			`^bundle: .*basic-basic01-\d{8}T\d{6}Z\.tar\.gz \([0-9.]+ KiB, sha256 [0-9a-f]{64}\)\n$`, `\[ *1/\d+\] app-logs`},
 	}
 	for _, tc := range tests {
@@ -95,7 +95,7 @@ func TestDryRunTouchesNothing(t *testing.T) {
 	defer os.Chdir(wd)
 	profile, _ := filepath.Abs(filepath.Join(wd, basicProfile))
 	root, _ := filepath.Abs(filepath.Join(wd, basicRoot))
-	code, out, errOut := runCLI(t, "--profile", profile, "--root", root, "--root-commands-only", "--dry-run", "--set", "log_dir=/opt/app/logs")
+	code, out, errOut := runCLI(t, "--profile", profile, "--root", root, "--root-exec", "--dry-run", "--set", "log_dir=/opt/app/logs")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -143,7 +143,7 @@ func TestAutoDetect(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out, errOut := runCLI(t, "--profile", "auto", "--root", tc.root, "--root-commands-only", "--dry-run")
+			code, out, errOut := runCLI(t, "--profile", "auto", "--root", tc.root, "--root-exec", "--dry-run")
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
@@ -215,6 +215,37 @@ func TestProgressBar(t *testing.T) {
 	}
 }
 
+// TestProgressShowsRunningItem: on a terminal the bar names the item
+// that is running, with the time it has taken and, for a large file, the
+// bytes read so far; the item's own line replaces it when it ends.
+func TestProgressShowsRunningItem(t *testing.T) {
+	var b bytes.Buffer
+	clock := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+	p := newProgress(&env{stderr: &b, tty: true, width: func() int { return 100 }})
+	p.now = func() time.Time { return clock }
+	read := int64(0)
+	p.Write([]byte("[1/3] host.facts builtin 1 B\n"))
+	p.StartItem(2, 3, "host.uname", "command", func() int64 { return read })
+	clock = clock.Add(3200 * time.Millisecond)
+	p.tick()
+	if !strings.HasSuffix(b.String(), "\r\x1b[K[2/3] host.uname                   command running 3.2s") {
+		t.Errorf("running command not shown with its time: %q", b.String())
+	}
+	p.Write([]byte("[2/3] host.uname command 80 B, exit 0\n"))
+	p.StartItem(3, 3, "epp-log", "glob", func() int64 { return read })
+	read = 12 << 20
+	clock = clock.Add(time.Second)
+	p.tick()
+	if !strings.HasSuffix(b.String(), "\r\x1b[K[3/3] epp-log                      glob    running 1.0s, 12.0 MiB read") {
+		t.Errorf("running file item not shown with its bytes: %q", b.String())
+	}
+	p.Write([]byte("[3/3] epp-log glob 1 file(s), 12.0 MiB\n"))
+	p.finish()
+	if !strings.HasSuffix(b.String(), "[3/3] epp-log glob 1 file(s), 12.0 MiB\r\x1b[K") {
+		t.Errorf("finished item line does not replace the running one: %q", b.String())
+	}
+}
+
 // TestEncryptCLI: --encrypt-to with a key and with a file of keys writes
 // one NAME.tar.gz.age and names it in the final line.
 func TestEncryptCLI(t *testing.T) {
@@ -227,7 +258,7 @@ func TestEncryptCLI(t *testing.T) {
 	os.WriteFile(keys, []byte(id.Recipient().String()+"\n"), 0o644)
 	for _, rcpt := range []string{id.Recipient().String(), keys} {
 		out := t.TempDir()
-		code, stdout, stderr := runCLI(t, "--profile", basicProfile, "--root", basicRoot, "--root-commands-only", "-o", out+"/", "--encrypt-to", rcpt)
+		code, stdout, stderr := runCLI(t, "--profile", basicProfile, "--root", basicRoot, "--root-exec", "-o", out+"/", "--encrypt-to", rcpt)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
@@ -254,7 +285,7 @@ func TestAutoCollects(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()
-			code, stdout, stderr := runCLI(t, "--profile", "auto", "--root", tc.root, "--root-commands-only", "-o", out+"/")
+			code, stdout, stderr := runCLI(t, "--profile", "auto", "--root", tc.root, "--root-exec", "-o", out+"/")
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
@@ -294,7 +325,7 @@ func TestUnredactableReported(t *testing.T) {
 	if err := os.WriteFile(prof, []byte("name: p\ndescription: p\nversion: \"1\"\ncollect:\n  - id: diag\n    files: [/opt/x/diag.tar.gz]\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr := runCLI(t, "--profile", prof, "--root", root, "--root-commands-only", "-o", t.TempDir()+"/")
+	code, _, stderr := runCLI(t, "--profile", prof, "--root", root, "--root-exec", "-o", t.TempDir()+"/")
 	if code != 0 || !strings.Contains(stderr, "1 file(s) could not be parsed for redaction and were not collected") {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr)
 	}

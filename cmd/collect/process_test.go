@@ -101,7 +101,7 @@ collect:
 	os.Mkdir(out, 0o777)
 	os.Chmod(out, 0o777)
 
-	args := []string{"--profile", profile, "--root", root, "--root-commands-only", "-o", out + "/"}
+	args := []string{"--profile", profile, "--root", root, "--root-exec", "-o", out + "/"}
 	var stdout, stderr bytes.Buffer
 	var code int
 	if os.Geteuid() == 0 {
@@ -179,7 +179,7 @@ collect:
 	out := filepath.Join(dir, "out")
 	os.Mkdir(out, 0o755)
 	root, _ := filepath.Abs(basicRoot)
-	cmd := selfCommand(t, self, "--profile", profile, "--root", root, "--root-commands-only", "-o", out+"/", "--command-timeout", "5m")
+	cmd := selfCommand(t, self, "--profile", profile, "--root", root, "--root-exec", "-o", out+"/", "--command-timeout", "5m")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {

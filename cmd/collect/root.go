@@ -38,6 +38,7 @@ type flags struct {
 	encryptTo    []string
 	since        string
 	rootOnly     bool
+	rootExec     bool
 	verbose      bool
 }
 
@@ -95,7 +96,8 @@ Check a bundle with public tools:
 	fl.BoolVar(&f.noRedact, "no-redact", false, "store secrets as they are (recorded in the bundle)")
 	fl.StringArrayVar(&f.encryptTo, "encrypt-to", nil, "encrypt the bundle to an age `RECIPIENT` (age1... key, or a file of them; repeatable)")
 	fl.StringVar(&f.since, "since", "", "skip rotated logs last modified before `DUR|DATE` (7d, 48h, 2024-03-01); current logs are always kept")
-	fl.BoolVar(&f.rootOnly, "root-commands-only", false, "with --root: run only commands the root supplies and read host facts only from it (reproducible fake-host bundles)")
+	fl.BoolVar(&f.rootExec, "root-exec", false, "with --root other than /: run the root's own programs (only those owned by root or you and not writable by others); without it nothing runs under such a root")
+	fl.BoolVar(&f.rootOnly, "root-commands-only", false, "former name of --root-exec")
 	fl.MarkHidden("root-commands-only")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "on a terminal too, print a line per item instead of the one-line progress bar")
 	cmd.AddCommand(newKeygenCmd(e), newVersionCmd("collect", e.stdout))
@@ -134,7 +136,7 @@ func (f *flags) options(e *env) (collect.Options, error) {
 		DryRun:   f.dryRun,
 		Set:      map[string]string{},
 
-		RootCommandsOnly: f.rootOnly,
+		RootExec: f.rootExec || f.rootOnly,
 	}
 	for _, kv := range f.set {
 		k, v, ok := strings.Cut(kv, "=")

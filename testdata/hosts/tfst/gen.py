@@ -174,6 +174,22 @@ exit 2
             self.files.setdefault(p, (text, False))
         self.files["bin/ps"] = (FAKE_CMD % ("ps", '"-elf") f=ps-elf.txt ;;\n  "-eo pid,lstart,args") f=ps-lstart.txt ;;', "ps"), True)
         self.files["bin/netstat"] = (FAKE_CMD % ("netstat", '"-anp") f=netstat-anp.txt ;;', "netstat"), True)
+        # Host facts of this host when the bundle was made (collect runs
+        # only the root's programs under --root: without these the bundle
+        # has no uname, uptime, date or df).
+        days, rest = divmod(int(up), 86400)
+        self.files["fixtures/uname-a.txt"] = ("Linux %s 2.6.18-164.el5 #1 SMP Thu Sep 3 03:28:30 EDT 2009 x86_64 x86_64 x86_64 GNU/Linux\n" % self.hostname, False)
+        self.files["fixtures/uptime.txt"] = (" %s up %d days, %2d:%02d,  2 users,  load average: 0.42, 0.37, 0.30\n" % (self.now.strftime("%H:%M:%S"), days, rest // 3600, rest % 3600 // 60), False)
+        self.files["fixtures/date.txt"] = (self.now.strftime("%a %b %d %H:%M:%S ") + self.tz + self.now.strftime(" %Y") + "\n", False)
+        self.files["fixtures/df-kP.txt"] = ("Filesystem         1024-blocks      Used Available Capacity Mounted on\n"
+                                            "/dev/mapper/VolGroup00-LogVol00   20642428   9174332  10419456      47% /\n"
+                                            "/dev/sda1                           101086     18213     77654      19% /boot\n"
+                                            "tmpfs                              4089312         0   4089312       0% /dev/shm\n"
+                                            "/dev/mapper/VolGroup00-LogVol02   51606140  30112440  18872260      62% /opt\n", False)
+        self.files["bin/uname"] = (FAKE_CMD % ("uname", '"-a") f=uname-a.txt ;;', "uname"), True)
+        self.files["bin/uptime"] = (FAKE_CMD % ("uptime", '"") f=uptime.txt ;;', "uptime"), True)
+        self.files["bin/date"] = (FAKE_CMD % ("date", '"") f=date.txt ;;', "date"), True)
+        self.files["bin/df"] = (FAKE_CMD % ("df", '"-kP"|"-k") f=df-kP.txt ;;', "df"), True)
         for pid, ppid, user, start, cmd in self.procs:
             uid = 0 if user == "root" else 38
             comm = os.path.basename(cmd.split()[0])[:15]

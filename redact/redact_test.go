@@ -147,8 +147,12 @@ var fileCases = []struct {
 	},
 }
 
+// secretsParser turns the ipsec-secrets parser on for secrets files, as
+// the ipsec profile does.
+var secretsParser = []Rule{{Name: "ipsec-secrets-file", Parser: "ipsec-secrets", Files: []string{"**/*.secrets", "**/ipsec.secrets"}}}
+
 func TestBuiltinRulesOnFiles(t *testing.T) {
-	e, err := New(nil)
+	e, err := New(secretsParser)
 	if err != nil {
 		t.Fatal(err)
 	}

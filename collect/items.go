@@ -332,9 +332,12 @@ func (c *collector) readFile(ctx context.Context, of *openedFile, hostPath strin
 		res.counts, res.members, res.info = ar.counts, ar.members, ar.summary(format)
 		return res, nil
 	case kindBinary:
+		if isUTF16(head) && o.eng != nil {
+			return c.readUTF16(ctx, of, hostPath, o, sp, head)
+		}
 		res := readResult{content: bundle.ContentBinary, info: "binary content: stored as it is, not redacted"}
 		if isUTF16(head) {
-			res.info = "UTF-16 text: stored as it is, not redacted (the rules read ASCII-compatible text)"
+			res.info = "UTF-16 text: stored as it is (redaction is off)"
 		}
 		var start int64
 		if size > o.maxSize {

@@ -123,9 +123,9 @@ var builtinLineRules = []lineRule{
 	{RuleToken, tokenNeedles, tokens},
 	{RulePasswordHash, []string{"$1$", "$2a$", "$2b$", "$2x$", "$2y$", "$5$", "$6$", "$7$", "$y$", "$gy$", "$9$", "$apr1$", "$sha1$", "$md5", "{sha", "{ssha", "{crypt}", "{md5}", "{smd5}", "{pbkdf2", "{argon2", "{bcrypt}"},
 		func(l []byte, _ bool) []replacement { return allGroups(l, reHash, RulePasswordHash) }},
+	{RuleConfigSecret, []string{"pass", "pwd", "secret", "token", "key", "communit", "credential", "psk", "kennwort", "bindpw", "rootpw", "authtok", "masterauth"}, configSecret},
 	{RuleCommandLine, []string{"mysql", "mariadb", "--pass", "--xauthpass", "--secret", "--psk", "--bindpw", "--token", "--api-key", "curl", "sshpass", "ldap", "smbclient", "redis-cli", "pass:", "storepass", "keypass", "sqlplus", "expdp", "impdp", "exp ", "imp ", "rman", "sqlldr", "jdbc:", "htpasswd"},
 		commandLine},
-	{RuleConfigSecret, []string{"pass", "pwd", "secret", "token", "key", "communit", "credential", "psk", "kennwort", "bindpw", "rootpw", "authtok", "masterauth"}, configSecret},
 }
 
 // colonNeedles are the ways a secrets-file type follows its colon.

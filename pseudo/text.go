@@ -2,12 +2,14 @@ package pseudo
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net/netip"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Source is a pattern that finds names in text (a product's peer names
@@ -211,34 +213,58 @@ func isHex(c byte) bool {
 // versionBefore reports whether the text before an address says it is a
 // version ("version 1.2.3.4", "v1.2.3.4").
 func versionBefore(b []byte) bool {
-	t := strings.ToLower(strings.TrimRight(string(b[max(0, len(b)-16):]), " \t:=\"'("))
-	return strings.HasSuffix(t, "version") || strings.HasSuffix(t, "ver") || strings.HasSuffix(t, "release") ||
-		strings.HasSuffix(t, "build") || strings.HasSuffix(t, "rev") || strings.HasSuffix(t, "v") || strings.HasSuffix(t, "fw")
+	t := strings.ToLower(strings.TrimRight(string(b[max(0, len(b)-24):]), " \t:=\"'("))
+	if i := strings.LastIndexAny(t, " \t:=\"'(,;[/"); i >= 0 {
+		t = t[i+1:]
+	}
+	switch t {
+	case "version", "ver", "release", "build", "rev", "revision", "v", "fw", "firmware", "kernel":
+		return true
+	}
+	return false
 }
 
-// Line replaces the values in one line (without its line ending).
-func (r *Replacer) Line(l []byte) []byte {
+// name replaces a dotted name found in text. Labels left of a known
+// name are not part of it ("rc." in "rc.web06.example.net", a file
+// name) and stay; otherwise every label but the last is replaced.
+func (r *Replacer) name(v string) string {
+	labels := strings.Split(v, ".")
 	r.mu.Lock()
-	for _, s := range r.sources {
+	defer r.mu.Unlock()
+	for i := 1; i < len(labels); i++ {
+		if r.names[strings.ToLower(strings.Join(labels[i:], "."))] {
+			return strings.Join(labels[:i], ".") + "." + r.m.Name(strings.Join(labels[i:], "."))
+		}
+	}
+	return r.m.Name(v)
+}
+
+// Learn runs the name sources over one line and adds what they find.
+func (r *Replacer) Learn(l []byte) {
+	r.mu.Lock()
+	sources := r.sources
+	r.mu.Unlock()
+	for _, s := range sources {
 		for _, m := range s.Pattern.FindAllSubmatchIndex(l, -1) {
 			for i, n := range s.Pattern.SubexpNames() {
 				if m[2*i] < 0 || m[2*i+1] <= m[2*i] {
 					continue
 				}
-				v := string(l[m[2*i]:m[2*i+1]])
-				switch n {
+				switch v := string(l[m[2*i]:m[2*i+1]]); n {
 				case "host":
-					r.mu.Unlock()
-					r.AddHost(v)
-					r.mu.Lock()
+					r.AddHost(strings.TrimPrefix(v, "@"))
 				case "user":
-					r.mu.Unlock()
 					r.AddUser(v)
-					r.mu.Lock()
 				}
 			}
 		}
 	}
+}
+
+// Line replaces the values in one line (without its line ending).
+func (r *Replacer) Line(l []byte) []byte {
+	r.Learn(l)
+	r.mu.Lock()
 	r.compile()
 	re, userRe := r.re, r.userRe
 	r.mu.Unlock()
@@ -310,7 +336,7 @@ func (r *Replacer) Line(l []byte) []byte {
 		re, userRe = nil, nil
 	}
 	if re != nil {
-		spans = append(spans, findAll(l, re, func(v string) (string, string) { return r.m.Name(v), ClassHost })...)
+		spans = append(spans, findAll(l, re, func(v string) (string, string) { return r.name(v), ClassHost })...)
 	}
 	if userRe != nil {
 		spans = append(spans, findAll(l, userRe, func(v string) (string, string) { return r.m.User(v), ClassUser })...)
@@ -479,4 +505,15 @@ func (w *Writer) Close() error {
 		w.pending = nil
 	}
 	return w.err
+}
+
+// UnmaskReport turns the pseudonyms m made back into the values in a
+// report (text, JSON or HTML: the values need no escaping in any of
+// them, as names, addresses and users are letters, digits, '.', '-',
+// '_' and ':').
+func UnmaskReport(m *Mapper, report []byte) ([]byte, error) {
+	if !utf8.Valid(report) || bytes.IndexByte(report, 0) >= 0 {
+		return nil, errors.New("not a text, JSON or HTML report")
+	}
+	return []byte(NewUnmasker(m).String(string(report))), nil
 }

@@ -61,6 +61,9 @@ func init() {
 func FromProfile(rules []profiles.RedactRule) []Rule {
 	out := make([]Rule, 0, len(rules))
 	for _, r := range rules {
+		if NameSource(r.Pattern.Re) {
+			continue
+		}
 		out = append(out, Rule{Name: r.Name, Files: r.Files, Commands: r.Commands, Pattern: r.Pattern.Re, Parser: r.Parser})
 	}
 	return out
@@ -87,6 +90,32 @@ func (c Counts) Add(other Counts) {
 type Engine struct {
 	extra   []extraRule
 	parsers []extraRule // rules with a Parser
+	// rulesOff: no rule runs (redaction is off); only the filter does.
+	rulesOff bool
+	// filter wraps each writer's destination (pseudonymization), or nil.
+	filter func(io.Writer) io.WriteCloser
+}
+
+// Filtered returns a copy of e whose writers pass their output through
+// f (closed by Writer.Close). With e nil, the copy has no rules: text
+// goes through f only.
+func (e *Engine) Filtered(f func(io.Writer) io.WriteCloser) *Engine {
+	if e == nil {
+		return &Engine{rulesOff: true, filter: f}
+	}
+	c := *e
+	c.filter = f
+	return &c
+}
+
+// NameSource reports whether a profile rule only names values to
+// pseudonymize (a pattern with a "host" or "user" group and no "secret"
+// group): such a rule redacts nothing.
+func NameSource(re *regexp.Regexp) bool {
+	if re == nil || re.SubexpIndex("secret") >= 0 {
+		return false
+	}
+	return re.SubexpIndex("host") >= 0 || re.SubexpIndex("user") >= 0
 }
 
 type extraRule struct {
@@ -136,6 +165,9 @@ func New(extra []Rule) (*Engine, error) {
 // RuleNames lists the rules in effect: built-in ones, then the profile's.
 func (e *Engine) RuleNames() []string {
 	var out []string
+	if e.rulesOff {
+		return nil
+	}
 	for _, b := range BuiltinRules {
 		out = append(out, b.Name)
 	}
@@ -185,6 +217,14 @@ func isColonTable(p string) bool {
 // close dst).
 func (e *Engine) NewWriter(dst io.Writer, t Target) *Writer {
 	w := &Writer{dst: dst, counts: Counts{}, lead: true, colonTable: isColonTable(t.Path), kind: kindOfFile(t.Path)}
+	if e != nil && e.filter != nil {
+		f := e.filter(dst)
+		w.dst, w.closer = f, f
+	}
+	if e != nil && e.rulesOff {
+		w.rulesOff, w.lead = true, false
+		return w
+	}
 	if e != nil {
 		for i := range e.extra {
 			if e.extra[i].applies(t) {
@@ -215,6 +255,8 @@ func (e *Engine) String(s string, t Target) (string, Counts) {
 // Writer redacts a stream; see Engine.NewWriter.
 type Writer struct {
 	dst         io.Writer
+	closer      io.Closer // the filter around dst, or nil
+	rulesOff    bool
 	extra       []*extraRule
 	secretsFile bool     // a parser rule "ipsec-secrets" applies
 	colonTable  bool     // "name:" starts a record, not a key (nsswitch.conf)
@@ -292,6 +334,12 @@ func (w *Writer) Close() error {
 		w.held = nil
 	}
 	w.lead = false
+	if w.closer != nil {
+		if err := w.closer.Close(); err != nil && w.err == nil {
+			w.err = err
+		}
+		w.closer = nil
+	}
 	return w.err
 }
 
@@ -305,6 +353,10 @@ func (w *Writer) emit(b []byte) {
 // block handles complete lines. Lines holding no needle are written as
 // they are; only lines with one run the rules.
 func (w *Writer) block(b []byte) {
+	if w.rulesOff {
+		w.emit(b)
+		return
+	}
 	slow := w.inPEM || w.lead || w.secretsFile || w.kind != plainFile // secrets files: entries span lines
 	if !slow {
 		for _, r := range w.extra {
@@ -356,6 +408,10 @@ var reBase64Line = regexp.MustCompile(`^[A-Za-z0-9+/=]{16,}$`)
 
 // line handles one line (with its line ending, if any).
 func (w *Writer) line(l []byte) {
+	if w.rulesOff {
+		w.emit(l)
+		return
+	}
 	body, eol := splitEOL(l)
 	if w.lead {
 		if reBase64Line.Match(body) && len(w.held) < maxHeld {

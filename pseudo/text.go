@@ -47,7 +47,7 @@ func NewUnmasker(m *Mapper) *Replacer {
 	return r
 }
 
-var rePseudonym = regexp.MustCompile(`(?:^|[^A-Za-z0-9_])([hu][a-z2-7]{9,})(?:$|[^A-Za-z0-9_])`)
+var rePseudonym = regexp.MustCompile(`(?:^|[^A-Za-z0-9_])([hu][a-z2-7]{8,})(?:$|[^A-Za-z0-9_])`)
 
 func (r *Replacer) ip(a netip.Addr) netip.Addr {
 	if r.reverse {
@@ -175,7 +175,7 @@ func (r *Replacer) compile() {
 	r.dirty = false
 	var alts []string
 	if len(r.names) > 0 {
-		alts = append(alts, `(?:[A-Za-z0-9_-]+\.)*(?:`+alternation(r.names)+`)(?:\.[A-Za-z0-9_-]+)*`)
+		alts = append(alts, `(?:[A-Za-z0-9_-]+\.)*(?:`+alternation(r.names)+`)(?:\.[A-Za-z][A-Za-z0-9_-]*)*`)
 	}
 	if len(r.domains) > 0 {
 		alts = append(alts, `(?:[A-Za-z0-9_-]+\.)*(?:`+alternation(r.domains)+`)`)
@@ -345,13 +345,31 @@ func (r *Replacer) Line(l []byte) []byte {
 		return l
 	}
 	sort.SliceStable(spans, func(i, j int) bool { return spans[i].s < spans[j].s })
+	// Overlaps: the first span wins, except that a dotted name running
+	// into an address ("web01.00:0c:29:...") ends at the dot before it.
+	var kept []span
+	for _, sp := range spans {
+		if sp.repl == "" {
+			continue
+		}
+		if n := len(kept); n > 0 && sp.s < kept[n-1].e {
+			last := &kept[n-1]
+			if last.class != ClassHost || sp.class == ClassHost || sp.s <= last.s {
+				continue
+			}
+			dot := bytes.LastIndexByte(l[last.s:sp.s], '.')
+			if dot <= 0 {
+				continue
+			}
+			last.e = last.s + dot
+			last.repl = r.name(string(l[last.s:last.e]))
+		}
+		kept = append(kept, sp)
+	}
 	out := make([]byte, 0, len(l)+32)
 	prev := 0
 	counts := map[string]int{}
-	for _, sp := range spans {
-		if sp.s < prev || sp.repl == "" {
-			continue
-		}
+	for _, sp := range kept {
 		out = append(out, l[prev:sp.s]...)
 		out = append(out, sp.repl...)
 		prev = sp.e

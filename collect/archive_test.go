@@ -485,10 +485,15 @@ func TestBinaryFilesNotRedacted(t *testing.T) {
 	utf16be := be("2024-03-01 10:00:00 curl -u admin:Win-Pw-2 http://10.1.1.1/\n2024-03-01 10:00:01 AKIAIOSFODNN7EXAMPL3 used\n")
 	writeFile(t, root, "opt/app/logs/win.log", utf16)
 	writeFile(t, root, "opt/app/logs/win-be.log", utf16be)
+	// Shift_JIS ("エラー" over and over) and Latin-1 text: mostly bytes
+	// that are not UTF-8, still text, and redacted.
+	sjis := strings.Repeat("\x83\x47\x83\x89\x81\x5b", 20)
+	writeFile(t, root, "opt/app/logs/ja.log", "2024-02-28 10:25:02 "+sjis+" password=Sjis-Pw-1\n")
+	writeFile(t, root, "opt/app/logs/de.log", strings.Repeat("Gr\xfc\xdfe \xe4\xf6\xfc ", 10)+"passwort=Latin-Pw-2\n")
 	p := profileYAML(t, `  - id: cores
     files: [/opt/f-secure/fsigk/core.*]
   - id: text
-    files: [/opt/app/environ, /opt/app/logs/hole.log]
+    files: [/opt/app/environ, /opt/app/logs/hole.log, /opt/app/logs/ja.log, /opt/app/logs/de.log]
   - id: utf16
     files: [/opt/app/logs/win.log, /opt/app/logs/win-be.log]
 `)
@@ -504,6 +509,11 @@ func TestBinaryFilesNotRedacted(t *testing.T) {
 	}
 	if s := memberData(t, members, "files/opt/app/logs/hole.log"); strings.Contains(s, "hole-Pw") || !strings.HasSuffix(s, "02:05 after the crash\n") {
 		t.Errorf("log with a NUL hole: %q", s)
+	}
+	for f, secret := range map[string]string{"ja.log": "Sjis-Pw-1", "de.log": "Latin-Pw-2"} {
+		if s := memberData(t, members, "files/opt/app/logs/"+f); strings.Contains(s, secret) || !strings.Contains(s, "[REDACTED:config-secret]") {
+			t.Errorf("%s not redacted: %q", f, s)
+		}
 	}
 	for _, s := range findItem(t, m, "text").Stored {
 		if s.Content != "" {

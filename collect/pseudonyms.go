@@ -125,7 +125,7 @@ func (c *collector) pseudonymizeManifest(m *bundle.Manifest) error {
 // keys and times.
 var keepKeys = map[string]bool{"sha256": true, "public_key": true, "key_id": true, "start_utc": true, "end_utc": true,
 	"start_local": true, "end_local": true, "mtime": true, "format_version": true,
-	"path": true} // member paths: pseudonymized when stored
+	"path": true, "name": true} // member paths and archive member names: pseudonymized when stored
 
 func (c *collector) pseudoJSON(v any, key string) any {
 	switch x := v.(type) {

@@ -116,3 +116,19 @@ func TestPseudonymizeEverywhere(t *testing.T) {
 		t.Error("values replaced without --pseudonymize")
 	}
 }
+
+// TestPseudonymizeDryRun: the plan says pseudonyms are on, with the key
+// id, and names the bundle with the host's pseudonym.
+func TestPseudonymizeDryRun(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, root, "etc/hostname", "gw-secret02\n")
+	p := profileYAML(t, "  - id: hosts\n    files: [/etc/hostname]\n")
+	k, _ := pseudo.NewKey()
+	var out bytes.Buffer
+	opts := testOptions(t, p, root)
+	opts.NoHostItems, opts.DryRun, opts.Pseudonymize, opts.Progress = true, true, k, &out
+	res := run(t, opts)
+	if !strings.Contains(out.String(), ", pseudonyms with key "+k.ID()) || strings.Contains(res.Manifest.Name, "gw-secret02") {
+		t.Errorf("plan:\n%s\nbundle %s", out.String(), res.Manifest.Name)
+	}
+}

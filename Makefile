@@ -5,7 +5,7 @@ LDFLAGS  := -s -w -X casefile/internal/version.Version=$(VERSION)
 BIN      := bin
 DEMO     := demo-out
 
-.PHONY: all build test test-deps lint fuzz demo bench release clean
+.PHONY: all build test test-deps lint fuzz demo bench pseudo-all release clean
 
 all: build
 
@@ -31,6 +31,10 @@ lint:
 FUZZTIME ?= 1m
 fuzz:
 	@scripts/fuzz.sh $(FUZZTIME)
+
+# Every golden case collected with a pseudonym key (make test runs a subset).
+pseudo-all:
+	CASEFILE_PSEUDO_ALL=1 $(GO) test -count=1 -run TestCasesPseudonymized ./analyze/
 
 demo: build
 	@scripts/demo.sh

@@ -43,9 +43,12 @@ type Manifest struct {
 	Note       string              `json:"note,omitempty"`
 	Variables  map[string]Variable `json:"variables,omitempty"`
 	Redaction  Redaction           `json:"redaction"`
-	Options    Options             `json:"options"`
-	Signer     Signer              `json:"signer"`
-	Items      []Item              `json:"items"`
+	// Pseudonymization is set when names, addresses and users were
+	// replaced by keyed pseudonyms (collect --pseudonymize).
+	Pseudonymization *Pseudonymization `json:"pseudonymization,omitempty"`
+	Options          Options           `json:"options"`
+	Signer           Signer            `json:"signer"`
+	Items            []Item            `json:"items"`
 }
 
 // Tool names the program that wrote the bundle.
@@ -101,6 +104,14 @@ type Variable struct {
 type Redaction struct {
 	Enabled bool     `json:"enabled"`
 	Rules   []string `json:"rules,omitempty"`
+}
+
+// Pseudonymization records that values were replaced by pseudonyms:
+// which classes, how many, and the key's id. Never the key or a map.
+type Pseudonymization struct {
+	KeyID   string         `json:"key_id"`
+	Classes []string       `json:"classes"`
+	Counts  map[string]int `json:"counts,omitempty"`
 }
 
 // Options records the limits the collection ran with.

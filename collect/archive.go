@@ -231,6 +231,9 @@ func (ar *archiveRewrite) tar(r io.Reader, dst io.Writer, prefix string, depth i
 		if err != nil && !errors.Is(err, tar.ErrInsecurePath) {
 			return asArchiveError(err)
 		}
+		if ar.c.pseudo != nil { // member names hold host names too
+			h.Name, h.Linkname = ar.c.pseudo.String(h.Name), ar.c.pseudo.String(h.Linkname)
+		}
 		name := prefix + h.Name
 		switch h.Typeflag {
 		case tar.TypeReg, tar.TypeGNUSparse, tar.TypeCont: // (TypeRegA is read as TypeReg)
@@ -478,6 +481,9 @@ func (ar *archiveRewrite) zip(ra io.ReaderAt, size int64, dst io.Writer, prefix 
 	for _, f := range zr.File {
 		if err := ar.ctx.Err(); err != nil {
 			return err
+		}
+		if ar.c.pseudo != nil {
+			f.Name = ar.c.pseudo.String(f.Name)
 		}
 		name := prefix + f.Name
 		mode := f.Mode()

@@ -467,17 +467,35 @@ func TestBinaryFilesNotRedacted(t *testing.T) {
 	writeFile(t, root, "opt/f-secure/fsigk/core.2411", string(coreBytes()))
 	writeFile(t, root, "opt/app/environ", "PATH=/usr/bin\x00DB_PASSWORD=env-S3cret\x00HOME=/root\x00")
 	writeFile(t, root, "opt/app/logs/hole.log", "02:00 start password=hole-Pw\n"+strings.Repeat("\x00", 4096)+"02:05 after the crash\n")
-	utf16 := "\xff\xfe"
-	for _, r := range "2024-03-01 10:00:00 service started\r\n" {
-		utf16 += string([]byte{byte(r), 0})
+	le := func(s string) string {
+		out := "\xff\xfe"
+		for _, r := range s {
+			out += string([]byte{byte(r), byte(r >> 8)})
+		}
+		return out
 	}
+	be := func(s string) string { // no byte order mark: told by the NUL bytes
+		out := ""
+		for _, r := range s {
+			out += string([]byte{byte(r >> 8), byte(r)})
+		}
+		return out
+	}
+	utf16 := le("2024-03-01 10:00:00 service started\r\n2024-03-01 10:00:01 db password=Win-Pw-1 user=süß\r\n")
+	utf16be := be("2024-03-01 10:00:00 curl -u admin:Win-Pw-2 http://10.1.1.1/\n2024-03-01 10:00:01 AKIAIOSFODNN7EXAMPL3 used\n")
 	writeFile(t, root, "opt/app/logs/win.log", utf16)
+	writeFile(t, root, "opt/app/logs/win-be.log", utf16be)
+	// Shift_JIS ("エラー" over and over) and Latin-1 text: mostly bytes
+	// that are not UTF-8, still text, and redacted.
+	sjis := strings.Repeat("\x83\x47\x83\x89\x81\x5b", 20)
+	writeFile(t, root, "opt/app/logs/ja.log", "2024-02-28 10:25:02 "+sjis+" password=Sjis-Pw-1\n")
+	writeFile(t, root, "opt/app/logs/de.log", strings.Repeat("Gr\xfc\xdfe \xe4\xf6\xfc ", 10)+"passwort=Latin-Pw-2\n")
 	p := profileYAML(t, `  - id: cores
     files: [/opt/f-secure/fsigk/core.*]
   - id: text
-    files: [/opt/app/environ, /opt/app/logs/hole.log]
+    files: [/opt/app/environ, /opt/app/logs/hole.log, /opt/app/logs/ja.log, /opt/app/logs/de.log]
   - id: utf16
-    files: [/opt/app/logs/win.log]
+    files: [/opt/app/logs/win.log, /opt/app/logs/win-be.log]
 `)
 	opts := testOptions(t, p, root)
 	opts.NoHostItems = true
@@ -492,13 +510,33 @@ func TestBinaryFilesNotRedacted(t *testing.T) {
 	if s := memberData(t, members, "files/opt/app/logs/hole.log"); strings.Contains(s, "hole-Pw") || !strings.HasSuffix(s, "02:05 after the crash\n") {
 		t.Errorf("log with a NUL hole: %q", s)
 	}
+	for f, secret := range map[string]string{"ja.log": "Sjis-Pw-1", "de.log": "Latin-Pw-2"} {
+		if s := memberData(t, members, "files/opt/app/logs/"+f); strings.Contains(s, secret) || !strings.Contains(s, "[REDACTED:config-secret]") {
+			t.Errorf("%s not redacted: %q", f, s)
+		}
+	}
 	for _, s := range findItem(t, m, "text").Stored {
 		if s.Content != "" {
 			t.Errorf("%s: content %q, want text", s.Path, s.Content)
 		}
 	}
-	if st := findItem(t, m, "utf16").Stored[0]; st.Content != bundle.ContentBinary || !strings.HasPrefix(st.Note, "UTF-16 text: stored as it is, not redacted") || memberData(t, members, st.Path) != utf16 {
-		t.Errorf("UTF-16 log stored as %+v", st)
+	// UTF-16 text is decoded, redacted and stored in its encoding.
+	want := map[string]string{
+		"files/opt/app/logs/win.log":    le("2024-03-01 10:00:00 service started\r\n2024-03-01 10:00:01 db password=[REDACTED:config-secret] user=süß\r\n"),
+		"files/opt/app/logs/win-be.log": be("2024-03-01 10:00:00 curl -u admin:[REDACTED:command-line-secret] http://10.1.1.1/\n2024-03-01 10:00:01 [REDACTED:token] used\n"),
+	}
+	for _, st := range findItem(t, m, "utf16").Stored {
+		if st.Content != "" || !strings.HasPrefix(st.Note, "UTF-16") || len(st.Redactions) == 0 {
+			t.Errorf("UTF-16 log stored as %+v", st)
+		}
+		if got := memberData(t, members, st.Path); got != want[st.Path] {
+			t.Errorf("%s: got %q, want %q", st.Path, got, want[st.Path])
+		}
+	}
+	opts.NoRedact, opts.Output = true, t.TempDir()
+	m, members = readBundle(t, run(t, opts).Path)
+	if st := findItem(t, m, "utf16").Stored[0]; memberData(t, members, st.Path) != utf16 {
+		t.Errorf("--no-redact: UTF-16 log not stored as it is")
 	}
 }
 

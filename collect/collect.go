@@ -20,6 +20,7 @@ import (
 	"casefile/bundle"
 	"casefile/internal/version"
 	"casefile/profiles"
+	"casefile/pseudo"
 	"casefile/redact"
 )
 
@@ -52,6 +53,9 @@ type Options struct {
 	Since time.Time
 	// NoRedact stores secrets as they are (recorded in the manifest).
 	NoRedact bool
+	// Pseudonymize replaces host and domain names, addresses and users
+	// by pseudonyms under this key (see package pseudo); nil: off.
+	Pseudonymize *pseudo.Key
 	// EncryptTo encrypts the finished bundle to these age recipients.
 	EncryptTo []age.Recipient
 	// Clock returns the current time; tests pin it for reproducible bundles.
@@ -98,11 +102,15 @@ type collector struct {
 	loc      *time.Location
 	vars     map[string]bundle.Variable
 	redactor *redact.Engine
-	asm      *assembler
-	out      io.Writer
-	procs    *procList
-	shimDir  string // see rootShims
-	shimErr  error
+	// pseudo replaces names, addresses and users (nil: off); plain is
+	// the engine of items stored without redaction then (filter only).
+	pseudo  *pseudo.Replacer
+	plain   *redact.Engine
+	asm     *assembler
+	out     io.Writer
+	procs   *procList
+	shimDir string // see rootShims
+	shimErr error
 	// deadline is when --max-time ends, on the real clock (zero: none).
 	deadline time.Time
 	// trustCache holds the ownership test's answer per real path.
@@ -160,6 +168,9 @@ func newCollector(opts Options) (*collector, error) {
 			return nil, fmt.Errorf("%s: %w", opts.Profile.File, err)
 		}
 	}
+	if opts.Pseudonymize != nil {
+		c.setupPseudonyms()
+	}
 	return c, nil
 }
 
@@ -186,6 +197,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	plan := c.plan(opts.Profile, hostProfile)
+	if c.pseudo != nil && !opts.DryRun {
+		c.prescanNames(plan)
+	}
 	name := bundle.DefaultName(opts.Profile.Name, c.host.Hostname, start)
 	m := c.manifest(name, start)
 
@@ -247,6 +261,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	m.Signer.KeyID = bundle.KeyID(pub.ID())
 	m.Signer.PublicKey = pub.String()
 
+	if c.pseudo != nil {
+		if err := c.pseudonymizeManifest(m); err != nil {
+			return nil, err
+		}
+	}
 	size, sum, err := c.asm.finish(m, *key, opts.EncryptTo)
 	if err != nil {
 		return nil, fmt.Errorf("%w; partial bundle removed", err)

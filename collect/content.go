@@ -87,15 +87,15 @@ func isTar(b []byte) bool {
 
 // isBinary tells binary content from text by a sample of its start.
 // Text may hold NUL bytes (the NUL-separated /proc/*/environ, a log
-// with a zero-filled hole after a crash) and some bytes that are not
-// UTF-8 (a Latin-1 log), and must then still be redacted; so content is
-// binary when more than 5% of the sample are control bytes other than
-// white space and ESC, or bytes that are not UTF-8, or when it holds
-// NUL bytes together with such bytes and those make more than 5%.
+// with a zero-filled hole after a crash) and bytes that are not UTF-8 (a
+// Latin-1 log, a Shift_JIS or EUC-JP log in Japanese: legacy encodings
+// are ASCII-compatible, so the rules read them as they are), and must
+// then still be redacted; so content is binary when more than 5% of the
+// sample are control bytes other than white space and ESC, or when it
+// holds NUL bytes together with control bytes or bytes that are not
+// UTF-8 and those make more than 5%.
 //
-// UTF-16 text (some Windows logs) counts as binary: the rules, written
-// for ASCII-compatible text, find nothing in it, and cutting it at a
-// line could split a character; so it is stored as it is, and marked.
+// UTF-16 text counts as binary here; readFile decodes it (utf16.go).
 func isBinary(b []byte) bool {
 	if len(b) == 0 {
 		return false
@@ -103,7 +103,7 @@ func isBinary(b []byte) bool {
 	if isUTF16(b) {
 		return true
 	}
-	var nul, odd int
+	var nul, ctrl, bad int
 	for i := 0; i < len(b); {
 		c := b[i]
 		switch {
@@ -112,11 +112,11 @@ func isBinary(b []byte) bool {
 			i++
 		case c < 0x20:
 			if c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != '\b' && c != 0x1b {
-				odd++
+				ctrl++
 			}
 			i++
 		case c == 0x7f:
-			odd++
+			ctrl++
 			i++
 		case c < 0x80:
 			i++
@@ -127,13 +127,13 @@ func isBinary(b []byte) bool {
 					i = len(b) // a character cut by the end of the sample
 					continue
 				}
-				odd++
+				bad++
 				n = 1
 			}
 			i += n
 		}
 	}
-	return odd*20 > len(b) || (nul > 0 && odd > 0 && (nul+odd)*20 > len(b))
+	return ctrl*20 > len(b) || (nul > 0 && ctrl+bad > 0 && (nul+ctrl+bad)*20 > len(b))
 }
 
 // isUTF16 reports UTF-16 text: a byte order mark, or (mostly ASCII

@@ -24,7 +24,7 @@ import (
 // recorded in it; an error means the bundle cannot be written (disk full,
 // interrupted).
 func (c *collector) collectItem(ctx context.Context, p *planned) (bundle.Item, error) {
-	it := bundle.Item{ID: p.id, Kind: p.kind, NoRedact: c.redactor != nil && c.engineFor(p) == nil, Optional: p.item.Optional || p.notHere}
+	it := bundle.Item{ID: p.id, Kind: p.kind, NoRedact: c.redactor != nil && p.item.Redact != nil && !*p.item.Redact, Optional: p.item.Optional || p.notHere}
 	if p.skip != "" {
 		it.Source = c.skippedSource(p)
 		it.ErrorKind, it.Error = bundle.ErrSkipped, p.skip
@@ -203,8 +203,8 @@ func (c *collector) filterGlob(pat string, matches []string, it *bundle.Item) []
 // engineFor is the redactor of an item's content: nil with --no-redact
 // or when the profile says redact: false for it.
 func (c *collector) engineFor(p *planned) *redact.Engine {
-	if p.item.Redact != nil && !*p.item.Redact {
-		return nil
+	if p.item.Redact != nil && !*p.item.Redact || c.redactor == nil {
+		return c.plain // nil unless pseudonymizing
 	}
 	return c.redactor
 }
@@ -225,6 +225,9 @@ func (c *collector) fileOptions(p *planned) fileOptions {
 // cannot be written. Directories matched by a glob return nil.
 func (c *collector) collectFile(ctx context.Context, hostPath string, o fileOptions, literal bool) (*bundle.Stored, error) {
 	member := bundle.HostFileMember(hostPath)
+	if c.pseudo != nil {
+		member = c.pseudo.String(member)
+	}
 	if prev, ok := c.asm.has(member); ok {
 		prev.Source = hostPath
 		return &prev, nil
@@ -388,9 +391,12 @@ func (c *collector) readFile(ctx context.Context, of *openedFile, hostPath strin
 		res.counts, res.members, res.info = ar.counts, ar.members, ar.summary(format)
 		return res, nil
 	case kindBinary:
+		if isUTF16(head) && o.eng != nil {
+			return c.readUTF16(ctx, of, hostPath, o, sp, head)
+		}
 		res := readResult{content: bundle.ContentBinary, info: "binary content: stored as it is, not redacted"}
 		if isUTF16(head) {
-			res.info = "UTF-16 text: stored as it is, not redacted (the rules read ASCII-compatible text)"
+			res.info = "UTF-16 text: stored as it is (redaction is off)"
 		}
 		var start int64
 		if size > o.maxSize {

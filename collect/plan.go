@@ -278,7 +278,11 @@ func (c *collector) printPlan(ctx context.Context, plan []*planned, name string)
 	if !c.opts.Since.IsZero() {
 		fmt.Fprintf(w, ", rotations since %s", c.opts.Since.Format(time.RFC3339))
 	}
-	fmt.Fprintf(w, ", redaction %s\n", map[bool]string{true: "off", false: "on"}[c.opts.NoRedact])
+	fmt.Fprintf(w, ", redaction %s", map[bool]string{true: "off", false: "on"}[c.opts.NoRedact])
+	if c.pseudo != nil {
+		fmt.Fprintf(w, ", pseudonyms with key %s", c.pseudo.Mapper().KeyID())
+	}
+	fmt.Fprintln(w)
 	if len(c.vars) > 0 {
 		fmt.Fprintf(w, "variables:\n")
 		names := make([]string, 0, len(c.vars))

@@ -133,8 +133,16 @@ type RedactRule struct {
 	Files    []string `yaml:"files"`    // host path globs; empty with no Commands: everything
 	Commands []string `yaml:"commands"` // item ids whose output it applies to
 	Pattern  Pattern  `yaml:"pattern"`
-	Line     int      `yaml:"-"`
+	// Parser names a built-in redactor for a file format whose secrets
+	// span lines (redact.Parsers), instead of a pattern.
+	Parser string `yaml:"parser"`
+	Line   int    `yaml:"-"`
 }
+
+// RedactParser reports whether a named redactor exists; the redact
+// package sets it (it imports this one). Nil: any name passes here and
+// the collector refuses an unknown one.
+var RedactParser func(name string) bool
 
 // Analyze is what the analyzer does with a bundle of this profile.
 type Analyze struct {

@@ -157,8 +157,13 @@ func validate(p *Profile) error {
 		if !validItem.MatchString(r.Name) {
 			return at(r.Line, "redaction rule name %q must be lower case letters, digits, '.', '-' or '_'", r.Name)
 		}
-		if r.Pattern.Re == nil {
-			return at(r.Line, "redaction rule %q needs a pattern", r.Name)
+		switch {
+		case r.Pattern.Re == nil && r.Parser == "":
+			return at(r.Line, "redaction rule %q needs a pattern or a parser", r.Name)
+		case r.Pattern.Re != nil && r.Parser != "":
+			return at(r.Line, "redaction rule %q: a pattern or a parser, not both", r.Name)
+		case r.Parser != "" && RedactParser != nil && !RedactParser(r.Parser):
+			return at(r.Line, "redaction rule %q: no parser %q", r.Name, r.Parser)
 		}
 		for _, c := range r.Commands {
 			if _, ok := itemOS[c]; !ok {

@@ -16,7 +16,7 @@ func FuzzWriter(f *testing.F) {
 		}
 	}
 	f.Add([]byte("password=x\n-----BEGIN RSA PRIVATE KEY-----\nabc"), uint16(3))
-	e, err := New(nil)
+	e, err := New(secretsParser)
 	if err != nil {
 		f.Fatal(err)
 	}

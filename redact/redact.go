@@ -41,13 +41,30 @@ type Rule struct {
 	Files    []string
 	Commands []string
 	Pattern  *regexp.Regexp
+	// Parser names a built-in parser to run instead of a pattern on the
+	// files and commands the rule applies to (see Parsers).
+	Parser string
+}
+
+// Parsers are the named redactors a profile can turn on for its files
+// (redact: - parser: NAME): formats whose secrets a line pattern cannot
+// find because entries span lines.
+var Parsers = map[string]string{
+	"ipsec-secrets": `"selectors : TYPE value" entries (PSK, PPK, XAUTH, EAP, NTLM, PIN, RSA and other key types), across lines: secrets go, IDs, types, key file names and public key parts stay`,
+}
+
+func init() {
+	profiles.RedactParser = func(name string) bool { _, ok := Parsers[name]; return ok }
 }
 
 // FromProfile converts a profile's redaction rules.
 func FromProfile(rules []profiles.RedactRule) []Rule {
 	out := make([]Rule, 0, len(rules))
 	for _, r := range rules {
-		out = append(out, Rule{Name: r.Name, Files: r.Files, Commands: r.Commands, Pattern: r.Pattern.Re})
+		if NameSource(r.Pattern.Re) {
+			continue
+		}
+		out = append(out, Rule{Name: r.Name, Files: r.Files, Commands: r.Commands, Pattern: r.Pattern.Re, Parser: r.Parser})
 	}
 	return out
 }
@@ -71,7 +88,34 @@ func (c Counts) Add(other Counts) {
 
 // Engine holds the rules of one collection.
 type Engine struct {
-	extra []extraRule
+	extra   []extraRule
+	parsers []extraRule // rules with a Parser
+	// rulesOff: no rule runs (redaction is off); only the filter does.
+	rulesOff bool
+	// filter wraps each writer's destination (pseudonymization), or nil.
+	filter func(io.Writer) io.WriteCloser
+}
+
+// Filtered returns a copy of e whose writers pass their output through
+// f (closed by Writer.Close). With e nil, the copy has no rules: text
+// goes through f only.
+func (e *Engine) Filtered(f func(io.Writer) io.WriteCloser) *Engine {
+	if e == nil {
+		return &Engine{rulesOff: true, filter: f}
+	}
+	c := *e
+	c.filter = f
+	return &c
+}
+
+// NameSource reports whether a profile rule only names values to
+// pseudonymize (a pattern with a "host" or "user" group and no "secret"
+// group): such a rule redacts nothing.
+func NameSource(re *regexp.Regexp) bool {
+	if re == nil || re.SubexpIndex("secret") >= 0 {
+		return false
+	}
+	return re.SubexpIndex("host") >= 0 || re.SubexpIndex("user") >= 0
 }
 
 type extraRule struct {
@@ -88,6 +132,16 @@ func New(extra []Rule) (*Engine, error) {
 		builtin[b.Name] = true
 	}
 	for _, r := range extra {
+		if r.Parser != "" {
+			if _, ok := Parsers[r.Parser]; !ok {
+				return nil, fmt.Errorf("redaction rule %s: no parser %q", r.Name, r.Parser)
+			}
+			if r.Pattern != nil {
+				return nil, fmt.Errorf("redaction rule %s: a parser or a pattern, not both", r.Name)
+			}
+			e.parsers = append(e.parsers, extraRule{Rule: r})
+			continue
+		}
 		if r.Pattern == nil {
 			return nil, fmt.Errorf("redaction rule %s: no pattern", r.Name)
 		}
@@ -111,10 +165,16 @@ func New(extra []Rule) (*Engine, error) {
 // RuleNames lists the rules in effect: built-in ones, then the profile's.
 func (e *Engine) RuleNames() []string {
 	var out []string
+	if e.rulesOff {
+		return nil
+	}
 	for _, b := range BuiltinRules {
 		out = append(out, b.Name)
 	}
 	for _, r := range e.extra {
+		out = append(out, r.Name)
+	}
+	for _, r := range e.parsers {
 		out = append(out, r.Name)
 	}
 	return out
@@ -143,14 +203,6 @@ func (r *extraRule) applies(t Target) bool {
 	return false
 }
 
-// isSecretsFile reports whether a file's name says it holds secrets
-// (ipsec.secrets, *.secrets, secrets.conf): there, any value after a PSK
-// or XAUTH type is a secret, quoted or not.
-func isSecretsFile(p string) bool {
-	base := strings.ToLower(path.Base(strings.ReplaceAll(p, `\`, "/")))
-	return strings.Contains(base, "secrets")
-}
-
 // colonTables are files whose lines start "name:" without being
 // settings: nsswitch.conf's "passwd: files systemd", /etc/passwd and
 // /etc/group records.
@@ -164,11 +216,26 @@ func isColonTable(p string) bool {
 // writes the result to dst. Close flushes the last line (it does not
 // close dst).
 func (e *Engine) NewWriter(dst io.Writer, t Target) *Writer {
-	w := &Writer{dst: dst, counts: Counts{}, lead: true, secretsFile: isSecretsFile(t.Path), colonTable: isColonTable(t.Path)}
+	w := &Writer{dst: dst, counts: Counts{}, lead: true, colonTable: isColonTable(t.Path), kind: kindOfFile(t.Path)}
+	if e != nil && e.filter != nil {
+		f := e.filter(dst)
+		w.dst, w.closer = f, f
+	}
+	if e != nil && e.rulesOff {
+		w.rulesOff, w.lead = true, false
+		return w
+	}
 	if e != nil {
 		for i := range e.extra {
 			if e.extra[i].applies(t) {
 				w.extra = append(w.extra, &e.extra[i])
+			}
+		}
+		for i := range e.parsers {
+			// One parser exists; in a file it applies to, any value
+			// after a PSK or XAUTH type is a secret, quoted or not.
+			if e.parsers[i].applies(t) && e.parsers[i].Parser == "ipsec-secrets" {
+				w.secretsFile = true
 			}
 		}
 	}
@@ -188,9 +255,12 @@ func (e *Engine) String(s string, t Target) (string, Counts) {
 // Writer redacts a stream; see Engine.NewWriter.
 type Writer struct {
 	dst         io.Writer
+	closer      io.Closer // the filter around dst, or nil
+	rulesOff    bool
 	extra       []*extraRule
-	secretsFile bool
-	colonTable  bool // "name:" starts a record, not a key (nsswitch.conf)
+	secretsFile bool     // a parser rule "ipsec-secrets" applies
+	colonTable  bool     // "name:" starts a record, not a key (nsswitch.conf)
+	kind        fileKind // the file's name says a field of its lines is a secret
 	counts      Counts
 	pending     []byte // an incomplete last line
 	out         []byte // scratch for a rewritten line
@@ -264,6 +334,12 @@ func (w *Writer) Close() error {
 		w.held = nil
 	}
 	w.lead = false
+	if w.closer != nil {
+		if err := w.closer.Close(); err != nil && w.err == nil {
+			w.err = err
+		}
+		w.closer = nil
+	}
 	return w.err
 }
 
@@ -277,7 +353,11 @@ func (w *Writer) emit(b []byte) {
 // block handles complete lines. Lines holding no needle are written as
 // they are; only lines with one run the rules.
 func (w *Writer) block(b []byte) {
-	slow := w.inPEM || w.lead || w.secretsFile // secrets files: entries span lines
+	if w.rulesOff {
+		w.emit(b)
+		return
+	}
+	slow := w.inPEM || w.lead || w.secretsFile || w.kind != plainFile // secrets files: entries span lines
 	if !slow {
 		for _, r := range w.extra {
 			if r.block.Match(b) {
@@ -328,6 +408,10 @@ var reBase64Line = regexp.MustCompile(`^[A-Za-z0-9+/=]{16,}$`)
 
 // line handles one line (with its line ending, if any).
 func (w *Writer) line(l []byte) {
+	if w.rulesOff {
+		w.emit(l)
+		return
+	}
 	body, eol := splitEOL(l)
 	if w.lead {
 		if reBase64Line.Match(body) && len(w.held) < maxHeld {
@@ -362,6 +446,9 @@ func (w *Writer) line(l []byte) {
 	}
 
 	var reps []replacement
+	if w.kind != plainFile {
+		reps = append(reps, fileFields(w.kind, body)...)
+	}
 	if w.secretsFile {
 		// Earlier rules win: the entry parse first, then a stray RSA
 		// private part anywhere.

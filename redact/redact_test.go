@@ -147,8 +147,12 @@ var fileCases = []struct {
 	},
 }
 
+// secretsParser turns the ipsec-secrets parser on for secrets files, as
+// the ipsec profile does.
+var secretsParser = []Rule{{Name: "ipsec-secrets-file", Parser: "ipsec-secrets", Files: []string{"**/*.secrets", "**/ipsec.secrets"}}}
+
 func TestBuiltinRulesOnFiles(t *testing.T) {
-	e, err := New(nil)
+	e, err := New(secretsParser)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -407,5 +411,33 @@ func BenchmarkWriterPlainLog(b *testing.B) {
 		w := e.NewWriter(io.Discard, Target{})
 		w.Write(buf)
 		w.Close()
+	}
+}
+
+// TestParserRule: the ipsec-secrets parser runs only where a profile's
+// rule turns it on (an unquoted PSK is a secret there, a word elsewhere);
+// unknown parsers and a parser with a pattern are refused; a profile's
+// name source (a host group, no secret group) redacts nothing.
+func TestParserRule(t *testing.T) {
+	in := "@a @b : PSK bare-Psk-1\n"
+	off, _ := New(nil)
+	if got, _ := off.String(in, Target{Path: "/etc/ipsec.secrets"}); got != in {
+		t.Errorf("without the parser rule: %q", got)
+	}
+	on, _ := New(secretsParser)
+	if got, _ := on.String(in, Target{Path: "/etc/ipsec.secrets"}); got != "@a @b : PSK [REDACTED:ipsec-psk]\n" {
+		t.Errorf("with the parser rule: %q", got)
+	}
+	if got, _ := on.String(in, Target{Path: "/var/log/secure"}); got != in {
+		t.Errorf("parser outside its files: %q", got)
+	}
+	if _, err := New([]Rule{{Name: "x", Parser: "nope"}}); err == nil || !strings.Contains(err.Error(), `no parser "nope"`) {
+		t.Errorf("unknown parser: %v", err)
+	}
+	if _, err := New([]Rule{{Name: "x", Parser: "ipsec-secrets", Pattern: regexp.MustCompile(`x`)}}); err == nil {
+		t.Error("parser with a pattern accepted")
+	}
+	if !NameSource(regexp.MustCompile(`peer (?P<host>\S+)`)) || NameSource(regexp.MustCompile(`(?P<secret>\S+) (?P<host>\S+)`)) {
+		t.Error("NameSource")
 	}
 }

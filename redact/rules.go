@@ -8,16 +8,19 @@ import (
 
 // Names of the built-in rules, as they appear in markers and manifests.
 const (
-	RuleConfigSecret  = "config-secret"      // key = value / key: value whose key names a secret
-	RulePEMPrivateKey = "pem-private-key"    // -----BEGIN ... PRIVATE KEY----- blocks
-	RuleIPsecPSK      = "ipsec-psk"          // ipsec.secrets: ... : PSK "x", : PPK "id" "x"
-	RuleIPsecPassword = "ipsec-password"     // ipsec.secrets: ... : XAUTH/EAP/NTLM/PIN [user] "x"
-	RuleIPsecRSA      = "ipsec-rsa"          // ipsec.secrets: RSA private parts, key passphrases
-	RuleXfrmKey       = "xfrm-key"           // ip xfrm state / setkey -D keys
-	RuleURLCreds      = "url-credentials"    // scheme://user:password@host
-	RuleBearer        = "bearer-token"       // Bearer <token>
-	RuleHTTPAuth      = "http-authorization" // Authorization: Basic <creds>
-	RuleSNMPCommunity = "snmp-community"     // snmpd.conf rocommunity/rwcommunity/com2sec
+	RuleConfigSecret  = "config-secret"       // key = value / key: value whose key names a secret
+	RulePEMPrivateKey = "pem-private-key"     // -----BEGIN ... PRIVATE KEY----- blocks
+	RuleIPsecPSK      = "ipsec-psk"           // ipsec.secrets: ... : PSK "x", : PPK "id" "x"
+	RuleIPsecPassword = "ipsec-password"      // ipsec.secrets: ... : XAUTH/EAP/NTLM/PIN [user] "x"
+	RuleIPsecRSA      = "ipsec-rsa"           // ipsec.secrets: RSA private parts, key passphrases
+	RuleXfrmKey       = "xfrm-key"            // ip xfrm state / setkey -D keys
+	RuleURLCreds      = "url-credentials"     // scheme://user:password@host
+	RuleBearer        = "bearer-token"        // Bearer <token>
+	RuleHTTPAuth      = "http-authorization"  // Authorization: Basic <creds>
+	RuleSNMPCommunity = "snmp-community"      // snmpd.conf rocommunity/rwcommunity/com2sec, trap sinks, snmpwalk -c
+	RulePasswordHash  = "password-hash"       // crypt(3) and LDAP {SCHEME} hashes; htpasswd, shadow, .pgpass fields
+	RuleToken         = "token"               // tokens with a known shape (AWS key ids, GitHub, GitLab, Slack, JWT...)
+	RuleCommandLine   = "command-line-secret" // mysql -pX, --password X, curl -u u:X, sqlplus u/X, -w X...
 )
 
 // BuiltinRules lists the built-in rules with a one-line description each.
@@ -31,7 +34,10 @@ var BuiltinRules = []struct{ Name, Description string }{
 	{RuleURLCreds, "passwords in URLs (scheme://user:password@host)"},
 	{RuleBearer, "bearer tokens"},
 	{RuleHTTPAuth, "credentials in Authorization headers (Basic, Digest, NTLM...)"},
-	{RuleSNMPCommunity, "SNMP community strings in snmpd.conf (rocommunity, rwcommunity, com2sec)"},
+	{RuleSNMPCommunity, "SNMP community strings in snmpd.conf (rocommunity, rwcommunity, com2sec), snmptrapd.conf (authCommunity, trap sinks), snmp-server community, snmpwalk -c"},
+	{RulePasswordHash, "password hashes: crypt(3) ($1$, $2y$, $5$, $6$, $y$, $apr1$...), LDAP {SSHA}-style values, the hash field of htpasswd and shadow files, the password field of .pgpass"},
+	{RuleToken, "tokens with a known shape, wherever they are: AWS access key ids, GitHub, GitLab, Slack tokens and webhooks, JWTs, Google API keys, Stripe, SendGrid, age secret keys"},
+	{RuleCommandLine, "passwords on command lines (crontabs, sudo logs, ps): mysql -pX, --password X, --xauthpass X, curl -u user:X, sshpass -p X, ldapsearch -w X, redis-cli -a X, sqlplus user/X, smbclient -U user%X, -passout pass:X, -storepass X"},
 }
 
 // Marker is the text that replaces a secret found by rule.
@@ -65,11 +71,18 @@ var (
 	reXfrm   = regexp.MustCompile(`^[ \t]*(?:enc|auth|auth-trunc|aead)[ \t]+\S+[ \t]+(0x[0-9a-fA-F]+|"[^"]*")`)
 	reSetkey = regexp.MustCompile(`^\t[EA]:[ \t]+\S+[ \t]+([0-9a-fA-F]{8}(?:[ \t]+[0-9a-fA-F]{8})*)`)
 
-	reURLCreds   = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]*://[^/\s:@"'<>]+:([^/\s@"'<>]+)@`)
-	reBearer     = regexp.MustCompile(`(?i)\bbearer[ \t]+([A-Za-z0-9\-._~+/]{8,}=*)`)
-	reHTTPAuth   = regexp.MustCompile(`(?i)\b(?:proxy-)?authorization["']?[ \t]*[:=][ \t]*["']?(?:basic|digest|negotiate|ntlm)[ \t]+([^\s"',]+)`)
-	reCommunity  = regexp.MustCompile(`(?i)^[ \t]*(?:ro|rw)community6?[ \t]+(\S+)`)
-	reCom2sec    = regexp.MustCompile(`(?i)^[ \t]*com2sec6?[ \t]+(?:-Cn[ \t]+\S+[ \t]+)?\S+[ \t]+\S+[ \t]+(\S+)`)
+	reURLCreds = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]*://[^/\s:@"'<>]+:([^/\s@"'<>]+)@`)
+	reBearer   = regexp.MustCompile(`(?i)\bbearer[ \t]+([A-Za-z0-9\-._~+/]{8,}=*)`)
+	reHTTPAuth = regexp.MustCompile(`(?i)\b(?:proxy-)?authorization["']?[ \t]*[:=][ \t]*["']?(?:basic|digest|negotiate|ntlm)[ \t]+([^\s"',]+)`)
+	reSNMP     = []*regexp.Regexp{
+		regexp.MustCompile(`(?i)^[ \t]*(?:ro|rw)community6?[ \t]+(\S+)`),
+		regexp.MustCompile(`(?i)^[ \t]*com2sec6?[ \t]+(?:-Cn[ \t]+\S+[ \t]+)?\S+[ \t]+\S+[ \t]+(\S+)`),
+		regexp.MustCompile(`(?i)^[ \t]*(?:trapsink|trap2sink|informsink)[ \t]+\S+[ \t]+(\S+)`),
+		regexp.MustCompile(`(?i)^[ \t]*trapcommunity[ \t]+(\S+)`),
+		regexp.MustCompile(`(?i)^[ \t]*authcommunity[ \t]+\S+[ \t]+(\S+)`),
+		regexp.MustCompile(`(?i)\bsnmp-server[ \t]+community[ \t]+(\S+)`),
+		regexp.MustCompile(`(?i)\bsnmp(?:walk|get|getnext|bulkwalk|bulkget|set|table|trap|inform|netstat|status|df|delta|test)\b[^|;&\n]*?[ \t]-c[ \t]*(\S+)`),
+	}
 	reXMLElement = regexp.MustCompile(`(?i)<([a-z0-9_.\-:]*(?:pass|pwd|secret|token|key|communit|credential|psk|kennwort)[a-z0-9_.\-]*)>([^<]+)</([a-z0-9_.\-:]+)>`)
 	reAllStars   = regexp.MustCompile(`^\*+$`)
 )
@@ -99,16 +112,20 @@ var builtinLineRules = []lineRule{
 	{RuleURLCreds, []string{"://"}, func(l []byte, _ bool) []replacement { return allGroups(l, reURLCreds, RuleURLCreds) }},
 	{RuleBearer, []string{"bearer"}, func(l []byte, _ bool) []replacement { return allGroups(l, reBearer, RuleBearer) }},
 	{RuleHTTPAuth, []string{"authorization"}, func(l []byte, _ bool) []replacement { return allGroups(l, reHTTPAuth, RuleHTTPAuth) }},
-	{RuleSNMPCommunity, []string{"community", "com2sec"}, func(l []byte, _ bool) []replacement {
-		if m := reCommunity.FindSubmatchIndex(l); m != nil {
-			return []replacement{{m[2], m[3], RuleSNMPCommunity, false}}
-		}
-		if m := reCom2sec.FindSubmatchIndex(l); m != nil {
-			return []replacement{{m[2], m[3], RuleSNMPCommunity, false}}
+	{RuleSNMPCommunity, []string{"community", "com2sec", "trapsink", "trap2sink", "informsink", "snmp"}, func(l []byte, _ bool) []replacement {
+		for _, re := range reSNMP {
+			if m := re.FindSubmatchIndex(l); m != nil {
+				return []replacement{{m[2], m[3], RuleSNMPCommunity, false}}
+			}
 		}
 		return nil
 	}},
-	{RuleConfigSecret, []string{"pass", "pwd", "secret", "token", "key", "communit", "credential", "psk", "kennwort"}, keyValue},
+	{RuleToken, tokenNeedles, tokens},
+	{RulePasswordHash, []string{"$1$", "$2a$", "$2b$", "$2x$", "$2y$", "$5$", "$6$", "$7$", "$y$", "$gy$", "$9$", "$apr1$", "$sha1$", "$md5", "{sha", "{ssha", "{crypt}", "{md5}", "{smd5}", "{pbkdf2", "{argon2", "{bcrypt}"},
+		func(l []byte, _ bool) []replacement { return allGroups(l, reHash, RulePasswordHash) }},
+	{RuleConfigSecret, []string{"pass", "pwd", "secret", "token", "key", "communit", "credential", "psk", "kennwort", "bindpw", "rootpw", "authtok", "masterauth"}, configSecret},
+	{RuleCommandLine, []string{"mysql", "mariadb", "--pass", "--xauthpass", "--secret", "--psk", "--bindpw", "--token", "--api-key", "curl", "sshpass", "ldap", "smbclient", "redis-cli", "pass:", "storepass", "keypass", "sqlplus", "expdp", "impdp", "exp ", "imp ", "rman", "sqlldr", "jdbc:", "htpasswd"},
+		commandLine},
 }
 
 // colonNeedles are the ways a secrets-file type follows its colon.
@@ -220,7 +237,7 @@ func keyValueSeps(l []byte, colon bool) []replacement {
 			continue
 		}
 		v := l[s:e]
-		if bytes.HasPrefix(v, []byte("[REDACTED:")) || reAllStars.Match(v) {
+		if bytes.HasPrefix(v, []byte("[REDACTED:")) || reAllStars.Match(v) || isBoolWord(v) {
 			continue
 		}
 		out = append(out, replacement{s, e, RuleConfigSecret, false})
@@ -300,7 +317,7 @@ var secretWords = map[string]bool{
 	"password": true, "passwd": true, "passphrase": true, "passwort": true, "kennwort": true,
 	"secret": true, "secrets": true, "token": true, "tokens": true,
 	"community": true, "credential": true, "credentials": true, "psk": true,
-	"apikey": true, "secretkey": true, "privatekey": true, "accesskey": true, "authkey": true,
+	"apikey": true, "secretkey": true, "privatekey": true, "accesskey": true, "authkey": true, "authtok": true,
 	"masterkey": true, "presharedkey": true, "sharedkey": true, "encryptionkey": true, "signingkey": true,
 }
 
@@ -320,7 +337,8 @@ func isSecretKey(name string) bool {
 	lower := strings.ToLower(name)
 	if !strings.Contains(lower, "pass") && !strings.Contains(lower, "pw") && !strings.Contains(lower, "secret") &&
 		!strings.Contains(lower, "token") && !strings.Contains(lower, "key") && !strings.Contains(lower, "communit") &&
-		!strings.Contains(lower, "credential") && !strings.Contains(lower, "psk") && !strings.Contains(lower, "kennwort") {
+		!strings.Contains(lower, "credential") && !strings.Contains(lower, "psk") && !strings.Contains(lower, "kennwort") &&
+		!strings.Contains(lower, "authtok") {
 		return false
 	}
 	words := keyWords(name)
@@ -370,4 +388,14 @@ func keyWords(name string) []string {
 	}
 	flush(len(name))
 	return words
+}
+
+// isBoolWord reports a switch value ("cache_credentials = True"): a
+// setting, not a secret.
+func isBoolWord(v []byte) bool {
+	switch strings.ToLower(string(v)) {
+	case "true", "false", "yes", "no", "on", "off", "none", "null":
+		return true
+	}
+	return false
 }

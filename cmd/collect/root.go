@@ -19,6 +19,7 @@ import (
 	"casefile/internal/complete"
 	"casefile/internal/version"
 	"casefile/profiles"
+	"casefile/pseudo"
 )
 
 // flags are the collect command's options.
@@ -40,6 +41,7 @@ type flags struct {
 	rootOnly     bool
 	rootExec     bool
 	verbose      bool
+	pseudonymize string
 }
 
 func newRootCmd(ctx context.Context, e *env) *cobra.Command {
@@ -94,13 +96,14 @@ Check a bundle with public tools:
 	fl.StringVar(&f.cmdTimeout, "command-timeout", "30s", "per-command limit `DUR`; the command's process group is then killed")
 	fl.StringVar(&f.maxTime, "max-time", "10m", "bound `DUR` on the time spent running commands; after it, commands not yet run are skipped (0: no bound)")
 	fl.BoolVar(&f.noRedact, "no-redact", false, "store secrets as they are (recorded in the bundle)")
+	fl.StringVar(&f.pseudonymize, "pseudonymize", "", "replace host and domain names, IP and MAC addresses and user names by pseudonyms under the key in `KEYFILE` (see keygen --pseudonym; collect unmask reverses them)")
 	fl.StringArrayVar(&f.encryptTo, "encrypt-to", nil, "encrypt the bundle to an age `RECIPIENT` (age1... key, or a file of them; repeatable)")
 	fl.StringVar(&f.since, "since", "", "skip rotated logs last modified before `DUR|DATE` (7d, 48h, 2024-03-01); current logs are always kept")
 	fl.BoolVar(&f.rootExec, "root-exec", false, "with --root other than /: run the root's own programs (only those owned by root or you and not writable by others); without it nothing runs under such a root")
 	fl.BoolVar(&f.rootOnly, "root-commands-only", false, "former name of --root-exec")
 	fl.MarkHidden("root-commands-only")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "on a terminal too, print a line per item instead of the one-line progress bar")
-	cmd.AddCommand(newKeygenCmd(e), newVersionCmd("collect", e.stdout))
+	cmd.AddCommand(newKeygenCmd(e), newUnmaskCmd(e), newVersionCmd("collect", e.stdout))
 	cmd.RegisterFlagCompletionFunc("profile", complete.Profiles("auto"))
 	cmd.RegisterFlagCompletionFunc("set", complete.Variables)
 	cmd.RegisterFlagCompletionFunc("root", cobra.FixedCompletions(nil, cobra.ShellCompDirectiveFilterDirs))
@@ -172,6 +175,13 @@ func (f *flags) options(e *env) (collect.Options, error) {
 	}
 	if fi, err := os.Stat(f.root); err != nil || !fi.IsDir() {
 		return opts, usagef("--root %s: not a folder", f.root)
+	}
+	if f.pseudonymize != "" {
+		k, err := pseudo.LoadKey(f.pseudonymize)
+		if err != nil {
+			return opts, usagef("--pseudonymize: %v", err)
+		}
+		opts.Pseudonymize = k
 	}
 	if f.signKey != "" {
 		k, err := bundle.LoadPrivateKey(f.signKey, os.Getenv("CASEFILE_KEY_PASSWORD"))
@@ -420,18 +430,48 @@ func isDir(p string) bool {
 // newKeygenCmd is `collect keygen -o PATH`.
 func newKeygenCmd(e *env) *cobra.Command {
 	var out string
+	var pseudonym bool
 	cmd := &cobra.Command{
-		Use:   "keygen -o PATH",
+		Use:   "keygen [--pseudonym] -o PATH",
 		Short: "Write a minisign key pair for signing bundles (PATH and PATH.pub)",
 		Long: `keygen writes a new minisign key pair: the secret key to PATH (mode 0600,
 unencrypted: keep it on the engineer's machine) and the public key to
 PATH.pub, in minisign's formats. Give PATH.pub to the help desk for its
 --trust file; collect --sign-key PATH signs bundles with the secret key.
-Existing files are never overwritten.`,
+Existing files are never overwritten.
+
+With --pseudonym it writes a pseudonym key instead (mode 0600): the key
+collect --pseudonymize uses, which the customer keeps. Bundles collected
+with the same key on several hosts use the same pseudonyms; collect
+unmask --key turns them back into the real values in a report.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return usagef("keygen: -o PATH is required")
+			}
+			if pseudonym {
+				k, err := pseudo.NewKey()
+				if err != nil {
+					return err
+				}
+				f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+				if err != nil {
+					if errors.Is(err, os.ErrExist) {
+						return fmt.Errorf("keygen: %s already exists; not overwriting", out)
+					}
+					return fmt.Errorf("keygen: %w", err)
+				}
+				if _, err := f.Write(k.Marshal()); err != nil {
+					f.Close()
+					os.Remove(out)
+					return fmt.Errorf("keygen: %w", err)
+				}
+				if err := f.Close(); err != nil {
+					os.Remove(out)
+					return fmt.Errorf("keygen: %w", err)
+				}
+				fmt.Fprintf(e.stdout, "pseudonym key: %s (keep it: it reverses the pseudonyms)\nkey id:        %s\n", out, k.ID())
+				return nil
 			}
 			pub, priv, err := bundle.GenerateKey()
 			if err != nil {
@@ -449,6 +489,7 @@ Existing files are never overwritten.`,
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "secret key file `PATH`; the public key goes to PATH.pub")
+	cmd.Flags().BoolVar(&pseudonym, "pseudonym", false, "write a pseudonym key (for --pseudonymize) instead of a signing key pair")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	return cmd
 }
@@ -465,4 +506,54 @@ func humanSize(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// newUnmaskCmd is `collect unmask --key KEYFILE REPORT`.
+func newUnmaskCmd(e *env) *cobra.Command {
+	var keyFile, out string
+	cmd := &cobra.Command{
+		Use:   "unmask --key KEYFILE REPORT",
+		Short: "Turn the pseudonyms in a report back into the real names, addresses and users",
+		Long: `unmask reads a report the help desk sent back (text, JSON or HTML; "-" for
+standard input) and writes it with every pseudonym made with KEYFILE
+replaced by the real value: host and domain names, IP and MAC addresses,
+user names. Host names come back in lower case. The key stays on the
+customer's side; nothing else is needed (no map is kept anywhere).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if keyFile == "" {
+				return usagef("unmask: --key KEYFILE is required")
+			}
+			k, err := pseudo.LoadKey(keyFile)
+			if err != nil {
+				return usagef("unmask: %v", err)
+			}
+			var in []byte
+			if args[0] == "-" {
+				in, err = io.ReadAll(os.Stdin)
+			} else {
+				in, err = os.ReadFile(args[0])
+			}
+			if err != nil {
+				return usagef("unmask: %v", err)
+			}
+			res, err := pseudo.UnmaskReport(pseudo.NewMapper(k), in)
+			if err != nil {
+				return usagef("unmask: %s: %v", args[0], err)
+			}
+			if out == "" || out == "-" {
+				_, err = e.stdout.Write(res)
+				return err
+			}
+			tmp := out + ".tmp"
+			if err := os.WriteFile(tmp, res, 0o600); err != nil {
+				return fmt.Errorf("unmask: %w", err)
+			}
+			return os.Rename(tmp, out)
+		},
+	}
+	cmd.Flags().StringVar(&keyFile, "key", "", "pseudonym key `KEYFILE` the bundles were collected with")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write the unmasked report to `PATH` (default: standard output)")
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	return cmd
 }

@@ -48,6 +48,8 @@ type Options struct {
 	// input being read. It is called from the reading goroutines, one
 	// call at a time, at most every 100 ms and once more at the end.
 	Progress func(done, total int64, what string)
+	// Stdin is read for the input path "-" (analyze -).
+	Stdin io.Reader
 }
 
 // source is an opened input that can be walked once. It is an interface
@@ -98,7 +100,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 			}
 		}
 	}
-	iopts := input.Options{Identities: opts.Identities, Raw: opts.Profile != nil, CommandIDs: cmdIDs, Trust: opts.Trust}
+	iopts := input.Options{Identities: opts.Identities, Raw: opts.Profile != nil, CommandIDs: cmdIDs, Trust: opts.Trust, Stdin: opts.Stdin}
 
 	// Open every input and give it a profile.
 	plans := map[*profiles.Profile]*plan{}

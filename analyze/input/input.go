@@ -38,6 +38,10 @@ type Options struct {
 	MaxMemberBytes int64 // one member, decompressed (default 16 GiB)
 	MaxRatio       int64 // decompressed/compressed per member (default 1000)
 	MaxMembers     int   // default 1,000,000
+	// Stdin is read for the path "-": it is copied once to an unlinked
+	// temporary file (mode 0600, at most MaxTotalBytes), so that it can be
+	// read twice like any file (Open reads the manifest, Walk the rest).
+	Stdin io.Reader
 	// RequireSignature (--require-signature) makes Walk return an *Error
 	// (after the walk, with the Verification) unless the input is a
 	// bundle whose members all match SHA256SUMS, signed by a trusted key.
@@ -52,6 +56,7 @@ type Input struct {
 	Manifest *bundle.Manifest // nil for raw input
 
 	opts           Options
+	spool          *os.File // "-": standard input, copied
 	loc            locator // how to reach the container again
 	prefix         string  // the bundle's folder in the container ("name/"), or ""
 	manifestRaw    []byte  // manifest.json as Open read it
@@ -97,6 +102,11 @@ type Verification struct {
 // a tar whose first member is not manifest.json: one decompressing pass).
 func Open(ctx context.Context, path string, opts Options) ([]*Input, error) {
 	s := newSession(ctx, path, opts)
+	if path == StdinPath {
+		if err := s.spoolStdin(); err != nil {
+			return nil, s.asError(err)
+		}
+	}
 	c, err := s.openTop(path)
 	if err != nil {
 		return nil, s.asError(err)
@@ -106,9 +116,15 @@ func Open(ctx context.Context, path string, opts Options) ([]*Input, error) {
 	if err != nil {
 		var td *trailingData
 		if errors.As(err, &td) && len(ins) > 0 {
+			for _, in := range ins {
+				in.spool = s.spool
+			}
 			return ins, nil
 		}
 		return nil, s.asError(err)
+	}
+	for _, in := range ins {
+		in.spool = s.spool
 	}
 	return ins, nil
 }
@@ -132,6 +148,7 @@ func Open(ctx context.Context, path string, opts Options) ([]*Input, error) {
 // *Error when opts.RequireSignature is set and the input falls short.
 func (in *Input) Walk(ctx context.Context, fn func(m Member, r io.Reader) error) (*Verification, error) {
 	s := newSession(ctx, in.Path, in.opts)
+	s.spool = in.spool
 	w := &walker{s: s, in: in, raw: in.Kind == "raw", fn: fn,
 		hashes: map[string][sha256.Size]byte{}, sizes: map[string]int64{}, links: map[string]string{},
 		seen: map[string]struct{}{}, cmds: map[string]bool{}}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -73,6 +74,7 @@ type session struct {
 	entries int
 	fatal   *Error
 	buf     []byte
+	spool   *os.File // standard input, copied (path "-")
 }
 
 func newSession(ctx context.Context, path string, opts Options) *session {

@@ -19,6 +19,7 @@ import (
 	"casefile/analyze/input"
 	"casefile/analyze/report"
 	"casefile/bundle"
+	"casefile/internal/safefile"
 	"casefile/internal/version"
 	"casefile/profiles"
 )
@@ -49,6 +50,7 @@ type runFunc func(ctx context.Context, paths []string, opts analyze.Options) (*r
 
 // env is what the command sees of its process.
 type env struct {
+	stdin          io.Reader // read for the input "-"
 	stdout, stderr io.Writer
 	// stdoutTerm and stderrTerm say whether they are terminals; width is
 	// the terminal's (0: unknown).
@@ -63,6 +65,7 @@ type env struct {
 // Main runs analyze with args and returns the exit status.
 func Main(args []string, stdout, stderr *os.File) int {
 	e := &env{
+		stdin:  os.Stdin,
 		stdout: stdout,
 		stderr: stderr,
 		getenv: os.Getenv,
@@ -158,7 +161,7 @@ written).`,
 	f := cmd.Flags()
 	f.SortFlags = false
 	f.StringVar(&o.format, "format", "", "report `FORMAT`: text, json or html (default text, or from -o's extension)")
-	f.StringVarP(&o.output, "output", "o", "", "write the report to `PATH` (atomically) instead of stdout")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to `PATH` (atomically; a device or FIFO is written into; \"-\": stdout) instead of stdout")
 	f.StringVar(&o.profile, "profile", "", "analyze with this profile: a built-in `NAME` or a YAML FILE (required for raw logs)")
 	f.StringVar(&o.trust, "trust", "", "`FILE` of trusted minisign public keys, one per line, each with an optional name")
 	f.BoolVar(&o.requireSig, "require-signature", false, "refuse (exit 2) unless every input is intact and signed by a trusted key")
@@ -197,13 +200,27 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 	if !report.ValidSeverity(o.failOn) {
 		return refuse("--fail-on %q: want info, warning or critical", o.failOn)
 	}
-	if o.output != "" {
-		if err := checkOutput(o.output); err != nil {
-			return err
+	if o.output == safefile.Stdout {
+		o.output = "" // -o -: standard output
+	} else if o.output != "" {
+		if _, err := safefile.Check(o.output); err != nil {
+			return refuse("%v", err)
 		}
+	}
+	stdinArgs := 0
+	for _, a := range args {
+		if a == "-" {
+			stdinArgs++
+		}
+	}
+	if stdinArgs > 1 {
+		return refuse("-: standard input can be given only once")
 	}
 
 	opts := analyze.Options{Rules: o.rules}
+	if stdinArgs > 0 {
+		opts.Stdin = e.stdin
+	}
 	if o.profile != "" {
 		p, err := profiles.Load(o.profile)
 		if err != nil {
@@ -307,7 +324,11 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 			return refuse("writing the report: %v", err)
 		}
 	} else {
-		if err := writeAtomic(o.output, render); err != nil {
+		if err := safefile.WriteFile(o.output, 0o644, render); err != nil {
+			var se *safefile.Error
+			if errors.As(err, &se) {
+				return refuse("%v", err)
+			}
 			return refuse("%s: %v", o.output, err)
 		}
 		if e.stderrTerm {

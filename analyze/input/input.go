@@ -57,9 +57,9 @@ type Input struct {
 
 	opts           Options
 	spool          *os.File // "-": standard input, copied
-	loc            locator // how to reach the container again
-	prefix         string  // the bundle's folder in the container ("name/"), or ""
-	manifestRaw    []byte  // manifest.json as Open read it
+	loc            locator  // how to reach the container again
+	prefix         string   // the bundle's folder in the container ("name/"), or ""
+	manifestRaw    []byte   // manifest.json as Open read it
 	manifestMember Member
 	// whole is set when the archive is the bundle (its first member is
 	// the manifest, as the collector writes it): entries outside the top

@@ -34,10 +34,16 @@ type Options struct {
 	// Trust holds the keys the help desk trusts (--trust).
 	Trust []bundle.TrustedKey
 	// Limits against hostile input; zero values mean the defaults.
-	MaxTotalBytes  int64 // all members, decompressed (default 64 GiB)
+	MaxTotalBytes  int64 // all members, decompressed (default 16 GiB; --max-expanded)
 	MaxMemberBytes int64 // one member, decompressed (default 16 GiB)
 	MaxRatio       int64 // decompressed/compressed per member (default 1000)
 	MaxMembers     int   // default 1,000,000
+	// MaxTotalRatio bounds all members, decompressed, to this many times
+	// the size of the input as given (the archive file; a folder's files
+	// as read), once they exceed TotalFloor. Default 100; negative: no
+	// ratio, MaxTotalBytes only (what --max-expanded asks for).
+	MaxTotalRatio int64
+	TotalFloor    int64 // default 1 GiB
 	// Stdin is read for the path "-": it is copied once to an unlinked
 	// temporary file (mode 0600, at most MaxTotalBytes), so that it can be
 	// read twice like any file (Open reads the manifest, Walk the rest).

@@ -58,6 +58,7 @@ func (s *session) openTop(p string) (container, error) {
 	if err != nil {
 		return nil, s.refuse("%v", unwrapPathError(err))
 	}
+	s.inSize = fi.Size()
 	c, err := s.openContainer(source{name: p, base: filepath.Base(p), ra: f, size: fi.Size()}, 0)
 	var na *errNotArchive
 	switch {

@@ -743,7 +743,7 @@ func (d *dirContainer) walk(fn func(e *entry) error) error {
 					f = nil
 					return nil, &unreadable{member: p, err: errors.New("not a regular file any more")}
 				}
-				return newMeter(d.s, f, p, nil, true, func(err error) error {
+				return newMeter(d.s, &inputCounter{r: f, s: d.s}, p, nil, true, func(err error) error {
 					return &unreadable{member: p, err: err}
 				}), nil
 			}
@@ -761,6 +761,19 @@ func (d *dirContainer) walk(fn func(e *entry) error) error {
 		return nil
 	}
 	return err
+}
+
+// inputCounter adds the bytes read from a folder's file to the input's
+// size, which the total expansion limit is a ratio of.
+type inputCounter struct {
+	r io.Reader
+	s *session
+}
+
+func (c *inputCounter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.s.inSize += int64(n)
+	return n, err
 }
 
 // ---- a single file ----

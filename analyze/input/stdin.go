@@ -49,6 +49,7 @@ func (s *session) openSpool() (container, error) {
 	if err != nil {
 		return nil, s.refuse("%v", err)
 	}
+	s.inSize = fi.Size()
 	c, err := s.openContainer(source{name: StdinPath, base: "stdin", ra: f, size: fi.Size()}, 0)
 	var na *errNotArchive
 	switch {

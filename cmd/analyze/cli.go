@@ -123,6 +123,7 @@ type options struct {
 	checkProfile string
 	noColor      bool
 	verbose      bool
+	maxExpanded  string
 }
 
 func newCommand(e *env) *cobra.Command {
@@ -173,6 +174,7 @@ written).`,
 	f.StringVar(&o.explain, "explain", "", "print what finding `ID` means and what its rule looks for; \"all\" lists every rule")
 	f.StringVar(&o.checkProfile, "check-profile", "", "validate the profile `FILE` and exit (0 ok, 2 with the file:line of the error)")
 	f.BoolVar(&o.noColor, "no-color", false, "no colours in the text report (also: NO_COLOR set)")
+	f.StringVar(&o.maxExpanded, "max-expanded", "", "let an input decompress to this `SIZE` in total (default: 100 times its size above 1GiB, at most 16GiB)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "text report: show info findings, every evidence line and every rule that did not fully run")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return refuse("%v (see analyze --help)", err)
@@ -220,6 +222,13 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 	opts := analyze.Options{Rules: o.rules}
 	if stdinArgs > 0 {
 		opts.Stdin = e.stdin
+	}
+	if o.maxExpanded != "" {
+		n, err := profiles.ParseSize(o.maxExpanded)
+		if err != nil || n <= 0 {
+			return refuse("--max-expanded %q: want a size like 64GiB", o.maxExpanded)
+		}
+		opts.MaxExpanded = n
 	}
 	if o.profile != "" {
 		p, err := profiles.Load(o.profile)

@@ -8,11 +8,17 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"casefile/analyze/input"
 	"casefile/analyze/input/inputtest"
+	"casefile/analyze/report"
+	"casefile/bundle"
 )
 
 // Hostile uploads at the help desk, part 2 (issue 12 and 18): the cases
@@ -119,4 +125,77 @@ func TestBombTotalRatio(t *testing.T) {
 	if _, err := walkLazy(p, opts); err != nil {
 		t.Errorf("with the limit raised: %v", err)
 	}
+}
+
+// TestProvenance: a valid signature's trusted comment names the bundle,
+// host, profile and time; a renamed top folder, or a signature made for
+// another bundle's description, is an integrity problem.
+func TestProvenance(t *testing.T) {
+	b := inputtest.Build(t, inputtest.Spec{})
+	resign := func(comment string) *inputtest.Built {
+		c := inputtest.Build(t, inputtest.Spec{Key: &b.Private})
+		c.Set("SHA256SUMS.minisig", string(bundle.Sign(c.Private, c.Get("SHA256SUMS"), comment)))
+		return c
+	}
+	m := b.Manifest
+	good := bundle.TrustedComment(m)
+	tests := []struct {
+		name string
+		data []byte
+		want []string // provenance details
+	}{
+		{"as signed", b.TarGz(), nil},
+		{"renamed top folder", gzBytes(t, tarOf(t, renamed(b, "prod-db01-20240301T120000Z")...)), []string{
+			`the signature names bundle "` + b.Name + `", but its top folder is "prod-db01-20240301T120000Z" (renamed?)`}},
+		{"signed for another host", resign(strings.Replace(good, "host:testhost", "host:othernode", 1)).TarGz(), []string{
+			`the signature names host "othernode", the manifest "testhost"`}},
+		{"signed for another bundle, profile and time", resign("bundle:x-y-20200101T000000Z host:testhost profile:other time:2020-01-01T00:00:00Z").TarGz(), []string{
+			`the signature names bundle "x-y-20200101T000000Z", but its top folder is "` + b.Name + `" (renamed?)`,
+			`the signature names bundle "x-y-20200101T000000Z", the manifest "` + m.Name + `"`,
+			`the signature names profile "other", the manifest "` + m.Profile.Name + `"`,
+			`the signature names time 2020-01-01T00:00:00Z, the manifest 2024-03-01T12:00:00Z`}},
+		{"another tool's comment is not compared", resign("timestamp:1700000000 file:SHA256SUMS").TarGz(), nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := inputtest.WriteFile(t, filepath.Join(t.TempDir(), "b.tar.gz"), tc.data)
+			vs, err := walkEager(p, input.Options{Trust: trust(b)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, pr := range vs[0].Integrity.Problems {
+				if pr.Kind == "provenance" {
+					if pr.Member != "SHA256SUMS.minisig" {
+						t.Errorf("problem on %q", pr.Member)
+					}
+					got = append(got, pr.Detail)
+				}
+			}
+			sort.Strings(got)
+			sort.Strings(tc.want)
+			if diff := cmp.Diff(tc.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("provenance problems (-want +got):\n%s", diff)
+			}
+			if vs[0].Signature.Status != bundle.SigValid || !vs[0].Signature.Trusted {
+				t.Errorf("signature %+v", vs[0].Signature)
+			}
+			wantStatus := report.IntegrityOK
+			if len(tc.want) > 0 {
+				wantStatus = report.IntegrityMismatch
+			}
+			if vs[0].Integrity.Status != wantStatus {
+				t.Errorf("integrity %s, want %s", vs[0].Integrity.Status, wantStatus)
+			}
+		})
+	}
+}
+
+// renamed is b's members under another top folder.
+func renamed(b *inputtest.Built, top string) []tarEntry {
+	var es []tarEntry
+	for _, m := range b.Members {
+		es = append(es, reg(top+"/"+m.Path, string(m.Data)))
+	}
+	return es
 }

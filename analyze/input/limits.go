@@ -27,8 +27,10 @@ const (
 	// therefore never judged by ratio, only by size.
 	RatioFloor = 64 << 20
 	// MaxDepth is how many archives deep Open looks for bundles and Walk
-	// streams nested archives (outer.zip!bundle.tar.gz!diag.tar.gz).
-	MaxDepth = 3
+	// streams nested archives (outer.zip!bundle.tar.gz!diag.tar.gz). A
+	// deeper archive is not opened: Walk reports it as an "unreadable"
+	// problem (TooDeep), which the analysis names in coverage.
+	MaxDepth = 8
 	// MaxInMemory bounds a zip or 7z read from a stream (inside a tar,
 	// inside another zip, or age-encrypted with armor): those formats need
 	// random access, so they are held in memory to be opened.
@@ -83,6 +85,12 @@ type session struct {
 	fatal   *Error
 	buf     []byte
 	spool   *os.File // standard input, copied (path "-")
+	// tooDeep names the first archive not opened for being nested more
+	// than MaxDepth deep.
+	tooDeep string
+	// buffered is how many bytes of zip/7z archives read from streams are
+	// held in memory now (all nesting levels together, at most MaxInMemory).
+	buffered int64
 	// inSize is the size of the input as given: the archive file, or
 	// the bytes read so far from a folder's files.
 	inSize int64
@@ -341,3 +349,11 @@ func oneLine(s string) string {
 	}
 	return s
 }
+
+// tooDeepDetail is the detail of the problem of an archive nested deeper
+// than MaxDepth.
+var tooDeepDetail = fmt.Sprintf("an archive nested more than %d archives deep; not opened (limit)", MaxDepth)
+
+// TooDeep reports whether p is the problem of an archive that was not
+// opened because it is nested more than MaxDepth archives deep.
+func TooDeep(kind, detail string) bool { return kind == "unreadable" && detail == tooDeepDetail }

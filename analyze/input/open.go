@@ -379,6 +379,9 @@ func (s *session) classify(c container, depth int, loc locator, display string) 
 			}
 			return nil
 		}
+		if depth >= MaxDepth && bundleArchive(name, true) && s.tooDeep == "" {
+			s.tooDeep = display + "!" + cleanDisplay(name)
+		}
 		if depth < MaxDepth && bundleArchive(name, true) {
 			if !fast {
 				later = append(later, e.name)
@@ -448,6 +451,9 @@ func (s *session) classify(c container, depth int, loc locator, display string) 
 		return nil, nestedErr
 	}
 	if !s.opts.Raw {
+		if s.tooDeep != "" {
+			return nil, s.refuse("not a casefile bundle (no manifest.json within %d nested archives; %s is nested deeper and was not opened)", MaxDepth, s.tooDeep)
+		}
 		return nil, s.refuse("not a casefile bundle (no manifest.json); give --profile NAME to analyze raw logs")
 	}
 	return []*Input{{Path: display, Name: stripArchiveExt(filepath.Base(display)), Kind: "raw", opts: s.opts, loc: loc}}, nil

@@ -199,3 +199,65 @@ func renamed(b *inputtest.Built, top string) []tarEntry {
 	}
 	return es
 }
+
+// TestNestedInBundle: archives inside a bundle member are read MaxDepth
+// deep (five used to be silently not read); a deeper one is reported as
+// not opened.
+func TestNestedInBundle(t *testing.T) {
+	nest := func(k int) string {
+		data, name := []byte("2024-03-01 12:00:00 deep line\n"), "app.log"
+		for i := k; i >= 1; i-- {
+			data = gzBytes(t, tarOf(t, reg(name, string(data))))
+			name = fmt.Sprintf("d%d.tar.gz", i)
+		}
+		return string(data)
+	}
+	for _, k := range []int{5, input.MaxDepth, input.MaxDepth + 1} {
+		t.Run(fmt.Sprint(k), func(t *testing.T) {
+			b := inputtest.Build(t, inputtest.Spec{Files: map[string]string{"files/opt/app/diag.tar.gz": nest(k)}})
+			p := b.WriteTarGz(t, t.TempDir())
+			ins, err := input.Open(context.Background(), p, input.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			v, err := ins[0].Walk(context.Background(), func(m input.Member, r io.Reader) error {
+				data, err := io.ReadAll(r)
+				got[m.Path] = string(data)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			deep := "files/opt/app/diag.tar.gz"
+			for i := 2; i <= min(k, input.MaxDepth); i++ {
+				deep += fmt.Sprintf("/d%d.tar.gz", i)
+			}
+			var tooDeep []string
+			for _, pr := range v.Integrity.Problems {
+				if input.TooDeep(pr.Kind, pr.Detail) {
+					tooDeep = append(tooDeep, pr.Member)
+				}
+			}
+			if k <= input.MaxDepth {
+				if got[deep+"/app.log"] != "2024-03-01 12:00:00 deep line\n" || len(tooDeep) > 0 {
+					t.Errorf("%d deep: not read (members %v, too deep %v)", k, keys(got), tooDeep)
+				}
+			} else if want := deep + fmt.Sprintf("/d%d.tar.gz", input.MaxDepth+1); len(tooDeep) != 1 || tooDeep[0] != want {
+				t.Errorf("%d deep: too deep %v, want [%s]", k, tooDeep, want)
+			}
+			if v.Integrity.Status != report.IntegrityOK {
+				t.Errorf("integrity %s", v.Integrity.Status)
+			}
+		})
+	}
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -205,6 +205,8 @@ func (w *walker) file(l *layer, e *entry, rel, mpath string) error {
 		ferr = w.call(mem, bytes.NewReader(data))
 	case l.depth < MaxDepth && bundleArchive(rel, false):
 		ferr = w.nested(l, m, hr, mpath)
+	case bundleArchive(rel, false):
+		w.problem(mpath, "unreadable", tooDeepDetail)
 	case e.comp != "" || compressionOf(rel) != "":
 		comp := e.comp
 		if comp == "" {

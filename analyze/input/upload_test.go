@@ -14,6 +14,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/unicode"
 
 	"casefile/analyze/input"
 	"casefile/analyze/input/inputtest"
@@ -260,4 +264,79 @@ func keys(m map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestEncodings: UTF-16 (with or without a BOM), Shift_JIS, EUC-JP and
+// Latin-1 logs are handed over as UTF-8, with a note naming the encoding;
+// UTF-8 and binary files as they are (issue 12: UTF-16 logs were silently
+// not matched).
+func TestEncodings(t *testing.T) {
+	const text = "2024-03-01 12:00:00 接続に失敗しました: Too many open files\n2024-03-01 12:00:01 サービスを再起動します\n"
+	const latin = "2024-03-01 12:00:00 Échec de la connexion: délai dépassé\n"
+	enc := func(e encoding.Encoding, s string) string {
+		out, err := e.NewEncoder().String(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	binary := "\x00\x01\x02\x03\xff\xfe\x00\x00" + strings.Repeat("\x00\x07\x80\x01", 100)
+	files := map[string]string{
+		"files/utf16le-bom.log": enc(unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), text),
+		"files/utf16be-bom.log": enc(unicode.UTF16(unicode.BigEndian, unicode.UseBOM), text),
+		"files/utf16le.log":     enc(unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), text),
+		"files/sjis.log":        enc(japanese.ShiftJIS, text),
+		"files/eucjp.log":       enc(japanese.EUCJP, text),
+		"files/latin1.log":      enc(charmap.ISO8859_1, latin),
+		"files/utf8.log":        text,
+		"files/wtmp":            binary,
+	}
+	want := map[string]string{
+		"files/utf16le-bom.log": "UTF-16LE", "files/utf16be-bom.log": "UTF-16BE", "files/utf16le.log": "UTF-16LE",
+		"files/sjis.log": "Shift_JIS", "files/eucjp.log": "EUC-JP", "files/latin1.log": "ISO-8859-1",
+	}
+	b := inputtest.Build(t, inputtest.Spec{Files: files})
+	p := b.WriteTarGz(t, t.TempDir())
+	ins, err := input.Open(context.Background(), p, input.Options{Trust: trust(b)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	v, err := ins[0].Walk(context.Background(), func(m input.Member, r io.Reader) error {
+		data, err := io.ReadAll(r)
+		got[m.Path] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, name := range want {
+		w := text
+		if name == "ISO-8859-1" {
+			w = latin
+		}
+		if got[path] != w {
+			t.Errorf("%s: got %q", path, got[path])
+		}
+	}
+	if got["files/utf8.log"] != text || got["files/wtmp"] != binary {
+		t.Errorf("UTF-8 or binary content changed")
+	}
+	notes := map[string]string{}
+	for _, pr := range v.Integrity.Problems {
+		if pr.Kind == input.EncodingKind {
+			notes[pr.Member] = pr.Detail
+		}
+	}
+	for path, name := range want {
+		if notes[path] != "decoded from "+name+" to UTF-8 before matching" {
+			t.Errorf("%s: note %q, want %s", path, notes[path], name)
+		}
+	}
+	if len(notes) != len(want) {
+		t.Errorf("notes %v", notes)
+	}
+	if !v.Intact() {
+		t.Errorf("not intact: %s", v.Shortfall())
+	}
 }

@@ -216,7 +216,7 @@ func (w *walker) file(l *layer, e *entry, rel, mpath string) error {
 	case w.raw && w.commandID(rel) != "":
 		ferr = w.rawCommand(mem, hr, w.commandID(rel))
 	default:
-		ferr = w.call(mem, hr)
+		ferr = w.text(mem, hr, e.size)
 	}
 	if s.fatal != nil {
 		return s.fatal
@@ -335,7 +335,7 @@ func (w *walker) decompressed(mem Member, hr *hashReader, comp string) error {
 		}
 		return fail(err)
 	})
-	return w.call(mem, dm)
+	return w.text(mem, dm, 0)
 }
 
 // nested streams the inner members of an archive member.
@@ -410,12 +410,16 @@ func (w *walker) commandID(rel string) string {
 
 // rawCommand hands fn a raw file as files/<path> and as commands/<id>.out.
 func (w *walker) rawCommand(mem Member, hr *hashReader, id string) error {
-	data, err := io.ReadAll(io.LimitReader(hr, maxCommandAlias+1))
+	dr, name := decodeText(hr, mem.Size)
+	data, err := io.ReadAll(io.LimitReader(dr, maxCommandAlias+1))
 	if err != nil {
 		return err
 	}
+	if name != "" {
+		w.problem(mem.Path, EncodingKind, "decoded from "+name+" to UTF-8 before matching")
+	}
 	if len(data) > maxCommandAlias {
-		return w.call(mem, io.MultiReader(bytes.NewReader(data), hr))
+		return w.call(mem, io.MultiReader(bytes.NewReader(data), dr))
 	}
 	w.cmds[id] = true
 	if err := w.call(mem, bytes.NewReader(data)); err != nil {

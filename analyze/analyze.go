@@ -218,6 +218,9 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 				return err
 			})
 			prog.finish(b)
+			if in := b.src.Input(); in != nil {
+				in.Release() // keep little per bundle after its pass
+			}
 			if err != nil {
 				errs[i] = err
 				cancel()

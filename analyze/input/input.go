@@ -160,8 +160,9 @@ func (in *Input) Walk(ctx context.Context, fn func(m Member, r io.Reader) error)
 		seen: map[string]struct{}{}, cmds: map[string]bool{}}
 	if !w.raw {
 		if in.manifestRaw == nil {
-			return nil, s.refuse("input was not opened with Open")
+			return nil, s.refuse("input was not opened with Open, or was released")
 		}
+		w.manifestSum = sha256.Sum256(in.manifestRaw)
 		if err := w.call(in.manifestMember, bytes.NewReader(in.manifestRaw)); err != nil {
 			return nil, err
 		}
@@ -194,6 +195,15 @@ func (in *Input) Walk(ctx context.Context, fn func(m Member, r io.Reader) error)
 		return v, s.errorf("%s", reason)
 	}
 	return v, nil
+}
+
+// Release drops what the input holds to be walked (the raw manifest.json:
+// tens of MiB for 100,000 members), so that what is kept of a bundle after
+// its pass stays small; Input.Manifest stays. Walk refuses a released
+// input. (A copy of standard input is shared by the inputs found in it
+// and stays open until the process ends.)
+func (in *Input) Release() {
+	in.manifestRaw = nil
 }
 
 // ParseIdentityFile reads age identities (--identity FILE): one

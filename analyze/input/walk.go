@@ -39,6 +39,7 @@ type walker struct {
 	// haveSums and haveSig say whether SHA256SUMS and its signature were found.
 	haveSums, haveSig bool
 	manifestSeen      bool
+	manifestSum       [sha256.Size]byte // of the manifest.json Open read
 	problems          []report.Problem
 	members           int
 	hs                *hasher // started by the first large member
@@ -263,7 +264,7 @@ func (w *walker) collectSums() error {
 		w.hashes[p.path] = *p.sum
 	}
 	w.pending = nil
-	if got, ok := w.hashes[bundle.ManifestName]; ok && got != sha256.Sum256(w.in.manifestRaw) {
+	if got, ok := w.hashes[bundle.ManifestName]; ok && got != w.manifestSum {
 		return w.s.refuse("%s changed while it was read", bundle.ManifestName)
 	}
 	return nil

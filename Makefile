@@ -1,11 +1,11 @@
-# casefile: make build | test | demo | bench | release | lint | fuzz
+# casefile: make build | test | demo | bench | release | lint | fuzz | hostile
 GO       ?= go
 VERSION  ?= $(shell git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null)
 LDFLAGS  := -s -w -X casefile/internal/version.Version=$(VERSION)
 BIN      := bin
 DEMO     := demo-out
 
-.PHONY: all build test test-deps lint fuzz demo bench pseudo-all release clean
+.PHONY: all build test test-deps lint fuzz demo bench pseudo-all hostile release clean
 
 all: build
 
@@ -35,6 +35,11 @@ fuzz:
 # Every golden case collected with a pseudonym key (make test runs a subset).
 pseudo-all:
 	CASEFILE_PSEUDO_ALL=1 $(GO) test -count=1 -run TestCasesPseudonymized ./analyze/
+
+# The hostile-input tests at full size (a 4 GiB gzip bomb, 300 bundles in
+# a zip, 200,000 members); make test runs them small. docs/input.md.
+hostile:
+	CASEFILE_HOSTILE_FULL=1 $(GO) test -count=1 -timeout 60m -run 'TestHostile|TestBombTotalRatio|TestMemoryFlat' -v ./analyze/input ./cmd/analyze
 
 demo: build
 	@scripts/demo.sh

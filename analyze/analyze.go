@@ -52,6 +52,12 @@ type Options struct {
 	// input being read. It is called from the reading goroutines, one
 	// call at a time, at most every 100 ms and once more at the end.
 	Progress func(done, total int64, what string)
+	// Stdin is read for the input path "-" (analyze -).
+	Stdin io.Reader
+	// MaxExpanded (--max-expanded), when set, replaces the bound on the
+	// total decompressed size of an input (default: 100 times the input's
+	// size above 1 GiB, at most 16 GiB; docs/input.md).
+	MaxExpanded int64
 }
 
 // source is an opened input that can be walked once. It is an interface
@@ -102,7 +108,10 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 			}
 		}
 	}
-	iopts := input.Options{Identities: opts.Identities, Raw: opts.Profile != nil, CommandIDs: cmdIDs, Trust: opts.Trust}
+	iopts := input.Options{Identities: opts.Identities, Raw: opts.Profile != nil, CommandIDs: cmdIDs, Trust: opts.Trust, Stdin: opts.Stdin}
+	if opts.MaxExpanded > 0 {
+		iopts.MaxTotalBytes, iopts.MaxTotalRatio = opts.MaxExpanded, -1
+	}
 
 	// Open every input and give it a profile.
 	plans := map[*profiles.Profile]*plan{}
@@ -217,6 +226,9 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 				return err
 			})
 			prog.finish(b)
+			if in := b.src.Input(); in != nil {
+				in.Release() // keep little per bundle after its pass
+			}
 			if err != nil {
 				errs[i] = err
 				cancel()

@@ -165,6 +165,9 @@ func (e *evaluator) coverageOf(rp *rulePlan, b *bundleState, group []*bundleStat
 		}
 	}
 	reasons = append(reasons, b.droppedNotes(rp)...)
+	if c.Status == report.CoverageSkipped || c.Status == report.CoveragePartial {
+		reasons = append(reasons, b.unopenedNotes()...)
+	}
 	c.Reason = strings.Join(reasons, "; ")
 	return c
 }

@@ -243,6 +243,11 @@ func run(e *profiles.Expr, env map[string]any) (v any, err error) {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
+	if env != nil {
+		// A fresh budget per evaluation (profiles.MaxExprBytes, MaxExprSteps).
+		env[profiles.BudgetKey] = &profiles.ExprBudget{}
+		defer delete(env, profiles.BudgetKey)
+	}
 	return expr.Run(e.Program, env)
 }
 

@@ -529,10 +529,14 @@ func (w *worker) scan(j *job) {
 	process := func(start, end int, cp []int32) {
 		lineNo += bytes.Count(data[lnPos:start], []byte{'\n'})
 		lnPos = start
+		if j.cont && start == 0 {
+			return // beyond MaxMatchLine of a line begun in an earlier chunk (linecap.go)
+		}
 		line := data[start:end]
 		if n := len(line); n > 0 && line[n-1] == '\r' {
 			line = line[:n-1]
 		}
+		line = matchable(line)
 		segs := [][]byte{line}
 		if ms.split && parser != nil && parser.at != nil {
 			segs = splitAt(line, parser, &ms.tc)

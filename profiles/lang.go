@@ -77,7 +77,7 @@ func CompileExpr(file string, e *Expr, names map[string]bool) error {
 	if !e.IsSet() {
 		return nil
 	}
-	prog, err := expr.Compile(e.Src, expr.AllowUndefinedVariables())
+	prog, err := expr.Compile(e.Src, exprOptions()...)
 	if err != nil {
 		msg := firstLine(err.Error())
 		if strings.Contains(e.Src, "{") && strings.Contains(msg, "unexpected token") {
@@ -128,6 +128,9 @@ func freeNames(n ast.Node) []string {
 		}
 		switch x := n.(type) {
 		case *ast.IdentifierNode:
+			if x.Value == "$env" || strings.HasPrefix(x.Value, budgetPrefix) {
+				return // patched in by budgetPatch
+			}
 			if bound[x.Value] == 0 && !seen[x.Value] {
 				seen[x.Value] = true
 				out = append(out, x.Value)

@@ -462,5 +462,6 @@ func TestNestingDepth(t *testing.T) {
 	}
 	p := writeTemp(t, "outer.zip", wrap(input.MaxDepth+1))
 	_, err = input.Open(context.Background(), p, input.Options{})
-	refusal(t, err, p, "not a casefile bundle")
+	refusal(t, err, p, fmt.Sprintf("not a casefile bundle (no manifest.json within %d nested archives; %s!level%d.zip!", input.MaxDepth, p, input.MaxDepth-1))
+	refusal(t, err, p, "is nested deeper and was not opened)")
 }

@@ -182,7 +182,13 @@ func TestHostile(t *testing.T) {
 		{"manifest of an unknown format version", "b.tar.gz", inputtest.Build(t, inputtest.Spec{Edit: func(m *bundle.Manifest) { m.FormatVersion = 99 }}).TarGz(), input.Options{}, `format_version 99 is not supported`, false},
 		{"tampered with RequireSignature", "b.tar.gz", tgz(bundleEntries(b, reg(n+"/files/new", "x"))...), input.Options{RequireSignature: true, Trust: trust(b)}, `signature required: 1 integrity problem(s), first: extra "files/new"`, false},
 		{"untrusted with RequireSignature", "b.tar.gz", b.TarGz(), input.Options{RequireSignature: true}, `signature required: signed by key ` + bundle.KeyID(b.Public.ID()) + `, which is not in --trust`, false},
-		{"empty file", "b.tar.gz", nil, input.Options{}, `not a casefile bundle`, false},
+		{"empty file", "b.tar.gz", nil, input.Options{}, `: empty file`, false},
+		{"empty file with --profile", "b.tar.gz", nil, input.Options{Raw: true}, `: empty file`, false},
+		{"random bytes named .tar.gz", "b.tar.gz", bytes.Repeat([]byte("\x07random"), 500), input.Options{}, `: not a gzip stream, although its name says so`, false},
+		{"random bytes named .tar.gz with --profile", "b.tar.gz", bytes.Repeat([]byte("\x07random"), 500), input.Options{Raw: true}, `: not a gzip stream`, false},
+		{"gzip of no tar named .tar.gz", "b.tar.gz", gzBytes(t, bytes.Repeat([]byte("\x07random"), 500)), input.Options{}, `: not an archive: a gzip stream that does not hold a tar archive`, false},
+		{"random bytes named .zip", "b.zip", bytes.Repeat([]byte("\x07random"), 500), input.Options{}, `: not an archive, although its name says so`, false},
+		{"manifest too deeply nested", "b.tar.gz", tgz(reg(n+"/manifest.json", `{"format_version":1,"x":`+strings.Repeat("[", 20000)+strings.Repeat("]", 20000)+"}")), input.Options{}, `manifest is nested too deeply for the JSON decoder`, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

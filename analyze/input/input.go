@@ -34,10 +34,20 @@ type Options struct {
 	// Trust holds the keys the help desk trusts (--trust).
 	Trust []bundle.TrustedKey
 	// Limits against hostile input; zero values mean the defaults.
-	MaxTotalBytes  int64 // all members, decompressed (default 64 GiB)
+	MaxTotalBytes  int64 // all members, decompressed (default 16 GiB; --max-expanded)
 	MaxMemberBytes int64 // one member, decompressed (default 16 GiB)
 	MaxRatio       int64 // decompressed/compressed per member (default 1000)
 	MaxMembers     int   // default 1,000,000
+	// MaxTotalRatio bounds all members, decompressed, to this many times
+	// the size of the input as given (the archive file; a folder's files
+	// as read), once they exceed TotalFloor. Default 100; negative: no
+	// ratio, MaxTotalBytes only (what --max-expanded asks for).
+	MaxTotalRatio int64
+	TotalFloor    int64 // default 1 GiB
+	// Stdin is read for the path "-": it is copied once to an unlinked
+	// temporary file (mode 0600, at most MaxTotalBytes), so that it can be
+	// read twice like any file (Open reads the manifest, Walk the rest).
+	Stdin io.Reader
 	// RequireSignature (--require-signature) makes Walk return an *Error
 	// (after the walk, with the Verification) unless the input is a
 	// bundle whose members all match SHA256SUMS, signed by a trusted key.
@@ -52,9 +62,10 @@ type Input struct {
 	Manifest *bundle.Manifest // nil for raw input
 
 	opts           Options
-	loc            locator // how to reach the container again
-	prefix         string  // the bundle's folder in the container ("name/"), or ""
-	manifestRaw    []byte  // manifest.json as Open read it
+	spool          *os.File // "-": standard input, copied
+	loc            locator  // how to reach the container again
+	prefix         string   // the bundle's folder in the container ("name/"), or ""
+	manifestRaw    []byte   // manifest.json as Open read it
 	manifestMember Member
 	// whole is set when the archive is the bundle (its first member is
 	// the manifest, as the collector writes it): entries outside the top
@@ -97,6 +108,11 @@ type Verification struct {
 // a tar whose first member is not manifest.json: one decompressing pass).
 func Open(ctx context.Context, path string, opts Options) ([]*Input, error) {
 	s := newSession(ctx, path, opts)
+	if path == StdinPath {
+		if err := s.spoolStdin(); err != nil {
+			return nil, s.asError(err)
+		}
+	}
 	c, err := s.openTop(path)
 	if err != nil {
 		return nil, s.asError(err)
@@ -106,9 +122,15 @@ func Open(ctx context.Context, path string, opts Options) ([]*Input, error) {
 	if err != nil {
 		var td *trailingData
 		if errors.As(err, &td) && len(ins) > 0 {
+			for _, in := range ins {
+				in.spool = s.spool
+			}
 			return ins, nil
 		}
 		return nil, s.asError(err)
+	}
+	for _, in := range ins {
+		in.spool = s.spool
 	}
 	return ins, nil
 }
@@ -132,13 +154,15 @@ func Open(ctx context.Context, path string, opts Options) ([]*Input, error) {
 // *Error when opts.RequireSignature is set and the input falls short.
 func (in *Input) Walk(ctx context.Context, fn func(m Member, r io.Reader) error) (*Verification, error) {
 	s := newSession(ctx, in.Path, in.opts)
+	s.spool = in.spool
 	w := &walker{s: s, in: in, raw: in.Kind == "raw", fn: fn,
 		hashes: map[string][sha256.Size]byte{}, sizes: map[string]int64{}, links: map[string]string{},
 		seen: map[string]struct{}{}, cmds: map[string]bool{}}
 	if !w.raw {
 		if in.manifestRaw == nil {
-			return nil, s.refuse("input was not opened with Open")
+			return nil, s.refuse("input was not opened with Open, or was released")
 		}
+		w.manifestSum = sha256.Sum256(in.manifestRaw)
 		if err := w.call(in.manifestMember, bytes.NewReader(in.manifestRaw)); err != nil {
 			return nil, err
 		}
@@ -171,6 +195,15 @@ func (in *Input) Walk(ctx context.Context, fn func(m Member, r io.Reader) error)
 		return v, s.errorf("%s", reason)
 	}
 	return v, nil
+}
+
+// Release drops what the input holds to be walked (the raw manifest.json:
+// tens of MiB for 100,000 members), so that what is kept of a bundle after
+// its pass stays small; Input.Manifest stays. Walk refuses a released
+// input. (A copy of standard input is shared by the inputs found in it
+// and stays open until the process ends.)
+func (in *Input) Release() {
+	in.manifestRaw = nil
 }
 
 // ParseIdentityFile reads age identities (--identity FILE): one

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -13,7 +14,9 @@ import (
 
 // Default limits against hostile input (see Options).
 const (
-	DefaultMaxTotalBytes  = 64 << 30
+	DefaultMaxTotalBytes  = 16 << 30
+	DefaultMaxTotalRatio  = 100
+	DefaultTotalFloor     = 1 << 30
 	DefaultMaxMemberBytes = 16 << 30
 	DefaultMaxRatio       = 1000
 	DefaultMaxMembers     = 1_000_000
@@ -24,8 +27,10 @@ const (
 	// therefore never judged by ratio, only by size.
 	RatioFloor = 64 << 20
 	// MaxDepth is how many archives deep Open looks for bundles and Walk
-	// streams nested archives (outer.zip!bundle.tar.gz!diag.tar.gz).
-	MaxDepth = 3
+	// streams nested archives (outer.zip!bundle.tar.gz!diag.tar.gz). A
+	// deeper archive is not opened: Walk reports it as an "unreadable"
+	// problem (TooDeep), which the analysis names in coverage.
+	MaxDepth = 8
 	// MaxInMemory bounds a zip or 7z read from a stream (inside a tar,
 	// inside another zip, or age-encrypted with armor): those formats need
 	// random access, so they are held in memory to be opened.
@@ -50,6 +55,12 @@ func (o Options) withDefaults() Options {
 	if o.MaxRatio <= 0 {
 		o.MaxRatio = DefaultMaxRatio
 	}
+	if o.MaxTotalRatio == 0 {
+		o.MaxTotalRatio = DefaultMaxTotalRatio
+	}
+	if o.TotalFloor <= 0 {
+		o.TotalFloor = DefaultTotalFloor
+	}
 	if o.MaxMembers <= 0 {
 		o.MaxMembers = DefaultMaxMembers
 	}
@@ -73,6 +84,35 @@ type session struct {
 	entries int
 	fatal   *Error
 	buf     []byte
+	spool   *os.File // standard input, copied (path "-")
+	// tooDeep names the first archive not opened for being nested more
+	// than MaxDepth deep.
+	tooDeep string
+	// buffered is how many bytes of zip/7z archives read from streams are
+	// held in memory now (all nesting levels together, at most MaxInMemory).
+	buffered int64
+	// inSize is the size of the input as given: the archive file, or
+	// the bytes read so far from a folder's files.
+	inSize int64
+}
+
+// totalLimit is how many bytes members may expand to in total: the
+// ratio to the input's size above the floor, never beyond MaxTotalBytes.
+func (s *session) totalLimit() (limit int64, byRatio bool) {
+	o := &s.opts
+	if o.MaxTotalRatio < 0 {
+		return o.MaxTotalBytes, false
+	}
+	r := o.TotalFloor
+	if s.inSize > 0 && s.inSize <= o.MaxTotalBytes/o.MaxTotalRatio {
+		r = max(r, s.inSize*o.MaxTotalRatio)
+	} else if s.inSize > 0 {
+		r = o.MaxTotalBytes
+	}
+	if r >= o.MaxTotalBytes {
+		return o.MaxTotalBytes, false
+	}
+	return r, true
 }
 
 func newSession(ctx context.Context, path string, opts Options) *session {
@@ -229,8 +269,17 @@ func (m *meter) check() error {
 	switch {
 	case m.n > o.MaxMemberBytes:
 		return m.s.refuse("member %s expands beyond %s (limit; decompression bomb?)", quoteName(m.name), sizeString(o.MaxMemberBytes))
+	case m.leaf && m.s.total > o.TotalFloor:
+		limit, byRatio := m.s.totalLimit()
+		if m.s.total <= limit {
+			break
+		}
+		if byRatio {
+			return m.s.refuse("members expand beyond %s in total, %d times the %s input (limit; decompression bomb? --max-expanded SIZE raises it) at %s", sizeString(limit), o.MaxTotalRatio, sizeString(m.s.inSize), quoteName(m.name))
+		}
+		return m.s.refuse("members expand beyond %s in total (limit; decompression bomb? --max-expanded SIZE raises it) at %s", sizeString(limit), quoteName(m.name))
 	case m.leaf && m.s.total > o.MaxTotalBytes:
-		return m.s.refuse("members expand beyond %s in total (limit; decompression bomb?) at %s", sizeString(o.MaxTotalBytes), quoteName(m.name))
+		return m.s.refuse("members expand beyond %s in total (limit; decompression bomb? --max-expanded SIZE raises it) at %s", sizeString(o.MaxTotalBytes), quoteName(m.name))
 	case m.in != nil && m.n > RatioFloor:
 		in := m.in() - m.in0 + m.slack
 		if m.n/in > o.MaxRatio {
@@ -300,3 +349,11 @@ func oneLine(s string) string {
 	}
 	return s
 }
+
+// tooDeepDetail is the detail of the problem of an archive nested deeper
+// than MaxDepth.
+var tooDeepDetail = fmt.Sprintf("an archive nested more than %d archives deep; not opened (limit)", MaxDepth)
+
+// TooDeep reports whether p is the problem of an archive that was not
+// opened because it is nested more than MaxDepth archives deep.
+func TooDeep(kind, detail string) bool { return kind == "unreadable" && detail == tooDeepDetail }

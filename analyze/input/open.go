@@ -41,6 +41,9 @@ func (c *fileCloser) close() error {
 
 // openTop opens what was given on the command line.
 func (s *session) openTop(p string) (container, error) {
+	if p == StdinPath && s.spool != nil {
+		return s.openSpool()
+	}
 	fi, err := os.Stat(p)
 	if err != nil {
 		return nil, s.refuse("%v", unwrapPathError(err))
@@ -55,16 +58,58 @@ func (s *session) openTop(p string) (container, error) {
 	if err != nil {
 		return nil, s.refuse("%v", unwrapPathError(err))
 	}
+	s.inSize = fi.Size()
 	c, err := s.openContainer(source{name: p, base: filepath.Base(p), ra: f, size: fi.Size()}, 0)
 	var na *errNotArchive
 	switch {
 	case errors.As(err, &na):
+		if why := s.notArchive(filepath.Base(p), fi.Size(), na.comp); why != "" {
+			f.Close()
+			return nil, s.refuse("%s", why)
+		}
 		return &fileCloser{container: &fileContainer{s: s, name: filepath.Base(p), f: f, info: fi, comp: na.comp}, f: f}, nil
 	case err != nil:
 		f.Close()
 		return nil, err
 	}
 	return &fileCloser{container: c, f: f}, nil
+}
+
+// notArchive says why a file given on the command line that holds no
+// archive is refused ("" when it is a log to read raw): an empty file, a
+// file whose name says archive (bundle.tar.gz) but whose bytes are not one
+// ("not a gzip stream", "not an archive"). Without --profile, any other
+// file is refused later as "no manifest.json".
+func (s *session) notArchive(base string, size int64, comp string) string {
+	named := bundleArchive(base, true)
+	if size == 0 && (!s.opts.Raw || named) {
+		return "empty file"
+	}
+	if !named {
+		return ""
+	}
+	l := strings.ToLower(base)
+	want := ""
+	switch {
+	case strings.HasSuffix(l, ".age"):
+		return "not an age-encrypted file, although its name says so"
+	case strings.HasSuffix(l, ".tar.gz"), strings.HasSuffix(l, ".tgz"):
+		want = compGz
+	case strings.HasSuffix(l, ".tar.zst"), strings.HasSuffix(l, ".tzst"):
+		want = compZst
+	case strings.HasSuffix(l, ".tar.xz"), strings.HasSuffix(l, ".txz"):
+		want = compXz
+	case strings.HasSuffix(l, ".tar.bz2"), strings.HasSuffix(l, ".tbz2"), strings.HasSuffix(l, ".tbz"):
+		want = compBz2
+	}
+	names := map[string]string{compGz: "gzip", compZst: "zstd", compXz: "xz", compBz2: "bzip2"}
+	switch {
+	case want != "" && comp != want:
+		return "not a " + names[want] + " stream, although its name says so"
+	case comp != "":
+		return "not an archive: a " + names[comp] + " stream that does not hold a tar archive"
+	}
+	return "not an archive, although its name says so"
 }
 
 // reach opens loc's container and calls final with it.
@@ -334,6 +379,9 @@ func (s *session) classify(c container, depth int, loc locator, display string) 
 			}
 			return nil
 		}
+		if depth >= MaxDepth && bundleArchive(name, true) && s.tooDeep == "" {
+			s.tooDeep = display + "!" + cleanDisplay(name)
+		}
 		if depth < MaxDepth && bundleArchive(name, true) {
 			if !fast {
 				later = append(later, e.name)
@@ -403,6 +451,9 @@ func (s *session) classify(c container, depth int, loc locator, display string) 
 		return nil, nestedErr
 	}
 	if !s.opts.Raw {
+		if s.tooDeep != "" {
+			return nil, s.refuse("not a casefile bundle (no manifest.json within %d nested archives; %s is nested deeper and was not opened)", MaxDepth, s.tooDeep)
+		}
 		return nil, s.refuse("not a casefile bundle (no manifest.json); give --profile NAME to analyze raw logs")
 	}
 	return []*Input{{Path: display, Name: stripArchiveExt(filepath.Base(display)), Kind: "raw", opts: s.opts, loc: loc}}, nil
@@ -469,7 +520,13 @@ func (s *session) readCandidate(e *entry, name string) (candidate, error) {
 	var probe struct {
 		FormatVersion *json.RawMessage `json:"format_version"`
 	}
-	cd.casefile = json.Unmarshal(raw, &probe) == nil && probe.FormatVersion != nil
+	perr := json.Unmarshal(raw, &probe)
+	cd.casefile = perr == nil && probe.FormatVersion != nil
+	if perr != nil && strings.Contains(perr.Error(), "exceeded max depth") {
+		// Not "no manifest.json": name the real reason.
+		cd.casefile = true
+		cd.err = errors.New("manifest is nested too deeply for the JSON decoder (more than 10000 levels of objects or arrays)")
+	}
 	cd.m = nil
 	return cd, nil
 }

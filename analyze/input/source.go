@@ -246,14 +246,20 @@ func peek(r io.Reader, n int) ([]byte, io.Reader, error) {
 // openBuffered reads a zip or 7z from a stream into memory (at most
 // MaxInMemory bytes) to get the random access the format needs.
 func (s *session) openBuffered(src source, r io.Reader, depth int) (container, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxInMemory+1))
+	room := MaxInMemory - s.buffered
+	data, err := io.ReadAll(io.LimitReader(r, room+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > MaxInMemory {
-		return nil, &damage{reason: fmt.Sprintf("%s is a zip or 7z archive inside a stream larger than %s; extract the outer archive first", quoteName(src.base), sizeString(MaxInMemory))}
+	if int64(len(data)) > room {
+		return nil, &damage{reason: fmt.Sprintf("%s is a zip or 7z archive inside a stream, and those held in memory would exceed %s; extract the outer archive first", quoteName(src.base), sizeString(MaxInMemory))}
 	}
-	return s.openContainer(source{name: src.name, base: src.base, ra: bytes.NewReader(data), size: int64(len(data))}, depth)
+	c, err := s.openContainer(source{name: src.name, base: src.base, ra: bytes.NewReader(data), size: int64(len(data))}, depth)
+	if rc, ok := c.(*raContainer); ok && err == nil {
+		rc.held = int64(len(data))
+		s.buffered += rc.held
+	}
+	return c, err
 }
 
 func (s *session) needIdentities(src source) error {
@@ -501,6 +507,7 @@ func (t *trailingData) Error() string {
 // ---- zip and 7z ----
 
 type raContainer struct {
+	held  int64 // bytes held in memory (a zip or 7z read from a stream)
 	s     *session
 	src   source
 	cra   *countingReaderAt
@@ -566,7 +573,11 @@ func (s *session) open7z(src source, cra *countingReaderAt, depth int) (containe
 
 func (z *raContainer) sequential() bool { return false }
 func (z *raContainer) format() string   { return z.name }
-func (z *raContainer) close() error     { return nil }
+func (z *raContainer) close() error {
+	z.s.buffered -= z.held
+	z.held = 0
+	return nil
+}
 
 func (z *raContainer) walk(fn func(e *entry) error) error {
 	var ex archives.Extractor = archives.Zip{}
@@ -743,7 +754,7 @@ func (d *dirContainer) walk(fn func(e *entry) error) error {
 					f = nil
 					return nil, &unreadable{member: p, err: errors.New("not a regular file any more")}
 				}
-				return newMeter(d.s, f, p, nil, true, func(err error) error {
+				return newMeter(d.s, &inputCounter{r: f, s: d.s}, p, nil, true, func(err error) error {
 					return &unreadable{member: p, err: err}
 				}), nil
 			}
@@ -761,6 +772,19 @@ func (d *dirContainer) walk(fn func(e *entry) error) error {
 		return nil
 	}
 	return err
+}
+
+// inputCounter adds the bytes read from a folder's file to the input's
+// size, which the total expansion limit is a ratio of.
+type inputCounter struct {
+	r io.Reader
+	s *session
+}
+
+func (c *inputCounter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.s.inSize += int64(n)
+	return n, err
 }
 
 // ---- a single file ----

@@ -13,7 +13,7 @@ import (
 // Problem kinds that make a bundle's integrity "mismatch". The others
 // ("unreadable", "invalid_utf8") describe content whose stored bytes are
 // intact.
-var mismatchKinds = map[string]bool{"missing": true, "extra": true, "altered": true, "size": true}
+var mismatchKinds = map[string]bool{"missing": true, "extra": true, "altered": true, "size": true, "provenance": true}
 
 // trailingMember names the problem of data after the end of an archive.
 const trailingMember = "(after the end of the archive)"
@@ -90,6 +90,9 @@ func (w *walker) verify() *Verification {
 	}
 	if w.in.Manifest != nil {
 		problems = append(problems, w.manifestProblems(reported, sums != nil)...)
+		if res.Status == bundle.SigValid {
+			problems = append(problems, provenanceProblems(res.TrustedComment, w.in)...)
+		}
 	}
 	if status == report.IntegrityOK {
 		for _, p := range problems {
@@ -192,4 +195,51 @@ func (v *Verification) Shortfall() string {
 		why = append(why, fmt.Sprintf("%d integrity problem(s), first: %s", n, first))
 	}
 	return oneLine(strings.Join(why, "; "))
+}
+
+// provenanceProblems compares what a valid signature's trusted comment
+// says of the bundle (bundle.TrustedComment: "bundle:NAME host:HOST
+// profile:PROFILE time:TIME") with its manifest and its top folder. The
+// comment is signed; the manifest is covered by SHA256SUMS, but the top
+// folder's name is in no hash: a renamed folder, or a manifest and sums
+// taken from another bundle and signed again, show here. A comment that
+// is not in that form (another tool's) is not compared.
+func provenanceProblems(comment string, in *Input) []report.Problem {
+	fields := map[string]string{}
+	for _, f := range strings.Fields(comment) {
+		if k, v, ok := strings.Cut(f, ":"); ok {
+			fields[k] = v
+		}
+	}
+	if _, ok := fields["bundle"]; !ok {
+		return nil
+	}
+	m := in.Manifest
+	var out []report.Problem
+	add := func(format string, args ...any) {
+		out = append(out, report.Problem{Member: bundle.SignatureName, Kind: "provenance", Detail: oneLine(fmt.Sprintf(format, args...))})
+	}
+	if v := fields["bundle"]; v != m.Name {
+		add("the signature names bundle %q, the manifest %q", v, m.Name)
+	}
+	if top := strings.TrimSuffix(in.prefix, "/"); top != "" {
+		if i := strings.LastIndexByte(top, '/'); i >= 0 {
+			top = top[i+1:]
+		}
+		if v := fields["bundle"]; v != top {
+			add("the signature names bundle %q, but its top folder is %q (renamed?)", v, top)
+		}
+	}
+	if v, ok := fields["host"]; ok && v != m.Host.Hostname {
+		add("the signature names host %q, the manifest %q", v, m.Host.Hostname)
+	}
+	if v, ok := fields["profile"]; ok && v != m.Profile.Name {
+		add("the signature names profile %q, the manifest %q", v, m.Profile.Name)
+	}
+	if v, ok := fields["time"]; ok {
+		if t := m.Collection.EndUTC.UTC().Format("2006-01-02T15:04:05Z"); v != t {
+			add("the signature names time %s, the manifest %s", v, t)
+		}
+	}
+	return out
 }

@@ -39,6 +39,7 @@ type walker struct {
 	// haveSums and haveSig say whether SHA256SUMS and its signature were found.
 	haveSums, haveSig bool
 	manifestSeen      bool
+	manifestSum       [sha256.Size]byte // of the manifest.json Open read
 	problems          []report.Problem
 	members           int
 	hs                *hasher // started by the first large member
@@ -205,6 +206,8 @@ func (w *walker) file(l *layer, e *entry, rel, mpath string) error {
 		ferr = w.call(mem, bytes.NewReader(data))
 	case l.depth < MaxDepth && bundleArchive(rel, false):
 		ferr = w.nested(l, m, hr, mpath)
+	case bundleArchive(rel, false):
+		w.problem(mpath, "unreadable", tooDeepDetail)
 	case e.comp != "" || compressionOf(rel) != "":
 		comp := e.comp
 		if comp == "" {
@@ -214,7 +217,7 @@ func (w *walker) file(l *layer, e *entry, rel, mpath string) error {
 	case w.raw && w.commandID(rel) != "":
 		ferr = w.rawCommand(mem, hr, w.commandID(rel))
 	default:
-		ferr = w.call(mem, hr)
+		ferr = w.text(mem, hr, e.size)
 	}
 	if s.fatal != nil {
 		return s.fatal
@@ -261,7 +264,7 @@ func (w *walker) collectSums() error {
 		w.hashes[p.path] = *p.sum
 	}
 	w.pending = nil
-	if got, ok := w.hashes[bundle.ManifestName]; ok && got != sha256.Sum256(w.in.manifestRaw) {
+	if got, ok := w.hashes[bundle.ManifestName]; ok && got != w.manifestSum {
 		return w.s.refuse("%s changed while it was read", bundle.ManifestName)
 	}
 	return nil
@@ -333,7 +336,7 @@ func (w *walker) decompressed(mem Member, hr *hashReader, comp string) error {
 		}
 		return fail(err)
 	})
-	return w.call(mem, dm)
+	return w.text(mem, dm, 0)
 }
 
 // nested streams the inner members of an archive member.
@@ -408,12 +411,16 @@ func (w *walker) commandID(rel string) string {
 
 // rawCommand hands fn a raw file as files/<path> and as commands/<id>.out.
 func (w *walker) rawCommand(mem Member, hr *hashReader, id string) error {
-	data, err := io.ReadAll(io.LimitReader(hr, maxCommandAlias+1))
+	dr, name := decodeText(hr, mem.Size)
+	data, err := io.ReadAll(io.LimitReader(dr, maxCommandAlias+1))
 	if err != nil {
 		return err
 	}
+	if name != "" {
+		w.problem(mem.Path, EncodingKind, "decoded from "+name+" to UTF-8 before matching")
+	}
 	if len(data) > maxCommandAlias {
-		return w.call(mem, io.MultiReader(bytes.NewReader(data), hr))
+		return w.call(mem, io.MultiReader(bytes.NewReader(data), dr))
 	}
 	w.cmds[id] = true
 	if err := w.call(mem, bytes.NewReader(data)); err != nil {

@@ -128,8 +128,9 @@ func IntegrityLabel(b Bundle) string {
 }
 
 // noteProblem reports whether an integrity problem says something about
-// the content rather than about tampering (invalid UTF-8 lines).
-func noteProblem(p Problem) bool { return p.Kind == "invalid_utf8" }
+// the content rather than about tampering (invalid UTF-8 lines, a file
+// decoded from another encoding).
+func noteProblem(p Problem) bool { return p.Kind == "invalid_utf8" || p.Kind == "encoding" }
 
 // shownProblems drops what goes without saying: raw logs have no
 // SHA256SUMS.

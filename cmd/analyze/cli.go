@@ -20,6 +20,7 @@ import (
 	"casefile/analyze/report"
 	"casefile/bundle"
 	"casefile/internal/suggest"
+	"casefile/internal/safefile"
 	"casefile/internal/version"
 	"casefile/profiles"
 )
@@ -51,6 +52,7 @@ type runFunc func(ctx context.Context, paths []string, opts analyze.Options) (*r
 
 // env is what the command sees of its process.
 type env struct {
+	stdin          io.Reader // read for the input "-"
 	stdout, stderr io.Writer
 	// stdoutTerm and stderrTerm say whether they are terminals; width is
 	// the terminal's (0: unknown).
@@ -65,6 +67,7 @@ type env struct {
 // Main runs analyze with args and returns the exit status.
 func Main(args []string, stdout, stderr *os.File) int {
 	e := &env{
+		stdin:  os.Stdin,
 		stdout: stdout,
 		stderr: stderr,
 		getenv: os.Getenv,
@@ -122,6 +125,7 @@ type options struct {
 	checkProfile string
 	noColor      bool
 	verbose      bool
+	maxExpanded  string
 }
 
 func newCommand(e *env) *cobra.Command {
@@ -163,7 +167,7 @@ found any of its inputs): never read that as healthy.`,
 	f := cmd.Flags()
 	f.SortFlags = false
 	f.StringVar(&o.format, "format", "", "report `FORMAT`: text, json or html (default text, or from -o's extension)")
-	f.StringVarP(&o.output, "output", "o", "", "write the report to `PATH` (atomically) instead of stdout")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to `PATH` (atomically; a device or FIFO is written into; \"-\": stdout) instead of stdout")
 	f.StringVar(&o.profile, "profile", "", "analyze with this profile: a built-in `NAME` or a YAML FILE (required for raw logs)")
 	f.StringVar(&o.trust, "trust", "", "`FILE` of trusted minisign public keys, one per line, each with an optional name")
 	f.BoolVar(&o.requireSig, "require-signature", false, "refuse (exit 2) unless every input is intact and signed by a trusted key")
@@ -175,6 +179,7 @@ found any of its inputs): never read that as healthy.`,
 	f.StringVar(&o.explain, "explain", "", "print what finding `ID` means and what its rule looks for; \"all\" lists every rule")
 	f.StringVar(&o.checkProfile, "check-profile", "", "validate the profile `FILE` and exit (0 ok, 2 with the file:line of the error)")
 	f.BoolVar(&o.noColor, "no-color", false, "no colours in the text report (also: NO_COLOR set)")
+	f.StringVar(&o.maxExpanded, "max-expanded", "", "let an input decompress to this `SIZE` in total (default: 100 times its size above 1GiB, at most 16GiB)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "text report: show info findings, every evidence line and every rule that did not fully run")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return refuse("%v (see analyze --help)", err)
@@ -203,13 +208,34 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 	if !report.ValidSeverity(o.failOn) {
 		return refuse("--fail-on %q: want info, warning or critical", o.failOn)
 	}
-	if o.output != "" {
-		if err := checkOutput(o.output); err != nil {
-			return err
+	if o.output == safefile.Stdout {
+		o.output = "" // -o -: standard output
+	} else if o.output != "" {
+		if _, err := safefile.Check(o.output); err != nil {
+			return refuse("%v", err)
 		}
+	}
+	stdinArgs := 0
+	for _, a := range args {
+		if a == "-" {
+			stdinArgs++
+		}
+	}
+	if stdinArgs > 1 {
+		return refuse("-: standard input can be given only once")
 	}
 
 	opts := analyze.Options{Rules: o.rules}
+	if stdinArgs > 0 {
+		opts.Stdin = e.stdin
+	}
+	if o.maxExpanded != "" {
+		n, err := profiles.ParseSize(o.maxExpanded)
+		if err != nil || n <= 0 {
+			return refuse("--max-expanded %q: want a size like 64GiB", o.maxExpanded)
+		}
+		opts.MaxExpanded = n
+	}
 	if o.profile != "" {
 		p, err := profiles.Load(o.profile)
 		if err != nil {
@@ -314,7 +340,11 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 			return refuse("writing the report: %v", err)
 		}
 	} else {
-		if err := writeAtomic(o.output, render); err != nil {
+		if err := safefile.WriteFile(o.output, 0o644, render); err != nil {
+			var se *safefile.Error
+			if errors.As(err, &se) {
+				return refuse("%v", err)
+			}
 			return refuse("%s: %v", o.output, err)
 		}
 		if e.stderrTerm {

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+
+	"casefile/analyze/input/inputtest"
+	"casefile/bundle"
+)
+
+// maxRSS is the memory analyze may use on the inputs of TestMemoryFlat
+// (issue 12: 300 bundles took 1 GiB, one bundle of 200k members 673 MiB).
+const maxRSS = 256 << 20
+
+// hostileFull says whether the full sizes run (make hostile).
+func hostileFull() bool { return os.Getenv("CASEFILE_HOSTILE_FULL") != "" }
+
+// buildAnalyze builds the command, to measure its peak memory.
+func buildAnalyze(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "analyze")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// peakRSS runs bin with args and returns its exit code and peak RSS.
+func peakRSS(t *testing.T, bin string, args ...string) (int, int64) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	cmd.Stdout = nil
+	err := cmd.Run()
+	if err != nil {
+		if _, ok := err.(*exec.ExitError); !ok {
+			t.Fatal(err)
+		}
+	}
+	// 0 and 1 are reports; 3 a report that checked nothing (raw files no
+	// rule reads); 2 and anything else a refusal or a crash.
+	if c := cmd.ProcessState.ExitCode(); c == 2 || c > 3 {
+		t.Fatalf("analyze %v: exit %d: %s", args, cmd.ProcessState.ExitCode(), stderr.String())
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		t.Skip("no rusage here")
+	}
+	return cmd.ProcessState.ExitCode(), ru.Maxrss << 10 // KiB on Linux
+}
+
+// TestMemoryFlat: memory stays flat in the number of bundles of a zip and
+// of members of a bundle.
+func TestMemoryFlat(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("peak RSS is read from Linux rusage")
+	}
+	nBundles, nMembers := 10, 2_000
+	if hostileFull() {
+		nBundles, nMembers = 300, 200_000
+	}
+	bin := buildAnalyze(t)
+	dir := t.TempDir()
+	log := strings.Repeat(calmLine, 2000) + emfileLine
+
+	t.Run(fmt.Sprintf("%d bundles in a zip", nBundles), func(t *testing.T) {
+		p := filepath.Join(dir, "many.zip")
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zw := zip.NewWriter(f)
+		key := inputtest.Build(t, inputtest.Spec{}).Private
+		for i := range nBundles {
+			b := tfstBundle(t, fmt.Sprintf("tfst-epp%03d-20260302T080000Z", i), log, inputtest.Spec{Key: &key})
+			w, err := zw.Create(b.Name + ".tar.gz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write(b.TarGz())
+		}
+		zw.Close()
+		f.Close()
+		_, rss := peakRSS(t, bin, p, "-o", os.DevNull)
+		t.Logf("%d bundles: peak RSS %d MiB", nBundles, rss>>20)
+		if rss > maxRSS {
+			t.Errorf("%d bundles: peak RSS %d MiB, over %d MiB", nBundles, rss>>20, maxRSS>>20)
+		}
+	})
+	// 200k members: in an archive inside a bundle (they are in no
+	// manifest), and as raw logs.
+	var inner bytes.Buffer
+	zw := gzip.NewWriter(&inner)
+	tw := tar.NewWriter(zw)
+	for i := range nMembers {
+		data := fmt.Sprintf("%d\n", i)
+		tw.WriteHeader(&tar.Header{Name: fmt.Sprintf("spool/%03d/%06d.dat", i/1000, i), Typeflag: tar.TypeReg, Size: int64(len(data)), Mode: 0o644})
+		tw.Write([]byte(data))
+	}
+	tw.Close()
+	zw.Close()
+	t.Run(fmt.Sprintf("%d members in a nested archive", nMembers), func(t *testing.T) {
+		b := inputtest.Build(t, inputtest.Spec{Name: "tfst-epp01-20260302T080000Z", Files: map[string]string{
+			"files/opt/tivoli/EPProxy/epp.log":     log,
+			"files/opt/tivoli/EPProxy/diag.tar.gz": inner.String(),
+		}, Edit: func(m *bundle.Manifest) {
+			m.Profile.Name = "tfst"
+			m.Host.Hostname = "epp01"
+		}})
+		p := b.WriteTarGz(t, dir)
+		_, rss := peakRSS(t, bin, p, "-o", os.DevNull)
+		t.Logf("%d members: peak RSS %d MiB", nMembers, rss>>20)
+		if rss > maxRSS {
+			t.Errorf("%d members: peak RSS %d MiB, over %d MiB", nMembers, rss>>20, maxRSS>>20)
+		}
+	})
+	t.Run(fmt.Sprintf("%d raw files", nMembers), func(t *testing.T) {
+		p := filepath.Join(dir, "raw.tar.gz")
+		os.WriteFile(p, inner.Bytes(), 0o644)
+		_, rss := peakRSS(t, bin, "--profile", "tfst", p, "-o", os.DevNull)
+		t.Logf("%d raw files: peak RSS %d MiB", nMembers, rss>>20)
+		if rss > maxRSS {
+			t.Errorf("%d raw files: peak RSS %d MiB, over %d MiB", nMembers, rss>>20, maxRSS>>20)
+		}
+	})
+}

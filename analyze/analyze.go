@@ -231,6 +231,9 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		}
 	}
 	for _, b := range states {
+		for _, m := range b.members {
+			sc.flushPending(b, m)
+		}
 		b.fixTimes()
 	}
 

@@ -65,14 +65,24 @@ type slot struct {
 	fidx    []int
 	// optional: no member for globs does not make the rule partial.
 	optional bool
+	// rule is the index of the rule whose aggregate reads the slot (its
+	// match any, sequence start and expect, state track), else -1.
+	rule int
+	tag  int // its index among that rule's aggregated slots
 }
 
 // rulePlan is a rule with its slots resolved.
 type rulePlan struct {
+	idx  int // in plan.rules
 	rule *profiles.Rule
-	kind string
-	any  []*slot // match any / absent any / state track
-	also []*slot
+	// agg: the rule is evaluated from aggregates made in the pass (see
+	// ruleAgg); readsRecords: its expressions read records.
+	agg          bool
+	readsRecords bool
+	names        *internTable // state rules: state and event names
+	kind         string
+	any          []*slot // match any / absent any / state track
+	also         []*slot
 	// related holds the also entries, parallel to also.
 	related []*profiles.Related
 	res     []*slot // resolved_by
@@ -115,7 +125,7 @@ func (p *plan) addSlot(re profiles.Pattern, globs []string, label, what string, 
 		}
 		p.pats = append(p.pats, pat)
 	}
-	s := &slot{id: len(p.slots), pat: pat, globs: globs, label: label, what: what}
+	s := &slot{id: len(p.slots), pat: pat, globs: globs, label: label, what: what, rule: -1}
 	if filePat != nil && filePat.Re != nil {
 		s.filePat = filePat.Re
 		for i, n := range filePat.Re.SubexpNames() {
@@ -182,7 +192,7 @@ func compile(prof *profiles.Profile) (*plan, error) {
 	}
 	for i := range prof.Analyze.Rules {
 		r := &prof.Analyze.Rules[i]
-		rp := &rulePlan{rule: r, fixedState: map[*slot]string{}, event: map[*slot]string{}}
+		rp := &rulePlan{idx: len(p.rules), rule: r, names: &internTable{id: map[string]int{}}, fixedState: map[*slot]string{}, event: map[*slot]string{}}
 		what := r.ID
 		add := func(ms []profiles.Matcher, role string) []*slot {
 			var out []*slot
@@ -244,6 +254,23 @@ func compile(prof *profiles.Profile) (*plan, error) {
 			}
 		}
 		rp.captures = uniqStrings(rp.captures)
+		rp.agg = newRuleAgg(rp, nil) != nil
+		for _, x := range ruleExprs(r) {
+			if contains(exprIdents(x), "records") {
+				rp.readsRecords = true
+			}
+		}
+		var aggSlots []*slot
+		switch {
+		case !rp.agg:
+		case rp.kind == "match" || rp.kind == "state":
+			aggSlots = rp.any
+		case rp.kind == "sequence":
+			aggSlots = append(append(aggSlots, rp.start...), rp.exp...)
+		}
+		for i, s := range aggSlots {
+			s.rule, s.tag = rp.idx, i
+		}
 		rp.facts = p.ruleFacts(r)
 		rp.appliesPattern, rp.appliesFacts = p.factsOf([]*profiles.Expr{&r.Applies}, "")
 		p.rules = append(p.rules, rp)

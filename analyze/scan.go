@@ -5,7 +5,7 @@ import (
 	"context"
 	"io"
 	"runtime"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -60,6 +60,23 @@ type job struct {
 	// Time-of-day members: the chunk's first and last time of day and the
 	// day changes within it.
 	tod todCursor
+	// obs holds each observer's partial result for the chunk.
+	obs []any
+}
+
+// A lineObserver sees every member the pass reads (every line, matching
+// or not), a chunk of whole lines at a time, map/reduce style: scanChunk
+// runs in the scanning workers, side by side on different chunks (it
+// must not write shared state; the chunk's bytes are only valid during
+// the call), and returns a partial result; mergeChunk gets those results
+// in member and line order in the merging goroutine (firstLine is the
+// number of the chunk's first line; a chunk whose first line continues
+// the previous chunk's last line, cont, happens only for lines longer
+// than a chunk). Template mining hooks in here: counting per chunk in
+// scanChunk keeps the per-line cost in the parallel workers.
+type lineObserver interface {
+	scanChunk(m *member, data []byte) any
+	mergeChunk(b *bundleState, m *member, firstLine int, cont bool, partial any)
 }
 
 // scanner runs the pass for all inputs of one analysis.
@@ -69,6 +86,11 @@ type scanner struct {
 	workers   sync.WaitGroup
 	mergeDone chan struct{}
 	retained  int // bytes retained across members (merger only)
+	// bud is the run's budget for kept records, exBud for excerpts
+	// (merger only).
+	bud, exBud *budget
+	// observers are told about every matching line (see lineObserver).
+	observers []lineObserver
 }
 
 func newScanner(workers int) *scanner {
@@ -79,6 +101,8 @@ func newScanner(workers int) *scanner {
 		jobs:      make(chan *job, 2*workers+2),
 		order:     make(chan *job, 2*workers+2),
 		mergeDone: make(chan struct{}),
+		bud:       &budget{left: runBudget},
+		exBud:     &budget{left: excerptBudget},
 	}
 	for i := 0; i < workers; i++ {
 		s.workers.Add(1)
@@ -87,6 +111,12 @@ func newScanner(workers int) *scanner {
 			w := &worker{}
 			for j := range s.jobs {
 				w.scan(j)
+				if len(s.observers) > 0 {
+					j.obs = make([]any, len(s.observers))
+					for k, o := range s.observers {
+						j.obs[k] = o.scanChunk(j.ms.m, j.data)
+					}
+				}
 				close(j.done)
 			}
 		}()
@@ -130,6 +160,12 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 	retain := len(p.retain) > 0 && matchAny(p.retain, im.Path)
 	if spec == nil && len(slots) == 0 && !retain {
 		return nil
+	}
+	if b.aggs == nil {
+		b.aggs = make([]*ruleAgg, len(p.rules))
+		for i, rp := range p.rules {
+			b.aggs[i] = newRuleAgg(rp, s.bud)
+		}
 	}
 	m := &member{idx: len(b.members), path: im.Path, size: im.Size, modTime: im.ModTime, spec: spec}
 	b.members = append(b.members, m)
@@ -279,25 +315,19 @@ func (s *scanner) merge(j *job) {
 	// Untimed lines of a newest-first member left waiting by the chunks
 	// before take this chunk's first time.
 	if len(m.pendNext) > 0 && !j.firstT.IsZero() {
-		for _, r := range m.pendNext {
-			r.t, r.day, r.inheritNext = j.firstT, sign*dayBase, false
+		for _, p := range m.pendNext {
+			p.r.t, p.r.day, p.r.inheritNext = j.firstT, sign*dayBase, false
+			s.deliver(ms.b, p.sl, p.r)
 		}
 		m.pendNext = nil
 	}
 	for _, e := range j.excerpts {
 		e.start += base + 1
-		if m.nExc < excerptsHead {
-			m.excerpts = append(m.excerpts, e)
-		} else if len(m.exTail) < excerptsTail {
-			m.exTail = append(m.exTail, e)
-		} else {
-			m.exTail[m.exTailAt] = e
-			m.exTailAt = (m.exTailAt + 1) % excerptsTail
-		}
-		m.nExc++
+		m.addExcerpt(e, s.exBud)
 	}
 	// Records go to their slots in line order (the worker made them so);
-	// a slot with a file pattern gets a copy carrying its groups.
+	// a slot with a file pattern gets a copy carrying its groups. A
+	// rule's slot feeds its aggregate, which keeps what it needs.
 	for _, r := range j.recs {
 		for _, sl := range ms.slotsOfPat(r.pat) {
 			x := r
@@ -306,10 +336,11 @@ func (s *scanner) merge(j *job) {
 				c.fnames, c.fcaps = sl.fnames, ms.fcaps[sl]
 				x = &c
 			}
-			ms.b.slots[sl.id].add(x)
 			if x.inheritNext {
-				m.pendNext = append(m.pendNext, x)
+				m.pendNext = append(m.pendNext, pending{x, sl})
+				continue
 			}
+			s.deliver(ms.b, sl, x)
 		}
 	}
 	if m.first.IsZero() && !j.firstT.IsZero() {
@@ -329,6 +360,9 @@ func (s *scanner) merge(j *job) {
 		m.lastDay = sign * m.rolls
 	}
 	m.invalid += j.invalid
+	for k, o := range s.observers {
+		o.mergeChunk(ms.b, m, base+1, j.cont, j.obs[k])
+	}
 	if ms.retain {
 		rc.data, rc.buf, rc.start, rc.cont = j.data, j.buf, base+1, j.cont
 		m.retained = append(m.retained, rc)
@@ -346,6 +380,39 @@ func (s *scanner) merge(j *job) {
 	}
 	m.lines += j.nl
 	j.data, j.buf, j.recs, j.excerpts = nil, nil, nil, nil
+}
+
+// deliver hands a record to its slot: the rule's aggregate, else the
+// slot's store.
+func (s *scanner) deliver(b *bundleState, sl *slot, r *record) {
+	if sl.rule >= 0 {
+		if a := b.aggs[sl.rule]; a != nil {
+			if r.sl != nil && r.sl != sl {
+				c := *r // another rule's slot (or label) holds it
+				r = &c
+			}
+			r.sl = sl
+			a.observe(r, sl)
+			return
+		}
+	}
+	b.slots[sl.id].add(r, s.bud)
+}
+
+// flushPending delivers the untimed records of a newest-first member
+// that no later timed line came to date (after the member's last chunk).
+func (s *scanner) flushPending(b *bundleState, m *member) {
+	for _, p := range m.pendNext {
+		p.r.inheritNext = false
+		s.deliver(b, p.sl, p.r)
+	}
+	m.pendNext = nil
+}
+
+// pending is a record waiting for its time, with the slot it goes to.
+type pending struct {
+	r  *record
+	sl *slot
 }
 
 func (ms *memberScan) slotsOfPat(p *pattern) []*slot {
@@ -375,11 +442,17 @@ func (w *worker) candidates(ms *memberScan, data []byte) []cand {
 		ms.search.find(data, func(s, e int, pats []int32) { cs = append(cs, cand{s, e, pats}) })
 	}
 	if len(cs) > 1 {
-		sort.SliceStable(cs, func(a, b int) bool { return cs[a].start < cs[b].start })
+		// Each anchor's pass finds lines in order: sort only when several
+		// passes gave lines (no reflection; stable keeps pattern order).
+		if !slices.IsSortedFunc(cs, cmpCand) {
+			slices.SortStableFunc(cs, cmpCand)
+		}
 		out := cs[:0]
 		for _, c := range cs {
 			if n := len(out); n > 0 && out[n-1].start == c.start {
-				out[n-1].pats = mergePats(append([]int32(nil), out[n-1].pats...), c.pats)
+				if !sameSet(out[n-1].pats, c.pats) {
+					out[n-1].pats = mergePats(append([]int32(nil), out[n-1].pats...), c.pats)
+				}
 				continue
 			}
 			out = append(out, c)
@@ -664,6 +737,21 @@ func rolled(newest bool, prev, next time.Duration) bool {
 	return next < prev-time.Minute
 }
 
+func cmpCand(a, b cand) int { return a.start - b.start }
+
+// sameSet: b's patterns are all in a (small lists).
+func sameSet(a, b []int32) bool {
+	if len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0]) {
+		return true
+	}
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			return false
+		}
+	}
+	return true
+}
+
 // mergePats adds the patterns of b missing from a, keeping a sorted.
 func mergePats(a, b []int32) []int32 {
 	for _, x := range b {
@@ -678,7 +766,7 @@ func mergePats(a, b []int32) []int32 {
 			a = append(a, x)
 		}
 	}
-	sort.Slice(a, func(i, j int) bool { return a[i] < a[j] })
+	slices.Sort(a)
 	return a
 }
 

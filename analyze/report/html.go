@@ -182,6 +182,7 @@ type findingView struct {
 	Remedy      string
 	Meta        []metaPart
 	Rule        string
+	Inexact     string
 	Evidence    []evidenceView
 	Context     []evidenceView
 }
@@ -460,6 +461,7 @@ func buildView(r *Report) *pageView {
 			Explanation: hText(f.Explanation),
 			Remedy:      hText(f.Remedy),
 			Rule:        h(f.Rule),
+			Inexact:     h(f.Inexact),
 		}
 		if c := countLabel(f.Count); c != "" {
 			fv.Meta = append(fv.Meta, metaPart{c, ""})

@@ -117,9 +117,57 @@ func toERE(s string) string {
 	s = nongrp.ReplaceAllString(s, "(")
 	s = flagsRe.ReplaceAllString(s, "")
 	s = inlineF.ReplaceAllString(s, "(")
-	r := strings.NewReplacer(`\d`, `[0-9]`, `\D`, `[^0-9]`, `\w`, `[[:alnum:]_]`, `\W`, `[^[:alnum:]_]`,
-		`\s`, `[[:space:]]`, `\S`, `[^[:space:]]`, `\b`, `\b`, `*?`, `*`, `+?`, `+`, `??`, `?`)
-	return r.Replace(s)
+	// A ] in a bracket expression must come first; a backslash there is a
+	// literal backslash.
+	s = strings.NewReplacer(`[^\]`, `[^]`, `[\]`, `[]`).Replace(s)
+	// Inside a bracket expression a class is spelled without its own
+	// brackets: [\w.-] is [[:alnum:]_.-], not [[[:alnum:]_].-] (which grep
+	// reads as a bracket expression followed by ".-]").
+	var out strings.Builder
+	in := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\\' && i+1 < len(s) {
+			n := s[i+1]
+			i++
+			cls := map[byte]string{'d': "0-9", 'w': "[:alnum:]_", 's': "[:space:]"}[n]
+			neg := map[byte]string{'D': "0-9", 'W': "[:alnum:]_", 'S': "[:space:]"}[n]
+			switch {
+			case cls != "" && in:
+				out.WriteString(cls)
+			case cls != "":
+				out.WriteString("[" + cls + "]")
+			case neg != "" && !in:
+				out.WriteString("[^" + neg + "]")
+			default:
+				out.WriteByte('\\')
+				out.WriteByte(n)
+			}
+			continue
+		}
+		switch {
+		case !in && c == '[':
+			in = true
+			out.WriteByte(c)
+			if i+1 < len(s) && s[i+1] == '^' {
+				out.WriteByte('^')
+				i++
+			}
+			if i+1 < len(s) && s[i+1] == ']' { // a literal ] first
+				out.WriteByte(']')
+				i++
+			}
+			continue
+		case in && c == ']':
+			in = false
+		case !in && (c == '*' || c == '+' || c == '?') && i+1 < len(s) && s[i+1] == '?':
+			out.WriteByte(c) // lazy quantifiers: ERE has only greedy ones
+			i++
+			continue
+		}
+		out.WriteByte(c)
+	}
+	return out.String()
 }
 
 // Component log lines in the TFST layout: "YY/MM/DD HH:MM:SS level thread text".

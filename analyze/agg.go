@@ -20,10 +20,42 @@ import (
 // budget is the one memory budget of a run: records kept beyond each
 // store's floor and excerpts draw from it, across all members and
 // bundles. The merger alone uses it.
-type budget struct{ left int }
+type budget struct {
+	left int
+	// touched are the stores and groups holding records not owned yet
+	// (see record.own), owned by settle at the end of each chunk's merge.
+	touched []*recKeep
+	pend    []*aggGroup
+}
+
+func (b *budget) touch(k *recKeep) {
+	if b != nil && !k.touched {
+		k.touched = true
+		b.touched = append(b.touched, k)
+	}
+}
+
+// settle gives every record still held by reference into the chunk its
+// own copy: only the ones that stayed in a ring, not every line.
+func (b *budget) settle() {
+	for _, k := range b.touched {
+		for i, r := range k.tail {
+			k.tail[i] = r.own()
+		}
+		k.touched = false
+	}
+	b.touched = b.touched[:0]
+	for _, g := range b.pend {
+		for i, r := range g.pend {
+			g.pend[i] = r.own()
+		}
+		g.pendTouched = false
+	}
+	b.pend = b.pend[:0]
+}
 
 // runBudget is the bytes of records and excerpts kept beyond the floors.
-const runBudget = 32 << 20
+const runBudget = 16 << 20
 
 func (b *budget) take(n int) bool {
 	if b == nil || b.left < n {
@@ -41,6 +73,9 @@ func (b *budget) give(n int) {
 
 // recSize estimates the memory a kept record holds.
 func recSize(r *record) int {
+	if r.raw != nil {
+		return 176 + 2*len(r.raw) + 16*len(r.pat.names)
+	}
 	n := 176 + len(r.text) + 16*len(r.caps)
 	for _, c := range r.caps {
 		if len(r.text) == 0 || !sameBacking(c, r.text) {
@@ -77,14 +112,22 @@ type recKeep struct {
 	tailAt  int
 	dropped int
 	full    bool // the budget refused: no more heads
+	touched bool // holds records not owned yet (budget.touch)
 }
 
-func (k *recKeep) add(r *record, bud *budget) {
-	if !k.full && (len(k.head) < keepFloorHead || bud.take(recSize(r))) {
-		k.head = append(k.head, r)
+// add keeps a record: as a head while the floor (or, with draw, the
+// budget) allows, else in the ring of the last ones. A record not owned
+// is copied when it becomes a head, and at the end of the chunk's merge
+// if it is still in the ring.
+func (k *recKeep) add(r *record, bud *budget, draw bool) {
+	if !k.full && (len(k.head) < keepFloorHead || draw && bud.take(recSize(r))) {
+		k.head = append(k.head, r.own())
 		return
 	}
 	k.full = true
+	if r.raw != nil {
+		bud.touch(k)
+	}
 	if len(k.tail) < keepFloorTail {
 		k.tail = append(k.tail, r)
 		return
@@ -138,8 +181,17 @@ type aggGroup struct {
 	labels []int // per slot tag (match)
 	ev     evStream
 	kept   recKeep
-	// sequence: the kept starts (evidence); state: every kept record.
+	// Sequence rules: pend are the starts since the group's last expect
+	// (at most maxPend), cand keeps those an expect came too late for, or
+	// none at all: the likely unanswered ones, kept for evidence whatever
+	// the budget took.
+	pend        []*record
+	pendTouched bool
+	cand        recKeep
 }
+
+// maxPend bounds a sequence group's pending starts in the pass.
+const maxPend = 64
 
 // lineFields are the names of a record map that vary line by line.
 var lineFields = map[string]bool{"line": true, "text": true, "time": true}
@@ -215,8 +267,16 @@ func appendIDPart(b []byte, v string) []byte {
 func (a *ruleAgg) group(r *record) *aggGroup {
 	kb := a.kb[:0]
 	for _, k := range a.keys {
-		v, _ := r.capture(k)
-		kb = appendIDPart(kb, v)
+		n := len(kb)
+		kb = r.appendCapture(kb, k)
+		// length prefix: moved in front of the value
+		v := len(kb) - n
+		var pre [24]byte
+		p := strconv.AppendInt(pre[:0], int64(v), 10)
+		p = append(p, ':')
+		kb = append(kb, p...)
+		copy(kb[n+len(p):], kb[n:n+v])
+		copy(kb[n:], p)
 	}
 	a.kb = kb
 	if g := a.groups[string(kb)]; g != nil {
@@ -248,7 +308,8 @@ func (a *ruleAgg) where(r *record, sl *slot) bool {
 			return ok
 		}
 	}
-	env := recordMap(r, r.value(), sl.label, a.rp.captures)
+	o := r.own()
+	env := recordMap(o, o.value(), sl.label, a.rp.captures)
 	ok, err := truth(&a.rp.rule.Match.Where, env)
 	if err != nil {
 		a.whereErr = exprError(r.b.plan.prof, &a.rp.rule.Match.Where, "where", err)
@@ -297,7 +358,7 @@ func (a *ruleAgg) observe(r *record, sl *slot) {
 		g.hits++
 		g.labels[tag]++
 		g.ev.add(r, tag, tag, 0)
-		g.kept.add(r, a.bud)
+		g.kept.add(r, a.bud, true)
 	case "sequence":
 		g := a.group(r)
 		start := tag < len(a.rp.start)
@@ -305,7 +366,24 @@ func (a *ruleAgg) observe(r *record, sl *slot) {
 		if start {
 			prio = 0
 			g.hits++
-			g.kept.add(r, a.bud)
+			g.kept.add(r, a.bud, true)
+			if len(g.pend) == maxPend {
+				g.cand.add(g.pend[0], a.bud, false)
+				g.pend = append(g.pend[:0], g.pend[1:]...)
+			}
+			g.pend = append(g.pend, r)
+			if r.raw != nil && !g.pendTouched && a.bud != nil {
+				g.pendTouched = true
+				a.bud.pend = append(a.bud.pend, g)
+			}
+		} else {
+			w := a.rp.rule.Sequence.Within.Duration
+			for _, p := range g.pend {
+				if w > 0 && !p.t.IsZero() && !r.t.IsZero() && r.t.Sub(p.t) > w {
+					g.cand.add(p, a.bud, false)
+				}
+			}
+			g.pend = g.pend[:0]
 		}
 		g.ev.add(r, tag, tag, prio)
 	case "state":
@@ -328,7 +406,7 @@ func (a *ruleAgg) observe(r *record, sl *slot) {
 		g := a.group(r)
 		g.hits++
 		g.ev.add(r, tag, id, 0)
-		g.kept.add(r, a.bud)
+		g.kept.add(r, a.bud, true)
 	}
 }
 
@@ -358,6 +436,7 @@ type mergedGroup struct {
 	labels []int
 	evs    []*evStream
 	recs   []*record // kept, sorted
+	cands  []*record // sequence: likely unanswered starts
 	total  int       // lines behind recs
 	aggs   []*ruleAgg
 }
@@ -386,6 +465,8 @@ func mergeGroups(rr *ruleRun) ([]*mergedGroup, error) {
 			}
 			m.evs = append(m.evs, &g.ev)
 			m.recs = append(m.recs, g.kept.records()...)
+			m.cands = append(m.cands, g.cand.records()...)
+			m.cands = append(m.cands, g.pend...)
 			m.total += g.kept.n()
 			m.aggs = append(m.aggs, a)
 		}

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"sort"
@@ -48,6 +49,31 @@ type pattern struct {
 	index []int    // submatch index of each named group
 	value int      // position of "value" in names, or -1
 	lits  []literal
+	// litExact: the pattern matches exactly the lines holding one of
+	// exact (no capture, no assertion, case-sensitive): the search
+	// decides, the regular expression never runs.
+	litExact bool
+	exact    []string
+	// digits: the pattern treats all digits alike (digitUniform): its
+	// decisions are memoised per digit-blind line.
+	digits bool
+	// needCaps: some slot's aggregate reads the pattern's captures on
+	// every line (group keys, where, a state capture).
+	needCaps bool
+}
+
+// litLoc is the leftmost match of a litExact pattern in b (nil: none).
+func (p *pattern) litLoc(b []byte) []int {
+	best, n := -1, 0
+	for _, s := range p.exact {
+		if i := bytes.Index(b, []byte(s)); i >= 0 && (best < 0 || i < best) {
+			best, n = i, len(s)
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	return []int{best, best + n}
 }
 
 // slot is one use of a pattern: a matcher of a rule, a fact, a context
@@ -114,6 +140,9 @@ func (p *plan) addSlot(re profiles.Pattern, globs []string, label, what string, 
 	}
 	if pat == nil {
 		pat = &pattern{id: len(p.pats), src: re.Src, re: re.Re, value: -1, lits: requiredLiterals(re.Src)}
+		pat.exact = exactLiterals(re.Src, pat.lits)
+		pat.litExact = pat.exact != nil
+		pat.digits = digitUniform(re.Src)
 		for i, n := range re.Re.SubexpNames() {
 			if n != "" {
 				if n == "value" {
@@ -270,6 +299,15 @@ func compile(prof *profiles.Profile) (*plan, error) {
 		}
 		for i, s := range aggSlots {
 			s.rule, s.tag = rp.idx, i
+			switch rp.kind {
+			case "match":
+				s.pat.needCaps = s.pat.needCaps || len(r.Match.GroupBy) > 0 || r.Match.Where.IsSet()
+			case "sequence":
+				s.pat.needCaps = s.pat.needCaps || len(r.Sequence.Key) > 0
+			case "state":
+				_, ev := rp.event[s]
+				s.pat.needCaps = s.pat.needCaps || len(r.State.Key) > 0 || rp.fixedState[s] == "" && !ev
+			}
 		}
 		rp.facts = p.ruleFacts(r)
 		rp.appliesPattern, rp.appliesFacts = p.factsOf([]*profiles.Expr{&r.Applies}, "")

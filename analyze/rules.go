@@ -613,6 +613,9 @@ func (e *evaluator) evalSequence(rr *ruleRun) []*draft {
 		for _, r := range g.recs {
 			kept[posOf(r)] = r
 		}
+		for _, r := range g.cands {
+			kept[posOf(r)] = r
+		}
 		lastExp := map[int]int64{} // per bundle, the time of its last timed expect
 		var pending []pend
 		answered, nUn := 0, 0

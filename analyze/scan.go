@@ -51,7 +51,9 @@ type job struct {
 	done chan struct{}
 
 	// Results, line numbers relative to the chunk (newlines before).
-	recs     []*record
+	// hits are the matches, made into records (not owned: their text is
+	// in data, see record.own) by the merger in its reused slab.
+	hits     []hit
 	nl       int
 	firstT   time.Time
 	lastT    time.Time
@@ -86,6 +88,7 @@ type scanner struct {
 	workers   sync.WaitGroup
 	mergeDone chan struct{}
 	retained  int // bytes retained across members (merger only)
+	slab      []record // the records of the chunk being merged
 	// bud is the run's budget for kept records, exBud for excerpts
 	// (merger only).
 	bud, exBud *budget
@@ -302,7 +305,17 @@ func (s *scanner) merge(j *job) {
 	if m.tod && j.tod.have && m.todHave && rolled(m.newestFirst, m.todLast, j.tod.first) {
 		dayBase++
 	}
-	for _, r := range j.recs {
+	// The hits become records in the merger's slab (reused: records that
+	// stay are owned copies).
+	if cap(s.slab) < len(j.hits) {
+		s.slab = make([]record, len(j.hits))
+	}
+	recs := s.slab[:len(j.hits)]
+	for i := range j.hits {
+		recs[i] = j.rec(i)
+	}
+	for i := range recs {
+		r := &recs[i]
 		r.line += base + 1
 		switch {
 		case r.inherit:
@@ -328,7 +341,8 @@ func (s *scanner) merge(j *job) {
 	// Records go to their slots in line order (the worker made them so);
 	// a slot with a file pattern gets a copy carrying its groups. A
 	// rule's slot feeds its aggregate, which keeps what it needs.
-	for _, r := range j.recs {
+	for i := range recs {
+		r := &recs[i]
 		for _, sl := range ms.slotsOfPat(r.pat) {
 			x := r
 			if sl.filePat != nil {
@@ -337,12 +351,15 @@ func (s *scanner) merge(j *job) {
 				x = &c
 			}
 			if x.inheritNext {
-				m.pendNext = append(m.pendNext, pending{x, sl})
+				m.pendNext = append(m.pendNext, pending{x.own(), sl})
 				continue
 			}
 			s.deliver(ms.b, sl, x)
 		}
 	}
+	// Records still held by reference into the chunk (rings of last lines,
+	// pending starts) get their own copies before the chunk is reused.
+	s.bud.settle()
 	if m.first.IsZero() && !j.firstT.IsZero() {
 		m.first = j.firstT
 		m.firstDay = sign * dayBase
@@ -379,7 +396,10 @@ func (s *scanner) merge(j *job) {
 		bufPool.Put(j.buf)
 	}
 	m.lines += j.nl
-	j.data, j.buf, j.recs, j.excerpts = nil, nil, nil, nil
+	clear(recs)
+	hs := j.hits[:0]
+	hitPool.Put(&hs)
+	j.data, j.buf, j.hits, j.excerpts = nil, nil, nil, nil
 }
 
 // deliver hands a record to its slot: the rule's aggregate, else the
@@ -396,7 +416,7 @@ func (s *scanner) deliver(b *bundleState, sl *slot, r *record) {
 			return
 		}
 	}
-	b.slots[sl.id].add(r, s.bud)
+	b.slots[sl.id].add(r, s.bud, true)
 }
 
 // flushPending delivers the untimed records of a newest-first member
@@ -415,6 +435,27 @@ type pending struct {
 	sl *slot
 }
 
+// hit is a match as a worker finds it: compact, in a pooled slice, so
+// that a line matched costs no allocation.
+type hit struct {
+	pat                  int32 // in memberScan.pats
+	seg                  int32
+	line, day            int32
+	start, end           int32 // the segment in the chunk's data
+	inherit, inheritNext bool
+	t                    time.Time
+	locs                 []int
+}
+
+// rec is the i-th hit as a record (not owned; line relative to the chunk).
+func (j *job) rec(i int) record {
+	h := &j.hits[i]
+	return record{pat: j.ms.pats[h.pat], b: j.ms.b, m: j.ms.m, line: int(h.line), seg: int(h.seg), t: h.t, day: int(h.day),
+		raw: j.data[h.start:h.end], locs: h.locs, inherit: h.inherit, inheritNext: h.inheritNext}
+}
+
+var hitPool = sync.Pool{New: func() any { return new([]hit) }}
+
 func (ms *memberScan) slotsOfPat(p *pattern) []*slot {
 	for i, q := range ms.pats {
 		if q == p {
@@ -427,6 +468,63 @@ func (ms *memberScan) slotsOfPat(p *pattern) []*slot {
 // worker holds a scanning goroutine's scratch space.
 type worker struct {
 	cands []cand
+	seg1  [1][]byte
+	// memo holds, per pattern, the match of lines that differ only in
+	// their digits (see digitUniform); key is scratch space.
+	memo map[*pattern]map[string][]int
+	key  []byte
+	// scratch reused chunk after chunk
+	hitLines, hitEnds, hitNos []int
+	segs                      [][]byte
+}
+
+// memoLimit bounds the lines remembered per pattern and worker; maxMemo
+// the length of a line worth remembering.
+const (
+	memoLimit = 4096
+	maxMemo   = 512
+)
+
+// noMatch is the memoised "does not match".
+var noMatch = []int{}
+
+// match finds a pattern's submatches in seg (nil: no match), through the
+// worker's memo when the pattern is digit-blind.
+func (w *worker) match(pat *pattern, seg []byte) []int {
+	if !pat.digits || len(seg) > maxMemo {
+		return pat.re.FindSubmatchIndex(seg)
+	}
+	k := w.key[:0]
+	for _, c := range seg {
+		if c >= '0' && c <= '9' {
+			c = '0'
+		}
+		k = append(k, c)
+	}
+	w.key = k
+	if w.memo == nil {
+		w.memo = map[*pattern]map[string][]int{}
+	}
+	m := w.memo[pat]
+	if m == nil {
+		m = map[string][]int{}
+		w.memo[pat] = m
+	}
+	if loc, ok := m[string(k)]; ok {
+		if len(loc) == 0 {
+			return nil
+		}
+		return loc
+	}
+	loc := pat.re.FindSubmatchIndex(seg)
+	if len(m) < memoLimit {
+		if loc == nil {
+			m[string(k)] = noMatch
+		} else {
+			m[string(k)] = loc
+		}
+	}
+	return loc
 }
 
 type cand struct {
@@ -443,9 +541,9 @@ func (w *worker) candidates(ms *memberScan, data []byte) []cand {
 	}
 	if len(cs) > 1 {
 		// Each anchor's pass finds lines in order: sort only when several
-		// passes gave lines (no reflection; stable keeps pattern order).
+		// passes gave lines (no reflection).
 		if !slices.IsSortedFunc(cs, cmpCand) {
-			slices.SortStableFunc(cs, cmpCand)
+			slices.SortFunc(cs, cmpCand) // equal starts are merged below
 		}
 		out := cs[:0]
 		for _, c := range cs {
@@ -595,9 +693,8 @@ func (w *worker) scan(j *job) {
 		return t, 0, !have, false
 	}
 	lineNo, lnPos := 0, 0
-	var hitLines []int // starts of lines with records, for excerpts
-	var hitEnds []int
-	var hitNos []int
+	hitLines, hitEnds, hitNos := w.hitLines[:0], w.hitEnds[:0], w.hitNos[:0] // lines with records, for excerpts
+	defer func() { w.hitLines, w.hitEnds, w.hitNos = hitLines, hitEnds, hitNos }()
 	var pats []int32
 	process := func(start, end int, cp []int32) {
 		lineNo += bytes.Count(data[lnPos:start], []byte{'\n'})
@@ -606,48 +703,53 @@ func (w *worker) scan(j *job) {
 		if n := len(line); n > 0 && line[n-1] == '\r' {
 			line = line[:n-1]
 		}
-		segs := [][]byte{line}
+		w.seg1[0] = line
+		segs := w.seg1[:]
 		if ms.split && parser != nil && parser.at != nil {
-			segs = splitAt(line, parser, &ms.tc)
+			w.segs = splitAt(w.segs[:0], line, parser, &ms.tc)
+			segs = w.segs
 		}
 		if tod {
 			adv(start)
 		}
 		made := false
 		for si, seg := range segs {
-			var text string
 			var t time.Time
 			day := 0
 			inherit, inheritNext := false, false
 			timed := false
 			for _, pi := range cp {
 				pat := ms.pats[pi]
-				loc := pat.re.FindSubmatchIndex(seg)
-				if loc == nil {
-					continue
+				// Decide cheaply: a pattern that is its literals matches
+				// any line the search gave it; captures are found only
+				// where the pass needs them on every line (group keys,
+				// where, a state capture), else when a record is kept.
+				var loc []int
+				switch {
+				case pat.litExact && !ms.split:
+				case pat.digits && len(seg) <= maxMemo:
+					if loc = w.match(pat, seg); loc == nil {
+						continue
+					}
+				case !pat.needCaps:
+					if !pat.re.Match(seg) {
+						continue
+					}
+				default:
+					if loc = pat.re.FindSubmatchIndex(seg); loc == nil {
+						continue
+					}
 				}
 				if !timed {
 					timed = true
-					text = cleanText(seg, maxLineText)
 					t, day, inherit, inheritNext = timeOf(seg, si, start, end)
 				}
-				r := &record{pat: pat, b: ms.b, m: ms.m, line: lineNo, seg: si, t: t, day: day, text: text, inherit: inherit, inheritNext: inheritNext}
-				exact := len(text) == len(seg) // text is seg verbatim: captures can share it
-				sub := func(a, b int) string {
-					if a < 0 {
-						return ""
-					}
-					if exact {
-						return text[a:b]
-					}
-					return cleanText(seg[a:b], maxLineText)
+				if j.hits == nil {
+					j.hits = *hitPool.Get().(*[]hit)
 				}
-				r.match = sub(loc[0], loc[1])
-				r.caps = make([]string, len(pat.names))
-				for k, gi := range pat.index {
-					r.caps[k] = sub(loc[2*gi], loc[2*gi+1])
-				}
-				j.recs = append(j.recs, r)
+				so := start + segOffset(line, seg)
+				j.hits = append(j.hits, hit{pat: pi, seg: int32(si), line: int32(lineNo), day: int32(day), start: int32(so), end: int32(so + len(seg)),
+					t: t, locs: loc, inherit: inherit, inheritNext: inheritNext})
 				made = true
 			}
 			if tod && !timed {
@@ -697,6 +799,14 @@ func (w *worker) scan(j *job) {
 		}
 		j.excerpts = append(j.excerpts, excerptAt(data, hitLines[i], hitEnds[i], hitNos[i]))
 	}
+}
+
+// segOffset is the offset of seg (a subslice of line) in line.
+func segOffset(line, seg []byte) int {
+	if cap(seg) == 0 {
+		return len(line)
+	}
+	return cap(line) - cap(seg)
 }
 
 // timeOfSeg parses a segment's own time (the first segment of a line with
@@ -771,8 +881,7 @@ func mergePats(a, b []int32) []int32 {
 }
 
 // splitAt cuts a physical line at each timestamp after its start.
-func splitAt(line []byte, p *timeParser, tc *timeCtx) [][]byte {
-	var segs [][]byte
+func splitAt(segs [][]byte, line []byte, p *timeParser, tc *timeCtx) [][]byte {
 	from := 0
 	for i := 1; i < len(line); i++ {
 		c := line[i]

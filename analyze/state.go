@@ -52,6 +52,11 @@ type record struct {
 	fcaps  []string
 	// sl is the rule slot whose aggregate keeps the record (its label).
 	sl *slot
+	// raw is the segment's bytes in the chunk and locs its submatch
+	// indices (nil: not run yet) while the record is not owned: during the
+	// merge of its chunk only. own makes text, match and caps.
+	raw  []byte
+	locs []int
 	// inherit marks a time to take from the chunks before (set by the
 	// worker, resolved by the merger); inheritNext, in a newest-first
 	// member, one to take from the chunks after.
@@ -63,6 +68,9 @@ type record struct {
 func (r *record) capture(name string) (string, bool) {
 	for i, n := range r.pat.names {
 		if n == name {
+			if r.raw != nil {
+				return string(r.capBytes(i)), true
+			}
 			return r.caps[i], true
 		}
 	}
@@ -76,10 +84,100 @@ func (r *record) capture(name string) (string, bool) {
 
 // value is the "value" group, or the whole match.
 func (r *record) value() string {
+	if r.raw != nil {
+		r.ensureLocs()
+		if r.pat.value >= 0 {
+			return string(r.capBytes(r.pat.value))
+		}
+		if r.locs == nil {
+			return ""
+		}
+		return string(r.raw[r.locs[0]:r.locs[1]])
+	}
 	if r.pat.value >= 0 {
 		return r.caps[r.pat.value]
 	}
 	return r.match
+}
+
+// ensureLocs finds the submatches of a record not owned yet.
+func (r *record) ensureLocs() {
+	if r.locs != nil || r.raw == nil {
+		return
+	}
+	if r.pat.litExact {
+		r.locs = r.pat.litLoc(r.raw)
+		return
+	}
+	r.locs = r.pat.re.FindSubmatchIndex(r.raw)
+}
+
+// capBytes is the bytes of the i-th named group of a record not owned
+// yet (nil when it did not take part).
+func (r *record) capBytes(i int) []byte {
+	r.ensureLocs()
+	if r.locs == nil {
+		return nil
+	}
+	gi := r.pat.index[i]
+	a, b := r.locs[2*gi], r.locs[2*gi+1]
+	if a < 0 {
+		return nil
+	}
+	return r.raw[a:b]
+}
+
+// appendCapture appends a named group's text (without allocating for a
+// record not owned yet).
+func (r *record) appendCapture(dst []byte, name string) []byte {
+	for i, n := range r.pat.names {
+		if n == name {
+			if r.raw != nil {
+				return append(dst, r.capBytes(i)...)
+			}
+			return append(dst, r.caps[i]...)
+		}
+	}
+	for i, n := range r.fnames {
+		if n == name {
+			return append(dst, r.fcaps[i]...)
+		}
+	}
+	return dst
+}
+
+// own returns the record with its own text, match and captures (itself
+// when it has them already): a record kept beyond the merge of its
+// chunk must be owned.
+func (r *record) own() *record {
+	if r.raw == nil {
+		return r
+	}
+	r.ensureLocs()
+	c := new(record)
+	*c = *r
+	seg, loc := r.raw, r.locs
+	text := cleanText(seg, maxLineText)
+	exact := len(text) == len(seg) // text is seg verbatim: captures can share it
+	sub := func(a, b int) string {
+		if a < 0 {
+			return ""
+		}
+		if exact {
+			return text[a:b]
+		}
+		return cleanText(seg[a:b], maxLineText)
+	}
+	c.text = text
+	c.caps = make([]string, len(r.pat.names))
+	if loc != nil {
+		c.match = sub(loc[0], loc[1])
+		for k, gi := range r.pat.index {
+			c.caps[k] = sub(loc[2*gi], loc[2*gi+1])
+		}
+	}
+	c.raw, c.locs = nil, nil
+	return c
 }
 
 // before orders records: by time (undated first), then bundle, member,
@@ -153,7 +251,7 @@ type member struct {
 }
 
 // excerptBudget is the bytes of excerpts kept in a run (see budget).
-const excerptBudget = 8 << 20
+const excerptBudget = 4 << 20
 
 func excerptSize(e *excerpt) int {
 	n := 48 + 24*len(e.lines)
@@ -344,6 +442,8 @@ func (b *bundleState) fixTimes() {
 			if a != nil {
 				for _, g := range a.order {
 					fix(&g.kept)
+					fix(&g.cand)
+					fix(&recKeep{head: g.pend})
 				}
 			}
 		}

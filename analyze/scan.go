@@ -87,7 +87,7 @@ type scanner struct {
 	order     chan *job
 	workers   sync.WaitGroup
 	mergeDone chan struct{}
-	retained  int // bytes retained across members (merger only)
+	retained  int      // bytes retained across members (merger only)
 	slab      []record // the records of the chunk being merged
 	// bud is the run's budget for kept records, exBud for excerpts
 	// (merger only).

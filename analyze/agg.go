@@ -55,7 +55,7 @@ func (b *budget) settle() {
 }
 
 // runBudget is the bytes of records and excerpts kept beyond the floors.
-const runBudget = 16 << 20
+const runBudget = 12 << 20
 
 func (b *budget) take(n int) bool {
 	if b == nil || b.left < n {

@@ -148,6 +148,20 @@ func (rr *ruleRun) recordMap(r *record) map[string]any {
 	return m
 }
 
+// recordMaps are the maps of records for the records variable; none
+// when no expression of the rule reads it (they cost more than the
+// records).
+func (rr *ruleRun) recordMaps(rs []*record) []any {
+	out := make([]any, 0, len(rs))
+	if !rr.rp.readsRecords {
+		return out
+	}
+	for _, r := range rs {
+		out = append(out, rr.recordMap(r))
+	}
+	return out
+}
+
 func droppedOf(slots []*slot, bs []*bundleState) int {
 	n := 0
 	for _, b := range bs {
@@ -440,10 +454,7 @@ func (e *evaluator) evalMatchAgg(rr *ruleRun) ([]*draft, error) {
 				matched[s.label] = matched[s.label].(int) + g.labels[i]
 			}
 		}
-		records := make([]any, 0, len(recs))
-		for _, r := range recs {
-			records = append(records, rr.recordMap(r))
-		}
+		records := rr.recordMaps(recs)
 		d.vars = map[string]any{
 			"hits": hits, "rate": rate,
 			"first_seen": timeOrNil(first, loc), "last_seen": timeOrNil(last, loc),
@@ -682,10 +693,7 @@ func (e *evaluator) evalSequence(rr *ruleRun) []*draft {
 		if first != untimed {
 			ft, lt = time.Unix(0, first).UTC(), time.Unix(0, last).UTC()
 		}
-		records := make([]any, 0, len(un))
-		for _, r := range un {
-			records = append(records, rr.recordMap(r))
-		}
+		records := rr.recordMaps(un)
 		matches := un
 		if len(matches) == 0 {
 			matches = []*record{caps}
@@ -827,10 +835,7 @@ func (e *evaluator) evalState(rr *ruleRun) []*draft {
 		if caps == nil {
 			caps = g.recs[len(g.recs)-1]
 		}
-		records := make([]any, 0, len(g.recs))
-		for _, r := range g.recs {
-			records = append(records, rr.recordMap(r))
-		}
+		records := rr.recordMaps(g.recs)
 		var rvals []string
 		for _, c := range spec.ReportBy {
 			v, _ := g.recs[0].capture(c)

@@ -41,6 +41,7 @@ demo: build
 bench: build
 	@scripts/bench-collect.sh
 	@scripts/bench-analyze.sh
+	@scripts/bench-analyze-dense.sh
 
 release:
 	@for t in linux/amd64 linux/arm64 windows/amd64; do \

@@ -357,6 +357,7 @@ func (a *ruleAgg) observe(r *record, sl *slot) {
 		g := a.group(r)
 		g.hits++
 		g.labels[tag]++
+		g.ev.timeOnly = true
 		g.ev.add(r, tag, tag, 0)
 		g.kept.add(r, a.bud, true)
 	case "sequence":

@@ -19,6 +19,10 @@ import (
 type evStream struct {
 	segs []*evSeg
 	n    int
+	// timeOnly streams (match rules: only the densest window needs the
+	// lines) keep times alone, a run of equal times as one entry with its
+	// count: about two bytes a line, less when lines share a second.
+	timeOnly bool
 }
 
 // untimed is the time of a line without one (it sorts first).
@@ -36,6 +40,7 @@ type evt struct {
 	tag  int
 	sidx int // the slot's index among the rule's slots
 	prio int // sequence rules: 0 start, 1 expect (at the same time, starts first)
+	n    int // lines behind the entry (timeOnly streams), else 1
 }
 
 // evLess orders entries like records (record.before), a start before an
@@ -72,6 +77,10 @@ type evSeg struct {
 	n    int
 	dir  int // 0 undecided, 1 ascending, -1 descending
 	last evt
+	// timeOnly: entries are times with counts; run is the count of the
+	// last time, not written yet.
+	timeOnly bool
+	run      int
 	// encoder state (deltas)
 	esec, eline int64
 }
@@ -93,6 +102,15 @@ func evtOf(r *record, sidx, tag, prio int) evt {
 func (s *evStream) add(r *record, sidx, tag, prio int) {
 	e := evtOf(r, sidx, tag, prio)
 	s.n++
+	if s.timeOnly {
+		e = evt{t: e.t, m: e.m, b: e.b}
+		if k := len(s.segs); k > 0 {
+			if sg := s.segs[k-1]; sg.m == e.m && sg.run > 0 && sg.last.t == e.t {
+				sg.run++
+				return
+			}
+		}
+	}
 	var sg *evSeg
 	if k := len(s.segs); k > 0 {
 		sg = s.segs[k-1]
@@ -118,10 +136,38 @@ func (s *evStream) add(r *record, sidx, tag, prio int) {
 		}
 	}
 	if sg == nil {
-		sg = &evSeg{m: e.m, b: e.b}
+		sg = &evSeg{m: e.m, b: e.b, timeOnly: s.timeOnly}
 		s.segs = append(s.segs, sg)
 	}
+	if sg.timeOnly {
+		sg.flush()
+		sg.run = 1
+		sg.last = e
+		return
+	}
 	sg.put(e)
+}
+
+// flush writes a timeOnly segment's pending run.
+func (sg *evSeg) flush() {
+	if sg.run == 0 {
+		return
+	}
+	var tmp [3 * binary.MaxVarintLen64]byte
+	b := tmp[:0]
+	e := sg.last
+	if e.t == untimed {
+		b = binary.AppendUvarint(b, 0)
+	} else {
+		sec, nsec := floorDiv(e.t, 1e9)
+		b = binary.AppendUvarint(b, 1+uint64(nsec))
+		b = binary.AppendVarint(b, sec-sg.esec)
+		sg.esec = sec
+	}
+	b = binary.AppendUvarint(b, uint64(sg.run-1))
+	sg.buf = append(sg.buf, b...)
+	sg.n++
+	sg.run = 0
 }
 
 func (sg *evSeg) put(e evt) {
@@ -191,7 +237,7 @@ func (c *segCur) next() bool {
 	buf := c.sg.buf
 	tv, k := binary.Uvarint(buf[c.pos:])
 	c.pos += k
-	e := evt{m: c.sg.m, b: c.sg.b, t: untimed}
+	e := evt{m: c.sg.m, b: c.sg.b, t: untimed, n: 1}
 	if tv != 0 {
 		d, k := binary.Varint(buf[c.pos:])
 		c.pos += k
@@ -203,6 +249,13 @@ func (c *segCur) next() bool {
 		} else {
 			e.t = raw
 		}
+	}
+	if c.sg.timeOnly {
+		n, k := binary.Uvarint(buf[c.pos:])
+		c.pos += k
+		e.n = int(n) + 1
+		c.cur = e
+		return true
 	}
 	d, k := binary.Varint(buf[c.pos:])
 	c.pos += k
@@ -257,6 +310,7 @@ func newEvIter(streams ...*evStream) *evIter {
 			continue
 		}
 		for _, sg := range s.segs {
+			sg.flush()
 			c := newSegCur(sg)
 			if c.next() {
 				it.h = append(it.h, c)
@@ -307,7 +361,7 @@ func spanAndRate(w time.Duration, streams ...*evStream) (first, last time.Time, 
 		if w <= 0 {
 			continue
 		}
-		n++
+		n += e.n
 		for {
 			if !haveT {
 				if !trail.next(&t) {
@@ -322,7 +376,7 @@ func spanAndRate(w time.Duration, streams ...*evStream) (first, last time.Time, 
 				break
 			}
 			haveT = false
-			n--
+			n -= t.n
 		}
 		rate = max(rate, n)
 	}

@@ -24,7 +24,7 @@ const (
 	// excerptsFloor of each member whatever the budget).
 	excerptsHead  = 64
 	excerptsTail  = 16
-	excerptsFloor = 2
+	excerptsFloor = 0
 	// retainPerMember and retainTotal bound the bytes kept of members read
 	// whole as context.
 	retainPerMember = 8 << 20

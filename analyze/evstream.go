@@ -200,14 +200,6 @@ func floorDiv(a, b int64) (q, r int64) {
 	return q, r
 }
 
-// bytes is the memory the stream holds.
-func (s *evStream) bytes() int {
-	n := 0
-	for _, sg := range s.segs {
-		n += cap(sg.buf) + 96
-	}
-	return n
-}
 
 // segCur reads one segment in order.
 type segCur struct {

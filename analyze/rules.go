@@ -733,20 +733,6 @@ func dataEnd(bs []*bundleState) time.Time {
 	return end
 }
 
-// answeredEarly tells whether one of expects (time-ordered) comes from
-// another bundle than start, at most skew before it.
-func answeredEarly(start *record, expects []*record, skew time.Duration) bool {
-	if start.t.IsZero() {
-		return false
-	}
-	for _, e := range expects {
-		if e.b != start.b && !e.t.After(start.t) && start.t.Sub(e.t) <= skew {
-			return true
-		}
-	}
-	return false
-}
-
 // maxHistory bounds a state's history.
 const maxHistory = 20
 

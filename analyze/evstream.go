@@ -200,7 +200,6 @@ func floorDiv(a, b int64) (q, r int64) {
 	return q, r
 }
 
-
 // segCur reads one segment in order.
 type segCur struct {
 	sg   *evSeg

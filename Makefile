@@ -47,6 +47,7 @@ demo: build
 bench: build
 	@scripts/bench-collect.sh
 	@scripts/bench-analyze.sh
+	@scripts/bench-analyze-dense.sh
 
 # Static binaries for every supported platform, SHA256SUMS, and its
 # minisign signature when CASEFILE_RELEASE_KEY names a secret key.

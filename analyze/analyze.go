@@ -90,6 +90,10 @@ var openSources = func(ctx context.Context, path string, opts input.Options) ([]
 // incidentWindow is how near the incident a line must be to be marked.
 const incidentWindow = 30 * time.Minute
 
+// afterPass, when set (by tests), sees the bundles and the scanner after
+// the pass.
+var afterPass func(states []*bundleState, sc *scanner)
+
 // Run analyzes the inputs together and returns the report. Inputs that
 // cannot be trusted to be read safely are an *input.Error (exit 2).
 func Run(ctx context.Context, paths []string, opts Options) (*report.Report, error) {
@@ -251,7 +255,13 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		}
 	}
 	for _, b := range states {
+		for _, m := range b.members {
+			sc.flushPending(b, m)
+		}
 		b.fixTimes()
+	}
+	if afterPass != nil {
+		afterPass(states, sc)
 	}
 
 	e := &evaluator{opts: opts, capped: map[string]int{}}

@@ -258,7 +258,7 @@ func (b *bundleState) droppedNotes(rp *rulePlan) []string {
 	var out []string
 	for _, s := range append(append(append(append([]*slot{}, rp.any...), rp.start...), rp.exp...), rp.res...) {
 		if n := b.slots[s.id].dropped; n > 0 {
-			out = append(out, fmt.Sprintf("%d lines matching %q beyond the first %d and last %d were counted, not kept", n, s.pat.src, keepHead, keepTail))
+			out = append(out, fmt.Sprintf("%d lines matching %q were counted, not kept (the run's memory budget for quoted lines was spent)", n, s.pat.src))
 		}
 	}
 	return out

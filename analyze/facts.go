@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"maps"
-	"strings"
 	"time"
 
 	"casefile/profiles"
@@ -250,4 +249,5 @@ func timeOrNil(t time.Time, loc *time.Location) any {
 	return t.In(loc)
 }
 
-func joinKey(vals []string) string { return strings.Join(vals, " ") }
+// joinKey is the key a finding shows for a group's values (groupKey).
+func joinKey(vals []string) string { return groupKey(vals) }

@@ -37,7 +37,7 @@ func FuzzTimeParsers(f *testing.F) {
 				t.Errorf("%s parsed %q as %v", p.name, line, ts)
 			}
 			if p.at != nil {
-				segs := splitAt(b, p, tc)
+				segs := splitAt(nil, b, p, tc)
 				n := 0
 				for _, s := range segs {
 					n += len(s)
@@ -146,7 +146,9 @@ analyze:
 		j := &job{ms: ms, data: data, cont: cont}
 		(&worker{}).scan(j)
 		lines := bytes.Count(data, []byte{'\n'})
-		for _, r := range j.recs {
+		for i := range j.hits {
+			raw := j.rec(i)
+			r := raw.own()
 			if r.line < 0 || r.line > lines {
 				t.Errorf("record at line %d of %d", r.line, lines)
 			}

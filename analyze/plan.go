@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"sort"
@@ -48,6 +49,31 @@ type pattern struct {
 	index []int    // submatch index of each named group
 	value int      // position of "value" in names, or -1
 	lits  []literal
+	// litExact: the pattern matches exactly the lines holding one of
+	// exact (no capture, no assertion, case-sensitive): the search
+	// decides, the regular expression never runs.
+	litExact bool
+	exact    []string
+	// digits: the pattern treats all digits alike (digitUniform): its
+	// decisions are memoised per digit-blind line.
+	digits bool
+	// needCaps: some slot's aggregate reads the pattern's captures on
+	// every line (group keys, where, a state capture).
+	needCaps bool
+}
+
+// litLoc is the leftmost match of a litExact pattern in b (nil: none).
+func (p *pattern) litLoc(b []byte) []int {
+	best, n := -1, 0
+	for _, s := range p.exact {
+		if i := bytes.Index(b, []byte(s)); i >= 0 && (best < 0 || i < best) {
+			best, n = i, len(s)
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	return []int{best, best + n}
 }
 
 // slot is one use of a pattern: a matcher of a rule, a fact, a context
@@ -65,14 +91,24 @@ type slot struct {
 	fidx    []int
 	// optional: no member for globs does not make the rule partial.
 	optional bool
+	// rule is the index of the rule whose aggregate reads the slot (its
+	// match any, sequence start and expect, state track), else -1.
+	rule int
+	tag  int // its index among that rule's aggregated slots
 }
 
 // rulePlan is a rule with its slots resolved.
 type rulePlan struct {
+	idx  int // in plan.rules
 	rule *profiles.Rule
-	kind string
-	any  []*slot // match any / absent any / state track
-	also []*slot
+	// agg: the rule is evaluated from aggregates made in the pass (see
+	// ruleAgg); readsRecords: its expressions read records.
+	agg          bool
+	readsRecords bool
+	names        *internTable // state rules: state and event names
+	kind         string
+	any          []*slot // match any / absent any / state track
+	also         []*slot
 	// related holds the also entries, parallel to also.
 	related []*profiles.Related
 	res     []*slot // resolved_by
@@ -104,6 +140,9 @@ func (p *plan) addSlot(re profiles.Pattern, globs []string, label, what string, 
 	}
 	if pat == nil {
 		pat = &pattern{id: len(p.pats), src: re.Src, re: re.Re, value: -1, lits: requiredLiterals(re.Src)}
+		pat.exact = exactLiterals(re.Src, pat.lits)
+		pat.litExact = pat.exact != nil
+		pat.digits = digitUniform(re.Src)
 		for i, n := range re.Re.SubexpNames() {
 			if n != "" {
 				if n == "value" {
@@ -115,7 +154,7 @@ func (p *plan) addSlot(re profiles.Pattern, globs []string, label, what string, 
 		}
 		p.pats = append(p.pats, pat)
 	}
-	s := &slot{id: len(p.slots), pat: pat, globs: globs, label: label, what: what}
+	s := &slot{id: len(p.slots), pat: pat, globs: globs, label: label, what: what, rule: -1}
 	if filePat != nil && filePat.Re != nil {
 		s.filePat = filePat.Re
 		for i, n := range filePat.Re.SubexpNames() {
@@ -182,7 +221,7 @@ func compile(prof *profiles.Profile) (*plan, error) {
 	}
 	for i := range prof.Analyze.Rules {
 		r := &prof.Analyze.Rules[i]
-		rp := &rulePlan{rule: r, fixedState: map[*slot]string{}, event: map[*slot]string{}}
+		rp := &rulePlan{idx: len(p.rules), rule: r, names: &internTable{id: map[string]int{}}, fixedState: map[*slot]string{}, event: map[*slot]string{}}
 		what := r.ID
 		add := func(ms []profiles.Matcher, role string) []*slot {
 			var out []*slot
@@ -244,6 +283,32 @@ func compile(prof *profiles.Profile) (*plan, error) {
 			}
 		}
 		rp.captures = uniqStrings(rp.captures)
+		rp.agg = newRuleAgg(rp, nil) != nil
+		for _, x := range ruleExprs(r) {
+			if contains(exprIdents(x), "records") {
+				rp.readsRecords = true
+			}
+		}
+		var aggSlots []*slot
+		switch {
+		case !rp.agg:
+		case rp.kind == "match" || rp.kind == "state":
+			aggSlots = rp.any
+		case rp.kind == "sequence":
+			aggSlots = append(append(aggSlots, rp.start...), rp.exp...)
+		}
+		for i, s := range aggSlots {
+			s.rule, s.tag = rp.idx, i
+			switch rp.kind {
+			case "match":
+				s.pat.needCaps = s.pat.needCaps || len(r.Match.GroupBy) > 0 || r.Match.Where.IsSet()
+			case "sequence":
+				s.pat.needCaps = s.pat.needCaps || len(r.Sequence.Key) > 0
+			case "state":
+				_, ev := rp.event[s]
+				s.pat.needCaps = s.pat.needCaps || len(r.State.Key) > 0 || rp.fixedState[s] == "" && !ev
+			}
+		}
 		rp.facts = p.ruleFacts(r)
 		rp.appliesPattern, rp.appliesFacts = p.factsOf([]*profiles.Expr{&r.Applies}, "")
 		p.rules = append(p.rules, rp)

@@ -498,3 +498,113 @@ func (s *searcher) find(hay []byte, fn func(start, end int, pats []int32)) {
 func kelvinOrLongS(hay []byte) bool {
 	return bytes.Contains(hay, []byte("\u212a")) || bytes.Contains(hay, []byte("\u017f"))
 }
+
+// exactLiterals returns the strings a pattern matches exactly when it is
+// made of case-sensitive literals, small character classes, alternations
+// and optional pieces only (no capture, anchor, boundary or repetition),
+// and its required literals (lits) are those strings: then a line holds
+// a match exactly when it holds one of them. nil otherwise.
+func exactLiterals(src string, lits []literal) []string {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil || len(lits) == 0 {
+		return nil
+	}
+	re = re.Simplify()
+	if !plainLiteral(re) {
+		return nil
+	}
+	li := litsOf(re)
+	if !li.exactSet || li.fold || len(li.exact) == 0 || len(li.exact) != len(dedupeStrings(li.exact)) {
+		return nil
+	}
+	set := map[string]bool{}
+	for _, l := range lits {
+		if l.fold {
+			return nil
+		}
+		set[l.s] = true
+	}
+	if len(set) != len(li.exact) {
+		return nil
+	}
+	for _, s := range li.exact {
+		if !set[s] {
+			return nil
+		}
+	}
+	return li.exact
+}
+
+func plainLiteral(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return re.Flags&syntax.FoldCase == 0
+	case syntax.OpCharClass, syntax.OpEmptyMatch:
+		return true
+	case syntax.OpConcat, syntax.OpAlternate, syntax.OpQuest:
+		for _, s := range re.Sub {
+			if !plainLiteral(s) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func dedupeStrings(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// digitUniform reports whether a pattern treats every ASCII digit alike:
+// no digit in its literals, and each character class holding all of
+// 0-9 or none. Lines that differ only in their digits then match alike,
+// at the same offsets: the scan memoises its decisions on the line with
+// every digit made 0 (worker.memoMatch).
+func digitUniform(src string) bool {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	var ok func(re *syntax.Regexp) bool
+	ok = func(re *syntax.Regexp) bool {
+		switch re.Op {
+		case syntax.OpLiteral:
+			for _, r := range re.Rune {
+				if r >= '0' && r <= '9' {
+					return false
+				}
+			}
+		case syntax.OpCharClass:
+			n := 0
+			for d := '0'; d <= '9'; d++ {
+				for i := 0; i+1 < len(re.Rune); i += 2 {
+					if d >= re.Rune[i] && d <= re.Rune[i+1] {
+						n++
+						break
+					}
+				}
+			}
+			if n != 0 && n != 10 {
+				return false
+			}
+		case syntax.OpRepeat:
+			// counted repetition of digits would still be alike; fine
+		}
+		for _, sub := range re.Sub {
+			if !ok(sub) {
+				return false
+			}
+		}
+		return true
+	}
+	return ok(re)
+}

@@ -50,6 +50,12 @@ type draft struct {
 	// the time of the key's last line.
 	reportKey string
 	latest    time.Time
+	// first and last, when set, are the exact times of all the lines
+	// behind the finding (matches holds the kept ones).
+	first, last time.Time
+	// inexact says which values are computed from the kept lines only
+	// (shown in the finding).
+	inexact string
 }
 
 // ruleEnv is the environment of one rule: base, the kind's variables
@@ -134,10 +140,26 @@ func (rr *ruleRun) recordMap(r *record) map[string]any {
 	label := ""
 	if s := rr.slotOf[r]; s != nil {
 		label = s.label
+	} else if r.sl != nil {
+		label = r.sl.label
 	}
 	m := recordMap(r, r.value(), label, rr.rp.captures)
 	rr.maps[r] = m
 	return m
+}
+
+// recordMaps are the maps of records for the records variable; none
+// when no expression of the rule reads it (they cost more than the
+// records).
+func (rr *ruleRun) recordMaps(rs []*record) []any {
+	out := make([]any, 0, len(rs))
+	if !rr.rp.readsRecords {
+		return out
+	}
+	for _, r := range rs {
+		out = append(out, rr.recordMap(r))
+	}
+	return out
 }
 
 func droppedOf(slots []*slot, bs []*bundleState) int {
@@ -233,6 +255,17 @@ func reportBy(fs []*finding, ds []*draft) []*finding {
 
 // evalMatch: where, group_by, min/within, resolved_by.
 func (e *evaluator) evalMatch(rr *ruleRun, env map[string]any) ([]*draft, error) {
+	if rr.rp.agg {
+		return e.evalMatchAgg(rr)
+	}
+	return e.evalMatchKept(rr, env)
+}
+
+// evalMatchKept evaluates a match rule whose where reads facts or
+// bundles (so it could not be judged in the pass) over the kept records;
+// when lines were not kept, the finding says its numbers are a lower
+// bound.
+func (e *evaluator) evalMatchKept(rr *ruleRun, env map[string]any) ([]*draft, error) {
 	rp, bs := rr.rp, rr.bs
 	spec := rp.rule.Match
 	prof := bs[0].plan.prof
@@ -268,11 +301,11 @@ func (e *evaluator) evalMatch(rr *ruleRun, env map[string]any) ([]*draft, error)
 			v, _ := r.capture(k)
 			vals = append(vals, v)
 		}
-		key := joinKey(vals)
-		g := byKey[key]
+		id := groupID(vals)
+		g := byKey[id]
 		if g == nil {
-			g = &grp{key: key, vals: vals}
-			byKey[key] = g
+			g = &grp{key: joinKey(vals), vals: vals}
+			byKey[id] = g
 			groups = append(groups, g)
 		}
 		g.recs = append(g.recs, r)
@@ -292,9 +325,6 @@ func (e *evaluator) evalMatch(rr *ruleRun, env map[string]any) ([]*draft, error)
 	var out []*draft
 	for _, g := range groups {
 		hits := len(g.recs)
-		if !spec.Where.IsSet() && len(spec.GroupBy) == 0 {
-			hits += droppedOf(rp.any, bs)
-		}
 		first, last := timeSpan(g.recs)
 		rate := hits
 		if spec.Within.Duration > 0 {
@@ -307,21 +337,7 @@ func (e *evaluator) evalMatch(rr *ruleRun, env map[string]any) ([]*draft, error)
 			continue
 		}
 		d := &draft{key: g.key, caps: g.recs[0], matches: g.recs, count: hits, anchor: first}
-		lastRec := g.recs[len(g.recs)-1]
-		var res *record
-		for _, r := range resRecs {
-			if !lastRec.before(r) {
-				continue
-			}
-			if w := spec.ResolvedBy.Within.Duration; w > 0 && !lastRec.t.IsZero() && r.t.Sub(lastRec.t) > w {
-				break
-			}
-			if !sameGroup(r, spec.GroupBy, g.vals) {
-				continue
-			}
-			res = r
-			break
-		}
+		res := resolution(spec, resRecs, g.recs[len(g.recs)-1], g.vals)
 		d.res = res
 		d.resolved = res != nil
 		matched := map[string]any{}
@@ -352,6 +368,107 @@ func (e *evaluator) evalMatch(rr *ruleRun, env map[string]any) ([]*draft, error)
 			d.vars["resolved_at"] = timeOrNil(res.t, loc)
 		}
 		d.related = relatedLines(rp, alsoRecs, g.recs, first, last)
+		if n := droppedOf(rp.any, bs); n > 0 {
+			d.inexact = fmt.Sprintf("%d matching lines were not kept (memory budget) and where reads facts, so it was judged on the kept lines only: hits and times are a lower bound", n)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// resolution finds the first resolved_by line after a group's last line
+// (within the resolution's window) of the same group.
+func resolution(spec *profiles.MatchSpec, resRecs []*record, lastRec *record, vals []string) *record {
+	for _, r := range resRecs {
+		if !lastRec.before(r) {
+			continue
+		}
+		if w := spec.ResolvedBy.Within.Duration; w > 0 && !lastRec.t.IsZero() && r.t.Sub(lastRec.t) > w {
+			break
+		}
+		if !sameGroup(r, spec.GroupBy, vals) {
+			continue
+		}
+		return r
+	}
+	return nil
+}
+
+// keptNote is the finding's note when records (which its expressions
+// read) holds only the kept lines of more.
+func keptNote(rp *rulePlan, kept, total int) string {
+	if !rp.readsRecords || kept >= total {
+		return ""
+	}
+	return fmt.Sprintf("records holds %d of the %d lines (the first and the last; memory budget): values computed from records count those only; hits, times and rate count every line", kept, total)
+}
+
+// evalMatchAgg evaluates a match rule from its aggregates: every count,
+// time and rate is exact; records holds the kept lines.
+func (e *evaluator) evalMatchAgg(rr *ruleRun) ([]*draft, error) {
+	rp, bs := rr.rp, rr.bs
+	spec := rp.rule.Match
+	groups, err := mergeGroups(rr)
+	if err != nil {
+		return nil, err
+	}
+	minN := spec.Min
+	if minN <= 0 {
+		minN = 1
+	}
+	var resRecs []*record
+	if len(rp.res) > 0 {
+		resRecs = rr.records(rp.res)
+	}
+	alsoRecs := make([][]*record, len(rp.also))
+	for i, s := range rp.also {
+		alsoRecs[i] = rr.records([]*slot{s})
+	}
+	loc := bs[0].loc
+	var out []*draft
+	for _, g := range groups {
+		if g.hits == 0 || len(g.recs) == 0 {
+			continue
+		}
+		hits := g.hits
+		first, last, rate := spanAndRate(spec.Within.Duration, g.evs...)
+		if spec.Within.Duration <= 0 || first.IsZero() {
+			rate = hits // no window, or no times: the window cannot be judged
+		}
+		if rate < minN {
+			continue
+		}
+		recs := g.recs
+		d := &draft{key: g.key, caps: recs[0], matches: recs, count: hits, anchor: first}
+		res := resolution(spec, resRecs, recs[len(recs)-1], g.vals)
+		d.res = res
+		d.resolved = res != nil
+		matched := map[string]any{}
+		for _, s := range rp.any {
+			if s.label != "" {
+				matched[s.label] = 0
+			}
+		}
+		for i, s := range rp.any {
+			if s.label != "" {
+				matched[s.label] = matched[s.label].(int) + g.labels[i]
+			}
+		}
+		records := rr.recordMaps(recs)
+		d.vars = map[string]any{
+			"hits": hits, "rate": rate,
+			"first_seen": timeOrNil(first, loc), "last_seen": timeOrNil(last, loc),
+			"span": span(first, last), "matched": matched,
+			"resolved": res != nil, "resolved_at": nil,
+			"records": records,
+			"group":   g.key,
+		}
+		if res != nil {
+			d.vars["resolved_at"] = timeOrNil(res.t, loc)
+		}
+		d.related = relatedLines(rp, alsoRecs, recs, first, last)
+		d.first, d.last = first, last
+		d.inexact = keptNote(rp, len(recs), g.total)
 		out = append(out, d)
 	}
 	return out, nil
@@ -479,116 +596,115 @@ func maxInWindow(rs []*record, w time.Duration) int {
 	return best
 }
 
-// evalSequence pairs starts with later expects of the same key.
+// evalSequence pairs starts with later expects of the same key, from the
+// rule's aggregates: every start and expect counts. A start is answered
+// by the first expect after it within the window (untimed lines are not
+// judged by time), or (skew) by an expect of another bundle at most skew
+// before it; one whose window reaches past the end of the data is not
+// judged.
 func (e *evaluator) evalSequence(rr *ruleRun) []*draft {
 	rp, bs := rr.rp, rr.bs
 	spec := rp.rule.Sequence
-	within := spec.Within.Duration
-	isStart := map[*slot]bool{}
-	for _, s := range rp.start {
-		isStart[s] = true
+	within, skew := spec.Within.Duration, spec.Skew.Duration
+	groups, _ := mergeGroups(rr)
+	end := dataEnd(bs)
+	endNS := int64(untimed)
+	if !end.IsZero() {
+		endNS = end.UnixNano()
 	}
-	type ev struct {
-		r     *record
-		start bool
+	loc := bs[0].loc
+	type pend struct {
+		t      int64
+		skewOK bool
+		pos    posKey
 	}
-	var evs []ev
-	for _, r := range rr.records(rp.start) {
-		evs = append(evs, ev{r, true})
-	}
-	for _, r := range rr.records(rp.exp) {
-		evs = append(evs, ev{r, false})
-	}
-	// In time order; at the same time a start comes before an expect.
-	sort.SliceStable(evs, func(i, j int) bool {
-		a, b := evs[i], evs[j]
-		if a.r.t.Equal(b.r.t) && a.start != b.start && !a.r.t.IsZero() {
-			return a.start
+	var out []*draft
+	for _, g := range groups {
+		kept := map[posKey]*record{}
+		for _, r := range g.recs {
+			kept[posOf(r)] = r
 		}
-		return a.r.before(b.r)
-	})
-	keyOf := func(r *record) string {
-		var vals []string
-		for _, k := range spec.Key {
-			v, _ := r.capture(k)
-			vals = append(vals, v)
+		for _, r := range g.cands {
+			kept[posOf(r)] = r
 		}
-		return joinKey(vals)
-	}
-	pending := map[string][]*record{}
-	answered := map[string]int{}
-	var order []string
-	for _, x := range evs {
-		k := keyOf(x.r)
-		if x.start {
-			if _, ok := pending[k]; !ok {
-				order = append(order, k)
-				pending[k] = nil
+		lastExp := map[int]int64{} // per bundle, the time of its last timed expect
+		var pending []pend
+		answered, nUn := 0, 0
+		var first, last int64 = untimed, untimed
+		var un []*record
+		settle := func(p pend) {
+			if p.skewOK {
+				answered++
+				return
 			}
-			pending[k] = append(pending[k], x.r)
-			continue
+			if within > 0 && p.t != untimed && endNS != untimed && p.t+int64(within) > endNS {
+				return // may still be answered
+			}
+			nUn++
+			if p.t != untimed {
+				if first == untimed {
+					first = p.t
+				}
+				last = p.t
+			}
+			if r := kept[p.pos]; r != nil {
+				un = append(un, r)
+			}
 		}
-		var left []*record
-		for _, s := range pending[k] {
-			if within > 0 && !s.t.IsZero() && !x.r.t.IsZero() && x.r.t.Sub(s.t) > within {
-				left = append(left, s) // too late to count as its answer
+		it := newEvIter(g.evs...)
+		var x evt
+		for it.next(&x) {
+			if x.prio == 0 { // a start
+				p := pend{t: x.t, pos: posOfEvt(&x)}
+				if skew > 0 && x.t != untimed {
+					for b, et := range lastExp {
+						if b != x.b && x.t-et <= int64(skew) {
+							p.skewOK = true
+							break
+						}
+					}
+				}
+				pending = append(pending, p)
 				continue
 			}
-			answered[k]++
-		}
-		if _, ok := pending[k]; ok {
-			pending[k] = left
-		}
-	}
-	if skew := spec.Skew.Duration; skew > 0 {
-		// Another host's clock may run behind: its reply stamped a little
-		// before the request still answers it.
-		expects := map[string][]*record{}
-		for _, x := range evs {
-			if !x.start && !x.r.t.IsZero() {
-				k := keyOf(x.r)
-				expects[k] = append(expects[k], x.r)
+			if x.t != untimed {
+				lastExp[x.b] = x.t
 			}
-		}
-		for k, starts := range pending {
-			var left []*record
-			for _, s := range starts {
-				if !answeredEarly(s, expects[k], skew) {
-					left = append(left, s)
+			for _, p := range pending {
+				if within > 0 && p.t != untimed && x.t != untimed && x.t-p.t > int64(within) {
+					settle(p) // too late to count as its answer
 					continue
 				}
-				answered[k]++
+				answered++
 			}
-			pending[k] = left
+			pending = pending[:0]
 		}
-	}
-	end := dataEnd(bs)
-	var out []*draft
-	for _, k := range order {
-		var un []*record
-		for _, s := range pending[k] {
-			// A start whose window reaches past the end of the data may
-			// still be answered: not evidence of anything yet.
-			if within > 0 && !s.t.IsZero() && !end.IsZero() && s.t.Add(within).After(end) {
-				continue
-			}
-			un = append(un, s)
+		for _, p := range pending {
+			settle(p)
 		}
-		if len(un) == 0 {
+		if nUn == 0 {
 			continue
 		}
-		first, last := timeSpan(un)
-		var records []any
-		for _, r := range un {
-			records = append(records, rr.recordMap(r))
+		caps := g.recs[0]
+		if len(un) > 0 {
+			caps = un[0]
 		}
-		loc := bs[0].loc
+		var ft, lt time.Time
+		if first != untimed {
+			ft, lt = time.Unix(0, first).UTC(), time.Unix(0, last).UTC()
+		}
+		records := rr.recordMaps(un)
+		matches := un
+		if len(matches) == 0 {
+			matches = []*record{caps}
+		}
 		out = append(out, &draft{
-			key: k, caps: un[0], matches: un, count: len(un), anchor: first,
+			key: g.key, caps: caps, matches: matches, count: nUn, anchor: ft, first: ft, last: lt,
+			inexact: keptNote(rp, len(un), nUn),
 			vars: map[string]any{
-				"hits": len(un), "answered": answered[k],
-				"first_seen": timeOrNil(first, loc), "last_seen": timeOrNil(last, loc),
-				"span": span(first, last), "records": records, "group": k,
+				"hits": nUn, "answered": answered,
+				"first_seen": timeOrNil(ft, loc), "last_seen": timeOrNil(lt, loc),
+				"span": span(ft, lt), "records": records, "group": g.key,
 			},
 		})
 	}
@@ -617,127 +733,115 @@ func dataEnd(bs []*bundleState) time.Time {
 	return end
 }
 
-// answeredEarly tells whether one of expects (time-ordered) comes from
-// another bundle than start, at most skew before it.
-func answeredEarly(start *record, expects []*record, skew time.Duration) bool {
-	if start.t.IsZero() {
-		return false
-	}
-	for _, e := range expects {
-		if e.b != start.b && !e.t.After(start.t) && start.t.Sub(e.t) <= skew {
-			return true
-		}
-	}
-	return false
-}
-
 // maxHistory bounds a state's history.
 const maxHistory = 20
 
-// evalState follows a state per key and makes one draft per key.
+// evalState follows a state per key through every line of its
+// aggregate, in time order, and makes one draft per key.
 func (e *evaluator) evalState(rr *ruleRun) []*draft {
 	rp, bs := rr.rp, rr.bs
 	spec := rp.rule.State
-	type st struct {
-		key      string
-		state    string
-		since    time.Time
-		seen     map[string]any
-		history  []any
-		events   []any
-		recs     []*record
-		changes  []*record
-		lastRec  *record
-		firstRec *record
-	}
-	states := map[string]*st{}
-	var order []string
+	groups, _ := mergeGroups(rr)
 	loc := bs[0].loc
-	for _, r := range rr.records(rp.any) {
-		var vals []string
-		for _, k := range spec.Key {
-			v, _ := r.capture(k)
-			vals = append(vals, v)
-		}
-		k := joinKey(vals)
-		s := states[k]
-		if s == nil {
-			s = &st{key: k, seen: map[string]any{}, firstRec: r}
-			states[k] = s
-			order = append(order, k)
-		}
-		sl := rr.slotOf[r]
-		if ev, ok := rp.event[sl]; ok {
-			// An event: noted, the state stays.
-			s.seen[ev] = timeOrNil(r.t, loc)
-			s.events = append(s.events, ev)
-			if len(s.events) > maxHistory {
-				s.events = s.events[len(s.events)-maxHistory:]
-			}
-			s.changes = append(s.changes, r)
-			s.recs = append(s.recs, r)
-			s.lastRec = r
-			continue
-		}
-		val := rp.fixedState[sl]
-		if val == "" {
-			val, _ = r.capture("state")
-		}
-		if val == "" {
-			continue
-		}
-		if val != s.state || len(s.history) == 0 {
-			s.state = val
-			s.since = r.t
-			s.history = append(s.history, val)
-			if len(s.history) > maxHistory {
-				s.history = s.history[len(s.history)-maxHistory:]
-			}
-			s.changes = append(s.changes, r)
-		}
-		s.seen[val] = timeOrNil(r.t, loc)
-		s.recs = append(s.recs, r)
-		s.lastRec = r
+	maxEv := rp.rule.MaxEvidence
+	if maxEv <= 0 {
+		maxEv = 5
 	}
 	var out []*draft
-	for _, k := range order {
-		s := states[k]
-		if len(s.recs) == 0 {
+	for _, g := range groups {
+		if g.hits == 0 || len(g.recs) == 0 {
 			continue
 		}
-		first, last := timeSpan(s.recs)
-		var records []any
-		for _, r := range s.recs {
-			records = append(records, rr.recordMap(r))
+		kept := map[posKey]*record{}
+		for _, r := range g.recs {
+			kept[posOf(r)] = r
 		}
+		state := ""
+		var since time.Time
+		seen := map[string]any{}
+		history, events := []any{}, []any{}
+		var changes []posKey // the last maxEv changes and events
+		var lastPos posKey
+		first, last := time.Time{}, time.Time{}
+		var cFirst, cLast time.Time // of the changes: the finding's span
+		it := newEvIter(g.evs...)
+		var x evt
+		for it.next(&x) {
+			t := timeOfEvt(&x)
+			if !t.IsZero() {
+				if first.IsZero() {
+					first = t
+				}
+				last = t
+			}
+			name := rp.names.vals[x.tag>>1]
+			change := false
+			if x.tag&1 == 1 {
+				seen[name] = timeOrNil(t, loc)
+				events = append(events, name)
+				if len(events) > maxHistory {
+					events = events[len(events)-maxHistory:]
+				}
+				change = true
+			} else {
+				if name != state || len(history) == 0 {
+					state, since = name, t
+					history = append(history, name)
+					if len(history) > maxHistory {
+						history = history[len(history)-maxHistory:]
+					}
+					change = true
+				}
+				seen[name] = timeOrNil(t, loc)
+			}
+			if change {
+				if !t.IsZero() {
+					if cFirst.IsZero() {
+						cFirst = t
+					}
+					cLast = t
+				}
+				changes = append(changes, posOfEvt(&x))
+				if len(changes) > maxEv {
+					changes = changes[len(changes)-maxEv:]
+				}
+			}
+			lastPos = posOfEvt(&x)
+		}
+		var evidence []*record
+		for _, p := range changes {
+			if r := kept[p]; r != nil {
+				evidence = append(evidence, r)
+			}
+		}
+		if len(evidence) == 0 {
+			evidence = g.recs[len(g.recs)-1:]
+		}
+		caps := kept[lastPos]
+		if caps == nil {
+			caps = g.recs[len(g.recs)-1]
+		}
+		records := rr.recordMaps(g.recs)
 		var rvals []string
 		for _, c := range spec.ReportBy {
-			v, _ := s.firstRec.capture(c)
+			v, _ := g.recs[0].capture(c)
 			rvals = append(rvals, v)
 		}
-		anchor := s.since
+		anchor := since
 		if anchor.IsZero() {
 			anchor = first
 		}
-		events := s.events
-		if events == nil {
-			events = []any{}
-		}
-		history := s.history
-		if history == nil {
-			history = []any{}
-		}
-		// Evidence: the changes of state (and events), the last ones
-		// (max_evidence picks).
 		out = append(out, &draft{
-			key: k, caps: s.lastRec, matches: s.changes, count: len(s.recs), anchor: anchor,
-			reportKey: joinKey(rvals), latest: last,
+			key: g.key, caps: caps, matches: evidence, count: g.hits, anchor: anchor,
+			first: cFirst, last: cLast,
+			reportKey: groupID(rvals), latest: last,
+			inexact: keptNote(rp, len(g.recs), g.hits),
 			vars: map[string]any{
-				"state": s.state, "since": timeOrNil(s.since, loc), "seen": s.seen,
-				"history": history, "events": events, "hits": len(s.recs),
+				"state": state, "since": timeOrNil(since, loc), "seen": seen,
+				"history": history, "events": events, "hits": g.hits,
 				"first_seen": timeOrNil(first, loc), "last_seen": timeOrNil(last, loc),
 				"records": records,
-				"group":   k,
+				"group":   g.key,
 			},
 		})
 	}
@@ -870,6 +974,7 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 	f := &finding{Finding: report.Finding{
 		ID: r.ID, Severity: sev, Title: title, Explanation: expl, Remedy: rem,
 		Bundle: bs[0].name, Key: d.key, Count: d.count, Rule: ruleFile(prof, r.Line),
+		Inexact: d.inexact,
 	}}
 	if r.Anchor.IsSet() {
 		v, err := run(&r.Anchor, env)
@@ -885,6 +990,9 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 		}
 	}
 	first, last := timeSpan(d.matches)
+	if !d.first.IsZero() {
+		first, last = d.first, d.last
+	}
 	if !first.IsZero() {
 		f.FirstSeen, f.LastSeen = ptime(first.In(loc)), ptime(last.In(loc))
 	}

@@ -5,7 +5,7 @@ import (
 	"context"
 	"io"
 	"runtime"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -51,7 +51,9 @@ type job struct {
 	done chan struct{}
 
 	// Results, line numbers relative to the chunk (newlines before).
-	recs     []*record
+	// hits are the matches, made into records (not owned: their text is
+	// in data, see record.own) by the merger in its reused slab.
+	hits     []hit
 	nl       int
 	firstT   time.Time
 	lastT    time.Time
@@ -60,6 +62,23 @@ type job struct {
 	// Time-of-day members: the chunk's first and last time of day and the
 	// day changes within it.
 	tod todCursor
+	// obs holds each observer's partial result for the chunk.
+	obs []any
+}
+
+// A lineObserver sees every member the pass reads (every line, matching
+// or not), a chunk of whole lines at a time, map/reduce style: scanChunk
+// runs in the scanning workers, side by side on different chunks (it
+// must not write shared state; the chunk's bytes are only valid during
+// the call), and returns a partial result; mergeChunk gets those results
+// in member and line order in the merging goroutine (firstLine is the
+// number of the chunk's first line; a chunk whose first line continues
+// the previous chunk's last line, cont, happens only for lines longer
+// than a chunk). Template mining hooks in here: counting per chunk in
+// scanChunk keeps the per-line cost in the parallel workers.
+type lineObserver interface {
+	scanChunk(m *member, data []byte) any
+	mergeChunk(b *bundleState, m *member, firstLine int, cont bool, partial any)
 }
 
 // scanner runs the pass for all inputs of one analysis.
@@ -68,7 +87,13 @@ type scanner struct {
 	order     chan *job
 	workers   sync.WaitGroup
 	mergeDone chan struct{}
-	retained  int // bytes retained across members (merger only)
+	retained  int      // bytes retained across members (merger only)
+	slab      []record // the records of the chunk being merged
+	// bud is the run's budget for kept records, exBud for excerpts
+	// (merger only).
+	bud, exBud *budget
+	// observers are told about every matching line (see lineObserver).
+	observers []lineObserver
 }
 
 func newScanner(workers int) *scanner {
@@ -79,6 +104,8 @@ func newScanner(workers int) *scanner {
 		jobs:      make(chan *job, 2*workers+2),
 		order:     make(chan *job, 2*workers+2),
 		mergeDone: make(chan struct{}),
+		bud:       &budget{left: runBudget},
+		exBud:     &budget{left: excerptBudget},
 	}
 	for i := 0; i < workers; i++ {
 		s.workers.Add(1)
@@ -87,6 +114,12 @@ func newScanner(workers int) *scanner {
 			w := &worker{}
 			for j := range s.jobs {
 				w.scan(j)
+				if len(s.observers) > 0 {
+					j.obs = make([]any, len(s.observers))
+					for k, o := range s.observers {
+						j.obs[k] = o.scanChunk(j.ms.m, j.data)
+					}
+				}
 				close(j.done)
 			}
 		}()
@@ -130,6 +163,12 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 	retain := len(p.retain) > 0 && matchAny(p.retain, im.Path)
 	if spec == nil && len(slots) == 0 && !retain {
 		return nil
+	}
+	if b.aggs == nil {
+		b.aggs = make([]*ruleAgg, len(p.rules))
+		for i, rp := range p.rules {
+			b.aggs[i] = newRuleAgg(rp, s.bud)
+		}
 	}
 	m := &member{idx: len(b.members), path: im.Path, size: im.Size, modTime: im.ModTime, spec: spec}
 	b.members = append(b.members, m)
@@ -266,7 +305,17 @@ func (s *scanner) merge(j *job) {
 	if m.tod && j.tod.have && m.todHave && rolled(m.newestFirst, m.todLast, j.tod.first) {
 		dayBase++
 	}
-	for _, r := range j.recs {
+	// The hits become records in the merger's slab (reused: records that
+	// stay are owned copies).
+	if cap(s.slab) < len(j.hits) {
+		s.slab = make([]record, len(j.hits))
+	}
+	recs := s.slab[:len(j.hits)]
+	for i := range j.hits {
+		recs[i] = j.rec(i)
+	}
+	for i := range recs {
+		r := &recs[i]
 		r.line += base + 1
 		switch {
 		case r.inherit:
@@ -279,26 +328,21 @@ func (s *scanner) merge(j *job) {
 	// Untimed lines of a newest-first member left waiting by the chunks
 	// before take this chunk's first time.
 	if len(m.pendNext) > 0 && !j.firstT.IsZero() {
-		for _, r := range m.pendNext {
-			r.t, r.day, r.inheritNext = j.firstT, sign*dayBase, false
+		for _, p := range m.pendNext {
+			p.r.t, p.r.day, p.r.inheritNext = j.firstT, sign*dayBase, false
+			s.deliver(ms.b, p.sl, p.r)
 		}
 		m.pendNext = nil
 	}
 	for _, e := range j.excerpts {
 		e.start += base + 1
-		if m.nExc < excerptsHead {
-			m.excerpts = append(m.excerpts, e)
-		} else if len(m.exTail) < excerptsTail {
-			m.exTail = append(m.exTail, e)
-		} else {
-			m.exTail[m.exTailAt] = e
-			m.exTailAt = (m.exTailAt + 1) % excerptsTail
-		}
-		m.nExc++
+		m.addExcerpt(e, s.exBud)
 	}
 	// Records go to their slots in line order (the worker made them so);
-	// a slot with a file pattern gets a copy carrying its groups.
-	for _, r := range j.recs {
+	// a slot with a file pattern gets a copy carrying its groups. A
+	// rule's slot feeds its aggregate, which keeps what it needs.
+	for i := range recs {
+		r := &recs[i]
 		for _, sl := range ms.slotsOfPat(r.pat) {
 			x := r
 			if sl.filePat != nil {
@@ -306,12 +350,16 @@ func (s *scanner) merge(j *job) {
 				c.fnames, c.fcaps = sl.fnames, ms.fcaps[sl]
 				x = &c
 			}
-			ms.b.slots[sl.id].add(x)
 			if x.inheritNext {
-				m.pendNext = append(m.pendNext, x)
+				m.pendNext = append(m.pendNext, pending{x.own(), sl})
+				continue
 			}
+			s.deliver(ms.b, sl, x)
 		}
 	}
+	// Records still held by reference into the chunk (rings of last lines,
+	// pending starts) get their own copies before the chunk is reused.
+	s.bud.settle()
 	if m.first.IsZero() && !j.firstT.IsZero() {
 		m.first = j.firstT
 		m.firstDay = sign * dayBase
@@ -329,6 +377,9 @@ func (s *scanner) merge(j *job) {
 		m.lastDay = sign * m.rolls
 	}
 	m.invalid += j.invalid
+	for k, o := range s.observers {
+		o.mergeChunk(ms.b, m, base+1, j.cont, j.obs[k])
+	}
 	if ms.retain {
 		rc.data, rc.buf, rc.start, rc.cont = j.data, j.buf, base+1, j.cont
 		m.retained = append(m.retained, rc)
@@ -345,8 +396,65 @@ func (s *scanner) merge(j *job) {
 		bufPool.Put(j.buf)
 	}
 	m.lines += j.nl
-	j.data, j.buf, j.recs, j.excerpts = nil, nil, nil, nil
+	clear(recs)
+	hs := j.hits[:0]
+	hitPool.Put(&hs)
+	j.data, j.buf, j.hits, j.excerpts = nil, nil, nil, nil
 }
+
+// deliver hands a record to its slot: the rule's aggregate, else the
+// slot's store.
+func (s *scanner) deliver(b *bundleState, sl *slot, r *record) {
+	if sl.rule >= 0 {
+		if a := b.aggs[sl.rule]; a != nil {
+			if r.sl != nil && r.sl != sl {
+				c := *r // another rule's slot (or label) holds it
+				r = &c
+			}
+			r.sl = sl
+			a.observe(r, sl)
+			return
+		}
+	}
+	b.slots[sl.id].add(r, s.bud, true)
+}
+
+// flushPending delivers the untimed records of a newest-first member
+// that no later timed line came to date (after the member's last chunk).
+func (s *scanner) flushPending(b *bundleState, m *member) {
+	for _, p := range m.pendNext {
+		p.r.inheritNext = false
+		s.deliver(b, p.sl, p.r)
+	}
+	m.pendNext = nil
+}
+
+// pending is a record waiting for its time, with the slot it goes to.
+type pending struct {
+	r  *record
+	sl *slot
+}
+
+// hit is a match as a worker finds it: compact, in a pooled slice, so
+// that a line matched costs no allocation.
+type hit struct {
+	pat                  int32 // in memberScan.pats
+	seg                  int32
+	line, day            int32
+	start, end           int32 // the segment in the chunk's data
+	inherit, inheritNext bool
+	t                    time.Time
+	locs                 []int
+}
+
+// rec is the i-th hit as a record (not owned; line relative to the chunk).
+func (j *job) rec(i int) record {
+	h := &j.hits[i]
+	return record{pat: j.ms.pats[h.pat], b: j.ms.b, m: j.ms.m, line: int(h.line), seg: int(h.seg), t: h.t, day: int(h.day),
+		raw: j.data[h.start:h.end], locs: h.locs, inherit: h.inherit, inheritNext: h.inheritNext}
+}
+
+var hitPool = sync.Pool{New: func() any { return new([]hit) }}
 
 func (ms *memberScan) slotsOfPat(p *pattern) []*slot {
 	for i, q := range ms.pats {
@@ -360,6 +468,63 @@ func (ms *memberScan) slotsOfPat(p *pattern) []*slot {
 // worker holds a scanning goroutine's scratch space.
 type worker struct {
 	cands []cand
+	seg1  [1][]byte
+	// memo holds, per pattern, the match of lines that differ only in
+	// their digits (see digitUniform); key is scratch space.
+	memo map[*pattern]map[string][]int
+	key  []byte
+	// scratch reused chunk after chunk
+	hitLines, hitEnds, hitNos []int
+	segs                      [][]byte
+}
+
+// memoLimit bounds the lines remembered per pattern and worker; maxMemo
+// the length of a line worth remembering.
+const (
+	memoLimit = 4096
+	maxMemo   = 512
+)
+
+// noMatch is the memoised "does not match".
+var noMatch = []int{}
+
+// match finds a pattern's submatches in seg (nil: no match), through the
+// worker's memo when the pattern is digit-blind.
+func (w *worker) match(pat *pattern, seg []byte) []int {
+	if !pat.digits || len(seg) > maxMemo {
+		return pat.re.FindSubmatchIndex(seg)
+	}
+	k := w.key[:0]
+	for _, c := range seg {
+		if c >= '0' && c <= '9' {
+			c = '0'
+		}
+		k = append(k, c)
+	}
+	w.key = k
+	if w.memo == nil {
+		w.memo = map[*pattern]map[string][]int{}
+	}
+	m := w.memo[pat]
+	if m == nil {
+		m = map[string][]int{}
+		w.memo[pat] = m
+	}
+	if loc, ok := m[string(k)]; ok {
+		if len(loc) == 0 {
+			return nil
+		}
+		return loc
+	}
+	loc := pat.re.FindSubmatchIndex(seg)
+	if len(m) < memoLimit {
+		if loc == nil {
+			m[string(k)] = noMatch
+		} else {
+			m[string(k)] = loc
+		}
+	}
+	return loc
 }
 
 type cand struct {
@@ -375,11 +540,17 @@ func (w *worker) candidates(ms *memberScan, data []byte) []cand {
 		ms.search.find(data, func(s, e int, pats []int32) { cs = append(cs, cand{s, e, pats}) })
 	}
 	if len(cs) > 1 {
-		sort.SliceStable(cs, func(a, b int) bool { return cs[a].start < cs[b].start })
+		// Each anchor's pass finds lines in order: sort only when several
+		// passes gave lines (no reflection).
+		if !slices.IsSortedFunc(cs, cmpCand) {
+			slices.SortFunc(cs, cmpCand) // equal starts are merged below
+		}
 		out := cs[:0]
 		for _, c := range cs {
 			if n := len(out); n > 0 && out[n-1].start == c.start {
-				out[n-1].pats = mergePats(append([]int32(nil), out[n-1].pats...), c.pats)
+				if !sameSet(out[n-1].pats, c.pats) {
+					out[n-1].pats = mergePats(append([]int32(nil), out[n-1].pats...), c.pats)
+				}
 				continue
 			}
 			out = append(out, c)
@@ -522,9 +693,8 @@ func (w *worker) scan(j *job) {
 		return t, 0, !have, false
 	}
 	lineNo, lnPos := 0, 0
-	var hitLines []int // starts of lines with records, for excerpts
-	var hitEnds []int
-	var hitNos []int
+	hitLines, hitEnds, hitNos := w.hitLines[:0], w.hitEnds[:0], w.hitNos[:0] // lines with records, for excerpts
+	defer func() { w.hitLines, w.hitEnds, w.hitNos = hitLines, hitEnds, hitNos }()
 	var pats []int32
 	process := func(start, end int, cp []int32) {
 		lineNo += bytes.Count(data[lnPos:start], []byte{'\n'})
@@ -537,48 +707,53 @@ func (w *worker) scan(j *job) {
 			line = line[:n-1]
 		}
 		line = matchable(line)
-		segs := [][]byte{line}
+		w.seg1[0] = line
+		segs := w.seg1[:]
 		if ms.split && parser != nil && parser.at != nil {
-			segs = splitAt(line, parser, &ms.tc)
+			w.segs = splitAt(w.segs[:0], line, parser, &ms.tc)
+			segs = w.segs
 		}
 		if tod {
 			adv(start)
 		}
 		made := false
 		for si, seg := range segs {
-			var text string
 			var t time.Time
 			day := 0
 			inherit, inheritNext := false, false
 			timed := false
 			for _, pi := range cp {
 				pat := ms.pats[pi]
-				loc := pat.re.FindSubmatchIndex(seg)
-				if loc == nil {
-					continue
+				// Decide cheaply: a pattern that is its literals matches
+				// any line the search gave it; captures are found only
+				// where the pass needs them on every line (group keys,
+				// where, a state capture), else when a record is kept.
+				var loc []int
+				switch {
+				case pat.litExact && !ms.split:
+				case pat.digits && len(seg) <= maxMemo:
+					if loc = w.match(pat, seg); loc == nil {
+						continue
+					}
+				case !pat.needCaps:
+					if !pat.re.Match(seg) {
+						continue
+					}
+				default:
+					if loc = pat.re.FindSubmatchIndex(seg); loc == nil {
+						continue
+					}
 				}
 				if !timed {
 					timed = true
-					text = cleanText(seg, maxLineText)
 					t, day, inherit, inheritNext = timeOf(seg, si, start, end)
 				}
-				r := &record{pat: pat, b: ms.b, m: ms.m, line: lineNo, seg: si, t: t, day: day, text: text, inherit: inherit, inheritNext: inheritNext}
-				exact := len(text) == len(seg) // text is seg verbatim: captures can share it
-				sub := func(a, b int) string {
-					if a < 0 {
-						return ""
-					}
-					if exact {
-						return text[a:b]
-					}
-					return cleanText(seg[a:b], maxLineText)
+				if j.hits == nil {
+					j.hits = *hitPool.Get().(*[]hit)
 				}
-				r.match = sub(loc[0], loc[1])
-				r.caps = make([]string, len(pat.names))
-				for k, gi := range pat.index {
-					r.caps[k] = sub(loc[2*gi], loc[2*gi+1])
-				}
-				j.recs = append(j.recs, r)
+				so := start + segOffset(line, seg)
+				j.hits = append(j.hits, hit{pat: pi, seg: int32(si), line: int32(lineNo), day: int32(day), start: int32(so), end: int32(so + len(seg)),
+					t: t, locs: loc, inherit: inherit, inheritNext: inheritNext})
 				made = true
 			}
 			if tod && !timed {
@@ -630,6 +805,14 @@ func (w *worker) scan(j *job) {
 	}
 }
 
+// segOffset is the offset of seg (a subslice of line) in line.
+func segOffset(line, seg []byte) int {
+	if cap(seg) == 0 {
+		return len(line)
+	}
+	return cap(line) - cap(seg)
+}
+
 // timeOfSeg parses a segment's own time (the first segment of a line with
 // parse, the others with at).
 func timeOfSeg(p *timeParser, seg []byte, si int, tc *timeCtx) (time.Time, bool) {
@@ -668,6 +851,21 @@ func rolled(newest bool, prev, next time.Duration) bool {
 	return next < prev-time.Minute
 }
 
+func cmpCand(a, b cand) int { return a.start - b.start }
+
+// sameSet: b's patterns are all in a (small lists).
+func sameSet(a, b []int32) bool {
+	if len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0]) {
+		return true
+	}
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			return false
+		}
+	}
+	return true
+}
+
 // mergePats adds the patterns of b missing from a, keeping a sorted.
 func mergePats(a, b []int32) []int32 {
 	for _, x := range b {
@@ -682,13 +880,12 @@ func mergePats(a, b []int32) []int32 {
 			a = append(a, x)
 		}
 	}
-	sort.Slice(a, func(i, j int) bool { return a[i] < a[j] })
+	slices.Sort(a)
 	return a
 }
 
 // splitAt cuts a physical line at each timestamp after its start.
-func splitAt(line []byte, p *timeParser, tc *timeCtx) [][]byte {
-	var segs [][]byte
+func splitAt(segs [][]byte, line []byte, p *timeParser, tc *timeCtx) [][]byte {
 	from := 0
 	for i := 1; i < len(line); i++ {
 		c := line[i]

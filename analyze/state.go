@@ -17,16 +17,14 @@ const (
 	maxLineText = 4 << 10
 	// maxExcerptText caps each line of an excerpt.
 	maxExcerptText = 512
-	// keepHead and keepTail bound the records kept per slot and bundle:
-	// the first keepHead and the last keepTail; the ones between are
-	// counted, not kept.
-	keepHead = 5000
-	keepTail = 1000
 	// excerptRadius lines are kept before and after each evidence line.
 	excerptRadius = 10
-	// excerptsHead and excerptsTail bound the excerpts captured per member.
-	excerptsHead = 64
-	excerptsTail = 16
+	// excerptsHead and excerptsTail bound the excerpts captured per chunk;
+	// the merger keeps them while the run's budget lasts (and the first
+	// excerptsFloor of each member whatever the budget).
+	excerptsHead  = 64
+	excerptsTail  = 16
+	excerptsFloor = 0
 	// retainPerMember and retainTotal bound the bytes kept of members read
 	// whole as context.
 	retainPerMember = 8 << 20
@@ -52,6 +50,13 @@ type record struct {
 	// values for this member (records of such slots are copies per slot).
 	fnames []string
 	fcaps  []string
+	// sl is the rule slot whose aggregate keeps the record (its label).
+	sl *slot
+	// raw is the segment's bytes in the chunk and locs its submatch
+	// indices (nil: not run yet) while the record is not owned: during the
+	// merge of its chunk only. own makes text, match and caps.
+	raw  []byte
+	locs []int
 	// inherit marks a time to take from the chunks before (set by the
 	// worker, resolved by the merger); inheritNext, in a newest-first
 	// member, one to take from the chunks after.
@@ -63,6 +68,9 @@ type record struct {
 func (r *record) capture(name string) (string, bool) {
 	for i, n := range r.pat.names {
 		if n == name {
+			if r.raw != nil {
+				return string(r.capBytes(i)), true
+			}
 			return r.caps[i], true
 		}
 	}
@@ -76,10 +84,100 @@ func (r *record) capture(name string) (string, bool) {
 
 // value is the "value" group, or the whole match.
 func (r *record) value() string {
+	if r.raw != nil {
+		r.ensureLocs()
+		if r.pat.value >= 0 {
+			return string(r.capBytes(r.pat.value))
+		}
+		if r.locs == nil {
+			return ""
+		}
+		return string(r.raw[r.locs[0]:r.locs[1]])
+	}
 	if r.pat.value >= 0 {
 		return r.caps[r.pat.value]
 	}
 	return r.match
+}
+
+// ensureLocs finds the submatches of a record not owned yet.
+func (r *record) ensureLocs() {
+	if r.locs != nil || r.raw == nil {
+		return
+	}
+	if r.pat.litExact {
+		r.locs = r.pat.litLoc(r.raw)
+		return
+	}
+	r.locs = r.pat.re.FindSubmatchIndex(r.raw)
+}
+
+// capBytes is the bytes of the i-th named group of a record not owned
+// yet (nil when it did not take part).
+func (r *record) capBytes(i int) []byte {
+	r.ensureLocs()
+	if r.locs == nil {
+		return nil
+	}
+	gi := r.pat.index[i]
+	a, b := r.locs[2*gi], r.locs[2*gi+1]
+	if a < 0 {
+		return nil
+	}
+	return r.raw[a:b]
+}
+
+// appendCapture appends a named group's text (without allocating for a
+// record not owned yet).
+func (r *record) appendCapture(dst []byte, name string) []byte {
+	for i, n := range r.pat.names {
+		if n == name {
+			if r.raw != nil {
+				return append(dst, r.capBytes(i)...)
+			}
+			return append(dst, r.caps[i]...)
+		}
+	}
+	for i, n := range r.fnames {
+		if n == name {
+			return append(dst, r.fcaps[i]...)
+		}
+	}
+	return dst
+}
+
+// own returns the record with its own text, match and captures (itself
+// when it has them already): a record kept beyond the merge of its
+// chunk must be owned.
+func (r *record) own() *record {
+	if r.raw == nil {
+		return r
+	}
+	r.ensureLocs()
+	c := new(record)
+	*c = *r
+	seg, loc := r.raw, r.locs
+	text := cleanText(seg, maxLineText)
+	exact := len(text) == len(seg) // text is seg verbatim: captures can share it
+	sub := func(a, b int) string {
+		if a < 0 {
+			return ""
+		}
+		if exact {
+			return text[a:b]
+		}
+		return cleanText(seg[a:b], maxLineText)
+	}
+	c.text = text
+	c.caps = make([]string, len(r.pat.names))
+	if loc != nil {
+		c.match = sub(loc[0], loc[1])
+		for k, gi := range r.pat.index {
+			c.caps[k] = sub(loc[2*gi], loc[2*gi+1])
+		}
+	}
+	c.raw, c.locs = nil, nil
+	return c
 }
 
 // before orders records: by time (undated first), then bundle, member,
@@ -124,6 +222,7 @@ type member struct {
 	exTail   []*excerpt // ring of the last ones
 	exTailAt int
 	nExc     int
+	exFull   bool // the budget refused an excerpt: no more first ones
 	retained []retainedChunk
 	retBytes int
 	ctxLines []ctxLine // parsed from retained, on first use
@@ -144,11 +243,51 @@ type member struct {
 	lastDay  int
 	// pendNext are untimed records of a newest-first member waiting for
 	// the next timed line.
-	pendNext []*record
+	pendNext []pending
 	// dated, newestIdx: after fixTimes, the date of day index newestIdx.
 	dated     time.Time
 	newestIdx int
 	timesDone bool
+}
+
+// excerptBudget is the bytes of excerpts kept in a run (see budget).
+const excerptBudget = 4 << 20
+
+func excerptSize(e *excerpt) int {
+	n := 48 + 24*len(e.lines)
+	for _, l := range e.lines {
+		n += len(l)
+	}
+	return n
+}
+
+// addExcerpt keeps an excerpt of the member: the first ones while the
+// budget lasts (the first excerptsFloor whatever it says), then a ring
+// of the last excerptsTail, each drawn from the budget too.
+func (m *member) addExcerpt(e *excerpt, bud *budget) {
+	m.nExc++
+	size := excerptSize(e)
+	if !m.exFull && len(m.excerpts) < excerptsHead {
+		if len(m.excerpts) < excerptsFloor || bud.take(size) {
+			m.excerpts = append(m.excerpts, e)
+			return
+		}
+	}
+	m.exFull = true
+	if len(m.exTail) < excerptsTail {
+		if bud.take(size) {
+			m.exTail = append(m.exTail, e)
+		}
+		return
+	}
+	old := m.exTail[m.exTailAt]
+	bud.give(excerptSize(old))
+	if bud.take(size) {
+		m.exTail[m.exTailAt] = e
+		m.exTailAt = (m.exTailAt + 1) % excerptsTail
+	} else {
+		bud.take(excerptSize(old))
+	}
 }
 
 // excerpt is a run of lines around one record.
@@ -175,35 +314,9 @@ type ctxLine struct {
 	text string
 }
 
-// slotStore keeps the records of one slot in one bundle.
-type slotStore struct {
-	head    []*record
-	tail    []*record
-	tailAt  int
-	dropped int
-}
-
-func (s *slotStore) add(r *record) {
-	if len(s.head) < keepHead {
-		s.head = append(s.head, r)
-		return
-	}
-	if len(s.tail) < keepTail {
-		s.tail = append(s.tail, r)
-		return
-	}
-	s.tail[s.tailAt] = r
-	s.tailAt = (s.tailAt + 1) % keepTail
-	s.dropped++
-}
-
-func (s *slotStore) records() []*record {
-	out := make([]*record, 0, len(s.head)+len(s.tail))
-	out = append(out, s.head...)
-	out = append(out, s.tail[s.tailAt:]...)
-	out = append(out, s.tail[:s.tailAt]...)
-	return out
-}
+// slotStore keeps the records of one slot in one bundle: a floor of the
+// first and last ones, and more first ones while the run's budget lasts.
+type slotStore = recKeep
 
 // bundleState is one input as the engine sees it during and after the pass.
 type bundleState struct {
@@ -222,7 +335,9 @@ type bundleState struct {
 	// all holds every member path walked, read or not.
 	all   []string
 	slots []slotStore
-	ver   *input.Verification
+	// aggs holds the aggregate of each rule of the plan (nil: none).
+	aggs []*ruleAgg
+	ver  *input.Verification
 
 	facts     map[string]any
 	factRecs  map[string][]*record
@@ -309,8 +424,7 @@ func (b *bundleState) fixTimes() {
 	}
 	if dated {
 		done := map[*record]bool{}
-		for i := range b.slots {
-			st := &b.slots[i]
+		fix := func(st *recKeep) {
 			for _, part := range [][]*record{st.head, st.tail} {
 				for _, r := range part {
 					if !r.m.tod || r.t.IsZero() || done[r] {
@@ -318,6 +432,18 @@ func (b *bundleState) fixTimes() {
 					}
 					done[r] = true
 					r.t = r.m.dateOf(r.day, todOf(r.t))
+				}
+			}
+		}
+		for i := range b.slots {
+			fix(&b.slots[i])
+		}
+		for _, a := range b.aggs {
+			if a != nil {
+				for _, g := range a.order {
+					fix(&g.kept)
+					fix(&g.cand)
+					fix(&recKeep{head: g.pend})
 				}
 			}
 		}

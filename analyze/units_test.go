@@ -106,7 +106,7 @@ func TestSplit(t *testing.T) {
 	tc := &timeCtx{loc: time.UTC}
 	line := "09/10/13 10:39:21 1 7456 failure for nti281-gwp 09/10/13 10:41:19 1 8503 peer replied 09/10/13 10:41:33 1 x (e =-2)"
 	var got []string
-	for _, s := range splitAt([]byte(line), p, tc) {
+	for _, s := range splitAt(nil, []byte(line), p, tc) {
 		got = append(got, string(s))
 	}
 	want := []string{"09/10/13 10:39:21 1 7456 failure for nti281-gwp", "09/10/13 10:41:19 1 8503 peer replied", "09/10/13 10:41:33 1 x (e =-2)"}

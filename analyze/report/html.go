@@ -186,6 +186,7 @@ type findingView struct {
 	Remedy      string
 	Meta        []metaPart
 	Rule        string
+	Inexact     string
 	Evidence    []evidenceView
 	Context     []evidenceView
 }
@@ -466,6 +467,7 @@ func buildView(r *Report) *pageView {
 			Explanation: hText(f.Explanation),
 			Remedy:      hText(f.Remedy),
 			Rule:        h(f.Rule),
+			Inexact:     h(f.Inexact),
 		}
 		if c := countLabel(f.Count); c != "" {
 			fv.Meta = append(fv.Meta, metaPart{c, ""})

@@ -139,6 +139,9 @@ type Finding struct {
 	Context []Evidence `json:"context,omitempty"`
 	// Rule is where the rule is written: "tfst.yaml:120".
 	Rule string `json:"rule,omitempty"`
+	// Inexact, when set, says which of the finding's values could not be
+	// computed from every line (the memory budget kept only some of them).
+	Inexact string `json:"inexact,omitempty"`
 }
 
 // Evidence is one quoted line.

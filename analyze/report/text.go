@@ -447,6 +447,13 @@ func (t *textWriter) finding(f Finding) {
 		t.line(indent + s)
 	}
 
+	if f.Inexact != "" {
+		// Shown in every mode: the numbers above are not all exact.
+		for _, l := range wrapWidth("Not exact: "+CleanText(f.Inexact), inner) {
+			t.line(indent + l)
+		}
+	}
+
 	if t.opts.Verbose && f.Explanation != "" {
 		for _, l := range wrapWidth(CleanText(f.Explanation), inner) {
 			if l != "" {

@@ -28,5 +28,12 @@ func main() {
 		// double: peak memory stays near what is live (docs/input.md).
 		debug.SetMemoryLimit(192 << 20)
 	}
+	// The pass keeps a bounded set of records but makes garbage at the
+	// speed of the input: collecting at half the live heap instead of
+	// all of it keeps peak memory near 100 MiB on dense logs for about 4%
+	// more CPU (docs/engine.md, Cost). GOGC overrides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
 	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
 }

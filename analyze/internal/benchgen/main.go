@@ -35,7 +35,17 @@ func main() {
 	files := flag.Int("files", 50, "log members")
 	patterns := flag.String("patterns", "", "print the patterns of this profile for grep -E and exit")
 	gz := flag.Bool("gz", true, "store every third rotation gzip-compressed")
+	mixFlag := flag.String("mix", "sparse", "lines: sparse (a rule's line in 200,000), dense (2 of 7 lines routed-session failures), handshake (1 of 4 lines a WHO/TELL handshake line)")
+	name := flag.String("name", "tfst-bench-20091013T120000Z", "bundle name")
 	flag.Parse()
+	switch *mixFlag {
+	case "sparse", "dense", "handshake":
+		mix = *mixFlag
+	default:
+		fmt.Fprintln(os.Stderr, "benchgen: -mix is sparse, dense or handshake")
+		os.Exit(2)
+	}
+	bundleName = *name
 	if *patterns != "" {
 		if err := printPatterns(*patterns); err != nil {
 			fmt.Fprintln(os.Stderr, "benchgen:", err)
@@ -117,9 +127,57 @@ func toERE(s string) string {
 	s = nongrp.ReplaceAllString(s, "(")
 	s = flagsRe.ReplaceAllString(s, "")
 	s = inlineF.ReplaceAllString(s, "(")
-	r := strings.NewReplacer(`\d`, `[0-9]`, `\D`, `[^0-9]`, `\w`, `[[:alnum:]_]`, `\W`, `[^[:alnum:]_]`,
-		`\s`, `[[:space:]]`, `\S`, `[^[:space:]]`, `\b`, `\b`, `*?`, `*`, `+?`, `+`, `??`, `?`)
-	return r.Replace(s)
+	// A ] in a bracket expression must come first; a backslash there is a
+	// literal backslash.
+	s = strings.NewReplacer(`[^\]`, `[^]`, `[\]`, `[]`).Replace(s)
+	// Inside a bracket expression a class is spelled without its own
+	// brackets: [\w.-] is [[:alnum:]_.-], not [[[:alnum:]_].-] (which grep
+	// reads as a bracket expression followed by ".-]").
+	var out strings.Builder
+	in := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\\' && i+1 < len(s) {
+			n := s[i+1]
+			i++
+			cls := map[byte]string{'d': "0-9", 'w': "[:alnum:]_", 's': "[:space:]"}[n]
+			neg := map[byte]string{'D': "0-9", 'W': "[:alnum:]_", 'S': "[:space:]"}[n]
+			switch {
+			case cls != "" && in:
+				out.WriteString(cls)
+			case cls != "":
+				out.WriteString("[" + cls + "]")
+			case neg != "" && !in:
+				out.WriteString("[^" + neg + "]")
+			default:
+				out.WriteByte('\\')
+				out.WriteByte(n)
+			}
+			continue
+		}
+		switch {
+		case !in && c == '[':
+			in = true
+			out.WriteByte(c)
+			if i+1 < len(s) && s[i+1] == '^' {
+				out.WriteByte('^')
+				i++
+			}
+			if i+1 < len(s) && s[i+1] == ']' { // a literal ] first
+				out.WriteByte(']')
+				i++
+			}
+			continue
+		case in && c == ']':
+			in = false
+		case !in && (c == '*' || c == '+' || c == '?') && i+1 < len(s) && s[i+1] == '?':
+			out.WriteByte(c) // lazy quantifiers: ERE has only greedy ones
+			i++
+			continue
+		}
+		out.WriteByte(c)
+	}
+	return out.String()
 }
 
 // Component log lines in the TFST layout: "YY/MM/DD HH:MM:SS level thread text".
@@ -143,6 +201,39 @@ var needles = []string{
 	"accept() failed (e =24 - Too many open files)",
 }
 
+// mix is the kind of log written (-mix); bundleName the bundle's name.
+var mix, bundleName = "sparse", "tfst-bench-20091013T120000Z"
+
+// Dense logs: routed-session failures through three gateway proxies
+// (the tfst.routed-session-failure rule groups them by peer).
+var densePeers = []string{"nti281-gwp", "nti282-gwp", "dmz.gwp-03"}
+
+// Handshake lines: requests and replies in both directions.
+var handshake = []string{
+	"routingManager: TELL command received [l=nti281-gwp]",
+	"routingManager: TELL reply command received",
+	"routingManager: WHO command received [l=null]",
+	"routingManager: WHO reply command received [l=nti281-gwp]",
+}
+
+// line appends one generated line's text.
+func lineText(rng *rand.Rand, line []byte) []byte {
+	switch {
+	case mix == "dense" && rng.IntN(7) < 2:
+		return fmt.Appendf(line, "gatewayProxySender [gw=%d] failure creating a routed session for %s", rng.IntN(16), densePeers[rng.IntN(len(densePeers))])
+	case mix == "handshake" && rng.IntN(4) == 0:
+		return append(line, handshake[rng.IntN(len(handshake))]...)
+	case rng.IntN(200000) == 0:
+		return append(line, needles[rng.IntN(len(needles))]...)
+	}
+	f := noise[rng.IntN(len(noise))]
+	args := make([]any, strings.Count(f, "%d"))
+	for i := range args {
+		args[i] = rng.IntN(65536)
+	}
+	return fmt.Appendf(line, f, args...)
+}
+
 // logFile makes n bytes of log lines starting at t.
 func logFile(rng *rand.Rand, n int64, t time.Time) []byte {
 	var b bytes.Buffer
@@ -155,16 +246,7 @@ func logFile(rng *rand.Rand, n int64, t time.Time) []byte {
 		line = append(line, ' ', byte('1'+rng.IntN(3)), ' ')
 		line = strconv.AppendInt(line, int64(1000+rng.IntN(9000)), 10)
 		line = append(line, ' ')
-		if rng.IntN(200000) == 0 {
-			line = append(line, needles[rng.IntN(len(needles))]...)
-		} else {
-			f := noise[rng.IntN(len(noise))]
-			args := make([]any, strings.Count(f, "%d"))
-			for i := range args {
-				args[i] = rng.IntN(65536)
-			}
-			line = fmt.Appendf(line, f, args...)
-		}
+		line = lineText(rng, line)
 		line = append(line, '\n')
 		b.Write(line)
 	}
@@ -213,7 +295,7 @@ func write(out string, total int64, nfiles int, gz bool) error {
 		return err
 	}
 	pubText, _ := pub.MarshalText()
-	name := "tfst-bench-20091013T120000Z"
+	name := bundleName
 	m := &bundle.Manifest{
 		FormatVersion: bundle.FormatVersion,
 		Tool:          bundle.Tool{Name: "benchgen", Version: "1"},

@@ -172,7 +172,7 @@ func TestExactSequenceAndState(t *testing.T) {
 	}
 	for _, q := range []string{"tell"} {
 		f, ok := seq[q]
-		want := fmt.Sprintf("%d unanswered, %d answered, first %s +00:00", unanswered[q], answered[q], stamp(firstUn[q]))
+		want := fmt.Sprintf("%d unanswered, %d answered, first %sZ", unanswered[q], answered[q], stamp(firstUn[q]))
 		if !ok || f.Title != want || f.Count != unanswered[q] {
 			t.Errorf("%s: %q x%d, want %q x%d", q, f.Title, f.Count, want, unanswered[q])
 		}

@@ -153,6 +153,14 @@ $SH -t check >>"$CON" 2>&1; $SH -t check >>"$CON" 2>&1
 		raw:  []string{"journal"},
 	},
 	{
+		name: "empty-database",
+		desc: "The baseline database was truncated to zero bytes (a full disk) after samhain -t init; a check stops with PANIC - No data in file, then PANIC Error initializing the application.",
+		rc:   shBaseRC, setup: shPopulate,
+		run:  `$SH -t init >>"$CON" 2>&1; : > /var/lib/samhain/samhain_file; $SH -t check >>"$CON" 2>&1; true`,
+		want: []string{"samhain.start-panic"},
+		raw:  []string{"console"},
+	},
+	{
 		name: "invalid-line",
 		desc: "samhainrc has two lines samhain does not understand (an option misspelt, one without '='); it starts anyway and warns at each start.",
 		rc:   strings.Replace(shBaseRC, "[Log]\n", "[Log]\nSyslogSeverty = crit\nPrintSeverity info\n", 1), setup: shPopulate,

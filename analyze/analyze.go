@@ -119,6 +119,15 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 
 	// Open every input and give it a profile.
 	plans := map[*profiles.Profile]*plan{}
+	if opts.Profile != nil {
+		// Raw files that no glob reads are recognised by their lines.
+		pl, err := compile(opts.Profile)
+		if err != nil {
+			return nil, err
+		}
+		plans[opts.Profile] = pl
+		iopts.Content, iopts.Claimed = pl.contentShapes(), pl.claims
+	}
 	builtins := map[string]*profiles.Profile{}
 	var groups []*group
 	groupOf := map[*plan]*group{}
@@ -214,6 +223,9 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 			defer wg.Done()
 			defer func() { <-sem }()
 			ver, err := b.src.Walk(wctx, func(m input.Member, r io.Reader) error {
+				if m.Original != "" {
+					b.noteReadAs(m)
+				}
 				ms := sc.setup(b, m, now)
 				if ms == nil {
 					prog.member(b, m, 0)

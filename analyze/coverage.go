@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"casefile/analyze/input"
 	"casefile/analyze/report"
 	"casefile/bundle"
 )
@@ -121,6 +122,11 @@ func (e *evaluator) coverageOf(rp *rulePlan, b *bundleState, group []*bundleStat
 		}
 	}
 	sort.Strings(c.Inputs)
+	for _, m := range c.Inputs {
+		if why, ok := b.readAs[m]; ok {
+			reasons = append(reasons, why)
+		}
+	}
 	if len(c.Inputs) > maxCoverageInputs {
 		c.Inputs = append(c.Inputs[:maxCoverageInputs], fmt.Sprintf("... %d more", len(c.Inputs)-maxCoverageInputs))
 	}
@@ -401,4 +407,16 @@ func (m *member) contextLines() []ctxLine {
 		}
 	}
 	return m.ctxLines
+}
+
+// noteReadAs records a raw file recognised by its content.
+func (b *bundleState) noteReadAs(m input.Member) {
+	if b.readAs == nil {
+		b.readAs = map[string]string{}
+	}
+	name := m.Original
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	b.readAs[m.Path] = name + " read as " + m.ReadAs + " by content"
 }

@@ -657,3 +657,46 @@ rules:
 		t.Errorf("coverage of the server alone (-want +got):\n%s", diff)
 	}
 }
+
+// TestLogContent: a raw file whose name no glob reads is recognised by its
+// lines (logs content) and read as that log: its times are parsed, rules
+// see it, and coverage says so; in a bundle nothing is recognised.
+func TestLogContent(t *testing.T) {
+	p := testProfile(t, `logs:
+- files: ["files/**/app.log*"]
+  time: ymd
+  content:
+    name: app log
+    as: "files/{name}/app.log"
+    lines: ['^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d app\[\d+\]: ']
+rules:
+- id: t.fail
+  title: "{hits} failures, first {fmt_time(first_seen)}"
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/app.log*"], pattern: 'app\[\d+\]: FAIL'}`)
+	d := t.TempDir()
+	console := "$ ./app --start\n2024-03-01 10:00:00 app[7]: starting\n2024-03-01 10:00:01 app[7]: FAIL disk\n"
+	if err := os.WriteFile(filepath.Join(d, "console.txt"), []byte(console), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(d, "notes.txt"), []byte("2024-03-01 10:00:05 app FAIL in a note\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep := runWith(t, p, []string{d}, Options{})
+	if diff := cmp.Diff([]string{"t.fail info x1: 1 failures, first 2024-03-01 10:00:01 +00:00"}, summary(rep)); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	if ev := rep.Findings[0].Evidence; len(ev) == 0 || ev[0].File != "files/console.txt/app.log" || ev[0].Line != 3 {
+		t.Errorf("evidence %+v, want files/console.txt/app.log:3", ev)
+	}
+	if c := rep.Coverage[0]; c.Status != report.CoverageRan || c.Reason != "console.txt read as app log by content" {
+		t.Errorf("coverage %+v, want ran, saying console.txt was read as app log by content", c)
+	}
+	// A bundle's members keep their names: no recognition there.
+	path := bundleOf(t, "", map[string]string{"files/console.txt": console}, nil)
+	rep = runWith(t, p, []string{path}, Options{})
+	if len(rep.Findings) != 0 || rep.Coverage[0].Status != report.CoverageSkipped {
+		t.Errorf("a bundle's console.txt was read as the log: %v %+v", summary(rep), rep.Coverage[0])
+	}
+}

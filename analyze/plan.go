@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"casefile/analyze/input"
 	"casefile/profiles"
 )
 
@@ -461,4 +462,37 @@ func ruleFile(prof *profiles.Profile, line int) string {
 		f = f[i+1:]
 	}
 	return fmt.Sprintf("%s:%d", f, line)
+}
+
+// contentShapes are the line shapes the profile's logs declare, in
+// order, for recognising raw files by content.
+func (p *plan) contentShapes() []input.ContentShape {
+	var out []input.ContentShape
+	for _, ls := range p.logs {
+		c := ls.spec.Content
+		if c == nil {
+			continue
+		}
+		sh := input.ContentShape{Name: c.Name, As: c.As}
+		for _, l := range c.Lines {
+			sh.Lines = append(sh.Lines, l.Re)
+		}
+		out = append(out, sh)
+	}
+	return out
+}
+
+// claims reports whether a glob of the plan (a log, a fact, a rule, a
+// context) reads a member path: such a raw file is read by its name and
+// never recognised by content.
+func (p *plan) claims(path string) bool {
+	if p.specFor(path) != nil || matchAny(p.retain, path) {
+		return true
+	}
+	for _, s := range p.slots {
+		if s.reads(path) {
+			return true
+		}
+	}
+	return false
 }

@@ -344,6 +344,9 @@ type bundleState struct {
 	factErrs  map[string]string
 	sources   map[string]any
 	bundleMap map[string]any
+	// readAs says, per member path, which raw file was read as it by
+	// content ("console.txt read as samhain log by content").
+	readAs map[string]string
 }
 
 func (b *bundleState) slotRecords(s *slot) []*record {

@@ -67,7 +67,7 @@ var allCapabilities = []string{
 	"collect.builtin", "collect.os.windows", "collect.when", "collect.oversize", "collect.timeout",
 	"redact", "detect.paths", "detect.processes",
 	// logs and facts
-	"logs.split", "logs.order.newest-first",
+	"logs.split", "logs.order.newest-first", "logs.content",
 	"fact.pattern", "fact.expr", "fact.in_first", "fact.file_pattern", "fact.optional", "fact.type.version",
 	// rules
 	"rule.match", "rule.absent", "rule.sequence", "rule.state", "rule.check",
@@ -125,6 +125,9 @@ func capabilities(p *Profile) map[string]bool {
 	for _, l := range p.Analyze.Logs {
 		if l.Split {
 			c["logs.split"] = true
+		}
+		if l.Content != nil {
+			c["logs.content"] = true
 		}
 		if l.Order == "newest-first" {
 			c["logs.order.newest-first"] = true

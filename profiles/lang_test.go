@@ -27,6 +27,11 @@ func TestValidateErrors(t *testing.T) {
 		{"scope all reads a fact", "name: t\ndescription: d\nanalyze:\n  facts:\n  - {name: f, in: [files/a], pattern: a}\n  rules:\n  - id: t.x\n    title: x\n    explanation: x\n    remedy: x\n    scope: all\n    check: {}\n    when: 'f != nil'\n", "uses unknown name f"},
 		{"custom time without layout", "name: t\ndescription: d\nanalyze:\n  logs:\n  - {files: [files/a], time: custom, regex: '^(x)'}\n", "t.yaml:5: custom time needs regex and layout"},
 		{"bad order", "name: t\ndescription: d\nanalyze:\n  logs:\n  - {files: [files/a], time: ymd, order: backwards}\n", "t.yaml:5: order \"backwards\" must be oldest-first or newest-first"},
+		{"content as not read by the entry", "name: t\ndescription: d\nanalyze:\n  logs:\n  - files: [files/**/a.log]\n    time: ymd\n    content: {name: a log, as: 'files/{name}/b.log', lines: ['^A ']}\n", "t.yaml:7: content: as \"files/{name}/b.log\" is not read by this entry's files globs"},
+		{"content without lines", "name: t\ndescription: d\nanalyze:\n  logs:\n  - files: [files/**/a.log]\n    time: ymd\n    content: {name: a log, as: 'files/{name}/a.log'}\n", "t.yaml:7: content: needs lines"},
+		{"content without name", "name: t\ndescription: d\nanalyze:\n  logs:\n  - files: [files/**/a.log]\n    time: ymd\n    content: {as: 'files/{name}/a.log', lines: ['^A ']}\n", "content: needs a name"},
+		{"content as outside the bundle's folders", "name: t\ndescription: d\nanalyze:\n  logs:\n  - files: [\"**/a.log\"]\n    time: ymd\n    content: {name: a log, as: '/var/log/a.log', lines: ['^A ']}\n", "must be a member path under files/ or commands/"},
+		{"content as with a glob", "name: t\ndescription: d\nanalyze:\n  logs:\n  - files: [\"files/**/a.log\"]\n    time: ymd\n    content: {name: a log, as: 'files/*/a.log', lines: ['^A ']}\n", "{name} is the only placeholder"},
 		// let and closure variables are in scope; a let name is not outside it.
 		{"let leaks", rule("    match: {in: [files/a], pattern: a}\n    when: '(let up = hits > 1; up) || up'\n"), "uses unknown name up"},
 		{"closure brace", rule("    match: {in: [files/a], pattern: a}\n    when: 'len(map(records, {a: #})) > 0'\n"), "needs parentheses"},

@@ -184,6 +184,9 @@ func setLines(root *yaml.Node, p *Profile) {
 	for i, n := range seq(an, "logs") {
 		if i < len(p.Analyze.Logs) {
 			p.Analyze.Logs[i].Line = n.Line
+			if c := child(n, "content"); c != nil && p.Analyze.Logs[i].Content != nil {
+				p.Analyze.Logs[i].Content.Line = c.Line
+			}
 		}
 	}
 	for i, n := range seq(an, "facts") {

@@ -170,8 +170,34 @@ type LogSpec struct {
 	// line order (ties, continuation lines and day changes of time-only
 	// formats follow it); line numbers stay those of the member.
 	Order string `yaml:"order"`
-	Line  int    `yaml:"-"`
+	// Content declares the line shapes of this log, so that a raw file
+	// whose name matches none of the profile's globs (console.txt,
+	// messages) is recognised by what it holds and read as this log.
+	Content *LogContent `yaml:"content"`
+	Line    int         `yaml:"-"`
 }
+
+// LogContent is how a log's lines look, for recognising raw files by
+// content (analyze with --profile).
+type LogContent struct {
+	// Name says what the log is, for coverage: "samhain log".
+	Name string `yaml:"name"`
+	// As is the member path a recognised file is read as; "{name}" in it
+	// is the raw file's base name. It must match one of the entry's
+	// files globs.
+	As string `yaml:"as"`
+	// Lines are the line shapes: a raw file is this log when one of its
+	// first lines (ContentLines, ContentBytes) matches one of them.
+	Lines []Pattern `yaml:"lines"`
+	Line  int       `yaml:"-"`
+}
+
+// A raw file is judged by its first ContentLines lines, at most
+// ContentBytes bytes.
+const (
+	ContentLines = 200
+	ContentBytes = 64 << 10
+)
 
 // TimeFormats are the built-in timestamp formats a LogSpec may name.
 var TimeFormats = map[string]string{

@@ -18,6 +18,108 @@ var shFailureRules = []string{
 	"samhain.server-unreachable", "samhain.libwrap-refused", "samhain.password-mismatch",
 	"samhain.client-name-mismatch", "samhain.file-not-accessible", "samhain.concurrent-clients",
 	"samhain.restart-without-exit", "samhain.client-lookup-errors",
+	"samhain.untrusted-path", "samhain.config-not-accessible", "samhain.start-panic",
+	"samhain.config-invalid-line", "samhain.second-instance",
+}
+
+// TestSamhainSelfReportFormats: the rules of what samhain reports about
+// itself read each line in every shape it takes: the log file (plain),
+// the XML log format, a system log line and a journal short-iso line. The
+// plain lines are the real Debian binary's (TestSamhainScenariosLive);
+// the XML ones are the same messages in sh_cat.c's XML layout.
+func TestSamhainSelfReportFormats(t *testing.T) {
+	p := profiletest.Load(t, "samhain")
+	shapes := func(plain, xml string) []string {
+		m := regexp.MustCompile(`^\S+\s+:\s+\[(\S+)\] (.*)$`).FindStringSubmatch(plain)
+		if m == nil {
+			t.Fatalf("not a plain samhain line: %q", plain)
+		}
+		return []string{
+			plain, xml,
+			"Dec  7 12:33:45 web01 Samhain[5854]: " + plain,
+			"2026-12-07T12:33:45+0000 web01 samhain[4242]: " + plain,
+		}
+	}
+	cases := []struct {
+		rule, label, plain, xml string
+		want                    map[string]string
+	}{
+		{"samhain.policy-alerts", "",
+			`CRIT   :  [2026-12-07T12:33:21+0000] msg=<POLICY [ReadOnly] C-------TS>, path=</opt/vendor/bin/vctl>, size_old=<15>, size_new=<20>, ctime_old=<[2026-12-07T12:33:19]>`,
+			`<log sev="CRIT" tstamp="2026-12-07T12:33:21+0000" msg="POLICY [ReadOnly] C-------TS" path="/opt/vendor/bin/vctl" size_old="15" size_new="20" />`,
+			map[string]string{"cls": "ReadOnly", "flags": "C-------TS", "path": "/opt/vendor/bin/vctl"}},
+		{"samhain.policy-alerts", "",
+			`CRIT   :  [2026-12-07T12:33:22+0000] msg=<POLICY ADDED>, path=</opt/vendor/lib/mod150.so>, mode_new=<-rw-r--r-->`,
+			`<log sev="CRIT" tstamp="2026-12-07T12:33:22+0000" msg="POLICY ADDED" path="/opt/vendor/lib/mod150.so" mode_new="-rw-r--r--" />`,
+			map[string]string{"cls": "ADDED", "path": "/opt/vendor/lib/mod150.so"}},
+		{"samhain.policy-alerts", "",
+			`CRIT   :  [2026-12-07T11:59:33+0000] msg=<POLICY [ServiceNew] port: 127.0.0.1:2024/tcp (unknown)> path=<-> pid=<0> userid=<->`,
+			`<log sev="CRIT" tstamp="2026-12-07T11:59:33+0000" msg="POLICY [ServiceNew] port: 127.0.0.1:2024/tcp (unknown)" path="-" pid="0" userid="-" />`,
+			map[string]string{"cls": "ServiceNew"}},
+		{"samhain.file-changed", "",
+			`CRIT   :  [2026-12-07T12:33:23+0000] msg=<POLICY [ReadOnly] -----M---->, path=</srv/www/site.css>, mode_old=<-rw-r--r-->, mode_new=<-rw-rw-rw->`,
+			`<log sev="CRIT" tstamp="2026-12-07T12:33:23+0000" msg="POLICY [ReadOnly] -----M----" path="/srv/www/site.css" mode_old="-rw-r--r--" />`,
+			map[string]string{"flags": "-----M----", "path": "/srv/www/site.css"}},
+		{"samhain.untrusted-path", "panic",
+			`ALERT  :  [2026-12-07T11:59:46+0000] msg=<PANIC - Untrusted path>, userid=<0>, path=</etc/samhain/samhainrc>`,
+			`<log sev="ALRT" tstamp="2026-12-07T11:59:46+0000" msg="PANIC - Untrusted path" userid="0" path="/etc/samhain/samhainrc" />`,
+			map[string]string{"path": "/etc/samhain/samhainrc"}},
+		{"samhain.untrusted-path", "why",
+			`ERROR  :  [2026-12-07T11:59:46+0000] msg=<World writeable>, subroutine=<trustfile>, path=</etc/samhain/samhainrc>, obj=</etc/samhain/samhainrc>`,
+			`<log sev="ERRO" tstamp="2026-12-07T11:59:46+0000" msg="World writeable" subroutine="trustfile" path="/etc/samhain/samhainrc" obj="/etc/samhain/samhainrc" />`,
+			map[string]string{"why": "World writeable", "obj": "/etc/samhain/samhainrc"}},
+		{"samhain.config-not-accessible", "",
+			`ALERT  :  [2026-12-07T12:00:41+0000] msg=<PANIC - File not accessible>, userid=<0>, path=</etc/samhain/samhainrc>`,
+			`<log sev="ALRT" tstamp="2026-12-07T12:00:41+0000" msg="PANIC - File not accessible" userid="0" path="/etc/samhain/samhainrc" />`,
+			map[string]string{"path": "/etc/samhain/samhainrc", "uid": "0"}},
+		{"samhain.database-missing", "",
+			`CRIT   :  [2026-12-07T12:00:44+0000] msg=<File not accessible>, userid=<0>, path=</var/lib/samhain/samhain_file>`,
+			`<log sev="CRIT" tstamp="2026-12-07T12:00:44+0000" msg="File not accessible" userid="0" path="/var/lib/samhain/samhain_file" />`,
+			map[string]string{"path": "/var/lib/samhain/samhain_file"}},
+		{"samhain.start-panic", "",
+			`ALERT  :  [2026-12-07T12:00:44+0000] msg=<PANIC - No data in file>, path=</var/lib/samhain/samhain_file>`,
+			`<log sev="ALRT" tstamp="2026-12-07T12:00:44+0000" msg="PANIC - No data in file" path="/var/lib/samhain/samhain_file" />`,
+			map[string]string{"panic": "PANIC - No data in file", "path": "/var/lib/samhain/samhain_file"}},
+		{"samhain.config-invalid-line", "",
+			`WARN   :  [2026-12-07T12:00:56+0000] msg=<Invalid line 4 in configuration file: incorrect format, unrecognized option, or missing section header>`,
+			`<log sev="WARN" tstamp="2026-12-07T12:00:56+0000" msg="Invalid line 4 in configuration file: incorrect format, unrecognized option, or missing section header" />`,
+			map[string]string{"lineno": "4"}},
+		{"samhain.second-instance", "",
+			`ERROR  :  [2026-12-07T12:01:12+0000] msg=<File lock error>, userid=<0>, path=</var/log/samhain/samhain.log>, obj=</var/log/samhain/samhain.log.lock>`,
+			`<log sev="ERRO" tstamp="2026-12-07T12:01:12+0000" msg="File lock error" userid="0" path="/var/log/samhain/samhain.log" obj="/var/log/samhain/samhain.log.lock" />`,
+			map[string]string{"lockmsg": "File lock error"}},
+		{"samhain.second-instance", "",
+			`ERROR  :  [2026-12-07T12:01:12+0000] msg=<Cannot remove stale PID file, PID may be a running process>, subroutine=<sh_unix_test_and_lock>`,
+			`<log sev="ERRO" tstamp="2026-12-07T12:01:12+0000" msg="Cannot remove stale PID file, PID may be a running process" subroutine="sh_unix_test_and_lock" />`,
+			map[string]string{"lockmsg": "Cannot remove stale PID file, PID may be a running process"}},
+	}
+	for _, c := range cases {
+		for i, line := range shapes(c.plain, c.xml) {
+			caps, ok := profiletest.MatchAny(profiletest.Matchers(t, p, c.rule, c.label), line)
+			if !ok {
+				t.Errorf("%s/%s does not match %q", c.rule, c.label, line)
+				continue
+			}
+			for k, v := range c.want {
+				if caps[k] != v {
+					t.Errorf("%s on %q: %s = %q, want %q", c.rule, line, k, caps[k], v)
+				}
+			}
+			if i == 2 && c.rule == "samhain.second-instance" && caps["spid"] != "5854" {
+				t.Errorf("second-instance on a syslog line: spid = %q, want 5854", caps["spid"])
+			}
+		}
+	}
+	// samhain's severity, plain and XML, for the policy summary's severity
+	for _, l := range []string{
+		`CRIT   :  [2026-12-07T12:33:21+0000] msg=<POLICY MISSING>, path=</a>`,
+		`<log sev="CRIT" tstamp="2026-12-07T12:33:21+0000" msg="POLICY MISSING" path="/a" />`,
+	} {
+		caps, _ := profiletest.MatchAny(profiletest.Matchers(t, p, "samhain.policy-alerts", ""), l)
+		if caps["sev"]+caps["xsev"] != "CRIT" {
+			t.Errorf("policy severity on %q: sev %q xsev %q", l, caps["sev"], caps["xsev"])
+		}
+	}
 }
 
 // TestSamhainMessageFormats checks each rule's patterns against lines in
@@ -123,6 +225,13 @@ func TestSamhainNotConfused(t *testing.T) {
 		{"samhain.server-unreachable", "server", `ALERT  :  [2024-05-14T09:00:00+0200] msg=<EXIT>, program=<Samhain>, status=<exit_success>`},
 		// "Msg signature mismatch" counts, a successful session does not.
 		{"samhain.concurrent-clients", "server", `INFO   :  [2024-05-14T09:12:01+0200] msg=<Session key negotiated>`},
+		// A PID file samhain cannot write (its directory missing) is no
+		// second instance; "Checking [ReadOnly]" and the file counts are no
+		// integrity alert; the trust check's own line is no PANIC.
+		{"samhain.second-instance", "", `ERROR  :  [2011-08-04T19:09:52+0000] msg=<Could not write PID file>, userid=<0>, path=</var/run/samhain/samhain.pid>`},
+		{"samhain.policy-alerts", "", `INFO   :  [2026-12-07T12:13:40+0000] msg=<Checking       [ReadOnly]>, path=</opt/vendor>`},
+		{"samhain.policy-alerts", "", `INFO   :  [2026-12-07T12:13:40+0000] msg=<d:   2, -:   3, l:   0, |:   0, s:   0, c:   0, b:   0>`},
+		{"samhain.start-panic", "", `ERROR  :  [2026-12-07T11:59:46+0000] msg=<World writeable>, subroutine=<trustfile>, path=</etc/samhain/samhainrc>, obj=</etc/samhain/samhainrc>`},
 	}
 	for _, q := range quiet {
 		if caps, ok := profiletest.MatchAny(profiletest.Matchers(t, p, q.rule, q.label), q.line); ok {

@@ -200,6 +200,11 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		if !knownOrder[l.Order] {
 			return at(l.Line, "order %q must be oldest-first or newest-first", l.Order)
 		}
+		if c := l.Content; c != nil {
+			if err := validateContent(l, c); err != nil {
+				return at(c.Line, "content: %v", err)
+			}
+		}
 	}
 
 	globals := map[string]bool{}
@@ -806,4 +811,34 @@ func anchored(src string) bool {
 		src = src[end+1:]
 	}
 	return strings.HasPrefix(src, "^")
+}
+
+// validateContent checks a log's content shapes: a name, at least one
+// line shape, and an as path that the entry's own globs read (with
+// {name} standing for any file name), inside files/ or commands/.
+func validateContent(l LogSpec, c *LogContent) error {
+	if strings.TrimSpace(c.Name) == "" {
+		return fmt.Errorf("needs a name (what the log is: \"samhain log\")")
+	}
+	if len(c.Lines) == 0 {
+		return fmt.Errorf("needs lines (the shapes of the log's lines)")
+	}
+	for _, p := range c.Lines {
+		if p.Re == nil {
+			return fmt.Errorf("a line shape is empty")
+		}
+	}
+	if !strings.HasPrefix(c.As, "files/") && !strings.HasPrefix(c.As, "commands/") {
+		return fmt.Errorf("as %q must be a member path under files/ or commands/", c.As)
+	}
+	sample := strings.ReplaceAll(c.As, "{name}", "console.txt")
+	if strings.ContainsAny(sample, "{}*?[]") || strings.Contains(sample, "//") || strings.Contains(sample, "/../") || strings.HasSuffix(sample, "/") {
+		return fmt.Errorf("as %q must be a plain member path ({name} is the only placeholder)", c.As)
+	}
+	for _, g := range l.Files {
+		if ok, _ := MatchGlob(g, sample); ok {
+			return nil
+		}
+	}
+	return fmt.Errorf("as %q is not read by this entry's files globs, so the file would not be read as this log", c.As)
 }

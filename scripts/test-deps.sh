@@ -8,6 +8,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 have minisign  || need="$need minisign"
 have sha256sum || need="$need coreutils"
 have samhain   || need="$need samhain"
+have unshare   || need="$need util-linux"   # samhain runs in a private mount namespace
+have ps        || need="$need procps"       # the samhain scenarios read ps
 have ipsec     || need="$need libreswan"
 have chromium  || need="$need chromium"
 have 7z        || need="$need p7zip-full"

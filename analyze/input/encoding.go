@@ -146,7 +146,8 @@ func (w *walker) text(mem Member, r io.Reader, size int64) error {
 	if name != "" {
 		w.problem(mem.Path, EncodingKind, "decoded from "+name+" to UTF-8 before matching")
 	}
-	return w.call(mem, r)
+	// Decoded first, so that a log in UTF-16 is recognised by content too.
+	return w.recognize(mem, r)
 }
 
 // decodeText returns r decoded to UTF-8 when its start shows another

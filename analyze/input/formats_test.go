@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -464,4 +465,59 @@ func TestNestingDepth(t *testing.T) {
 	_, err = input.Open(context.Background(), p, input.Options{})
 	refusal(t, err, p, fmt.Sprintf("not a casefile bundle (no manifest.json within %d nested archives; %s!level%d.zip!", input.MaxDepth, p, input.MaxDepth-1))
 	refusal(t, err, p, "is nested deeper and was not opened)")
+}
+
+// TestRawContent: a raw file no glob claims is recognised by its first
+// lines (Options.Content) and handed over as the log's path, with its own
+// path in Original; a claimed file, a file of no shape, a shape beyond the
+// first lines and a second file for a path already used keep their names.
+func TestRawContent(t *testing.T) {
+	big := strings.Repeat("noise\n", input.ContentLines+5) + "LOG: x\n"
+	shapes := []input.ContentShape{
+		{Name: "product log", As: "files/{name}/product_log", Lines: []*regexp.Regexp{regexp.MustCompile(`^LOG: `)}},
+		{Name: "system log", As: "commands/syslog.out", Lines: []*regexp.Regexp{regexp.MustCompile(`^\w{3} [ \d]\d \S+ \S+ product\[\d+\]: `)}},
+	}
+	claimed := func(p string) bool { return strings.HasSuffix(p, "/product.log") }
+	d := t.TempDir()
+	inputtest.WriteFile(t, filepath.Join(d, "console.txt"), []byte("Starting...\n\nLOG: started\n"))
+	inputtest.WriteFile(t, filepath.Join(d, "product.log"), []byte("LOG: by its name\n"))
+	inputtest.WriteFile(t, filepath.Join(d, "messages"), []byte("Dec  7 12:00:00 web01 cron[1]: x\nDec  7 12:00:01 web01 product[42]: y\n"))
+	inputtest.WriteFile(t, filepath.Join(d, "z-messages.2"), []byte("Dec  7 11:00:01 web01 product[41]: older\n"))
+	inputtest.WriteFile(t, filepath.Join(d, "notes.txt"), []byte("the customer's notes\n"))
+	inputtest.WriteFile(t, filepath.Join(d, "late.txt"), []byte(big))
+	inputtest.WriteFile(t, filepath.Join(d, "old.gz"), gzBytes(t, []byte("LOG: compressed\n")))
+	_, g, _, err := walkAll(t, d, input.Options{Raw: true, Content: shapes, Claimed: claimed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"files/console.txt/product_log": "Starting...\n\nLOG: started\n",
+		"files/product.log":             "LOG: by its name\n",
+		"commands/syslog.out":           "Dec  7 12:00:00 web01 cron[1]: x\nDec  7 12:00:01 web01 product[42]: y\n",
+		"files/z-messages.2":            "Dec  7 11:00:01 web01 product[41]: older\n",
+		"files/notes.txt":               "the customer's notes\n",
+		"files/late.txt":                big,
+		"files/old/product_log":         "LOG: compressed\n",
+	}
+	if diff := cmp.Diff(want, g.Content); diff != "" {
+		t.Errorf("content (-want +got):\n%s", diff)
+	}
+	for path, orig := range map[string]string{"files/console.txt/product_log": "files/console.txt", "commands/syslog.out": "files/messages", "files/old/product_log": "files/old.gz"} {
+		m := g.Members[path]
+		if m.Original != orig || m.ReadAs == "" {
+			t.Errorf("%s: Original %q ReadAs %q, want %q and the log's name", path, m.Original, m.ReadAs, orig)
+		}
+	}
+	if m := g.Members["files/notes.txt"]; m.Original != "" || m.ReadAs != "" {
+		t.Errorf("notes.txt marked as recognised: %+v", m)
+	}
+	// without Raw (a bundle) nothing is recognised: tested by every bundle
+	// test, whose members keep their paths; without shapes neither:
+	_, g, _, err = walkAll(t, d, input.Options{Raw: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := g.Content["files/console.txt"]; !ok {
+		t.Errorf("without content shapes console.txt is not files/console.txt: %v", g.Order)
+	}
 }

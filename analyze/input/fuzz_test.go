@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -28,8 +29,15 @@ func FuzzOpenWalk(f *testing.F) {
 	f.Add(gzBytes(f, tarOf(f, reg("logs/ha.log", "x\n"), reg("logs/../../x", "y"))))
 	f.Add([]byte("plain log line\n"))
 	dir := f.TempDir()
+	f.Add(gzBytes(f, tarOf(f, reg("console.txt", "junk\nLOG: x\n"), reg("messages", "Dec  7 12:00:01 h p[1]: y\n"))))
+	// raw files are also recognised by content (the shapes of a log's lines)
 	opts := input.Options{Raw: true, CommandIDs: []string{"x"}, Trust: trust(b),
-		MaxTotalBytes: 64 << 20, MaxMemberBytes: 16 << 20, MaxMembers: 10000}
+		MaxTotalBytes: 64 << 20, MaxMemberBytes: 16 << 20, MaxMembers: 10000,
+		Content: []input.ContentShape{
+			{Name: "a log", As: "files/{name}/a_log", Lines: []*regexp.Regexp{regexp.MustCompile(`^LOG: `)}},
+			{Name: "syslog", As: "commands/x.out", Lines: []*regexp.Regexp{regexp.MustCompile(` p\[\d+\]: `)}},
+		},
+		Claimed: func(p string) bool { return strings.HasSuffix(p, ".log") }}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := filepath.Join(dir, "in.tar.gz")
 		if err := os.WriteFile(p, data, 0o644); err != nil {

@@ -13,6 +13,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"regexp"
 	"time"
 
 	"filippo.io/age"
@@ -31,6 +32,15 @@ type Options struct {
 	// commands/<id>.out.
 	Raw        bool
 	CommandIDs []string
+	// Content recognises raw files by what they hold: a raw file whose
+	// path Claimed does not claim (no glob of the profile reads it) and
+	// whose first lines (at most ContentLines lines, ContentBytes bytes)
+	// include one matching a line shape of an entry is handed over as
+	// that entry's As path (the first such entry wins; "{name}" in As is
+	// the file's base name), with Member.Original and Member.ReadAs set.
+	// A path already handed over is never used twice.
+	Content []ContentShape
+	Claimed func(path string) bool
 	// Trust holds the keys the help desk trusts (--trust).
 	Trust []bundle.TrustedKey
 	// Limits against hostile input; zero values mean the defaults.
@@ -85,11 +95,29 @@ type Member struct {
 	// Compression is "gz", "bz2", "xz" or "zst" when the stored bytes were
 	// compressed and the reader yields them decompressed; else "".
 	Compression string
+	// Original is, for a raw file recognised by its content, the path it
+	// has in the input (files/console.txt); Path is then the path it is
+	// read as, and ReadAs names the log ("samhain log"). Else both "".
+	Original string
+	ReadAs   string
 	// Archive is, for a member read from an archive inside the input
 	// (files/opt/f-secure/diag.tar.gz), that archive's member path; the
 	// archive itself is hashed but not handed to fn. Else "".
 	Archive string
 }
+
+// ContentShape is one log's line shapes (a profile's logs content).
+type ContentShape struct {
+	Name  string           // what the log is: "samhain log"
+	As    string           // member path it is read as; {name}: the file's base name
+	Lines []*regexp.Regexp // a file is this log when one of its first lines matches one
+}
+
+// How much of a raw file content recognition looks at.
+const (
+	ContentLines = 200
+	ContentBytes = 64 << 10
+)
 
 // Verification is what reading an input proved about it.
 type Verification struct {

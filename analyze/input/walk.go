@@ -34,8 +34,11 @@ type walker struct {
 	links  map[string]string // top-level members that are links: what they point to
 	seen   map[string]struct{}
 	cmds   map[string]bool // raw: command ids already mapped
-	sums   []byte
-	sig    []byte
+	// aliases are the member paths raw files were handed over as
+	// (commands/<id>.out, content recognition): each is used once.
+	aliases map[string]bool
+	sums    []byte
+	sig     []byte
 	// haveSums and haveSig say whether SHA256SUMS and its signature were found.
 	haveSums, haveSig bool
 	manifestSeen      bool
@@ -423,10 +426,93 @@ func (w *walker) rawCommand(mem Member, hr *hashReader, id string) error {
 		return w.call(mem, io.MultiReader(bytes.NewReader(data), dr))
 	}
 	w.cmds[id] = true
+	w.alias(bundle.CommandMember(id, false))
 	if err := w.call(mem, bytes.NewReader(data)); err != nil {
 		return err
 	}
 	alias := mem
 	alias.Path = bundle.CommandMember(id, false)
 	return w.call(alias, bytes.NewReader(data))
+}
+
+// alias marks a member path as used by a raw file's alias; false when it
+// was already used.
+func (w *walker) alias(path string) bool {
+	if w.aliases == nil {
+		w.aliases = map[string]bool{}
+	}
+	if w.aliases[path] {
+		return false
+	}
+	w.aliases[path] = true
+	return true
+}
+
+// recognize hands fn a member, recognising a raw file that no glob of
+// the profile reads by its first lines (Options.Content): it is then
+// handed over as the matching log's path.
+func (w *walker) recognize(mem Member, r io.Reader) error {
+	opts := w.in.opts
+	if !w.raw || len(opts.Content) == 0 || mem.Archive != "" || (opts.Claimed != nil && opts.Claimed(mem.Path)) {
+		return w.call(mem, r)
+	}
+	head := make([]byte, ContentBytes)
+	n, err := io.ReadFull(r, head)
+	head = head[:n]
+	var rest io.Reader
+	switch {
+	case err == nil:
+		rest = r
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		rest = bytes.NewReader(nil)
+	default:
+		rest = errReader{err}
+	}
+	body := io.MultiReader(bytes.NewReader(head), rest)
+	if shape := shapeOf(opts.Content, head); shape != nil {
+		name := baseOf(mem.Path)
+		if mem.Compression != "" {
+			name = strings.TrimSuffix(name, "."+mem.Compression)
+		}
+		as := strings.ReplaceAll(shape.As, "{name}", name)
+		if bundle.CheckMemberPath(as) == nil && !w.seenPath(as) && w.alias(as) {
+			mem.Original, mem.ReadAs, mem.Path = mem.Path, shape.Name, as
+		}
+	}
+	return w.call(mem, body)
+}
+
+// seenPath reports whether a member of the input already has the path.
+func (w *walker) seenPath(p string) bool {
+	_, ok := w.seen[p]
+	return ok
+}
+
+// shapeOf returns the first shape one of the head's first lines matches.
+func shapeOf(shapes []ContentShape, head []byte) *ContentShape {
+	var lines [][]byte
+	for len(head) > 0 && len(lines) < ContentLines {
+		i := bytes.IndexByte(head, '\n')
+		if i < 0 {
+			i = len(head)
+		}
+		l := bytes.TrimRight(head[:i], "\r")
+		if len(bytes.TrimSpace(l)) > 0 {
+			lines = append(lines, l)
+		}
+		if i == len(head) {
+			break
+		}
+		head = head[i+1:]
+	}
+	for i := range shapes {
+		for _, re := range shapes[i].Lines {
+			for _, l := range lines {
+				if re.Match(l) {
+					return &shapes[i]
+				}
+			}
+		}
+	}
+	return nil
 }

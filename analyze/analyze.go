@@ -231,6 +231,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		}
 	}
 	for _, b := range states {
+		b.fixYears()
 		b.fixTimes()
 	}
 

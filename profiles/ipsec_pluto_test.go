@@ -46,6 +46,9 @@ type ipsecLabScenario struct {
 	// check judges the report of both sides analyzed together; up is
 	// whether the kernel could install IPsec SAs in the namespaces.
 	check func(t *testing.T, rep *report.Report, left, right string, up bool)
+	// logs, when set, judges shapes customers post, made from the two
+	// sides' real pluto logs (ipsec_shapes_test.go).
+	logs func(t *testing.T, left, right string)
 }
 
 func ipsecLabScenarios() []ipsecLabScenario {
@@ -60,34 +63,34 @@ func ipsecLabScenarios() []ipsecLabScenario {
 		ipsecCheckBundle(t, rep, left, nil, []string{"ipsec.psk-mismatch", "ipsec.no-response", "ipsec.firewall", "ipsec.pluto-down"})
 	}
 	return []ipsecLabScenario{
-		{"up-v1", upCheck},
-		{"up-v2", upCheck},
+		{"up-v1", upCheck, nil},
+		{"up-v2", upCheck, nil},
 		{"psk-v1", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
 			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: "pre-shared key mismatch"}}, []string{"ipsec.no-response", "ipsec.id-mismatch"})
 			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: ""}, {ID: "ipsec.stuck", Severity: "", Title: ""}}, []string{"ipsec.no-response", "ipsec.id-mismatch"})
-		}},
+		}, nil},
 		{"psk-v2", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
 			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: "pre-shared key mismatch"}}, []string{"ipsec.no-response"})
 			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: "authentication failed"}}, []string{"ipsec.no-response"})
-		}},
+		}, ipsecLabNameless},
 		{"proposal-v1", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
 			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.proposal-mismatch", Severity: "critical", Title: "we refused the peer's proposal"}}, []string{"ipsec.psk-mismatch"})
 			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.proposal-mismatch", Severity: "critical", Title: "phase 2"}, {ID: "ipsec.stuck", Severity: "", Title: ""}}, []string{"ipsec.no-response", "ipsec.psk-mismatch"})
-		}},
+		}, nil},
 		{"proposal-v2", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
 			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.proposal-mismatch", Severity: "critical", Title: "phase 1"}}, nil)
 			// The initiator's "no response (or no acceptable response)" follows
 			// a NO_PROPOSAL_CHOSEN answer: not a silent peer.
 			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.proposal-mismatch", Severity: "critical", Title: "the peer refused ours"}}, []string{"ipsec.no-response"})
-		}},
+		}, nil},
 		{"udp500-v1", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
 			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.no-response", Severity: "critical", Title: `"hq-branch"`}, {ID: "ipsec.stuck", Severity: "", Title: "STATE_MAIN_I1"}}, []string{"ipsec.proposal-mismatch"})
 			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.firewall", Severity: "critical", Title: "UDP 500) from 192.0.2.1"}}, nil)
-		}},
+		}, ipsecLabStillRetransmitting},
 		{"udp500-v2", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
 			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.no-response", Severity: "critical", Title: "192.0.2.2"}}, []string{"ipsec.proposal-mismatch"})
 			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.firewall", Severity: "critical", Title: "from 192.0.2.1"}}, nil)
-		}},
+		}, ipsecLabStillRetransmitting},
 	}
 }
 
@@ -197,6 +200,10 @@ func TestIpsecRealPluto(t *testing.T) {
 			t.Logf("findings:%s", profiletest.List(rep))
 			left, right := ipsecBundleName(rep, names["left"]), ipsecBundleName(rep, names["right"])
 			sc.check(t, rep, left, right, up)
+			if sc.logs != nil {
+				leftLog, _ := os.ReadFile(filepath.Join(r.out, "left", "pluto.log"))
+				sc.logs(t, string(leftLog), string(rightLog))
+			}
 		})
 	}
 }
@@ -315,4 +322,33 @@ func ipsecLabCleanup(id, out string) {
 	exec.Command("ip", "netns", "del", "cfl-"+id+"-l").Run()
 	exec.Command("ip", "netns", "del", "cfl-"+id+"-r").Run()
 	exec.Command("ip", "link", "del", "cfl"+id+"l").Run()
+}
+
+// ipsecLabNameless: the initiator's log of a refused IKEv2 authentication
+// with the connection cut from the failure line (tied back by its SA
+// number), then from every line (not named).
+func ipsecLabNameless(t *testing.T, left, _ string) {
+	lines := ipsecPluto(strings.Split(strings.TrimSpace(left), "\n"))
+	fail := func(s string) bool { return strings.Contains(s, "AUTHENTICATION_FAILED") }
+	rep := profiletest.Analyze(t, "ipsec", nil, profiletest.RawLog(t, "pluto.log", ipsecJournal(ipsecStripConn(lines, fail))))
+	profiletest.Check(t, "failure line without the connection", rep,
+		[]profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: `"hq-branch": authentication failed`}}, []string{"ipsec.no-response"})
+	rep = profiletest.Analyze(t, "ipsec", nil, profiletest.RawLog(t, "pluto.log", ipsecJournal(ipsecStripConn(lines, func(string) bool { return true }))))
+	profiletest.Check(t, "no line naming the connection", rep,
+		[]profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: "connection not named in the log: authentication failed"}}, nil)
+}
+
+// ipsecLabStillRetransmitting: the initiator's log cut before pluto gives
+// up on its first message.
+func ipsecLabStillRetransmitting(t *testing.T, left, _ string) {
+	var cut []string
+	for _, l := range strings.Split(strings.TrimSpace(left), "\n") {
+		if strings.Contains(l, "timeout exceeded") || strings.Contains(l, "max number of retransmissions") {
+			break
+		}
+		cut = append(cut, l)
+	}
+	rep := profiletest.Analyze(t, "ipsec", nil, profiletest.RawLog(t, "pluto.log", strings.Join(cut, "\n")+"\n"))
+	profiletest.Check(t, "log cut while retransmitting", rep,
+		[]profiletest.Want{{ID: "ipsec.no-response", Severity: "critical", Title: "still retransmitting when the log ends"}}, nil)
 }

@@ -203,7 +203,8 @@ const mtimeSkew = 7 * 24 * time.Hour
 // fixYears re-dates, after the pass, the lines of yearless members
 // (syslog) of an input without a collection time, whose year was guessed
 // from the member's mtime or the analysis clock. The input's dated
-// members (formats with a year) decide: when one of them has an mtime
+// members (formats with a year, and syslog members whose newest line
+// carried its own: an RFC 3339 stamp) decide: when one of them has an mtime
 // more than mtimeSkew after its newest line, the mtimes of this input
 // are not write times (a copy, an extraction, an upload) and the newest
 // dated line is the reference instead; a member without an mtime takes
@@ -214,8 +215,11 @@ func (b *bundleState) fixYears() {
 	var ref time.Time
 	mtimesOff := false
 	for _, m := range b.members {
-		if m.parser == nil || m.parser.yearless || m.parser.todOnly || m.last.IsZero() {
+		if m.parser == nil || m.parser.todOnly || m.last.IsZero() {
 			continue
+		}
+		if m.parser.yearless && yearInferred(m.last, &m.tc) {
+			continue // a syslog member is dated only by lines with their own year (RFC 3339)
 		}
 		if m.last.After(ref) {
 			ref = m.last
@@ -243,8 +247,7 @@ func (b *bundleState) fixYears() {
 		if !ok || t.IsZero() {
 			return t
 		}
-		y0 := time.Date(0, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
-		if !inferYear(y0, &old).Equal(t) {
+		if !yearInferred(t, &old) {
 			return t // the line carried its own year (an RFC 3339 syslog stamp)
 		}
 		return nearestYear(t, ref)
@@ -264,6 +267,13 @@ func (b *bundleState) fixYears() {
 	for m := range moved {
 		m.first, m.last = redate(m, m.first), redate(m, m.last)
 	}
+}
+
+// yearInferred reports whether t's year is the one inferYear gives its
+// date under c (else the line carried a year of its own).
+func yearInferred(t time.Time, c *timeCtx) bool {
+	y0 := time.Date(0, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+	return inferYear(y0, c).Equal(t)
 }
 
 // num reads n decimal digits at b[i:].

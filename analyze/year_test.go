@@ -17,7 +17,7 @@ import (
 // Times).
 func TestYearInference(t *testing.T) {
 	p := testProfile(t, `logs:
-- files: ["files/**/auth.log"]
+- files: ["files/**/auth.log", "files/**/syslog.log"]
   time: syslog
 - files: ["files/**/journal.log"]
   time: ymd
@@ -46,6 +46,11 @@ rules:
 			"auth.log":    {"Dec 31 23:00:00 gw pluto[1]: X one\nJan  1 01:00:00 gw pluto[1]: X two\n", copied},
 			"journal.log": {"2015-01-02 08:00:00 gw pluto: X three\n", copied},
 		}, []string{"2014-12-31 23:00:00 one", "2015-01-01 01:00:00 two", "2015-01-02 08:00:00 three"}},
+		{"a syslog member with RFC 3339 stamps is dated", map[string]file{
+			"auth.log":    {"Aug  9 10:00:01 gw pluto[1]: X one\n", copied},
+			"journal.log": {"", copied},
+			"syslog.log":  {"2014-08-09T11:00:00+00:00 gw pluto[1]: X three\n", copied},
+		}, []string{"2014-08-09 10:00:01 one", "2014-08-09 11:00:00 three"}},
 		{"mtimes that agree with the dated lines are kept", map[string]file{
 			"auth.log":    {"Aug  9 10:00:01 gw pluto[1]: X one\n", time.Date(2016, 8, 9, 12, 0, 0, 0, time.UTC)},
 			"journal.log": {"2014-08-09 11:00:00 gw pluto: X three\n", time.Date(2014, 8, 9, 11, 0, 5, 0, time.UTC)},

@@ -269,3 +269,29 @@ func TestIpsecShapes(t *testing.T) {
 		})
 	}
 }
+
+// TestIpsecYearFromDatedLines: F1 (an auth.log of August 2014, yearless
+// syslog dates) uploaded today with a journal excerpt of the same pluto
+// in `journalctl -o short-iso` form: the findings are dated 2014 (from
+// the journal's dated lines, the files' mtimes being today's), not today.
+func TestIpsecYearFromDatedLines(t *testing.T) {
+	lines := ipsecCorpusLines(t, "ipsec/field/F1_2014-08-09_openswan-2.6.37_l2tp-psk-nat-server_mobile-client.auth.log")
+	stamp := regexp.MustCompile(`^Aug  9 (\d\d:\d\d:\d\d) `)
+	var journal []string
+	for _, l := range lines[:5] {
+		journal = append(journal, stamp.ReplaceAllString(l, "2014-08-09T${1}+00:00 "))
+	}
+	dir := profiletest.RawDir(t, map[string]string{
+		"auth.log":    strings.Join(lines, "\n") + "\n",
+		"journal.txt": strings.Join(journal, "\n") + "\n",
+	})
+	rep := profiletest.Analyze(t, "ipsec", nil, dir)
+	if len(rep.Findings) == 0 {
+		t.Fatal("no findings")
+	}
+	for _, f := range rep.Findings {
+		if f.FirstSeen == nil || f.FirstSeen.Year() != 2014 || f.LastSeen.Year() != 2014 {
+			t.Errorf("%s %q dated %v to %v, want 2014", f.ID, f.Title, f.FirstSeen, f.LastSeen)
+		}
+	}
+}

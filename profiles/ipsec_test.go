@@ -216,6 +216,13 @@ func TestIpsecMessageFormats(t *testing.T) {
 			"\"rw\"[3] 198.51.100.7 #4: no RSA public key known for 'CN=client1'",
 			"\"rw\"[3] 198.51.100.7 #4: sending encrypted notification INVALID_KEY_INFORMATION to 198.51.100.7:500"),
 			[]profiletest.Want{{ID: "ipsec.cert-invalid", Severity: "critical", Title: `"rw": certificate "CN=client1" rejected: no public key known for the peer`}}, nil},
+		{"masked peer without a connection", "auth.log", syslog(
+			"packet from <Remote IP>:500: initial Main Mode message received on 192.0.2.1:500 but no connection has been authorized with policy=PSK"),
+			[]profiletest.Want{{ID: "ipsec.no-connection", Severity: "warning", Title: "<Remote IP>"}}, nil},
+		{"the issue's line: authentication rejected, connection tied by SA number", "secure", syslog(
+			"\"office\"[1] 82.132.XXX.XXX #6: sent IKE_AUTH request to 82.132.XXX.XXX:UDP/4500",
+			"#6: IKE SA authentication request rejected: AUTHENTICATION_FAILED"),
+			[]profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: `"office": authentication failed`}}, nil},
 		{"certificate line without the connection, tied by SA number", "secure", syslog(
 			"\"certlab\" #4: responding to IKE_SA_INIT request from 192.0.2.1:UDP/500",
 			"#4: NSS: ERROR: IPsec certificate CN=road.example.org invalid: SEC_ERROR_UNKNOWN_ISSUER: Peer's Certificate issuer is not recognized."),

@@ -5,7 +5,8 @@ package profiles_test
 // through scripts/pluto-lab.sh: once with matching settings, once with a
 // wrong pre-shared key, once with proposals that do not overlap, once with
 // the responder's firewall dropping UDP 500/4500 from the initiator, each
-// for IKEv1 and IKEv2. Each side is then turned into a fake host (its
+// for IKEv1 and IKEv2, and once with IKEv1 XAUTH and a wrong password.
+// Each side is then turned into a fake host (its
 // configuration, secrets and pluto log at the usual paths, the status,
 // ip xfrm, iptables and process outputs captured from the lab as bin/
 // scripts), collected with the collector library and analyzed, both sides
@@ -91,6 +92,11 @@ func ipsecLabScenarios() []ipsecLabScenario {
 			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.no-response", Severity: "critical", Title: "192.0.2.2"}}, []string{"ipsec.proposal-mismatch"})
 			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.firewall", Severity: "critical", Title: "from 192.0.2.1"}}, nil)
 		}, ipsecLabStillRetransmitting},
+		// XAUTH runs after phase 1, so a kernel without ESP does not matter.
+		{"xauth-v1", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
+			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.xauth-failed", Severity: "critical", Title: `"hq-branch": XAUTH user authentication failed for user lab-user`}}, []string{"ipsec.psk-mismatch", "ipsec.no-response"})
+			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.xauth-failed", Severity: "critical", Title: `"hq-branch": XAUTH user authentication failed for user lab-user`}}, []string{"ipsec.psk-mismatch", "ipsec.no-response"})
+		}, nil},
 	}
 }
 

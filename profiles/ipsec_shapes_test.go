@@ -295,3 +295,26 @@ func TestIpsecYearFromDatedLines(t *testing.T) {
 		}
 	}
 }
+
+// TestIpsecCorpusQuietOnNewShapes: the corpus as it is has no XAUTH or
+// certificate failure, no NAT without encapsulation, no line cut from its
+// connection and no log that ends mid-retransmission, so none of these
+// findings may appear on it (each folder of the corpus read as one raw
+// upload, its files side by side).
+func TestIpsecCorpusQuietOnNewShapes(t *testing.T) {
+	root := filepath.Dir(profiletest.Corpus(t, "ipsec"))
+	for _, sub := range []string{"field", "libreswan-3.20-testing", "libreswan-main-testing", "openswan-2.6.38-testing"} {
+		dir := filepath.Join(root, "ipsec", sub)
+		if _, err := os.Stat(dir); err != nil {
+			t.Logf("corpus folder missing: %v", err)
+			continue
+		}
+		rep := profiletest.Analyze(t, "ipsec", nil, dir)
+		for _, f := range rep.Findings {
+			if f.ID == "ipsec.xauth-failed" || f.ID == "ipsec.cert-invalid" || f.ID == "ipsec.nat-not-encapsulated" ||
+				strings.Contains(f.Title, "not named in the log") || strings.Contains(f.Title, "still retransmitting") {
+				t.Errorf("%s: %s %q", sub, f.ID, f.Title)
+			}
+		}
+	}
+}

@@ -270,6 +270,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		for _, m := range b.members {
 			sc.flushPending(b, m)
 		}
+		b.fixYears()
 		b.fixTimes()
 	}
 	if afterPass != nil {

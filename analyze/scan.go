@@ -176,6 +176,7 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 	ms := &memberScan{b: b, m: m, retain: retain}
 	ms.tc = timeCtx{loc: b.loc, ref: b.ref}
 	if ms.tc.ref.IsZero() {
+		ms.tc.guessed = true
 		ms.tc.ref = im.ModTime
 		if ms.tc.ref.IsZero() {
 			ms.tc.ref = clock

@@ -16,6 +16,9 @@ import (
 type timeCtx struct {
 	loc *time.Location
 	ref time.Time
+	// guessed: ref is not a collection time but the member's mtime or the
+	// analysis clock; fixYears may replace it after the pass.
+	guessed bool
 }
 
 // timeParser reads the timestamp a line carries. parse returns the time and
@@ -31,6 +34,9 @@ type timeParser struct {
 	// Its times are the time of day on todDate (UTC); the pass counts day
 	// changes and member.fixTimes dates them (docs/engine.md, Times).
 	todOnly bool
+	// yearless: the format's dates carry no year (syslog, a custom layout
+	// without one): inferYear gives them one from the reference time.
+	yearless bool
 }
 
 // todDate is the date time-of-day-only times carry until they are dated.
@@ -49,6 +55,13 @@ func datelessLayout(layout string) bool {
 	return err == nil && t.Month() == time.January && t.Day() == 1
 }
 
+// yearlessLayout reports whether a Go time layout has a date but no year.
+func yearlessLayout(layout string) bool {
+	t0 := time.Date(2001, 7, 15, 13, 14, 15, 0, time.UTC)
+	t, err := time.Parse(layout, t0.Format(layout))
+	return err == nil && t.Year() == 0
+}
+
 // builtinParsers are the named formats of profiles.TimeFormats, except
 // auto, none and custom, in the order auto tries them.
 var builtinParsers = []*timeParser{
@@ -56,7 +69,7 @@ var builtinParsers = []*timeParser{
 	{name: "iso8601", parse: parseISO, at: parseISO},
 	{name: "ymd", parse: parseYMD, at: parseYMD},
 	{name: "log4j", parse: parseLog4j, at: parseLog4j},
-	{name: "syslog", parse: parseSyslog, at: parseSyslog},
+	{name: "syslog", parse: parseSyslog, at: parseSyslog, yearless: true},
 	{name: "mysql", parse: parseMySQL, at: parseMySQL},
 	{name: "ctime", parse: parseCtime, at: parseCtime},
 	{name: "samhain", parse: parseSamhain},
@@ -101,6 +114,7 @@ func customParser(re *regexp.Regexp, layout string) (*timeParser, error) {
 		inner, _ = regexp.Compile(src[1:])
 	}
 	todOnly := datelessLayout(layout)
+	yearless := !todOnly && yearlessLayout(layout)
 	parseAt := func(b []byte, c *timeCtx, re *regexp.Regexp) (time.Time, bool) {
 		m := re.FindSubmatchIndex(b)
 		if m == nil || m[2*group] < 0 {
@@ -118,7 +132,7 @@ func customParser(re *regexp.Regexp, layout string) (*timeParser, error) {
 		}
 		return t, true
 	}
-	p := &timeParser{name: "custom", todOnly: todOnly, parse: func(b []byte, c *timeCtx) (time.Time, bool) { return parseAt(b, c, re) }}
+	p := &timeParser{name: "custom", todOnly: todOnly, yearless: yearless, parse: func(b []byte, c *timeCtx) (time.Time, bool) { return parseAt(b, c, re) }}
 	if inner != nil {
 		anchored := re
 		p.at = func(b []byte, c *timeCtx) (time.Time, bool) {
@@ -166,6 +180,100 @@ func inferYear(t time.Time, c *timeCtx) time.Time {
 		out = time.Date(y-1, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
 	}
 	return out
+}
+
+// nearestYear gives t (its year inferred from another reference) the
+// year that puts it closest to ref.
+func nearestYear(t, ref time.Time) time.Time {
+	ref = ref.In(t.Location())
+	var best time.Time
+	for y := ref.Year() - 1; y <= ref.Year()+1; y++ {
+		c := time.Date(y, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+		if best.IsZero() || absDur(c.Sub(ref)) < absDur(best.Sub(ref)) {
+			best = c
+		}
+	}
+	return best
+}
+
+// mtimeSkew is how far a dated member's mtime may lie after its newest
+// line for the input's mtimes to count as write times.
+const mtimeSkew = 7 * 24 * time.Hour
+
+// fixYears re-dates, after the pass, the lines of yearless members
+// (syslog) of an input without a collection time, whose year was guessed
+// from the member's mtime or the analysis clock. The input's dated
+// members (formats with a year, and syslog members whose newest line
+// carried its own: an RFC 3339 stamp) decide: when one of them has an mtime
+// more than mtimeSkew after its newest line, the mtimes of this input
+// are not write times (a copy, an extraction, an upload) and the newest
+// dated line is the reference instead; a member without an mtime takes
+// it too. Each line then gets the year that puts it nearest to that
+// reference. With no dated member, or mtimes that agree with the dated
+// lines, nothing changes.
+func (b *bundleState) fixYears() {
+	var ref time.Time
+	mtimesOff := false
+	for _, m := range b.members {
+		if m.parser == nil || m.parser.todOnly || m.last.IsZero() {
+			continue
+		}
+		if m.parser.yearless && yearInferred(m.last, &m.tc) {
+			continue // a syslog member is dated only by lines with their own year (RFC 3339)
+		}
+		if m.last.After(ref) {
+			ref = m.last
+		}
+		if !m.modTime.IsZero() && m.modTime.Sub(m.last) > mtimeSkew {
+			mtimesOff = true
+		}
+	}
+	if ref.IsZero() {
+		return
+	}
+	moved := map[*member]timeCtx{}
+	for _, m := range b.members {
+		if m.parser == nil || !m.parser.yearless || !m.tc.guessed || (!mtimesOff && !m.modTime.IsZero()) {
+			continue
+		}
+		moved[m] = m.tc
+		m.tc.ref, m.tc.guessed = ref, false
+	}
+	if len(moved) == 0 {
+		return
+	}
+	redate := func(m *member, t time.Time) time.Time {
+		old, ok := moved[m]
+		if !ok || t.IsZero() {
+			return t
+		}
+		if !yearInferred(t, &old) {
+			return t // the line carried its own year (an RFC 3339 syslog stamp)
+		}
+		return nearestYear(t, ref)
+	}
+	done := map[*record]bool{}
+	for i := range b.slots {
+		st := &b.slots[i]
+		for _, part := range [][]*record{st.head, st.tail} {
+			for _, r := range part {
+				if !done[r] {
+					done[r] = true
+					r.t = redate(r.m, r.t)
+				}
+			}
+		}
+	}
+	for m := range moved {
+		m.first, m.last = redate(m, m.first), redate(m, m.last)
+	}
+}
+
+// yearInferred reports whether t's year is the one inferYear gives its
+// date under c (else the line carried a year of its own).
+func yearInferred(t time.Time, c *timeCtx) bool {
+	y0 := time.Date(0, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+	return inferYear(y0, c).Equal(t)
 }
 
 // num reads n decimal digits at b[i:].

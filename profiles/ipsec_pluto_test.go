@@ -5,7 +5,8 @@ package profiles_test
 // through scripts/pluto-lab.sh: once with matching settings, once with a
 // wrong pre-shared key, once with proposals that do not overlap, once with
 // the responder's firewall dropping UDP 500/4500 from the initiator, each
-// for IKEv1 and IKEv2. Each side is then turned into a fake host (its
+// for IKEv1 and IKEv2, and once with IKEv1 XAUTH and a wrong password.
+// Each side is then turned into a fake host (its
 // configuration, secrets and pluto log at the usual paths, the status,
 // ip xfrm, iptables and process outputs captured from the lab as bin/
 // scripts), collected with the collector library and analyzed, both sides
@@ -47,6 +48,9 @@ type ipsecLabScenario struct {
 	// check judges the report of both sides analyzed together; up is
 	// whether the kernel could install IPsec SAs in the namespaces.
 	check func(t *testing.T, rep *report.Report, left, right string, up bool)
+	// logs, when set, judges shapes customers post, made from the two
+	// sides' real pluto logs (ipsec_shapes_test.go).
+	logs func(t *testing.T, left, right string)
 }
 
 func ipsecLabScenarios() []ipsecLabScenario {
@@ -61,34 +65,39 @@ func ipsecLabScenarios() []ipsecLabScenario {
 		ipsecCheckBundle(t, rep, left, nil, []string{"ipsec.psk-mismatch", "ipsec.no-response", "ipsec.firewall", "ipsec.pluto-down"})
 	}
 	return []ipsecLabScenario{
-		{"up-v1", upCheck},
-		{"up-v2", upCheck},
+		{"up-v1", upCheck, nil},
+		{"up-v2", upCheck, nil},
 		{"psk-v1", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
 			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: "pre-shared key mismatch"}}, []string{"ipsec.no-response", "ipsec.id-mismatch"})
 			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: ""}, {ID: "ipsec.stuck", Severity: "", Title: ""}}, []string{"ipsec.no-response", "ipsec.id-mismatch"})
-		}},
+		}, nil},
 		{"psk-v2", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
 			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: "pre-shared key mismatch"}}, []string{"ipsec.no-response"})
 			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: "authentication failed"}}, []string{"ipsec.no-response"})
-		}},
+		}, ipsecLabNameless},
 		{"proposal-v1", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
 			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.proposal-mismatch", Severity: "critical", Title: "we refused the peer's proposal"}}, []string{"ipsec.psk-mismatch"})
 			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.proposal-mismatch", Severity: "critical", Title: "phase 2"}, {ID: "ipsec.stuck", Severity: "", Title: ""}}, []string{"ipsec.no-response", "ipsec.psk-mismatch"})
-		}},
+		}, nil},
 		{"proposal-v2", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
 			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.proposal-mismatch", Severity: "critical", Title: "phase 1"}}, nil)
 			// The initiator's "no response (or no acceptable response)" follows
 			// a NO_PROPOSAL_CHOSEN answer: not a silent peer.
 			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.proposal-mismatch", Severity: "critical", Title: "the peer refused ours"}}, []string{"ipsec.no-response"})
-		}},
+		}, nil},
 		{"udp500-v1", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
 			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.no-response", Severity: "critical", Title: `"hq-branch"`}, {ID: "ipsec.stuck", Severity: "", Title: "STATE_MAIN_I1"}}, []string{"ipsec.proposal-mismatch"})
 			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.firewall", Severity: "critical", Title: "UDP 500) from 192.0.2.1"}}, nil)
-		}},
+		}, ipsecLabStillRetransmitting},
 		{"udp500-v2", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
 			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.no-response", Severity: "critical", Title: "192.0.2.2"}}, []string{"ipsec.proposal-mismatch"})
 			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.firewall", Severity: "critical", Title: "from 192.0.2.1"}}, nil)
-		}},
+		}, ipsecLabStillRetransmitting},
+		// XAUTH runs after phase 1, so a kernel without ESP does not matter.
+		{"xauth-v1", func(t *testing.T, rep *report.Report, left, right string, _ bool) {
+			ipsecCheckBundle(t, rep, right, []profiletest.Want{{ID: "ipsec.xauth-failed", Severity: "critical", Title: `"hq-branch": XAUTH user authentication failed for user lab-user`}}, []string{"ipsec.psk-mismatch", "ipsec.no-response"})
+			ipsecCheckBundle(t, rep, left, []profiletest.Want{{ID: "ipsec.xauth-failed", Severity: "critical", Title: `"hq-branch": XAUTH user authentication failed for user lab-user`}}, []string{"ipsec.psk-mismatch", "ipsec.no-response"})
+		}, nil},
 	}
 }
 
@@ -195,6 +204,10 @@ func TestIpsecRealPluto(t *testing.T) {
 			t.Logf("findings:%s", profiletest.List(rep))
 			left, right := ipsecBundleName(rep, names["left"]), ipsecBundleName(rep, names["right"])
 			sc.check(t, rep, left, right, up)
+			if sc.logs != nil {
+				leftLog, _ := os.ReadFile(filepath.Join(r.out, "left", "pluto.log"))
+				sc.logs(t, string(leftLog), string(rightLog))
+			}
 		})
 	}
 }
@@ -313,4 +326,33 @@ func ipsecLabCleanup(id, out string) {
 	exec.Command("ip", "netns", "del", "cfl-"+id+"-l").Run()
 	exec.Command("ip", "netns", "del", "cfl-"+id+"-r").Run()
 	exec.Command("ip", "link", "del", "cfl"+id+"l").Run()
+}
+
+// ipsecLabNameless: the initiator's log of a refused IKEv2 authentication
+// with the connection cut from the failure line (tied back by its SA
+// number), then from every line (not named).
+func ipsecLabNameless(t *testing.T, left, _ string) {
+	lines := ipsecPluto(strings.Split(strings.TrimSpace(left), "\n"))
+	fail := func(s string) bool { return strings.Contains(s, "AUTHENTICATION_FAILED") }
+	rep := profiletest.Analyze(t, "ipsec", nil, profiletest.RawLog(t, "pluto.log", ipsecJournal(ipsecStripConn(lines, fail))))
+	profiletest.Check(t, "failure line without the connection", rep,
+		[]profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: `"hq-branch": authentication failed`}}, []string{"ipsec.no-response"})
+	rep = profiletest.Analyze(t, "ipsec", nil, profiletest.RawLog(t, "pluto.log", ipsecJournal(ipsecStripConn(lines, func(string) bool { return true }))))
+	profiletest.Check(t, "no line naming the connection", rep,
+		[]profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: "connection not named in the log: authentication failed"}}, nil)
+}
+
+// ipsecLabStillRetransmitting: the initiator's log cut before pluto gives
+// up on its first message.
+func ipsecLabStillRetransmitting(t *testing.T, left, _ string) {
+	var cut []string
+	for _, l := range strings.Split(strings.TrimSpace(left), "\n") {
+		if strings.Contains(l, "timeout exceeded") || strings.Contains(l, "max number of retransmissions") {
+			break
+		}
+		cut = append(cut, l)
+	}
+	rep := profiletest.Analyze(t, "ipsec", nil, profiletest.RawLog(t, "pluto.log", strings.Join(cut, "\n")+"\n"))
+	profiletest.Check(t, "log cut while retransmitting", rep,
+		[]profiletest.Want{{ID: "ipsec.no-response", Severity: "critical", Title: "still retransmitting when the log ends"}}, nil)
 }

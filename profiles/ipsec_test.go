@@ -26,6 +26,7 @@ var ipsecCatalog = []string{
 	"ipsec.psk-mismatch", "ipsec.no-connection", "ipsec.dpd-dead", "ipsec.stuck", "ipsec.nat",
 	"ipsec.firewall", "ipsec.pluto-down",
 	"ipsec.conn-not-loaded", "ipsec.kernel-sa-failed",
+	"ipsec.xauth-failed", "ipsec.cert-invalid", "ipsec.nat-not-encapsulated",
 }
 
 // ipsecFailures are the ids that say something is wrong (tunnel-state and
@@ -34,6 +35,7 @@ var ipsecFailures = []string{
 	"ipsec.no-response", "ipsec.proposal-mismatch", "ipsec.id-mismatch", "ipsec.psk-mismatch",
 	"ipsec.no-connection", "ipsec.dpd-dead", "ipsec.stuck", "ipsec.firewall", "ipsec.pluto-down",
 	"ipsec.conn-not-loaded", "ipsec.kernel-sa-failed",
+	"ipsec.xauth-failed", "ipsec.cert-invalid", "ipsec.nat-not-encapsulated",
 }
 
 func TestIpsecCatalog(t *testing.T) {
@@ -187,6 +189,53 @@ func TestIpsecMessageFormats(t *testing.T) {
 			"\"L2TP\"[4] 198.51.100.23 #9: responding to Quick Mode proposal {msgid:01000000}",
 			"\"L2TP\"[4] 198.51.100.23 #9: STATE_QUICK_R2: IPsec SA established transport mode {ESP=>0xfc1ca0c8 <0x98e83936 xfrm=AES_128-HMAC_SHA1 NATOA=10.0.0.5 NATD=198.51.100.23:4500 DPD=none}"),
 			[]profiletest.Want{{ID: "ipsec.tunnel-state", Severity: "info", Title: "198.51.100.23"}, {ID: "ipsec.nat", Severity: "info", Title: "NAT-T in use"}}, nil},
+		// Libreswan 4.0-4.4 name neither initiator nor responder
+		{"libreswan 4 logfile: bare established wording", "pluto.log", logfile(
+			"\"v2bare\" #1: initiating IKEv2 connection",
+			"\"v2bare\" #1: established IKE SA; authenticated using RSA with SHA2_512 and preloaded certificate '@east'",
+			"\"v2bare\" #2: established Child SA; IPsec tunnel [192.0.1.0-192.0.1.255:0-65535 0] -> [192.0.2.0-192.0.2.255:0-65535 0] {ESP=>0x5c1a2b3c <0x9d8e7f6a xfrm=AES_GCM_16_256-NONE DPD=passive}"),
+			[]profiletest.Want{{ID: "ipsec.tunnel-state", Severity: "info", Title: `"v2bare": IPsec SA established`}}, ipsecFailures},
+		{"libreswan 5 rekey wording", "pluto.log", logfile(
+			"\"v2rekey\" #1: initiator established IKE SA; authenticated peer using authby=secret and ID_IPV4_ADDR '192.0.2.2'",
+			"\"v2rekey\" #2: initiator established Child SA using #1; IPsec tunnel [192.0.1.0/24===192.0.2.0/24] {ESP/ESN=>0x11111111 <0x22222222 xfrm=AES_GCM_16_256-NONE DPD=passive}",
+			"\"v2rekey\" #3: initiator rekeyed Child SA #2 using #1; IPsec tunnel [192.0.1.0/24===192.0.2.0/24] {ESP/ESN=>0x33333333 <0x44444444 xfrm=AES_GCM_16_256-NONE DPD=passive}",
+			"\"v2rekey\" #4: initiator rekeyed IKE SA #1"),
+			[]profiletest.Want{{ID: "ipsec.tunnel-state", Severity: "info", Title: `"v2rekey": IPsec SA established`}}, ipsecFailures},
+		// pluto's messages for certificates (Libreswan 3 to 5, Openswan)
+		{"libreswan 4/5: peer certificate expired", "pluto.log", logfile(
+			"\"certlab\" #1: responding to IKE_SA_INIT request from 192.0.2.1:UDP/500",
+			"\"certlab\" #1: NSS: ERROR: IPsec certificate CN=west-expired invalid: SEC_ERROR_EXPIRED_CERTIFICATE: Peer's Certificate has expired."),
+			[]profiletest.Want{{ID: "ipsec.cert-invalid", Severity: "critical", Title: `"certlab": certificate "CN=west-expired" rejected: expired`}}, nil},
+		{"libreswan 3: unknown issuer", "secure", syslog(
+			"\"certlab\" #1: NSS ERROR: Peer's Certificate issuer is not recognized."),
+			[]profiletest.Want{{ID: "ipsec.cert-invalid", Severity: "critical", Title: "issued by a CA this gateway does not trust"}}, nil},
+		{"libreswan 4/5: not yet valid", "pluto.log", logfile(
+			"\"certlab\" #1: NSS: ERROR: IPsec certificate E=user-notyetvalid@example.org,CN=notyetvalid.example.org invalid: SEC_ERROR_EXPIRED_CERTIFICATE: Peer's Certificate is not yet valid."),
+			[]profiletest.Want{{ID: "ipsec.cert-invalid", Severity: "critical", Title: "not yet valid"}}, nil},
+		{"openswan: no RSA public key", "auth.log", syslog(
+			"\"rw\"[3] 198.51.100.7 #4: no RSA public key known for 'CN=client1'",
+			"\"rw\"[3] 198.51.100.7 #4: sending encrypted notification INVALID_KEY_INFORMATION to 198.51.100.7:500"),
+			[]profiletest.Want{{ID: "ipsec.cert-invalid", Severity: "critical", Title: `"rw": certificate "CN=client1" rejected: no public key known for the peer`}}, nil},
+		{"masked peer without a connection", "auth.log", syslog(
+			"packet from <Remote IP>:500: initial Main Mode message received on 192.0.2.1:500 but no connection has been authorized with policy=PSK"),
+			[]profiletest.Want{{ID: "ipsec.no-connection", Severity: "warning", Title: "<Remote IP>"}}, nil},
+		{"the issue's line: authentication rejected, connection tied by SA number", "secure", syslog(
+			"\"office\"[1] 82.132.XXX.XXX #6: sent IKE_AUTH request to 82.132.XXX.XXX:UDP/4500",
+			"#6: IKE SA authentication request rejected: AUTHENTICATION_FAILED"),
+			[]profiletest.Want{{ID: "ipsec.psk-mismatch", Severity: "critical", Title: `"office": authentication failed`}}, nil},
+		{"certificate line without the connection, tied by SA number", "secure", syslog(
+			"\"certlab\" #4: responding to IKE_SA_INIT request from 192.0.2.1:UDP/500",
+			"#4: NSS: ERROR: IPsec certificate CN=road.example.org invalid: SEC_ERROR_UNKNOWN_ISSUER: Peer's Certificate issuer is not recognized."),
+			[]profiletest.Want{{ID: "ipsec.cert-invalid", Severity: "critical", Title: `"certlab": certificate "CN=road.example.org" rejected: issued by a CA`}}, nil},
+		{"a web server's expired certificate is not pluto's", "error.log", whack(
+			"[Mon Aug 04 10:00:01.000000 2014] [ssl:warn] [pid 12] AH01909: server certificate has expired"),
+			nil, []string{"ipsec.cert-invalid"}},
+		{"no private key in NSS", "pluto.log", logfile(
+			"\"certlab\" #1: unable to locate my private key for RSA Signature"),
+			[]profiletest.Want{{ID: "ipsec.cert-invalid", Severity: "critical", Title: "no private key for our certificate"}}, nil},
+		{"xauth server refuses a user", "secure", syslog(
+			"\"xauthsrv\"[2] 203.0.113.8 #3: XAUTH: User jdoe: Authentication Failed: Incorrect Username or Password"),
+			[]profiletest.Want{{ID: "ipsec.xauth-failed", Severity: "critical", Title: `"xauthsrv": XAUTH user authentication failed for user jdoe`}}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -11,6 +11,8 @@
 #   proposal-v1              IKEv1: the Quick Mode (ESP) proposals do not overlap
 #   proposal-v2              IKEv2: the IKE proposals do not overlap
 #   udp500-v1 udp500-v2      the responder's firewall drops UDP 500/4500 from the initiator
+#   xauth-v1                 IKEv1 with XAUTH: the initiator gives the wrong password
+#                            (the responder checks its passwd file, xauthby=file)
 #
 # Needs root, iproute2 (ip netns), iptables and Debian's libreswan package
 # (/usr/libexec/ipsec/pluto, ipsec whack, ipsec initnss). Nothing touches
@@ -72,7 +74,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 case $scenario in
-up-v1|psk-v1|proposal-v1|udp500-v1) ikever=1 ;;
+up-v1|psk-v1|proposal-v1|udp500-v1|xauth-v1) ikever=1 ;;
 up-v2|psk-v2|proposal-v2|udp500-v2) ikever=2 ;;
 *) die "unknown scenario $scenario" ;;
 esac
@@ -125,6 +127,17 @@ side() {
 		echo "	retransmit-interval=500"
 		echo "	retransmit-timeout=8s"
 		echo "	keyingtries=1"
+		if [ "$scenario" = xauth-v1 ]; then
+			if [ "$1" = left ]; then
+				echo "	leftxauthclient=yes"
+				echo "	rightxauthserver=yes"
+				echo "	leftusername=$XAUTH_USER"
+			else
+				echo "	leftxauthserver=yes"
+				echo "	rightxauthclient=yes"
+				echo "	xauthby=file"
+			fi
+		fi
 		echo "	auto=add"
 	} > "$dir/ipsec.conf"
 	printf '%s %s : PSK "%s"\n' "$me" "$peer" "$psk" > "$dir/ipsec.secrets"
@@ -132,6 +145,7 @@ side() {
 	"$IPSEC" initnss --nssdir "$dir/nss" > "$dir/initnss.txt" 2>&1 || die "ipsec initnss failed for $1: $(cat "$dir/initnss.txt")"
 }
 
+XAUTH_USER=lab-user
 psk_l='lab-psk-7f3a9c2e5b1d4086'
 psk_r=$psk_l
 ike_l='' ike_r=''
@@ -143,6 +157,12 @@ proposal-v2) ike_l='aes256-sha2_256;modp2048' ike_r='aes128-sha1;modp1536' ;;
 esac
 side left $LEFT_IP $RIGHT_IP "$psk_l" "$ike_l" "$esp_l"
 side right $RIGHT_IP $LEFT_IP "$psk_r" "$ike_r" "$esp_r"
+
+if [ "$scenario" = xauth-v1 ]; then
+	# the responder's XAUTH users (user:crypt(password):connection)
+	printf '%s:%s:%s\n' "$XAUTH_USER" "$(openssl passwd -1 'lab-xauth-right-pass')" "$CONN" > "$out/right/ipsec.d/passwd"
+	chmod 600 "$out/right/ipsec.d/passwd"
+fi
 
 case $scenario in
 udp500-*)
@@ -177,7 +197,9 @@ grep -q "added IKEv$ikever connection" "$out/left/pluto.log" 2>/dev/null ||
 
 # --- initiate from the left ---------------------------------------------------
 whack() { ip netns exec "$1" "$IPSEC" whack --rundir "$out/$2/run" "${@:3}"; }
-timeout 40 ip netns exec "$NS_L" "$IPSEC" whack --rundir "$out/left/run" --name $CONN --initiate > "$out/left/whack.txt" 2>&1
+xauth=()
+[ "$scenario" = xauth-v1 ] && xauth=(--xauthname "$XAUTH_USER" --xauthpass 'lab-xauth-wrong-pass')
+timeout 40 ip netns exec "$NS_L" "$IPSEC" whack --rundir "$out/left/run" "${xauth[@]}" --name $CONN --initiate > "$out/left/whack.txt" 2>&1
 rc=$?
 sleep 1
 

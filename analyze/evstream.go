@@ -239,6 +239,9 @@ func (c *segCur) next() bool {
 			e.t = e.m.dateOf(int(day), time.Duration(tod)).UnixNano()
 		} else {
 			e.t = raw
+			if f := e.m.yearFix; f != nil {
+				e.t = f.applyNano(raw, e.m.tc.loc)
+			}
 		}
 	}
 	if c.sg.timeOnly {

@@ -207,6 +207,9 @@ func sortRecords(rs []*record) {
 
 // member is one member of an input as the engine keeps it.
 type member struct {
+	// yearFix, when set, moves the guessed years of this member's
+	// yearless lines (fixYears); the event streams apply it as they read.
+	yearFix  *yearFix
 	idx      int
 	path     string
 	size     int64

@@ -231,42 +231,75 @@ func (b *bundleState) fixYears() {
 	if ref.IsZero() {
 		return
 	}
-	moved := map[*member]timeCtx{}
+	moved := map[*member]bool{}
 	for _, m := range b.members {
 		if m.parser == nil || !m.parser.yearless || !m.tc.guessed || (!mtimesOff && !m.modTime.IsZero()) {
 			continue
 		}
-		moved[m] = m.tc
+		moved[m] = true
+		m.yearFix = &yearFix{old: m.tc, ref: ref}
 		m.tc.ref, m.tc.guessed = ref, false
 	}
 	if len(moved) == 0 {
 		return
 	}
 	redate := func(m *member, t time.Time) time.Time {
-		old, ok := moved[m]
-		if !ok || t.IsZero() {
+		if m.yearFix == nil {
 			return t
 		}
-		if !yearInferred(t, &old) {
-			return t // the line carried its own year (an RFC 3339 syslog stamp)
-		}
-		return nearestYear(t, ref)
+		return m.yearFix.apply(t)
 	}
 	done := map[*record]bool{}
+	fix := func(part []*record) {
+		for _, r := range part {
+			if !done[r] {
+				done[r] = true
+				r.t = redate(r.m, r.t)
+			}
+		}
+	}
 	for i := range b.slots {
-		st := &b.slots[i]
-		for _, part := range [][]*record{st.head, st.tail} {
-			for _, r := range part {
-				if !done[r] {
-					done[r] = true
-					r.t = redate(r.m, r.t)
-				}
+		fix(b.slots[i].head)
+		fix(b.slots[i].tail)
+	}
+	// The exact aggregates keep their own records (evidence, candidates,
+	// pending starts); their event streams apply yearFix as they read.
+	for _, a := range b.aggs {
+		if a != nil {
+			for _, g := range a.order {
+				fix(g.kept.head)
+				fix(g.kept.tail)
+				fix(g.cand.head)
+				fix(g.cand.tail)
+				fix(g.pend)
 			}
 		}
 	}
 	for m := range moved {
 		m.first, m.last = redate(m, m.first), redate(m, m.last)
 	}
+}
+
+// yearFix moves a yearless line's guessed year to the one nearest ref
+// (fixYears), unless the line carried its own year.
+type yearFix struct {
+	old timeCtx
+	ref time.Time
+}
+
+func (f *yearFix) apply(t time.Time) time.Time {
+	if t.IsZero() || !yearInferred(t, &f.old) {
+		return t // no time, or the line carried its own year (an RFC 3339 syslog stamp)
+	}
+	return nearestYear(t, f.ref)
+}
+
+// applyNano is apply on Unix nanoseconds in the member's zone.
+func (f *yearFix) applyNano(ns int64, loc *time.Location) int64 {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return f.apply(time.Unix(0, ns).In(loc)).UnixNano()
 }
 
 // yearInferred reports whether t's year is the one inferYear gives its

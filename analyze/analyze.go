@@ -329,6 +329,11 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 						c.Status = report.CoverageError
 						c.Reason = joinReason(aerrs[i].Error(), c.Reason)
 					}
+					// A scope all rule's cap counts against the group's
+					// first bundle (evalRule's key): say so on each.
+					if n := e.capped[rp.rule.ID+"\x00"+g.bundles[0].name]; n > 0 {
+						c.Reason = joinReason(c.Reason, fmt.Sprintf("%d more findings left out (max_findings)", n))
+					}
 					cov[b] = append(cov[b], c)
 				}
 				for _, f := range fs {

@@ -175,12 +175,11 @@ func (e *evaluator) evalRule(rp *rulePlan, bs []*bundleState, scopeAll bool) ([]
 	var made []*draft
 	for _, d := range drafts {
 		f, ferr := e.finalize(rp, bs, scopeAll, env, d)
-		if ferr != nil {
-			if err == nil {
-				err = ferr
-			}
-			continue
+		if ferr != nil && err == nil {
+			err = ferr
 		}
+		// A failing cite loses its evidence, not the finding: finalize
+		// returns the finding with the error then.
 		if f != nil {
 			out = append(out, f)
 			made = append(made, d)
@@ -798,6 +797,7 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 	env := maps.Clone(base)
 	setCaps(env, rp, d.caps)
 	maps.Copy(env, d.vars)
+	textNames(env, r, bs[0].loc)
 	for i := range r.Vars {
 		v := &r.Vars[i]
 		x, err := run(&v.Expr, env)

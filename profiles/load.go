@@ -249,7 +249,7 @@ var (
 	validItem  = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 	varRef     = regexp.MustCompile(`\{([a-zA-Z_][a-zA-Z0-9_]*)\}`)
 	knownOS    = map[string]bool{"linux": true, "windows": true, "aix": true, "solaris": true, "darwin": true, "freebsd": true}
-	knownPick  = map[string]bool{"": true, "last": true, "first": true, "count": true, "exists": true, "min": true, "max": true, "sum": true, "distinct": true, "all": true}
+	knownPick  = map[string]bool{"": true, "last": true, "first": true, "count": true, "exists": true, "min": true, "max": true, "sum": true, "distinct": true, "all": true, "map": true}
 	knownType  = map[string]bool{"": true, "string": true, "number": true, "version": true, "size": true, "duration": true}
 	knownScope = map[string]bool{"": true, "bundle": true, "all": true}
 	knownOrder = map[string]bool{"": true, "oldest-first": true, "newest-first": true}

@@ -48,6 +48,9 @@ type Options struct {
 	// input being read. It is called from the reading goroutines, one
 	// call at a time, at most every 100 ms and once more at the end.
 	Progress func(done, total int64, what string)
+	// Facts, when set (--facts), is given each bundle's facts once they
+	// are worked out: every value and where it came from.
+	Facts func(BundleFacts)
 }
 
 // source is an opened input that can be walked once. It is an interface
@@ -279,6 +282,9 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		}
 		for _, b := range g.bundles {
 			e.evalFacts(b)
+			if opts.Facts != nil {
+				opts.Facts(factsOf(b))
+			}
 		}
 		for rank, rp := range g.plan.rules {
 			if !wanted(rp.rule.ID) {

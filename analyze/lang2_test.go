@@ -117,13 +117,13 @@ rules:
   when: 'true'
   cite: [port, dbhost, xport, yport]`)
 	path := bundleOf(t, "", map[string]string{
-		"files/etc/app.ini": "; comment\nport = 1\n[HTTP]\nport = 8080\n[smtp]\nport=25\n[http]\nport = \"8081\"\n",
+		"files/etc/app.ini":     "; comment\nport = 1\n[HTTP]\nport = 8080\n[smtp]\nport=25\n[http]\nport = \"8081\"\n",
 		"files/etc/limits.conf": "# limits\nnofile: 4096\nnproc : 100\n",
-		"commands/ps.out": "  PID USER     CMD\n    1 root     /sbin/init splash\n  812 www-data /usr/sbin/nginx -g daemon off;\n",
-		"commands/netstat.out": "Active Internet connections (servers and established)\nProto Recv-Q Send-Q Local Address Foreign Address State PID/Program name\ntcp 0 0 0.0.0.0:22 0.0.0.0:* LISTEN 1/sshd\nudp 0 0 0.0.0.0:68 0.0.0.0:* 2/dhclient\n",
-		"files/etc/app.json": "{\n  \"db\": {\n    \"host\": \"db1\",\n    \"replicas\": [\"r1\",\n      \"r2\"]\n  }\n}\n",
-		"files/etc/app.yaml": "server:\n  # the port\n  port: 9090\n",
-		"files/etc/app.xml": "<config>\n  <server port=\"7070\">\n    <name>gw</name>\n  </server>\n</config>\n",
+		"commands/ps.out":       "  PID USER     CMD\n    1 root     /sbin/init splash\n  812 www-data /usr/sbin/nginx -g daemon off;\n",
+		"commands/netstat.out":  "Active Internet connections (servers and established)\nProto Recv-Q Send-Q Local Address Foreign Address State PID/Program name\ntcp 0 0 0.0.0.0:22 0.0.0.0:* LISTEN 1/sshd\nudp 0 0 0.0.0.0:68 0.0.0.0:* 2/dhclient\n",
+		"files/etc/app.json":    "{\n  \"db\": {\n    \"host\": \"db1\",\n    \"replicas\": [\"r1\",\n      \"r2\"]\n  }\n}\n",
+		"files/etc/app.yaml":    "server:\n  # the port\n  port: 9090\n",
+		"files/etc/app.xml":     "<config>\n  <server port=\"7070\">\n    <name>gw</name>\n  </server>\n</config>\n",
 	}, nil)
 	rep := runWith(t, p, []string{path}, Options{})
 	if len(rep.Findings) != 1 {

@@ -831,7 +831,7 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 		}
 	}
 	loc := bs[0].loc
-	title, err := renderText(prof, &r.Title, env, loc)
+	title, err := renderTitle(prof, r, env, loc)
 	if err != nil {
 		return nil, err
 	}
@@ -857,14 +857,14 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 			if err != nil {
 				return nil, err
 			}
-			expl = joinPara(expl, s)
+			expl = joinNote(expl, s, n.Inline)
 		}
 		if n.Remedy.Src != "" {
 			s, err := renderText(prof, &n.Remedy, env, loc)
 			if err != nil {
 				return nil, err
 			}
-			rem = joinPara(rem, s)
+			rem = joinNote(rem, s, n.Inline)
 		}
 	}
 	f := &finding{Finding: report.Finding{

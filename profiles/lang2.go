@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"gopkg.in/yaml.v3"
 )
 
 // Language version 2: texts are literal text with holes. This file holds
@@ -313,6 +315,10 @@ func ExprStats(p *Profile) ExprStat {
 		for j := range r.SeverityWhen {
 			add(&r.SeverityWhen[j].When)
 		}
+		for j := range r.TitleWhen {
+			add(&r.TitleWhen[j].When)
+			text(&r.TitleWhen[j].Title)
+		}
 		for j := range r.Notes {
 			add(&r.Notes[j].When)
 			text(&r.Notes[j].Explanation)
@@ -342,5 +348,59 @@ func compileSyntax(file string, e *Expr) error {
 		return fmt.Errorf("%s:%d: bad expression %q: %s", file, e.Line, e.Src, firstLine(err.Error()))
 	}
 	e.Program = prog
+	return nil
+}
+
+var hostIDs = sync.OnceValue(func() []string {
+	data, err := builtinFS.ReadFile("_host.yaml")
+	if err != nil {
+		return nil
+	}
+	var h struct {
+		Collect []struct {
+			ID string `yaml:"id"`
+		} `yaml:"collect"`
+	}
+	if yaml.Unmarshal(data, &h) != nil {
+		return nil
+	}
+	var out []string
+	for _, it := range h.Collect {
+		out = append(out, it.ID)
+	}
+	return out
+})
+
+// checkCommandGlobs refuses a commands/... member glob that can match no
+// collect item's output (commands/<id>.out or .err) of the profile or of
+// _host.yaml: a typo there reads nothing, silently. A profile without
+// collect items (analyze only, tests) is not judged.
+func checkCommandGlobs(p *Profile, globs []string) error {
+	if len(p.Collect) == 0 || p.File == "_host.yaml" {
+		return nil
+	}
+	ids := append([]string{}, hostIDs()...)
+	for _, it := range p.Collect {
+		ids = append(ids, it.ID)
+	}
+	for _, g := range globs {
+		if !strings.HasPrefix(g, "commands/") {
+			continue
+		}
+		ok := false
+		var names []string
+		for _, id := range ids {
+			for _, ext := range []string{".out", ".err"} {
+				m := "commands/" + id + ext
+				names = append(names, m)
+				if hit, _ := MatchGlob(g, m); hit {
+					ok = true
+				}
+			}
+		}
+		if !ok {
+			return fmt.Errorf("member glob %q names no collect item of this profile or of _host.yaml%s", g, didYouMean(g, names))
+		}
+	}
 	return nil
 }

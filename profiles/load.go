@@ -103,7 +103,7 @@ func LoadFile(path string) (*Profile, error) {
 func Parse(file string, data []byte) (*Profile, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, placeErr(file, yamlErr(err))
+		return nil, placeErr(file, plainYAMLErr(yamlErr(err), data))
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -112,7 +112,7 @@ func Parse(file string, data []byte) (*Profile, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: empty profile", file)
 		}
-		return nil, placeErr(file, yamlErr(err))
+		return nil, placeErr(file, plainYAMLErr(yamlErr(err), data))
 	}
 	p.File = file
 	p.Raw = data
@@ -198,6 +198,11 @@ func setLines(root *yaml.Node, p *Profile) {
 		for j, s := range seq(n, "severity_when") {
 			if j < len(r.SeverityWhen) {
 				r.SeverityWhen[j].Line = s.Line
+			}
+		}
+		for j, s := range seq(n, "title_when") {
+			if j < len(r.TitleWhen) {
+				r.TitleWhen[j].Line = s.Line
 			}
 		}
 		for j, s := range seq(n, "notes") {

@@ -296,6 +296,9 @@ type Rule struct {
 	// context is taken around it, near_incident is judged by it, and it is
 	// first_seen/last_seen when the evidence has no time.
 	Anchor Expr `yaml:"anchor"`
+	// TitleWhen overrides Title: the first entry whose condition holds
+	// wins (branching out of the text: language 2).
+	TitleWhen []TitleWhen `yaml:"title_when"`
 	// SeverityWhen overrides Severity: the first entry whose condition holds wins.
 	SeverityWhen []SeverityWhen `yaml:"severity_when"`
 	// Notes add text to the explanation or remedy when their condition holds.
@@ -347,12 +350,21 @@ type SeverityWhen struct {
 	Line     int    `yaml:"-"`
 }
 
+// TitleWhen sets the title when a condition holds.
+type TitleWhen struct {
+	When  Expr `yaml:"when"`
+	Title Text `yaml:"title"`
+	Line  int  `yaml:"-"`
+}
+
 // Note is text added to a finding when a condition holds (or always,
-// without When).
+// without When): a paragraph of its own, or (Inline) a sentence added to
+// the paragraph before it.
 type Note struct {
 	When        Expr `yaml:"when"`
 	Explanation Text `yaml:"explanation"`
 	Remedy      Text `yaml:"remedy"`
+	Inline      bool `yaml:"inline"`
 	Line        int  `yaml:"-"`
 }
 

@@ -172,6 +172,9 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		if err := checkGlobs(l.Files); err != nil {
 			return at(l.Line, "%v", err)
 		}
+		if err := checkCommandGlobs(p, l.Files); err != nil {
+			return at(l.Line, "%v", err)
+		}
 		switch {
 		case l.Time == "custom":
 			if l.Regex == nil || l.Layout == "" {
@@ -260,6 +263,11 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		if err := checkGlobs(fa.In); err != nil {
 			return at(fa.Line, "fact %q: %v", fa.Name, err)
 		}
+		for _, in := range append([][]string{fa.In}, fa.InFirst...) {
+			if err := checkCommandGlobs(p, in); err != nil {
+				return at(fa.Line, "fact %q: %v", fa.Name, err)
+			}
+		}
 		for j, alt := range fa.InFirst {
 			if len(alt) == 0 {
 				return at(fa.Line, "fact %q: in_first alternative %d is empty", fa.Name, j+1)
@@ -346,8 +354,12 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		if r.Title.Src == "" {
 			return at(r.Line, "rule %s needs a title", r.ID)
 		}
-		if r.Explanation.Src == "" || r.Remedy.Src == "" {
-			return at(r.Line, "rule %s needs an explanation and a remedy", r.ID)
+		noteRemedy := false
+		for _, n := range r.Notes {
+			noteRemedy = noteRemedy || n.Remedy.Src != ""
+		}
+		if r.Explanation.Src == "" || r.Remedy.Src == "" && !(p.Language >= 2 && noteRemedy) {
+			return at(r.Line, "rule %s needs an explanation and a remedy (language 2: or notes with remedies)", r.ID)
 		}
 		if r.Severity == "" {
 			r.Severity = SeverityInfo
@@ -379,6 +391,11 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 				line = le.line
 			}
 			return at(line, "rule %s: %v", r.ID, err)
+		}
+		for _, g := range ruleGlobs(r) {
+			if err := checkCommandGlobs(p, g.globs); err != nil {
+				return at(g.line, "rule %s: %v", r.ID, err)
+			}
 		}
 		vars := append([]string{}, RuleVars[kind]...)
 		if kind == "check" && r.Check.ForEach != "" {
@@ -456,6 +473,14 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 				return at(sw.Line, "rule %s: severity_when entry needs when", r.ID)
 			}
 			exprs = append(exprs, &sw.When)
+		}
+		for j := range r.TitleWhen {
+			tw := &r.TitleWhen[j]
+			if !tw.When.IsSet() || tw.Title.Src == "" {
+				return at(tw.Line, "rule %s: title_when entry needs when and title", r.ID)
+			}
+			exprs = append(exprs, &tw.When)
+			texts = append(texts, textExprs(&tw.Title)...)
 		}
 		for j := range r.Notes {
 			n := &r.Notes[j]
@@ -872,4 +897,43 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+type globsAt struct {
+	globs []string
+	line  int
+}
+
+// ruleGlobs lists the member globs of a rule's matchers and context,
+// with the line of each.
+func ruleGlobs(r *Rule) []globsAt {
+	var out []globsAt
+	add := func(ms []Matcher) {
+		for _, m := range ms {
+			out = append(out, globsAt{m.In, max(m.Pattern.Line, r.Line)})
+		}
+	}
+	switch {
+	case r.Match != nil:
+		add(r.Match.Any)
+		for _, a := range r.Match.Also {
+			add([]Matcher{a.Matcher})
+		}
+		if r.Match.ResolvedBy != nil {
+			add(r.Match.ResolvedBy.Any)
+		}
+	case r.Absent != nil:
+		add(r.Absent.Any)
+	case r.Sequence != nil:
+		add(r.Sequence.Start)
+		add(r.Sequence.Expect)
+	case r.State != nil:
+		for _, t := range r.State.Track {
+			add([]Matcher{t.Matcher})
+		}
+	}
+	if r.Context != nil {
+		out = append(out, globsAt{r.Context.In, max(r.Context.Line, r.Line)})
+	}
+	return out
 }

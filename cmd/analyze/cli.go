@@ -120,6 +120,7 @@ type options struct {
 	checkProfile string
 	noColor      bool
 	verbose      bool
+	facts        bool
 }
 
 func newCommand(e *env) *cobra.Command {
@@ -144,7 +145,8 @@ written).`,
   analyze --profile tfst --rule tfst.fd-exhaustion epp.log   # try one rule on a log file
   analyze --explain tfst.fd-exhaustion
   analyze --explain all
-  analyze --check-profile myproduct.yaml`,
+  analyze --check-profile myproduct.yaml
+  analyze --facts --profile myproduct.yaml bundle.tar.gz   # every fact's value and source`,
 		Version:       version.Version,
 		Args:          cobra.ArbitraryArgs,
 		SilenceErrors: true,
@@ -171,6 +173,7 @@ written).`,
 	f.StringVar(&o.checkProfile, "check-profile", "", "validate the profile `FILE` and exit (0 ok, 2 with the file:line of the error)")
 	f.BoolVar(&o.noColor, "no-color", false, "no colours in the text report (also: NO_COLOR set)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "text report: show info findings, every evidence line and every rule that did not fully run")
+	f.BoolVar(&o.facts, "facts", false, "print every fact's value and the lines it came from, per bundle, instead of the report")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return refuse("%v (see analyze --help)", err)
 	})
@@ -258,6 +261,10 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 			e.progress(progressLine(done, total, what))
 		}
 	}
+	var facts []analyze.BundleFacts
+	if o.facts {
+		opts.Facts = func(bf analyze.BundleFacts) { facts = append(facts, bf) }
+	}
 	e.progress(fmt.Sprintf("analyze: reading %d input%s…", len(args), pluralS(len(args))))
 	rep, err := e.run(ctx, args, opts)
 	e.progress("")
@@ -275,6 +282,16 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 		return refuse("no report (internal error)")
 	}
 
+	if o.facts {
+		bw := bufio.NewWriter(e.stdout)
+		if err := analyze.WriteFacts(bw, facts); err != nil {
+			return refuse("writing the facts: %v", err)
+		}
+		if err := bw.Flush(); err != nil {
+			return refuse("writing the facts: %v", err)
+		}
+		return nil
+	}
 	if o.requireSig {
 		for _, b := range rep.Bundles {
 			if why := report.VerificationProblem(b); why != "" {

@@ -121,6 +121,7 @@ type options struct {
 	noColor      bool
 	verbose      bool
 	facts        bool
+	test         string
 }
 
 func newCommand(e *env) *cobra.Command {
@@ -146,6 +147,7 @@ written).`,
   analyze --explain tfst.fd-exhaustion
   analyze --explain all
   analyze --check-profile myproduct.yaml
+  analyze --test myproduct.yaml            # runs myproduct.tests/<case>/ against expect.yaml
   analyze --facts --profile myproduct.yaml bundle.tar.gz   # every fact's value and source`,
 		Version:       version.Version,
 		Args:          cobra.ArbitraryArgs,
@@ -173,6 +175,7 @@ written).`,
 	f.StringVar(&o.checkProfile, "check-profile", "", "validate the profile `FILE` and exit (0 ok, 2 with the file:line of the error)")
 	f.BoolVar(&o.noColor, "no-color", false, "no colours in the text report (also: NO_COLOR set)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "text report: show info findings, every evidence line and every rule that did not fully run")
+	f.StringVar(&o.test, "test", "", "run the test cases of `PROFILE` (a file x.yaml: the folder x.tests; a built-in name: profiles/NAME.tests) and print a diff")
 	f.BoolVar(&o.facts, "facts", false, "print every fact's value and the lines it came from, per bundle, instead of the report")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return refuse("%v (see analyze --help)", err)
@@ -188,6 +191,9 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 	}
 	if o.explain != "" {
 		return e.explain(o, args)
+	}
+	if o.test != "" {
+		return e.runTests(o.test, args)
 	}
 	if len(args) == 0 {
 		return refuse("no input given (usage: analyze BUNDLE... [flags]; see analyze --help)")
@@ -475,5 +481,34 @@ func (e *env) checkProfile(path string, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "ok: %d rules (profile %s: %d facts, %d collect items)\n",
 		len(p.Analyze.Rules), report.CleanLine(p.Name), len(p.Analyze.Facts), len(p.Collect))
+	return nil
+}
+
+// runTests is --test: the profile's own cases, a diff per failing case,
+// exit 1 when one fails.
+func (e *env) runTests(name string, args []string) error {
+	if len(args) > 0 {
+		return refuse("--test takes no input (the cases hold their own)")
+	}
+	p, err := profiles.Load(name)
+	if err != nil {
+		return refuse("--test: %v", err)
+	}
+	dir := analyze.TestsDir(name)
+	if p.Builtin {
+		dir = filepath.Join("profiles", p.Name+".tests")
+	}
+	rs, err := analyze.RunProfileTests(context.Background(), p, dir)
+	if err != nil {
+		return refuse("--test: %v", err)
+	}
+	bw := bufio.NewWriter(e.stdout)
+	failed := analyze.WriteTestResults(bw, p.Name, rs)
+	if err := bw.Flush(); err != nil {
+		return refuse("writing the results: %v", err)
+	}
+	if failed > 0 {
+		return &exitError{code: exitFindings}
+	}
 	return nil
 }

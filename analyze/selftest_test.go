@@ -1,0 +1,86 @@
+package analyze
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"casefile/profiles"
+)
+
+// TestBuiltinProfileTests runs the test cases the built-in profiles carry
+// (profiles/<name>.tests/, as analyze --test NAME does): make test runs
+// them with the rest.
+func TestBuiltinProfileTests(t *testing.T) {
+	ran := 0
+	for _, name := range profiles.Names() {
+		dir := filepath.Join("..", "profiles", name+".tests")
+		if _, err := os.Stat(dir); err != nil {
+			continue
+		}
+		p, err := profiles.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, err := RunProfileTests(context.Background(), p, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if WriteTestResults(&b, name, rs) > 0 {
+			t.Errorf("%s", b.String())
+		}
+		ran += len(rs)
+	}
+	if ran == 0 {
+		t.Fatal("no built-in profile carries test cases")
+	}
+}
+
+// TestProfileTestsDiff: a case whose expectation does not hold fails with
+// a diff: the missing finding (-), the one that must not appear (+), what
+// was made.
+func TestProfileTestsDiff(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- id: t.x
+  title: "{hits} failures of {peer}"
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/*.log"], pattern: 'fail (?P<peer>\w+)', group_by: [peer]}`)
+	dir := t.TempDir()
+	write := func(rel, s string) {
+		path := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log := "2024-03-01 10:00:00 fail a\n2024-03-01 10:00:01 fail a\n2024-03-01 10:00:02 fail b\n"
+	write("good/raw/app.log", log)
+	write("good/expect.yaml", "findings:\n  - {id: t.x, severity: info, count: 2, key: a, title: [failures, a]}\n")
+	write("bad/raw/app.log", log)
+	write("bad/expect.yaml", "findings:\n  - {id: t.x, count: 5}\nabsent: [t.x]\n")
+	rs, err := RunProfileTests(context.Background(), p, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if n := WriteTestResults(&b, "t", rs); n != 1 {
+		t.Errorf("failed %d, want 1", n)
+	}
+	for _, want := range []string{
+		"FAIL t/bad\n     - t.x x5\n     + t.x (must not appear): 2 failures of a\n     + t.x (must not appear): 1 failures of b\n",
+		"       t.x info x2 [a]: 2 failures of a\n",
+		"ok   t/good\n",
+		"1 passed, 1 failed\n",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("missing %q in:\n%s", want, b.String())
+		}
+	}
+}

@@ -271,8 +271,11 @@ func treeRows(f *profiles.Fact, lines []*record) ([]*record, error) {
 	var out []*record
 	var walk func(n *yaml.Node, rest []string, where []string, name string)
 	walk = func(n *yaml.Node, rest []string, where []string, name string) {
-		if n.Kind == yaml.AliasNode && n.Alias != nil {
-			n = n.Alias
+		if n.Kind == yaml.AliasNode {
+			// Not followed: an alias may hold its own anchor, or
+			// multiply (a billion laughs); the anchored value is
+			// read where it is written.
+			return
 		}
 		if len(rest) == 0 && n.Kind == yaml.ScalarNode {
 			key := strings.Join(where, ".")

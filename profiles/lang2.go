@@ -102,8 +102,7 @@ func checkMembers(file string, e *Expr, facts map[string]Fact) error {
 		return nil
 	}
 	var err error
-	var visit func(n ast.Node)
-	visit = func(n ast.Node) {
+	visit := func(n ast.Node) {
 		m, ok := n.(*ast.MemberNode)
 		if !ok || err != nil {
 			return

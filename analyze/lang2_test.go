@@ -240,3 +240,20 @@ func TestMaxFindingsScopeAll(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupByKeysDoNotCollide: two groups whose values joined with a
+// space read the same are still two findings.
+func TestGroupByKeysDoNotCollide(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- id: t.g
+  title: "{a}|{b}"
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/a.log"], pattern: 'a=(?P<a>[^,]*), b=(?P<b>.*)$', group_by: [a, b]}`)
+	path := bundleOf(t, "", map[string]string{"files/a.log": "2024-03-01 10:00:00 a=x y, b=z\n2024-03-01 10:00:01 a=x, b=y z\n"}, nil)
+	rep := runWith(t, p, []string{path}, Options{})
+	want := []string{"t.g info [x y z] x1: x y|z", "t.g info [x y z] x1: x|y z"}
+	if diff := cmp.Diff(want, summary(rep)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

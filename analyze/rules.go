@@ -268,10 +268,13 @@ func (e *evaluator) evalMatch(rr *ruleRun, env map[string]any) ([]*draft, error)
 			vals = append(vals, v)
 		}
 		key := joinKey(vals)
-		g := byKey[key]
+		// Groups are told apart by their values, not by the key shown
+		// (a="x y", b="z" and a="x", b="y z" both show "x y z").
+		id := strings.Join(vals, "\x00")
+		g := byKey[id]
 		if g == nil {
 			g = &grp{key: key, vals: vals}
-			byKey[key] = g
+			byKey[id] = g
 			groups = append(groups, g)
 		}
 		g.recs = append(g.recs, r)

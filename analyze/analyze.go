@@ -58,6 +58,9 @@ type Options struct {
 	// total decompressed size of an input (default: 100 times the input's
 	// size above 1 GiB, at most 16 GiB; docs/input.md).
 	MaxExpanded int64
+	// Facts, when set (--facts), is given each bundle's facts once they
+	// are worked out: every value and where it came from.
+	Facts func(BundleFacts)
 }
 
 // source is an opened input that can be walked once. It is an interface
@@ -323,6 +326,9 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		}
 		for _, b := range g.bundles {
 			e.evalFacts(b)
+			if opts.Facts != nil {
+				opts.Facts(factsOf(b))
+			}
 		}
 		for rank, rp := range g.plan.rules {
 			if !wanted(rp.rule.ID) {
@@ -372,6 +378,11 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 					if aerrs[i] != nil {
 						c.Status = report.CoverageError
 						c.Reason = joinReason(aerrs[i].Error(), c.Reason)
+					}
+					// A scope all rule's cap counts against the group's
+					// first bundle (evalRule's key): say so on each.
+					if n := e.capped[rp.rule.ID+"\x00"+g.bundles[0].name]; n > 0 {
+						c.Reason = joinReason(c.Reason, fmt.Sprintf("%d more findings left out (max_findings)", n))
 					}
 					cov[b] = append(cov[b], c)
 				}

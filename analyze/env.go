@@ -63,7 +63,7 @@ func funcs(bs []*bundleState, display *time.Location) map[string]any {
 		}
 		return t
 	}
-	return map[string]any{
+	m := map[string]any{
 		"exists": func(g any) (bool, error) {
 			s, err := glob(g)
 			if err != nil {
@@ -157,6 +157,8 @@ func funcs(bs []*bundleState, display *time.Location) map[string]any {
 			return ref().Sub(tt) > dur, nil
 		},
 	}
+	addHelpers(m, bs[0].loc, ref())
+	return m
 }
 
 // itemMap is a manifest item as expressions see it.

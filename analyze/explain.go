@@ -43,6 +43,9 @@ func Explain(p *profiles.Profile, id string) (string, error) {
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("%s  (%s)\n", r.ID, ruleFile(p, r.Line))
 	w("Title:     %s\n", oneLine(readableText(&r.Title, false)))
+	for _, tw := range r.TitleWhen {
+		w("           or, when %s: %s\n", oneLine(tw.When.Src), oneLine(readableText(&tw.Title, false)))
+	}
 	sev := r.Severity
 	for _, sw := range r.SeverityWhen {
 		sev += fmt.Sprintf("; %s when %s", sw.Severity, sw.When.Src)

@@ -115,7 +115,7 @@ func TestCatalog(t *testing.T) {
 		}
 	}
 	want := []RuleInfo{
-		{Profile: "tfst", ID: "tfst.fd-exhaustion", Severity: "critical", Kind: "match", Scope: "bundle", Title: `Gateway proxy… ran out of file descriptors (‹hits› "Too many open files" errors)`, Applies: "tfst_host"},
+		{Profile: "tfst", ID: "tfst.fd-exhaustion", Severity: "critical", Kind: "match", Scope: "bundle", Title: `TFST component ran out of file descriptors (‹hits› "Too many open files" errors)`, Applies: "tfst_host"},
 		{Profile: "tfst", ID: "tfst.handshake-incomplete", Severity: "critical", Kind: "sequence", Scope: "all", Applies: "tfst_host"},
 	}
 	for i := range tfst {

@@ -78,6 +78,12 @@ func (e *evaluator) evalFacts(b *bundleState) {
 		if sl := b.factSlot(f.Name); sl != nil {
 			recs := b.slotRecords(sl)
 			sortRecords(recs)
+			if f.Format != "" {
+				var terr error
+				if recs, terr = typedRecords(f, recs); terr != nil {
+					b.factErrs[f.Name] = terr.Error()
+				}
+			}
 			b.factRecs[f.Name] = recs
 			dropped := b.slots[sl.id].dropped
 			var maps []any
@@ -149,6 +155,15 @@ func pick(f *profiles.Fact, recs []*record, maps []any, dropped int) any {
 		return len(recs) > 0
 	case "all":
 		return maps
+	case "map":
+		// Rows by key; a later row wins (pick first would keep the first:
+		// use all and a filter for that).
+		out := map[string]any{}
+		for i, m := range maps {
+			k, _ := m.(map[string]any)["key"].(string)
+			out[k] = values[i]
+		}
+		return out
 	case "distinct":
 		out := []any{}
 		seen := map[any]bool{}

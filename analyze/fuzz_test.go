@@ -176,3 +176,54 @@ func FuzzFormatValue(f *testing.F) {
 		compactDuration(time.Duration(d))
 	})
 }
+
+// FuzzTypedSources: the typed fact sources (ini, keyvalue, columns,
+// json, yaml, xml) never panic on any member text, and every row they
+// make stands on a line of the member.
+func FuzzTypedSources(f *testing.F) {
+	f.Add("[http]\nport = 8080\n; c\nname='x'\n")
+	f.Add("  PID USER CMD\n  1 root /sbin/init splash\n")
+	f.Add("{\n \"a\": {\"b\": [1, 2]},\n \"c\": \"d\"\n}\n")
+	f.Add("a:\n  b: [x, y]\n  c: &k 1\n  d: *k\n")
+	f.Add("a: &x\n  b: *x\nl: &l [*l, *l]\n")
+	f.Add("<a x=\"1\"><b>t</b><b/></a>\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		b := &bundleState{name: "b", loc: time.UTC}
+		m := &member{path: "files/x"}
+		for _, format := range []string{"ini", "keyvalue", "columns", "json", "yaml", "xml"} {
+			fact := &profiles.Fact{Name: "f", Format: format, Separator: ":", Path: ""}
+			sp := profiles.SourcePattern(fact)
+			pat := &pattern{src: sp.Src, re: sp.Re, value: -1}
+			for i, n := range sp.Re.SubexpNames() {
+				if n != "" {
+					if n == "value" {
+						pat.value = len(pat.names)
+					}
+					pat.names = append(pat.names, n)
+					pat.index = append(pat.index, i)
+				}
+			}
+			var recs []*record
+			for i, line := range strings.Split(text, "\n") {
+				sm := sp.Re.FindStringSubmatch(line)
+				if sm == nil {
+					continue
+				}
+				caps := make([]string, len(pat.names))
+				for j, idx := range pat.index {
+					caps[j] = sm[idx]
+				}
+				recs = append(recs, &record{pat: pat, b: b, m: m, line: i + 1, text: line, match: sm[0], caps: caps})
+			}
+			rows, _ := typedRecords(fact, recs)
+			for _, r := range rows {
+				if r.line < 1 || r.line > strings.Count(text, "\n")+1 {
+					t.Fatalf("%s: row at line %d of a %d-line text", format, r.line, strings.Count(text, "\n")+1)
+				}
+				if len(r.caps) != len(r.pat.names) {
+					t.Fatalf("%s: %d values for %d fields", format, len(r.caps), len(r.pat.names))
+				}
+			}
+		}
+	})
+}

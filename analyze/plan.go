@@ -382,6 +382,10 @@ func ruleExprs(r *profiles.Rule) []*profiles.Expr {
 	for i := range r.SeverityWhen {
 		out = append(out, &r.SeverityWhen[i].When)
 	}
+	for i := range r.TitleWhen {
+		out = append(out, &r.TitleWhen[i].When)
+		out = append(out, textExprList(&r.TitleWhen[i].Title)...)
+	}
 	for i := range r.Notes {
 		out = append(out, &r.Notes[i].When)
 		out = append(out, textExprList(&r.Notes[i].Explanation)...)

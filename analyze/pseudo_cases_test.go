@@ -284,7 +284,7 @@ func hostOriginals(t *testing.T, root string) (out, pseudonyms []string) {
 				continue
 			}
 			seen[ip] = true
-			if a, err := parseAddr(ip); err == nil && m.IP(a) != a {
+			if a, err := parseIPText(ip); err == nil && m.IP(a) != a {
 				out = append(out, ip)
 				pseudonyms = append(pseudonyms, m.IP(a).String())
 			}
@@ -302,4 +302,4 @@ func mustKey(t *testing.T) *pseudo.Key {
 	return k
 }
 
-func parseAddr(s string) (netip.Addr, error) { return netip.ParseAddr(s) }
+func parseIPText(s string) (netip.Addr, error) { return netip.ParseAddr(s) }

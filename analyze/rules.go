@@ -197,12 +197,11 @@ func (e *evaluator) evalRule(rp *rulePlan, bs []*bundleState, scopeAll bool) ([]
 	var made []*draft
 	for _, d := range drafts {
 		f, ferr := e.finalize(rp, bs, scopeAll, env, d)
-		if ferr != nil {
-			if err == nil {
-				err = ferr
-			}
-			continue
+		if ferr != nil && err == nil {
+			err = ferr
 		}
+		// A failing cite loses its evidence, not the finding: finalize
+		// returns the finding with the error then.
 		if f != nil {
 			out = append(out, f)
 			made = append(made, d)
@@ -902,6 +901,7 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 	env := maps.Clone(base)
 	setCaps(env, rp, d.caps)
 	maps.Copy(env, d.vars)
+	textNames(env, r, bs[0].loc)
 	for i := range r.Vars {
 		v := &r.Vars[i]
 		x, err := run(&v.Expr, env)
@@ -935,7 +935,7 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 		}
 	}
 	loc := e.opts.displayZone()
-	title, err := renderText(prof, &r.Title, env, loc)
+	title, err := renderTitle(prof, r, env, loc)
 	if err != nil {
 		return nil, err
 	}
@@ -961,14 +961,14 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 			if err != nil {
 				return nil, err
 			}
-			expl = joinPara(expl, s)
+			expl = joinNote(expl, s, n.Inline)
 		}
 		if n.Remedy.Src != "" {
 			s, err := renderText(prof, &n.Remedy, env, loc)
 			if err != nil {
 				return nil, err
 			}
-			rem = joinPara(rem, s)
+			rem = joinNote(rem, s, n.Inline)
 		}
 	}
 	f := &finding{Finding: report.Finding{

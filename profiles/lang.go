@@ -35,7 +35,36 @@ var (
 		"num",        // num(x) float: the leading number of a string ("512 kB" -> 512), 0 if none
 		"ago",        // ago(t, d) bool: t is older than duration string d before collection end
 		"fmt_time",   // fmt_time(t) string: t as texts print it ("2006-01-02 15:04:05 -07:00", bundle's zone); "" for nil
+		// Text helpers (docs/profiles.md, "Texts"): formatting written once.
+		"count_phrase", // count_phrase(n, first, last): "once, at <first>" / "12 times between <first> and <last>"
+		"plural",       // plural(n, word[, words]): "1 line", "3 lines", "2 entries"
+		"and_list",     // and_list(list): "a, b and c"
+		"or_list",      // or_list(list): "a, b or c"
+		"elapsed",      // elapsed(d): a duration, seconds or "90s" as "1m30s"
+		"clock",        // clock(t): the time of day "15:04:05" in the bundle's zone
+		"bytes",        // bytes(n): a byte count as "70 MiB", "512 KiB", "900 B"
+		"number",       // number(n): "48,213", "0.5"
+		"default",      // default(x, y): x, or y when x is nil or ""
+		// Addresses and times.
+		"ip",            // ip(s): the address in s in canonical form ("::ffff:10.0.0.1" is "10.0.0.1"), nil if none
+		"cidr_contains", // cidr_contains(prefix, ip) bool: "10.1.0.0/16" holds "10.1.2.3"
+		"same_subnet",   // same_subnet(a, b, bits) bool: a and b share their first bits (24, or a mask "255.255.255.0")
+		"parse_time",    // parse_time(s, layout) time or nil: a time of a named layout (TimeLayouts), in the bundle's zone
 	}
+	// TimeLayouts are the named time layouts of parse_time, by shape.
+	TimeLayouts = map[string]string{
+		"ctime":     "Mon Jan _2 15:04:05 2006",      // ps -o lstart, asctime
+		"rfc3339":   "2006-01-02T15:04:05Z07:00",     // ISO 8601 with a zone
+		"iso":       "2006-01-02T15:04:05",           // ISO 8601 without a zone
+		"ymd":       "2006-01-02 15:04:05",           // date and time with dashes
+		"ymd_slash": "2006/01/02 15:04:05",           // date and time with slashes
+		"yymmdd":    "06/01/02 15:04:05",             // two-digit year first
+		"syslog":    "Jan _2 15:04:05",               // no year: the collection year
+		"clf":       "02/Jan/2006:15:04:05 -0700",    // common log format (web servers)
+		"rfc1123":   "Mon, 02 Jan 2006 15:04:05 MST", // HTTP, mail headers
+		"epoch":     "",                              // seconds since 1970
+	}
+
 	// RuleVars are the variables each rule kind defines (plus the named
 	// captures of its patterns).
 	RuleVars = map[string][]string{

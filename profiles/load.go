@@ -105,7 +105,7 @@ func LoadFile(path string) (*Profile, error) {
 func Parse(file string, data []byte) (*Profile, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, placeErr(file, yamlErr(err))
+		return nil, placeErr(file, plainYAMLErr(yamlErr(err), data))
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -114,7 +114,7 @@ func Parse(file string, data []byte) (*Profile, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: empty profile", file)
 		}
-		return nil, placeErr(file, yamlErr(err))
+		return nil, placeErr(file, plainYAMLErr(yamlErr(err), data))
 	}
 	p.File = file
 	p.Raw = data
@@ -205,6 +205,11 @@ func setLines(root *yaml.Node, p *Profile) {
 				r.SeverityWhen[j].Line = s.Line
 			}
 		}
+		for j, s := range seq(n, "title_when") {
+			if j < len(r.TitleWhen) {
+				r.TitleWhen[j].Line = s.Line
+			}
+		}
 		for j, s := range seq(n, "notes") {
 			if j < len(r.Notes) {
 				r.Notes[j].Line = s.Line
@@ -254,7 +259,7 @@ var (
 	validItem  = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 	varRef     = regexp.MustCompile(`\{([a-zA-Z_][a-zA-Z0-9_]*)\}`)
 	knownOS    = map[string]bool{"linux": true, "windows": true, "aix": true, "solaris": true, "darwin": true, "freebsd": true}
-	knownPick  = map[string]bool{"": true, "last": true, "first": true, "count": true, "exists": true, "min": true, "max": true, "sum": true, "distinct": true, "all": true}
+	knownPick  = map[string]bool{"": true, "last": true, "first": true, "count": true, "exists": true, "min": true, "max": true, "sum": true, "distinct": true, "all": true, "map": true}
 	knownType  = map[string]bool{"": true, "string": true, "number": true, "version": true, "size": true, "duration": true}
 	knownScope = map[string]bool{"": true, "bundle": true, "all": true}
 	knownOrder = map[string]bool{"": true, "oldest-first": true, "newest-first": true}

@@ -17,6 +17,12 @@ type Profile struct {
 	Description string `yaml:"description"` // one line, for --list-profiles
 	Version     string `yaml:"version"`     // profile version
 	Source      string `yaml:"source"`      // the document the profile is based on
+	// Language is the profile language's version: 1 (default) lets a
+	// text's {hole} hold any expression; 2 allows only a name, a member
+	// of one (holder.pid) or a helper call on names and literals
+	// ({count_phrase(hits, first_seen, last_seen)}): branching goes into
+	// vars and notes.
+	Language int `yaml:"language"`
 
 	Detect    Detect        `yaml:"detect"`
 	Variables []Variable    `yaml:"variables"`
@@ -148,7 +154,12 @@ var RedactParser func(name string) bool
 type Analyze struct {
 	Logs  []LogSpec `yaml:"logs"`
 	Facts []Fact    `yaml:"facts"`
-	Rules []Rule    `yaml:"rules"`
+	// Vars are named expressions shared by rules: declared once, worked
+	// out per finding (before the rule's own vars) for each rule that
+	// names them, in the scope of that rule (its captures and kind
+	// variables), each seeing the ones above it.
+	Vars  Vars   `yaml:"vars"`
+	Rules []Rule `yaml:"rules"`
 }
 
 // LogSpec declares how the lines of some members carry their time.
@@ -243,7 +254,44 @@ type Fact struct {
 	Type string `yaml:"type"`
 	// Expr computes the fact from other facts instead of a pattern.
 	Expr Expr `yaml:"expr"`
-	Line int  `yaml:"-"`
+
+	// Format reads the members as typed data instead of a pattern (see
+	// SourceFormats): each row (an ini key, a table row, a JSON leaf) is
+	// a record with its own fields and the file:line it came from.
+	Format string `yaml:"format"`
+	// Key keeps only rows whose key is this (ini: "section.key", or
+	// "key" in any section; keyvalue: the key; json/yaml/xml: the
+	// last element of the path). Case-insensitive.
+	Key string `yaml:"key"`
+	// Separator (keyvalue) splits key from value: "=" (default), ":",
+	// " " (white space).
+	Separator string `yaml:"separator"`
+	// Columns (columns) names a table's columns in order; without it
+	// the first line of each member is the header and its words are the
+	// names. The last column takes the rest of the line.
+	Columns []string `yaml:"columns"`
+	// Rows (columns) keeps only lines matching this pattern as rows (a
+	// table with lines of other kinds: netstat's UDP and UNIX sockets).
+	Rows *Pattern `yaml:"rows"`
+	// Value (columns) names the column that is the record's value
+	// (default: the first).
+	Value string `yaml:"value"`
+	// Path (json, yaml, xml) selects the values: keys or elements
+	// separated by "." (json, yaml) or "/" (xml), "*" for any one,
+	// a final "@name" for an XML attribute.
+	Path string `yaml:"path"`
+	Line int    `yaml:"-"`
+}
+
+// SourceFormats are the typed fact sources (Fact.Format) and the fields
+// of their records (besides value, file, line, text, time, bundle, label).
+var SourceFormats = map[string]string{
+	"ini":      "section, key: [section] headers and key = value lines; ; and # start comments",
+	"keyvalue": "key: key<separator>value lines (separator \"=\" by default); # starts a comment",
+	"columns":  "one field per column name: a table of white-space separated columns (ps, ss, netstat, df)",
+	"json":     "key, path: the leaves selected by path",
+	"yaml":     "key, path: the leaves selected by path",
+	"xml":      "key, path: the element texts or attributes selected by path",
 }
 
 // Rule is a diagnosis. Exactly one of Match, Absent, Sequence, State or
@@ -282,6 +330,9 @@ type Rule struct {
 	// context is taken around it, near_incident is judged by it, and it is
 	// first_seen/last_seen when the evidence has no time.
 	Anchor Expr `yaml:"anchor"`
+	// TitleWhen overrides Title: the first entry whose condition holds
+	// wins (branching out of the text: language 2).
+	TitleWhen []TitleWhen `yaml:"title_when"`
 	// SeverityWhen overrides Severity: the first entry whose condition holds wins.
 	SeverityWhen []SeverityWhen `yaml:"severity_when"`
 	// Notes add text to the explanation or remedy when their condition holds.
@@ -333,12 +384,21 @@ type SeverityWhen struct {
 	Line     int    `yaml:"-"`
 }
 
+// TitleWhen sets the title when a condition holds.
+type TitleWhen struct {
+	When  Expr `yaml:"when"`
+	Title Text `yaml:"title"`
+	Line  int  `yaml:"-"`
+}
+
 // Note is text added to a finding when a condition holds (or always,
-// without When).
+// without When): a paragraph of its own, or (Inline) a sentence added to
+// the paragraph before it.
 type Note struct {
 	When        Expr `yaml:"when"`
 	Explanation Text `yaml:"explanation"`
 	Remedy      Text `yaml:"remedy"`
+	Inline      bool `yaml:"inline"`
 	Line        int  `yaml:"-"`
 }
 

@@ -237,6 +237,9 @@ type Var struct {
 	Name string
 	Expr Expr
 	Line int
+	// Shared marks a profile-level var the validator placed before the
+	// rule's own (the rule names it).
+	Shared bool
 }
 
 // Vars are a rule's named expressions, written as a YAML mapping whose

@@ -185,6 +185,9 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		if err := checkGlobs(l.Files); err != nil {
 			return at(l.Line, "%v", err)
 		}
+		if err := checkCommandGlobs(p, l.Files); err != nil {
+			return at(l.Line, "%v", err)
+		}
 		switch {
 		case l.Time == "custom":
 			if l.Regex == nil || l.Layout == "" {
@@ -251,6 +254,18 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		if _, dup := facts[fa.Name]; dup {
 			return at(fa.Line, "fact %q defined twice", fa.Name)
 		}
+		if fa.Format != "" {
+			if fa.Pattern != nil && fa.Pattern.Src == SourcePattern(fa).Src {
+				fa.Pattern = nil // validated before
+			}
+			if err := checkSource(fa); err != nil {
+				return at(fa.Line, "%v", err)
+			}
+			sp := SourcePattern(fa)
+			fa.Pattern = &sp
+		} else if fa.Pick == "map" {
+			return at(fa.Line, "fact %q: pick map needs a format (its rows have keys)", fa.Name)
+		}
 		if (fa.Pattern != nil) == fa.Expr.IsSet() {
 			return at(fa.Line, "fact %q needs exactly one of pattern (with in) or expr", fa.Name)
 		}
@@ -265,6 +280,11 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		}
 		if err := checkGlobs(fa.In); err != nil {
 			return at(fa.Line, "fact %q: %v", fa.Name, err)
+		}
+		for _, in := range append([][]string{fa.In}, fa.InFirst...) {
+			if err := checkCommandGlobs(p, in); err != nil {
+				return at(fa.Line, "fact %q: %v", fa.Name, err)
+			}
 		}
 		for j, alt := range fa.InFirst {
 			if len(alt) == 0 {
@@ -298,24 +318,66 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		if err := CompileExpr(f, &fa.Expr, names(true)); err != nil {
 			return err
 		}
+		if err := checkMembers(f, &fa.Expr, facts); err != nil {
+			return err
+		}
 		facts[fa.Name] = *fa
 	}
 
-	ids := map[string]bool{}
+	// Shared vars: declared once, compiled here for their syntax; each
+	// rule that names one checks it in its own scope.
+	sharedNames := map[string]bool{}
+	for j := range a.Vars {
+		v := &a.Vars[j]
+		if !validIdent.MatchString(v.Name) {
+			return at(v.Line, "var name %q must be lower case letters, digits and _", v.Name)
+		}
+		if globals[v.Name] || reserved[v.Name] {
+			return at(v.Line, "var %q is a builtin name", v.Name)
+		}
+		if _, ok := facts[v.Name]; ok {
+			return at(v.Line, "var %q would hide a fact", v.Name)
+		}
+		if sharedNames[v.Name] {
+			return at(v.Line, "var %q declared twice", v.Name)
+		}
+		if err := compileSyntax(f, &v.Expr); err != nil {
+			return err
+		}
+		sharedNames[v.Name] = true
+	}
+	var sharedList []string
+	for _, v := range a.Vars {
+		sharedList = append(sharedList, v.Name)
+	}
+
+	ids := map[string]int{}
 	for i := range a.Rules {
 		r := &a.Rules[i]
+		// Shared vars placed by an earlier validation are placed anew.
+		own := r.Vars[:0:0]
+		for _, v := range r.Vars {
+			if !v.Shared {
+				own = append(own, v)
+			}
+		}
+		r.Vars = own
 		if !strings.HasPrefix(r.ID, p.Name+".") || !validItem.MatchString(strings.TrimPrefix(r.ID, p.Name+".")) {
 			return at(r.Line, "rule id %q must be %q followed by lower case letters, digits or -", r.ID, p.Name+".")
 		}
-		if ids[r.ID] {
-			return at(r.Line, "rule id %q used twice", r.ID)
+		if prev, dup := ids[r.ID]; dup {
+			return at(r.Line, "rule id %q used twice (first at line %d)", r.ID, prev)
 		}
-		ids[r.ID] = true
+		ids[r.ID] = r.Line
 		if r.Title.Src == "" {
 			return at(r.Line, "rule %s needs a title", r.ID)
 		}
-		if r.Explanation.Src == "" || r.Remedy.Src == "" {
-			return at(r.Line, "rule %s needs an explanation and a remedy", r.ID)
+		noteRemedy := false
+		for _, n := range r.Notes {
+			noteRemedy = noteRemedy || n.Remedy.Src != ""
+		}
+		if r.Explanation.Src == "" || r.Remedy.Src == "" && !(p.Language >= 2 && noteRemedy) {
+			return at(r.Line, "rule %s needs an explanation and a remedy (language 2: or notes with remedies)", r.ID)
 		}
 		if r.Severity == "" {
 			r.Severity = SeverityInfo
@@ -347,6 +409,11 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 				line = le.line
 			}
 			return at(line, "rule %s: %v", r.ID, err)
+		}
+		for _, g := range ruleGlobs(r) {
+			if err := checkCommandGlobs(p, g.globs); err != nil {
+				return at(g.line, "rule %s: %v", r.ID, err)
+			}
 		}
 		vars := append([]string{}, RuleVars[kind]...)
 		if kind == "check" && r.Check.ForEach != "" {
@@ -391,6 +458,9 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		for n := range facts {
 			taken[n] = "a fact"
 		}
+		for n := range sharedNames {
+			taken[n] = "a shared var of the profile"
+		}
 		for j := range r.Vars {
 			v := &r.Vars[j]
 			if !validIdent.MatchString(v.Name) {
@@ -402,13 +472,15 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 			if what, ok := taken[v.Name]; ok {
 				return at(v.Line, "rule %s: var %q would hide %s", r.ID, v.Name, what)
 			}
-			if err := CompileExpr(f, &v.Expr, names(withFacts, vars, captures, varNames)); err != nil {
+			if err := CompileExpr(f, &v.Expr, names(withFacts, vars, captures, sharedList, varNames)); err != nil {
 				return err
 			}
 			taken[v.Name] = "an earlier var"
 			varNames = append(varNames, v.Name)
 		}
-		scope := names(withFacts, vars, captures, varNames)
+		scope := names(withFacts, vars, captures, sharedList, varNames)
+		textScope := names(withFacts, vars, captures, sharedList, varNames, TextNames)
+		var texts []*Expr
 		exprs := []*Expr{&r.When, &r.Anchor}
 		for j := range r.SeverityWhen {
 			sw := &r.SeverityWhen[j]
@@ -420,25 +492,70 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 			}
 			exprs = append(exprs, &sw.When)
 		}
+		for j := range r.TitleWhen {
+			tw := &r.TitleWhen[j]
+			if !tw.When.IsSet() || tw.Title.Src == "" {
+				return at(tw.Line, "rule %s: title_when entry needs when and title", r.ID)
+			}
+			exprs = append(exprs, &tw.When)
+			texts = append(texts, textExprs(&tw.Title)...)
+		}
 		for j := range r.Notes {
 			n := &r.Notes[j]
 			if n.Explanation.Src == "" && n.Remedy.Src == "" {
 				return at(n.Line, "rule %s: note needs explanation or remedy text", r.ID)
 			}
 			exprs = append(exprs, &n.When)
-			exprs = append(exprs, textExprs(&n.Explanation)...)
-			exprs = append(exprs, textExprs(&n.Remedy)...)
+			texts = append(texts, textExprs(&n.Explanation)...)
+			texts = append(texts, textExprs(&n.Remedy)...)
 		}
 		for j := range r.Cite {
 			exprs = append(exprs, &r.Cite[j])
 		}
-		exprs = append(exprs, textExprs(&r.Title)...)
-		exprs = append(exprs, textExprs(&r.Explanation)...)
-		exprs = append(exprs, textExprs(&r.Remedy)...)
+		texts = append(texts, textExprs(&r.Title)...)
+		texts = append(texts, textExprs(&r.Explanation)...)
+		texts = append(texts, textExprs(&r.Remedy)...)
 		for _, e := range exprs {
 			if err := CompileExpr(f, e, scope); err != nil {
 				return err
 			}
+		}
+		for _, e := range texts {
+			if err := CompileExpr(f, e, textScope); err != nil {
+				return err
+			}
+			if p.Language >= 2 {
+				if msg := HoleError(e); msg != "" {
+					return at(e.Line, "rule %s: %s", r.ID, msg)
+				}
+			}
+		}
+		// The shared vars the rule names go before its own.
+		used := map[string]bool{}
+		all := append(append([]*Expr{}, exprs...), texts...)
+		for j := range r.Vars {
+			all = append(all, &r.Vars[j].Expr)
+		}
+		if r.Match != nil {
+			all = append(all, &r.Match.Where)
+		}
+		for _, e := range all {
+			if err := checkMembers(f, e, facts); err != nil {
+				return err
+			}
+			for _, n := range ExprNames(e) {
+				used[n] = true
+			}
+		}
+		if len(a.Vars) > 0 {
+			sv, err := sharedVars(f, a.Vars, used, names(withFacts, vars, captures), r.ID)
+			if err != nil {
+				return err
+			}
+			for j := range sv {
+				sv[j].Shared = true
+			}
+			r.Vars = append(sv, r.Vars...)
 		}
 		if r.Match != nil {
 			// where runs per line, before findings exist: it sees the
@@ -841,4 +958,43 @@ func validateContent(l LogSpec, c *LogContent) error {
 		}
 	}
 	return fmt.Errorf("as %q is not read by this entry's files globs, so the file would not be read as this log", c.As)
+}
+
+type globsAt struct {
+	globs []string
+	line  int
+}
+
+// ruleGlobs lists the member globs of a rule's matchers and context,
+// with the line of each.
+func ruleGlobs(r *Rule) []globsAt {
+	var out []globsAt
+	add := func(ms []Matcher) {
+		for _, m := range ms {
+			out = append(out, globsAt{m.In, max(m.Pattern.Line, r.Line)})
+		}
+	}
+	switch {
+	case r.Match != nil:
+		add(r.Match.Any)
+		for _, a := range r.Match.Also {
+			add([]Matcher{a.Matcher})
+		}
+		if r.Match.ResolvedBy != nil {
+			add(r.Match.ResolvedBy.Any)
+		}
+	case r.Absent != nil:
+		add(r.Absent.Any)
+	case r.Sequence != nil:
+		add(r.Sequence.Start)
+		add(r.Sequence.Expect)
+	case r.State != nil:
+		for _, t := range r.State.Track {
+			add([]Matcher{t.Matcher})
+		}
+	}
+	if r.Context != nil {
+		out = append(out, globsAt{r.Context.In, max(r.Context.Line, r.Line)})
+	}
+	return out
 }

@@ -19,6 +19,9 @@ have ip        || need="$need iproute2"
 have iptables  || need="$need iptables"
 have tar       || need="$need tar"
 [ -x /usr/bin/time ] || need="$need time"   # GNU time -v: peak RSS in make bench
+[ -x /usr/sbin/sshd ] || need="$need openssh-server"   # scripts/sshd-lab.sh: the sshd profile's real case
+have ssh       || need="$need openssh-client"
+have sshpass   || need="$need sshpass"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = 0 ] && have apt-get; then
 	echo "test-deps: installing$need" >&2

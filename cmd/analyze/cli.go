@@ -19,8 +19,8 @@ import (
 	"casefile/analyze/input"
 	"casefile/analyze/report"
 	"casefile/bundle"
-	"casefile/internal/suggest"
 	"casefile/internal/safefile"
+	"casefile/internal/suggest"
 	"casefile/internal/version"
 	"casefile/profiles"
 )
@@ -126,6 +126,8 @@ type options struct {
 	noColor      bool
 	verbose      bool
 	maxExpanded  string
+	facts        bool
+	test         string
 }
 
 func newCommand(e *env) *cobra.Command {
@@ -151,7 +153,9 @@ found any of its inputs): never read that as healthy.`,
   analyze --profile tfst --rule tfst.fd-exhaustion epp.log   # try one rule on a log file
   analyze --explain tfst.fd-exhaustion
   analyze --explain all
-  analyze --check-profile myproduct.yaml`,
+  analyze --check-profile myproduct.yaml
+  analyze --test myproduct.yaml            # runs myproduct.tests/<case>/ against expect.yaml
+  analyze --facts --profile myproduct.yaml bundle.tar.gz   # every fact's value and source`,
 		Version:       version.String(),
 		Args:          cobra.ArbitraryArgs,
 		SilenceErrors: true,
@@ -181,6 +185,8 @@ found any of its inputs): never read that as healthy.`,
 	f.BoolVar(&o.noColor, "no-color", false, "no colours in the text report (also: NO_COLOR set)")
 	f.StringVar(&o.maxExpanded, "max-expanded", "", "let an input decompress to this `SIZE` in total (default: 100 times its size above 1GiB, at most 16GiB)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "text report: show info findings, every evidence line and every rule that did not fully run")
+	f.StringVar(&o.test, "test", "", "run the test cases of `PROFILE` (a file x.yaml: the folder x.tests; a built-in name: profiles/NAME.tests) and print a diff")
+	f.BoolVar(&o.facts, "facts", false, "print every fact's value and the lines it came from, per bundle, instead of the report")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return refuse("%v (see analyze --help)", err)
 	})
@@ -196,6 +202,9 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 	}
 	if o.explain != "" {
 		return e.explain(o, args)
+	}
+	if o.test != "" {
+		return e.runTests(o.test, args)
 	}
 	if len(args) == 0 {
 		return refuse("no input given (usage: analyze BUNDLE... [flags]; see analyze --help)")
@@ -291,6 +300,10 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 			e.progress(progressLine(done, total, what))
 		}
 	}
+	var facts []analyze.BundleFacts
+	if o.facts {
+		opts.Facts = func(bf analyze.BundleFacts) { facts = append(facts, bf) }
+	}
 	e.progress(fmt.Sprintf("analyze: reading %d input%s…", len(args), pluralS(len(args))))
 	rep, err := e.run(ctx, args, opts)
 	e.progress("")
@@ -308,6 +321,16 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 		return refuse("no report (internal error)")
 	}
 
+	if o.facts {
+		bw := bufio.NewWriter(e.stdout)
+		if err := analyze.WriteFacts(bw, facts); err != nil {
+			return refuse("writing the facts: %v", err)
+		}
+		if err := bw.Flush(); err != nil {
+			return refuse("writing the facts: %v", err)
+		}
+		return nil
+	}
 	if o.requireSig {
 		for _, b := range rep.Bundles {
 			if why := report.VerificationProblem(b); why != "" {
@@ -500,5 +523,34 @@ func (e *env) checkProfile(path string, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "ok: %d rules (profile %s: %d facts, %d collect items)\n",
 		len(p.Analyze.Rules), report.CleanLine(p.Name), len(p.Analyze.Facts), len(p.Collect))
+	return nil
+}
+
+// runTests is --test: the profile's own cases, a diff per failing case,
+// exit 1 when one fails.
+func (e *env) runTests(name string, args []string) error {
+	if len(args) > 0 {
+		return refuse("--test takes no input (the cases hold their own)")
+	}
+	p, err := profiles.Load(name)
+	if err != nil {
+		return refuse("--test: %v", err)
+	}
+	dir := analyze.TestsDir(name)
+	if p.Builtin {
+		dir = filepath.Join("profiles", p.Name+".tests")
+	}
+	rs, err := analyze.RunProfileTests(context.Background(), p, dir)
+	if err != nil {
+		return refuse("--test: %v", err)
+	}
+	bw := bufio.NewWriter(e.stdout)
+	failed := analyze.WriteTestResults(bw, p.Name, rs)
+	if err := bw.Flush(); err != nil {
+		return refuse("writing the results: %v", err)
+	}
+	if failed > 0 {
+		return &exitError{code: exitFindings}
+	}
 	return nil
 }

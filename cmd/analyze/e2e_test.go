@@ -256,3 +256,37 @@ func TestRealNothingChecked(t *testing.T) {
 		t.Errorf("the report must still be written: %.200q", r.stdout)
 	}
 }
+
+// TestRealFacts: --facts prints every fact of the profile with its value
+// and the lines it came from, and no report.
+func TestRealFacts(t *testing.T) {
+	dir := t.TempDir()
+	prof := filepath.Join(dir, "p.yaml")
+	if err := os.WriteFile(prof, []byte(`name: p
+description: facts test
+analyze:
+  facts:
+  - {name: port, in: ["files/**/app.ini"], format: ini, key: http.port}
+  - {name: twice, expr: 'int(port) * 2'}
+  rules:
+  - {id: p.x, title: x, explanation: x, remedy: x, check: {}, when: 'false'}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	raw := filepath.Join(dir, "raw")
+	if err := os.MkdirAll(raw, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(raw, "app.ini"), []byte("[http]\nport = 8080\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := real(t, "--facts", "--profile", prof, raw)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"raw (profile p)", `  port = "8080"`, "      from ini: files/app.ini:2", "  twice = 16160", "      computed (expr)"} {
+		if !strings.Contains(r.stdout, want+"\n") {
+			t.Errorf("missing %q in:\n%s", want, r.stdout)
+		}
+	}
+}

@@ -372,6 +372,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		rep.Coverage = append(rep.Coverage, cov[b]...)
 	}
 	buildFindings(rep, e, states)
+	buildUnexplained(rep, e, states)
 	return rep, nil
 }
 

@@ -148,6 +148,7 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 		m.tod = m.parser != nil && m.parser.todOnly
 		m.newestFirst = spec.spec.Order == "newest-first"
 		ms.split = spec.spec.Split
+		m.mine = newLogMine(m, ms.tc)
 	}
 	idx := map[*pattern]int{}
 	for _, sl := range slots {
@@ -329,6 +330,9 @@ func (s *scanner) merge(j *job) {
 		m.lastDay = sign * m.rolls
 	}
 	m.invalid += j.invalid
+	if m.mine != nil {
+		m.mine.chunk(ms, j.data, base, j.cont, j.recs)
+	}
 	if ms.retain {
 		rc.data, rc.buf, rc.start, rc.cont = j.data, j.buf, base+1, j.cont
 		m.retained = append(m.retained, rc)

@@ -112,7 +112,12 @@ func (m *Miner) Clusters() []*Cluster { return m.clusters }
 // the template cap dropped it (the message is empty: nil too).
 func (m *Miner) Add(msg string) *Cluster {
 	m.toks = Tokenize(msg, m.toks[:0])
-	toks := m.toks
+	return m.AddTokens(m.toks)
+}
+
+// AddTokens mines one message already cut by Tokenize (the caller may
+// have dropped a header from its front). toks is not kept.
+func (m *Miner) AddTokens(toks []string) *Cluster {
 	if len(toks) == 0 {
 		return nil
 	}

@@ -120,6 +120,9 @@ type options struct {
 	checkProfile string
 	noColor      bool
 	verbose      bool
+	draftRule    string
+	baseline     string
+	saveBaseline string
 }
 
 func newCommand(e *env) *cobra.Command {
@@ -171,9 +174,15 @@ written).`,
 	f.StringVar(&o.checkProfile, "check-profile", "", "validate the profile `FILE` and exit (0 ok, 2 with the file:line of the error)")
 	f.BoolVar(&o.noColor, "no-color", false, "no colours in the text report (also: NO_COLOR set)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "text report: show info findings, every evidence line and every rule that did not fully run")
+	f.StringVar(&o.draftRule, "draft-rule", "", "print a YAML match rule for the message template `ID` (analyze templates, or the report's unexplained list) found in the inputs")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return refuse("%v (see analyze --help)", err)
 	})
+	tc := templatesCommand(e)
+	tc.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return refuse("%v (see analyze templates --help)", err)
+	})
+	cmd.AddCommand(tc)
 	return cmd
 }
 
@@ -185,6 +194,9 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 	}
 	if o.explain != "" {
 		return e.explain(o, args)
+	}
+	if o.draftRule != "" {
+		return e.draftRule(o, args)
 	}
 	if len(args) == 0 {
 		return refuse("no input given (usage: analyze BUNDLE... [flags]; see analyze --help)")

@@ -267,16 +267,30 @@ func maskQuoted(t string) string {
 	return Wildcard
 }
 
-// Mask returns Wildcard for a token that is variable by its shape, the
-// token with its variable part masked (key=value), or the token.
+// Mask returns Wildcard for a token that is variable by its shape (it
+// holds a digit, is a dotted name or a path), key=<*> for a key=value
+// token whose value is (closing brackets and punctuation after the value
+// are kept), or the token.
 func Mask(t string) string {
-	if hasDigit(t) || dotted(t) {
+	if hasDigit(t) || dotted(t) || isPath(t) {
 		if i := strings.IndexByte(t, '='); i > 0 && !hasDigit(t[:i]) {
-			return t[:i+1] + Wildcard
+			end := len(t)
+			for end > i+1 && strings.IndexByte("]),;}>", t[end-1]) >= 0 {
+				end--
+			}
+			if end == len(t) {
+				return t[:i+1] + Wildcard
+			}
+			return t[:i+1] + Wildcard + t[end:]
 		}
 		return Wildcard
 	}
 	return t
+}
+
+// isPath reports whether t is an absolute path of two parts or more.
+func isPath(t string) bool {
+	return len(t) > 2 && t[0] == '/' && strings.IndexByte(t[1:], '/') > 0
 }
 
 func hasDigit(s string) bool {

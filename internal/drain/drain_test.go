@@ -12,9 +12,10 @@ func TestTokenize(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"accept() failed (e=24 - Too many open files)", "accept() failed (e=<*> - Too many open files)"},
 		{"connect to 10.1.2.3:443 timed out after 30s", "connect to <*> timed out after <*>"},
-		{`acquire lock=233570404, tag="View Lock", name=com.android.systemui, ws=null`, "acquire lock=<*> tag=<*> name=<*> ws=null"},
+		{`acquire lock=233570404, tag="View Lock", name=com.android.systemui, ws=null`, "acquire lock=<*>, tag=<*> name=<*>, ws=null"},
 		{"received broadcast android.intent.action.TIME_TICK", "received broadcast <*>"},
 		{"  spaced\tout  ", "spaced out"},
+		{"loaded /opt/tivoli/EPProxy/epp.cfg [l=3] ok", "loaded <*> [l=<*>] ok"},
 		{`unterminated "quote here`, `unterminated "quote here`},
 	} {
 		if got := strings.Join(Tokenize(c.in, nil), " "); got != c.want {

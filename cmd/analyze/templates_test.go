@@ -91,7 +91,9 @@ func TestDraftRule(t *testing.T) {
 	p := writeSample(t)
 	r := cli(t, &fake{}, false, nil, "templates", "--format", "json", p)
 	var out struct {
-		Files []struct{ Templates []struct{ ID, Template string } }
+		Files []struct {
+			Templates []struct{ ID, Template string }
+		}
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
 		t.Fatal(err)

@@ -118,13 +118,22 @@ var headerWords = map[string]bool{
 	"Mon": true, "Tue": true, "Wed": true, "Thu": true, "Fri": true, "Sat": true, "Sun": true,
 }
 
+var monthWords = map[string]bool{"Jan": true, "Feb": true, "Mar": true, "Apr": true, "May": true, "Jun": true,
+	"Jul": true, "Aug": true, "Sep": true, "Oct": true, "Nov": true, "Dec": true}
+
 // MessageTokens cuts a log line into masked tokens without its header:
 // the leading tokens that are variable (time stamps, pids, thread ids) or
-// month and weekday names.
+// month and weekday names, and after a syslog time stamp the host name.
 func MessageTokens(line string, dst []string) []string {
 	toks := drain.Tokenize(line, dst)
 	n := 0
+	month := false
 	for n < len(toks)-1 && n < 8 && (toks[n] == drain.Wildcard || headerWords[strings.Trim(toks[n], "[],")]) {
+		month = month || monthWords[toks[n]]
+		n++
+	}
+	// Syslog: "Mar  4 09:44:51 host prog[pid]: ..." the host name too.
+	if month && n == 3 && n < len(toks)-2 {
 		n++
 	}
 	return toks[n:]

@@ -11,7 +11,9 @@ import (
 
 // A profile's known-benign list is a text file beside its YAML
 // (<name>.benign): one message template per line, as `analyze templates`
-// prints them (<*> for a variable part), '#' starts a comment. Lines of
+// prints them (<*> for a variable part), '#' starts a comment. A line
+// starting with '!' is a template a reviewer judged not benign: it stays
+// unexplained (and the generator keeps the judgement). Lines of
 // these templates are explained: they are no unknown error. The lists of
 // the built-in profiles are generated from the healthy fake hosts and
 // reviewed (docs/testing.md); a help desk adds its own in the .benign file
@@ -25,7 +27,7 @@ func ParseBenign(data []byte) []string {
 	var out []string
 	for _, l := range strings.Split(string(data), "\n") {
 		l = strings.TrimSpace(l)
-		if l == "" || strings.HasPrefix(l, "#") {
+		if l == "" || strings.HasPrefix(l, "#") || strings.HasPrefix(l, "!") {
 			continue
 		}
 		out = append(out, strings.Join(strings.Fields(l), " "))
@@ -51,4 +53,16 @@ func readBenign(path string) ([]string, error) {
 		return nil, fmt.Errorf("%s: larger than %d bytes", path, MaxBenignSize)
 	}
 	return ParseBenign(data), nil
+}
+
+// ReviewedNotBenign returns the templates a list marks with '!'.
+func ReviewedNotBenign(data []byte) []string {
+	var out []string
+	for _, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, "!") {
+			out = append(out, strings.Join(strings.Fields(l[1:]), " "))
+		}
+	}
+	return out
 }

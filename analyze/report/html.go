@@ -24,6 +24,8 @@ var (
 	pageJS string
 	//go:embed assets/report.html.tmpl
 	pageTemplate string
+	//go:embed assets/unexplained.html.tmpl
+	unexplainedTemplate string
 )
 
 // Limits on what one page shows; the JSON report has everything.
@@ -38,7 +40,7 @@ const (
 
 var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"lower": strings.ToLower,
-}).Parse(pageTemplate))
+}).Parse(pageTemplate + unexplainedTemplate))
 
 // cspHash is the CSP source expression for an inline block's content.
 func cspHash(s string) string {
@@ -102,6 +104,7 @@ type pageView struct {
 	TimelineCut    int
 	Coverage       coverageView
 	Excerpts       []excerptView
+	Unexplained    *unexplainedView
 }
 
 type verdictView struct {
@@ -598,6 +601,7 @@ func buildView(r *Report) *pageView {
 		}
 		v.Excerpts = append(v.Excerpts, xv)
 	}
+	v.Unexplained = unexplainedSection(r)
 	return v
 }
 

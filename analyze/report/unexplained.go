@@ -38,7 +38,7 @@ func (t *textWriter) unexplained(r *Report) {
 			t.line(t.style(ansiDim, fmt.Sprintf("  … %d more (-v, HTML or JSON)", len(us)-i)))
 			break
 		}
-		head := fmt.Sprintf("  %s  %s", u.ID, CleanLine(clipBytes(u.Template, 4*t.width)))
+		head := fmt.Sprintf("  %s  %s", CleanLine(clipBytes(u.ID, 64)), CleanLine(clipBytes(u.Template, 4*t.width)))
 		t.line(truncateWidth(head, t.width))
 		var parts []string
 		parts = append(parts, plural(u.Count, "time", "times"))
@@ -95,4 +95,61 @@ func (t *textWriter) logsLine(r *Report) {
 	if len(unknown) > 0 {
 		t.para(ansiYellow, "  Nothing the profile knows matched any line of "+strings.Join(unknown, ", ")+": an unknown format or the wrong file?", "    ")
 	}
+}
+
+// unexplainedView is the HTML section.
+type unexplainedView struct {
+	Rows    []unexplainedRow
+	Logs    []string
+	Unknown []string
+}
+
+type unexplainedRow struct {
+	Score    int
+	ID       string
+	Template string
+	Count    int
+	Seen     string
+	Near     bool
+	Where    string
+	Example  string
+	Reasons  string
+}
+
+// unexplainedSection builds the HTML section; nil when the report has
+// neither unexplained templates nor logs.
+func unexplainedSection(r *Report) *unexplainedView {
+	if len(r.Unexplained) == 0 && len(r.Logs) == 0 {
+		return nil
+	}
+	v := &unexplainedView{}
+	for _, u := range r.Unexplained {
+		seen := ""
+		if u.FirstSeen != nil {
+			seen = fmtTime(u.FirstSeen)
+			if u.LastSeen != nil && !u.LastSeen.Equal(*u.FirstSeen) {
+				seen += " – " + fmtTime(u.LastSeen)
+			}
+		}
+		v.Rows = append(v.Rows, unexplainedRow{
+			Score: u.Score, ID: h(u.ID), Template: h(u.Template), Count: u.Count, Seen: seen, Near: u.NearIncident,
+			Where:   h(u.Bundle + " " + u.Example.File + ":" + fmt.Sprint(u.Example.Line)),
+			Example: h(u.Example.Text), Reasons: h(strings.Join(u.Reasons, "; ")),
+		})
+	}
+	for _, l := range r.Logs {
+		pct := 0
+		if l.Lines > 0 {
+			pct = l.Explained * 100 / l.Lines
+		}
+		s := fmt.Sprintf("%s %s %d%% of %d", l.Bundle, l.File, pct, l.Lines)
+		if l.Dropped > 0 {
+			s += fmt.Sprintf(" (%d lines beyond the cap of %d templates)", l.Dropped, l.Cap)
+		}
+		v.Logs = append(v.Logs, h(s))
+		if l.Unknown {
+			v.Unknown = append(v.Unknown, h(l.Bundle+" "+l.File))
+		}
+	}
+	return v
 }

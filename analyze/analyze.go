@@ -48,6 +48,9 @@ type Options struct {
 	// input being read. It is called from the reading goroutines, one
 	// call at a time, at most every 100 ms and once more at the end.
 	Progress func(done, total int64, what string)
+
+	// snap, when set, is given what a baseline keeps (RunSnapshot).
+	snap *snapshotSink
 }
 
 // source is an opened input that can be walked once. It is an interface
@@ -373,6 +376,9 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 	}
 	buildFindings(rep, e, states)
 	buildUnexplained(rep, e, states)
+	if opts.snap != nil {
+		opts.snap.fill(rep, states)
+	}
 	return rep, nil
 }
 

@@ -26,6 +26,8 @@ var (
 	pageTemplate string
 	//go:embed assets/unexplained.html.tmpl
 	unexplainedTemplate string
+	//go:embed assets/baseline.html.tmpl
+	baselineTmpl string
 )
 
 // Limits on what one page shows; the JSON report has everything.
@@ -40,7 +42,7 @@ const (
 
 var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"lower": strings.ToLower,
-}).Parse(pageTemplate + unexplainedTemplate))
+}).Parse(pageTemplate + unexplainedTemplate + baselineTmpl))
 
 // cspHash is the CSP source expression for an inline block's content.
 func cspHash(s string) string {
@@ -105,6 +107,7 @@ type pageView struct {
 	Coverage       coverageView
 	Excerpts       []excerptView
 	Unexplained    *unexplainedView
+	Baseline       *baselineView
 }
 
 type verdictView struct {
@@ -602,6 +605,7 @@ func buildView(r *Report) *pageView {
 		v.Excerpts = append(v.Excerpts, xv)
 	}
 	v.Unexplained = unexplainedSection(r)
+	v.Baseline = baselineSection(r)
 	return v
 }
 

@@ -192,6 +192,8 @@ func (t *textWriter) report(r *Report) {
 		t.line("")
 	}
 
+	t.baseline(r)
+
 	// Findings.
 	shown := 0
 	var hiddenInfo []string

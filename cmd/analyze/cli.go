@@ -174,6 +174,8 @@ written).`,
 	f.StringVar(&o.checkProfile, "check-profile", "", "validate the profile `FILE` and exit (0 ok, 2 with the file:line of the error)")
 	f.BoolVar(&o.noColor, "no-color", false, "no colours in the text report (also: NO_COLOR set)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "text report: show info findings, every evidence line and every rule that did not fully run")
+	f.StringVar(&o.baseline, "baseline", "", "compare with a known-good state: a bundle, archive or folder, or a `FILE` from --save-baseline")
+	f.StringVar(&o.saveBaseline, "save-baseline", "", "analyze the inputs as a known-good state and save it to `FILE` for --baseline")
 	f.StringVar(&o.draftRule, "draft-rule", "", "print a YAML match rule for the message template `ID` (analyze templates, or the report's unexplained list) found in the inputs")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return refuse("%v (see analyze --help)", err)
@@ -271,7 +273,16 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 		}
 	}
 	e.progress(fmt.Sprintf("analyze: reading %d input%s…", len(args), pluralS(len(args))))
-	rep, err := e.run(ctx, args, opts)
+	var rep *report.Report
+	if o.baseline != "" || o.saveBaseline != "" {
+		rep, err = e.baselineRun(ctx, o, args, opts)
+		if err == nil && rep == nil {
+			e.progress("")
+			return nil
+		}
+	} else {
+		rep, err = e.run(ctx, args, opts)
+	}
 	e.progress("")
 	if err != nil {
 		var ie *input.Error

@@ -267,7 +267,7 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 		}
 		for _, m := range b.members {
 			lm := m.mine
-			if lm == nil || lm.lines == 0 || !lm.dated() {
+			if lm == nil || lm.lines == 0 || !lm.isLog() {
 				continue
 			}
 			lc := report.LogCoverage{Bundle: b.name, File: m.path, Lines: lm.lines, Templates: 0, Dropped: lm.miner.Dropped, Cap: maxTemplatesPerLog}
@@ -289,6 +289,7 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 			rep.Logs = append(rep.Logs, lc)
 		}
 	}
+	markUnknownInputs(rep)
 	sort.SliceStable(rep.Unexplained, func(i, j int) bool {
 		a, c := rep.Unexplained[i], rep.Unexplained[j]
 		if a.Score != c.Score {
@@ -307,6 +308,17 @@ func (lm *logMine) dated() bool {
 		}
 	}
 	return lm.m.tod && lm.m.todHave
+}
+
+// isLog reports whether the member is a log: a line had a time, or the
+// profile names a time format for it (then no line having one says the
+// file is not what the profile expects).
+func (lm *logMine) isLog() bool {
+	if lm.dated() {
+		return true
+	}
+	sp := lm.m.spec
+	return sp != nil && !sp.auto && sp.parser != nil
 }
 
 // logSpan is the time a log covers, in minutes (at least one).
@@ -405,4 +417,36 @@ func nounFor(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// markUnknownInputs: a rule that "ran" on logs of which no line matched
+// anything the profile knows did not really run: it is partial, and the
+// reason names them.
+func markUnknownInputs(rep *report.Report) {
+	unknown := map[string]bool{}
+	for _, l := range rep.Logs {
+		if l.Unknown {
+			unknown[l.Bundle+"\x00"+l.File] = true
+		}
+	}
+	if len(unknown) == 0 {
+		return
+	}
+	for i, c := range rep.Coverage {
+		if c.Status != report.CoverageRan || len(c.Inputs) == 0 {
+			continue
+		}
+		var bad []string
+		for _, in := range c.Inputs {
+			if unknown[c.Bundle+"\x00"+in] {
+				bad = append(bad, in)
+			}
+		}
+		if len(bad) == 0 {
+			continue
+		}
+		c.Status = report.CoveragePartial
+		c.Reason = joinReason(c.Reason, "no line of "+strings.Join(bad, ", ")+" matched anything the profile knows (an unknown format or the wrong file)")
+		rep.Coverage[i] = c
+	}
 }

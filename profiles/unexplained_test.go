@@ -148,3 +148,44 @@ func copyTree(t *testing.T, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// TestUnknownFormat: a file where the profile expects the endpoint proxy's
+// log holds something else (a web page saved by the customer). The log
+// is named as unknown, none of its lines is explained, and the rules that
+// read it did not "run".
+func TestUnknownFormat(t *testing.T) {
+	page := "<html><head><title>Support portal</title></head>\n<body>\n<p>Please attach your logs here.</p>\n</body></html>\n"
+	rep := profiletest.Analyze(t, "tfst", nil, profiletest.RawLog(t, "epp.log", page))
+	var log *report.LogCoverage
+	for i, l := range rep.Logs {
+		if strings.HasSuffix(l.File, "epp.log") {
+			log = &rep.Logs[i]
+		}
+	}
+	if log == nil || !log.Unknown || log.Explained != 0 || log.Lines != 4 {
+		t.Fatalf("logs: %+v, want epp.log unknown, 4 lines, none explained", rep.Logs)
+	}
+	ran := 0
+	for _, c := range rep.Coverage {
+		for _, in := range c.Inputs {
+			if strings.HasSuffix(in, "epp.log") {
+				if c.Status == report.CoverageRan {
+					t.Errorf("rule %s ran on the unknown log", c.Rule)
+				}
+				if c.Status == report.CoveragePartial && strings.Contains(c.Reason, "unknown format") {
+					ran++
+				}
+			}
+		}
+	}
+	if ran == 0 {
+		t.Errorf("no rule reading epp.log says it is of an unknown format: %+v", rep.Coverage)
+	}
+	var b strings.Builder
+	if err := report.WriteText(&b, rep, report.TextOptions{Width: 100}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "Nothing the profile knows matched any line of epp.log") {
+		t.Errorf("text report does not name the unknown log:\n%s", b.String())
+	}
+}

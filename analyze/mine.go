@@ -2,9 +2,12 @@ package analyze
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"casefile/analyze/report"
@@ -18,25 +21,27 @@ import (
 // with each merged chunk, in line order, on the merging goroutine; the
 // observer never changes what the pass does.
 
+// miningOff turns mining off (benchmarks measure what it costs).
+var miningOff = false
+
 // maxTemplatesPerLog caps the templates mined per log: memory stays
 // bounded whatever the log; lines beyond are counted as dropped.
 const maxTemplatesPerLog = 2000
-
-// maxMinutes caps the per-minute counts kept per template (burst).
-const maxMinutes = 4096
 
 // logMine is the observer of one log member.
 type logMine struct {
 	m       *member
 	tc      timeCtx
 	miner   *drain.Miner
-	stats   map[*drain.Cluster]*tplStat
+	shapes  map[uint64]*tplStat
 	order   []*tplStat
 	lines   int // lines mined
 	matched int // lines a rule or fact matched
 	toks    []string
 	// explains holds the patterns whose matches explain a line.
 	explains map[*pattern]bool
+	jobs     chan mineJob
+	done     chan struct{}
 }
 
 // explainers returns the patterns of a member that explain the lines they
@@ -72,11 +77,15 @@ type tplStat struct {
 	last      time.Time
 	example   string
 	level     string
-	minutes   map[int64]int32
+	timedLine int   // the last line whose time was read
+	lastMin   int64 // its minute
+	timed     bool
+	inMin     int // lines counted in lastMin
+	peak      int // most lines in one minute before lastMin
 }
 
 func newLogMine(m *member, tc timeCtx) *logMine {
-	return &logMine{m: m, tc: tc, miner: drain.New(drain.Config{MaxTemplates: maxTemplatesPerLog}), stats: map[*drain.Cluster]*tplStat{}}
+	return &logMine{m: m, tc: tc, miner: drain.New(drain.Config{MaxTemplates: maxTemplatesPerLog}), shapes: map[uint64]*tplStat{}}
 }
 
 // chunk observes a merged chunk: data holds whole lines, the first being
@@ -86,7 +95,55 @@ func (lm *logMine) chunk(ms *memberScan, data []byte, base int, cont bool, recs 
 	if lm.explains == nil {
 		lm.explains = explainers(ms)
 	}
-	ri := 0
+	var hits []int
+	for _, r := range recs {
+		if lm.explains[r.pat] && (len(hits) == 0 || hits[len(hits)-1] != r.line) {
+			hits = append(hits, r.line)
+		}
+	}
+	// The chunk is mined by the log's own goroutine, beside the pass:
+	// a copy, as the pass reuses its buffers.
+	bp := mineBufs.Get().(*[]byte)
+	buf := append((*bp)[:0], data...)
+	if lm.jobs == nil {
+		lm.jobs = make(chan mineJob, 4)
+		lm.done = make(chan struct{})
+		go lm.loop()
+	}
+	lm.jobs <- mineJob{data: buf, bp: bp, base: base, cont: cont, hits: hits}
+}
+
+var mineBufs = sync.Pool{New: func() any { b := make([]byte, 0, chunkSize); return &b }}
+
+type mineJob struct {
+	data []byte
+	bp   *[]byte
+	base int
+	cont bool
+	hits []int // explained lines, ascending
+}
+
+func (lm *logMine) loop() {
+	defer close(lm.done)
+	for j := range lm.jobs {
+		lm.mineChunk(j)
+		*j.bp = j.data[:0]
+		mineBufs.Put(j.bp)
+	}
+}
+
+// wait returns when every chunk observed was mined.
+func (lm *logMine) wait() {
+	if lm.jobs != nil {
+		close(lm.jobs)
+		<-lm.done
+		lm.jobs = nil
+	}
+}
+
+func (lm *logMine) mineChunk(j mineJob) {
+	data, hits := j.data, j.hits
+	hi := 0
 	k := 0
 	for len(data) > 0 {
 		i := bytes.IndexByte(data, '\n')
@@ -96,19 +153,15 @@ func (lm *logMine) chunk(ms *memberScan, data []byte, base int, cont bool, recs 
 		} else {
 			data = nil
 		}
-		no := base + k + 1
+		no := j.base + k + 1
 		k++
-		if k == 1 && cont {
+		if k == 1 && j.cont {
 			continue
 		}
-		for ri < len(recs) && recs[ri].line < no {
-			ri++
+		for hi < len(hits) && hits[hi] < no {
+			hi++
 		}
-		hit := false
-		for x := ri; x < len(recs) && recs[x].line == no; x++ {
-			hit = hit || lm.explains[recs[x].pat]
-		}
-		lm.line(line, no, hit)
+		lm.line(line, no, hi < len(hits) && hits[hi] == no)
 	}
 }
 
@@ -141,23 +194,35 @@ func MessageTokens(line string, dst []string) []string {
 
 func (lm *logMine) line(b []byte, no int, hit bool) {
 	b = bytes.TrimSuffix(b, []byte{'\r'})
-	if len(bytes.TrimSpace(b)) == 0 {
+	if len(b) == 0 {
 		return
 	}
-	s := string(b)
-	lm.toks = MessageTokens(s, lm.toks[:0])
-	c := lm.miner.AddTokens(lm.toks)
 	lm.lines++
 	if hit {
 		lm.matched++
 	}
-	if c == nil {
-		return
-	}
-	st := lm.stats[c]
+	// Fast path: a line of the same shape (its bytes with each digit as
+	// one mark) as one seen before has that line's template; the
+	// miner sees each shape once.
+	fp := fingerprint(b)
+	st := lm.shapes[fp]
 	if st == nil {
+		if len(bytes.TrimSpace(b)) == 0 {
+			lm.lines--
+			if hit {
+				lm.matched--
+			}
+			return
+		}
+		lm.toks = MessageTokens(string(b), lm.toks[:0])
+		c := lm.miner.AddTokens(lm.toks)
+		if c == nil {
+			return // beyond the cap: counted by the miner
+		}
 		st = &tplStat{c: c, firstLine: no, example: cleanText(b, maxLineText), level: levelOf(lm.toks)}
-		lm.stats[c] = st
+		if len(lm.shapes) < maxShapes {
+			lm.shapes[fp] = st
+		}
 		lm.order = append(lm.order, st)
 	}
 	st.count++
@@ -165,23 +230,75 @@ func (lm *logMine) line(b []byte, no int, hit bool) {
 	if hit {
 		st.matched++
 	}
+	// Times: each of the first lines of a shape, then one line in
+	// timeEvery; the lines between count in the minute of the last timed
+	// one (burst), and last_seen is that of the last timed line.
 	if p := lm.m.parser; p != nil && !lm.m.tod {
-		if t, ok := p.parse(b, &lm.tc); ok {
-			if st.first.IsZero() || t.Before(st.first) {
-				st.first = t
-			}
-			if t.After(st.last) {
-				st.last = t
-			}
-			min := t.Unix() / 60
-			if st.minutes == nil {
-				st.minutes = map[int64]int32{}
-			}
-			if _, ok := st.minutes[min]; ok || len(st.minutes) < maxMinutes {
-				st.minutes[min]++
+		if st.count <= timeFirst || no-st.timedLine >= timeEvery {
+			if t, ok := p.parse(b, &lm.tc); ok {
+				st.timedLine = no
+				if st.first.IsZero() || t.Before(st.first) {
+					st.first = t
+				}
+				if t.After(st.last) {
+					st.last = t
+				}
+				if m := t.Unix() / 60; m != st.lastMin || !st.timed {
+					st.peak = max(st.peak, st.inMin)
+					st.lastMin, st.inMin, st.timed = m, 0, true
+				}
 			}
 		}
+		if st.timed {
+			st.inMin++
+		}
 	}
+}
+
+// Shapes and times (see line).
+const (
+	maxShapes = 20000
+	timeFirst = 16
+	timeEvery = 256
+)
+
+// fingerprint hashes a line's bytes with each digit as '#'. It runs on
+// every line: eight bytes a step, a rotate-xor (no multiply on the path)
+// and a final mix. Lines of one template whose numbers differ in length
+// get different values (more shapes, same template); two shapes that
+// collide share the first one's template.
+func fingerprint(b []byte) uint64 {
+	const (
+		lo = 0x0f0f0f0f0f0f0f0f
+		hi = 0x8080808080808080
+	)
+	var h, g uint64 = 0x9e3779b97f4a7c15, uint64(len(b))
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		// A byte is a digit when its high nibble is 3 and its low one 9
+		// or less; these sums stay within each byte.
+		z := ((w >> 4) & lo) ^ 0x0303030303030303
+		l := w & lo
+		if d := ^((z + 0x7f7f7f7f7f7f7f7f) | (l + 0x7676767676767676)) & hi; d != 0 {
+			m := (d >> 7) * 0xff
+			w = w&^m | 0x2323232323232323&m
+		}
+		h = bits.RotateLeft64(h, 7) ^ w
+		g += h
+	}
+	for _, c := range b[i:] {
+		if c-'0' < 10 {
+			c = '#'
+		}
+		h = bits.RotateLeft64(h, 7) ^ uint64(c)
+		g += h
+	}
+	h ^= bits.RotateLeft64(g, 29)
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	return h ^ h>>33
 }
 
 // levelOf returns the log's own level field when it says error or
@@ -267,6 +384,9 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 		}
 		for _, m := range b.members {
 			lm := m.mine
+			if lm != nil {
+				lm.wait()
+			}
 			if lm == nil || lm.lines == 0 || !lm.isLog() {
 				continue
 			}
@@ -343,7 +463,7 @@ func unexplainedEntry(e *evaluator, b *bundleState, m *member, g *tplGroup, span
 	first := g.stats[0]
 	var ft, lt time.Time
 	level := ""
-	perMin := map[int64]int32{}
+	peak := 0
 	for _, st := range g.stats {
 		if st.firstLine < first.firstLine {
 			first = st
@@ -357,9 +477,7 @@ func unexplainedEntry(e *evaluator, b *bundleState, m *member, g *tplGroup, span
 		if st.level != "" && level != "ERROR" {
 			level = st.level
 		}
-		for k, v := range st.minutes {
-			perMin[k] += v
-		}
+		peak = max(peak, st.peak, st.inMin)
 	}
 	u.Example = report.Evidence{Bundle: b.name, File: m.path, Line: first.firstLine, Text: first.example}
 	if !ft.IsZero() {
@@ -385,10 +503,6 @@ func unexplainedEntry(e *evaluator, b *bundleState, m *member, g *tplGroup, span
 	case "WARNING":
 		u.Score++
 		u.Reasons = append(u.Reasons, "level warning")
-	}
-	var peak int32
-	for _, v := range perMin {
-		peak = max(peak, v)
 	}
 	if bg := float64(g.count) / span; peak >= 5 && float64(peak) >= 10*bg {
 		u.Score += 3

@@ -148,7 +148,9 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 		m.tod = m.parser != nil && m.parser.todOnly
 		m.newestFirst = spec.spec.Order == "newest-first"
 		ms.split = spec.spec.Split
-		m.mine = newLogMine(m, ms.tc)
+		if !miningOff {
+			m.mine = newLogMine(m, ms.tc)
+		}
 	}
 	idx := map[*pattern]int{}
 	for _, sl := range slots {

@@ -405,7 +405,9 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 				rep.Unexplained = append(rep.Unexplained, unexplainedEntry(e, b, m, g, span))
 			}
 			lc.Explained = explained
-			lc.Unknown = lm.matched == 0 && explained == 0
+			// Unknown: nothing matched and no line had a time where the profile
+			// names a format: not the log the profile expects.
+			lc.Unknown = lm.matched == 0 && explained == 0 && !lm.dated()
 			rep.Logs = append(rep.Logs, lc)
 		}
 	}

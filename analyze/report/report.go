@@ -63,8 +63,8 @@ type LogCoverage struct {
 	Lines  int    `json:"lines"`
 	// Explained lines matched a rule or fact or a known-benign template.
 	Explained int `json:"explained"`
-	// Unknown: no line matched anything the profile knows (an unknown
-	// format or the wrong file).
+	// Unknown: no line matched anything the profile knows and none has a
+	// time in the log's format (an unknown format or the wrong file).
 	Unknown bool `json:"unknown,omitempty"`
 	// Templates is the number of templates mined; Dropped the lines not
 	// mined because the log reached the cap of templates (Cap).

@@ -222,6 +222,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 	}
 	wg.Wait()
 	sc.close()
+	finishMining(states)
 	// The first input's own error, not the cancellation it caused in others.
 	for _, err := range errs {
 		if err != nil && !errors.Is(err, context.Canceled) {

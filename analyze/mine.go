@@ -132,6 +132,18 @@ func (lm *logMine) loop() {
 	}
 }
 
+// finishMining waits until every log's chunks are mined (after the pass,
+// whether it succeeded or not: no miner is left waiting).
+func finishMining(states []*bundleState) {
+	for _, b := range states {
+		for _, m := range b.members {
+			if m.mine != nil {
+				m.mine.wait()
+			}
+		}
+	}
+}
+
 // wait returns when every chunk observed was mined.
 func (lm *logMine) wait() {
 	if lm.jobs != nil {

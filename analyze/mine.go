@@ -42,6 +42,9 @@ type logMine struct {
 	explains map[*pattern]bool
 	jobs     chan mineJob
 	done     chan struct{}
+	// known: some pattern of the profile (any rule, fact or context)
+	// matched a line; set on the merging goroutine.
+	known bool
 }
 
 // explainers returns the patterns of a member that explain the lines they
@@ -94,6 +97,9 @@ func newLogMine(m *member, tc timeCtx) *logMine {
 func (lm *logMine) chunk(ms *memberScan, data []byte, base int, cont bool, recs []*record) {
 	if lm.explains == nil {
 		lm.explains = explainers(ms)
+	}
+	if len(recs) > 0 {
+		lm.known = true
 	}
 	var hits []int
 	for _, r := range recs {
@@ -417,9 +423,10 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 				rep.Unexplained = append(rep.Unexplained, unexplainedEntry(e, b, m, g, span))
 			}
 			lc.Explained = explained
-			// Unknown: nothing matched and no line had a time where the profile
-			// names a format: not the log the profile expects.
-			lc.Unknown = lm.matched == 0 && explained == 0 && !lm.dated()
+			// Unknown: no pattern of the profile matched a line, no line is
+			// benign, and none had a time where the profile names a format:
+			// not the log the profile expects.
+			lc.Unknown = !lm.known && explained == 0 && !lm.dated()
 			rep.Logs = append(rep.Logs, lc)
 		}
 	}

@@ -61,6 +61,9 @@ type Options struct {
 	// Facts, when set (--facts), is given each bundle's facts once they
 	// are worked out: every value and where it came from.
 	Facts func(BundleFacts)
+
+	// snap, when set, is given what a baseline keeps (RunSnapshot).
+	snap *snapshotSink
 }
 
 // source is an opened input that can be walked once. It is an interface
@@ -258,6 +261,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 	}
 	wg.Wait()
 	sc.close()
+	finishMining(states)
 	// The first input's own error, not the cancellation it caused in others.
 	for _, err := range errs {
 		if err != nil && !errors.Is(err, context.Canceled) {
@@ -427,6 +431,10 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		rep.Coverage = append(rep.Coverage, cov[b]...)
 	}
 	buildFindings(rep, e, states)
+	buildUnexplained(rep, e, states)
+	if opts.snap != nil {
+		opts.snap.fill(rep, states)
+	}
 	return rep, nil
 }
 

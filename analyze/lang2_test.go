@@ -39,14 +39,14 @@ rules:
 	}, nil)
 	rep := runWith(t, p, []string{path}, Options{})
 	want := []string{
-		"t.h info x3: 3 failures of a, b and c 3 times between 2024-03-01 10:00:00 +00:00 and 2024-03-01 10:02:00 +00:00",
-		"t.once info x1: z: once, at 2024-03-01 11:00:00 +00:00",
+		"t.h info x3: 3 failures of a, b and c 3 times between 2024-03-01 10:00:00Z and 2024-03-01 10:02:00Z",
+		"t.once info x1: z: once, at 2024-03-01 11:00:00Z",
 	}
 	if diff := cmp.Diff(want, summary(rep)); diff != "" {
 		t.Fatalf("findings (-want +got):\n%s", diff)
 	}
 	f := rep.Findings[0]
-	if want := "at least 2 within 5m; once, at 2024-03-01 10:00:00 +00:00; 70 MiB, 1.5 KiB, 48,213, 1h30m, 10:00:00, none, x or y"; f.Explanation != want {
+	if want := "at least 2 within 5m; once, at 2024-03-01 10:00:00Z; 70 MiB, 1.5 KiB, 48,213, 1h30m, 10:00:00, none, x or y"; f.Explanation != want {
 		t.Errorf("explanation\n got %q\nwant %q", f.Explanation, want)
 	}
 	if f.Remedy != "1 entry 2 entries" {
@@ -191,7 +191,7 @@ func TestAddressAndTimeFunctions(t *testing.T) {
     h: 'parse_time("garbage", "ctime") == nil && ip("x") == nil'`)
 	path := bundleOf(t, "", map[string]string{"files/x": "x\n"}, nil)
 	rep := runWith(t, p, []string{path}, Options{})
-	want := []string{"t.f info x0: 10.1.2.3 fe80::1 true false true false 2024-03-01 10:41:07 +00:00 true"}
+	want := []string{"t.f info x0: 10.1.2.3 fe80::1 true false true false 2024-03-01 10:41:07Z true"}
 	if diff := cmp.Diff(want, summary(rep)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

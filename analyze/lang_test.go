@@ -684,7 +684,7 @@ rules:
 		t.Fatal(err)
 	}
 	rep := runWith(t, p, []string{d}, Options{})
-	if diff := cmp.Diff([]string{"t.fail info x1: 1 failures, first 2024-03-01 10:00:01 +00:00"}, summary(rep)); diff != "" {
+	if diff := cmp.Diff([]string{"t.fail info x1: 1 failures, first 2024-03-01 10:00:01Z"}, summary(rep)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 	if ev := rep.Findings[0].Evidence; len(ev) == 0 || ev[0].File != "files/console.txt/app.log" || ev[0].Line != 3 {

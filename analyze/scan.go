@@ -188,6 +188,9 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 		m.tod = m.parser != nil && m.parser.todOnly
 		m.newestFirst = spec.spec.Order == "newest-first"
 		ms.split = spec.spec.Split
+		if !miningOff {
+			m.mine = newLogMine(m, ms.tc)
+		}
 	}
 	idx := map[*pattern]int{}
 	for _, sl := range slots {
@@ -380,6 +383,9 @@ func (s *scanner) merge(j *job) {
 	m.invalid += j.invalid
 	for k, o := range s.observers {
 		o.mergeChunk(ms.b, m, base+1, j.cont, j.obs[k])
+	}
+	if m.mine != nil {
+		m.mine.chunk(ms, j.data, base, j.cont, j.hits)
 	}
 	if ms.retain {
 		rc.data, rc.buf, rc.start, rc.cont = j.data, j.buf, base+1, j.cont

@@ -230,6 +230,8 @@ type member struct {
 	retBytes int
 	ctxLines []ctxLine // parsed from retained, on first use
 	ctxDone  bool
+	// mine observes a log's lines in order (mine.go); nil: not a log.
+	mine *logMine
 
 	// newestFirst: the member lists its newest line first (order:
 	// newest-first); first and last are then physical until fixTimes.

@@ -18,7 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed *.yaml
+//go:embed *.yaml *.benign
 var builtinFS embed.FS
 
 // MaxProfileSize bounds a profile file.
@@ -52,6 +52,9 @@ func Builtin(name string) (*Profile, error) {
 		return nil, err
 	}
 	p.Builtin = true
+	if data, err := builtinFS.ReadFile(name + ".benign"); err == nil {
+		p.Benign = ParseBenign(data)
+	}
 	return p, nil
 }
 
@@ -98,7 +101,16 @@ func LoadFile(path string) (*Profile, error) {
 	if len(data) > MaxProfileSize {
 		return nil, fmt.Errorf("%s: larger than %d bytes", path, MaxProfileSize)
 	}
-	return Parse(path, data)
+	p, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	benign, err := readBenign(strings.TrimSuffix(strings.TrimSuffix(path, ".yaml"), ".yml") + ".benign")
+	if err != nil {
+		return nil, err
+	}
+	p.Benign = benign
+	return p, nil
 }
 
 // Parse decodes and validates profile YAML. Errors name file:line.

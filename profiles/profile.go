@@ -35,6 +35,9 @@ type Profile struct {
 	SHA256  string `yaml:"-"` // hex SHA-256 of the YAML text
 	Builtin bool   `yaml:"-"`
 	Raw     []byte `yaml:"-"`
+	// Benign are the profile's known-benign message templates (see
+	// benign.go): lines of these templates are explained.
+	Benign []string `yaml:"-"`
 }
 
 // Detect says how `collect --profile auto` recognises an installed product.

@@ -24,6 +24,10 @@ var (
 	pageJS string
 	//go:embed assets/report.html.tmpl
 	pageTemplate string
+	//go:embed assets/unexplained.html.tmpl
+	unexplainedTemplate string
+	//go:embed assets/baseline.html.tmpl
+	baselineTmpl string
 )
 
 // Limits on what one page shows; the JSON report has everything.
@@ -38,7 +42,7 @@ const (
 
 var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"lower": strings.ToLower,
-}).Parse(pageTemplate))
+}).Parse(pageTemplate + unexplainedTemplate + baselineTmpl))
 
 // cspHash is the CSP source expression for an inline block's content.
 func cspHash(s string) string {
@@ -106,6 +110,8 @@ type pageView struct {
 	TimelineCut   int
 	Coverage      coverageView
 	Excerpts      []excerptView
+	Unexplained   *unexplainedView
+	Baseline      *baselineView
 }
 
 type verdictView struct {
@@ -606,6 +612,8 @@ func buildView(r *Report) *pageView {
 		}
 		v.Excerpts = append(v.Excerpts, xv)
 	}
+	v.Unexplained = unexplainedSection(r)
+	v.Baseline = baselineSection(r)
 	return v
 }
 

@@ -29,6 +29,90 @@ type Report struct {
 	// (an IANA name such as "Europe/Berlin"; empty means UTC). Log lines
 	// quoted as evidence keep the host's local time as written.
 	Zone string `json:"zone,omitempty"`
+	// Unexplained lists the message templates of the logs that no rule,
+	// fact or known-benign template explains, highest score first
+	// (absent when there is none).
+	Unexplained []Unexplained `json:"unexplained,omitempty"`
+	// Logs says, per log read, what share of its lines was explained.
+	Logs []LogCoverage `json:"logs,omitempty"`
+	// Baseline compares the inputs with a known-good state (--baseline).
+	Baseline *Baseline `json:"baseline,omitempty"`
+}
+
+// Unexplained is one message template nothing explains.
+type Unexplained struct {
+	// ID is the template's id (analyze templates, --draft-rule).
+	ID       string `json:"id"`
+	Template string `json:"template"`
+	Bundle   string `json:"bundle"`
+	File     string `json:"file"`
+	// Count is the number of lines of the template in File.
+	Count        int        `json:"count"`
+	FirstSeen    *time.Time `json:"first_seen"`
+	LastSeen     *time.Time `json:"last_seen"`
+	NearIncident bool       `json:"near_incident,omitempty"`
+	// Example is the template's first line.
+	Example Evidence `json:"example"`
+	// Score ranks the entries; Reasons say what it is made of ("error
+	// words: refused", "level ERROR", "burst: 40 in one minute", "near the
+	// incident", "rare: 1 line").
+	Score   int      `json:"score"`
+	Reasons []string `json:"reasons"`
+}
+
+// LogCoverage is the share of one log's lines that something explained.
+type LogCoverage struct {
+	Bundle string `json:"bundle"`
+	File   string `json:"file"`
+	Lines  int    `json:"lines"`
+	// Explained lines matched a rule or fact or a known-benign template.
+	Explained int `json:"explained"`
+	// Unknown: no line matched anything the profile knows and none has a
+	// time in the log's format (an unknown format or the wrong file).
+	Unknown bool `json:"unknown,omitempty"`
+	// Templates is the number of templates mined; Dropped the lines not
+	// mined because the log reached the cap of templates (Cap).
+	Templates int `json:"templates"`
+	Dropped   int `json:"dropped,omitempty"`
+	Cap       int `json:"cap"`
+}
+
+// Baseline is what changed between a known-good state and the inputs.
+type Baseline struct {
+	// Good names the known-good inputs (or the saved baseline file).
+	Good          []string         `json:"good"`
+	FindingsNew   []string         `json:"findings_new"`
+	FindingsGone  []string         `json:"findings_gone"`
+	FactsChanged  []FactChange     `json:"facts_changed"`
+	TemplatesNew  []TemplateChange `json:"templates_new"`
+	TemplatesGone []TemplateChange `json:"templates_gone"`
+	TemplatesRate []TemplateChange `json:"templates_rate_changed"`
+	ConfigDiffs   []ConfigDiff     `json:"config_diffs"`
+}
+
+// FactChange is a fact whose value differs from the known-good one.
+type FactChange struct {
+	Fact string `json:"fact"`
+	Good string `json:"good"`
+	Bad  string `json:"bad"`
+}
+
+// TemplateChange is a template new, gone, or with a rate changed tenfold:
+// lines per hour of the logs' span, good and bad.
+type TemplateChange struct {
+	ID        string  `json:"id"`
+	Template  string  `json:"template"`
+	File      string  `json:"file"`
+	GoodRate  float64 `json:"good_per_hour"`
+	BadRate   float64 `json:"bad_per_hour"`
+	GoodCount int     `json:"good_count"`
+	BadCount  int     `json:"bad_count"`
+}
+
+// ConfigDiff is a unified diff of a config file's redacted text.
+type ConfigDiff struct {
+	File string `json:"file"`
+	Diff string `json:"diff"`
 }
 
 // Tool names the analyzer.

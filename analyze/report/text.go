@@ -193,6 +193,8 @@ func (t *textWriter) report(r *Report) {
 		t.line("")
 	}
 
+	t.baseline(r)
+
 	// Findings.
 	shown := 0
 	var hiddenInfo []string
@@ -235,12 +237,15 @@ func (t *textWriter) report(r *Report) {
 		t.line(t.style(ansiDim, truncateWidth(s, t.width)))
 	}
 
+	t.unexplained(r)
+
 	if t.opts.Verbose {
 		t.nearIncident(r)
 	}
 
 	// Coverage.
 	t.coverage(r.Coverage, cov)
+	t.logsLine(r)
 }
 
 // textTimelineLines bounds the "around the incident" list of -v.

@@ -128,6 +128,9 @@ type options struct {
 	maxExpanded  string
 	facts        bool
 	test         string
+	draftRule    string
+	baseline     string
+	saveBaseline string
 }
 
 func newCommand(e *env) *cobra.Command {
@@ -190,6 +193,14 @@ found any of its inputs): never read that as healthy.`,
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return refuse("%v (see analyze --help)", err)
 	})
+	f.StringVar(&o.baseline, "baseline", "", "compare with a known-good state: a bundle, archive or folder, or a `FILE` from --save-baseline")
+	f.StringVar(&o.saveBaseline, "save-baseline", "", "analyze the inputs as a known-good state and save it to `FILE` for --baseline")
+	f.StringVar(&o.draftRule, "draft-rule", "", "print a YAML match rule for the message template `ID` (analyze templates, or the report's unexplained list) found in the inputs")
+	tc := templatesCommand(e)
+	tc.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return refuse("%v (see analyze templates --help)", err)
+	})
+	cmd.AddCommand(tc)
 	registerCompletions(cmd)
 	return cmd
 }
@@ -205,6 +216,9 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 	}
 	if o.test != "" {
 		return e.runTests(o.test, args)
+	}
+	if o.draftRule != "" {
+		return e.draftRule(o, args)
 	}
 	if len(args) == 0 {
 		return refuse("no input given (usage: analyze BUNDLE... [flags]; see analyze --help)")
@@ -305,7 +319,16 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 		opts.Facts = func(bf analyze.BundleFacts) { facts = append(facts, bf) }
 	}
 	e.progress(fmt.Sprintf("analyze: reading %d input%s…", len(args), pluralS(len(args))))
-	rep, err := e.run(ctx, args, opts)
+	var rep *report.Report
+	if o.baseline != "" || o.saveBaseline != "" {
+		rep, err = e.baselineRun(ctx, o, args, opts)
+		if err == nil && rep == nil {
+			e.progress("")
+			return nil
+		}
+	} else {
+		rep, err = e.run(ctx, args, opts)
+	}
 	e.progress("")
 	if err != nil {
 		var ie *input.Error

@@ -105,7 +105,7 @@ func (lm *logMine) chunk(ms *memberScan, data []byte, base int, cont bool, hs []
 	var hits []int
 	for i := range hs {
 		if lm.explains[ms.pats[hs[i].pat]] {
-			hits = append(hits, int(hs[i].line))
+			hits = append(hits, base+1+int(hs[i].line)) // hit lines are relative to the chunk
 		}
 	}
 	// The pass's hits are in pattern order within a line range; the miner

@@ -22,6 +22,7 @@ import (
 	"casefile/internal/safefile"
 	"casefile/internal/suggest"
 	"casefile/internal/version"
+	"casefile/internal/versioncmd"
 	"casefile/profiles"
 )
 
@@ -170,7 +171,7 @@ found any of its inputs): never read that as healthy.`,
 	cmd.SetOut(e.stdout)
 	cmd.SetErr(e.stderr)
 	cmd.SetVersionTemplate(version.Line("analyze") + "\n")
-	cmd.AddCommand(newVersionCmd("analyze", e.stdout))
+	cmd.AddCommand(versioncmd.New("analyze", e.stdout))
 	f := cmd.Flags()
 	f.SortFlags = false
 	f.StringVar(&o.format, "format", "", "report `FORMAT`: text, json or html (default text, or from -o's extension)")

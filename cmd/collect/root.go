@@ -18,6 +18,7 @@ import (
 	"casefile/collect"
 	"casefile/internal/complete"
 	"casefile/internal/version"
+	"casefile/internal/versioncmd"
 	"casefile/profiles"
 	"casefile/pseudo"
 )
@@ -103,7 +104,7 @@ Check a bundle with public tools:
 	fl.BoolVar(&f.rootOnly, "root-commands-only", false, "former name of --root-exec")
 	fl.MarkHidden("root-commands-only")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "on a terminal too, print a line per item instead of the one-line progress bar")
-	cmd.AddCommand(newKeygenCmd(e), newUnmaskCmd(e), newVersionCmd("collect", e.stdout))
+	cmd.AddCommand(newKeygenCmd(e), newUnmaskCmd(e), versioncmd.New("collect", e.stdout))
 	cmd.RegisterFlagCompletionFunc("profile", complete.Profiles("auto"))
 	cmd.RegisterFlagCompletionFunc("set", complete.Variables)
 	cmd.RegisterFlagCompletionFunc("root", cobra.FixedCompletions(nil, cobra.ShellCompDirectiveFilterDirs))

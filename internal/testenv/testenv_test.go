@@ -8,7 +8,6 @@ import (
 type fakeTB struct {
 	testing.TB
 	skipped, failed bool
-	msg             string
 }
 
 func (f *fakeTB) Helper() {}

@@ -1,4 +1,6 @@
-package main
+// Package versioncmd is the `version` subcommand both programs share: it
+// prints the same line as their --version.
+package versioncmd
 
 import (
 	"fmt"
@@ -9,8 +11,8 @@ import (
 	"casefile/internal/version"
 )
 
-// newVersionCmd is `collect version`, the same line as --version.
-func newVersionCmd(program string, w io.Writer) *cobra.Command {
+// New returns `PROGRAM version`, writing version.Line(program) to w.
+func New(program string, w io.Writer) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version and exit",

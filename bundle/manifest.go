@@ -38,11 +38,17 @@ type Manifest struct {
 	Profile       ProfileRef `json:"profile"`
 	Host          Host       `json:"host"`
 	// Root is the --root the collection ran under; "/" on a real host.
-	Root       string              `json:"root"`
-	Collection Collection          `json:"collection"`
-	Note       string              `json:"note,omitempty"`
-	Variables  map[string]Variable `json:"variables,omitempty"`
-	Redaction  Redaction           `json:"redaction"`
+	Root       string     `json:"root"`
+	Collection Collection `json:"collection"`
+	Note       string     `json:"note,omitempty"`
+	// Case is the help desk's ticket id (collect --case), so that bundles
+	// of one ticket are grouped wherever they travel.
+	Case string `json:"case,omitempty"`
+	// FollowUp is set when the bundle answers a signed follow-up request
+	// (collect --request): which request and which bundle it follows.
+	FollowUp  *FollowUp           `json:"follow_up,omitempty"`
+	Variables map[string]Variable `json:"variables,omitempty"`
+	Redaction Redaction           `json:"redaction"`
 	// Pseudonymization is set when names, addresses and users were
 	// replaced by keyed pseudonyms (collect --pseudonymize).
 	Pseudonymization *Pseudonymization `json:"pseudonymization,omitempty"`
@@ -112,6 +118,17 @@ type Pseudonymization struct {
 	KeyID   string         `json:"key_id"`
 	Classes []string       `json:"classes"`
 	Counts  map[string]int `json:"counts,omitempty"`
+}
+
+// FollowUp ties a bundle to the request it answers and to the bundle
+// that request was written for.
+type FollowUp struct {
+	// RequestID is the request's id (the SHA-256 of its signed body).
+	RequestID string `json:"request_id"`
+	// Follows is the SHA-256 of the earlier bundle's file.
+	Follows string `json:"follows"`
+	// SignerKeyID is the minisign key id that signed the request.
+	SignerKeyID string `json:"signer_key_id"`
 }
 
 // Options records the limits the collection ran with.

@@ -54,6 +54,7 @@ func bundleReport(b *bundleState) report.Bundle {
 		rb.CollectedAt = &t
 	}
 	rb.Note = mf.Note
+	rb.Case = mf.Case
 	rb.Redacted = mf.Redaction.Enabled
 	rb.ToolVersion = mf.Tool.Version
 	for _, it := range mf.Items {

@@ -338,3 +338,37 @@ func TestDefaultName(t *testing.T) {
 		}
 	}
 }
+
+func TestCaseName(t *testing.T) {
+	at := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+	if got, want := CaseName("tfst", "epp01", "SR-4711", at), "tfst-epp01-SR-4711-20240301T120000Z"; got != want {
+		t.Errorf("CaseName = %q, want %q", got, want)
+	}
+	if got, want := CaseName("tfst", "epp01", "", at), DefaultName("tfst", "epp01", at); got != want {
+		t.Errorf("CaseName without a case = %q, want DefaultName's %q", got, want)
+	}
+}
+
+func TestCheckCase(t *testing.T) {
+	for _, ok := range []string{"SR-4711", "4711", "case_12.b", strings.Repeat("a", MaxCaseLen)} {
+		if err := CheckCase(ok); err != nil {
+			t.Errorf("CheckCase(%q) = %v, want nil", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "-x", ".hidden", "a/b", "a b", "case:1", "x\n", strings.Repeat("a", MaxCaseLen+1), "ünï"} {
+		if err := CheckCase(bad); err == nil {
+			t.Errorf("CheckCase(%q) = nil, want an error", bad)
+		}
+	}
+}
+
+func TestTrustedCommentCase(t *testing.T) {
+	m := &Manifest{Name: "n", Case: "SR-1"}
+	if got := TrustedComment(m); !strings.HasSuffix(got, " case:SR-1") {
+		t.Errorf("TrustedComment = %q, want it to end in case:SR-1", got)
+	}
+	m.Case = ""
+	if got := TrustedComment(m); strings.Contains(got, "case:") {
+		t.Errorf("TrustedComment without a case = %q", got)
+	}
+}

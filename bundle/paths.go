@@ -124,7 +124,39 @@ func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 
 // <profile>-<host>-<UTC yyyymmddThhmmssZ>. The host part is reduced to a
 // safe alphabet.
 func DefaultName(profile, host string, t time.Time) string {
-	return fmt.Sprintf("%s-%s-%s", safeName(profile), safeName(host), t.UTC().Format("20060102T150405Z"))
+	return CaseName(profile, host, "", t)
+}
+
+// CaseName is DefaultName with the ticket id between host and time
+// (<profile>-<host>-<case>-<time>), or DefaultName when caseID is empty.
+func CaseName(profile, host, caseID string, t time.Time) string {
+	if caseID == "" {
+		return fmt.Sprintf("%s-%s-%s", safeName(profile), safeName(host), t.UTC().Format("20060102T150405Z"))
+	}
+	return fmt.Sprintf("%s-%s-%s-%s", safeName(profile), safeName(host), safeName(caseID), t.UTC().Format("20060102T150405Z"))
+}
+
+// MaxCaseLen bounds a ticket id.
+const MaxCaseLen = 64
+
+// CheckCase says why id cannot be a ticket id, or nil. A ticket id goes
+// into file names, the signature's trusted comment (space separated) and
+// reports, so it is kept to letters, digits and ". _ -", starting with a
+// letter or digit.
+func CheckCase(id string) error {
+	if id == "" {
+		return errors.New("empty case id")
+	}
+	if len(id) > MaxCaseLen {
+		return fmt.Errorf("case id %.20q... is longer than %d characters", id, MaxCaseLen)
+	}
+	for i, r := range id {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || (i > 0 && (r == '-' || r == '_' || r == '.'))
+		if !ok {
+			return fmt.Errorf("case id %q: only letters, digits and . _ - (not first) are allowed, found %q", id, r)
+		}
+	}
+	return nil
 }
 
 func safeName(s string) string {

@@ -90,8 +90,12 @@ func Sign(priv minisign.PrivateKey, sums []byte, trustedComment string) []byte {
 
 // TrustedComment builds the trusted comment stored in a bundle signature.
 func TrustedComment(m *Manifest) string {
-	return fmt.Sprintf("bundle:%s host:%s profile:%s time:%s",
+	s := fmt.Sprintf("bundle:%s host:%s profile:%s time:%s",
 		m.Name, m.Host.Hostname, m.Profile.Name, m.Collection.EndUTC.UTC().Format("2006-01-02T15:04:05Z"))
+	if m.Case != "" {
+		s += " case:" + m.Case
+	}
+	return s
 }
 
 // TrustedKey is a public key the help desk trusts, with an optional name.

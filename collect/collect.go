@@ -40,6 +40,9 @@ type Options struct {
 	SignKey *minisign.PrivateKey
 	// Note is the operator's account of what happened and when.
 	Note string
+	// Case is the help desk's ticket id (bundle.CheckCase); it goes into
+	// the bundle's name, manifest and signature.
+	Case string
 	// MaxFileSize caps each file (default 64 MiB); longer files keep their tail.
 	MaxFileSize int64
 	// CommandTimeout limits each command (default 30s).
@@ -200,7 +203,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if c.pseudo != nil && !opts.DryRun {
 		c.prescanNames(plan)
 	}
-	name := bundle.DefaultName(opts.Profile.Name, c.host.Hostname, start)
+	name := bundle.CaseName(opts.Profile.Name, c.host.Hostname, opts.Case, start)
 	m := c.manifest(name, start)
 
 	if opts.DryRun {
@@ -294,6 +297,7 @@ func (c *collector) manifest(name string, start time.Time) *bundle.Manifest {
 			EndLocal:   start.In(c.loc).Format(time.RFC3339),
 		},
 		Note:      c.opts.Note,
+		Case:      c.opts.Case,
 		Variables: map[string]bundle.Variable{},
 		Redaction: bundle.Redaction{Enabled: !c.opts.NoRedact},
 		Options: bundle.Options{

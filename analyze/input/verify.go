@@ -198,7 +198,7 @@ func (v *Verification) Shortfall() string {
 }
 
 // provenanceProblems compares what a valid signature's trusted comment
-// says of the bundle (bundle.TrustedComment: "bundle:NAME host:HOST
+// says of the bundle (bundle.TrustedComment: "bundle:NAME host:HOST [case:ID]
 // profile:PROFILE time:TIME") with its manifest and its top folder. The
 // comment is signed; the manifest is covered by SHA256SUMS, but the top
 // folder's name is in no hash: a renamed folder, or a manifest and sums
@@ -232,6 +232,9 @@ func provenanceProblems(comment string, in *Input) []report.Problem {
 	}
 	if v, ok := fields["host"]; ok && v != m.Host.Hostname {
 		add("the signature names host %q, the manifest %q", v, m.Host.Hostname)
+	}
+	if v := fields["case"]; v != m.Case {
+		add("the signature names case %q, the manifest %q", v, m.Case)
 	}
 	if v, ok := fields["profile"]; ok && v != m.Profile.Name {
 		add("the signature names profile %q, the manifest %q", v, m.Profile.Name)

@@ -145,6 +145,7 @@ type bundleView struct {
 	Collected      string
 	CollectedISO   string
 	Note           string
+	Case           string
 	Redacted       bool
 	Raw            bool
 	ToolVersion    string
@@ -649,6 +650,7 @@ func buildBundle(i int, b Bundle, clk clock) bundleView {
 		Kernel:      h(b.Kernel),
 		Timezone:    h(b.Timezone),
 		Note:        hText(b.Note),
+		Case:        h(b.Case),
 		Redacted:    b.Redacted,
 		Raw:         b.Kind == "raw",
 		ToolVersion: h(b.ToolVersion),

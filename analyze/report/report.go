@@ -137,10 +137,12 @@ type Bundle struct {
 	Timezone       string     `json:"timezone,omitempty"`
 	CollectedAt    *time.Time `json:"collected_at"`
 	Note           string     `json:"note,omitempty"`
-	Redacted       bool       `json:"redacted"`
-	ToolVersion    string     `json:"tool_version,omitempty"`
-	Signature      Signature  `json:"signature"`
-	Integrity      Integrity  `json:"integrity"`
+	// Case is the ticket id the bundle was collected for (collect --case).
+	Case        string    `json:"case,omitempty"`
+	Redacted    bool      `json:"redacted"`
+	ToolVersion string    `json:"tool_version,omitempty"`
+	Signature   Signature `json:"signature"`
+	Integrity   Integrity `json:"integrity"`
 	// Items summarises the manifest: what was collected and what was not.
 	Items []Item `json:"items,omitempty"`
 	// Members is the number of members read.

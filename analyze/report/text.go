@@ -315,6 +315,9 @@ func (t *textWriter) bundle(b Bundle) {
 		name = CleanLine(b.Path)
 	}
 	var id []string
+	if b.Case != "" {
+		id = append(id, "case "+CleanLine(b.Case))
+	}
 	if b.Host != "" {
 		id = append(id, "host "+CleanLine(b.Host))
 	}

@@ -290,3 +290,42 @@ analyze:
 		}
 	}
 }
+
+// TestRealCase: the ticket id of the manifest is shown in every format,
+// and a manifest whose case differs from the signed one is a provenance
+// problem.
+func TestRealCase(t *testing.T) {
+	dir := t.TempDir()
+	b := tfstBundle(t, "tfst-epp01-SR-4711-20091013T120000Z", emfileLine, inputtest.Spec{Edit: func(m *bundle.Manifest) { m.Case = "SR-4711" }})
+	path := b.WriteTarGz(t, dir)
+	got := real(t, path, "--format", "json")
+	var rep struct {
+		Bundles []struct {
+			Case      string
+			Integrity struct{ Problems []struct{ Kind string } }
+		}
+	}
+	if err := json.Unmarshal([]byte(got.stdout), &rep); err != nil || len(rep.Bundles) != 1 {
+		t.Fatalf("report: %v\n%s", err, got.stdout)
+	}
+	if rep.Bundles[0].Case != "SR-4711" || len(rep.Bundles[0].Integrity.Problems) != 0 {
+		t.Errorf("bundle case %q, problems %v; want SR-4711 and none", rep.Bundles[0].Case, rep.Bundles[0].Integrity.Problems)
+	}
+	if txt := real(t, path).stdout; !strings.Contains(txt, "case SR-4711") {
+		t.Errorf("text report does not show the case:\n%s", txt)
+	}
+	if page := real(t, path, "--format", "html").stdout; !strings.Contains(page, "<dt>Case</dt><dd>SR-4711</dd>") {
+		t.Error("HTML report does not show the case")
+	}
+
+	// A manifest of another case under a signature made for SR-4711.
+	signed := b.Manifest
+	forged := tfstBundle(t, "tfst-epp01-SR-4711-20091013T120000Z", emfileLine, inputtest.Spec{
+		Edit:           func(m *bundle.Manifest) { m.Case = "SR-9999"; m.Collection = signed.Collection },
+		TrustedComment: bundle.TrustedComment(signed),
+	})
+	fp := forged.WriteTarGz(t, t.TempDir())
+	if js := real(t, fp, "--format", "json").stdout; !strings.Contains(js, `the signature names case \"SR-4711\", the manifest \"SR-9999\"`) {
+		t.Errorf("forged case not reported as provenance problem:\n%s", js)
+	}
+}

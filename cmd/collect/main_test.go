@@ -1,9 +1,12 @@
 package main
 
 import (
+	"archive/tar"
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -328,5 +331,72 @@ func TestUnredactableReported(t *testing.T) {
 	code, _, stderr := runCLI(t, "--profile", prof, "--root", root, "--root-exec", "-o", t.TempDir()+"/")
 	if code != 0 || !strings.Contains(stderr, "1 file(s) could not be parsed for redaction and were not collected") {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// TestCaseFlag: --case puts the ticket id into the bundle's name, its
+// manifest and its signed comment; an id that could steer a path or the
+// comment is a usage error.
+func TestCaseFlag(t *testing.T) {
+	out := t.TempDir()
+	code, _, stderr := runCLI(t, "--profile", basicProfile, "--root", basicRoot, "--case", "SR-4711", "-o", out+"/")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "*.tar.gz"))
+	if len(files) != 1 || !regexp.MustCompile(`^basic-[^/]+-SR-4711-\d{8}T\d{6}Z\.tar\.gz$`).MatchString(filepath.Base(files[0])) {
+		t.Fatalf("bundles %v, want one named basic-<host>-SR-4711-<time>.tar.gz", files)
+	}
+	members := readTarGz(t, files[0])
+	var m struct{ Case string }
+	for name, data := range members {
+		switch {
+		case strings.HasSuffix(name, "/manifest.json"):
+			if err := json.Unmarshal(data, &m); err != nil {
+				t.Fatal(err)
+			}
+		case strings.HasSuffix(name, "/SHA256SUMS.minisig"):
+			if !strings.Contains(string(data), " case:SR-4711\n") {
+				t.Errorf("signature's trusted comment lacks the case:\n%s", data)
+			}
+		}
+	}
+	if m.Case != "SR-4711" {
+		t.Errorf("manifest case %q, want SR-4711", m.Case)
+	}
+	for _, bad := range []string{"../x", "a b", "x:y"} {
+		if code, _, stderr := runCLI(t, "--profile", basicProfile, "--root", basicRoot, "--case", bad, "-o", t.TempDir()+"/"); code != 2 || !strings.Contains(stderr, "--case") {
+			t.Errorf("--case %q: exit %d, stderr %q; want 2 and a --case error", bad, code, stderr)
+		}
+	}
+}
+
+// readTarGz returns the members of a .tar.gz by name.
+func readTarGz(t *testing.T, path string) map[string][]byte {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(zr)
+	out := map[string][]byte{}
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[h.Name] = data
 	}
 }

@@ -32,6 +32,7 @@ type flags struct {
 	set          []string
 	signKey      string
 	note         string
+	caseID       string
 	dryRun       bool
 	maxFileSize  string
 	cmdTimeout   string
@@ -91,6 +92,7 @@ Check a bundle with public tools:
 	fl.StringVarP(&f.output, "output", "o", "", "bundle file `PATH`, or a folder to put it in (default: ./<profile>-<host>-<UTC time>.tar.gz)")
 	fl.StringArrayVar(&f.set, "set", nil, "profile variable `KEY=VALUE` (repeatable), e.g. install_dir=/opt/tivoli/EPProxy")
 	fl.StringVar(&f.signKey, "sign-key", "", "minisign secret key `PATH` (see keygen); without it a one-time key proves integrity only")
+	fl.StringVar(&f.caseID, "case", "", "the help desk's ticket `ID` (letters, digits, . _ -): in the bundle's name, manifest, signature and every report")
 	fl.StringVar(&f.note, "note", "", "what happened and when, as free `TEXT`; stored in the bundle and shown in the report")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan (files, globs, commands, variables with their sources) and collect nothing")
 	fl.StringVar(&f.maxFileSize, "max-file-size", "64MiB", "per-file cap `SIZE`; longer files keep their newest part (the tail)")
@@ -136,11 +138,17 @@ func (f *flags) options(e *env) (collect.Options, error) {
 		Root:     f.root,
 		Output:   f.output,
 		Note:     f.note,
+		Case:     f.caseID,
 		NoRedact: f.noRedact,
 		DryRun:   f.dryRun,
 		Set:      map[string]string{},
 
 		RootExec: f.rootExec || f.rootOnly,
+	}
+	if f.caseID != "" {
+		if err := bundle.CheckCase(f.caseID); err != nil {
+			return opts, usagef("--case: %v", err)
+		}
 	}
 	for _, kv := range f.set {
 		k, v, ok := strings.Cut(kv, "=")

@@ -58,6 +58,9 @@ type Spec struct {
 	// Edit, when set, may change the manifest before it is encoded and
 	// hashed (so the change is covered by the signature).
 	Edit func(m *bundle.Manifest)
+	// TrustedComment, when set, is signed instead of the comment the
+	// manifest gives (a signature made for another manifest).
+	TrustedComment string
 }
 
 // Member is one member of a built bundle.
@@ -168,8 +171,12 @@ func Build(tb testing.TB, spec Spec) *Built {
 		}
 		sb := sums.Bytes()
 		b.Members = append(b.Members, Member{Path: bundle.SumsName, Data: sb})
+		comment := spec.TrustedComment
+		if comment == "" {
+			comment = bundle.TrustedComment(m)
+		}
 		if !spec.Unsigned {
-			b.Members = append(b.Members, Member{Path: bundle.SignatureName, Data: bundle.Sign(priv, sb, bundle.TrustedComment(m))})
+			b.Members = append(b.Members, Member{Path: bundle.SignatureName, Data: bundle.Sign(priv, sb, comment)})
 		}
 	}
 	return b

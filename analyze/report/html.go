@@ -343,29 +343,7 @@ func buildView(r *Report) *pageView {
 	}
 	v.Title = truncateWidth(title, 120)
 
-	// Verdict.
-	switch {
-	case counts[SeverityCritical] > 0:
-		v.Verdict = verdictView{"critical", plural(counts[SeverityCritical], "critical finding", "critical findings")}
-	case counts[SeverityWarning] > 0:
-		v.Verdict = verdictView{"warning", plural(counts[SeverityWarning], "warning", "warnings") + ", nothing critical"}
-	case len(r.Findings) > 0 && cov.Incomplete():
-		v.Verdict = verdictView{"incomplete", "Only informational findings, but some rules could not run"}
-	case len(r.Findings) > 0:
-		v.Verdict = verdictView{"info", "Only informational findings"}
-	case cov.Total == 0:
-		v.Verdict = verdictView{"incomplete", "No findings, and no rules ran: nothing was checked"}
-	case cov.Incomplete():
-		v.Verdict = verdictView{"incomplete", "No findings, but some rules could not run: this is not a clean bill of health"}
-	case cov.Applicable() == 0:
-		v.Verdict = verdictView{"incomplete", "No findings, and no rule applies to these inputs: nothing was checked"}
-	case cov.Partial > 0:
-		v.Verdict = verdictView{"ok", fmt.Sprintf("No findings; %s without some of their inputs", plural(cov.Partial, "rule ran", "rules ran"))}
-	case cov.NotApplicable > 0:
-		v.Verdict = verdictView{"ok", "No findings: every rule that applies ran on its inputs"}
-	default:
-		v.Verdict = verdictView{"ok", "No findings: every rule ran on its inputs"}
-	}
+	v.Verdict = verdictOf(r, counts, cov)
 	if n := nearIncident(r.Findings); n > 0 && r.IncidentTime != nil {
 		v.Verdict.Text += fmt.Sprintf(" · %d near the incident", n)
 	}
@@ -817,4 +795,31 @@ func fmtDelta(d time.Duration) string {
 		s = fmt.Sprintf("%ds", d/time.Second)
 	}
 	return sign + s
+}
+
+// verdictOf is the page's one-line verdict (and the level --each's index
+// shows): the worst severity found, or whether anything was checked.
+func verdictOf(r *Report, counts map[string]int, cov coverageStats) verdictView {
+	switch {
+	case counts[SeverityCritical] > 0:
+		return verdictView{"critical", plural(counts[SeverityCritical], "critical finding", "critical findings")}
+	case counts[SeverityWarning] > 0:
+		return verdictView{"warning", plural(counts[SeverityWarning], "warning", "warnings") + ", nothing critical"}
+	case len(r.Findings) > 0 && cov.Incomplete():
+		return verdictView{"incomplete", "Only informational findings, but some rules could not run"}
+	case len(r.Findings) > 0:
+		return verdictView{"info", "Only informational findings"}
+	case cov.Total == 0:
+		return verdictView{"incomplete", "No findings, and no rules ran: nothing was checked"}
+	case cov.Incomplete():
+		return verdictView{"incomplete", "No findings, but some rules could not run: this is not a clean bill of health"}
+	case cov.Applicable() == 0:
+		return verdictView{"incomplete", "No findings, and no rule applies to these inputs: nothing was checked"}
+	case cov.Partial > 0:
+		return verdictView{"ok", fmt.Sprintf("No findings; %s without some of their inputs", plural(cov.Partial, "rule ran", "rules ran"))}
+	case cov.NotApplicable > 0:
+		return verdictView{"ok", "No findings: every rule that applies ran on its inputs"}
+	default:
+		return verdictView{"ok", "No findings: every rule ran on its inputs"}
+	}
 }

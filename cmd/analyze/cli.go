@@ -132,6 +132,7 @@ type options struct {
 	draftRule    string
 	baseline     string
 	saveBaseline string
+	each         eachFlags // --each, --jobs (each.go)
 }
 
 func newCommand(e *env) *cobra.Command {
@@ -197,6 +198,7 @@ found any of its inputs): never read that as healthy.`,
 	f.StringVar(&o.baseline, "baseline", "", "compare with a known-good state: a bundle, archive or folder, or a `FILE` from --save-baseline")
 	f.StringVar(&o.saveBaseline, "save-baseline", "", "analyze the inputs as a known-good state and save it to `FILE` for --baseline")
 	f.StringVar(&o.draftRule, "draft-rule", "", "print a YAML match rule for the message template `ID` (analyze templates, or the report's unexplained list) found in the inputs")
+	addEachFlags(f, &o.each)
 	tc := templatesCommand(e)
 	tc.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return refuse("%v (see analyze templates --help)", err)
@@ -224,6 +226,11 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 	if len(args) == 0 {
 		return refuse("no input given (usage: analyze BUNDLE... [flags]; see analyze --help)")
 	}
+	if o.each.on {
+		if err := e.checkEach(cmd, o); err != nil {
+			return err
+		}
+	}
 
 	format, err := chooseFormat(o.format, cmd.Flags().Changed("format"), o.output)
 	if err != nil {
@@ -234,7 +241,7 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 	}
 	if o.output == safefile.Stdout {
 		o.output = "" // -o -: standard output
-	} else if o.output != "" {
+	} else if o.output != "" && !o.each.on {
 		if _, err := safefile.Check(o.output); err != nil {
 			return refuse("%v", err)
 		}
@@ -310,6 +317,9 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if o.each.on {
+		return e.runEach(ctx, o, args, opts)
+	}
 	if e.stderrTerm && !isWindows {
 		opts.Progress = func(done, total int64, what string) {
 			e.progress(progressLine(done, total, what))

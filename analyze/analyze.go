@@ -430,6 +430,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		rep.Bundles = append(rep.Bundles, bundleReport(b))
 		rep.Coverage = append(rep.Coverage, cov[b]...)
 	}
+	rep.Cases = report.CasesOf(rep.Bundles)
 	buildFindings(rep, e, states)
 	buildUnexplained(rep, e, states)
 	if opts.snap != nil {

@@ -104,6 +104,7 @@ type pageView struct {
 	// not trust (integrity only): common and harmless, so not an alert.
 	Trust         string
 	Bundles       []bundleView
+	Cases         string // "SR-4711 (2 inputs) · no case (1 input)"; empty without case ids
 	Groups        []groupView
 	Timeline      []eventView
 	TimelineTotal int
@@ -369,9 +370,23 @@ func buildView(r *Report) *pageView {
 		v.Alerts = append(v.Alerts, alertView{"warn", "Some rules could not run (" + cov.String() + "): problems they look for would not show here.", "#coverage"})
 	}
 
-	// Bundles.
+	// Bundles, grouped by case (anchors keep the input's place).
+	at := map[string]int{}
 	for i, b := range r.Bundles {
-		v.Bundles = append(v.Bundles, buildBundle(i, b, clk))
+		at[b.Name] = i
+	}
+	for _, b := range byCase(r.Bundles, r.Cases) {
+		v.Bundles = append(v.Bundles, buildBundle(at[b.Name], b, clk))
+	}
+	if len(r.Cases) > 0 {
+		var cs []string
+		for _, c := range r.Cases {
+			cs = append(cs, h(c.ID)+" ("+plural(len(c.Bundles), "input", "inputs")+")")
+		}
+		if n := len(r.Bundles) - casedBundles(r.Cases); n > 0 {
+			cs = append(cs, "no case ("+plural(n, "input", "inputs")+")")
+		}
+		v.Cases = strings.Join(cs, " · ")
 	}
 
 	// Excerpts, and the findings that cite them.

@@ -5,7 +5,10 @@
 // meanings are a contract with users' scripts: add fields, never rename.
 package report
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // SchemaVersion is the version of the JSON report schema.
 const SchemaVersion = 1
@@ -37,6 +40,40 @@ type Report struct {
 	Logs []LogCoverage `json:"logs,omitempty"`
 	// Baseline compares the inputs with a known-good state (--baseline).
 	Baseline *Baseline `json:"baseline,omitempty"`
+	// Cases groups the inputs by the ticket id they were collected for
+	// (collect --case), in the order of their first input; absent when
+	// no input has one.
+	Cases []Case `json:"cases,omitempty"`
+}
+
+// Case is one ticket id among the inputs: its bundles and their hosts.
+type Case struct {
+	ID      string   `json:"id"`
+	Bundles []string `json:"bundles"`
+	Hosts   []string `json:"hosts"`
+}
+
+// CasesOf groups bundles by case id (Report.Cases): nil when none has one.
+func CasesOf(bs []Bundle) []Case {
+	var out []Case
+	at := map[string]int{}
+	for _, b := range bs {
+		if b.Case == "" {
+			continue
+		}
+		i, ok := at[b.Case]
+		if !ok {
+			i = len(out)
+			at[b.Case] = i
+			out = append(out, Case{ID: b.Case, Bundles: []string{}, Hosts: []string{}})
+		}
+		c := &out[i]
+		c.Bundles = append(c.Bundles, b.Name)
+		if b.Host != "" && !slices.Contains(c.Hosts, b.Host) {
+			c.Hosts = append(c.Hosts, b.Host)
+		}
+	}
+	return out
 }
 
 // Unexplained is one message template nothing explains.

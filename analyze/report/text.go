@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -166,8 +167,22 @@ func (t *textWriter) report(r *Report) {
 	}
 	t.line("")
 
-	// Bundles, and what to ask the customer for.
-	for _, b := range r.Bundles {
+	// Bundles, grouped by case, and what to ask the customer for.
+	if len(r.Cases) > 0 {
+		var cs []string
+		for _, c := range r.Cases {
+			cs = append(cs, CleanLine(c.ID)+" ("+plural(len(c.Bundles), "input", "inputs")+")")
+		}
+		if n := len(r.Bundles) - casedBundles(r.Cases); n > 0 {
+			cs = append(cs, "no case ("+plural(n, "input", "inputs")+")")
+		}
+		label := "Case"
+		if len(r.Cases) > 1 {
+			label = "Cases"
+		}
+		t.line(truncateWidth(label+"  "+strings.Join(cs, " · "), t.width))
+	}
+	for _, b := range byCase(r.Bundles, r.Cases) {
 		t.bundle(b)
 	}
 	if hint := t.missingHint(r.Bundles); hint != "" {
@@ -707,4 +722,38 @@ func fitStyled(s string, w int) string {
 		b.WriteString(ansiReset)
 	}
 	return b.String()
+}
+
+// casedBundles counts the bundles the cases hold.
+func casedBundles(cs []Case) int {
+	n := 0
+	for _, c := range cs {
+		n += len(c.Bundles)
+	}
+	return n
+}
+
+// byCase orders bundles by case (the cases' order, bundles without a case
+// last), keeping their order within a case: the order they are listed in.
+func byCase(bs []Bundle, cs []Case) []Bundle {
+	if len(cs) == 0 {
+		return bs
+	}
+	rank := map[string]int{}
+	for i, c := range cs {
+		rank[c.ID] = i
+	}
+	out := append([]Bundle(nil), bs...)
+	sort.SliceStable(out, func(i, j int) bool {
+		ri, ok := rank[out[i].Case]
+		if !ok {
+			ri = len(cs)
+		}
+		rj, ok := rank[out[j].Case]
+		if !ok {
+			rj = len(cs)
+		}
+		return ri < rj
+	})
+	return out
 }

@@ -420,8 +420,7 @@ func safeFileName(s string) string {
 			break
 		}
 	}
-	out := strings.TrimLeft(b.String(), ".-_")
-	out = strings.TrimRight(out, ".")
+	out := strings.Trim(b.String(), "._-")
 	if out == "" {
 		return "input"
 	}

@@ -48,6 +48,7 @@ bench: build
 	@scripts/bench-collect.sh
 	@scripts/bench-analyze.sh
 	@scripts/bench-analyze-dense.sh
+	@scripts/bench-each.sh
 
 # Static binaries for every supported platform, SHA256SUMS, and its
 # minisign signature when CASEFILE_RELEASE_KEY names a secret key.

@@ -37,6 +37,8 @@ func main() {
 	gz := flag.Bool("gz", true, "store every third rotation gzip-compressed")
 	mixFlag := flag.String("mix", "sparse", "lines: sparse (a rule's line in 200,000), dense (2 of 7 lines routed-session failures), handshake (1 of 4 lines a WHO/TELL handshake line)")
 	name := flag.String("name", "tfst-bench-20091013T120000Z", "bundle name")
+	host := flag.String("host", "bench", "the manifest's host name")
+	caseID := flag.String("case", "", "the manifest's case id (collect --case)")
 	flag.Parse()
 	switch *mixFlag {
 	case "sparse", "dense", "handshake":
@@ -45,7 +47,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "benchgen: -mix is sparse, dense or handshake")
 		os.Exit(2)
 	}
-	bundleName = *name
+	bundleName, hostName, caseName = *name, *host, *caseID
 	if *patterns != "" {
 		if err := printPatterns(*patterns); err != nil {
 			fmt.Fprintln(os.Stderr, "benchgen:", err)
@@ -204,6 +206,9 @@ var needles = []string{
 // mix is the kind of log written (-mix); bundleName the bundle's name.
 var mix, bundleName = "sparse", "tfst-bench-20091013T120000Z"
 
+// hostName and caseName go into the manifest (-host, -case).
+var hostName, caseName = "bench", ""
+
 // Dense logs: routed-session failures through three gateway proxies
 // (the tfst.routed-session-failure rule groups them by peer).
 var densePeers = []string{"nti281-gwp", "nti282-gwp", "dmz.gwp-03"}
@@ -301,7 +306,8 @@ func write(out string, total int64, nfiles int, gz bool) error {
 		Tool:          bundle.Tool{Name: "benchgen", Version: "1"},
 		Name:          name,
 		Profile:       bundle.ProfileRef{Name: "tfst", Version: "bench", Source: "builtin"},
-		Host:          bundle.Host{Hostname: "bench", OS: "linux", Timezone: "UTC", UTCOffset: "+00:00"},
+		Host:          bundle.Host{Hostname: hostName, OS: "linux", Timezone: "UTC", UTCOffset: "+00:00"},
+		Case:          caseName,
 		Root:          "/",
 		Collection:    bundle.Collection{StartUTC: end.Add(-time.Minute), EndUTC: end},
 		Redaction:     bundle.Redaction{Enabled: true},

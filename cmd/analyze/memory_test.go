@@ -98,6 +98,24 @@ func TestMemoryFlat(t *testing.T) {
 			t.Errorf("%d bundles: peak RSS %d MiB, over %d MiB", nBundles, rss>>20, maxRSS>>20)
 		}
 	})
+	// --each keeps rows, never reports: its peak is that of the reports
+	// made at once, not of the number of inputs.
+	t.Run(fmt.Sprintf("--each over %d bundles", 12*nBundles/5), func(t *testing.T) {
+		many := 12 * nBundles / 5 // 24, or 720 at full size
+		key := inputtest.Build(t, inputtest.Spec{}).Private
+		in := filepath.Join(dir, "each")
+		var paths []string
+		for i := range many {
+			b := tfstBundle(t, fmt.Sprintf("tfst-epp%03d-20260302T080000Z", i), log, inputtest.Spec{Key: &key})
+			paths = append(paths, b.WriteTarGz(t, in))
+		}
+		_, few := peakRSS(t, bin, append([]string{"--each", "--jobs", "2", "-o", filepath.Join(dir, "each-few")}, paths[:2]...)...)
+		_, all := peakRSS(t, bin, append([]string{"--each", "--jobs", "2", "-o", filepath.Join(dir, "each-all")}, paths...)...)
+		t.Logf("--each: peak RSS %d MiB for 2 bundles, %d MiB for %d", few>>20, all>>20, many)
+		if limit := few + few/4 + 8<<20; all > limit {
+			t.Errorf("--each: peak RSS %d MiB for %d bundles, over %d MiB (2 bundles: %d MiB): not flat", all>>20, many, limit>>20, few>>20)
+		}
+	})
 	// 200k members: in an archive inside a bundle (they are in no
 	// manifest), and as raw logs.
 	var inner bytes.Buffer

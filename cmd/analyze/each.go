@@ -27,6 +27,7 @@ import (
 	"casefile/analyze/report"
 	"casefile/internal/safefile"
 	"casefile/internal/version"
+	"casefile/profiles"
 )
 
 // eachFlags are --each's flags.
@@ -53,6 +54,28 @@ type eachUnit struct {
 	caseID string
 	paths  []string
 	name   string // report file base name
+}
+
+// builtinCache loads each built-in profile once for the whole batch
+// (parsing one costs tens of milliseconds; a batch may hold hundreds of
+// bundles of the same product).
+func builtinCache() func(string) (*profiles.Profile, error) {
+	type entry struct {
+		p   *profiles.Profile
+		err error
+	}
+	var mu sync.Mutex
+	cache := map[string]entry{}
+	return func(name string) (*profiles.Profile, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		e, ok := cache[name]
+		if !ok {
+			e.p, e.err = profiles.Builtin(name)
+			cache[name] = e
+		}
+		return e.p, e.err
+	}
 }
 
 // checkEach refuses what --each cannot do, before anything is read.
@@ -114,6 +137,7 @@ func (e *env) runEach(ctx context.Context, o *options, args []string, opts analy
 	per := opts
 	per.Workers = max(1, runtime.GOMAXPROCS(0)/jobs)
 	per.Progress, per.Facts = nil, nil
+	per.Builtin = builtinCache()
 
 	idx, err := safefile.Create(filepath.Join(dir, indexJSON), 0o644)
 	if err != nil {

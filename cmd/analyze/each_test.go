@@ -416,3 +416,29 @@ func parseIndexHTML(t *testing.T, path string) indexPage {
 	sort.Strings(p.links)
 	return p
 }
+
+// TestEachRequireSignature: with --require-signature an input short of it
+// is a row with the reason and no report; the others are reported.
+func TestEachRequireSignature(t *testing.T) {
+	dir := t.TempDir()
+	signed := tfstBundle(t, "tfst-epp01-20091013T120000Z", calmLine, inputtest.Spec{})
+	trust := signed.WriteTrustFile(t, dir, "helpdesk")
+	unsigned := tfstBundle(t, "tfst-epp02-20091013T120000Z", calmLine, inputtest.Spec{Unsigned: true})
+	paths := []string{signed.WriteTarGz(t, dir), unsigned.WriteTarGz(t, dir)}
+	out := filepath.Join(dir, "out")
+	got := real(t, append([]string{"--each", "-o", out, "--require-signature", "--trust", trust, "--profile", "tfst", "--rule", "tfst.fd-exhaustion"}, paths...)...)
+	if got.code != exitRefused {
+		t.Errorf("exit %d, want 2\n%s", got.code, got.stderr)
+	}
+	rows, _ := readIndex(t, filepath.Join(out, "index.json"))
+	if len(rows) != 2 || rows[0].Verdict != "ok" || rows[0].Exit != 0 || len(rows[0].Files) != 3 {
+		t.Fatalf("rows %+v; want the signed bundle reported ok", rows)
+	}
+	if r := rows[1]; r.Verdict != report.VerdictError || r.Exit != 2 || len(r.Files) != 0 ||
+		!strings.HasPrefix(r.Error, paths[1]+": not signed") || !strings.HasSuffix(r.Error, "(--require-signature)") {
+		t.Errorf("row 2 = %+v; want an error row naming the unsigned bundle", r)
+	}
+	if _, err := os.Stat(filepath.Join(out, "002-tfst-epp02-20091013T120000Z.html")); err == nil {
+		t.Error("a report was written for the unsigned bundle")
+	}
+}

@@ -43,6 +43,7 @@ type flags struct {
 	rootExec     bool
 	verbose      bool
 	pseudonymize string
+	request      requestFlags // request.go
 }
 
 func newRootCmd(ctx context.Context, e *env) *cobra.Command {
@@ -75,6 +76,10 @@ Check a bundle with public tools:
 			if f.listProfiles {
 				return listProfiles(e.stdout)
 			}
+			var err error
+			if f.profile, err = f.request.load(f.profile); err != nil {
+				return err
+			}
 			if f.profile == "" {
 				return usagef("--profile is required (a built-in name, a profile file, or auto; see --list-profiles)")
 			}
@@ -104,6 +109,7 @@ Check a bundle with public tools:
 	fl.BoolVar(&f.rootOnly, "root-commands-only", false, "former name of --root-exec")
 	fl.MarkHidden("root-commands-only")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "on a terminal too, print a line per item instead of the one-line progress bar")
+	addRequestFlags(cmd, &f.request)
 	cmd.AddCommand(newKeygenCmd(e), newUnmaskCmd(e), versioncmd.New("collect", e.stdout))
 	cmd.RegisterFlagCompletionFunc("profile", complete.Profiles("auto"))
 	cmd.RegisterFlagCompletionFunc("set", complete.Variables)
@@ -141,6 +147,7 @@ func (f *flags) options(e *env) (collect.Options, error) {
 		Set:      map[string]string{},
 
 		RootExec: f.rootExec || f.rootOnly,
+		Clock:    e.now,
 	}
 	for _, kv := range f.set {
 		k, v, ok := strings.Cut(kv, "=")
@@ -260,6 +267,9 @@ func collectMain(ctx context.Context, e *env, f *flags) error {
 			return usageError{err}
 		}
 		if err := checkSet(opts.Set, p); err != nil {
+			return err
+		}
+		if err := f.request.apply(e, &opts, p, e.clock()); err != nil {
 			return err
 		}
 		todo = []*profiles.Profile{p}

@@ -62,6 +62,10 @@ type Options struct {
 	// are worked out: every value and where it came from.
 	Facts func(BundleFacts)
 
+	// Request, when set (--request-out), is filled with the follow-up
+	// request for the inputs (see RequestSpec).
+	Request *RequestSpec
+
 	// snap, when set, is given what a baseline keeps (RunSnapshot).
 	snap *snapshotSink
 }
@@ -354,6 +358,12 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 					}
 					continue
 				}
+				if sampleRule(rp.rule) && !twoSamples(g.bundles) {
+					for _, b := range g.bundles {
+						cov[b] = append(cov[b], oneSample(rp, b))
+					}
+					continue
+				}
 				var covs []report.RuleCoverage
 				run := false
 				for _, b := range g.bundles {
@@ -430,8 +440,14 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		rep.Bundles = append(rep.Bundles, bundleReport(b))
 		rep.Coverage = append(rep.Coverage, cov[b]...)
 	}
+	linkFollowUps(rep, states)
 	buildFindings(rep, e, states)
 	buildUnexplained(rep, e, states)
+	if opts.Request != nil {
+		if err := buildRequest(rep, states, opts.Request, now); err != nil {
+			return nil, err
+		}
+	}
 	if opts.snap != nil {
 		opts.snap.fill(rep, states)
 	}

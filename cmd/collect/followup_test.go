@@ -251,6 +251,27 @@ func TestFollowUpLoop(t *testing.T) {
 	if strings.Contains(text.String(), "Ask the customer") {
 		t.Errorf("the text report still asks for what the follow-up delivered:\n%s", text.String())
 	}
+	wantLine := "follow-up of " + b1Name + " (request " + wantFU.RequestID[:16] + "…, key " + wantFU.SignerKeyID + "): delivered install-dir"
+	if !strings.Contains(text.String(), wantLine) {
+		t.Errorf("the text report lacks %q:\n%s", wantLine, text.String())
+	}
+	// The first bundle alone still asks for it.
+	text.Reset()
+	if err := report.WriteText(&text, rep1, report.TextOptions{Width: 200}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "Ask the customer for install-dir") {
+		t.Errorf("the first bundle's report does not ask for install-dir:\n%s", text.String())
+	}
+
+	// A sample taken before not_before is collected, with a warning.
+	out3 := filepath.Join(dir, "b3")
+	os.Mkdir(out3, 0o755)
+	code, _, errs = runAt(t, t0.Add(20*time.Minute), "--request", reqPath, "--trust", helpdesk+".pub", "--root", host, "--root-exec",
+		"--sign-key", fieldKey, "-o", out3+"/")
+	if code != 0 || !strings.Contains(errs, "no earlier than 2010-04-07T15:25:00Z (40m0s from now); this one may be too early to compare") {
+		t.Errorf("early follow-up: exit %d, stderr:\n%s", code, errs)
+	}
 }
 
 // growSockets adds CLOSE_WAIT sockets of epproxy to a netstat -anp

@@ -75,11 +75,23 @@ func TestRequestOut(t *testing.T) {
 		}
 	}
 
+	other := tfstBundle(t, "tfst-epp02-20091013T120000Z", calmLine, inputtest.Spec{Edit: func(m *bundle.Manifest) { m.Host.Hostname = "epp02" }})
+	otherPath := other.WriteTarGz(t, dir)
+	// Nothing missing: nothing to ask for, no file.
+	calmReq := filepath.Join(dir, "CALM.json")
+	got = real(t, otherPath, "--request-out", calmReq, "--request-key", key)
+	if got.code == 2 || !strings.Contains(got.stderr, "nothing to ask for") {
+		t.Errorf("nothing to ask for: exit %d, stderr %q", got.code, got.stderr)
+	}
+	if _, err := os.Stat(calmReq); err == nil {
+		t.Error("wrote a request with nothing to ask for")
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
 		want string
 	}{
+		{"two hosts", []string{path, otherPath, "--request-out", req, "--request-key", key}, "a request is for one host"},
 		{"no key", []string{path, "--request-out", req}, "needs --request-key"},
 		{"bad key", []string{path, "--request-out", req, "--request-key", req}, "--request-key"},
 		{"key without out", []string{path, "--request-key", key}, "go with --request-out"},

@@ -72,6 +72,7 @@ func linkFollowUps(rep *report.Report, states []*bundleState) {
 			continue
 		}
 		fu.Follows = rep.Bundles[j].Name
+		noteCoverage(rep, rep.Bundles[j].Name, rep.Bundles[i].Name)
 		got := map[string]bool{}
 		for _, it := range rep.Bundles[i].Items {
 			if it.Outcome() == report.ItemCollected {
@@ -91,5 +92,23 @@ func linkFollowUps(rep *report.Report, states []*bundleState) {
 				fu.StillMissing = append(fu.StillMissing, it.ID)
 			}
 		}
+	}
+}
+
+// noteCoverage adds to each rule that did not fully run on the earlier
+// bundle, and ran on its follow-up, that it did: the gap is filled there.
+func noteCoverage(rep *report.Report, earlier, later string) {
+	ran := map[string]bool{}
+	for _, c := range rep.Coverage {
+		if c.Bundle == later && c.Status == report.CoverageRan {
+			ran[c.Rule] = true
+		}
+	}
+	for k := range rep.Coverage {
+		c := &rep.Coverage[k]
+		if c.Bundle != earlier || !ran[c.Rule] || (c.Status != report.CoverageSkipped && c.Status != report.CoveragePartial) {
+			continue
+		}
+		c.Reason = joinReason(c.Reason, "ran on its follow-up "+later)
 	}
 }

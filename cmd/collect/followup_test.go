@@ -227,6 +227,18 @@ func TestFollowUpLoop(t *testing.T) {
 	if diff := cmp.Diff(wantLink, rep.Bundles[1].FollowUp); diff != "" {
 		t.Errorf("report follow_up (-want +got):\n%s", diff)
 	}
+	noted := false
+	for _, c := range rep.Coverage {
+		if c.Rule == "tfst.version" && c.Bundle == b1Name {
+			noted = c.Status == report.CoverageSkipped && strings.HasSuffix(c.Reason, "; ran on its follow-up "+b2Name)
+			if !noted {
+				t.Errorf("coverage of tfst.version on the first bundle does not say it ran on the follow-up: %+v", c)
+			}
+		}
+	}
+	if !noted {
+		t.Error("no coverage of tfst.version on the first bundle")
+	}
 	if diff := cmp.Diff(map[string][]string{}, report.MissingItems(rep)); diff != "" {
 		t.Errorf("merged missing items (-want +got):\n%s", diff)
 	}

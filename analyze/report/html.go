@@ -145,6 +145,7 @@ type bundleView struct {
 	Collected      string
 	CollectedISO   string
 	Note           string
+	FollowUp       string // which bundle this one follows and what it delivered
 	Redacted       bool
 	Raw            bool
 	ToolVersion    string
@@ -661,6 +662,9 @@ func buildBundle(i int, b Bundle, clk clock) bundleView {
 		SigDetail:   h(b.Signature.Detail),
 		IntegLabel:  h(integ),
 		IntegLevel:  il,
+	}
+	if b.FollowUp != nil {
+		bv.FollowUp = h(followUpLine(b.FollowUp))
 	}
 	if bv.Name == "" {
 		bv.Name = bv.Path

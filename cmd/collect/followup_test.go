@@ -267,6 +267,13 @@ func TestFollowUpLoop(t *testing.T) {
 	if !strings.Contains(text.String(), wantLine) {
 		t.Errorf("the text report lacks %q:\n%s", wantLine, text.String())
 	}
+	var page bytes.Buffer
+	if err := report.WriteHTML(&page, rep); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(page.String(), "<dt>Follow-up</dt><dd>follow-up of "+b1Name) || strings.Contains(page.String(), "ask the customer for") {
+		t.Error("the HTML report does not name the follow-up, or still asks for what it delivered")
+	}
 	// The first bundle alone still asks for it.
 	text.Reset()
 	if err := report.WriteText(&text, rep1, report.TextOptions{Width: 200}); err != nil {

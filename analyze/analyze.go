@@ -67,6 +67,9 @@ type Options struct {
 	// once for the whole batch. The profiles it returns are only read,
 	// so one may serve runs at the same time.
 	Builtin func(name string) (*profiles.Profile, error)
+	// Request, when set (--request-out), is filled with the follow-up
+	// request for the inputs (see RequestSpec).
+	Request *RequestSpec
 
 	// snap, when set, is given what a baseline keeps (RunSnapshot).
 	snap *snapshotSink
@@ -364,6 +367,12 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 					}
 					continue
 				}
+				if sampleRule(rp.rule) && !twoSamples(g.bundles) {
+					for _, b := range g.bundles {
+						cov[b] = append(cov[b], oneSample(rp, b))
+					}
+					continue
+				}
 				var covs []report.RuleCoverage
 				run := false
 				for _, b := range g.bundles {
@@ -441,8 +450,14 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		rep.Coverage = append(rep.Coverage, cov[b]...)
 	}
 	rep.Cases = report.CasesOf(rep.Bundles)
+	linkFollowUps(rep, states)
 	buildFindings(rep, e, states)
 	buildUnexplained(rep, e, states)
+	if opts.Request != nil {
+		if err := buildRequest(rep, states, opts.Request, now); err != nil {
+			return nil, err
+		}
+	}
 	if opts.snap != nil {
 		opts.snap.fill(rep, states)
 	}

@@ -56,6 +56,9 @@ type draft struct {
 	// inexact says which values are computed from the kept lines only
 	// (shown in the finding).
 	inexact string
+	// bs, when set, are the bundles the finding is about (samples: the
+	// later and the earlier), instead of the rule run's.
+	bs []*bundleState
 }
 
 // ruleEnv is the environment of one rule: base, the kind's variables
@@ -67,6 +70,11 @@ func (e *evaluator) ruleEnv(rp *rulePlan, bs []*bundleState, scopeAll bool) map[
 	}
 	if rp.kind == "match" {
 		env["matched"] = map[string]any{}
+	}
+	if sampleRule(rp.rule) {
+		for _, v := range profiles.SampleVars {
+			env[v] = nil
+		}
 	}
 	for _, c := range rp.captures {
 		env[c] = ""
@@ -196,7 +204,11 @@ func (e *evaluator) evalRule(rp *rulePlan, bs []*bundleState, scopeAll bool) ([]
 	var out []*finding
 	var made []*draft
 	for _, d := range drafts {
-		f, ferr := e.finalize(rp, bs, scopeAll, env, d)
+		fbs := bs
+		if d.bs != nil {
+			fbs = d.bs
+		}
+		f, ferr := e.finalize(rp, fbs, scopeAll, env, d)
 		if ferr != nil && err == nil {
 			err = ferr
 		}
@@ -854,6 +866,9 @@ var checkRecordVars = []string{"record", "value", "file", "line", "text", "time"
 // evalCheck: once, or once per record of a for_each fact.
 func (e *evaluator) evalCheck(rr *ruleRun) []*draft {
 	rp, bs := rr.rp, rr.bs
+	if sampleRule(rp.rule) {
+		return e.evalSamples(rr)
+	}
 	fe := rp.rule.Check.ForEach
 	if fe == "" {
 		return []*draft{{vars: map[string]any{}}}

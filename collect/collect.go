@@ -79,6 +79,9 @@ type Options struct {
 	// NoHostItems leaves out the host items of profiles/_host.yaml (for
 	// tests that want a bundle of exactly the profile's items).
 	NoHostItems bool
+	// Request, when set, makes this a follow-up collection (collect
+	// --request): see FollowUpRequest.
+	Request *FollowUpRequest
 }
 
 // Result describes a written bundle.
@@ -308,6 +311,13 @@ func (c *collector) manifest(name string, start time.Time) *bundle.Manifest {
 	}
 	if c.redactor != nil {
 		m.Redaction.Rules = c.redactor.RuleNames()
+	}
+	if r := c.opts.Request; r != nil {
+		fu := r.FollowUp
+		m.FollowUp = &fu
+		if m.Case == "" {
+			m.Case = r.Case
+		}
 	}
 	if c.opts.MaxTime > 0 {
 		m.Options.MaxTime = c.opts.MaxTime.String()

@@ -90,9 +90,21 @@ func (c *collector) expandAll(in []string) []string {
 func (c *collector) plan(p, host *profiles.Profile) []*planned {
 	var out []*planned
 	ids := map[string]bool{}
+	var only map[string]bool
+	if r := c.opts.Request; r != nil {
+		only = map[string]bool{}
+		for _, id := range r.Items {
+			only[id] = true
+		}
+	}
 	add := func(items []profiles.CollectItem, isHost bool) {
 		for _, it := range items {
 			if !forOS(it.OS) {
+				continue
+			}
+			// A follow-up collects the items its request names, and the
+			// host items (host facts) always.
+			if only != nil && !isHost && !only[it.ID] {
 				continue
 			}
 			if ids[it.ID] {

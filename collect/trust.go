@@ -143,7 +143,7 @@ func (c *collector) trustedRealPath(p string) error {
 func (c *collector) markUntrustedVars() {
 	for k, v := range c.vars {
 		switch v.Source {
-		case SourceEnv, SourceProcess, SourceFile, SourcePath:
+		case SourceEnv, SourceProcess, SourceFile, SourcePath, SourceRequest:
 		default:
 			continue
 		}

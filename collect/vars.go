@@ -17,6 +17,7 @@ var varRef = regexp.MustCompile(`\{([a-zA-Z_][a-zA-Z0-9_]*)\}`)
 // Variable sources recorded in the manifest.
 const (
 	SourceSet     = "set"     // --set
+	SourceRequest = "request" // a signed follow-up request (collect --request)
 	SourceEnv     = "env"     // an environment variable
 	SourcePath    = "path"    // the first existing candidate path
 	SourceProcess = "process" // captured from the process list
@@ -35,6 +36,11 @@ func (c *collector) resolveVars(ctx context.Context, p *profiles.Profile) {
 }
 
 func (c *collector) resolveVar(ctx context.Context, v profiles.Variable) bundle.Variable {
+	if r := c.opts.Request; r != nil {
+		if val, ok := r.Vars[v.Name]; ok {
+			return bundle.Variable{Value: val, Source: SourceRequest}
+		}
+	}
 	if val, ok := c.opts.Set[v.Name]; ok {
 		return bundle.Variable{Value: val, Source: SourceSet}
 	}

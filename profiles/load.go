@@ -250,6 +250,9 @@ func setLines(root *yaml.Node, p *Profile) {
 		if r.Context != nil {
 			setLine("context", &r.Context.Line)
 		}
+		if r.Resample != nil {
+			setLine("resample", &r.Resample.Line)
+		}
 	}
 }
 

@@ -357,7 +357,21 @@ type Rule struct {
 	State    *StateSpec    `yaml:"state"`
 	Check    *CheckSpec    `yaml:"check"`
 
+	// Resample, when the rule makes a finding, asks for a second sample
+	// of some items (analyze --request-out writes it into the follow-up
+	// request; docs/followup.md).
+	Resample *Resample `yaml:"resample"`
+
 	Line int `yaml:"-"`
+}
+
+// Resample names items a rule wants collected again, no earlier than
+// After past the bundle's collection, so that two samples can be compared
+// (a check rule with samples: reads both).
+type Resample struct {
+	Items []string `yaml:"items"`
+	After Duration `yaml:"after"`
+	Line  int      `yaml:"-"`
 }
 
 // Severities, lowest first.
@@ -531,8 +545,19 @@ type Tracker struct {
 // and each record that passes makes a finding with its line as evidence.
 type CheckSpec struct {
 	ForEach string `yaml:"for_each"`
+	// Samples names a fact to compare across two samples of one host: the
+	// rule (scope all) is judged once per host that has two bundles or
+	// more (the earliest and the latest with a value), with SampleVars.
+	Samples string `yaml:"samples"`
 	Line    int    `yaml:"-"`
 }
+
+// SampleVars are the variables of a check rule with samples: the fact's
+// earlier and later values, their times, the time between them (interval
+// as text, "55 minutes"; hours as a number), growth (later - earlier)
+// and per_hour (growth / hours) when both values are numbers (else nil),
+// and the two bundles (earlier_bundle, later_bundle: as in bundles).
+var SampleVars = []string{"earlier", "later", "earlier_at", "later_at", "interval", "hours", "growth", "per_hour", "earlier_bundle", "later_bundle"}
 
 // Context selects lines of other members around a finding's first time.
 type Context struct {

@@ -416,6 +416,17 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 			}
 		}
 		vars := append([]string{}, RuleVars[kind]...)
+		if kind == "check" && r.Check.Samples != "" {
+			if err := checkSamples(p, r, facts); err != nil {
+				return err
+			}
+			vars = append(vars, SampleVars...)
+		}
+		if r.Resample != nil {
+			if err := checkResample(p, r); err != nil {
+				return err
+			}
+		}
 		if kind == "check" && r.Check.ForEach != "" {
 			fe, ok := facts[r.Check.ForEach]
 			if !ok || fe.Pick != "all" {

@@ -147,6 +147,7 @@ type bundleView struct {
 	CollectedISO   string
 	Note           string
 	Case           string
+	FollowUp       string // which bundle this one follows and what it delivered
 	Redacted       bool
 	Raw            bool
 	ToolVersion    string
@@ -656,6 +657,9 @@ func buildBundle(i int, b Bundle, clk clock) bundleView {
 		SigDetail:   h(b.Signature.Detail),
 		IntegLabel:  h(integ),
 		IntegLevel:  il,
+	}
+	if b.FollowUp != nil {
+		bv.FollowUp = h(followUpLine(b.FollowUp))
 	}
 	if bv.Name == "" {
 		bv.Name = bv.Path

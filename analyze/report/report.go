@@ -184,6 +184,24 @@ type Bundle struct {
 	Items []Item `json:"items,omitempty"`
 	// Members is the number of members read.
 	Members int `json:"members"`
+	// FollowUp is set when the bundle answers a follow-up request
+	// (docs/followup.md): which request, which bundle it follows, and
+	// what it delivered of what that bundle lacked.
+	FollowUp *FollowUp `json:"follow_up,omitempty"`
+}
+
+// FollowUp ties a follow-up bundle to the bundle it follows.
+type FollowUp struct {
+	RequestID   string `json:"request_id"`
+	SignerKeyID string `json:"signer_key_id"`
+	// FollowsSHA256 is the SHA-256 of the earlier bundle's file (from the
+	// manifest); Follows is that bundle's name when it was analyzed too.
+	FollowsSHA256 string `json:"follows_sha256"`
+	Follows       string `json:"follows,omitempty"`
+	// Delivered are the earlier bundle's missing or failed items that this
+	// one collected; StillMissing those it did not.
+	Delivered    []string `json:"delivered"`
+	StillMissing []string `json:"still_missing"`
 }
 
 // Signature is the outcome of checking SHA256SUMS.minisig.
@@ -236,6 +254,9 @@ type Item struct {
 	// this OS does not support). An optional item that is not there is
 	// counted apart from expected items that are missing.
 	Optional bool `json:"optional,omitempty"`
+	// DeliveredBy names the follow-up bundle that collected this item
+	// after it was missing or failed here: it is no longer missing.
+	DeliveredBy string `json:"delivered_by,omitempty"`
 }
 
 // Finding is one diagnosis.

@@ -240,7 +240,7 @@ const (
 // else not collected failed, optional or not (a file that is there but
 // could not be read is not "not on this host").
 func itemState(it Item) int {
-	if it.ErrorKind == "" && it.Error == "" {
+	if it.ErrorKind == "" && it.Error == "" || it.DeliveredBy != "" {
 		return itemCollected
 	}
 	switch it.ErrorKind {
@@ -255,6 +255,43 @@ func itemState(it Item) int {
 		}
 	}
 	return itemFailed
+}
+
+// Item outcomes (Item.Outcome).
+const (
+	ItemCollected = "collected" // stored, or delivered by a follow-up
+	ItemMissing   = "missing"   // expected, and not on the host
+	ItemFailed    = "failed"    // there, but could not be collected
+	ItemOptional  = "optional"  // not there, which is normal on this host
+)
+
+// Outcome says what became of an item: ItemCollected (also when a
+// follow-up delivered it), ItemMissing, ItemFailed or ItemOptional.
+func (it Item) Outcome() string {
+	switch itemState(it) {
+	case itemCollected:
+		return ItemCollected
+	case itemMissing:
+		return ItemMissing
+	case itemOptional:
+		return ItemOptional
+	}
+	return ItemFailed
+}
+
+// MissingItems lists, per bundle name, the ids of the expected items that
+// are missing or failed and that no follow-up delivered: what the help
+// desk would still have to ask for. Bundles lacking nothing are absent.
+func MissingItems(r *Report) map[string][]string {
+	out := map[string][]string{}
+	for _, b := range r.Bundles {
+		for _, it := range b.Items {
+			if o := it.Outcome(); o == ItemMissing || o == ItemFailed {
+				out[b.Name] = append(out[b.Name], it.ID)
+			}
+		}
+	}
+	return out
 }
 
 // itemStats summarises a bundle's manifest items.

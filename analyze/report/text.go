@@ -416,6 +416,9 @@ func (t *textWriter) bundle(b Bundle) {
 	if b.Note != "" {
 		t.line(truncateWidth("    note \""+CleanLine(b.Note)+"\"", t.width))
 	}
+	if fu := b.FollowUp; fu != nil {
+		t.line(truncateWidth("    "+followUpLine(fu), t.width))
+	}
 }
 
 func (t *textWriter) finding(f Finding) {
@@ -756,4 +759,43 @@ func byCase(bs []Bundle, cs []Case) []Bundle {
 		return ri < rj
 	})
 	return out
+}
+
+// followUpLine says which bundle a follow-up answers and what it
+// delivered: "follow-up of X (request 1a2b..., key ABCD...): delivered
+// install-dir; still missing epp-log".
+func followUpLine(fu *FollowUp) string {
+	of := CleanLine(fu.Follows)
+	if of == "" {
+		of = "a bundle not analyzed here (sha256 " + hexPrefix(fu.FollowsSHA256) + "…)"
+	}
+	s := "follow-up of " + of + " (request " + hexPrefix(fu.RequestID) + "…, key " + CleanLine(fu.SignerKeyID) + ")"
+	if len(fu.Delivered) > 0 {
+		s += ": delivered " + idList(cleanAll(fu.Delivered), maxSummaryIDs)
+	}
+	if len(fu.StillMissing) > 0 {
+		s += "; still missing " + idList(cleanAll(fu.StillMissing), maxSummaryIDs)
+	}
+	return s
+}
+
+func cleanAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = shortName(s)
+	}
+	return out
+}
+
+// hexPrefix is the first 16 characters of a hex id ("" for anything else).
+func hexPrefix(s string) string {
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return ""
+		}
+	}
+	if len(s) > 16 {
+		s = s[:16]
+	}
+	return s
 }

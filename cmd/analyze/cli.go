@@ -132,7 +132,8 @@ type options struct {
 	draftRule    string
 	baseline     string
 	saveBaseline string
-	each         eachFlags // --each, --jobs (each.go)
+	each         eachFlags   // --each, --jobs (each.go)
+	request      requestOpts // request.go
 }
 
 func newCommand(e *env) *cobra.Command {
@@ -197,6 +198,7 @@ found any of its inputs): never read that as healthy.`,
 	})
 	f.StringVar(&o.baseline, "baseline", "", "compare with a known-good state: a bundle, archive or folder, or a `FILE` from --save-baseline")
 	f.StringVar(&o.saveBaseline, "save-baseline", "", "analyze the inputs as a known-good state and save it to `FILE` for --baseline")
+	addRequestFlags(f, &o.request)
 	f.StringVar(&o.draftRule, "draft-rule", "", "print a YAML match rule for the message template `ID` (analyze templates, or the report's unexplained list) found in the inputs")
 	addEachFlags(f, &o.each)
 	tc := templatesCommand(e)
@@ -314,6 +316,9 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 	if e.now != nil {
 		opts.Clock = e.now
 	}
+	if err := o.request.prepare(e, &opts); err != nil {
+		return err
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -409,6 +414,9 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 		}
 	}
 
+	if err := o.request.write(e); err != nil {
+		return err
+	}
 	if n := rep.CountAtOrAbove(o.failOn); n > 0 {
 		return &exitError{code: exitFindings}
 	}

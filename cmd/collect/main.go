@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -58,6 +59,8 @@ type env struct {
 	tty            bool       // stderr is a terminal: show a progress bar
 	width          func() int // terminal width
 	stopSignals    func()     // restores default signal handling
+	// now is the collection clock (nil: time.Now); tests pin it.
+	now func() time.Time
 }
 
 // Exit statuses.
@@ -92,6 +95,10 @@ func runMain(ctx context.Context, args []string, e *env) int {
 		return exitOK
 	}
 	fmt.Fprintf(e.stderr, "collect: %v\n", err)
+	var rq requestError
+	if errors.As(err, &rq) {
+		return exitUsage // a refused request: its one line says why
+	}
 	var u usageError
 	if errors.As(err, &u) || !ran {
 		fmt.Fprintf(e.stderr, "Run 'collect --help' for usage.\n")

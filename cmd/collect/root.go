@@ -44,6 +44,7 @@ type flags struct {
 	rootExec     bool
 	verbose      bool
 	pseudonymize string
+	request      requestFlags // request.go
 }
 
 func newRootCmd(ctx context.Context, e *env) *cobra.Command {
@@ -76,6 +77,10 @@ Check a bundle with public tools:
 			if f.listProfiles {
 				return listProfiles(e.stdout)
 			}
+			var err error
+			if f.profile, err = f.request.load(f.profile); err != nil {
+				return err
+			}
 			if f.profile == "" {
 				return usagef("--profile is required (a built-in name, a profile file, or auto; see --list-profiles)")
 			}
@@ -106,6 +111,7 @@ Check a bundle with public tools:
 	fl.BoolVar(&f.rootOnly, "root-commands-only", false, "former name of --root-exec")
 	fl.MarkHidden("root-commands-only")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "on a terminal too, print a line per item instead of the one-line progress bar")
+	addRequestFlags(cmd, &f.request)
 	cmd.AddCommand(newKeygenCmd(e), newUnmaskCmd(e), versioncmd.New("collect", e.stdout))
 	cmd.RegisterFlagCompletionFunc("profile", complete.Profiles("auto"))
 	cmd.RegisterFlagCompletionFunc("set", complete.Variables)
@@ -144,6 +150,7 @@ func (f *flags) options(e *env) (collect.Options, error) {
 		Set:      map[string]string{},
 
 		RootExec: f.rootExec || f.rootOnly,
+		Clock:    e.now,
 	}
 	if f.caseID != "" {
 		if err := bundle.CheckCase(f.caseID); err != nil {
@@ -268,6 +275,9 @@ func collectMain(ctx context.Context, e *env, f *flags) error {
 			return usageError{err}
 		}
 		if err := checkSet(opts.Set, p); err != nil {
+			return err
+		}
+		if err := f.request.apply(e, &opts, p, e.clock()); err != nil {
 			return err
 		}
 		todo = []*profiles.Profile{p}

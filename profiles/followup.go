@@ -1,0 +1,69 @@
+package profiles
+
+import "fmt"
+
+// checkSamples: a check rule with samples runs over every bundle of its
+// profile (scope all), names a fact, and is not also for_each.
+func checkSamples(p *Profile, r *Rule, facts map[string]Fact) error {
+	at := func(line int, format string, args ...any) error {
+		return fmt.Errorf("%s:%d: %s", p.File, line, fmt.Sprintf(format, args...))
+	}
+	line := r.Check.Line
+	if r.Scope != "all" {
+		return at(line, "rule %s: samples compares bundles of one host: it needs scope: all", r.ID)
+	}
+	if r.Check.ForEach != "" {
+		return at(line, "rule %s: samples and for_each exclude each other", r.ID)
+	}
+	if _, ok := facts[r.Check.Samples]; !ok {
+		return at(line, "rule %s: samples must name a fact (%q is none)", r.ID, r.Check.Samples)
+	}
+	return nil
+}
+
+// checkResample: items are ids of the profile's collect items or of the
+// host items (profiles/_host.yaml), and after is positive.
+func checkResample(p *Profile, r *Rule) error {
+	at := func(line int, format string, args ...any) error {
+		return fmt.Errorf("%s:%d: %s", p.File, line, fmt.Sprintf(format, args...))
+	}
+	rs := r.Resample
+	if len(rs.Items) == 0 {
+		return at(rs.Line, "rule %s: resample needs items (collect item ids)", r.ID)
+	}
+	if rs.After.Duration <= 0 {
+		return at(rs.Line, "rule %s: resample needs after (how long after the bundle: 30m, 1h)", r.ID)
+	}
+	ids := map[string]bool{}
+	for _, it := range p.Collect {
+		ids[it.ID] = true
+	}
+	if p.Name != "_host" {
+		if host, err := HostProfile(); err == nil {
+			for _, it := range host.Collect {
+				ids[it.ID] = true
+			}
+		}
+	}
+	for _, id := range rs.Items {
+		if !ids[id] {
+			return at(rs.Line, "rule %s: resample item %q is not a collect item of this profile or of the host items", r.ID, id)
+		}
+	}
+	return nil
+}
+
+// FormatAfter writes a resample delay the way a request carries it
+// ("1h", "90m", "2d").
+func FormatAfter(d Duration) string {
+	x := d.Duration
+	switch {
+	case x%(24*3600e9) == 0:
+		return fmt.Sprintf("%dd", x/(24*3600e9))
+	case x%3600e9 == 0:
+		return fmt.Sprintf("%dh", x/3600e9)
+	case x%60e9 == 0:
+		return fmt.Sprintf("%dm", x/60e9)
+	}
+	return fmt.Sprintf("%ds", (x+5e8)/1e9)
+}

@@ -209,6 +209,11 @@ func (r *Request) check() error {
 	if !reqProfile.MatchString(r.Profile) {
 		return fmt.Errorf("request profile %q is not a profile name", clip(r.Profile))
 	}
+	if r.Case != "" {
+		if err := CheckCase(r.Case); err != nil {
+			return fmt.Errorf("request %w", err)
+		}
+	}
 	if err := checkText("case", r.Case, 256, false); err != nil {
 		return err
 	}
@@ -334,7 +339,7 @@ func RequestID(data []byte) string {
 func RequestTrustedComment(r *Request, id string) string {
 	s := fmt.Sprintf("request:%s profile:%s follows:%s", id[:16], r.Profile, r.Follows.SHA256[:16])
 	if r.Case != "" {
-		s += " case:" + strings.Join(strings.Fields(r.Case), "_")
+		s += " case:" + r.Case // CheckCase: no spaces
 	}
 	return s
 }

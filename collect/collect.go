@@ -206,7 +206,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if c.pseudo != nil && !opts.DryRun {
 		c.prescanNames(plan)
 	}
-	name := bundle.CaseName(opts.Profile.Name, c.host.Hostname, opts.Case, start)
+	caseID := opts.Case
+	if caseID == "" && opts.Request != nil {
+		caseID = opts.Request.Case // a follow-up keeps the ticket of the bundle it follows
+	}
+	name := bundle.CaseName(opts.Profile.Name, c.host.Hostname, caseID, start)
 	m := c.manifest(name, start)
 
 	if opts.DryRun {

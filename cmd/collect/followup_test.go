@@ -118,7 +118,7 @@ func TestFollowUpLoop(t *testing.T) {
 	out1 := filepath.Join(dir, "b1")
 	os.Mkdir(out1, 0o755)
 	code, _, errs := runAt(t, t0, "--profile", "tfst", "--root", host, "--root-exec", "--set", "install_dir=/opt/tivoli/EPProxx",
-		"--sign-key", fieldKey, "-o", out1+"/")
+		"--case", "TS-1234", "--sign-key", fieldKey, "-o", out1+"/")
 	if code != 0 {
 		t.Fatalf("first collect: exit %d: %s", code, errs)
 	}
@@ -138,7 +138,7 @@ func TestFollowUpLoop(t *testing.T) {
 	}
 	under := "under install_dir, which was wrong or missing"
 	wantReq := &bundle.Request{
-		FormatVersion: 1, Kind: bundle.RequestKind, Created: t0.Add(10 * time.Minute), Profile: "tfst",
+		FormatVersion: 1, Kind: bundle.RequestKind, Created: t0.Add(10 * time.Minute), Profile: "tfst", Case: "TS-1234",
 		Follows: bundle.RequestFollows{Bundle: b1Name, SHA256: b1Sum, Host: "tivgw10", CollectedAt: t0},
 		Items: []bundle.RequestItem{
 			{ID: "install-dir", Reason: "expected but not sent (not_found: /opt/tivoli/EPProxx: not found)"},
@@ -194,7 +194,13 @@ func TestFollowUpLoop(t *testing.T) {
 		t.Errorf("warned a sample after not_before is early:\n%s", errs)
 	}
 	b2 := onlyBundle(t, out2)
+	if !strings.Contains(filepath.Base(b2), "-TS-1234-") {
+		t.Errorf("follow-up bundle %s is not named with the request's case", filepath.Base(b2))
+	}
 	m2 := readManifest(t, b2)
+	if m2.Case != "TS-1234" {
+		t.Errorf("follow-up manifest case %q, want the request's TS-1234", m2.Case)
+	}
 	wantFU := &bundle.FollowUp{RequestID: bundle.RequestID(reqData), Follows: b1Sum, SignerKeyID: bundle.KeyID(hdKeys[0].Key.ID())}
 	if diff := cmp.Diff(wantFU, m2.FollowUp); diff != "" {
 		t.Errorf("manifest follow_up (-want +got):\n%s", diff)

@@ -423,6 +423,17 @@ func (s *scanner) deliver(b *bundleState, sl *slot, r *record) {
 			return
 		}
 	}
+	if sl.fact != nil {
+		if b.factAggs == nil {
+			b.factAggs = make([]*factAgg, len(b.slots))
+		}
+		fa := b.factAggs[sl.id]
+		if fa == nil {
+			fa = newFactAgg(sl.fact)
+			b.factAggs[sl.id] = fa
+		}
+		fa.observe(r)
+	}
 	b.slots[sl.id].add(r, s.bud, true)
 }
 

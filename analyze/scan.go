@@ -101,8 +101,8 @@ func newScanner(workers int) *scanner {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	s := &scanner{
-		jobs:      make(chan *job, 2*workers+2),
-		order:     make(chan *job, 2*workers+2),
+		jobs:      make(chan *job, workers+1),
+		order:     make(chan *job, workers+1),
 		mergeDone: make(chan struct{}),
 		bud:       &budget{left: runBudget},
 		exBud:     &budget{left: excerptBudget},
@@ -389,6 +389,11 @@ func (s *scanner) merge(j *job) {
 	}
 	if ms.retain {
 		rc.data, rc.buf, rc.start, rc.cont = j.data, j.buf, base+1, j.cont
+		if len(j.data) < chunkSize/2 {
+			// A small member keeps its bytes, not a whole chunk buffer.
+			rc.data, rc.buf = bytes.Clone(j.data), nil
+			bufPool.Put(j.buf)
+		}
 		m.retained = append(m.retained, rc)
 		m.retBytes += len(j.data)
 		s.retained += len(j.data)
@@ -397,7 +402,9 @@ func (s *scanner) merge(j *job) {
 			m.retained = m.retained[1:]
 			m.retBytes -= len(old.data)
 			s.retained -= len(old.data)
-			bufPool.Put(old.buf)
+			if old.buf != nil {
+				bufPool.Put(old.buf)
+			}
 		}
 	} else {
 		bufPool.Put(j.buf)

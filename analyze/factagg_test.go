@@ -64,7 +64,7 @@ rules:
 
 // TestFactNotes: a distinct fact with more values than it keeps, and a
 // pick all fact with more lines than are kept, say so in the findings of
-// the rules that read them.
+// the rules that read them and in analyze --facts.
 func TestFactNotes(t *testing.T) {
 	p := testProfile(t, logsYMD+`facts:
 - {name: ids, in: ["files/**/*.log*"], pattern: 'id=(?P<value>\d+)', pick: distinct}
@@ -88,7 +88,12 @@ rules:
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&b, "%s id=%d row %d %s\n", stamp(i), i, i, pad)
 	}
-	rep := runWith(t, p, []string{bundleDirOf(t, map[string]string{"files/a.log": b.String()})}, Options{})
+	notes := map[string]string{}
+	rep := runWith(t, p, []string{bundleDirOf(t, map[string]string{"files/a.log": b.String()})}, Options{Facts: func(bf BundleFacts) {
+		for _, f := range bf.Facts {
+			notes[f.Name] = f.Note
+		}
+	}})
 	got := map[string]string{}
 	for _, f := range rep.Findings {
 		got[f.ID] = f.Title + " / " + f.Inexact
@@ -96,6 +101,9 @@ rules:
 	wantIDs := fmt.Sprintf("%d / fact ids holds the first %d distinct values met; %d lines with further values were counted", maxFactValues, maxFactValues, n-maxFactValues)
 	if !strings.HasPrefix(got["t.ids"], wantIDs) {
 		t.Errorf("t.ids: %q, want %q...", got["t.ids"], wantIDs)
+	}
+	if !strings.HasPrefix(notes["ids"], "fact ids holds the first") || !strings.HasPrefix(notes["rows"], "fact rows holds") {
+		t.Errorf("analyze --facts notes: %q", notes)
 	}
 	title, note, _ := strings.Cut(got["t.rows"], " / ")
 	if want := fmt.Sprintf("fact rows holds %s of its %d lines", title, n); !strings.HasPrefix(note, want) || title == fmt.Sprint(n) {

@@ -170,6 +170,14 @@ type ruleAgg struct {
 	lastPat  *pattern
 	lastRole int
 	seen     bool
+	// draw: the rule's kept records may draw on the run's budget beyond
+	// the floors. A match rule whose expressions do not read records
+	// quotes only its first and last lines (pickEvidence, up to
+	// max_evidence), which the floors hold: it keeps no more, so that
+	// memory does not grow with the lines and bundles analyzed together
+	// (its counts, times and rates come from the aggregate; its also
+	// lines are joined to the kept ones).
+	draw bool
 }
 
 // aggGroup is one group (group_by value, sequence or state key).
@@ -203,6 +211,7 @@ var recordFields = map[string]bool{"value": true, "file": true, "line": true, "t
 // nil for other kinds.
 func newRuleAgg(rp *rulePlan, bud *budget) *ruleAgg {
 	a := &ruleAgg{rp: rp, bud: bud, tag: map[*slot]int{}, groups: map[string]*aggGroup{}}
+	a.draw = rp.kind != "match" || rp.readsRecords || rp.rule.MaxEvidence > keepFloorHead
 	var slots []*slot
 	switch rp.kind {
 	case "match":
@@ -359,7 +368,7 @@ func (a *ruleAgg) observe(r *record, sl *slot) {
 		g.labels[tag]++
 		g.ev.timeOnly = true
 		g.ev.add(r, tag, tag, 0)
-		g.kept.add(r, a.bud, true)
+		g.kept.add(r, a.bud, a.draw)
 	case "sequence":
 		g := a.group(r)
 		start := tag < len(a.rp.start)

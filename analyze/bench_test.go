@@ -17,6 +17,12 @@ import (
 // benchLog makes n bytes of TFST-style component log lines, with a rare
 // line the tfst profile's rules match.
 func benchLog(seed uint64, n int, start time.Time) string {
+	return benchLogDense(seed, n, start, 0)
+}
+
+// benchLogDense is benchLog with dense lines in seven of routed-session
+// failures (the logs of a failing system: issue 13); 0: the rare needles.
+func benchLogDense(seed uint64, n int, start time.Time, dense int) string {
 	noise := []string{
 		"multiplexer: session %d opened to 10.%d.%d.%d:9494",
 		"upcallReceiver [id=%d] data block of %d bytes queued",
@@ -40,7 +46,9 @@ func benchLog(seed uint64, n int, start time.Time) string {
 		buf = append(buf, ' ', byte('1'+rng.IntN(3)), ' ')
 		buf = strconv.AppendInt(buf, int64(1000+rng.IntN(9000)), 10)
 		buf = append(buf, ' ')
-		if rng.IntN(50000) == 0 {
+		if dense > 0 && rng.IntN(7) < dense {
+			buf = fmt.Appendf(buf, "gatewayProxySender [gw=%d] failure creating a routed session for %s", rng.IntN(20), []string{"nti281-gwp", "nti282-gwp", "dmz.gwp-03"}[rng.IntN(3)])
+		} else if rng.IntN(50000) == 0 {
 			buf = append(buf, needles[rng.IntN(len(needles))]...)
 		} else {
 			f := noise[rng.IntN(len(noise))]
@@ -54,12 +62,18 @@ func benchLog(seed uint64, n int, start time.Time) string {
 // BenchmarkAnalyze runs every rule of the tfst profile over a folder
 // bundle of 64 MiB of component logs (the input's decompression is left
 // out: scripts/bench-analyze.sh measures whole bundles).
-func BenchmarkAnalyze(b *testing.B) {
+func BenchmarkAnalyze(b *testing.B) { benchAnalyze(b, 64<<20, 0) }
+
+// BenchmarkAnalyzeDense: 16 MiB where two lines in seven are
+// routed-session failures (scripts/bench-analyze-dense.sh measures whole
+// bundles against tar -xzOf).
+func BenchmarkAnalyzeDense(b *testing.B) { benchAnalyze(b, 16<<20, 2) }
+
+func benchAnalyze(b *testing.B, size, dense int) {
 	prof, err := profiles.Builtin("tfst")
 	if err != nil {
 		b.Skip("no tfst profile:", err)
 	}
-	const size = 64 << 20
 	files := map[string]string{
 		"files/opt/tivoli/EPProxy/epproxy.cfg": "debug-level=3\n",
 		"commands/netstat.out":                 "tcp 0 0 10.0.0.1:9494 10.0.0.2:40000 CLOSE_WAIT 667710/epproxy\n",
@@ -70,14 +84,14 @@ func BenchmarkAnalyze(b *testing.B) {
 		if i >= 2 {
 			name += "." + strconv.Itoa(i/2)
 		}
-		files["files/opt/tivoli/"+name] = benchLog(uint64(i), size/8, end.Add(-time.Duration(i+1)*24*time.Hour))
+		files["files/opt/tivoli/"+name] = benchLogDense(uint64(i), size/8, end.Add(-time.Duration(i+1)*24*time.Hour), dense)
 	}
 	dir := inputtest.Build(b, inputtest.Spec{Files: files}).WriteDir(b, b.TempDir())
 	opts := Options{Profile: prof, Clock: func() time.Time { return end }}
 	if w := os.Getenv("CASEFILE_WORKERS"); w != "" {
 		opts.Workers, _ = strconv.Atoi(w)
 	}
-	b.SetBytes(size)
+	b.SetBytes(int64(size))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := Run(context.Background(), []string{filepath.Clean(dir)}, opts); err != nil {

@@ -26,6 +26,9 @@ type FactValue struct {
 	Value   string
 	Sources []string
 	Error   string
+	// Note says what of the value is not exact (a distinct list cut at
+	// its bound, the lines of pick all kept).
+	Note string
 }
 
 // maxFactSources bounds the source lines listed per fact.
@@ -42,7 +45,7 @@ func factsOf(b *bundleState) BundleFacts {
 		case f.Pattern != nil:
 			kind = "pattern"
 		}
-		fv := FactValue{Name: f.Name, Kind: kind, Value: dumpValue(b.facts[f.Name], b.loc), Error: b.factErrs[f.Name]}
+		fv := FactValue{Name: f.Name, Kind: kind, Value: dumpValue(b.facts[f.Name], b.loc), Error: b.factErrs[f.Name], Note: b.factNotes[f.Name]}
 		recs := b.factRecs[f.Name]
 		for j, r := range recs {
 			if j == maxFactSources-1 && len(recs) > maxFactSources {
@@ -100,6 +103,9 @@ func WriteFacts(w io.Writer, all []BundleFacts) error {
 			fmt.Fprintf(w, "  %s = %s\n", f.Name, report.CleanLine(f.Value))
 			if f.Error != "" {
 				fmt.Fprintf(w, "      error: %s\n", report.CleanLine(f.Error))
+			}
+			if f.Note != "" {
+				fmt.Fprintf(w, "      not exact: %s\n", report.CleanLine(f.Note))
 			}
 			switch {
 			case len(f.Sources) > 0:

@@ -84,6 +84,10 @@ func (e *evaluator) evalFacts(b *bundleState) {
 					b.factErrs[f.Name] = terr.Error()
 				}
 			}
+			fa := b.factAgg(sl)
+			if fa != nil {
+				recs = withRecords(recs, fa.records())
+			}
 			b.factRecs[f.Name] = recs
 			dropped := b.slots[sl.id].dropped
 			var maps []any
@@ -94,7 +98,16 @@ func (e *evaluator) evalFacts(b *bundleState) {
 				maps = []any{}
 			}
 			sources[f.Name] = maps
-			v = pick(f, recs, maps, dropped)
+			if fa != nil && f.Pick != "all" {
+				v = fa.value()
+			} else {
+				v = pick(f, recs, maps, dropped)
+			}
+			if fa != nil {
+				if n := fa.note(len(recs)); n != "" {
+					b.factNotes[f.Name] = n
+				}
+			}
 		} else {
 			var err error
 			v, err = run(&f.Expr, env)
@@ -106,6 +119,37 @@ func (e *evaluator) evalFacts(b *bundleState) {
 		b.facts[f.Name] = v
 		env[f.Name] = v
 	}
+}
+
+// factAgg is the aggregate of a fact's slot in this bundle (nil: none,
+// the fact reads typed data or no line matched).
+func (b *bundleState) factAgg(sl *slot) *factAgg {
+	if sl.id < len(b.factAggs) {
+		return b.factAggs[sl.id]
+	}
+	return nil
+}
+
+// withRecords adds to sorted records those of more not among them.
+func withRecords(recs, more []*record) []*record {
+	added := false
+	for _, x := range more {
+		found := false
+		for _, r := range recs {
+			if r.m == x.m && r.line == x.line && r.seg == x.seg {
+				found = true
+				break
+			}
+		}
+		if !found {
+			recs = append(recs, x)
+			added = true
+		}
+	}
+	if added {
+		sortRecords(recs)
+	}
+	return recs
 }
 
 // factSlot is the slot a pattern fact reads in this bundle: its only one,
@@ -133,6 +177,7 @@ func (e *evaluator) prepare(b *bundleState) {
 	b.facts = map[string]any{}
 	b.factRecs = map[string][]*record{}
 	b.factErrs = map[string]string{}
+	b.factNotes = map[string]string{}
 	b.sources = map[string]any{}
 	for i := range p.prof.Analyze.Facts {
 		f := &p.prof.Analyze.Facts[i]
@@ -181,34 +226,16 @@ func pick(f *profiles.Fact, recs []*record, maps []any, dropped int) any {
 		}
 		return values[0]
 	case "min", "max", "sum":
-		var acc float64
-		n := 0
+		var acc numAcc
 		for _, v := range values {
-			if v == nil {
-				continue
+			if x, ok := numberOf(v); ok {
+				acc.add(x, f.Pick)
 			}
-			x := leadingNumber(v)
-			if _, isStr := v.(string); isStr {
-				if _, ok := parseLeadingNumber(v.(string)); !ok {
-					continue
-				}
-			}
-			switch {
-			case n == 0:
-				acc = x
-			case f.Pick == "min":
-				acc = min(acc, x)
-			case f.Pick == "max":
-				acc = max(acc, x)
-			default:
-				acc += x
-			}
-			n++
 		}
-		if n == 0 {
+		if acc.n == 0 {
 			return nil
 		}
-		return acc
+		return acc.acc
 	}
 	if len(values) == 0 {
 		return nil

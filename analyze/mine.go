@@ -43,6 +43,7 @@ type logMine struct {
 	explains map[*pattern]bool
 	jobs     chan mineJob
 	done     chan struct{}
+	ended    bool // jobs is closed (end)
 	// known: some pattern of the profile (any rule, fact or context)
 	// matched a line; set on the merging goroutine.
 	known bool
@@ -157,10 +158,19 @@ func finishMining(states []*bundleState) {
 
 // wait returns when every chunk observed was mined.
 func (lm *logMine) wait() {
-	if lm.jobs != nil {
-		close(lm.jobs)
+	lm.end()
+	if lm.done != nil {
 		<-lm.done
-		lm.jobs = nil
+	}
+}
+
+// end says the member has no more chunks: its goroutine finishes the
+// ones queued and ends (merger; a run of many small logs would otherwise
+// hold a goroutine and its stack per log until the pass ends).
+func (lm *logMine) end() {
+	if lm.jobs != nil && !lm.ended {
+		close(lm.jobs)
+		lm.ended = true
 	}
 }
 

@@ -96,6 +96,9 @@ type slot struct {
 	// match any, sequence start and expect, state track), else -1.
 	rule int
 	tag  int // its index among that rule's aggregated slots
+	// fact is the pattern fact whose value the slot's lines make, when
+	// computed in the pass (factAgg): not for typed data (format).
+	fact *profiles.Fact
 }
 
 // rulePlan is a rule with its slots resolved.
@@ -216,6 +219,9 @@ func compile(prof *profiles.Profile) (*plan, error) {
 			for _, in := range alts {
 				s := p.addSlot(*f.Pattern, in, "", "fact "+f.Name, f.FilePattern)
 				s.optional = f.Optional
+				if f.Format == "" {
+					s.fact = f
+				}
 				p.factSlots[f.Name] = append(p.factSlots[f.Name], s)
 			}
 		}

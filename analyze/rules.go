@@ -407,6 +407,31 @@ func resolution(spec *profiles.MatchSpec, resRecs []*record, lastRec *record, va
 
 // keptNote is the finding's note when records (which its expressions
 // read) holds only the kept lines of more.
+// factNotesOf are the notes of the facts a rule reads that are not
+// exact (factAgg.note), in the bundles of a finding.
+func factNotesOf(rp *rulePlan, bs []*bundleState) string {
+	var out []string
+	for _, f := range rp.facts {
+		for _, b := range bs {
+			if n := b.factNotes[f]; n != "" && !contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// joinNotes joins the non-empty notes with "; ".
+func joinNotes(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
+}
+
 func keptNote(rp *rulePlan, kept, total int) string {
 	if !rp.readsRecords || kept >= total {
 		return ""
@@ -989,7 +1014,7 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 	f := &finding{Finding: report.Finding{
 		ID: r.ID, Severity: sev, Title: title, Explanation: expl, Remedy: rem,
 		Bundle: bs[0].name, Key: d.key, Count: d.count, Rule: ruleFile(prof, r.Line),
-		Inexact: d.inexact,
+		Inexact: joinNotes(d.inexact, factNotesOf(rp, bs)),
 	}}
 	if r.Anchor.IsSet() {
 		v, err := run(&r.Anchor, env)

@@ -48,6 +48,7 @@ type job struct {
 	data []byte
 	buf  *[]byte
 	cont bool // the first line continues the previous chunk's last line
+	last bool // the member's last chunk
 	done chan struct{}
 
 	// Results, line numbers relative to the chunk (newlines before).
@@ -101,8 +102,8 @@ func newScanner(workers int) *scanner {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	s := &scanner{
-		jobs:      make(chan *job, 2*workers+2),
-		order:     make(chan *job, 2*workers+2),
+		jobs:      make(chan *job, workers+1),
+		order:     make(chan *job, workers+1),
 		mergeDone: make(chan struct{}),
 		bud:       &budget{left: runBudget},
 		exBud:     &budget{left: excerptBudget},
@@ -267,7 +268,7 @@ func (s *scanner) read(ctx context.Context, ms *memberScan, r io.Reader) error {
 			n = copy(nbuf, carry)
 		}
 		if len(data) > 0 {
-			s.submit(&job{ms: ms, data: data, buf: bp, cont: cont})
+			s.submit(&job{ms: ms, data: data, buf: bp, cont: cont, last: eof})
 		} else {
 			bufPool.Put(bp)
 		}
@@ -386,9 +387,17 @@ func (s *scanner) merge(j *job) {
 	}
 	if m.mine != nil {
 		m.mine.chunk(ms, j.data, base, j.cont, j.hits)
+		if j.last {
+			m.mine.end() // its goroutine ends with the member, not the pass
+		}
 	}
 	if ms.retain {
 		rc.data, rc.buf, rc.start, rc.cont = j.data, j.buf, base+1, j.cont
+		if len(j.data) < chunkSize/2 {
+			// A small member keeps its bytes, not a whole chunk buffer.
+			rc.data, rc.buf = bytes.Clone(j.data), nil
+			bufPool.Put(j.buf)
+		}
 		m.retained = append(m.retained, rc)
 		m.retBytes += len(j.data)
 		s.retained += len(j.data)
@@ -397,7 +406,9 @@ func (s *scanner) merge(j *job) {
 			m.retained = m.retained[1:]
 			m.retBytes -= len(old.data)
 			s.retained -= len(old.data)
-			bufPool.Put(old.buf)
+			if old.buf != nil {
+				bufPool.Put(old.buf)
+			}
 		}
 	} else {
 		bufPool.Put(j.buf)
@@ -422,6 +433,17 @@ func (s *scanner) deliver(b *bundleState, sl *slot, r *record) {
 			a.observe(r, sl)
 			return
 		}
+	}
+	if sl.fact != nil {
+		if b.factAggs == nil {
+			b.factAggs = make([]*factAgg, len(b.slots))
+		}
+		fa := b.factAggs[sl.id]
+		if fa == nil {
+			fa = newFactAgg(sl.fact)
+			b.factAggs[sl.id] = fa
+		}
+		fa.observe(r)
 	}
 	b.slots[sl.id].add(r, s.bud, true)
 }

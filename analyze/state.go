@@ -340,13 +340,17 @@ type bundleState struct {
 	// all holds every member path walked, read or not.
 	all   []string
 	slots []slotStore
-	// aggs holds the aggregate of each rule of the plan (nil: none).
-	aggs []*ruleAgg
-	ver  *input.Verification
+	// aggs holds the aggregate of each rule of the plan (nil: none);
+	// factAggs that of each pattern fact's slot, by slot id.
+	aggs     []*ruleAgg
+	factAggs []*factAgg
+	ver      *input.Verification
 
-	facts     map[string]any
-	factRecs  map[string][]*record
-	factErrs  map[string]string
+	facts    map[string]any
+	factRecs map[string][]*record
+	factErrs map[string]string
+	// factNotes say what of a fact's value is not exact (factAgg.note).
+	factNotes map[string]string
 	sources   map[string]any
 	bundleMap map[string]any
 	// readAs says, per member path, which raw file was read as it by
@@ -453,6 +457,11 @@ func (b *bundleState) fixTimes() {
 					fix(&g.cand)
 					fix(&recKeep{head: g.pend})
 				}
+			}
+		}
+		for _, fa := range b.factAggs {
+			if fa != nil {
+				fix(&recKeep{head: fa.records()})
 			}
 		}
 	}

@@ -264,6 +264,11 @@ func (b *bundleState) fixYears() {
 	}
 	// The exact aggregates keep their own records (evidence, candidates,
 	// pending starts); their event streams apply yearFix as they read.
+	for _, fa := range b.factAggs {
+		if fa != nil {
+			fix(fa.records())
+		}
+	}
 	for _, a := range b.aggs {
 		if a != nil {
 			for _, g := range a.order {

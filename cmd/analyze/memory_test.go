@@ -116,6 +116,36 @@ func TestMemoryFlat(t *testing.T) {
 			t.Errorf("--each: peak RSS %d MiB for %d bundles, over %d MiB (2 bundles: %d MiB): not flat", all>>20, many, limit>>20, few>>20)
 		}
 	})
+	// Bundles full of matching lines (issue 13): what is kept of them
+	// shares one budget, so that 8 such bundles take little more than
+	// one (each has one log member: the template miner's share, which
+	// grows with log members, stays small here). Each bundle's matching
+	// lines would fill a good part of the budget if a rule that only
+	// quotes its first and last lines kept more than its floors.
+	t.Run("dense bundles: 8 against 1", func(t *testing.T) {
+		var dense strings.Builder
+		peers := []string{"nti281-gwp", "nti282-gwp", "dmz.gwp-03"}
+		for i := range 40_000 {
+			fmt.Fprintf(&dense, "09/10/13 10:%02d:%02d 1 17%05d gatewayProxySender [gw=6] failure creating a routed session for %s\n", i/60%60, i%60, i, peers[i%3])
+			if i%2 == 0 {
+				dense.WriteString(calmLine)
+			}
+		}
+		key := inputtest.Build(t, inputtest.Spec{}).Private
+		var paths []string
+		for i := range 8 {
+			b := tfstBundle(t, fmt.Sprintf("tfst-node%02d-20091013T120000Z", i), dense.String(), inputtest.Spec{Key: &key})
+			paths = append(paths, b.WriteTarGz(t, dir))
+		}
+		_, one := peakRSS(t, bin, paths[0], "-o", os.DevNull)
+		_, all := peakRSS(t, bin, append(paths, "-o", os.DevNull)...)
+		t.Logf("dense bundles: peak RSS %d MiB for 1, %d MiB for 8", one>>20, all>>20)
+		// Within 10% (the issue's goal). Keeping lines beyond the floors
+		// took 16 MiB more for 8 (58 and 74 MiB), against 1 MiB now.
+		if all > one+one/10 {
+			t.Errorf("dense bundles: peak RSS %d MiB for 8, %d MiB for 1: more than 10%% apart", all>>20, one>>20)
+		}
+	})
 	// 200k members: in an archive inside a bundle (they are in no
 	// manifest), and as raw logs.
 	var inner bytes.Buffer

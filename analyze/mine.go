@@ -18,9 +18,10 @@ import (
 // Template mining: every line of every log (a member the profile's logs
 // section names) is given a message template during the pass, so that a
 // report can say what no rule knows (the unexplained section) and what
-// share of each log was explained. The pass calls the member's observer
-// with each merged chunk, in line order, on the merging goroutine; the
-// observer never changes what the pass does.
+// share of each log was explained. The pass's workers count each chunk's
+// lines by shape (mineObserver, a lineObserver); the merging goroutine
+// folds the counts in line order and mines each shape new to the log
+// once. Mining never changes what the pass does.
 
 // miningOff turns mining off (benchmarks measure what it costs).
 var miningOff = false
@@ -29,7 +30,7 @@ var miningOff = false
 // bounded whatever the log; lines beyond are counted as dropped.
 const maxTemplatesPerLog = 2000
 
-// logMine is the observer of one log member.
+// logMine holds the templates of one log member.
 type logMine struct {
 	m       *member
 	tc      timeCtx
@@ -38,11 +39,14 @@ type logMine struct {
 	order   []*tplStat
 	lines   int // lines mined
 	matched int // lines a rule or fact matched
-	toks    []string
+	// byCluster: the first stat of each cluster (shapes beyond maxShapes
+	// join it).
+	byCluster map[*drain.Cluster]*tplStat
+	// part is the workers' count of the chunk being merged; stats scratch.
+	part  *minePart
+	stats []*tplStat
 	// explains holds the patterns whose matches explain a line.
 	explains map[*pattern]bool
-	jobs     chan mineJob
-	done     chan struct{}
 	// known: some pattern of the profile (any rule, fact or context)
 	// matched a line; set on the merging goroutine.
 	known bool
@@ -89,85 +93,82 @@ type tplStat struct {
 }
 
 func newLogMine(m *member, tc timeCtx) *logMine {
-	return &logMine{m: m, tc: tc, miner: drain.New(drain.Config{MaxTemplates: maxTemplatesPerLog}), shapes: map[uint64]*tplStat{}}
+	return &logMine{m: m, tc: tc, miner: drain.New(drain.Config{MaxTemplates: maxTemplatesPerLog}),
+		shapes: map[uint64]*tplStat{}, byCluster: map[*drain.Cluster]*tplStat{}}
 }
 
-// chunk observes a merged chunk: data holds whole lines, the first being
-// line base+1 (its continuation when cont); recs are the chunk's records
-// with absolute line numbers, in line order.
-func (lm *logMine) chunk(ms *memberScan, data []byte, base int, cont bool, hs []hit) {
-	if lm.explains == nil {
-		lm.explains = explainers(ms)
+// mineObserver mines in the pass's scanning workers (see lineObserver):
+// each worker cuts its chunk of a log into lines and counts them by shape
+// (scanChunk, in parallel); the merging goroutine folds the counts into
+// the log's templates, mining only the shapes the log has not seen
+// (mergeChunk, then chunk with the engine's hits).
+type mineObserver struct{}
+
+func (mineObserver) scanChunk(m *member, data []byte) any {
+	if m.mine == nil {
+		return nil
 	}
-	if len(hs) > 0 {
-		lm.known = true
-	}
-	var hits []int
-	for i := range hs {
-		if lm.explains[ms.pats[hs[i].pat]] {
-			hits = append(hits, base+1+int(hs[i].line)) // hit lines are relative to the chunk
-		}
-	}
-	// The pass's hits are in pattern order within a line range; the miner
-	// wants each explained line once, ascending.
-	slices.Sort(hits)
-	hits = slices.Compact(hits)
-	// The chunk is mined by the log's own goroutine, beside the pass:
-	// a copy, as the pass reuses its buffers.
-	bp := mineBufs.Get().(*[]byte)
-	buf := append((*bp)[:0], data...)
-	if lm.jobs == nil {
-		lm.jobs = make(chan mineJob, 4)
-		lm.done = make(chan struct{})
-		go lm.loop()
-	}
-	lm.jobs <- mineJob{data: buf, bp: bp, base: base, cont: cont, hits: hits}
+	return m.mine.scanPart(data)
 }
 
-var mineBufs = sync.Pool{New: func() any { b := make([]byte, 0, chunkSize); return &b }}
-
-type mineJob struct {
-	data []byte
-	bp   *[]byte
-	base int
-	cont bool
-	hits []int // explained lines, ascending
-}
-
-func (lm *logMine) loop() {
-	defer close(lm.done)
-	for j := range lm.jobs {
-		lm.mineChunk(j)
-		*j.bp = j.data[:0]
-		mineBufs.Put(j.bp)
-	}
-}
-
-// finishMining waits until every log's chunks are mined (after the pass,
-// whether it succeeded or not: no miner is left waiting).
-func finishMining(states []*bundleState) {
-	for _, b := range states {
-		for _, m := range b.members {
-			if m.mine != nil {
-				m.mine.wait()
-			}
+func (mineObserver) mergeChunk(_ *bundleState, m *member, _ int, _ bool, partial any) {
+	if m.mine != nil {
+		if p, ok := partial.(*minePart); ok {
+			m.mine.part = p
 		}
 	}
 }
 
-// wait returns when every chunk observed was mined.
-func (lm *logMine) wait() {
-	if lm.jobs != nil {
-		close(lm.jobs)
-		<-lm.done
-		lm.jobs = nil
-	}
+// minePart is what a worker found in one chunk of a log: its lines by
+// shape, in the order each shape first appears.
+type minePart struct {
+	shapes []partShape
+	// lineShape gives each line of the chunk (0 the first) its shape's
+	// index in shapes; -1 for a blank line or a continuation.
+	lineShape []int32
+	// tab maps a line's fingerprint to its shape; keys the shape key.
+	tab, keys shapeTable
 }
 
-func (lm *logMine) mineChunk(j mineJob) {
-	data, hits := j.data, j.hits
-	hi := 0
-	k := 0
+// partShape is one shape's lines in a chunk, line numbers relative to it.
+type partShape struct {
+	fp                uint64
+	count             int
+	firstRel, lastRel int
+	toks              []string
+	example, level    string
+	blank             bool
+	// Times (see logMine.line): the chunk's first and last time read,
+	// and its lines by minute: pre, those before the first time read
+	// (they count in the minute the log was in); the first run of lines
+	// in one minute; the busiest run after it but the last; the last.
+	first, last time.Time
+	timedRel    int
+	timed       bool
+	runs        int
+	pre         int
+	firstMin    int64
+	firstCnt    int
+	midPeak     int
+	lastMin     int64
+	inMin       int
+}
+
+var minePartPool = sync.Pool{New: func() any { return &minePart{} }}
+
+// scanPart counts a chunk's lines by shape; it reads the log's parser and
+// time context, written before the pass reads the log, and writes
+// nothing shared.
+func (lm *logMine) scanPart(data []byte) *minePart {
+	p := minePartPool.Get().(*minePart)
+	p.tab.reset()
+	p.keys.reset()
+	var parser *timeParser
+	if lm.m.parser != nil && !lm.m.tod {
+		parser = lm.m.parser
+	}
+	tc := lm.tc
+	rel := -1
 	for len(data) > 0 {
 		i := bytes.IndexByte(data, '\n')
 		line := data
@@ -176,15 +177,285 @@ func (lm *logMine) mineChunk(j mineJob) {
 		} else {
 			data = nil
 		}
-		no := j.base + k + 1
-		k++
-		if k == 1 && j.cont {
+		rel++
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		if len(line) == 0 {
+			p.lineShape = append(p.lineShape, -1)
 			continue
 		}
-		for hi < len(hits) && hits[hi] < no {
-			hi++
+		fp := fingerprint(line)
+		k, ok := p.tab.get(fp)
+		if !ok {
+			// A new exact shape: its numbers' lengths may be all that is
+			// new, so its shape with each run of digits as one mark
+			// (which gives the same tokens) may be known.
+			sk := shapeKey(line)
+			if k, ok = p.keys.get(sk); !ok {
+				k = int32(len(p.shapes))
+				p.keys.put(sk, k)
+				ps := partShape{fp: sk, firstRel: rel}
+				if len(bytes.TrimSpace(line)) == 0 {
+					ps.blank = true
+				} else {
+					ps.toks = MessageTokens(string(line), nil)
+					ps.example = cleanText(line, maxLineText)
+					ps.level = levelOf(ps.toks)
+				}
+				p.shapes = append(p.shapes, ps)
+			}
+			p.tab.put(fp, k)
 		}
-		lm.line(line, no, hi < len(hits) && hits[hi] == no)
+		ps := &p.shapes[k]
+		if ps.blank {
+			p.lineShape = append(p.lineShape, -1)
+			continue
+		}
+		p.lineShape = append(p.lineShape, k)
+		ps.count++
+		ps.lastRel = rel
+		if parser == nil {
+			continue
+		}
+		if ps.count <= timeFirst || rel-ps.timedRel >= timeEvery {
+			if t, ok := parser.parse(line, &tc); ok {
+				ps.timedRel = rel
+				if ps.first.IsZero() || t.Before(ps.first) {
+					ps.first = t
+				}
+				if t.After(ps.last) {
+					ps.last = t
+				}
+				if m := t.Unix() / 60; !ps.timed || m != ps.lastMin {
+					if ps.timed {
+						if ps.runs == 1 {
+							ps.firstCnt = ps.inMin
+						} else {
+							ps.midPeak = max(ps.midPeak, ps.inMin)
+						}
+					}
+					ps.runs++
+					ps.timed, ps.lastMin, ps.inMin = true, m, 0
+					if ps.runs == 1 {
+						ps.firstMin = m
+					}
+				}
+			}
+		}
+		if ps.timed {
+			ps.inMin++
+		} else {
+			ps.pre++
+		}
+	}
+	return p
+}
+
+func (p *minePart) release() {
+	clear(p.shapes)
+	p.shapes = p.shapes[:0]
+	p.lineShape = p.lineShape[:0]
+	minePartPool.Put(p)
+}
+
+// shapeKey hashes a line's bytes with each run of digits as one mark
+// (FNV-1a): lines whose numbers differ, in length too, share it, and
+// cut into the same masked tokens (drain.Mask masks every token holding
+// a digit, whatever its length). It runs once per new fingerprint.
+func shapeKey(b []byte) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	digit := false
+	for _, c := range b {
+		if c-'0' < 10 {
+			if !digit {
+				h = (h ^ '#') * prime
+			}
+			digit = true
+			continue
+		}
+		digit = false
+		h = (h ^ uint64(c)) * prime
+	}
+	return h
+}
+
+// shapeTable maps a chunk's shapes to their index: open addressing on the
+// fingerprint (cheaper per line than a map).
+type shapeTable struct {
+	keys []uint64
+	vals []int32
+	n    int
+}
+
+func (t *shapeTable) reset() {
+	if t.keys == nil {
+		t.keys, t.vals = make([]uint64, 256), make([]int32, 256)
+	}
+	clear(t.vals)
+	t.n = 0
+}
+
+// get: vals hold index+1, 0 for an empty slot.
+func (t *shapeTable) get(fp uint64) (int32, bool) {
+	mask := uint64(len(t.keys) - 1)
+	for i := fp & mask; ; i = (i + 1) & mask {
+		if t.vals[i] == 0 {
+			return 0, false
+		}
+		if t.keys[i] == fp {
+			return t.vals[i] - 1, true
+		}
+	}
+}
+
+func (t *shapeTable) put(fp uint64, v int32) {
+	if 2*(t.n+1) > len(t.keys) {
+		keys, vals := t.keys, t.vals
+		t.keys, t.vals = make([]uint64, 2*len(keys)), make([]int32, 2*len(keys))
+		t.n = 0
+		for i, x := range vals {
+			if x != 0 {
+				t.put(keys[i], x-1)
+			}
+		}
+	}
+	mask := uint64(len(t.keys) - 1)
+	i := fp & mask
+	for t.vals[i] != 0 {
+		i = (i + 1) & mask
+	}
+	t.keys[i], t.vals[i] = fp, v+1
+	t.n++
+}
+
+// chunk takes a merged chunk into the log's templates (merging
+// goroutine): data holds whole lines, the first being line base+1 (its
+// continuation when cont); hs are the engine's hits, lines relative to
+// the chunk. The workers' counts come from mergeChunk; without them (no
+// observer) the chunk is counted here.
+func (lm *logMine) chunk(ms *memberScan, data []byte, base int, cont bool, hs []hit) {
+	if lm.explains == nil {
+		lm.explains = explainers(ms)
+	}
+	if len(hs) > 0 {
+		lm.known = true
+	}
+	p := lm.part
+	lm.part = nil
+	if p == nil {
+		p = lm.scanPart(data)
+	}
+	// The first line of a chunk that continues a line longer than a chunk
+	// was counted with the chunk before; workers do not know, so it is
+	// taken out here.
+	if cont && len(p.lineShape) > 0 && p.lineShape[0] >= 0 {
+		lm.uncount(p, 0)
+	}
+	sts := lm.stats[:0]
+	for k := range p.shapes {
+		ps := &p.shapes[k]
+		if ps.blank || ps.count == 0 {
+			sts = append(sts, nil)
+			continue
+		}
+		lm.lines += ps.count
+		st := lm.shapes[ps.fp]
+		if st == nil {
+			c := lm.miner.AddTokens(ps.toks)
+			if c == nil {
+				lm.miner.Dropped += ps.count - 1 // the miner counted one
+				sts = append(sts, nil)
+				continue
+			}
+			if len(lm.shapes) < maxShapes {
+				st = &tplStat{c: c, firstLine: base + 1 + ps.firstRel, example: ps.example, level: ps.level}
+				lm.shapes[ps.fp] = st
+				lm.order = append(lm.order, st)
+			} else if st = lm.byCluster[c]; st == nil {
+				// Beyond the cap of shapes, a shape's lines go to the
+				// first stat of their template: memory stays bounded.
+				st = &tplStat{c: c, firstLine: base + 1 + ps.firstRel, example: ps.example, level: ps.level}
+				lm.order = append(lm.order, st)
+			}
+			if lm.byCluster[c] == nil {
+				lm.byCluster[c] = st
+			}
+		}
+		st.count += ps.count
+		st.lastLine = base + 1 + ps.lastRel
+		st.fold(ps)
+		sts = append(sts, st)
+	}
+	lm.stats = sts
+	// Explained lines: each once.
+	var hits []int32
+	for i := range hs {
+		if lm.explains[ms.pats[hs[i].pat]] {
+			hits = append(hits, hs[i].line)
+		}
+	}
+	slices.Sort(hits)
+	hits = slices.Compact(hits)
+	for _, h := range hits {
+		if int(h) >= len(p.lineShape) {
+			continue
+		}
+		if k := p.lineShape[h]; k >= 0 {
+			lm.matched++
+			if st := sts[k]; st != nil {
+				st.matched++
+			}
+		}
+	}
+	p.release()
+}
+
+// uncount takes line rel out of a part's counts (its shape's first and
+// last lines stay as they were: a line longer than a chunk is rare).
+func (lm *logMine) uncount(p *minePart, rel int) {
+	k := p.lineShape[rel]
+	p.lineShape[rel] = -1
+	ps := &p.shapes[k]
+	ps.count--
+	if ps.timed {
+		ps.inMin = max(0, ps.inMin-1)
+	} else if ps.pre > 0 {
+		ps.pre--
+	}
+}
+
+// fold adds a chunk's times of one shape to the stat, as line did them
+// one line at a time.
+func (st *tplStat) fold(ps *partShape) {
+	if !ps.first.IsZero() && (st.first.IsZero() || ps.first.Before(st.first)) {
+		st.first = ps.first
+	}
+	if ps.last.After(st.last) {
+		st.last = ps.last
+	}
+	if st.timed {
+		st.inMin += ps.pre
+	}
+	if ps.runs == 0 {
+		return
+	}
+	first := ps.firstCnt
+	if ps.runs == 1 {
+		first = ps.inMin
+	}
+	if st.timed && ps.firstMin == st.lastMin {
+		st.inMin += first
+	} else {
+		if st.timed {
+			st.peak = max(st.peak, st.inMin)
+		}
+		st.lastMin, st.inMin, st.timed = ps.firstMin, first, true
+	}
+	if ps.runs > 1 {
+		st.peak = max(st.peak, st.inMin, ps.midPeak)
+		st.lastMin, st.inMin = ps.lastMin, ps.inMin
 	}
 }
 
@@ -215,69 +486,6 @@ func MessageTokens(line string, dst []string) []string {
 	return toks[n:]
 }
 
-func (lm *logMine) line(b []byte, no int, hit bool) {
-	b = bytes.TrimSuffix(b, []byte{'\r'})
-	if len(b) == 0 {
-		return
-	}
-	lm.lines++
-	if hit {
-		lm.matched++
-	}
-	// Fast path: a line of the same shape (its bytes with each digit as
-	// one mark) as one seen before has that line's template; the
-	// miner sees each shape once.
-	fp := fingerprint(b)
-	st := lm.shapes[fp]
-	if st == nil {
-		if len(bytes.TrimSpace(b)) == 0 {
-			lm.lines--
-			if hit {
-				lm.matched--
-			}
-			return
-		}
-		lm.toks = MessageTokens(string(b), lm.toks[:0])
-		c := lm.miner.AddTokens(lm.toks)
-		if c == nil {
-			return // beyond the cap: counted by the miner
-		}
-		st = &tplStat{c: c, firstLine: no, example: cleanText(b, maxLineText), level: levelOf(lm.toks)}
-		if len(lm.shapes) < maxShapes {
-			lm.shapes[fp] = st
-		}
-		lm.order = append(lm.order, st)
-	}
-	st.count++
-	st.lastLine = no
-	if hit {
-		st.matched++
-	}
-	// Times: each of the first lines of a shape, then one line in
-	// timeEvery; the lines between count in the minute of the last timed
-	// one (burst), and last_seen is that of the last timed line.
-	if p := lm.m.parser; p != nil && !lm.m.tod {
-		if st.count <= timeFirst || no-st.timedLine >= timeEvery {
-			if t, ok := p.parse(b, &lm.tc); ok {
-				st.timedLine = no
-				if st.first.IsZero() || t.Before(st.first) {
-					st.first = t
-				}
-				if t.After(st.last) {
-					st.last = t
-				}
-				if m := t.Unix() / 60; m != st.lastMin || !st.timed {
-					st.peak = max(st.peak, st.inMin)
-					st.lastMin, st.inMin, st.timed = m, 0, true
-				}
-			}
-		}
-		if st.timed {
-			st.inMin++
-		}
-	}
-}
-
 // Shapes and times (see line).
 const (
 	maxShapes = 20000
@@ -286,42 +494,63 @@ const (
 )
 
 // fingerprint hashes a line's bytes with each digit as '#'. It runs on
-// every line: eight bytes a step, a rotate-xor (no multiply on the path)
-// and a final mix. Lines of one template whose numbers differ in length
-// get different values (more shapes, same template); two shapes that
-// collide share the first one's template.
+// every line: sixteen bytes a step in two lanes, a rotate-xor (no
+// multiply on the path), the last bytes as one word that overlaps the
+// ones before, and a final mix. Lines of one template whose numbers
+// differ in length get different values (more fingerprints, same shape
+// key: see shapeKey); two that collide share the first one's shape.
 func fingerprint(b []byte) uint64 {
-	const (
-		lo = 0x0f0f0f0f0f0f0f0f
-		hi = 0x8080808080808080
-	)
-	var h, g uint64 = 0x9e3779b97f4a7c15, uint64(len(b))
+	var h, g, h2, g2 uint64 = 0x9e3779b97f4a7c15, uint64(len(b)), 0x6a09e667f3bcc908, 0
 	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		w := binary.LittleEndian.Uint64(b[i:])
-		// A byte is a digit when its high nibble is 3 and its low one 9
-		// or less; these sums stay within each byte.
-		z := ((w >> 4) & lo) ^ 0x0303030303030303
-		l := w & lo
-		if d := ^((z + 0x7f7f7f7f7f7f7f7f) | (l + 0x7676767676767676)) & hi; d != 0 {
-			m := (d >> 7) * 0xff
-			w = w&^m | 0x2323232323232323&m
-		}
+	for ; i+16 <= len(b); i += 16 {
+		w := digitMark(binary.LittleEndian.Uint64(b[i:]))
+		v := digitMark(binary.LittleEndian.Uint64(b[i+8:]))
 		h = bits.RotateLeft64(h, 7) ^ w
+		h2 = bits.RotateLeft64(h2, 11) ^ v
 		g += h
+		g2 += h2
 	}
-	for _, c := range b[i:] {
-		if c-'0' < 10 {
-			c = '#'
+	switch {
+	case len(b) >= 8:
+		if i+8 <= len(b) {
+			h = bits.RotateLeft64(h, 7) ^ digitMark(binary.LittleEndian.Uint64(b[i:]))
+			g += h
+			i += 8
 		}
-		h = bits.RotateLeft64(h, 7) ^ uint64(c)
-		g += h
+		if i < len(b) {
+			h2 = bits.RotateLeft64(h2, 11) ^ digitMark(binary.LittleEndian.Uint64(b[len(b)-8:]))
+			g2 += h2
+		}
+	default:
+		for _, c := range b {
+			if c-'0' < 10 {
+				c = '#'
+			}
+			h = bits.RotateLeft64(h, 7) ^ uint64(c)
+			g += h
+		}
 	}
-	h ^= bits.RotateLeft64(g, 29)
+	h ^= bits.RotateLeft64(g, 29) ^ bits.RotateLeft64(h2, 17) ^ bits.RotateLeft64(g2, 43)
 	h *= 0xff51afd7ed558ccd
 	h ^= h >> 33
 	h *= 0xc4ceb9fe1a85ec53
 	return h ^ h>>33
+}
+
+// digitMark returns w with each byte that is a digit as '#'.
+func digitMark(w uint64) uint64 {
+	const (
+		lo = 0x0f0f0f0f0f0f0f0f
+		hi = 0x8080808080808080
+	)
+	// A byte is a digit when its high nibble is 3 and its low one 9 or
+	// less; these sums stay within each byte.
+	z := ((w >> 4) & lo) ^ 0x0303030303030303
+	l := w & lo
+	// (Branch-free: whether a word holds a digit is not predictable.)
+	d := ^((z + 0x7f7f7f7f7f7f7f7f) | (l + 0x7676767676767676)) & hi
+	m := d | (d - d>>7)
+	return w&^m | 0x2323232323232323&m
 }
 
 // levelOf returns the log's own level field when it says error or
@@ -407,9 +636,6 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 		}
 		for _, m := range b.members {
 			lm := m.mine
-			if lm != nil {
-				lm.wait()
-			}
 			if lm == nil || lm.lines == 0 || !lm.isLog() {
 				continue
 			}

@@ -85,8 +85,7 @@ type tplStat struct {
 	last      time.Time
 	example   string
 	level     string
-	timedLine int   // the last line whose time was read
-	lastMin   int64 // its minute
+	lastMin   int64 // the minute of the last line whose time was read
 	timed     bool
 	inMin     int // lines counted in lastMin
 	peak      int // most lines in one minute before lastMin
@@ -170,13 +169,9 @@ func (lm *logMine) scanPart(data []byte) *minePart {
 	tc := lm.tc
 	rel := -1
 	for len(data) > 0 {
-		i := bytes.IndexByte(data, '\n')
-		line := data
-		if i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
+		fp, i := lineFingerprint(data)
+		line := data[:i]
+		data = data[min(i+1, len(data)):]
 		rel++
 		if n := len(line); n > 0 && line[n-1] == '\r' {
 			line = line[:n-1]
@@ -185,7 +180,6 @@ func (lm *logMine) scanPart(data []byte) *minePart {
 			p.lineShape = append(p.lineShape, -1)
 			continue
 		}
-		fp := fingerprint(line)
 		k, ok := p.tab.get(fp)
 		if !ok {
 			// A new exact shape: its numbers' lengths may be all that is
@@ -493,44 +487,67 @@ const (
 	timeEvery = 256
 )
 
-// fingerprint hashes a line's bytes with each digit as '#'. It runs on
-// every line: sixteen bytes a step in two lanes, a rotate-xor (no
-// multiply on the path), the last bytes as one word that overlaps the
-// ones before, and a final mix. Lines of one template whose numbers
-// differ in length get different values (more fingerprints, same shape
-// key: see shapeKey); two that collide share the first one's shape.
+// fingerprint hashes a line's bytes with each digit as '#' (see
+// lineFingerprint; b holds no newline).
 func fingerprint(b []byte) uint64 {
-	var h, g, h2, g2 uint64 = 0x9e3779b97f4a7c15, uint64(len(b)), 0x6a09e667f3bcc908, 0
+	h, _ := lineFingerprint(b)
+	return h
+}
+
+// lineFingerprint hashes the line at the start of data (up to its
+// newline, or all of data) with each digit as '#', and returns its
+// length: one pass finds the line's end and hashes it, eight bytes a
+// step (a rotate-xor, no multiply on the path; the word that holds the
+// newline is cut before it, and so are the last bytes of data), and a
+// final mix. It runs on every line. Lines of one template whose numbers
+// differ in length get different values (more fingerprints, one shape
+// key: see shapeKey); two lines that collide share the first one's shape.
+func lineFingerprint(data []byte) (uint64, int) {
+	const (
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+		nls  = 0x0a0a0a0a0a0a0a0a
+	)
+	var h, g uint64 = 0x9e3779b97f4a7c15, 0
 	i := 0
-	for ; i+16 <= len(b); i += 16 {
-		w := digitMark(binary.LittleEndian.Uint64(b[i:]))
-		v := digitMark(binary.LittleEndian.Uint64(b[i+8:]))
-		h = bits.RotateLeft64(h, 7) ^ w
-		h2 = bits.RotateLeft64(h2, 11) ^ v
-		g += h
-		g2 += h2
-	}
-	switch {
-	case len(b) >= 8:
-		if i+8 <= len(b) {
-			h = bits.RotateLeft64(h, 7) ^ digitMark(binary.LittleEndian.Uint64(b[i:]))
-			g += h
-			i += 8
-		}
-		if i < len(b) {
-			h2 = bits.RotateLeft64(h2, 11) ^ digitMark(binary.LittleEndian.Uint64(b[len(b)-8:]))
-			g2 += h2
-		}
-	default:
-		for _, c := range b {
-			if c-'0' < 10 {
-				c = '#'
+	for ; i+8 <= len(data); i += 8 {
+		w := binary.LittleEndian.Uint64(data[i:])
+		x := w ^ nls
+		if z := (x - ones) &^ x & high; z != 0 {
+			n := bits.TrailingZeros64(z) / 8
+			if n > 0 {
+				h = bits.RotateLeft64(h, 7) ^ digitMark(w&(1<<(8*n)-1))
+				g += h
 			}
-			h = bits.RotateLeft64(h, 7) ^ uint64(c)
-			g += h
+			return mix(h, g, i+n), i + n
 		}
+		h = bits.RotateLeft64(h, 7) ^ digitMark(w)
+		g += h
 	}
-	h ^= bits.RotateLeft64(g, 29) ^ bits.RotateLeft64(h2, 17) ^ bits.RotateLeft64(g2, 43)
+	if i == len(data) {
+		return mix(h, g, i), i
+	}
+	// The last bytes of data as one word, zeros above (as the word that
+	// holds a newline is cut): a line hashes alike wherever it stands.
+	var w uint64
+	for j, c := range data[i:] {
+		w |= uint64(c) << (8 * j)
+	}
+	x := w ^ nls
+	n := len(data) - i
+	if z := (x - ones) &^ x & high; z != 0 {
+		n = min(n, bits.TrailingZeros64(z)/8)
+		w &= 1<<(8*n) - 1
+	}
+	if n > 0 {
+		h = bits.RotateLeft64(h, 7) ^ digitMark(w)
+		g += h
+	}
+	return mix(h, g, i+n), i + n
+}
+
+func mix(h, g uint64, n int) uint64 {
+	h ^= bits.RotateLeft64(g, 29) ^ uint64(n)*0x9e3779b97f4a7c15
 	h *= 0xff51afd7ed558ccd
 	h ^= h >> 33
 	h *= 0xc4ceb9fe1a85ec53

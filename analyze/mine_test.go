@@ -217,3 +217,29 @@ func TestFoldChunks(t *testing.T) {
 		}
 	}
 }
+
+// TestLineFingerprint: the line's end is found at every length and
+// position of the newline in a word, and two lines of one shape followed
+// by different text hash alike.
+func TestLineFingerprint(t *testing.T) {
+	for n := 0; n < 40; n++ {
+		line := strings.Repeat("ab1 ", 10)[:n]
+		other := strings.Map(func(r rune) rune {
+			if r == '1' {
+				return '7'
+			}
+			return r
+		}, line)
+		h1, l1 := lineFingerprint([]byte(line + "\nrest of the chunk 12345"))
+		h2, l2 := lineFingerprint([]byte(other + "\nXYZ"))
+		if l1 != n || l2 != n {
+			t.Errorf("length %d: found %d and %d", n, l1, l2)
+		}
+		if h1 != h2 {
+			t.Errorf("length %d: same shape, different fingerprints", n)
+		}
+		if _, l := lineFingerprint([]byte(line)); l != n {
+			t.Errorf("length %d at the end of data: found %d", n, l)
+		}
+	}
+}

@@ -229,6 +229,9 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 	// (as many as there are cores): each walk decompresses in its own
 	// goroutine, and all share the scanning workers.
 	sc := newScanner(opts.Workers)
+	if !miningOff {
+		sc.observers = append(sc.observers, mineObserver{})
+	}
 	prog := newProgress(opts.Progress, states)
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -274,7 +277,6 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 	}
 	wg.Wait()
 	sc.close()
-	finishMining(states)
 	// The first input's own error, not the cancellation it caused in others.
 	for _, err := range errs {
 		if err != nil && !errors.Is(err, context.Canceled) {

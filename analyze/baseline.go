@@ -40,12 +40,18 @@ type Snapshot struct {
 	// Facts are the facts' values as text; a fact with several values
 	// (several inputs) lists each once.
 	Facts map[string][]string `json:"facts"`
+	// HostFacts are the same by host: the manifest's host name ("" for
+	// inputs without one). Compare matches hosts by name.
+	HostFacts map[string]map[string][]string `json:"host_facts,omitempty"`
 	// Templates are the templates of each log (by its base name, without
 	// a rotation suffix).
 	Templates []SnapTemplate `json:"templates"`
 	// Configs are the redacted texts of the inputs' other files, by path
 	// (files/... inside the bundle).
 	Configs map[string]string `json:"configs"`
+	// Commands are the texts of the commands' outputs (commands/*.out),
+	// by path.
+	Commands map[string]string `json:"commands,omitempty"`
 }
 
 // SnapTemplate is a template of a log in a snapshot.
@@ -85,7 +91,8 @@ func logKey(path string) string {
 
 // fill takes what a snapshot keeps from a finished analysis.
 func (s *snapshotSink) fill(rep *report.Report, states []*bundleState) {
-	snap := &Snapshot{Format: BaselineFormat, Facts: map[string][]string{}, Configs: map[string]string{}}
+	snap := &Snapshot{Format: BaselineFormat, Facts: map[string][]string{}, HostFacts: map[string]map[string][]string{},
+		Configs: map[string]string{}, Commands: map[string]string{}}
 	seenF := map[string]bool{}
 	for _, f := range rep.Findings {
 		id := f.ID
@@ -103,6 +110,15 @@ func (s *snapshotSink) fill(rep *report.Report, states []*bundleState) {
 	var order []tk
 	for _, b := range states {
 		snap.Good = append(snap.Good, b.name)
+		host := ""
+		if b.manifest != nil {
+			host = b.manifest.Host.Hostname
+		}
+		hf := snap.HostFacts[host]
+		if hf == nil {
+			hf = map[string][]string{}
+			snap.HostFacts[host] = hf
+		}
 		for name, v := range b.facts {
 			text, ok := factText(v)
 			if !ok {
@@ -110,6 +126,9 @@ func (s *snapshotSink) fill(rep *report.Report, states []*bundleState) {
 			}
 			if !contains(snap.Facts[name], text) {
 				snap.Facts[name] = append(snap.Facts[name], text)
+			}
+			if !contains(hf[name], text) {
+				hf[name] = append(hf[name], text)
 			}
 		}
 		for _, m := range b.members {
@@ -176,7 +195,8 @@ func factText(v any) (string, bool) {
 }
 
 // configs reads the text of the inputs' files that are not logs (config
-// files, small text files under files/), as stored: redacted by collect.
+// files, small text files under files/) and of the commands' outputs
+// (commands/*.out), as stored: redacted by collect.
 func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options) error {
 	if s.snap == nil {
 		return nil
@@ -190,8 +210,13 @@ func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options
 		for _, src := range srcs {
 			name := src.Input().Name
 			_, err := src.Walk(ctx, func(m input.Member, r io.Reader) error {
-				if !strings.HasPrefix(m.Path, "files/") || m.Archive != "" || m.Compression != "" ||
-					m.Size > maxSnapshotConfig || len(s.snap.Configs) >= maxSnapshotConfigs {
+				command := strings.HasPrefix(m.Path, "commands/") && strings.HasSuffix(m.Path, ".out")
+				into := s.snap.Configs
+				if command {
+					into = s.snap.Commands
+				}
+				if !command && !strings.HasPrefix(m.Path, "files/") || m.Archive != "" || m.Compression != "" ||
+					m.Size > maxSnapshotConfig || len(into) >= maxSnapshotConfigs {
 					return nil
 				}
 				for k := range s.logs {
@@ -206,8 +231,8 @@ func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options
 				if len(data) > maxSnapshotConfig || bytes.IndexByte(data, 0) >= 0 {
 					return nil
 				}
-				if _, dup := s.snap.Configs[m.Path]; !dup {
-					s.snap.Configs[m.Path] = string(data)
+				if _, dup := into[m.Path]; !dup {
+					into[m.Path] = string(data)
 				}
 				return nil
 			})
@@ -275,30 +300,24 @@ func Compare(good, bad *Snapshot) *report.Baseline {
 			out.FindingsGone = append(out.FindingsGone, f)
 		}
 	}
-	names := make([]string, 0, len(bad.Facts))
-	for n := range bad.Facts {
-		names = append(names, n)
-	}
-	for n := range good.Facts {
-		if _, ok := bad.Facts[n]; !ok {
-			names = append(names, n)
+	// Facts host by host (by the manifest's host name) when both sides
+	// say which host each fact is of; a host GOOD does not have is
+	// compared with all of GOOD.
+	if len(good.HostFacts) > 0 && len(bad.HostFacts) > 0 {
+		hosts := make([]string, 0, len(bad.HostFacts))
+		for h := range bad.HostFacts {
+			hosts = append(hosts, h)
 		}
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		g, b := good.Facts[n], bad.Facts[n]
-		changed := false
-		for _, v := range b {
-			if !contains(g, v) {
-				changed = true
+		sort.Strings(hosts)
+		for _, h := range hosts {
+			g, ok := good.HostFacts[h]
+			if !ok {
+				g = good.Facts
 			}
+			out.FactsChanged = append(out.FactsChanged, factChanges(h, g, bad.HostFacts[h])...)
 		}
-		if len(b) == 0 && len(g) > 0 {
-			changed = true
-		}
-		if changed {
-			out.FactsChanged = append(out.FactsChanged, report.FactChange{Fact: n, Good: strings.Join(g, " | "), Bad: strings.Join(b, " | ")})
-		}
+	} else {
+		out.FactsChanged = append(out.FactsChanged, factChanges("", good.Facts, bad.Facts)...)
 	}
 	type tk struct{ log, tpl string }
 	gt := map[tk]SnapTemplate{}
@@ -355,6 +374,81 @@ func Compare(good, bad *Snapshot) *report.Baseline {
 			continue
 		}
 		out.ConfigDiffs = append(out.ConfigDiffs, report.ConfigDiff{File: p, Diff: unifiedDiff(p, good.Configs[p], bad.Configs[p])})
+	}
+	// Commands' outputs: those that read like configuration (a version,
+	// a listing: few lines changed) are diffed after the files; the
+	// others (process and socket tables, counters) are listed by name.
+	cmds := make([]string, 0, len(bad.Commands))
+	for p := range bad.Commands {
+		if g, ok := good.Commands[p]; ok && g != bad.Commands[p] {
+			cmds = append(cmds, p)
+		}
+	}
+	sort.Strings(cmds)
+	for _, p := range cmds {
+		g, b := good.Commands[p], bad.Commands[p]
+		gl, bl := len(splitLines(g)), len(splitLines(b))
+		if gl > maxCommandDiff || bl > maxCommandDiff {
+			out.CommandsDiffer = append(out.CommandsDiffer, fmt.Sprintf("%s (%d → %d lines)", p, gl, bl))
+			continue
+		}
+		d := unifiedDiff(p, g, b)
+		if changed := diffChanged(d); changed <= maxCommandChange {
+			out.ConfigDiffs = append(out.ConfigDiffs, report.ConfigDiff{File: p, Diff: d})
+		} else {
+			out.CommandsDiffer = append(out.CommandsDiffer, fmt.Sprintf("%s (%d lines changed)", p, changed))
+		}
+	}
+	return out
+}
+
+// A command's output of more lines than maxCommandDiff, or with more
+// lines changed than maxCommandChange, is listed, not diffed.
+const (
+	maxCommandDiff   = 500
+	maxCommandChange = 12
+)
+
+// diffChanged counts the lines a unified diff removes and adds.
+func diffChanged(diff string) int {
+	n := 0
+	lines := strings.Split(diff, "\n")
+	for _, l := range lines[min(2, len(lines)):] { // after the --- and +++ lines
+		if strings.HasPrefix(l, "+") || strings.HasPrefix(l, "-") {
+			n++
+		}
+	}
+	return n
+}
+
+// factChanges lists the facts of one host (host "": all inputs) whose
+// values in bad are not among those in good, or that bad lacks.
+func factChanges(host string, good, bad map[string][]string) []report.FactChange {
+	var out []report.FactChange
+	names := make([]string, 0, len(bad))
+	for n := range bad {
+		names = append(names, n)
+	}
+	for n := range good {
+		if _, ok := bad[n]; !ok {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		g, b := good[n], bad[n]
+		changed := false
+		for _, v := range b {
+			if !contains(g, v) {
+				changed = true
+			}
+		}
+		if len(b) == 0 && len(g) > 0 {
+			changed = true
+		}
+		if changed {
+			out = append(out, report.FactChange{Fact: n, Host: host, Good: strings.Join(g, " | "), Bad: strings.Join(b, " | ")})
+		}
 	}
 	return out
 }

@@ -18,9 +18,10 @@ import (
 // Template mining: every line of every log (a member the profile's logs
 // section names) is given a message template during the pass, so that a
 // report can say what no rule knows (the unexplained section) and what
-// share of each log was explained. The pass calls the member's observer
-// with each merged chunk, in line order, on the merging goroutine; the
-// observer never changes what the pass does.
+// share of each log was explained. The pass's workers count each chunk's
+// lines by shape (mineObserver, a lineObserver); the merging goroutine
+// folds the counts in line order and mines each shape new to the log
+// once. Mining never changes what the pass does.
 
 // miningOff turns mining off (benchmarks measure what it costs).
 var miningOff = false
@@ -29,7 +30,7 @@ var miningOff = false
 // bounded whatever the log; lines beyond are counted as dropped.
 const maxTemplatesPerLog = 2000
 
-// logMine is the observer of one log member.
+// logMine holds the templates of one log member.
 type logMine struct {
 	m       *member
 	tc      timeCtx
@@ -38,12 +39,14 @@ type logMine struct {
 	order   []*tplStat
 	lines   int // lines mined
 	matched int // lines a rule or fact matched
-	toks    []string
+	// byCluster: the first stat of each cluster (shapes beyond maxShapes
+	// join it).
+	byCluster map[*drain.Cluster]*tplStat
+	// part is the workers' count of the chunk being merged; stats scratch.
+	part  *minePart
+	stats []*tplStat
 	// explains holds the patterns whose matches explain a line.
 	explains map[*pattern]bool
-	jobs     chan mineJob
-	done     chan struct{}
-	ended    bool // jobs is closed (end)
 	// known: some pattern of the profile (any rule, fact or context)
 	// matched a line; set on the merging goroutine.
 	known bool
@@ -82,20 +85,250 @@ type tplStat struct {
 	last      time.Time
 	example   string
 	level     string
-	timedLine int   // the last line whose time was read
-	lastMin   int64 // its minute
+	lastMin   int64 // the minute of the last line whose time was read
 	timed     bool
 	inMin     int // lines counted in lastMin
 	peak      int // most lines in one minute before lastMin
 }
 
 func newLogMine(m *member, tc timeCtx) *logMine {
-	return &logMine{m: m, tc: tc, miner: drain.New(drain.Config{MaxTemplates: maxTemplatesPerLog}), shapes: map[uint64]*tplStat{}}
+	return &logMine{m: m, tc: tc, miner: drain.New(drain.Config{MaxTemplates: maxTemplatesPerLog}),
+		shapes: map[uint64]*tplStat{}, byCluster: map[*drain.Cluster]*tplStat{}}
 }
 
-// chunk observes a merged chunk: data holds whole lines, the first being
-// line base+1 (its continuation when cont); recs are the chunk's records
-// with absolute line numbers, in line order.
+// mineObserver mines in the pass's scanning workers (see lineObserver):
+// each worker cuts its chunk of a log into lines and counts them by shape
+// (scanChunk, in parallel); the merging goroutine folds the counts into
+// the log's templates, mining only the shapes the log has not seen
+// (mergeChunk, then chunk with the engine's hits).
+type mineObserver struct{}
+
+func (mineObserver) scanChunk(m *member, data []byte) any {
+	if m.mine == nil {
+		return nil
+	}
+	return m.mine.scanPart(data)
+}
+
+func (mineObserver) mergeChunk(_ *bundleState, m *member, _ int, _ bool, partial any) {
+	if m.mine != nil {
+		if p, ok := partial.(*minePart); ok {
+			m.mine.part = p
+		}
+	}
+}
+
+// minePart is what a worker found in one chunk of a log: its lines by
+// shape, in the order each shape first appears.
+type minePart struct {
+	shapes []partShape
+	// lineShape gives each line of the chunk (0 the first) its shape's
+	// index in shapes; -1 for a blank line or a continuation.
+	lineShape []int32
+	// tab maps a line's fingerprint to its shape; keys the shape key.
+	tab, keys shapeTable
+}
+
+// partShape is one shape's lines in a chunk, line numbers relative to it.
+type partShape struct {
+	fp                uint64
+	count             int
+	firstRel, lastRel int
+	toks              []string
+	example, level    string
+	blank             bool
+	// Times (see logMine.line): the chunk's first and last time read,
+	// and its lines by minute: pre, those before the first time read
+	// (they count in the minute the log was in); the first run of lines
+	// in one minute; the busiest run after it but the last; the last.
+	first, last time.Time
+	timedRel    int
+	timed       bool
+	runs        int
+	pre         int
+	firstMin    int64
+	firstCnt    int
+	midPeak     int
+	lastMin     int64
+	inMin       int
+}
+
+var minePartPool = sync.Pool{New: func() any { return &minePart{} }}
+
+// scanPart counts a chunk's lines by shape; it reads the log's parser and
+// time context, written before the pass reads the log, and writes
+// nothing shared.
+func (lm *logMine) scanPart(data []byte) *minePart {
+	p := minePartPool.Get().(*minePart)
+	p.tab.reset()
+	p.keys.reset()
+	var parser *timeParser
+	if lm.m.parser != nil && !lm.m.tod {
+		parser = lm.m.parser
+	}
+	tc := lm.tc
+	rel := -1
+	for len(data) > 0 {
+		fp, i := lineFingerprint(data)
+		line := data[:i]
+		data = data[min(i+1, len(data)):]
+		rel++
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		if len(line) == 0 {
+			p.lineShape = append(p.lineShape, -1)
+			continue
+		}
+		k, ok := p.tab.get(fp)
+		if !ok {
+			// A new exact shape: its numbers' lengths may be all that is
+			// new, so its shape with each run of digits as one mark
+			// (which gives the same tokens) may be known.
+			sk := shapeKey(line)
+			if k, ok = p.keys.get(sk); !ok {
+				k = int32(len(p.shapes))
+				p.keys.put(sk, k)
+				ps := partShape{fp: sk, firstRel: rel}
+				if len(bytes.TrimSpace(line)) == 0 {
+					ps.blank = true
+				} else {
+					ps.toks = MessageTokens(string(line), nil)
+					ps.example = cleanText(line, maxLineText)
+					ps.level = levelOf(ps.toks)
+				}
+				p.shapes = append(p.shapes, ps)
+			}
+			p.tab.put(fp, k)
+		}
+		ps := &p.shapes[k]
+		if ps.blank {
+			p.lineShape = append(p.lineShape, -1)
+			continue
+		}
+		p.lineShape = append(p.lineShape, k)
+		ps.count++
+		ps.lastRel = rel
+		if parser == nil {
+			continue
+		}
+		if ps.count <= timeFirst || rel-ps.timedRel >= timeEvery {
+			if t, ok := parser.parse(line, &tc); ok {
+				ps.timedRel = rel
+				if ps.first.IsZero() || t.Before(ps.first) {
+					ps.first = t
+				}
+				if t.After(ps.last) {
+					ps.last = t
+				}
+				if m := t.Unix() / 60; !ps.timed || m != ps.lastMin {
+					if ps.timed {
+						if ps.runs == 1 {
+							ps.firstCnt = ps.inMin
+						} else {
+							ps.midPeak = max(ps.midPeak, ps.inMin)
+						}
+					}
+					ps.runs++
+					ps.timed, ps.lastMin, ps.inMin = true, m, 0
+					if ps.runs == 1 {
+						ps.firstMin = m
+					}
+				}
+			}
+		}
+		if ps.timed {
+			ps.inMin++
+		} else {
+			ps.pre++
+		}
+	}
+	return p
+}
+
+func (p *minePart) release() {
+	clear(p.shapes)
+	p.shapes = p.shapes[:0]
+	p.lineShape = p.lineShape[:0]
+	minePartPool.Put(p)
+}
+
+// shapeKey hashes a line's bytes with each run of digits as one mark
+// (FNV-1a): lines whose numbers differ, in length too, share it, and
+// cut into the same masked tokens (drain.Mask masks every token holding
+// a digit, whatever its length). It runs once per new fingerprint.
+func shapeKey(b []byte) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	digit := false
+	for _, c := range b {
+		if c-'0' < 10 {
+			if !digit {
+				h = (h ^ '#') * prime
+			}
+			digit = true
+			continue
+		}
+		digit = false
+		h = (h ^ uint64(c)) * prime
+	}
+	return h
+}
+
+// shapeTable maps a chunk's shapes to their index: open addressing on the
+// fingerprint (cheaper per line than a map).
+type shapeTable struct {
+	keys []uint64
+	vals []int32
+	n    int
+}
+
+func (t *shapeTable) reset() {
+	if t.keys == nil {
+		t.keys, t.vals = make([]uint64, 256), make([]int32, 256)
+	}
+	clear(t.vals)
+	t.n = 0
+}
+
+// get: vals hold index+1, 0 for an empty slot.
+func (t *shapeTable) get(fp uint64) (int32, bool) {
+	mask := uint64(len(t.keys) - 1)
+	for i := fp & mask; ; i = (i + 1) & mask {
+		if t.vals[i] == 0 {
+			return 0, false
+		}
+		if t.keys[i] == fp {
+			return t.vals[i] - 1, true
+		}
+	}
+}
+
+func (t *shapeTable) put(fp uint64, v int32) {
+	if 2*(t.n+1) > len(t.keys) {
+		keys, vals := t.keys, t.vals
+		t.keys, t.vals = make([]uint64, 2*len(keys)), make([]int32, 2*len(keys))
+		t.n = 0
+		for i, x := range vals {
+			if x != 0 {
+				t.put(keys[i], x-1)
+			}
+		}
+	}
+	mask := uint64(len(t.keys) - 1)
+	i := fp & mask
+	for t.vals[i] != 0 {
+		i = (i + 1) & mask
+	}
+	t.keys[i], t.vals[i] = fp, v+1
+	t.n++
+}
+
+// chunk takes a merged chunk into the log's templates (merging
+// goroutine): data holds whole lines, the first being line base+1 (its
+// continuation when cont); hs are the engine's hits, lines relative to
+// the chunk. The workers' counts come from mergeChunk; without them (no
+// observer) the chunk is counted here.
 func (lm *logMine) chunk(ms *memberScan, data []byte, base int, cont bool, hs []hit) {
 	if lm.explains == nil {
 		lm.explains = explainers(ms)
@@ -103,98 +336,120 @@ func (lm *logMine) chunk(ms *memberScan, data []byte, base int, cont bool, hs []
 	if len(hs) > 0 {
 		lm.known = true
 	}
-	var hits []int
+	p := lm.part
+	lm.part = nil
+	if p == nil {
+		p = lm.scanPart(data)
+	}
+	// The first line of a chunk that continues a line longer than a chunk
+	// was counted with the chunk before; workers do not know, so it is
+	// taken out here.
+	if cont && len(p.lineShape) > 0 && p.lineShape[0] >= 0 {
+		lm.uncount(p, 0)
+	}
+	sts := lm.stats[:0]
+	for k := range p.shapes {
+		ps := &p.shapes[k]
+		if ps.blank || ps.count == 0 {
+			sts = append(sts, nil)
+			continue
+		}
+		lm.lines += ps.count
+		st := lm.shapes[ps.fp]
+		if st == nil {
+			c := lm.miner.AddTokens(ps.toks)
+			if c == nil {
+				lm.miner.Dropped += ps.count - 1 // the miner counted one
+				sts = append(sts, nil)
+				continue
+			}
+			if len(lm.shapes) < maxShapes {
+				st = &tplStat{c: c, firstLine: base + 1 + ps.firstRel, example: ps.example, level: ps.level}
+				lm.shapes[ps.fp] = st
+				lm.order = append(lm.order, st)
+			} else if st = lm.byCluster[c]; st == nil {
+				// Beyond the cap of shapes, a shape's lines go to the
+				// first stat of their template: memory stays bounded.
+				st = &tplStat{c: c, firstLine: base + 1 + ps.firstRel, example: ps.example, level: ps.level}
+				lm.order = append(lm.order, st)
+			}
+			if lm.byCluster[c] == nil {
+				lm.byCluster[c] = st
+			}
+		}
+		st.count += ps.count
+		st.lastLine = base + 1 + ps.lastRel
+		st.fold(ps)
+		sts = append(sts, st)
+	}
+	lm.stats = sts
+	// Explained lines: each once.
+	var hits []int32
 	for i := range hs {
 		if lm.explains[ms.pats[hs[i].pat]] {
-			hits = append(hits, base+1+int(hs[i].line)) // hit lines are relative to the chunk
+			hits = append(hits, hs[i].line)
 		}
 	}
-	// The pass's hits are in pattern order within a line range; the miner
-	// wants each explained line once, ascending.
 	slices.Sort(hits)
 	hits = slices.Compact(hits)
-	// The chunk is mined by the log's own goroutine, beside the pass:
-	// a copy, as the pass reuses its buffers.
-	bp := mineBufs.Get().(*[]byte)
-	buf := append((*bp)[:0], data...)
-	if lm.jobs == nil {
-		lm.jobs = make(chan mineJob, 4)
-		lm.done = make(chan struct{})
-		go lm.loop()
-	}
-	lm.jobs <- mineJob{data: buf, bp: bp, base: base, cont: cont, hits: hits}
-}
-
-var mineBufs = sync.Pool{New: func() any { b := make([]byte, 0, chunkSize); return &b }}
-
-type mineJob struct {
-	data []byte
-	bp   *[]byte
-	base int
-	cont bool
-	hits []int // explained lines, ascending
-}
-
-func (lm *logMine) loop() {
-	defer close(lm.done)
-	for j := range lm.jobs {
-		lm.mineChunk(j)
-		*j.bp = j.data[:0]
-		mineBufs.Put(j.bp)
-	}
-}
-
-// finishMining waits until every log's chunks are mined (after the pass,
-// whether it succeeded or not: no miner is left waiting).
-func finishMining(states []*bundleState) {
-	for _, b := range states {
-		for _, m := range b.members {
-			if m.mine != nil {
-				m.mine.wait()
+	for _, h := range hits {
+		if int(h) >= len(p.lineShape) {
+			continue
+		}
+		if k := p.lineShape[h]; k >= 0 {
+			lm.matched++
+			if st := sts[k]; st != nil {
+				st.matched++
 			}
 		}
 	}
+	p.release()
 }
 
-// wait returns when every chunk observed was mined.
-func (lm *logMine) wait() {
-	lm.end()
-	if lm.done != nil {
-		<-lm.done
+// uncount takes line rel out of a part's counts (its shape's first and
+// last lines stay as they were: a line longer than a chunk is rare).
+func (lm *logMine) uncount(p *minePart, rel int) {
+	k := p.lineShape[rel]
+	p.lineShape[rel] = -1
+	ps := &p.shapes[k]
+	ps.count--
+	if ps.timed {
+		ps.inMin = max(0, ps.inMin-1)
+	} else if ps.pre > 0 {
+		ps.pre--
 	}
 }
 
-// end says the member has no more chunks: its goroutine finishes the
-// ones queued and ends (merger; a run of many small logs would otherwise
-// hold a goroutine and its stack per log until the pass ends).
-func (lm *logMine) end() {
-	if lm.jobs != nil && !lm.ended {
-		close(lm.jobs)
-		lm.ended = true
+// fold adds a chunk's times of one shape to the stat, as line did them
+// one line at a time.
+func (st *tplStat) fold(ps *partShape) {
+	if !ps.first.IsZero() && (st.first.IsZero() || ps.first.Before(st.first)) {
+		st.first = ps.first
 	}
-}
-
-func (lm *logMine) mineChunk(j mineJob) {
-	data, hits := j.data, j.hits
-	hi := 0
-	k := 0
-	for len(data) > 0 {
-		i := bytes.IndexByte(data, '\n')
-		line := data
-		if i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
+	if ps.last.After(st.last) {
+		st.last = ps.last
+	}
+	if st.timed {
+		st.inMin += ps.pre
+	}
+	if ps.runs == 0 {
+		return
+	}
+	first := ps.firstCnt
+	if ps.runs == 1 {
+		first = ps.inMin
+	}
+	if st.timed && ps.firstMin == st.lastMin {
+		st.inMin += first
+	} else {
+		if st.timed {
+			st.peak = max(st.peak, st.inMin)
 		}
-		no := j.base + k + 1
-		k++
-		if k == 1 && j.cont {
-			continue
-		}
-		for hi < len(hits) && hits[hi] < no {
-			hi++
-		}
-		lm.line(line, no, hi < len(hits) && hits[hi] == no)
+		st.lastMin, st.inMin, st.timed = ps.firstMin, first, true
+	}
+	if ps.runs > 1 {
+		st.peak = max(st.peak, st.inMin, ps.midPeak)
+		st.lastMin, st.inMin = ps.lastMin, ps.inMin
 	}
 }
 
@@ -225,69 +480,6 @@ func MessageTokens(line string, dst []string) []string {
 	return toks[n:]
 }
 
-func (lm *logMine) line(b []byte, no int, hit bool) {
-	b = bytes.TrimSuffix(b, []byte{'\r'})
-	if len(b) == 0 {
-		return
-	}
-	lm.lines++
-	if hit {
-		lm.matched++
-	}
-	// Fast path: a line of the same shape (its bytes with each digit as
-	// one mark) as one seen before has that line's template; the
-	// miner sees each shape once.
-	fp := fingerprint(b)
-	st := lm.shapes[fp]
-	if st == nil {
-		if len(bytes.TrimSpace(b)) == 0 {
-			lm.lines--
-			if hit {
-				lm.matched--
-			}
-			return
-		}
-		lm.toks = MessageTokens(string(b), lm.toks[:0])
-		c := lm.miner.AddTokens(lm.toks)
-		if c == nil {
-			return // beyond the cap: counted by the miner
-		}
-		st = &tplStat{c: c, firstLine: no, example: cleanText(b, maxLineText), level: levelOf(lm.toks)}
-		if len(lm.shapes) < maxShapes {
-			lm.shapes[fp] = st
-		}
-		lm.order = append(lm.order, st)
-	}
-	st.count++
-	st.lastLine = no
-	if hit {
-		st.matched++
-	}
-	// Times: each of the first lines of a shape, then one line in
-	// timeEvery; the lines between count in the minute of the last timed
-	// one (burst), and last_seen is that of the last timed line.
-	if p := lm.m.parser; p != nil && !lm.m.tod {
-		if st.count <= timeFirst || no-st.timedLine >= timeEvery {
-			if t, ok := p.parse(b, &lm.tc); ok {
-				st.timedLine = no
-				if st.first.IsZero() || t.Before(st.first) {
-					st.first = t
-				}
-				if t.After(st.last) {
-					st.last = t
-				}
-				if m := t.Unix() / 60; m != st.lastMin || !st.timed {
-					st.peak = max(st.peak, st.inMin)
-					st.lastMin, st.inMin, st.timed = m, 0, true
-				}
-			}
-		}
-		if st.timed {
-			st.inMin++
-		}
-	}
-}
-
 // Shapes and times (see line).
 const (
 	maxShapes = 20000
@@ -295,43 +487,87 @@ const (
 	timeEvery = 256
 )
 
-// fingerprint hashes a line's bytes with each digit as '#'. It runs on
-// every line: eight bytes a step, a rotate-xor (no multiply on the path)
-// and a final mix. Lines of one template whose numbers differ in length
-// get different values (more shapes, same template); two shapes that
-// collide share the first one's template.
+// fingerprint hashes a line's bytes with each digit as '#' (see
+// lineFingerprint; b holds no newline).
 func fingerprint(b []byte) uint64 {
+	h, _ := lineFingerprint(b)
+	return h
+}
+
+// lineFingerprint hashes the line at the start of data (up to its
+// newline, or all of data) with each digit as '#', and returns its
+// length: one pass finds the line's end and hashes it, eight bytes a
+// step (a rotate-xor, no multiply on the path; the word that holds the
+// newline is cut before it, and so are the last bytes of data), and a
+// final mix. It runs on every line. Lines of one template whose numbers
+// differ in length get different values (more fingerprints, one shape
+// key: see shapeKey); two lines that collide share the first one's shape.
+func lineFingerprint(data []byte) (uint64, int) {
 	const (
-		lo = 0x0f0f0f0f0f0f0f0f
-		hi = 0x8080808080808080
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+		nls  = 0x0a0a0a0a0a0a0a0a
 	)
-	var h, g uint64 = 0x9e3779b97f4a7c15, uint64(len(b))
+	var h, g uint64 = 0x9e3779b97f4a7c15, 0
 	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		w := binary.LittleEndian.Uint64(b[i:])
-		// A byte is a digit when its high nibble is 3 and its low one 9
-		// or less; these sums stay within each byte.
-		z := ((w >> 4) & lo) ^ 0x0303030303030303
-		l := w & lo
-		if d := ^((z + 0x7f7f7f7f7f7f7f7f) | (l + 0x7676767676767676)) & hi; d != 0 {
-			m := (d >> 7) * 0xff
-			w = w&^m | 0x2323232323232323&m
+	for ; i+8 <= len(data); i += 8 {
+		w := binary.LittleEndian.Uint64(data[i:])
+		x := w ^ nls
+		if z := (x - ones) &^ x & high; z != 0 {
+			n := bits.TrailingZeros64(z) / 8
+			if n > 0 {
+				h = bits.RotateLeft64(h, 7) ^ digitMark(w&(1<<(8*n)-1))
+				g += h
+			}
+			return mix(h, g, i+n), i + n
 		}
-		h = bits.RotateLeft64(h, 7) ^ w
+		h = bits.RotateLeft64(h, 7) ^ digitMark(w)
 		g += h
 	}
-	for _, c := range b[i:] {
-		if c-'0' < 10 {
-			c = '#'
-		}
-		h = bits.RotateLeft64(h, 7) ^ uint64(c)
+	if i == len(data) {
+		return mix(h, g, i), i
+	}
+	// The last bytes of data as one word, zeros above (as the word that
+	// holds a newline is cut): a line hashes alike wherever it stands.
+	var w uint64
+	for j, c := range data[i:] {
+		w |= uint64(c) << (8 * j)
+	}
+	x := w ^ nls
+	n := len(data) - i
+	if z := (x - ones) &^ x & high; z != 0 {
+		n = min(n, bits.TrailingZeros64(z)/8)
+		w &= 1<<(8*n) - 1
+	}
+	if n > 0 {
+		h = bits.RotateLeft64(h, 7) ^ digitMark(w)
 		g += h
 	}
-	h ^= bits.RotateLeft64(g, 29)
+	return mix(h, g, i+n), i + n
+}
+
+func mix(h, g uint64, n int) uint64 {
+	h ^= bits.RotateLeft64(g, 29) ^ uint64(n)*0x9e3779b97f4a7c15
 	h *= 0xff51afd7ed558ccd
 	h ^= h >> 33
 	h *= 0xc4ceb9fe1a85ec53
 	return h ^ h>>33
+}
+
+// digitMark returns w with each byte that is a digit as '#'.
+func digitMark(w uint64) uint64 {
+	const (
+		lo = 0x0f0f0f0f0f0f0f0f
+		hi = 0x8080808080808080
+	)
+	// A byte is a digit when its high nibble is 3 and its low one 9 or
+	// less; these sums stay within each byte.
+	z := ((w >> 4) & lo) ^ 0x0303030303030303
+	l := w & lo
+	// (Branch-free: whether a word holds a digit is not predictable.)
+	d := ^((z + 0x7f7f7f7f7f7f7f7f) | (l + 0x7676767676767676)) & hi
+	m := d | (d - d>>7)
+	return w&^m | 0x2323232323232323&m
 }
 
 // levelOf returns the log's own level field when it says error or
@@ -417,9 +653,6 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 		}
 		for _, m := range b.members {
 			lm := m.mine
-			if lm != nil {
-				lm.wait()
-			}
 			if lm == nil || lm.lines == 0 || !lm.isLog() {
 				continue
 			}

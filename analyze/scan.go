@@ -48,7 +48,6 @@ type job struct {
 	data []byte
 	buf  *[]byte
 	cont bool // the first line continues the previous chunk's last line
-	last bool // the member's last chunk
 	done chan struct{}
 
 	// Results, line numbers relative to the chunk (newlines before).
@@ -268,7 +267,7 @@ func (s *scanner) read(ctx context.Context, ms *memberScan, r io.Reader) error {
 			n = copy(nbuf, carry)
 		}
 		if len(data) > 0 {
-			s.submit(&job{ms: ms, data: data, buf: bp, cont: cont, last: eof})
+			s.submit(&job{ms: ms, data: data, buf: bp, cont: cont})
 		} else {
 			bufPool.Put(bp)
 		}
@@ -387,9 +386,6 @@ func (s *scanner) merge(j *job) {
 	}
 	if m.mine != nil {
 		m.mine.chunk(ms, j.data, base, j.cont, j.hits)
-		if j.last {
-			m.mine.end() // its goroutine ends with the member, not the pass
-		}
 	}
 	if ms.retain {
 		rc.data, rc.buf, rc.start, rc.cont = j.data, j.buf, base+1, j.cont

@@ -21,10 +21,11 @@ import (
 func TestBaselineVersionAndConfig(t *testing.T) {
 	root := profiletest.RepoRoot(t)
 	src := filepath.Join(root, "testdata", "hosts", "tfst", "epp-healthy")
-	good := filepath.Join(t.TempDir(), "good")
-	bad := filepath.Join(t.TempDir(), "bad")
-	copyTree(t, src, good)
+	// One host, collected before and after the change (its root, which
+	// collect's host facts and the install-dir listing show, is the same).
+	bad := filepath.Join(t.TempDir(), "host")
 	copyTree(t, src, bad)
+	goodBundle := profiletest.Collect(t, "tfst", bad, nil)
 	edit := func(rel, old, new string) {
 		p := filepath.Join(bad, rel)
 		data, err := os.ReadFile(p)
@@ -34,7 +35,16 @@ func TestBaselineVersionAndConfig(t *testing.T) {
 		if !strings.Contains(string(data), old) {
 			t.Fatalf("%s has no %q", rel, old)
 		}
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(p, []byte(strings.Replace(string(data), old, new, 1)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		// The same time as before: only the version and the value change
+		// (the install-dir listing shows the files' times).
+		if err := os.Chtimes(p, st.ModTime(), st.ModTime()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -42,7 +52,7 @@ func TestBaselineVersionAndConfig(t *testing.T) {
 	edit("opt/tivoli/EPProxy/epp.cfg", "debug-level=8", "debug-level=3")
 
 	ctx := context.Background()
-	_, gs, err := analyze.RunSnapshot(ctx, []string{profiletest.Collect(t, "tfst", good, nil)}, analyze.Options{})
+	_, gs, err := analyze.RunSnapshot(ctx, []string{goodBundle}, analyze.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,9 +85,24 @@ func TestBaselineVersionAndConfig(t *testing.T) {
 	if d := cmp.Diff(want, facts); d != "" {
 		t.Errorf("facts changed (-want +got):\n%s", d)
 	}
-	if len(c.ConfigDiffs) != 1 || c.ConfigDiffs[0].File != "files/opt/tivoli/EPProxy/epp.cfg" ||
-		!strings.Contains(c.ConfigDiffs[0].Diff, "\n-debug-level=8\n+debug-level=3\n") {
+	// The config line, and the version command's output (a few lines
+	// changed: diffed like a file); no other command's output differs.
+	diffs := map[string]string{}
+	for _, d := range c.ConfigDiffs {
+		diffs[d.File] = d.Diff
+	}
+	if len(diffs) != 2 || !strings.Contains(diffs["files/opt/tivoli/EPProxy/epp.cfg"], "\n-debug-level=8\n+debug-level=3\n") ||
+		!strings.Contains(diffs["commands/epproxy-version.out"], "-") || !strings.Contains(diffs["commands/epproxy-version.out"], "+") ||
+		!strings.Contains(diffs["commands/epproxy-version.out"], "TFS-0009") {
 		t.Errorf("config diffs: %+v", c.ConfigDiffs)
+	}
+	if len(c.CommandsDiffer) != 0 {
+		t.Errorf("commands differ: %v", c.CommandsDiffer)
+	}
+	for _, f := range c.FactsChanged {
+		if f.Host == "" {
+			t.Errorf("fact %s compared without its host", f.Fact)
+		}
 	}
 	if len(c.TemplatesNew)+len(c.TemplatesGone)+len(c.TemplatesRate) != 0 {
 		t.Errorf("messages changed, though the logs did not: %+v %+v %+v", c.TemplatesNew, c.TemplatesGone, c.TemplatesRate)

@@ -17,7 +17,7 @@ func (t *textWriter) baseline(r *Report) {
 		return
 	}
 	t.line(t.style(ansiBold, "What changed since the known-good state") + t.style(ansiDim, " ("+CleanLine(strings.Join(b.Good, " "))+")"))
-	if len(b.FindingsNew)+len(b.FindingsGone)+len(b.FactsChanged)+len(b.TemplatesNew)+len(b.TemplatesGone)+len(b.TemplatesRate)+len(b.ConfigDiffs) == 0 {
+	if len(b.FindingsNew)+len(b.FindingsGone)+len(b.FactsChanged)+len(b.TemplatesNew)+len(b.TemplatesGone)+len(b.TemplatesRate)+len(b.ConfigDiffs)+len(b.CommandsDiffer) == 0 {
 		t.line("  Nothing: same findings, facts, messages and files.")
 		t.line("")
 		return
@@ -45,8 +45,16 @@ func (t *textWriter) baseline(r *Report) {
 	list("Findings new:", clean(b.FindingsNew))
 	list("Findings gone:", clean(b.FindingsGone))
 	var facts []string
+	hosts := map[string]bool{}
 	for _, f := range b.FactsChanged {
-		facts = append(facts, CleanLine(f.Fact)+": "+CleanLine(clipBytes(f.Good, 80))+" → "+CleanLine(clipBytes(f.Bad, 80)))
+		hosts[f.Host] = true
+	}
+	for _, f := range b.FactsChanged {
+		name := CleanLine(f.Fact)
+		if len(hosts) > 1 && f.Host != "" {
+			name += " (" + CleanLine(f.Host) + ")"
+		}
+		facts = append(facts, name+": "+CleanLine(clipBytes(f.Good, 80))+" → "+CleanLine(clipBytes(f.Bad, 80)))
 	}
 	list("Facts changed (good → now):", facts)
 	for _, c := range b.ConfigDiffs {
@@ -72,6 +80,7 @@ func (t *textWriter) baseline(r *Report) {
 			t.line(t.style(code, truncateWidth("    "+CleanLine(l), t.width)))
 		}
 	}
+	list("Commands whose output differs (too much to show):", clean(b.CommandsDiffer))
 	tpl := func(cs []TemplateChange, rate bool) []string {
 		var out []string
 		for _, c := range cs {
@@ -97,6 +106,7 @@ type baselineView struct {
 	FindingsNew, FindingsGone []string
 	Facts                     []FactChange
 	Diffs                     []baselineDiff
+	Commands                  []string
 	Templates                 []baselineTemplate
 }
 
@@ -123,7 +133,7 @@ func baselineSection(r *Report) *baselineView {
 		v.FindingsGone = append(v.FindingsGone, h(f))
 	}
 	for _, f := range b.FactsChanged {
-		v.Facts = append(v.Facts, FactChange{Fact: h(f.Fact), Good: h(f.Good), Bad: h(f.Bad)})
+		v.Facts = append(v.Facts, FactChange{Fact: h(f.Fact), Host: h(f.Host), Good: h(f.Good), Bad: h(f.Bad)})
 	}
 	for _, d := range b.ConfigDiffs {
 		bd := baselineDiff{File: h(d.File)}
@@ -138,9 +148,12 @@ func baselineSection(r *Report) *baselineView {
 				Good: fmt.Sprintf("%.4g", c.GoodRate), Bad: fmt.Sprintf("%.4g", c.BadRate)})
 		}
 	}
+	for _, c := range b.CommandsDiffer {
+		v.Commands = append(v.Commands, h(c))
+	}
 	add("new", b.TemplatesNew)
 	add("tenfold", b.TemplatesRate)
 	add("gone", b.TemplatesGone)
-	v.Empty = len(v.FindingsNew)+len(v.FindingsGone)+len(v.Facts)+len(v.Diffs)+len(v.Templates) == 0
+	v.Empty = len(v.FindingsNew)+len(v.FindingsGone)+len(v.Facts)+len(v.Diffs)+len(v.Commands)+len(v.Templates) == 0
 	return v
 }

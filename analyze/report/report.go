@@ -125,11 +125,17 @@ type Baseline struct {
 	TemplatesGone []TemplateChange `json:"templates_gone"`
 	TemplatesRate []TemplateChange `json:"templates_rate_changed"`
 	ConfigDiffs   []ConfigDiff     `json:"config_diffs"`
+	// CommandsDiffer lists the commands' outputs that differ too much to
+	// diff here (process tables, counters): "path (N lines changed)".
+	CommandsDiffer []string `json:"commands_differ,omitempty"`
 }
 
 // FactChange is a fact whose value differs from the known-good one.
 type FactChange struct {
 	Fact string `json:"fact"`
+	// Host is the manifest's host name the values are of (absent: all
+	// inputs, or inputs without a manifest).
+	Host string `json:"host,omitempty"`
 	Good string `json:"good"`
 	Bad  string `json:"bad"`
 }

@@ -1,0 +1,135 @@
+package analyze
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"casefile/analyze/input/inputtest"
+	"casefile/analyze/report"
+	"casefile/profiles"
+)
+
+// TestCompareFactsPerHost: facts are compared host by host. Host a moved
+// to the version host b already had: across all inputs the values are
+// the same set, host by host a changed. A host GOOD lacks is compared
+// with all of GOOD; a baseline without hosts compares all inputs.
+func TestCompareFactsPerHost(t *testing.T) {
+	hf := func(kv ...string) map[string][]string {
+		m := map[string][]string{}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = append(m[kv[i]], kv[i+1])
+		}
+		return m
+	}
+	good := &Snapshot{Format: BaselineFormat,
+		Facts:     hf("version", "1.0", "version", "2.0", "limit", "1024"),
+		HostFacts: map[string]map[string][]string{"a": hf("version", "1.0", "limit", "1024"), "b": hf("version", "2.0", "limit", "1024")}}
+	for _, c := range []struct {
+		name string
+		bad  *Snapshot
+		want []report.FactChange
+	}{
+		{"same hosts", &Snapshot{Facts: hf("version", "2.0", "limit", "1024"),
+			HostFacts: map[string]map[string][]string{"a": hf("version", "2.0", "limit", "1024"), "b": hf("version", "2.0", "limit", "1024")}},
+			[]report.FactChange{{Fact: "version", Host: "a", Good: "1.0", Bad: "2.0"}}},
+		{"a new host", &Snapshot{Facts: hf("version", "3.0", "limit", "1024"),
+			HostFacts: map[string]map[string][]string{"c": hf("version", "3.0", "limit", "1024")}},
+			[]report.FactChange{{Fact: "version", Host: "c", Good: "1.0 | 2.0", Bad: "3.0"}}},
+		{"no hosts (an older baseline file)", &Snapshot{Facts: hf("version", "2.0", "limit", "512")},
+			[]report.FactChange{{Fact: "limit", Good: "1024", Bad: "512"}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if d := cmp.Diff(c.want, Compare(good, c.bad).FactsChanged); d != "" {
+				t.Errorf("facts changed (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestCompareCommands: a command's output with a few lines changed (a
+// version) is diffed like a file; one with many lines changed (a process
+// table) is listed; the same output, or one only one side has, is not.
+func TestCompareCommands(t *testing.T) {
+	var ps1, ps2 strings.Builder
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&ps1, "%d worker\n", 100+i)
+		fmt.Fprintf(&ps2, "%d worker\n", 900+i)
+	}
+	good := &Snapshot{Commands: map[string]string{
+		"commands/version.out": "product 1.3.1\nfix 0011\n",
+		"commands/ps.out":      ps1.String(),
+		"commands/uname.out":   "Linux 6.1\n",
+		"commands/gone.out":    "x\n",
+	}}
+	bad := &Snapshot{Commands: map[string]string{
+		"commands/version.out": "product 1.3.1\nfix 0009\n",
+		"commands/ps.out":      ps2.String(),
+		"commands/uname.out":   "Linux 6.1\n",
+		"commands/new.out":     "y\n",
+	}}
+	c := Compare(good, bad)
+	want := []report.ConfigDiff{{File: "commands/version.out",
+		Diff: "--- good/commands/version.out\n+++ bad/commands/version.out\n@@ -1,2 +1,2 @@\n product 1.3.1\n-fix 0011\n+fix 0009\n"}}
+	if d := cmp.Diff(want, c.ConfigDiffs); d != "" {
+		t.Errorf("diffs (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"commands/ps.out (80 lines changed)"}, c.CommandsDiffer); d != "" {
+		t.Errorf("commands listed (-want +got):\n%s", d)
+	}
+}
+
+// TestBaselineRotation: a message new in a log and in its rotations
+// (epp.log, epp.log.1, epp.log.2.gz) is one new template with the lines
+// of all of them.
+func TestBaselineRotation(t *testing.T) {
+	prof, err := profiles.Builtin("tfst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logOf := func(day int, failures int) string {
+		var sb strings.Builder
+		start := time.Date(2016, 3, day, 2, 0, 0, 0, time.UTC)
+		for i := 0; i < 20; i++ {
+			sb.WriteString(start.Add(time.Duration(i)*time.Minute).Format("06/01/02 15:04:05") + " 1 1779 multiplexer: session 4 opened\n")
+		}
+		for i := 0; i < failures; i++ {
+			sb.WriteString(start.Add(time.Duration(30+i)*time.Minute).Format("06/01/02 15:04:05") + " 1 1779 logWriter: trace buffer write failed: No space left on device\n")
+		}
+		return sb.String()
+	}
+	snap := func(failures int) *Snapshot {
+		t.Helper()
+		d := "files/opt/tivoli/EPProxy/"
+		files := map[string]string{d + "epp.log": logOf(12, failures), d + "epp.log.1": logOf(11, failures), d + "epp.log.2.gz": gzipped(t, logOf(10, failures))}
+		dir := inputtest.Build(t, inputtest.Spec{Files: files}).WriteDir(t, t.TempDir())
+		_, s, err := RunSnapshot(context.Background(), []string{dir}, Options{Profile: prof, Clock: func() time.Time { return inputtest.Time }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	c := Compare(snap(0), snap(2))
+	if len(c.TemplatesNew) != 1 || c.TemplatesNew[0].BadCount != 6 || c.TemplatesNew[0].File != "epp.log" ||
+		!strings.Contains(c.TemplatesNew[0].Template, "No space left on device") {
+		t.Errorf("new messages: %+v; want one, No space left on device, 6 lines in epp.log", c.TemplatesNew)
+	}
+}
+
+func gzipped(t *testing.T, s string) string {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	if _, err := w.Write([]byte(s)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}

@@ -70,6 +70,7 @@ func addHelpers(m map[string]any, loc *time.Location, ref time.Time) {
 		}
 		return formatNumber(leadingNumber(x))
 	}
+	m["wrap"] = wrapHelper(loc)
 	m["default"] = func(x, y any) any {
 		if x == nil || x == "" {
 			return y

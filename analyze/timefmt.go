@@ -70,9 +70,9 @@ var builtinParsers = []*timeParser{
 	{name: "ymd", parse: parseYMD, at: parseYMD},
 	{name: "log4j", parse: parseLog4j, at: parseLog4j},
 	{name: "syslog", parse: parseSyslog, at: parseSyslog, yearless: true},
-	{name: "mysql", parse: parseMySQL, at: parseMySQL},
+	{name: "iso_or_compact", parse: parseISOOrCompact, at: parseISOOrCompact},
 	{name: "ctime", parse: parseCtime, at: parseCtime},
-	{name: "samhain", parse: parseSamhain},
+	{name: "embedded_iso", parse: parseEmbeddedISO},
 }
 
 // parserFor returns the parser of a log spec, or nil for "none".
@@ -85,8 +85,9 @@ func parserFor(ls *profiles.LogSpec) (*timeParser, error) {
 	case "custom":
 		return customParser(ls.Regex.Re, ls.Layout)
 	}
+	name := profiles.TimeFormat(ls.Time)
 	for _, p := range builtinParsers {
-		if p.name == ls.Time {
+		if p.name == name {
 			return p, nil
 		}
 	}
@@ -452,7 +453,7 @@ func terminated(b []byte, i int) bool {
 	return !(c >= '0' && c <= '9' || c == ':')
 }
 
-// parseYYMMDD: "YY/MM/DD HH:MM:SS" (TFST).
+// parseYYMMDD: "YY/MM/DD HH:MM:SS".
 func parseYYMMDD(b []byte, c *timeCtx) (time.Time, bool) {
 	if len(b) < 17 || b[2] != '/' || b[5] != '/' || b[8] != ' ' {
 		return time.Time{}, false
@@ -490,9 +491,9 @@ func parseLog4j(b []byte, c *timeCtx) (time.Time, bool) {
 	return t, ok && terminated(b, end)
 }
 
-// parseMySQL: ISO with zone, "YYYY-MM-DD HH:MM:SS", or the old mysqld.err
+// parseISOOrCompact: ISO with zone, "YYYY-MM-DD HH:MM:SS", or the compact
 // "YYMMDD HH:MM:SS" (hour possibly space-padded: "171012  9:05:01").
-func parseMySQL(b []byte, c *timeCtx) (time.Time, bool) {
+func parseISOOrCompact(b []byte, c *timeCtx) (time.Time, bool) {
 	if t, end, ok := parseDateTime(b, c, "-", "T ", ".", true); ok && terminated(b, end) {
 		return t, true
 	}
@@ -595,9 +596,9 @@ func parseCtime(b []byte, c *timeCtx) (time.Time, bool) {
 	return time.Date(y, time.Month(mo), d, h, mi, s, ns, c.loc), true
 }
 
-// parseSamhain finds "[YYYY-MM-DDTHH:MM:SS±hhmm]" (plain log) or
+// parseEmbeddedISO finds "[YYYY-MM-DDTHH:MM:SS±hhmm]" (plain log) or
 // tstamp="YYYY-MM-DD HH:MM:SS±hhmm" (XML log) anywhere in the line.
-func parseSamhain(b []byte, c *timeCtx) (time.Time, bool) {
+func parseEmbeddedISO(b []byte, c *timeCtx) (time.Time, bool) {
 	for off := 0; off < len(b); {
 		i := bytes.IndexAny(b[off:], `["`)
 		if i < 0 {

@@ -51,12 +51,12 @@ func TestTimeFormats(t *testing.T) {
 		{"syslog", "Aug  9 14:08:35.595762: NSS", "2023-08-09T12:08:35.595762Z"},
 		{"syslog", "2024-01-02T03:04:05.123456+01:00 host x", "2024-01-02T02:04:05.123456Z"},
 		{"syslog", "Foo 12 14:05:01 x", ""},
-		{"mysql", "2017-10-12T14:05:01.123456Z 0 [ERROR] x", "2017-10-12T14:05:01.123456Z"},
-		{"mysql", "171012 14:05:01 [ERROR] x", "2017-10-12T12:05:01Z"},
-		{"mysql", "171012  9:05:01 InnoDB: x", "2017-10-12T07:05:01Z"},
-		{"samhain", "CRIT   :  [2011-04-29T18:41:19+0200] msg=<POLICY>", "2011-04-29T16:41:19Z"},
-		{"samhain", `<log sev="RCVT" tstamp="2014-03-16 10:16:26-0600" remote_host="moxz" >`, "2014-03-16T16:16:26Z"},
-		{"samhain", "no time [here]", ""},
+		{"iso_or_compact", "2017-10-12T14:05:01.123456Z 0 [ERROR] x", "2017-10-12T14:05:01.123456Z"},
+		{"iso_or_compact", "171012 14:05:01 [ERROR] x", "2017-10-12T12:05:01Z"},
+		{"iso_or_compact", "171012  9:05:01 InnoDB: x", "2017-10-12T07:05:01Z"},
+		{"embedded_iso", "CRIT   :  [2011-04-29T18:41:19+0200] msg=<POLICY>", "2011-04-29T16:41:19Z"},
+		{"embedded_iso", `<log sev="RCVT" tstamp="2014-03-16 10:16:26-0600" remote_host="moxz" >`, "2014-03-16T16:16:26Z"},
+		{"embedded_iso", "no time [here]", ""},
 		{"ctime", "[Sun Dec 04 04:47:44 2005] [notice] x", "2005-12-04T03:47:44Z"},
 		{"ctime", "[Wed Oct 11 14:32:52.123456 2000] [core:error] x", "2000-10-11T12:32:52.123456Z"},
 		{"ctime", "Wed Oct 11 14:32:52 2000 x", "2000-10-11T12:32:52Z"},
@@ -316,5 +316,23 @@ func TestCleanText(t *testing.T) {
 	}
 	if s := cleanText([]byte("a\xffb"), 100); s != "a\uFFFDb" {
 		t.Errorf("cleanText = %q", s)
+	}
+}
+
+// TestTimeFormatAliases: the older product names of time formats still
+// name the same parser, and the validator accepts them.
+func TestTimeFormatAliases(t *testing.T) {
+	for alias, name := range map[string]string{"samhain": "embedded_iso", "mysql": "iso_or_compact", "syslog": "syslog"} {
+		p, err := parserFor(&profiles.LogSpec{Time: alias})
+		if err != nil || p == nil || p.name != name {
+			t.Errorf("time %s: parser %v, %v; want %s", alias, p, err, name)
+		}
+		y := "name: x\ndescription: x\nanalyze:\n  logs:\n    - {files: [\"files/x.log\"], time: " + alias + "}\n"
+		if _, err := profiles.Parse("x.yaml", []byte(y)); err != nil {
+			t.Errorf("time %s: %v", alias, err)
+		}
+	}
+	if _, err := parserFor(&profiles.LogSpec{Time: "product"}); err == nil {
+		t.Error("time product: no error")
 	}
 }

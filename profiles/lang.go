@@ -45,6 +45,7 @@ var (
 		"bytes",        // bytes(n): a byte count as "70 MiB", "512 KiB", "900 B"
 		"number",       // number(n): "48,213", "0.5"
 		"default",      // default(x, y): x, or y when x is nil or ""
+		"wrap",         // wrap(x, before[, after]): before + x + after, or "" when x is nil, "" or empty
 		// Addresses and times.
 		"ip",            // ip(s): the address in s in canonical form ("::ffff:10.0.0.1" is "10.0.0.1"), nil if none
 		"cidr_contains", // cidr_contains(prefix, ip) bool: "10.1.0.0/16" holds "10.1.2.3"

@@ -215,16 +215,33 @@ const (
 
 // TimeFormats are the built-in timestamp formats a LogSpec may name.
 var TimeFormats = map[string]string{
-	"yymmdd":  "YY/MM/DD HH:MM:SS at line start (TFST)",
-	"ymd":     "YYYY/MM/DD HH:MM:SS or YYYY-MM-DD HH:MM:SS at line start",
-	"syslog":  "Mmm dd HH:MM:SS[.ffffff] at line start, year inferred from collection time; RFC 3339 syslog too",
-	"iso8601": "YYYY-MM-DDTHH:MM:SS[.fff][Z|±hh:mm] at line start",
-	"log4j":   "YYYY-MM-DD HH:MM:SS,mmm at line start",
-	"mysql":   "mysqld.err: YYYY-MM-DDTHH:MM:SS.ffffffZ, YYYY-MM-DD HH:MM:SS or YYMMDD HH:MM:SS",
-	"samhain": "[YYYY-MM-DDTHH:MM:SS±hhmm] anywhere in the line",
-	"ctime":   "[Www Mmm dd HH:MM:SS YYYY] or Www Mmm dd HH:MM:SS YYYY at line start",
-	"auto":    "try each format above on the first lines and keep the first that fits",
-	"none":    "lines carry no time",
+	"yymmdd":         "YY/MM/DD HH:MM:SS at line start",
+	"ymd":            "YYYY/MM/DD HH:MM:SS or YYYY-MM-DD HH:MM:SS at line start",
+	"syslog":         "Mmm dd HH:MM:SS[.ffffff] at line start, year inferred from collection time; RFC 3339 syslog too",
+	"iso8601":        "YYYY-MM-DDTHH:MM:SS[.fff][Z|±hh:mm] at line start",
+	"log4j":          "YYYY-MM-DD HH:MM:SS,mmm at line start",
+	"iso_or_compact": "YYYY-MM-DDTHH:MM:SS.ffffffZ, YYYY-MM-DD HH:MM:SS or YYMMDD HH:MM:SS (hour space-padded) at line start",
+	"embedded_iso":   "[YYYY-MM-DDTHH:MM:SS±hhmm] or tstamp=\"YYYY-MM-DD HH:MM:SS±hhmm\" anywhere in the line",
+	"ctime":          "[Www Mmm dd HH:MM:SS YYYY] or Www Mmm dd HH:MM:SS YYYY at line start",
+	"auto":           "try each format above on the first lines and keep the first that fits",
+	"none":           "lines carry no time",
+}
+
+// TimeFormatAliases are older names of built-in time formats, still
+// accepted in profiles: formats are named by their shape, not by the
+// product that writes them.
+var TimeFormatAliases = map[string]string{
+	"mysql":   "iso_or_compact",
+	"samhain": "embedded_iso",
+}
+
+// TimeFormat is the built-in time format name stands for (itself, or the
+// format an alias names).
+func TimeFormat(name string) string {
+	if n, ok := TimeFormatAliases[name]; ok {
+		return n
+	}
+	return name
 }
 
 // Fact is a named value taken from a bundle: by a pattern over members, or

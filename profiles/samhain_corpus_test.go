@@ -17,7 +17,7 @@ import (
 	"casefile/profiles/profiletest"
 )
 
-// samhainTime is what the "samhain" time format reads: a bracketed plain
+// samhainTime is what the "embedded_iso" time format reads: a bracketed plain
 // header time, or an XML tstamp (with T or a space).
 var samhainTime = regexp.MustCompile(`\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}\]|tstamp="\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[+-]\d{4}"`)
 

@@ -35,7 +35,7 @@ import (
 	"casefile/profiles/profiletest"
 )
 
-// samhainHeader is samhain's plain log line header as the "samhain" time
+// samhainHeader is samhain's plain log line header as the "embedded_iso" time
 // format reads it: severity, then [YYYY-MM-DDTHH:MM:SS±hhmm].
 var samhainHeader = regexp.MustCompile(`^(ALERT|CRIT|ERROR|WARN|NOTICE|INFO|MARK|DEBUG|RCVT|MSG)\s+:\s+\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4})\] (msg=<|interface=<|client=<)`)
 
@@ -181,7 +181,7 @@ func TestSamhainRealBinary(t *testing.T) {
 
 	// The on-disk log is signed: [SOF] at each start, a signature line
 	// after every entry. Every other line must carry the header the
-	// profile's "samhain" time format reads.
+	// profile's "embedded_iso" time format reads.
 	var entries, sigs, sofs int
 	var times []string
 	for i, l := range lines {

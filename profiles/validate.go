@@ -196,7 +196,7 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		case l.Time == "":
 			return at(l.Line, "logs entry needs time (one of %s, custom)", strings.Join(sortedKeys(TimeFormats), ", "))
 		default:
-			if _, ok := TimeFormats[l.Time]; !ok {
+			if _, ok := TimeFormats[TimeFormat(l.Time)]; !ok {
 				return at(l.Line, "unknown time format %q (one of %s, custom)", l.Time, strings.Join(sortedKeys(TimeFormats), ", "))
 			}
 		}

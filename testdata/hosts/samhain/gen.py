@@ -647,8 +647,10 @@ def main():
             shutil.rmtree(os.path.join(HERE, d))
     for h in hosts:
         h.build()
-    if os.path.isdir(RAW):
-        shutil.rmtree(RAW)
+    if os.path.isdir(RAW):   # raw real-* uploads come from the real samhain too
+        for d in os.listdir(RAW):
+            if not d.startswith("real-"):
+                shutil.rmtree(os.path.join(RAW, d))
     write(os.path.join(RAW, "yule-xml", "yule_log"), raw_xml_server())
 
 

@@ -19,6 +19,7 @@ import (
 // addHelpers binds the helpers for expressions over bundles in zone loc,
 // collected at ref (the year of a syslog time).
 func addHelpers(m map[string]any, loc *time.Location, ref time.Time) {
+	addRecordHelpers(m)
 	m["count_phrase"] = func(n, first, last any) string { return countPhrase(n, first, last, loc) }
 	m["plural"] = func(args ...any) (string, error) {
 		if len(args) < 2 || len(args) > 3 {

@@ -941,7 +941,9 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 	env := maps.Clone(base)
 	setCaps(env, rp, d.caps)
 	maps.Copy(env, d.vars)
-	textNames(env, r, bs[0].loc)
+	// The count phrase prints its times as every text does: in the
+	// report's zone (--timezone), not the bundle's.
+	textNames(env, r, e.opts.displayZone())
 	for i := range r.Vars {
 		v := &r.Vars[i]
 		x, err := run(&v.Expr, env)

@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/hex"
@@ -41,6 +42,8 @@ func (c *collector) builtin(ctx context.Context, name string, args map[string]st
 		return c.builtinProcessLimits(ctx, args["process"])
 	case "disk-free":
 		return c.builtinDiskFree(args["paths"])
+	case "matching-lines":
+		return c.builtinMatchingLines(ctx, args["files"], args["pattern"])
 	}
 	return nil, fmt.Errorf("unknown builtin %q", name)
 }
@@ -408,3 +411,64 @@ type diskUsage struct {
 func readDirReal(dir string) ([]os.DirEntry, error) { return os.ReadDir(dir) }
 
 func readlink(p string) (string, error) { return os.Readlink(p) }
+
+// maxMatchingLines is how much builtinMatchingLines keeps: the newest
+// matching lines when there are more.
+const maxMatchingLines = 16 << 20
+
+// builtinMatchingLines prints the lines of host files (under the root,
+// like a files item) that match a regular expression: grep without a
+// program and without a path on a command line. files is a
+// comma-separated list of paths; ";" separates alternatives, of which
+// the first with a file that exists is read ("/var/log/syslog,
+// /var/log/kern.log; /var/log/messages"). No file at all is not found.
+func (c *collector) builtinMatchingLines(ctx context.Context, files, pattern string) ([]byte, error) {
+	re, err := regexp.Compile(pattern)
+	if err != nil || pattern == "" {
+		return nil, fmt.Errorf("pattern %q: not a regular expression", pattern)
+	}
+	var lines [][]byte
+	size := 0
+	for _, alt := range strings.Split(files, ";") {
+		read := 0
+		for _, p := range strings.Split(alt, ",") {
+			p = strings.TrimSpace(p)
+			if p == "" {
+				continue
+			}
+			of, _, err := c.fs.open(p)
+			if err != nil {
+				continue
+			}
+			read++
+			sc := bufio.NewScanner(of.file)
+			sc.Buffer(make([]byte, 64*1024), 1<<20)
+			for sc.Scan() {
+				if ctx.Err() != nil {
+					of.file.Close()
+					return nil, ctx.Err()
+				}
+				if !re.Match(sc.Bytes()) {
+					continue
+				}
+				l := append([]byte(nil), sc.Bytes()...)
+				lines = append(lines, l)
+				size += len(l) + 1
+				for size > maxMatchingLines && len(lines) > 0 {
+					size -= len(lines[0]) + 1
+					lines = lines[1:]
+				}
+			}
+			of.file.Close()
+		}
+		if read > 0 {
+			var b bytes.Buffer
+			for _, l := range lines {
+				b.Write(l)
+				b.WriteByte('\n')
+			}
+			return b.Bytes(), nil
+		}
+	}
+	return nil, fmt.Errorf("none of %s: %w", strings.TrimSpace(files), os.ErrNotExist)
+}

@@ -554,12 +554,33 @@ func redactCopy(eng *redact.Engine, dst io.Writer, src io.Reader, t redact.Targe
 }
 
 // collectList stores a listing of each directory as commands/<id>.out.
+// With the item's depth above 1, the subdirectories are listed too
+// (each under its own "# <path>" header, after their parent), down to
+// that many levels; symbolic links are shown, never followed.
 func (c *collector) collectList(ctx context.Context, p *planned, it *bundle.Item) error {
 	var b bytes.Buffer
 	users, groups := c.passwdNames("passwd"), c.passwdNames("group")
+	depth := p.item.Depth
+	if depth < 1 {
+		depth = 1
+	}
 	listed := 0
 	var firstErr error
+	type dirAt struct {
+		path  string
+		level int
+	}
+	var queue []dirAt
 	for _, dir := range p.list {
+		queue = append(queue, dirAt{dir, 1})
+	}
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		dir := d.path
 		fmt.Fprintf(&b, "# %s\n", dir)
 		r, followed, err := c.fs.resolve(dir)
 		if err == nil && followed {
@@ -571,13 +592,16 @@ func (c *collector) collectList(ctx context.Context, p *planned, it *bundle.Item
 		}
 		if err != nil {
 			fmt.Fprintf(&b, "# error: %s\n\n", errorText(err))
-			if firstErr == nil {
+			if firstErr == nil && d.level == 1 {
 				firstErr = fmt.Errorf("%s: %s", dir, errorText(err))
 				it.ErrorKind = errorKind(err)
 			}
 			continue
 		}
-		listed++
+		if d.level == 1 {
+			listed++
+		}
+		var subdirs []dirAt
 		for _, e := range entries {
 			fi, err := e.Info()
 			if err != nil {
@@ -590,10 +614,13 @@ func (c *collector) collectList(ctx context.Context, p *planned, it *bundle.Item
 				if t, err := readlink(c.fs.real(path.Join(r, e.Name()))); err == nil {
 					line += " -> " + t
 				}
+			} else if fi.IsDir() && d.level < depth {
+				subdirs = append(subdirs, dirAt{path.Join(dir, e.Name()), d.level + 1})
 			}
 			b.WriteString(line + "\n")
 		}
 		b.WriteString("\n")
+		queue = append(subdirs, queue...)
 	}
 	if listed == 0 && firstErr != nil {
 		it.Error = firstErr.Error()

@@ -43,6 +43,7 @@ var (
 		"elapsed",      // elapsed(d): a duration, seconds or "90s" as "1m30s"
 		"clock",        // clock(t): the time of day "15:04:05" in the bundle's zone
 		"bytes",        // bytes(n): a byte count as "70 MiB", "512 KiB", "900 B"
+		"carry_down",   // carry_down(records, field...): empty fields take the value of the records above (headers carried down)
 		"number",       // number(n): "48,213", "0.5"
 		"default",      // default(x, y): x, or y when x is nil or ""
 		"wrap",         // wrap(x, before[, after]): before + x + after, or "" when x is nil, "" or empty

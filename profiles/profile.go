@@ -90,6 +90,9 @@ type CollectItem struct {
 	// List stores a listing (type, mode, owner, group, size, mtime, name) of
 	// each directory, without contents, as commands/<id>.out.
 	List []string `yaml:"list"`
+	// Depth lists the subdirectories of a list item too, down to that
+	// many levels (1, the default: the directory itself).
+	Depth int `yaml:"depth"`
 	// Command is an argv list, run without a shell.
 	Command []string `yaml:"command"`
 	// Commands are alternatives: the first that exists and exits 0 is kept
@@ -119,6 +122,9 @@ type CollectItem struct {
 	Line int  `yaml:"-"`
 }
 
+// MaxListDepth is the deepest a list item's depth may go.
+const MaxListDepth = 8
+
 // Oversize policies of a files item (CollectItem.Oversize).
 var OversizePolicies = []string{"tail", "skip"}
 
@@ -130,6 +136,7 @@ var BuiltinCollectors = map[string]string{
 	"processes":      "process list (pid, ppid, user, command line), from /proc or the OS",
 	"process-limits": "open-file limit and open descriptor count of processes matching args.process",
 	"disk-free":      "free and total space of args.paths (comma-separated)",
+	"matching-lines": "lines of args.files (comma-separated; ';' separates alternatives, the first that exists is read) matching args.pattern",
 	"host-facts":     "hostname, OS release, kernel, architecture, uptime, time zone, clock",
 }
 

@@ -475,7 +475,7 @@ func writeScenarioTestdata(t *testing.T, sc shScenario, r *shRun) {
 	if len(r.pidfile) > 0 {
 		write("run/samhain/samhain.pid", r.pidfile, 0o644)
 	}
-	write("fixtures/syslog-samhain.txt", []byte(r.rsyslogLines("web01")), 0o644)
+	write("var/log/syslog", []byte(r.rsyslogLines("web01")), 0o644)
 	write("fixtures/journal-samhain.txt", []byte(r.journalLines("web01", 4242)), 0o644)
 	write("bin/journalctl", []byte(`#!/bin/sh
 case "$*" in

@@ -123,6 +123,9 @@ func validate(p *Profile) error {
 		if err := checkOS(it.OS); err != nil {
 			return at(it.Line, "item %q: %v", it.ID, err)
 		}
+		if it.Depth != 0 && (len(it.List) == 0 || it.Depth < 1 || it.Depth > MaxListDepth) {
+			return at(it.Line, "item %q: depth applies to list items only, from 1 to %d", it.ID, MaxListDepth)
+		}
 		if it.Oversize != "" {
 			if len(it.Files) == 0 {
 				return at(it.Line, "item %q: oversize applies to files items only", it.ID)

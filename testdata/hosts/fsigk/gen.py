@@ -52,10 +52,6 @@ def T(s):
 NOW = T("2024-02-28 12:00:00")
 
 
-def ls_time(t):
-    return t.strftime("%Y-%m-%d %H:%M:%S") + ".000000000 +0900"
-
-
 def syslog_time(t):
     return t.strftime("%b ") + ("%2d" % t.day) + t.strftime(" %H:%M:%S")
 
@@ -193,7 +189,6 @@ class Host:
                    ("/dev/sda1", 495844, 98340, 371904, "/boot")]
         self.selinux = "Disabled"
         self.messages = []    # (time, text)
-        self.install_list = []  # extra ls lines (core files, diag)
         self.databases = True
         self.commtouch = True     # databases/commtouchunix.0 holds the spam engine library
         self.version = "fsigk-4.10-1328"
@@ -282,16 +277,6 @@ class Host:
             out.append("%-20s %11d %9d %9d %7d%% %s" % (fs, total, used, avail, (used * 100 + total - 1) // total, mount))
         return "\n".join(out) + "\n"
 
-    def tmp_df_row(self):
-        tmp = self.conf["temp_dir"]
-        best = None
-        for row in self.df:
-            m = row[4]
-            if tmp == m or tmp.startswith(m.rstrip("/") + "/"):
-                if best is None or len(m) > len(best[4]):
-                    best = row
-        return best
-
     def netdev_text(self):
         out = ["Inter-|   Receive                                                |  Transmit",
                " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed"]
@@ -314,39 +299,15 @@ class Host:
                 "     rx_dropped: 0\n     rx_missed_errors: %d\n     rx_no_buffer_count: %d\n     rx_fifo_errors: %d\n"
                 % (errs, drop, drop // 3, fifo))
 
-    def install_listing(self):
-        t0 = T("2023-11-20 14:02:11")
-        rows = [("drwxr-xr-x", 10, "root", 4096, t0, "."),
-                ("drwxr-xr-x", 3, "root", 4096, t0, ".."),
-                ("drwxr-xr-x", 2, "root", 4096, t0, "bin"),
-                ("drwxr-xr-x", 2, "root", 4096, t0, "conf"),
-                ("drwxr-xr-x", 5, "root", 4096, T("2024-02-27 23:10:02"), "databases"),
-                ("drwxr-xr-x", 2, "root", 4096, t0, "lib"),
-                ("drwxr-xr-x", 6, "root", 4096, t0, "log"),
-                ("-rwxr-xr-x", 1, "root", 2211, t0, "rc.fsigk_fsavd"),
-                ("drwxrwxrwt", 2, "root", 4096, NOW - 2 * MIN, "tmp"),
-                ("drwxr-xr-x", 4, "root", 4096, t0, "web")]
-        rows += self.install_list
-        out = ["total %d" % (8 * len(rows))]
-        for mode, links, owner, size, t, name in sorted(rows, key=lambda r: r[5]):
-            out.append("%s %2d %s %s %10d %s %s" % (mode, links, owner, owner, size, ls_time(t), name))
-        return "\n".join(out) + "\n"
-
-    def databases_listing(self):
-        d = "/opt/f-secure/fsigk/databases"
-        t = T("2024-02-27 23:10:02")
-        def row(mode, size, name):
-            return "%s %2d root root %10d %s %s" % (mode, 1 if mode[0] == "-" else 2, size, ls_time(t), name)
-        out = [d + ":", "total 12", row("drwxr-xr-x", 4096, "."), row("drwxr-xr-x", 4096, ".."),
-               row("drwxr-xr-x", 4096, "aquarius"), row("drwxr-xr-x", 4096, "commtouchunix.0"),
-               row("drwxr-xr-x", 4096, "hydra"), "",
-               d + "/aquarius:", "total 40964", row("drwxr-xr-x", 4096, "."), row("drwxr-xr-x", 4096, ".."),
-               row("-rw-r--r--", 31457280, "aqbase.ave"), row("-rw-r--r--", 10485760, "aqdaily.ave"), "",
-               d + "/commtouchunix.0:", "total 2052", row("drwxr-xr-x", 4096, "."), row("drwxr-xr-x", 4096, ".."),
-               ] + ([row("-rwxr-xr-x", 2097152, "libfsasd-lnx32.so")] if self.commtouch else []) + ["",
-               d + "/hydra:", "total 20484", row("drwxr-xr-x", 4096, "."), row("drwxr-xr-x", 4096, ".."),
-               row("-rw-r--r--", 20971520, "hydra.db")]
-        return "\n".join(out) + "\n"
+    def database_files(self):
+        """Small stand-ins for the engine databases (the collector lists them)."""
+        d = IGK + "/databases/"
+        files = {d + "aquarius/aqbase.ave": "aquarius base database stand-in\n",
+                 d + "aquarius/aqdaily.ave": "aquarius daily database stand-in\n",
+                 d + "hydra/hydra.db": "hydra database stand-in\n"}
+        if self.commtouch:
+            files[d + "commtouchunix.0/libfsasd-lnx32.so"] = "\x7fELF spam engine library stand-in\n"
+        return files
 
     def write(self):
         if os.path.isdir(self.dir):
@@ -402,6 +363,8 @@ class Host:
         files["%s/log/dbupdate.log" % IGK] = "".join(
             "%s [dbupdate] database update finished: aquarius, hydra, commtouchunix up to date\n"
             % (NOW - timedelta(hours=h)).strftime("%Y-%m-%d %H:%M:%S") for h in (26, 14, 2))
+        if self.databases:
+            files.update(self.database_files())
         for path, text in self.extra_files.items():
             files[path] = text
         for p, text in files.items():
@@ -416,14 +379,6 @@ class Host:
         self.cmd("uname", "-a", "Linux %s %s #1 SMP Wed Jun 30 11:05:51 UTC 2021 x86_64 x86_64 x86_64 GNU/Linux\n"
                  % (self.hostname, self.kernel))
         self.cmd("df", "-kP", self.df_text(self.df))
-        row = self.tmp_df_row()
-        self.cmd("df", "-kP " + self.conf["temp_dir"], self.df_text([row]))
-        self.cmd("ls", "-la --full-time /opt/f-secure/fsigk", self.install_listing())
-        if self.databases:
-            self.cmd("ls", "-laR --full-time /opt/f-secure/fsigk/databases", self.databases_listing())
-        else:
-            self.cmd("ls", "-laR --full-time /opt/f-secure/fsigk/databases", None, 2,
-                     "ls: cannot access /opt/f-secure/fsigk/databases: No such file or directory")
         self.cmd("ls", "/sys/class/net", "".join(d + "\n" for d in sorted(self.netdev)))
         for dev in self.ring:
             self.cmd("ethtool", "-g " + dev, self.ring_text(dev))
@@ -620,7 +575,6 @@ def sem_low():
     # (the proxies ran then, other software held fewer sets) and must not
     # be counted with the live ones.
     diag_time = T("2024-02-21 15:20:00")
-    h.install_list.append(("-rw-r--r--", 1, "root", 39120, diag_time, "diag.tar.gz"))
     old = Host("igk-sem-old", h.hostname)
     old.igk_running()
     stale = ["       key      semid perms      nsems   uid   gid  cuid  cgid      otime      ctime"]
@@ -832,8 +786,6 @@ def crash():
               "directory and diag.tar.gz to support center. (child=%d,sig=17[SIGCHLD],si_code=3[CLD_DUMPED],"
               "status=11(Segmentation fault),childid=%d,cur_pid=2304,pid=%d)" % (child, child, pid))
         h.err("http", t + SEC, "WARNING", "main/error_recovery", "Error recovery: restarting service...")
-        size = 73400320 + pid
-        h.install_list.append(("-rw-------", 1, "root", size, t, "core.%d" % pid))
     # One SMTP child crashed too, later, and no restart was logged after it.
     t, pid, child = T("2024-02-28 11:48:12"), 26033, 3
     h.err("smtp", t, "WARNING", "main/sig_child",
@@ -843,10 +795,8 @@ def crash():
           "core dumped(child proxy process). Please send core file(core or core.xxx) on the installation "
           "directory and diag.tar.gz to support center. (child=%d,sig=17[SIGCHLD],si_code=3[CLD_DUMPED],"
           "status=6(Aborted),childid=%d,cur_pid=2307,pid=%d)" % (child, child, pid))
-    h.install_list.append(("-rw-------", 1, "root", 41943040 + pid, t, "core.%d" % pid))
     crashes.append((t, pid, child))
     diag_time = T("2024-02-28 11:35:00")
-    h.install_list.append(("-rw-r--r--", 1, "root", 48213, diag_time, "diag.tar.gz"))
     h.files[IGK + "/diag.tar.gz"] = (diag_tar({
         "system/netstat_anp.txt": h.netstat(),
         "system/ps_elf.txt": h.ps_elf(),

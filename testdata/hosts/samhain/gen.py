@@ -138,7 +138,10 @@ class Host:
             "%d: %s    inet %s %sscope %s %s\\       valid_lft forever preferred_lft forever\n"
             % (i + 1, dev, a, ("brd %s.255 " % a.rsplit(".", 1)[0]) if scope == "global" else "", scope, dev)
             for i, (dev, a, scope) in enumerate(self.addrs))
-        fx["syslog-samhain.txt"] = "".join(l + "\n" for l in self.syslog)
+        # The collector reads the samhain/yule lines out of the system log
+        # (the cron line is left out).
+        write(r + "/var/log/syslog", "May 14 00:17:01 %s CRON[401]: (root) CMD (cd / && run-parts --report "
+              "/etc/cron.hourly)\n" % self.name + "".join(l + "\n" for l in self.syslog))
         for name, text in fx.items():
             write(r + "/fixtures/" + name, text)
         bins = {
@@ -149,9 +152,6 @@ class Host:
             "hostname": 'case "$1" in\n  -f) echo "%s" ;;\n  *) echo "%s" ;;\nesac\n' % (self.hostname_f, self.name),
             "uname": 'case "$1" in\n  -n) echo "%s" ;;\n  *) echo Linux ;;\nesac\n' % self.name,
             "getent": 'cat "$(dirname "$0")/../fixtures/getent-ahosts.txt"\n',
-            # grep -hiE "samhain|yule" /var/log/syslog /var/log/kern.log
-            "grep": 'case "$*" in\n  *" /var/log/syslog"*) f="$(dirname "$0")/../fixtures/syslog-samhain.txt"\n'
-                    '    [ -s "$f" ] || exit 1; cat "$f" ;;\n  *) exit 2 ;;\nesac\n',
             "which": 'f="$(dirname "$0")/../fixtures/which.txt"\n[ -s "$f" ] || exit 1\ncat "$f"\n',
         }
         fx_getent = self.fixtures.get("getent-ahosts.txt")
@@ -303,19 +303,12 @@ class Server(Host):
             self.files["etc/hosts.allow"] = self.allow
         if self.deny is not None:
             self.files["etc/hosts.deny"] = self.deny
-        ls = ["total %d" % (8 * (len(self.data) + 2)),
-              "drwxr-x--- 2 yule yule 4096 May 14 09:58 .",
-              "drwxr-xr-x 41 root root 4096 Mar  2 11:20 .."]
+        # The collector lists the data directory itself (modes and owners
+        # are the checkout's: git keeps neither).
         for n in sorted(self.data):
-            size = 2210 if n.startswith("rc") else 1843327
-            own = self.owner.get(n, "yule yule")
-            ls.append("%s 1 %s %7d May %2d %s %s" % (self.data[n], own, size, 14 if "web06" in n else 2,
-                                                     "09:58" if "web06" in n else "11:20", n))
             body = ("# samhainrc served to %s\n[Misc]\nSetLogServer = %s\n" % (n[3:] or "any client", SERVER)
                     if n.startswith("rc") else "placeholder for a samhain baseline database\n")
             self.files["var/lib/yule/" + n] = body
-        self.fixtures["ls-data.txt"] = "\n".join(ls) + "\n"
-        self.bins["ls"] = 'cat "$(dirname "$0")/../fixtures/ls-data.txt"\n'
         self.bins["yule"] = ('case "$1" in\n  --help) printf "\\nThis is yule (4.1.4), (c) 1999-2006 Rainer Wichmann'
                              ' (http://la-samhna.de).\\n" ;;\nesac\nexit 0\n')
         self.which = ["/usr/local/sbin/yule"]
@@ -649,12 +642,15 @@ def main():
     hosts.append(scenario_nolog())
     keep = {h.dirname for h in hosts}
     for d in os.listdir(HERE):
-        if os.path.isdir(os.path.join(HERE, d)) and d not in keep:
+        # real-* hosts come from the real samhain (profiles/samhain_scenarios_test.go)
+        if os.path.isdir(os.path.join(HERE, d)) and d not in keep and not d.startswith("real-"):
             shutil.rmtree(os.path.join(HERE, d))
     for h in hosts:
         h.build()
-    if os.path.isdir(RAW):
-        shutil.rmtree(RAW)
+    if os.path.isdir(RAW):   # raw real-* uploads come from the real samhain too
+        for d in os.listdir(RAW):
+            if not d.startswith("real-"):
+                shutil.rmtree(os.path.join(RAW, d))
     write(os.path.join(RAW, "yule-xml", "yule_log"), raw_xml_server())
 
 

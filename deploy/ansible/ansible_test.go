@@ -295,11 +295,10 @@ func newLab(t *testing.T) *lab {
 	l := &lab{dir: dir, playbook: playbook, binDir: filepath.Join(dir, "release"), tmpDirs: map[string]string{}}
 
 	// the binaries: collect as make release names it, with its SHA256SUMS
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
 	name := "collect-" + runtime.GOOS + "-" + runtime.GOARCH
 	l.analyze = filepath.Join(dir, "analyze")
 	for pkg, out := range map[string]string{"./cmd/collect": filepath.Join(l.binDir, name), "./cmd/analyze": l.analyze} {
-		cmd := exec.Command(goBin, "build", "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
 		cmd.Dir = repo
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {

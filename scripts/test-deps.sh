@@ -22,6 +22,7 @@ have tar       || need="$need tar"
 [ -x /usr/sbin/sshd ] || need="$need openssh-server"   # scripts/sshd-lab.sh: the sshd profile's real case
 have ssh       || need="$need openssh-client"
 have sshpass   || need="$need sshpass"
+have ansible-playbook || need="$need ansible"   # deploy/ansible: the fan-out playbook against loopback sshd
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = 0 ] && have apt-get; then
 	echo "test-deps: installing$need" >&2

@@ -114,8 +114,8 @@ func algorithmsFor(keyType string) []string {
 // probeKey is a public key of a type no known_hosts line has.
 type probeKey struct{}
 
-func (probeKey) Type() string                              { return "casefile-probe" }
-func (probeKey) Marshal() []byte                           { return []byte("casefile-probe") }
+func (probeKey) Type() string                                 { return "casefile-probe" }
+func (probeKey) Marshal() []byte                              { return []byte("casefile-probe") }
 func (probeKey) Verify(data []byte, sig *ssh.Signature) error { return errors.New("probe") }
 
 // sshConnect dials and authenticates.

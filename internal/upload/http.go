@@ -31,7 +31,7 @@ var rootCAs *x509.CertPool
 // what the service needs and checks (Azure: the blob type, Content-MD5).
 func headersFor(u *url.URL, sum sums, contentType string) (h http.Header, sent string) {
 	h = http.Header{}
-	q := u.Query()
+	q := queryValues(u.RawQuery)
 	signed := map[string]bool{}
 	for k, vs := range q {
 		if strings.EqualFold(k, "X-Amz-SignedHeaders") || strings.EqualFold(k, "X-Goog-SignedHeaders") {
@@ -63,6 +63,21 @@ func headersFor(u *url.URL, sum sums, contentType string) (h http.Header, sent s
 		h.Set("x-ms-blob-type", "BlockBlob")
 	}
 	return h, sent
+}
+
+// queryValues splits a query at & only: url.Query drops pairs holding a
+// ";", and a presigner may leave the ";" of X-Amz-SignedHeaders unescaped.
+func queryValues(raw string) url.Values {
+	q := url.Values{}
+	for _, kv := range strings.Split(raw, "&") {
+		k, v, _ := strings.Cut(kv, "=")
+		k, err1 := url.QueryUnescape(k)
+		v, err2 := url.QueryUnescape(v)
+		if err1 == nil && err2 == nil && k != "" {
+			q.Add(k, v)
+		}
+	}
+	return q
 }
 
 func contentTypeOf(name string) string {

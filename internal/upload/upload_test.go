@@ -26,7 +26,7 @@ const secret = "deadbeefSIGNATURE0123456789"
 func TestParse(t *testing.T) {
 	type want struct {
 		Scheme, User, Host, Port, Dir, Name, String string
-		NamesFile, Secret                       bool
+		NamesFile, Secret                           bool
 	}
 	ok := []struct {
 		raw  string

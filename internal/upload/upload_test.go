@@ -220,3 +220,35 @@ func TestPrintable(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// FuzzParse: whatever the URL around it, a query-string signature or a
+// userinfo password never shows in Parse's error or the target's String.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"h/b/k", "127.0.0.1:9/x/", "[::1]:22/~/d/", "h/%zz", "h:bad/x", "@h/x#frag", "h/b/k?a=b&c"} {
+		f.Add(s)
+	}
+	const marker = "Zq9SECRETq9Z"
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.Contains(s, marker) || strings.Contains(s, "Zq9") {
+			return
+		}
+		for _, raw := range []string{
+			"https://" + s + "?X-Amz-Signature=" + marker,
+			"http://" + s + "?sig=" + marker,
+			"https://u:" + marker + "@" + s,
+			"sftp://u:" + marker + "@" + s,
+			"sftp://u@" + s + "?" + marker,
+		} {
+			tg, err := Parse(raw)
+			var text string
+			if err != nil {
+				text = err.Error()
+			} else {
+				text = tg.String() + tg.location("b.tar.gz")
+			}
+			if strings.Contains(text, marker) {
+				t.Fatalf("Parse(%q) shows the secret: %s", raw, text)
+			}
+		}
+	})
+}

@@ -67,6 +67,7 @@ Check a bundle with public tools:
 		Example: `  collect --profile auto --dry-run
   collect --profile tfst --set install_dir=/opt/tivoli/EPProxy --note "refused connections since 10:40"
   collect --profile ipsec --sign-key ~/.casefile/field.key -o /tmp/
+  collect --profile tfst --case SR-4711 --upload sftp://support@drop.example.com/incoming/ --upload-key ~/.ssh/drop_ed25519
   collect --list-profiles
   collect keygen -o ~/.casefile/field.key`,
 		Version:       version.String(),

@@ -106,6 +106,28 @@ func TestSFTPFileName(t *testing.T) {
 	}
 }
 
+// TestSFTPWriteOnlyDrop: a drop where the upload cannot be read back
+// (nobody, umask 0444 in a 0733 folder) is confirmed by size, and the
+// result says so.
+func TestSFTPWriteOnlyDrop(t *testing.T) {
+	s := uploadtest.StartSSHDWith(t, uploadtest.SSHDConfig{WriteOnlyDrop: true})
+	path, _ := bundleFile(t, 300<<10)
+	res, err := Upload(context.Background(), path, mustParse(t, s.URL()), Options{KeyFile: s.KeyFile, KnownHosts: s.KnownHosts})
+	if err != nil {
+		t.Fatalf("upload: %v\nsshd: %s", err, s.Log)
+	}
+	if res.Checked != "size matches (the drop does not let us read back)" {
+		t.Errorf("checked %q", res.Checked)
+	}
+	dst := filepath.Join(s.Dir, filepath.Base(path))
+	got, _ := os.ReadFile(dst)
+	local, _ := os.ReadFile(path)
+	fi, err := os.Stat(dst)
+	if err != nil || !bytes.Equal(got, local) || fi.Mode().Perm() != 0o222 {
+		t.Errorf("server copy: %v, equal %v, mode %v", err, bytes.Equal(got, local), fi.Mode())
+	}
+}
+
 // TestSFTPHostKeyRefused: a host key not in known_hosts, or different from
 // the one there, is refused with one line naming the host and the
 // server's fingerprint, before anything is sent.

@@ -55,6 +55,21 @@ func (s *SSHD) HostPort() string { return knownhosts.Normalize("127.0.0.1:" + st
 // login is the current user.
 func StartSSHD(t testing.TB) *SSHD {
 	t.Helper()
+	return StartSSHDWith(t, SSHDConfig{})
+}
+
+// SSHDConfig varies the server.
+type SSHDConfig struct {
+	// WriteOnlyDrop: the login is nobody (needs root), the drop folder
+	// is root's with mode 0733 and internal-sftp's umask 0444, so
+	// uploads can be written and renamed but not read back: a typical
+	// help-desk drop.
+	WriteOnlyDrop bool
+}
+
+// StartSSHDWith is StartSSHD with a configuration.
+func StartSSHDWith(t testing.TB, sc SSHDConfig) *SSHD {
+	t.Helper()
 	const sshd = "/usr/sbin/sshd"
 	if _, err := os.Stat(sshd); err != nil {
 		testenv.Unavailable(t, "%s not installed (Debian package openssh-server; scripts/test-deps.sh installs it)", sshd)
@@ -64,6 +79,15 @@ func StartSSHD(t testing.TB) *SSHD {
 		t.Fatal(err)
 	}
 	lab := t.TempDir()
+	sftpCmd := "internal-sftp"
+	if sc.WriteOnlyDrop {
+		testenv.Root(t, "logs in as nobody to a write-only drop")
+		u = &user.User{Username: "nobody"}
+		sftpCmd = "internal-sftp -u 0444"
+		// nobody must reach the drop and read its authorized_keys.
+		os.Chmod(filepath.Dir(lab), 0o711)
+		os.Chmod(lab, 0o711)
+	}
 	hostPub := WriteKey(t, filepath.Join(lab, "hostkey"))
 	s := &SSHD{
 		User:       u.Username,
@@ -76,8 +100,11 @@ func StartSSHD(t testing.TB) *SSHD {
 	if err := os.Mkdir(s.Dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	if sc.WriteOnlyDrop {
+		os.Chmod(s.Dir, 0o733)
+	}
 	userPub := WriteKey(t, s.KeyFile)
-	if err := os.WriteFile(filepath.Join(lab, "authorized_keys"), ssh.MarshalAuthorizedKey(userPub), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(lab, "authorized_keys"), ssh.MarshalAuthorizedKey(userPub), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for try := 0; ; try++ {
@@ -93,9 +120,9 @@ PasswordAuthentication no
 KbdInteractiveAuthentication no
 PermitRootLogin prohibit-password
 UsePAM no
-Subsystem sftp internal-sftp
+Subsystem sftp %s
 LogLevel VERBOSE
-`, s.Port, lab, lab, lab)
+`, s.Port, lab, lab, lab, sftpCmd)
 		if err := os.WriteFile(filepath.Join(lab, "sshd_config"), []byte(conf), 0o600); err != nil {
 			t.Fatal(err)
 		}

@@ -223,6 +223,21 @@ func TestSFTPMissingFolder(t *testing.T) {
 	}
 }
 
+// TestSFTPRenameFails: when the final name cannot be taken (a folder is
+// in the way) the upload fails and its temporary file is removed.
+func TestSFTPRenameFails(t *testing.T) {
+	s := uploadtest.StartSSHD(t)
+	path, _ := bundleFile(t, 1000)
+	os.Mkdir(filepath.Join(s.Dir, filepath.Base(path)), 0o755)
+	_, err := Upload(context.Background(), path, mustParse(t, s.URL()), Options{KeyFile: s.KeyFile, KnownHosts: s.KnownHosts})
+	if err == nil || !strings.Contains(err.Error(), "rename ") {
+		t.Errorf("err = %v", err)
+	}
+	if names := dropFiles(t, s.Dir); len(names) != 1 || names[0] != filepath.Base(path) {
+		t.Errorf("drop holds %v, want only the folder in the way", names)
+	}
+}
+
 // TestSFTPSilentServer: a server that accepts and never speaks fails
 // within the handshake timeout instead of hanging.
 func TestSFTPSilentServer(t *testing.T) {

@@ -189,6 +189,9 @@ func putOnce(ctx context.Context, client *http.Client, f *os.File, sum sums, t *
 	default:
 		return nil, -1, fmt.Errorf("%s: %s", t, statusText(resp, msg))
 	}
+	if n := hr.sent(); n < sum.size {
+		return nil, 0, fmt.Errorf("%s: the server answered HTTP %d after %d of %d bytes", t, resp.StatusCode, n, sum.size)
+	}
 	if err := hr.check(sum); err != nil {
 		return nil, -1, fmt.Errorf("%s: %v", t, err)
 	}

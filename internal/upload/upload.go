@@ -31,6 +31,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -319,6 +320,7 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 // local file's checksum after sending, so a file that changed under the
 // upload is never reported as sent.
 type hashingReader struct {
+	mu   sync.Mutex // net/http may still be sending when the answer came
 	r    io.Reader
 	h    hash.Hash
 	n    int64
@@ -330,6 +332,8 @@ func newHashingReader(ctx context.Context, f io.ReaderAt, size int64) *hashingRe
 }
 
 func (h *hashingReader) Read(p []byte) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	n, err := h.r.Read(p)
 	h.h.Write(p[:n])
 	h.n += int64(n)
@@ -339,7 +343,16 @@ func (h *hashingReader) Read(p []byte) (int, error) {
 // Size lets pkg/sftp write concurrently.
 func (h *hashingReader) Size() int64 { return h.size }
 
+// sent is how many bytes were read.
+func (h *hashingReader) sent() int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.n
+}
+
 func (h *hashingReader) check(s sums) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	if h.n != s.size || hex.EncodeToString(h.h.Sum(nil)) != s.hex() {
 		return errors.New("the local file changed during the upload")
 	}

@@ -94,6 +94,10 @@ func StartS3(t testing.TB) *S3 {
 	t.Cleanup(func() {
 		cmd.Process.Kill()
 		<-exited
+		// weed puts its local gRPC sockets at fixed /tmp paths.
+		for kind, port := range map[string]int{"master": ports[1], "volume": ports[3], "filer": ports[5], "s3": ports[7]} {
+			os.Remove(fmt.Sprintf("/tmp/seaweedfs-%s-grpc-%d.sock", kind, port))
+		}
 	})
 	// Ready when the bucket can be made (the gateway needs the filer,
 	// the filer the master).

@@ -14,10 +14,12 @@ build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/analyze ./cmd/analyze
 
 # Installs the Debian packages the tests run for real (minisign, samhain,
-# libreswan, chromium...) when missing and when we may; tests that need one
-# that is still missing skip with a message naming it.
+# libreswan, chromium...) when missing and when we may, and builds weed
+# (SeaweedFS, the S3 server of the upload tests) once into ~/.cache/casefile;
+# tests that need one that is still missing skip with a message naming it.
 test-deps:
 	@scripts/test-deps.sh
+	@scripts/s3-server.sh >/dev/null || echo "test-deps: weed (the S3 server) not built; the S3 upload tests skip (and fail under CI=true)" >&2
 
 # What CI runs (.ci/run). Keep it under 15 minutes on 2 cores.
 test: test-deps

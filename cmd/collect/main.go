@@ -6,10 +6,11 @@
 //	collect --profile NAME|FILE|auto [flags]
 //	collect --list-profiles
 //	collect keygen -o PATH
+//	collect upload BUNDLE URL
 //
 // Exit status: 0 when the bundle was written (items that could not be
 // read are recorded in it), 2 on usage errors, 1 when no bundle could be
-// written.
+// written, 3 when the bundle was written but --upload failed (it is kept).
 package main
 
 import (
@@ -93,6 +94,9 @@ func runMain(ctx context.Context, args []string, e *env) int {
 	err := cmd.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
+	}
+	if errors.As(err, new(uploadFailed)) {
+		return exitUpload // upload.go printed why and how to retry
 	}
 	fmt.Fprintf(e.stderr, "collect: %v\n", err)
 	var rq requestError

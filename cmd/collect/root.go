@@ -45,6 +45,7 @@ type flags struct {
 	verbose      bool
 	pseudonymize string
 	request      requestFlags // request.go
+	upload       uploadFlags  // upload.go
 }
 
 func newRootCmd(ctx context.Context, e *env) *cobra.Command {
@@ -67,6 +68,7 @@ Check a bundle with public tools:
 		Example: `  collect --profile auto --dry-run
   collect --profile tfst --set install_dir=/opt/tivoli/EPProxy --note "refused connections since 10:40"
   collect --profile ipsec --sign-key ~/.casefile/field.key -o /tmp/
+  collect --profile tfst --case SR-4711 --upload sftp://support@drop.example.com/incoming/ --upload-key ~/.ssh/drop_ed25519
   collect --list-profiles
   collect keygen -o ~/.casefile/field.key`,
 		Version:       version.String(),
@@ -84,7 +86,11 @@ Check a bundle with public tools:
 			if f.profile == "" {
 				return usagef("--profile is required (a built-in name, a profile file, or auto; see --list-profiles)")
 			}
-			return collectMain(ctx, e, &f)
+			up, err := f.upload.prepare(cmd.Flags())
+			if err != nil {
+				return err
+			}
+			return collectMain(ctx, e, &f, up)
 		},
 	}
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
@@ -112,7 +118,8 @@ Check a bundle with public tools:
 	fl.MarkHidden("root-commands-only")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "on a terminal too, print a line per item instead of the one-line progress bar")
 	addRequestFlags(cmd, &f.request)
-	cmd.AddCommand(newKeygenCmd(e), newUnmaskCmd(e), versioncmd.New("collect", e.stdout))
+	addUploadFlags(fl, &f.upload, true)
+	cmd.AddCommand(newKeygenCmd(e), newUnmaskCmd(e), newUploadCmd(ctx, e), versioncmd.New("collect", e.stdout))
 	cmd.RegisterFlagCompletionFunc("profile", complete.Profiles("auto"))
 	cmd.RegisterFlagCompletionFunc("set", complete.Variables)
 	cmd.RegisterFlagCompletionFunc("root", cobra.FixedCompletions(nil, cobra.ShellCompDirectiveFilterDirs))
@@ -252,7 +259,7 @@ func parseRecipients(s string) ([]age.Recipient, error) {
 }
 
 // collectMain runs one collection, or one per detected product.
-func collectMain(ctx context.Context, e *env, f *flags) error {
+func collectMain(ctx context.Context, e *env, f *flags, up *uploader) error {
 	opts, err := f.options(e)
 	if err != nil {
 		return err
@@ -282,7 +289,11 @@ func collectMain(ctx context.Context, e *env, f *flags) error {
 		}
 		todo = []*profiles.Profile{p}
 	}
+	if up != nil && len(todo) > 1 && up.target.NamesFile() {
+		return usagef("--upload %s names one file, and --profile auto found %d products; give an sftp:// folder ending in /", up.target, len(todo))
+	}
 	var failed []string
+	var upErr error
 	for _, p := range todo {
 		o := opts
 		o.Profile = p
@@ -310,15 +321,23 @@ func collectMain(ctx context.Context, e *env, f *flags) error {
 			continue
 		}
 		if opts.DryRun {
+			if up != nil {
+				fmt.Fprintf(e.stdout, "upload: the bundle would go to %s\n", up.target)
+			}
 			fmt.Fprintln(e.stdout)
 			continue
 		}
 		reportResult(e, res)
+		if up != nil {
+			if err := up.send(ctx, e, res.Path); err != nil {
+				upErr = err
+			}
+		}
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("no bundle written for %s", strings.Join(failed, ", "))
 	}
-	return nil
+	return upErr
 }
 
 // reportResult prints what could not be read, then the final line.

@@ -157,7 +157,7 @@ func funcs(bs []*bundleState, display *time.Location) map[string]any {
 			return ref().Sub(tt) > dur, nil
 		},
 	}
-	addHelpers(m, bs[0].loc, ref())
+	addHelpers(m, bs[0].loc, display, ref())
 	return m
 }
 

@@ -17,10 +17,12 @@ import (
 // operators. Arguments are untyped: a nil fact never makes a call fail.
 
 // addHelpers binds the helpers for expressions over bundles in zone loc,
-// collected at ref (the year of a syslog time).
-func addHelpers(m map[string]any, loc *time.Location, ref time.Time) {
+// collected at ref (the year of a syslog time). Helpers that print a time
+// print it in display, the report's one zone (--timezone); loc is only
+// for reading times that carry no zone.
+func addHelpers(m map[string]any, loc, display *time.Location, ref time.Time) {
 	addRecordHelpers(m)
-	m["count_phrase"] = func(n, first, last any) string { return countPhrase(n, first, last, loc) }
+	m["count_phrase"] = func(n, first, last any) string { return countPhrase(n, first, last, display) }
 	m["plural"] = func(args ...any) (string, error) {
 		if len(args) < 2 || len(args) > 3 {
 			return "", fmt.Errorf("plural takes a number, a word and optionally its plural")
@@ -36,8 +38,8 @@ func addHelpers(m map[string]any, loc *time.Location, ref time.Time) {
 		}
 		return formatNumber(n) + " " + words, nil
 	}
-	m["and_list"] = func(x any) string { return joinList(x, "and", loc) }
-	m["or_list"] = func(x any) string { return joinList(x, "or", loc) }
+	m["and_list"] = func(x any) string { return joinList(x, "and", display) }
+	m["or_list"] = func(x any) string { return joinList(x, "or", display) }
 	m["elapsed"] = func(x any) string {
 		switch d := x.(type) {
 		case nil:
@@ -57,7 +59,7 @@ func addHelpers(m map[string]any, loc *time.Location, ref time.Time) {
 		if !ok || tt.IsZero() {
 			return ""
 		}
-		return tt.In(loc).Format("15:04:05")
+		return tt.In(display).Format("15:04:05")
 	}
 	m["bytes"] = func(x any) string {
 		if x == nil {
@@ -71,7 +73,7 @@ func addHelpers(m map[string]any, loc *time.Location, ref time.Time) {
 		}
 		return formatNumber(leadingNumber(x))
 	}
-	m["wrap"] = wrapHelper(loc)
+	m["wrap"] = wrapHelper(display)
 	m["default"] = func(x, y any) any {
 		if x == nil || x == "" {
 			return y

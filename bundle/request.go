@@ -195,6 +195,13 @@ func ParseRequest(data []byte) (*Request, error) {
 	if err := r.check(); err != nil {
 		return nil, err
 	}
+	// An empty list reads as none, as it is written (omitempty).
+	if len(r.Variables) == 0 {
+		r.Variables = nil
+	}
+	if len(r.Resample) == 0 {
+		r.Resample = nil
+	}
 	return &r, nil
 }
 

@@ -1,18 +1,18 @@
 package main
 
 import (
-	"archive/tar"
 	"bytes"
 	"compress/gzip"
 	"context"
-	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"casefile/analyze"
+	"casefile/profiles"
 
 	"filippo.io/age"
 )
@@ -347,56 +347,27 @@ func TestCaseFlag(t *testing.T) {
 	if len(files) != 1 || !regexp.MustCompile(`^basic-[^/]+-SR-4711-\d{8}T\d{6}Z\.tar\.gz$`).MatchString(filepath.Base(files[0])) {
 		t.Fatalf("bundles %v, want one named basic-<host>-SR-4711-<time>.tar.gz", files)
 	}
-	members := readTarGz(t, files[0])
-	var m struct{ Case string }
-	for name, data := range members {
-		switch {
-		case strings.HasSuffix(name, "/manifest.json"):
-			if err := json.Unmarshal(data, &m); err != nil {
-				t.Fatal(err)
-			}
-		case strings.HasSuffix(name, "/SHA256SUMS.minisig"):
-			if !strings.Contains(string(data), " case:SR-4711\n") {
-				t.Errorf("signature's trusted comment lacks the case:\n%s", data)
-			}
-		}
-	}
-	if m.Case != "SR-4711" {
+	if m := readManifest(t, files[0]); m.Case != "SR-4711" {
 		t.Errorf("manifest case %q, want SR-4711", m.Case)
+	}
+	// The signature's trusted comment names the case, and analyze shows it
+	// with no provenance problem.
+	prof, err := profiles.LoadFile(basicProfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := analyze.Run(context.Background(), files[:1], analyze.Options{Profile: prof})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := rep.Bundles[0]
+	if !strings.HasSuffix(b.Signature.TrustedComment, " case:SR-4711") || b.Case != "SR-4711" || len(b.Integrity.Problems) != 0 {
+		t.Errorf("analyze: trusted comment %q, case %q, problems %v; want case:SR-4711 signed and shown, no problem",
+			b.Signature.TrustedComment, b.Case, b.Integrity.Problems)
 	}
 	for _, bad := range []string{"../x", "a b", "x:y"} {
 		if code, _, stderr := runCLI(t, "--profile", basicProfile, "--root", basicRoot, "--case", bad, "-o", t.TempDir()+"/"); code != 2 || !strings.Contains(stderr, "--case") {
 			t.Errorf("--case %q: exit %d, stderr %q; want 2 and a --case error", bad, code, stderr)
 		}
-	}
-}
-
-// readTarGz returns the members of a .tar.gz by name.
-func readTarGz(t *testing.T, path string) map[string][]byte {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(zr)
-	out := map[string][]byte{}
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[h.Name] = data
 	}
 }

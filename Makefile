@@ -17,9 +17,11 @@ build:
 # libreswan, chromium...) when missing and when we may, and builds weed
 # (SeaweedFS, the S3 server of the upload tests) once into ~/.cache/casefile;
 # tests that need one that is still missing skip with a message naming it.
+# The weed build (CPU) runs while apt-get installs (network and disk).
 test-deps:
-	@scripts/test-deps.sh
-	@scripts/s3-server.sh >/dev/null || echo "test-deps: weed (the S3 server) not built; the S3 upload tests skip (and fail under CI=true)" >&2
+	@scripts/s3-server.sh >/dev/null & weed=$$!; \
+	scripts/test-deps.sh; \
+	wait $$weed || echo "test-deps: weed (the S3 server) not built; the S3 upload tests skip (and fail under CI=true)" >&2
 
 # What CI runs (.ci/run). Keep it under 15 minutes on 2 cores.
 test: test-deps

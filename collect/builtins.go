@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"regexp"
@@ -441,22 +442,34 @@ func (c *collector) builtinMatchingLines(ctx context.Context, files, pattern str
 				continue
 			}
 			read++
-			sc := bufio.NewScanner(of.file)
-			sc.Buffer(make([]byte, 64*1024), 1<<20)
-			for sc.Scan() {
+			// A line longer than the reader's buffer is matched on its
+			// first MiB and the rest of it skipped: the file is read to
+			// its end either way (a bufio.Scanner would stop there).
+			br := bufio.NewReaderSize(of.file, 1<<20)
+			for long := false; ; {
 				if ctx.Err() != nil {
 					of.file.Close()
 					return nil, ctx.Err()
 				}
-				if !re.Match(sc.Bytes()) {
-					continue
+				l, err := br.ReadSlice('\n')
+				cont := long
+				long = err == bufio.ErrBufferFull
+				text := bytes.TrimSuffix(bytes.TrimSuffix(l, []byte("\n")), []byte("\r"))
+				if len(l) > 0 && !cont && re.Match(text) {
+					l = append([]byte(nil), text...)
+					lines = append(lines, l)
+					size += len(l) + 1
+					for size > maxMatchingLines && len(lines) > 0 {
+						size -= len(lines[0]) + 1
+						lines = lines[1:]
+					}
 				}
-				l := append([]byte(nil), sc.Bytes()...)
-				lines = append(lines, l)
-				size += len(l) + 1
-				for size > maxMatchingLines && len(lines) > 0 {
-					size -= len(lines[0]) + 1
-					lines = lines[1:]
+				if err != nil && !long {
+					if err != io.EOF {
+						of.file.Close()
+						return nil, fmt.Errorf("%s: %w", p, err)
+					}
+					break
 				}
 			}
 			of.file.Close()

@@ -31,7 +31,10 @@ func TestListDepthAndMatchingLines(t *testing.T) {
 	if err := os.Symlink("/etc", filepath.Join(root, "opt/app/db/etc-link")); err != nil {
 		t.Fatal(err)
 	}
-	write("var/log/messages", "Jan 1 10:00:00 h app[1]: started\nJan 1 10:00:01 h cron[2]: job\nJan 1 10:00:02 h kernel: app[1] segfault\n")
+	// A line of 2 MiB (over the reader's buffer) before the last one: the
+	// rest of the file is still read.
+	write("var/log/messages", "Jan 1 10:00:00 h app[1]: started\nJan 1 10:00:01 h cron[2]: job\n"+
+		"Jan 1 10:00:01 h cron[2]: "+strings.Repeat("x", 2<<20)+"\nJan 1 10:00:02 h kernel: app[1] segfault\n")
 	write("var/log/daemon.log", "Jan 1 10:00:00 h app[1]: started\n")
 
 	p := profileYAML(t, `  - id: db

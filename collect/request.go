@@ -96,19 +96,21 @@ func ReadRequest(path string, trusted []bundle.TrustedKey) (*bundle.VerifiedRequ
 	return v, nil
 }
 
+// readCapped reads a small regular file. The type is checked before the
+// file is opened: opening a FIFO named as --request would block.
 func readCapped(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
+	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("not a regular file")
 	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err

@@ -25,10 +25,17 @@ func TestNewIndexRow(t *testing.T) {
 			{ID: "sms.ha-state", Severity: "info", Count: 1, Hosts: []string{"sms02"}},
 			{ID: "sms.version", Severity: "info", Count: 1, Hosts: []string{"sms01"}},
 		},
-		Verification: got.Verification,
+		// Both signatures are valid (one by the one-time key): nothing to list.
+		Verification: nil,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("index row (-want +got):\n%s", diff)
+	}
+	// An unsigned bundle is listed with its reason.
+	unsigned := loadFixture(t, filepath.Join(fixtureDir, "ha-pair.json"))
+	unsigned.Bundles[1].Signature = Signature{Status: "unsigned"}
+	if v := NewIndexRow(unsigned).Verification; len(v) != 1 || !strings.HasPrefix(v[0], "sms-sms02-20260227T082003Z: not signed") {
+		t.Errorf("verification of an unsigned bundle = %q, want one line naming it", v)
 	}
 
 	// The fleet view over two reports of the pair: a finding on both

@@ -445,7 +445,13 @@ func (c *collector) builtinMatchingLines(ctx context.Context, files, pattern str
 			// A line longer than the reader's buffer is matched on its
 			// first MiB and the rest of it skipped: the file is read to
 			// its end either way (a bufio.Scanner would stop there).
-			br := bufio.NewReaderSize(of.file, 1<<20)
+			// Read up to the size the file has now (a log being written
+			// is not followed), counted like every other read.
+			var limit int64 = maxReadFactor * maxMatchingLines
+			if fi, err := of.file.Stat(); err == nil && fi.Size() > 0 {
+				limit = fi.Size()
+			}
+			br := bufio.NewReaderSize(ctxReader{ctx, io.LimitReader(of.file, limit), &c.read}, 1<<20)
 			for long := false; ; {
 				if ctx.Err() != nil {
 					of.file.Close()

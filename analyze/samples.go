@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"casefile/analyze/report"
@@ -71,9 +73,13 @@ func (e *evaluator) evalSamples(rr *ruleRun) []*draft {
 	return out
 }
 
-// numeric is a fact value as a number, when it is one.
+// numeric is a fact value as a number, when it is one: a fact taken from
+// a capture (pick first/last) holds the text "1009".
 func numeric(v any) (float64, bool) {
 	switch x := v.(type) {
+	case string:
+		f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
+		return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
 	case int:
 		return float64(x), true
 	case int64:

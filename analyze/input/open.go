@@ -429,7 +429,7 @@ func (s *session) classify(c container, depth int, loc locator, display string) 
 		} else {
 			in.Name = oneLine(cd.m.Name)
 			if in.Name == "" {
-				in.Name = stripArchiveExt(path.Base(filepath.ToSlash(display)))
+				in.Name = StripArchiveExt(path.Base(filepath.ToSlash(display)))
 			}
 		}
 		if len(roots) > 1 {
@@ -456,7 +456,7 @@ func (s *session) classify(c container, depth int, loc locator, display string) 
 		}
 		return nil, s.refuse("not a casefile bundle (no manifest.json); give --profile NAME to analyze raw logs")
 	}
-	return []*Input{{Path: display, Name: stripArchiveExt(filepath.Base(display)), Kind: "raw", opts: s.opts, loc: loc}}, nil
+	return []*Input{{Path: display, Name: StripArchiveExt(filepath.Base(display)), Kind: "raw", opts: s.opts, loc: loc}}, nil
 }
 
 // classifyMember looks for bundles in the archive member e. inner is
@@ -567,8 +567,9 @@ func (s *session) roots(cands []candidate) ([]candidate, error) {
 	return roots, nil
 }
 
-// stripArchiveExt drops archive and encryption extensions from a name.
-func stripArchiveExt(name string) string {
+// StripArchiveExt drops archive and encryption extensions from a name
+// ("x.tar.gz.age" -> "x"): the name an input is known by.
+func StripArchiveExt(name string) string {
 	n := name
 	for {
 		l := strings.ToLower(n)

@@ -401,25 +401,11 @@ func planUnits(ctx context.Context, args []string, opts analyze.Options, jobs in
 		u.n = i + 1
 		base := u.caseID
 		if base == "" {
-			base = inputBase(u.paths[0])
+			base = input.StripArchiveExt(filepath.Base(filepath.Clean(u.paths[0])))
 		}
 		u.name = fmt.Sprintf("%0*d-%s", width, u.n, safeFileName(base))
 	}
 	return units
-}
-
-// inputBase is an input's file name without its archive extensions.
-func inputBase(p string) string {
-	b := filepath.Base(filepath.Clean(p))
-	for {
-		ext := strings.ToLower(filepath.Ext(b))
-		switch ext {
-		case ".gz", ".tgz", ".tar", ".zip", ".zst", ".xz", ".bz2", ".7z", ".age", ".tzst", ".txz", ".tbz2":
-			b = b[:len(b)-len(ext)]
-			continue
-		}
-		return b
-	}
 }
 
 // safeFileName reduces s to letters, digits and "._-", at most 60 bytes,

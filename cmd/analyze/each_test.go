@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"casefile/analyze/input"
 	"casefile/analyze/input/inputtest"
 	"casefile/analyze/report"
 	"casefile/analyze/report/reporttest"
@@ -306,8 +307,8 @@ func TestSafeFileName(t *testing.T) {
 			t.Errorf("safeFileName(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if got := inputBase("/x/tfst-a-20240301T120000Z.tar.gz.age"); got != "tfst-a-20240301T120000Z" {
-		t.Errorf("inputBase = %q", got)
+	if got := input.StripArchiveExt("tfst-a-20240301T120000Z.tar.gz.age"); got != "tfst-a-20240301T120000Z" {
+		t.Errorf("StripArchiveExt = %q", got)
 	}
 }
 

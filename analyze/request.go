@@ -2,7 +2,7 @@ package analyze
 
 import (
 	"fmt"
-	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -31,8 +31,6 @@ type RequestSpec struct {
 type RequestError struct{ Reason string }
 
 func (e *RequestError) Error() string { return e.Reason }
-
-var itemVarRef = regexp.MustCompile(`\{([a-zA-Z_][a-zA-Z0-9_]*)\}`)
 
 // buildRequest fills spec.Result from the report and the bundles: the
 // inputs must be bundles of one host (one profile); the request follows
@@ -137,7 +135,7 @@ func buildRequest(rep *report.Report, states []*bundleState, spec *RequestSpec, 
 		var users []string
 		seen := map[string]bool{}
 		for _, ci := range prof.Collect {
-			if seen[ci.ID] || !itemForOS(ci, mf.Host.OS) || !usesVar(ci, v.Name) {
+			if seen[ci.ID] || !ci.ForOS(mf.Host.OS) || !usesVar(ci, v.Name) {
 				continue
 			}
 			if _, ok := lastItems[ci.ID]; ok {
@@ -267,38 +265,11 @@ func clipReason(s string) string {
 	}, s)
 }
 
-// itemForOS: the item is collected on a host of this OS ("" or an item
-// for every OS: yes).
-func itemForOS(ci profiles.CollectItem, os string) bool {
-	if len(ci.OS) == 0 || os == "" {
-		return true
-	}
-	for _, o := range ci.OS {
-		if o == os {
-			return true
-		}
-	}
-	return false
-}
-
 // usesVar: the item's paths, command or arguments refer to {name}.
 func usesVar(ci profiles.CollectItem, name string) bool {
-	var ss []string
-	ss = append(ss, ci.Files...)
-	ss = append(ss, ci.List...)
-	ss = append(ss, ci.Command...)
-	for _, c := range ci.Commands {
-		ss = append(ss, c...)
-	}
-	ss = append(ss, ci.Shell)
-	for _, a := range ci.Args {
-		ss = append(ss, a)
-	}
-	for _, s := range ss {
-		for _, m := range itemVarRef.FindAllStringSubmatch(s, -1) {
-			if m[1] == name {
-				return true
-			}
+	for _, s := range ci.Texts() {
+		if slices.Contains(profiles.VarRefs(s), name) {
+			return true
 		}
 	}
 	return false

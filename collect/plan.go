@@ -211,14 +211,7 @@ func (c *collector) evalWhen(e profiles.Expr) (bool, error) {
 // usesEmptyVar reports whether an item refers to a variable that has no
 // value (unset, or set to "").
 func (c *collector) usesEmptyVar(it profiles.CollectItem) bool {
-	strs := append(append(append([]string{it.Shell}, it.Files...), it.List...), it.Command...)
-	for _, a := range it.Commands {
-		strs = append(strs, a...)
-	}
-	for _, a := range it.Args {
-		strs = append(strs, a)
-	}
-	for _, s := range strs {
+	for _, s := range it.Texts() {
 		for _, m := range varRef.FindAllStringSubmatch(s, -1) {
 			if c.vars[m[1]].Value == "" {
 				return true

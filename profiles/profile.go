@@ -8,7 +8,11 @@
 // for the language; this file is its Go form.
 package profiles
 
-import "time"
+import (
+	"maps"
+	"slices"
+	"time"
+)
 
 // Profile is one product's profile.
 type Profile struct {
@@ -603,4 +607,23 @@ type Duration struct {
 type Size struct {
 	Bytes int64
 	Line  int
+}
+
+// Texts returns every text of the item that may hold a {variable}: shell,
+// files, listings, command words and builtin arguments (by name).
+func (it CollectItem) Texts() []string {
+	out := append(append(append([]string{it.Shell}, it.Files...), it.List...), it.Command...)
+	for _, c := range it.Commands {
+		out = append(out, c...)
+	}
+	for _, k := range slices.Sorted(maps.Keys(it.Args)) {
+		out = append(out, it.Args[k])
+	}
+	return out
+}
+
+// ForOS reports whether the item is collected on a host of this OS (an
+// item without os: on every OS; an unknown OS "": yes).
+func (it CollectItem) ForOS(os string) bool {
+	return len(it.OS) == 0 || os == "" || slices.Contains(it.OS, os)
 }

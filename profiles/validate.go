@@ -140,14 +140,7 @@ func validate(p *Profile) error {
 			}
 		}
 		itemOS[it.ID] = append(itemOS[it.ID], it.OS)
-		strs := append(append(append([]string{it.Shell}, it.Files...), it.List...), it.Command...)
-		for _, c := range it.Commands {
-			strs = append(strs, c...)
-		}
-		for _, a := range it.Args {
-			strs = append(strs, a)
-		}
-		if err := checkRefs(it.Line, strs...); err != nil {
+		if err := checkRefs(it.Line, it.Texts()...); err != nil {
 			return err
 		}
 		if err := CompileExpr(f, &it.When, collectNames); err != nil {

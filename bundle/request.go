@@ -378,34 +378,25 @@ func VerifyRequest(data, sig []byte, trusted []TrustedKey) (*VerifiedRequest, er
 	if len(sig) == 0 {
 		return nil, errors.New("not signed (no .minisig beside it)")
 	}
-	var s minisign.Signature
-	if err := s.UnmarshalText(sig); err != nil {
-		return nil, fmt.Errorf("signature is malformed: %v", clip(err.Error()))
-	}
-	var key *TrustedKey
-	for i := range trusted {
-		if trusted[i].Key.ID() == s.KeyID {
-			key = &trusted[i]
-			break
-		}
-	}
-	if key == nil {
-		return nil, fmt.Errorf("signed by key %s, which is not a trusted key (--trust)", KeyID(s.KeyID))
-	}
-	if !minisign.Verify(key.Key, data, sig) {
-		return nil, fmt.Errorf("signature by key %s does not match the request (altered?)", KeyID(s.KeyID))
+	// The bundle's check with no embedded key: only a trusted key can
+	// make the result valid.
+	res := VerifySignature(data, sig, trusted, "")
+	switch {
+	case res.Status == SigValid && res.Trusted:
+	case strings.HasPrefix(res.Reason, "signature file is malformed"):
+		return nil, fmt.Errorf("signature is malformed: %v", clip(strings.TrimPrefix(res.Reason, "signature file is malformed: ")))
+	case strings.HasPrefix(res.Reason, "no public key"):
+		return nil, fmt.Errorf("signed by key %s, which is not a trusted key (--trust)", res.KeyID)
+	default:
+		return nil, fmt.Errorf("signature by key %s does not match the request (altered?)", res.KeyID)
 	}
 	r, err := ParseRequest(data)
 	if err != nil {
 		return nil, err
 	}
 	id := RequestID(data)
-	if s.TrustedComment != RequestTrustedComment(r, id) {
+	if res.TrustedComment != RequestTrustedComment(r, id) {
 		return nil, errors.New("the signature's trusted comment does not name this request")
 	}
-	v := &VerifiedRequest{Request: r, ID: id, SignerKeyID: KeyID(s.KeyID), Signer: KeyID(s.KeyID)}
-	if key.Name != "" {
-		v.Signer = key.Name
-	}
-	return v, nil
+	return &VerifiedRequest{Request: r, ID: id, SignerKeyID: res.KeyID, Signer: res.Signer}, nil
 }

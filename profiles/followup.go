@@ -34,6 +34,11 @@ func checkResample(p *Profile, r *Rule) error {
 	if rs.After.Duration <= 0 {
 		return at(rs.Line, "rule %s: resample needs after (how long after the bundle: 30m, 1h)", r.ID)
 	}
+	// A request carries the delay as at most four digits and a unit
+	// (bundle.ParseAfter): 2h46m40s would be "10000s".
+	if a := FormatAfter(rs.After); len(a) > 5 {
+		return at(rs.Line, "rule %s: resample after %s does not fit a request (%s: at most 9999 of one unit; round it to minutes, hours or days)", r.ID, rs.After.Duration, a)
+	}
 	ids := map[string]bool{}
 	for _, it := range p.Collect {
 		ids[it.ID] = true

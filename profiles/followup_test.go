@@ -18,6 +18,7 @@ func TestFollowUpRuleKeys(t *testing.T) {
 		{"samples and for_each", rule("    scope: all\n    check: {samples: n, for_each: n}\n    when: 'true'\n"), "samples and for_each exclude each other"},
 		{"resample unknown item", rule("    check: {}\n    when: 'true'\n    resample: {items: [pss], after: 1h}\n"), `t.yaml:15: rule t.x: resample item "pss" is not a collect item`},
 		{"resample without after", rule("    check: {}\n    when: 'true'\n    resample: {items: [ps]}\n"), "resample needs after"},
+		{"resample after too long for a request", rule("    check: {}\n    when: 'true'\n    resample: {items: [ps], after: 2h46m40s}\n"), `resample after 2h46m40s does not fit a request (10000s:`},
 		{"resample without items", rule("    check: {}\n    when: 'true'\n    resample: {after: 1h}\n"), "resample needs items"},
 		{"sample vars only with samples", rule("    check: {}\n    when: 'later > 1'\n"), "later"},
 	} {

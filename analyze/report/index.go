@@ -342,7 +342,7 @@ func WriteIndexHTML(w io.Writer, rows []IndexRow, fleet []FleetFinding, meta Ind
 		CSS:       template.CSS(indexCSS),
 		JS:        template.JS(indexJS),
 		Tool:      h(meta.Tool),
-		Generated: meta.Generated.In(zone).Format("2006-01-02 15:04:05 MST"),
+		Generated: meta.Generated.In(zone).Format(timeLayout),
 		FailOn:    meta.FailOn,
 		Exit:      meta.Exit,
 	}

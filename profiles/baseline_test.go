@@ -24,7 +24,7 @@ func TestBaselineVersionAndConfig(t *testing.T) {
 	// One host, collected before and after the change (its root, which
 	// collect's host facts and the install-dir listing show, is the same).
 	bad := filepath.Join(t.TempDir(), "host")
-	copyTree(t, src, bad)
+	profiletest.CopyTree(t, src, bad)
 	goodBundle := profiletest.Collect(t, "tfst", bad, nil)
 	edit := func(rel, old, new string) {
 		p := filepath.Join(bad, rel)

@@ -2,7 +2,6 @@ package profiles_test
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -48,7 +47,7 @@ func TestUnknownFailureFirst(t *testing.T) {
 	for _, c := range unknownFailures {
 		t.Run(c.profile, func(t *testing.T) {
 			host := filepath.Join(t.TempDir(), "host")
-			copyTree(t, filepath.Join(root, "testdata", "hosts", c.host), host)
+			profiletest.CopyTree(t, filepath.Join(root, "testdata", "hosts", c.host), host)
 			logPath := filepath.Join(host, c.log)
 			data, err := os.ReadFile(logPath)
 			if err != nil {
@@ -109,44 +108,6 @@ func listUnexplained(rep *report.Report) string {
 		fmt.Fprintf(&b, "  %s %d %s  %s\n", u.ID, u.Score, u.Template, strings.Join(u.Reasons, "; "))
 	}
 	return b.String()
-}
-
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		out := filepath.Join(dst, rel)
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(out, 0o755)
-		case d.Type()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(target, out)
-		case info.Mode().IsRegular():
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(out, data, info.Mode().Perm()|0o600); err != nil {
-				return err
-			}
-			return os.Chtimes(out, info.ModTime(), info.ModTime())
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestUnknownFormat: a file where the profile expects the endpoint proxy's

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -18,42 +17,8 @@ import (
 	"casefile/analyze"
 	"casefile/analyze/report"
 	"casefile/bundle"
+	"casefile/profiles/profiletest"
 )
-
-// copyTree copies a fake host (files, folders, links, modes) to dst, so a
-// test may change it between two collections.
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		out := filepath.Join(dst, rel)
-		fi, err := os.Lstat(p)
-		if err != nil {
-			return err
-		}
-		switch {
-		case fi.Mode()&fs.ModeSymlink != 0:
-			l, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(l, out)
-		case fi.IsDir():
-			return os.MkdirAll(out, fi.Mode().Perm())
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(out, data, fi.Mode().Perm())
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
 
 // runAt runs collect in process with its clock pinned.
 func runAt(t *testing.T, now time.Time, args ...string) (int, string, string) {
@@ -94,7 +59,7 @@ func TestFollowUpLoop(t *testing.T) {
 	repo := filepath.Join("..", "..")
 	dir := t.TempDir()
 	host := filepath.Join(dir, "host")
-	copyTree(t, filepath.Join(repo, "testdata", "hosts", "tfst", "epp-closewait"), host)
+	profiletest.CopyTree(t, filepath.Join(repo, "testdata", "hosts", "tfst", "epp-closewait"), host)
 	fieldKey := filepath.Join(repo, "testdata", "keys", "test.key")
 	trusted, err := bundle.ParseTrustFile(fieldKey + ".pub")
 	if err != nil {

@@ -14,6 +14,14 @@ import (
 // another archive): what collect printed and a request's follows names.
 // "" when there is no such file.
 func fileSHA256(b *bundleState) string {
+	if b.fileSum == nil {
+		sum := hashInputFile(b)
+		b.fileSum = &sum
+	}
+	return *b.fileSum
+}
+
+func hashInputFile(b *bundleState) string {
 	if b.in == nil || b.in.Path == "" || b.in.Path == "-" {
 		return ""
 	}

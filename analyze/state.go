@@ -325,6 +325,8 @@ type slotStore = recKeep
 
 // bundleState is one input as the engine sees it during and after the pass.
 type bundleState struct {
+	// fileSum memoizes fileSHA256 (hashing a large bundle file is slow).
+	fileSum  *string
 	idx      int
 	src      source
 	in       *input.Input

@@ -2,25 +2,6 @@ package profiles
 
 import "fmt"
 
-// checkSamples: a check rule with samples runs over every bundle of its
-// profile (scope all), names a fact, and is not also for_each.
-func checkSamples(p *Profile, r *Rule, facts map[string]Fact) error {
-	at := func(line int, format string, args ...any) error {
-		return fmt.Errorf("%s:%d: %s", p.File, line, fmt.Sprintf(format, args...))
-	}
-	line := r.Check.Line
-	if r.Scope != "all" {
-		return at(line, "rule %s: samples compares bundles of one host: it needs scope: all", r.ID)
-	}
-	if r.Check.ForEach != "" {
-		return at(line, "rule %s: samples and for_each exclude each other", r.ID)
-	}
-	if _, ok := facts[r.Check.Samples]; !ok {
-		return at(line, "rule %s: samples must name a fact (%q is none)", r.ID, r.Check.Samples)
-	}
-	return nil
-}
-
 // checkResample: items are ids of the profile's collect items or of the
 // host items (profiles/_host.yaml), and after is positive.
 func checkResample(p *Profile, r *Rule) error {

@@ -9,6 +9,7 @@ import (
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/builtin"
+	"github.com/expr-lang/expr/vm"
 )
 
 // Names in scope for analyzer expressions, besides facts and a rule's own
@@ -105,8 +106,21 @@ func exprBuiltins() []string {
 // (let x = ...; x) are in scope where they are declared. The error
 // carries the YAML line.
 func CompileExpr(file string, e *Expr, names map[string]bool) error {
+	prog, err := compileExpr(file, e, names)
+	if err != nil {
+		return err
+	}
+	if prog != nil {
+		e.Program = prog
+	}
+	return nil
+}
+
+// compileExpr is CompileExpr without writing the program into e: nil for
+// an unset expression.
+func compileExpr(file string, e *Expr, names map[string]bool) (*vm.Program, error) {
 	if !e.IsSet() {
-		return nil
+		return nil, nil
 	}
 	prog, err := expr.Compile(e.Src, exprOptions()...)
 	if err != nil {
@@ -114,7 +128,7 @@ func CompileExpr(file string, e *Expr, names map[string]bool) error {
 		if strings.Contains(e.Src, "{") && strings.Contains(msg, "unexpected token") {
 			msg += "; hint: a closure body that starts with { needs parentheses, as in map(xs, ({a: #}))"
 		}
-		return fmt.Errorf("%s:%d: bad expression %q: %s", file, e.Line, e.Src, msg)
+		return nil, fmt.Errorf("%s:%d: bad expression %q: %s", file, e.Line, e.Src, msg)
 	}
 	var unknown []string
 	for _, id := range freeNames(prog.Node()) {
@@ -130,10 +144,9 @@ func CompileExpr(file string, e *Expr, names map[string]bool) error {
 				hint = " (the first and last records are first(records) and last(records))"
 			}
 		}
-		return fmt.Errorf("%s:%d: expression %q uses unknown name %s%s", file, e.Line, e.Src, strings.Join(dedupe(unknown), ", "), hint)
+		return nil, fmt.Errorf("%s:%d: expression %q uses unknown name %s%s", file, e.Line, e.Src, strings.Join(dedupe(unknown), ", "), hint)
 	}
-	e.Program = prog
-	return nil
+	return prog, nil
 }
 
 // ExprNames returns the names a compiled expression reads from its

@@ -8,6 +8,7 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/vm"
 	"gopkg.in/yaml.v3"
 )
 
@@ -336,18 +337,19 @@ func ExprStats(p *Profile) ExprStat {
 	return st
 }
 
-// compileSyntax compiles e without judging its names (a shared var: each
-// rule that uses it judges them in its scope).
-func compileSyntax(file string, e *Expr) error {
+// compileSyntaxProg compiles e without judging its names (a shared var:
+// each rule that uses it judges them in its scope).
+// A shared var is compiled with the budget (exprOptions) like every other
+// expression: it runs in each rule that names it.
+func compileSyntaxProg(file string, e *Expr) (*vm.Program, error) {
 	if !e.IsSet() {
-		return nil
+		return nil, nil
 	}
-	prog, err := expr.Compile(e.Src, expr.AllowUndefinedVariables())
+	prog, err := expr.Compile(e.Src, exprOptions()...)
 	if err != nil {
-		return fmt.Errorf("%s:%d: bad expression %q: %s", file, e.Line, e.Src, firstLine(err.Error()))
+		return nil, fmt.Errorf("%s:%d: bad expression %q: %s", file, e.Line, e.Src, firstLine(err.Error()))
 	}
-	e.Program = prog
-	return nil
+	return prog, nil
 }
 
 var hostIDs = sync.OnceValue(func() []string {

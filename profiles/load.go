@@ -113,8 +113,24 @@ func LoadFile(path string) (*Profile, error) {
 	return p, nil
 }
 
-// Parse decodes and validates profile YAML. Errors name file:line.
+// Parse decodes and validates profile YAML, then compiles it. Errors
+// name file:line.
 func Parse(file string, data []byte) (*Profile, error) {
+	p, err := decode(file, data)
+	if err != nil {
+		return nil, err
+	}
+	c, err := validate(p)
+	if err != nil {
+		return nil, err
+	}
+	c.write(p)
+	return p, nil
+}
+
+// decode reads profile YAML into a Profile with its lines and its rules'
+// kinds, not yet validated.
+func decode(file string, data []byte) (*Profile, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, placeErr(file, plainYAMLErr(yamlErr(err), data))
@@ -133,7 +149,7 @@ func Parse(file string, data []byte) (*Profile, error) {
 	sum := sha256.Sum256(data)
 	p.SHA256 = hex.EncodeToString(sum[:])
 	setLines(&root, &p)
-	if err := validate(&p); err != nil {
+	if err := decideKinds(&p); err != nil {
 		return nil, err
 	}
 	return &p, nil

@@ -384,6 +384,9 @@ type Rule struct {
 	Sequence *SequenceSpec `yaml:"sequence"`
 	State    *StateSpec    `yaml:"state"`
 	Check    *CheckSpec    `yaml:"check"`
+	// Kind is the rule's kind, decided once by the loader from the one
+	// kind block above (RuleKind, kind.go).
+	Kind RuleKind `yaml:"-"`
 
 	// Resample, when the rule makes a finding, asks for a second sample
 	// of some items (analyze --request-out writes it into the follow-up

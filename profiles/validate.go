@@ -6,9 +6,19 @@ import (
 	"strings"
 )
 
-// validate checks everything the engines rely on and compiles expressions.
-// The first problem is returned as "file:line: reason".
-func validate(p *Profile) error {
+// validate checks everything the engines rely on and compiles
+// expressions, without changing the profile: what it works out (programs,
+// normal forms) is returned for the compile step (compile.go). The first
+// problem is returned as "file:line: reason".
+func validate(p *Profile) (*compiled, error) {
+	c := newCompiled(p.File)
+	if err := validateAll(p, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func validateAll(p *Profile, c *compiled) error {
 	f := p.File
 	at := func(line int, format string, args ...any) error {
 		return fmt.Errorf("%s:%d: %s", f, line, fmt.Sprintf(format, args...))
@@ -143,7 +153,7 @@ func validate(p *Profile) error {
 		if err := checkRefs(it.Line, it.Texts()...); err != nil {
 			return err
 		}
-		if err := CompileExpr(f, &it.When, collectNames); err != nil {
+		if err := c.expr(&it.When, collectNames); err != nil {
 			return err
 		}
 	}
@@ -168,10 +178,10 @@ func validate(p *Profile) error {
 		}
 	}
 
-	return validateAnalyze(p, at)
+	return validateAnalyze(p, at, c)
 }
 
-func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
+func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled) error {
 	f := p.File
 	a := &p.Analyze
 	for _, l := range a.Logs {
@@ -251,14 +261,16 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 			return at(fa.Line, "fact %q defined twice", fa.Name)
 		}
 		if fa.Format != "" {
-			if fa.Pattern != nil && fa.Pattern.Src == SourcePattern(fa).Src {
-				fa.Pattern = nil // validated before
-			}
 			if err := checkSource(fa); err != nil {
 				return at(fa.Line, "%v", err)
 			}
+			// The fact as the engines will see it (the compile step
+			// writes its pattern); the profile's is left as written.
 			sp := SourcePattern(fa)
-			fa.Pattern = &sp
+			c.factPatterns[i] = &sp
+			cp := *fa
+			cp.Pattern = &sp
+			fa = &cp
 		} else if fa.Pick == "map" {
 			return at(fa.Line, "fact %q: pick map needs a format (its rows have keys)", fa.Name)
 		}
@@ -311,10 +323,10 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 			return at(fa.Line, "fact %q: unknown type %q", fa.Name, fa.Type)
 		}
 		// An expr fact sees only the facts defined before it: no cycles.
-		if err := CompileExpr(f, &fa.Expr, names(true)); err != nil {
+		if err := c.expr(&fa.Expr, names(true)); err != nil {
 			return err
 		}
-		if err := checkMembers(f, &fa.Expr, facts); err != nil {
+		if err := checkMembers(f, c.view(&fa.Expr), facts); err != nil {
 			return err
 		}
 		facts[fa.Name] = *fa
@@ -337,27 +349,23 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		if sharedNames[v.Name] {
 			return at(v.Line, "var %q declared twice", v.Name)
 		}
-		if err := compileSyntax(f, &v.Expr); err != nil {
+		if err := c.syntax(&v.Expr); err != nil {
 			return err
 		}
 		sharedNames[v.Name] = true
 	}
 	var sharedList []string
-	for _, v := range a.Vars {
+	sharedView := make(Vars, len(a.Vars))
+	for j, v := range a.Vars {
 		sharedList = append(sharedList, v.Name)
+		v.Expr = *c.view(&a.Vars[j].Expr)
+		sharedView[j] = v
 	}
 
 	ids := map[string]int{}
 	for i := range a.Rules {
 		r := &a.Rules[i]
-		// Shared vars placed by an earlier validation are placed anew.
-		own := r.Vars[:0:0]
-		for _, v := range r.Vars {
-			if !v.Shared {
-				own = append(own, v)
-			}
-		}
-		r.Vars = own
+		k := r.Kind
 		if !strings.HasPrefix(r.ID, p.Name+".") || !validItem.MatchString(strings.TrimPrefix(r.ID, p.Name+".")) {
 			return at(r.Line, "rule id %q must be %q followed by lower case letters, digits or -", r.ID, p.Name+".")
 		}
@@ -375,10 +383,7 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		if r.Explanation.Src == "" || r.Remedy.Src == "" && !(p.Language >= 2 && noteRemedy) {
 			return at(r.Line, "rule %s needs an explanation and a remedy (language 2: or notes with remedies)", r.ID)
 		}
-		if r.Severity == "" {
-			r.Severity = SeverityInfo
-		}
-		if SeverityRank(r.Severity) == 0 {
+		if r.Severity != "" && SeverityRank(r.Severity) == 0 {
 			return at(r.Line, "rule %s: severity %q must be info, warning or critical", r.ID, r.Severity)
 		}
 		if r.MaxEvidence < 0 || r.MaxFindings < 0 {
@@ -391,13 +396,14 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		// scope all rules, whose group it applies to when it applies to
 		// any bundle): it sees that bundle's facts and the globals, not
 		// the rule's captures or variables, which do not exist yet.
-		if err := CompileExpr(f, &r.Applies, names(true)); err != nil {
+		if err := c.expr(&r.Applies, names(true)); err != nil {
 			if strings.Contains(err.Error(), "unknown name") {
 				err = fmt.Errorf("%v (applies sees the facts, bundle, bundles, incident and the functions, not the rule's captures or variables)", err)
 			}
 			return err
 		}
-		kind, caps, err := ruleKind(r)
+		kind := k.Name()
+		caps, err := k.check(r, facts)
 		if err != nil {
 			line := r.Line
 			var le *lineError
@@ -411,45 +417,27 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 				return at(g.line, "rule %s: %v", r.ID, err)
 			}
 		}
-		vars := append([]string{}, RuleVars[kind]...)
-		if kind == "check" && r.Check.Samples != "" {
-			if err := checkSamples(p, r, facts); err != nil {
-				return err
-			}
-			vars = append(vars, SampleVars...)
-		}
+		vars := k.Vars()
 		if r.Resample != nil {
 			if err := checkResample(p, r); err != nil {
 				return err
 			}
 		}
-		if kind == "check" && r.Check.ForEach != "" {
-			fe, ok := facts[r.Check.ForEach]
-			if !ok || fe.Pick != "all" {
-				return at(r.Check.Line, "rule %s: for_each must name a fact with pick: all", r.ID)
-			}
-			if fe.Pattern != nil {
-				fcaps, _ := matcherCaptures(*fe.Pattern, fe.FilePattern)
-				for _, c := range fcaps {
-					caps = append(caps, capture{name: c, line: captureLine(fe.Pattern, fe.FilePattern, c, fe.Line), fact: true})
-				}
-			}
-		}
 		var captures []string
-		for _, c := range caps {
-			captures = append(captures, c.name)
-			if err := checkCaptureName(c, kind, globals, reserved, recordField); err != nil {
-				return at(c.line, "rule %s: %v", r.ID, err)
+		for _, cp := range caps {
+			captures = append(captures, cp.name)
+			if err := checkCaptureName(cp, k, globals, reserved, recordField); err != nil {
+				return at(cp.line, "rule %s: %v", r.ID, err)
 			}
 		}
 		captures = uniq(captures)
-		if err := checkRuleKeys(r, captures); err != nil {
+		if err := checkRuleKeys(k, captures); err != nil {
 			return at(r.Line, "rule %s: %v", r.ID, err)
 		}
-		if kind == "check" && !r.When.IsSet() {
+		if kind == KindCheck && !r.When.IsSet() {
 			return at(r.Line, "rule %s: a check rule needs when", r.ID)
 		}
-		if r.Anchor.IsSet() && kind != "check" {
+		if r.Anchor.IsSet() && kind != KindCheck {
 			return at(r.Anchor.Line, "rule %s: anchor is for check rules (the other kinds take their time from their lines)", r.ID)
 		}
 		// Vars: in order, each sees the ones before it.
@@ -479,7 +467,7 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 			if what, ok := taken[v.Name]; ok {
 				return at(v.Line, "rule %s: var %q would hide %s", r.ID, v.Name, what)
 			}
-			if err := CompileExpr(f, &v.Expr, names(withFacts, vars, captures, sharedList, varNames)); err != nil {
+			if err := c.expr(&v.Expr, names(withFacts, vars, captures, sharedList, varNames)); err != nil {
 				return err
 			}
 			taken[v.Name] = "an earlier var"
@@ -523,16 +511,16 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		texts = append(texts, textExprs(&r.Explanation)...)
 		texts = append(texts, textExprs(&r.Remedy)...)
 		for _, e := range exprs {
-			if err := CompileExpr(f, e, scope); err != nil {
+			if err := c.expr(e, scope); err != nil {
 				return err
 			}
 		}
 		for _, e := range texts {
-			if err := CompileExpr(f, e, textScope); err != nil {
+			if err := c.expr(e, textScope); err != nil {
 				return err
 			}
 			if p.Language >= 2 {
-				if msg := HoleError(e); msg != "" {
+				if msg := HoleError(c.view(e)); msg != "" {
 					return at(e.Line, "rule %s: %s", r.ID, msg)
 				}
 			}
@@ -543,31 +531,27 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		for j := range r.Vars {
 			all = append(all, &r.Vars[j].Expr)
 		}
-		if r.Match != nil {
-			all = append(all, &r.Match.Where)
-		}
 		for _, e := range all {
-			if err := checkMembers(f, e, facts); err != nil {
+			ev := c.view(e)
+			if err := checkMembers(f, ev, facts); err != nil {
 				return err
 			}
-			for _, n := range ExprNames(e) {
+			for _, n := range ExprNames(ev) {
 				used[n] = true
 			}
 		}
 		if len(a.Vars) > 0 {
-			sv, err := sharedVars(f, a.Vars, used, names(withFacts, vars, captures), r.ID)
+			sv, err := sharedVars(f, sharedView, used, names(withFacts, vars, captures), r.ID)
 			if err != nil {
 				return err
 			}
-			for j := range sv {
-				sv[j].Shared = true
-			}
-			r.Vars = append(sv, r.Vars...)
+			c.shared[i] = sv
 		}
-		if r.Match != nil {
-			// where runs per line, before findings exist: it sees the
-			// line's captures and record fields, not the rule's vars.
-			if err := CompileExpr(f, &r.Match.Where, names(withFacts, vars, captures, RecordFields)); err != nil {
+		// The kind block's own expressions (match where) run per line,
+		// before findings exist: they see the line's captures and record
+		// fields, not the rule's vars.
+		for _, e := range k.Exprs() {
+			if err := c.expr(e, names(withFacts, vars, captures, RecordFields)); err != nil {
 				return err
 			}
 		}
@@ -601,7 +585,7 @@ func (e *lineError) Error() string { return e.err.Error() }
 
 // checkCaptureName refuses a capture name that would be confused with
 // another name an expression of the rule sees.
-func checkCaptureName(c capture, kind string, globals, reserved, recordField map[string]bool) error {
+func checkCaptureName(c capture, k RuleKind, globals, reserved, recordField map[string]bool) error {
 	n := c.name
 	switch {
 	case n == "value":
@@ -613,11 +597,11 @@ func checkCaptureName(c capture, kind string, globals, reserved, recordField map
 		return fmt.Errorf("capture name %q is a builtin of the analyzer (%s): rename the group", n, n)
 	case reserved[n]:
 		return fmt.Errorf("capture name %q is a function or keyword of the expression language: rename the group", n)
-	case n == "state" && kind == "state" && !c.fact:
+	case n == "state" && k.Name() == KindState && !c.fact:
 		// The tracked state's own group.
 		return nil
-	case contains(RuleVars[kind], n):
-		return fmt.Errorf("capture name %q is a variable of %s rules: rename the group", n, kind)
+	case contains(k.Vars(), n):
+		return fmt.Errorf("capture name %q is a variable of %s rules: rename the group", n, k.Name())
 	}
 	return nil
 }
@@ -650,186 +634,14 @@ func captureLine(p, fp *Pattern, name string, def int) int {
 	return line
 }
 
-// ruleKind checks that exactly one kind block is set and its matchers have
-// inputs, and returns the kind and its captures.
-func ruleKind(r *Rule) (string, []capture, error) {
-	var kinds []string
-	var caps []capture
-	addMatchers := func(defIn []string, ms []*Matcher, what string) error {
-		if len(ms) == 0 {
-			return fmt.Errorf("%s needs at least one pattern", what)
-		}
-		for i, m := range ms {
-			if m.Pattern.Re == nil {
-				return fmt.Errorf("%s entry %d needs a pattern", what, i+1)
-			}
-			if len(m.In) == 0 {
-				m.In = defIn
-			}
-			if len(m.In) == 0 {
-				return fmt.Errorf("%s entry %d needs in (member globs)", what, i+1)
-			}
-			if err := checkGlobs(m.In); err != nil {
-				return err
-			}
-			if m.Label != "" && !validIdent.MatchString(m.Label) {
-				return fmt.Errorf("label %q must be lower case letters, digits and _", m.Label)
-			}
-			names, err := matcherCaptures(m.Pattern, m.FilePattern)
-			if err != nil {
-				return &lineError{m.Pattern.Line, err}
-			}
-			for _, n := range names {
-				caps = append(caps, capture{name: n, line: captureLine(&m.Pattern, m.FilePattern, n, 0)})
-			}
-		}
-		return nil
-	}
-	ptrs := func(ms []Matcher) []*Matcher {
-		out := make([]*Matcher, len(ms))
-		for i := range ms {
-			out[i] = &ms[i]
-		}
-		return out
-	}
-	shorthand := func(p *Pattern, label string, fp *Pattern, any []Matcher) ([]Matcher, error) {
-		if p != nil {
-			return append([]Matcher{{Pattern: *p, Label: label, FilePattern: fp}}, any...), nil
-		}
-		if label != "" || fp != nil {
-			return nil, fmt.Errorf("label and file_pattern go with pattern (entries of any have their own)")
-		}
-		return any, nil
-	}
-	var err error
-	if m := r.Match; m != nil {
-		kinds = append(kinds, "match")
-		if m.Any, err = shorthand(m.Pattern, m.Label, m.FilePattern, m.Any); err != nil {
-			return "", nil, err
-		}
-		m.Pattern, m.Label, m.FilePattern = nil, "", nil
-		if err := addMatchers(m.In, ptrs(m.Any), "match"); err != nil {
-			return "", nil, err
-		}
-		matchCaps := map[string]bool{}
-		for _, c := range caps {
-			matchCaps[c.name] = true
-		}
-		if len(m.Also) > 0 {
-			also := make([]*Matcher, len(m.Also))
-			for i := range m.Also {
-				also[i] = &m.Also[i].Matcher
-			}
-			if err := addMatchers(m.In, also, "also"); err != nil {
-				return "", nil, err
-			}
-			for i := range m.Also {
-				a := &m.Also[i]
-				own, _ := matcherCaptures(a.Pattern, a.FilePattern)
-				for _, k := range a.JoinOn {
-					if !contains(own, k) || !matchCaps[k] {
-						return "", nil, &lineError{a.Pattern.Line, fmt.Errorf("also entry %d: join_on %q must be a named capture of both the entry's pattern and the match patterns", i+1, k)}
-					}
-				}
-			}
-		}
-		if m.Min < 0 {
-			return "", nil, fmt.Errorf("min must not be negative")
-		}
-		if res := m.ResolvedBy; res != nil {
-			if res.Any, err = shorthand(res.Pattern, res.Label, res.FilePattern, res.Any); err != nil {
-				return "", nil, err
-			}
-			res.Pattern, res.Label, res.FilePattern = nil, "", nil
-			in := res.In
-			if len(in) == 0 {
-				in = m.In
-			}
-			if err := addMatchers(in, ptrs(res.Any), "resolved_by"); err != nil {
-				return "", nil, err
-			}
-			if res.Severity == "" {
-				res.Severity = SeverityInfo
-			}
-			if SeverityRank(res.Severity) == 0 {
-				return "", nil, fmt.Errorf("resolved_by severity %q must be info, warning or critical", res.Severity)
-			}
-		}
-	}
-	if a := r.Absent; a != nil {
-		kinds = append(kinds, "absent")
-		if a.Any, err = shorthand(a.Pattern, a.Label, a.FilePattern, a.Any); err != nil {
-			return "", nil, err
-		}
-		a.Pattern, a.Label, a.FilePattern = nil, "", nil
-		if err := addMatchers(a.In, ptrs(a.Any), "absent"); err != nil {
-			return "", nil, err
-		}
-	}
-	if s := r.Sequence; s != nil {
-		kinds = append(kinds, "sequence")
-		if err := addMatchers(s.In, ptrs(s.Start), "start"); err != nil {
-			return "", nil, err
-		}
-		if err := addMatchers(s.In, ptrs(s.Expect), "expect"); err != nil {
-			return "", nil, err
-		}
-		if s.Skew.Duration > 0 && r.Scope != "all" {
-			return "", nil, fmt.Errorf("sequence skew is for scope all (clocks of different hosts): one bundle has one clock")
-		}
-	}
-	if s := r.State; s != nil {
-		kinds = append(kinds, "state")
-		ms := make([]*Matcher, len(s.Track))
-		for i := range s.Track {
-			ms[i] = &s.Track[i].Matcher
-		}
-		if err := addMatchers(s.In, ms, "track"); err != nil {
-			return "", nil, err
-		}
-		for i := range s.Track {
-			t := &s.Track[i]
-			switch {
-			case t.State != "" && t.Event != "":
-				return "", nil, fmt.Errorf("track entry %d: state and event exclude each other", i+1)
-			case t.Event != "" && strings.TrimSpace(t.Event) != t.Event:
-				return "", nil, fmt.Errorf("track entry %d: event %q has surrounding spaces", i+1, t.Event)
-			case t.State == "" && t.Event == "" && !hasGroup(t.Pattern, "state"):
-				return "", nil, fmt.Errorf("track entry %d needs a (?P<state>...) group, a fixed state or an event", i+1)
-			}
-		}
-		for _, k := range s.ReportBy {
-			if !contains(s.Key, k) {
-				return "", nil, fmt.Errorf("report_by %q must be one of the key's captures (%s)", k, strings.Join(s.Key, ", "))
-			}
-		}
-	}
-	if r.Check != nil {
-		kinds = append(kinds, "check")
-	}
-	if len(kinds) != 1 {
-		return "", nil, fmt.Errorf("needs exactly one of match, absent, sequence, state, check (has %d)", len(kinds))
-	}
-	return kinds[0], caps, nil
-}
-
-func checkRuleKeys(r *Rule, captures []string) error {
+func checkRuleKeys(k RuleKind, captures []string) error {
 	have := map[string]bool{}
 	for _, c := range captures {
 		have[c] = true
 	}
-	var keys []string
-	switch {
-	case r.Match != nil:
-		keys = r.Match.GroupBy
-	case r.Sequence != nil:
-		keys = r.Sequence.Key
-	case r.State != nil:
-		keys = r.State.Key
-	}
-	for _, k := range keys {
-		if !have[k] {
-			return fmt.Errorf("key %q is not a named capture of the rule's patterns", k)
+	for _, key := range k.Keys() {
+		if !have[key] {
+			return fmt.Errorf("key %q is not a named capture of the rule's patterns", key)
 		}
 	}
 	return nil
@@ -976,29 +788,8 @@ type globsAt struct {
 // with the line of each.
 func ruleGlobs(r *Rule) []globsAt {
 	var out []globsAt
-	add := func(ms []Matcher) {
-		for _, m := range ms {
-			out = append(out, globsAt{m.In, max(m.Pattern.Line, r.Line)})
-		}
-	}
-	switch {
-	case r.Match != nil:
-		add(r.Match.Any)
-		for _, a := range r.Match.Also {
-			add([]Matcher{a.Matcher})
-		}
-		if r.Match.ResolvedBy != nil {
-			add(r.Match.ResolvedBy.Any)
-		}
-	case r.Absent != nil:
-		add(r.Absent.Any)
-	case r.Sequence != nil:
-		add(r.Sequence.Start)
-		add(r.Sequence.Expect)
-	case r.State != nil:
-		for _, t := range r.State.Track {
-			add([]Matcher{t.Matcher})
-		}
+	for _, u := range r.Kind.Uses() {
+		out = append(out, globsAt{u.Matcher.In, max(u.Matcher.Pattern.Line, r.Line)})
 	}
 	if r.Context != nil {
 		out = append(out, globsAt{r.Context.In, max(r.Context.Line, r.Line)})

@@ -56,8 +56,8 @@ func ProfileCatalog(p *profiles.Profile) []RuleInfo {
 		}
 		out = append(out, RuleInfo{
 			Profile: p.Name, ID: r.ID, Severity: sev,
-			Varies: len(r.SeverityWhen) > 0 || r.Match != nil && r.Match.ResolvedBy != nil,
-			Kind:   ruleKindOf(r), Scope: scope,
+			Varies: len(r.SeverityWhen) > 0 || resolvable(r),
+			Kind:   r.KindName(), Scope: scope,
 			Title: readableText(&r.Title, true), Rule: ruleFile(p, r.Line),
 			Applies: oneLine(r.Applies.Src),
 		})
@@ -65,18 +65,11 @@ func ProfileCatalog(p *profiles.Profile) []RuleInfo {
 	return out
 }
 
-func ruleKindOf(r *profiles.Rule) string {
-	switch {
-	case r.Match != nil:
-		return "match"
-	case r.Absent != nil:
-		return "absent"
-	case r.Sequence != nil:
-		return "sequence"
-	case r.State != nil:
-		return "state"
-	}
-	return "check"
+// resolvable: a match rule with resolved_by, whose severity drops once
+// resolved.
+func resolvable(r *profiles.Rule) bool {
+	m, ok := r.Kind.(*profiles.MatchSpec)
+	return ok && m.ResolvedBy != nil
 }
 
 // Readable renders a rule's text (title, explanation, remedy, note) for

@@ -35,14 +35,7 @@ type ruleInput struct {
 // reads itself; for check rules the pattern facts it uses) and the facts
 // other kinds use besides.
 func (p *plan) inputGroups(rp *rulePlan) (primary, extra []ruleInput) {
-	var slots []*slot
-	switch rp.kind {
-	case "match", "absent", "state":
-		slots = rp.any
-	case "sequence":
-		slots = append(append(slots, rp.start...), rp.exp...)
-	}
-	for _, s := range slots {
+	for _, s := range rp.engine.inputs(rp) {
 		primary = append(primary, ruleInput{globs: s.globs, optional: s.optional})
 	}
 	for _, f := range rp.facts {

@@ -50,8 +50,8 @@ func Explain(p *profiles.Profile, id string) (string, error) {
 	for _, sw := range r.SeverityWhen {
 		sev += fmt.Sprintf("; %s when %s", sw.Severity, sw.When.Src)
 	}
-	if r.Match != nil && r.Match.ResolvedBy != nil {
-		sev += fmt.Sprintf("; at most %s once resolved", r.Match.ResolvedBy.Severity)
+	if m, ok := r.Kind.(*profiles.MatchSpec); ok && m.ResolvedBy != nil {
+		sev += fmt.Sprintf("; at most %s once resolved", m.ResolvedBy.Severity)
 	}
 	w("Severity:  %s\n", sev)
 	if r.Scope == "all" {
@@ -74,106 +74,9 @@ func Explain(p *profiles.Profile, id string) (string, error) {
 		w("\n(‹x› is a value of the finding; [a | b] and [text] are parts that depend on it.)\n")
 	}
 	w("\nWhat it looks for\n")
-	matchers := func(title string, ms []profiles.Matcher) {
-		for _, m := range ms {
-			var notes []string
-			if m.Label != "" {
-				notes = append(notes, "label "+m.Label)
-			}
-			if m.Optional {
-				notes = append(notes, "optional")
-			}
-			lab := ""
-			if len(notes) > 0 {
-				lab = " (" + strings.Join(notes, ", ") + ")"
-			}
-			w("  %s%s in %s:\n      %s\n", title, lab, strings.Join(m.In, ", "), m.Pattern.Src)
-			if m.FilePattern != nil {
-				w("      of members whose path matches %s\n", m.FilePattern.Src)
-			}
-		}
-	}
-	switch rp.kind {
-	case "match":
-		m := r.Match
-		w("  kind match: a finding when lines like these are there\n")
-		matchers("lines", m.Any)
-		if m.Where.IsSet() {
-			w("  only lines where: %s\n", m.Where.Src)
-		}
-		if len(m.GroupBy) > 0 {
-			w("  one finding per distinct %s\n", strings.Join(m.GroupBy, " + "))
-		}
-		minN := max(m.Min, 1)
-		if m.Within.Duration > 0 {
-			w("  at least %d lines within %s (rate: the most in any such window)\n", minN, compactDuration(m.Within.Duration))
-		} else {
-			w("  at least %d line(s)\n", minN)
-		}
-		for _, a := range m.Also {
-			matchers("related lines (quoted, never a trigger)", []profiles.Matcher{a.Matcher})
-			var how []string
-			if len(a.JoinOn) > 0 {
-				how = append(how, "sharing "+strings.Join(a.JoinOn, ", ")+" with a match")
-			}
-			if a.Within.Duration > 0 {
-				how = append(how, "within "+compactDuration(a.Within.Duration)+" of a match")
-			}
-			if a.Before.Duration > 0 {
-				how = append(how, "from "+compactDuration(a.Before.Duration)+" before the first match")
-			}
-			if len(how) > 0 {
-				w("      only lines %s\n", strings.Join(how, ", "))
-			}
-		}
-		if res := m.ResolvedBy; res != nil {
-			when := "any time after the last match"
-			if res.Within.Duration > 0 {
-				when = "within " + compactDuration(res.Within.Duration) + " of the last match"
-			}
-			w("  resolved (severity %s) by a success %s:\n", res.Severity, when)
-			matchers("success", res.Any)
-		}
-	case "absent":
-		w("  kind absent: a finding when no line like these is there (skipped when none of the files is)\n")
-		matchers("expected", r.Absent.Any)
-	case "sequence":
-		s := r.Sequence
-		w("  kind sequence: a finding per key with requests left without a reply\n")
-		matchers("request", s.Start)
-		matchers("reply", s.Expect)
-		if len(s.Key) > 0 {
-			w("  request and reply agree on: %s\n", strings.Join(s.Key, ", "))
-		}
-		if s.Within.Duration > 0 {
-			w("  the reply must come within %s\n", compactDuration(s.Within.Duration))
-		}
-	case "state":
-		s := r.State
-		w("  kind state: follows a state per %s through the lines in time order, judges the last\n", orOne(s.Key))
-		for _, t := range s.Track {
-			st := "state from the (?P<state>) group"
-			switch {
-			case t.State != "":
-				st = "state " + t.State
-			case t.Event != "":
-				st = "event " + t.Event + " (the state stays)"
-			}
-			w("  %s in %s:\n      %s\n", st, strings.Join(t.In, ", "), t.Pattern.Src)
-			if t.FilePattern != nil {
-				w("      of members whose path matches %s\n", t.FilePattern.Src)
-			}
-		}
-		if len(s.ReportBy) > 0 {
-			w("  one finding per %s: its most severe key, then the one seen last\n", strings.Join(s.ReportBy, " + "))
-		}
-	case "check":
-		if fe := r.Check.ForEach; fe != "" {
-			w("  kind check: judges each record of fact %s\n", fe)
-		} else {
-			w("  kind check: judges facts\n")
-		}
-	}
+	x := &explainer{}
+	explainKind(x, rp.engine, r)
+	b.WriteString(x.b.String())
 	for _, v := range r.Vars {
 		w("  var %s = %s\n", v.Name, oneLine(v.Expr.Src))
 	}

@@ -288,18 +288,20 @@ func prefixBits(x any) (int, bool) {
 func textNames(env map[string]any, r *profiles.Rule, loc *time.Location) {
 	env["occurrences"] = countPhrase(env["hits"], env["first_seen"], env["last_seen"], loc)
 	env["min"], env["within"] = nil, nil
-	switch {
-	case r.Match != nil:
-		n := r.Match.Min
+	switch k := r.Kind.(type) {
+	case *profiles.MatchSpec:
+		n := k.Min
 		if n <= 0 {
 			n = 1
 		}
 		env["min"] = n
-		if r.Match.Within.Duration > 0 {
-			env["within"] = compactDuration(r.Match.Within.Duration)
+		if k.Within.Duration > 0 {
+			env["within"] = compactDuration(k.Within.Duration)
 		}
-	case r.Sequence != nil && r.Sequence.Within.Duration > 0:
-		env["within"] = compactDuration(r.Sequence.Within.Duration)
+	case *profiles.SequenceSpec:
+		if k.Within.Duration > 0 {
+			env["within"] = compactDuration(k.Within.Duration)
+		}
 	}
 }
 

@@ -111,6 +111,7 @@ type rulePlan struct {
 	readsRecords bool
 	names        *internTable // state rules: state and event names
 	kind         string
+	engine       kindEngine
 	any          []*slot // match any / absent any / state track
 	also         []*slot
 	// related holds the also entries, parallel to also.
@@ -241,47 +242,15 @@ func compile(prof *profiles.Profile) (*plan, error) {
 			}
 			return out
 		}
-		switch {
-		case r.Match != nil:
-			rp.kind = "match"
-			rp.any = add(r.Match.Any, "match")
-			for j := range r.Match.Also {
-				rp.also = append(rp.also, add([]profiles.Matcher{r.Match.Also[j].Matcher}, "also")...)
-				rp.related = append(rp.related, &r.Match.Also[j])
-			}
-			if r.Match.ResolvedBy != nil {
-				rp.res = add(r.Match.ResolvedBy.Any, "resolved_by")
-			}
-		case r.Absent != nil:
-			rp.kind = "absent"
-			rp.any = add(r.Absent.Any, "absent")
-		case r.Sequence != nil:
-			rp.kind = "sequence"
-			rp.start = add(r.Sequence.Start, "start")
-			rp.exp = add(r.Sequence.Expect, "expect")
-		case r.State != nil:
-			rp.kind = "state"
-			for _, t := range r.State.Track {
-				s := add([]profiles.Matcher{t.Matcher}, "track")[0]
-				rp.fixedState[s] = t.State
-				if t.Event != "" {
-					rp.event[s] = t.Event
-				}
-				rp.any = append(rp.any, s)
-			}
-		case r.Check != nil:
-			rp.kind = "check"
-			if fe := r.Check.ForEach; fe != "" {
-				if f := p.factByNme[fe]; f != nil && f.Pattern != nil {
-					rp.captures = append(rp.captures, f.Pattern.Captures()...)
-					if f.FilePattern != nil {
-						rp.captures = append(rp.captures, f.FilePattern.Captures()...)
-					}
-				}
-			}
-		default:
+		if r.Kind == nil {
 			return nil, fmt.Errorf("%s:%d: rule %s has no kind", prof.File, r.Line, r.ID)
 		}
+		eng, err := engineOf(r.Kind)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: rule %s: %v", prof.File, r.Line, r.ID, err)
+		}
+		rp.kind, rp.engine = r.Kind.Name(), eng
+		eng.plan(p, rp, add)
 		if c := r.Context; c != nil {
 			if c.Pattern != nil {
 				rp.ctx = p.addSlot(*c.Pattern, c.In, "", what+" context", nil)
@@ -336,8 +305,8 @@ func compile(prof *profiles.Profile) (*plan, error) {
 // whether the rule concerns a bundle, not what the rule reads.
 func (p *plan) ruleFacts(r *profiles.Rule) []string {
 	forEach := ""
-	if r.Check != nil {
-		forEach = r.Check.ForEach
+	if c, ok := r.Kind.(*profiles.CheckSpec); ok {
+		forEach = c.ForEach
 	}
 	out, _ := p.factsOf(ruleExprs(r), forEach)
 	return out
@@ -403,8 +372,8 @@ func ruleExprs(r *profiles.Rule) []*profiles.Expr {
 	out = append(out, textExprList(&r.Title)...)
 	out = append(out, textExprList(&r.Explanation)...)
 	out = append(out, textExprList(&r.Remedy)...)
-	if r.Match != nil {
-		out = append(out, &r.Match.Where)
+	if r.Kind != nil {
+		out = append(out, r.Kind.Exprs()...)
 	}
 	return out
 }

@@ -65,16 +65,11 @@ type draft struct {
 // (nil), every capture ("").
 func (e *evaluator) ruleEnv(rp *rulePlan, bs []*bundleState, scopeAll bool) map[string]any {
 	env := e.baseEnv(bs, !scopeAll)
-	for _, v := range profiles.RuleVars[rp.kind] {
+	for _, v := range rp.rule.Kind.Vars() {
 		env[v] = nil
 	}
 	if rp.kind == "match" {
 		env["matched"] = map[string]any{}
-	}
-	if sampleRule(rp.rule) {
-		for _, v := range profiles.SampleVars {
-			env[v] = nil
-		}
 	}
 	for _, c := range rp.captures {
 		env[c] = ""
@@ -185,22 +180,7 @@ func droppedOf(slots []*slot, bs []*bundleState) int {
 func (e *evaluator) evalRule(rp *rulePlan, bs []*bundleState, scopeAll bool) ([]*finding, error) {
 	env := e.ruleEnv(rp, bs, scopeAll)
 	rr := newRuleRun(rp, bs)
-	var drafts []*draft
-	var err error
-	switch rp.kind {
-	case "match":
-		drafts, err = e.evalMatch(rr, env)
-	case "absent":
-		if len(rr.records(rp.any)) == 0 {
-			drafts = []*draft{{vars: map[string]any{}}}
-		}
-	case "sequence":
-		drafts = e.evalSequence(rr)
-	case "state":
-		drafts = e.evalState(rr)
-	case "check":
-		drafts = e.evalCheck(rr)
-	}
+	drafts, err := rp.engine.eval(e, rr, env)
 	var out []*finding
 	var made []*draft
 	for _, d := range drafts {
@@ -884,16 +864,9 @@ func (e *evaluator) evalState(rr *ruleRun) []*draft {
 	return out
 }
 
-// checkRecordVars are the variables a check rule with for_each binds for
-// each record.
-var checkRecordVars = []string{"record", "value", "file", "line", "text", "time"}
-
 // evalCheck: once, or once per record of a for_each fact.
 func (e *evaluator) evalCheck(rr *ruleRun) []*draft {
 	rp, bs := rr.rp, rr.bs
-	if sampleRule(rp.rule) {
-		return e.evalSamples(rr)
-	}
 	fe := rp.rule.Check.ForEach
 	if fe == "" {
 		return []*draft{{vars: map[string]any{}}}
@@ -910,7 +883,8 @@ func (e *evaluator) evalCheck(rr *ruleRun) []*draft {
 				m = recordMap(r, r.value(), "", nil)
 			}
 			vars := map[string]any{}
-			for _, n := range checkRecordVars {
+			// The check kind's variables (profiles.RuleVars), per record.
+			for _, n := range rp.rule.Kind.Vars() {
 				if n == "record" {
 					vars[n] = m
 				} else {
@@ -971,7 +945,7 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 			break
 		}
 	}
-	if d.resolved && r.Match != nil && r.Match.ResolvedBy != nil {
+	if m, ok := r.Kind.(*profiles.MatchSpec); ok && d.resolved && m.ResolvedBy != nil {
 		if rs := r.Match.ResolvedBy.Severity; profiles.SeverityRank(rs) < profiles.SeverityRank(sev) {
 			sev = rs
 		}

@@ -106,7 +106,13 @@ func intervalText(d time.Duration) string {
 }
 
 // sampleRule reports whether a rule compares samples.
-func sampleRule(r *profiles.Rule) bool { return r != nil && r.Check != nil && r.Check.Samples != "" }
+func sampleRule(r *profiles.Rule) bool {
+	if r == nil {
+		return false
+	}
+	_, ok := r.Kind.(*profiles.SamplesKind)
+	return ok
+}
 
 // twoSamples reports whether some host has two bundles or more among bs
 // (with a manifest and a collection time): a samples rule has something

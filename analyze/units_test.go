@@ -274,22 +274,15 @@ func TestBindingsMatch(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("base environment (-profiles +engine):\n%s", diff)
 	}
-	for kind, vars := range profiles.RuleVars {
-		rp := &rulePlan{kind: kind}
+	for _, k := range []profiles.RuleKind{&profiles.MatchSpec{}, &profiles.AbsentSpec{}, &profiles.SequenceSpec{}, &profiles.StateSpec{}, &profiles.CheckSpec{}, &profiles.SamplesKind{CheckSpec: &profiles.CheckSpec{}}} {
+		kind := k.Name()
+		rp := &rulePlan{kind: kind, rule: &profiles.Rule{Kind: k}}
 		renv := e.ruleEnv(rp, []*bundleState{b}, false)
-		for _, v := range vars {
+		for _, v := range k.Vars() {
 			if _, ok := renv[v]; !ok && kind != "check" {
 				t.Errorf("%s rules: variable %s is not bound", kind, v)
 			}
 		}
-	}
-	// check rules bind their variables per record (for_each).
-	gotCheck := append([]string{}, checkRecordVars...)
-	sort.Strings(gotCheck)
-	wantCheck := append([]string{}, profiles.RuleVars["check"]...)
-	sort.Strings(wantCheck)
-	if diff := cmp.Diff(wantCheck, gotCheck); diff != "" {
-		t.Errorf("check variables (-profiles +engine):\n%s", diff)
 	}
 	// Records carry the record fields.
 	pat := &pattern{names: []string{"peer"}, value: -1}

@@ -327,8 +327,8 @@ func ExprStats(p *Profile) ExprStat {
 		for j := range r.Cite {
 			add(&r.Cite[j])
 		}
-		if r.Match != nil {
-			add(&r.Match.Where)
+		for _, e := range r.Kind.Exprs() {
+			add(e)
 		}
 		text(&r.Title)
 		text(&r.Explanation)

@@ -68,16 +68,10 @@ func Matchers(t testing.TB, p *profiles.Profile, id, label string) []*regexp.Reg
 	t.Helper()
 	r := Rule(t, p, id)
 	var ms []profiles.Matcher
-	switch {
-	case r.Match != nil:
-		ms = r.Match.Any
-	case r.Absent != nil:
-		ms = r.Absent.Any
-	case r.Sequence != nil:
-		ms = r.Sequence.Start
-	case r.State != nil:
-		for _, tr := range r.State.Track {
-			ms = append(ms, tr.Matcher)
+	for _, u := range r.Kind.Uses() {
+		switch u.Role {
+		case "match", "absent", "start", "track":
+			ms = append(ms, u.Matcher)
 		}
 	}
 	var out []*regexp.Regexp

@@ -84,31 +84,10 @@ func printPatterns(name string) error {
 	for i := range p.Analyze.Facts {
 		emit(p.Analyze.Facts[i].Pattern)
 	}
-	ms := func(list []profiles.Matcher) {
-		for i := range list {
-			emit(&list[i].Pattern)
-		}
-	}
 	for i := range p.Analyze.Rules {
 		r := &p.Analyze.Rules[i]
-		switch {
-		case r.Match != nil:
-			ms(r.Match.Any)
-			for j := range r.Match.Also {
-				emit(&r.Match.Also[j].Pattern)
-			}
-			if r.Match.ResolvedBy != nil {
-				ms(r.Match.ResolvedBy.Any)
-			}
-		case r.Absent != nil:
-			ms(r.Absent.Any)
-		case r.Sequence != nil:
-			ms(r.Sequence.Start)
-			ms(r.Sequence.Expect)
-		case r.State != nil:
-			for j := range r.State.Track {
-				emit(&r.State.Track[j].Pattern)
-			}
+		for _, u := range r.Kind.Uses() {
+			emit(&u.Matcher.Pattern)
 		}
 		if r.Context != nil {
 			emit(r.Context.Pattern)

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/expr-lang/expr"
-
 	"casefile/bundle"
 	"casefile/profiles"
 )
@@ -235,22 +233,13 @@ func parseLeadingNumber(s string) (float64, bool) {
 	return f, true
 }
 
-// run evaluates an expression; an unset one yields nil.
+// run evaluates an expression (profiles.Eval, with its budget); an unset
+// one yields nil.
 func run(e *profiles.Expr, env map[string]any) (v any, err error) {
 	if e == nil || e.Program == nil {
 		return nil, nil
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
-		}
-	}()
-	if env != nil {
-		// A fresh budget per evaluation (profiles.MaxExprBytes, MaxExprSteps).
-		env[profiles.BudgetKey] = &profiles.ExprBudget{}
-		defer delete(env, profiles.BudgetKey)
-	}
-	return expr.Run(e.Program, env)
+	return profiles.Eval(e, env)
 }
 
 // truth evaluates a condition; an unset one holds.

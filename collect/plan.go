@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/expr-lang/expr"
-
 	"casefile/bundle"
 	"casefile/profiles"
 	"casefile/redact"
@@ -182,22 +180,15 @@ func (c *collector) planItem(it profiles.CollectItem, isHost bool) *planned {
 
 // evalWhen evaluates an item's condition over the variables, os and
 // exists(path).
+// It runs on the analyzer's evaluator, with the same budget
+// (profiles.Eval).
 func (c *collector) evalWhen(e profiles.Expr) (bool, error) {
-	env := map[string]any{
-		"os":     currentOS(),
-		"exists": func(p string) bool { return c.fs.exists(c.expand(p)) },
-	}
+	vars := map[string]string{}
 	for k, v := range c.vars {
-		env[k] = v.Value
+		vars[k] = v.Value
 	}
-	prog := e.Program
-	var err error
-	if prog == nil {
-		if prog, err = expr.Compile(e.Src, expr.AllowUndefinedVariables()); err != nil {
-			return false, err
-		}
-	}
-	out, err := expr.Run(prog, env)
+	env := profiles.CollectEnv(vars, currentOS(), func(p string) bool { return c.fs.exists(c.expand(p)) })
+	out, err := profiles.Eval(&e, env)
 	if err != nil {
 		return false, err
 	}

@@ -87,11 +87,6 @@ var (
 	// ExprBuiltins are the names the expression language itself defines
 	// (its functions and keywords): no capture, fact or var may take them.
 	ExprBuiltins = exprBuiltins()
-	// CollectFuncs are functions a collect item's `when` may call.
-	CollectFuncs = []string{"exists"} // exists(path) bool: a host path (or glob) exists under --root
-	// CollectGlobals are variables a collect item's `when` may read besides
-	// the profile's variables.
-	CollectGlobals = []string{"os"}
 )
 
 func exprBuiltins() []string {

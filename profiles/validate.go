@@ -102,7 +102,7 @@ func validateAll(p *Profile, c *compiled) error {
 	for n := range vars {
 		collectNames[n] = true
 	}
-	for _, n := range append(CollectFuncs, CollectGlobals...) {
+	for n := range CollectEnv(nil, "", nil) {
 		collectNames[n] = true
 	}
 	itemOS := map[string][][]string{}

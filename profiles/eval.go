@@ -1,0 +1,50 @@
+package profiles
+
+import (
+	"fmt"
+
+	"github.com/expr-lang/expr"
+)
+
+// Eval is the one evaluator of profile expressions: the analyzer's
+// conditions, vars, texts and facts, and the collector's `when`. Each
+// evaluation gets a fresh budget (MaxExprBytes, MaxExprSteps: budget.go)
+// in env; a panic of the expression language becomes an error. An
+// expression the validator has not compiled is compiled here with the same
+// options (without judging its names); an unset one yields nil.
+func Eval(e *Expr, env map[string]any) (v any, err error) {
+	if e == nil || !e.IsSet() && e.Program == nil {
+		return nil, nil
+	}
+	prog := e.Program
+	if prog == nil {
+		if prog, err = compileSyntaxProg("", e); err != nil {
+			return nil, err
+		}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	if env != nil {
+		env[BudgetKey] = &ExprBudget{}
+		defer delete(env, BudgetKey)
+	}
+	return expr.Run(prog, env)
+}
+
+// CollectEnv is the environment of a collect item's `when`: the profile's
+// variables (vars), the host's OS and exists(path), a host path or glob
+// that exists (under --root). It is also where the validator takes the
+// names a `when` may use from (nil arguments: the names only).
+func CollectEnv(vars map[string]string, goos string, exists func(path string) bool) map[string]any {
+	env := map[string]any{
+		"os":     goos,
+		"exists": exists,
+	}
+	for k, v := range vars {
+		env[k] = v
+	}
+	return env
+}

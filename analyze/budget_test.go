@@ -54,3 +54,32 @@ func TestExprBudget(t *testing.T) {
 		})
 	}
 }
+
+// TestSharedVarBudget: a profile-level var runs with the same budget as
+// every other expression (it was compiled without the budget's patch,
+// so its loops were not counted): nested loops in it are the rule's
+// coverage error.
+func TestSharedVarBudget(t *testing.T) {
+	p := testProfile(t, logsYMD+`vars:
+  loops: 'let r = 1..2000; count(r, any(r, # == -1)) > 0'
+rules:
+- id: t.bomb
+  title: x
+  severity: info
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/a.log"], pattern: 'busy'}
+  when: 'loops'`)
+	dir := bundleDirOf(t, map[string]string{"files/a.log": "2024-03-01 10:00:00 busy\n"})
+	rep := runWith(t, p, []string{dir}, Options{})
+	const want = "expression exceeds its budget: more than 2000000 steps"
+	for _, c := range rep.Coverage {
+		if c.Rule == "t.bomb" {
+			if c.Status != report.CoverageError || !strings.Contains(c.Reason, want) {
+				t.Errorf("t.bomb coverage %+v, want an error saying %q", c, want)
+			}
+			return
+		}
+	}
+	t.Error("no coverage of t.bomb")
+}

@@ -946,7 +946,7 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 		}
 	}
 	if m, ok := r.Kind.(*profiles.MatchSpec); ok && d.resolved && m.ResolvedBy != nil {
-		if rs := r.Match.ResolvedBy.Severity; profiles.SeverityRank(rs) < profiles.SeverityRank(sev) {
+		if rs := m.ResolvedBy.Severity; profiles.SeverityRank(rs) < profiles.SeverityRank(sev) {
 			sev = rs
 		}
 	}

@@ -104,6 +104,9 @@ func Explain(p *profiles.Profile, id string) (string, error) {
 		if len(m.GroupBy) > 0 {
 			w("  one finding per distinct %s\n", strings.Join(m.GroupBy, " + "))
 		}
+		if g := m.SplitGap.Duration; g > 0 {
+			w("  one finding per burst: a gap of more than %s between lines starts the next\n", compactDuration(g))
+		}
 		minN := max(m.Min, 1)
 		if m.Within.Duration > 0 {
 			w("  at least %d lines within %s (rate: the most in any such window)\n", minN, compactDuration(m.Within.Duration))

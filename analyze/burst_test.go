@@ -1,0 +1,281 @@
+package analyze
+
+import (
+	"fmt"
+	"math/rand"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// refBurst is what a burst must report, worked out naively from every
+// line's second.
+type refBurst struct {
+	hits, rate          int
+	first, last, lo, hi int // seconds (stamp)
+}
+
+// refBursts cuts sorted seconds at gaps longer than gap and finds each
+// burst's densest window of w seconds (both ends in), the earliest of
+// equals.
+func refBursts(ts []int, gap, w int) []refBurst {
+	var out []refBurst
+	for i := 0; i < len(ts); {
+		j := i + 1
+		for j < len(ts) && ts[j]-ts[j-1] <= gap {
+			j++
+		}
+		b := refBurst{hits: j - i, first: ts[i], last: ts[j-1]}
+		lo := i
+		for k := i; k < j; k++ {
+			for ts[k]-ts[lo] > w {
+				lo++
+			}
+			if k-lo+1 > b.rate {
+				b.rate, b.lo, b.hi = k-lo+1, ts[lo], ts[k]
+			}
+		}
+		out = append(out, b)
+		i = j
+	}
+	return out
+}
+
+// TestBurstsExact: 100,000 lines over 3 keys, two bursts each (an hour
+// apart), in two members that split the bursts between them: every
+// burst is its own finding with exact counts, times, rate and densest
+// window, whatever the evidence kept; its evidence lies within it and
+// quotes its first and its last line.
+func TestBurstsExact(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- id: t.burst
+  title: "{peer}: {hits} rate {rate} from {first_seen} to {last_seen} densest {window_start} - {window_end}"
+  severity: warning
+  explanation: x
+  remedy: x
+  max_evidence: 4
+  match:
+    in: ["files/**/*.log*"]
+    pattern: 'fail to (?P<peer>\w+) code=\d+'
+    group_by: [peer]
+    within: 1m
+    split_gap: 10m`)
+	peers := []string{"alpha", "beta", "gamma"}
+	rng := rand.New(rand.NewSource(14))
+	secs := map[string][]int{}
+	type line struct {
+		sec  int
+		peer string
+	}
+	var lines []line
+	for k, peer := range peers {
+		sec := 100 * k
+		for burst := 0; burst < 2; burst++ {
+			for i := 0; i < 100000/6; i++ {
+				sec += rng.Intn(3) // 0..2 s apart: several lines a second
+				if i == 5000+1000*k {
+					sec += 590 // a long pause, still inside the burst
+				}
+				lines = append(lines, line{sec, peer})
+				secs[peer] = append(secs[peer], sec)
+			}
+			sec += 3600 // the next burst
+		}
+	}
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].sec < lines[j].sec })
+	pad := strings.Repeat("-", 40)
+	var b strings.Builder
+	for i, l := range lines {
+		fmt.Fprintf(&b, "%s fail to %s code=%d %s\n", stamp(l.sec), l.peer, i, pad)
+	}
+	text := b.String()
+	half := strings.Index(text[len(text)/2:], "\n") + len(text)/2 + 1
+	dir := bundleDirOf(t, map[string]string{"files/a.log": text[half:], "files/a.log.1": text[:half]})
+	rep := runWith(t, p, []string{dir}, Options{})
+	got := findingsByKey(rep, "t.burst")
+	want := 0
+	for _, peer := range peers {
+		refs := refBursts(secs[peer], 600, 60)
+		if len(refs) != 2 {
+			t.Fatalf("%s: the test data has %d bursts, want 2", peer, len(refs))
+		}
+		for _, r := range refs {
+			want++
+			key := peer + " @" + stampZ(r.first)
+			f, ok := got[key]
+			if !ok {
+				t.Errorf("no finding %q; have %v", key, summary(rep))
+				continue
+			}
+			title := fmt.Sprintf("%s: %d rate %d from %sZ to %sZ densest %sZ - %sZ", peer, r.hits, r.rate,
+				stamp(r.first), stamp(r.last), stamp(r.lo), stamp(r.hi))
+			if f.Title != title || f.Count != r.hits {
+				t.Errorf("%s:\n got %q x%d\nwant %q x%d", key, f.Title, f.Count, title, r.hits)
+			}
+			if len(f.Evidence) == 0 || len(f.Evidence) > 4 {
+				t.Fatalf("%s: %d evidence lines, want 1 to 4", key, len(f.Evidence))
+			}
+			for _, ev := range f.Evidence {
+				s := ev.Time.UTC().Format("2006-01-02 15:04:05")
+				if s < stamp(r.first) || s > stamp(r.last) || !strings.Contains(ev.Text, peer) {
+					t.Errorf("%s: evidence %q lies outside the burst", key, ev.Text)
+				}
+			}
+			if s := f.Evidence[0].Time.UTC().Format("2006-01-02 15:04:05"); s != stamp(r.first) {
+				t.Errorf("%s: first evidence at %s, want the burst's first line (%s)", key, s, stamp(r.first))
+			}
+			if s := f.Evidence[len(f.Evidence)-1].Time.UTC().Format("2006-01-02 15:04:05"); s != stamp(r.last) {
+				t.Errorf("%s: last evidence at %s, want the burst's last line (%s)", key, s, stamp(r.last))
+			}
+		}
+	}
+	if len(got) != want {
+		t.Errorf("%d findings, want %d: %v", len(got), want, summary(rep))
+	}
+}
+
+// stampZ is stamp as a burst's key shows it (RFC 3339, UTC).
+func stampZ(i int) string {
+	return time.Date(2024, 2, 20, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second).Format(time.RFC3339)
+}
+
+// TestBurstSplit pins where split_gap cuts, per key, with lines spread
+// over members and bundles.
+func TestBurstSplit(t *testing.T) {
+	rule := `rules:
+- id: t.b
+  title: "{hits} {matched.bad} {first_seen} {last_seen}"
+  explanation: x
+  remedy: x
+  scope: all
+  match:
+    in: ["files/**/*.log*"]
+    pattern: 'fail (?P<k>\w+)'
+    label: bad
+    any:
+    - {pattern: 'oops (?P<k>\w+)', label: soft}
+    group_by: [k]
+    min: 2
+    split_gap: 10m`
+	type bnd map[string]string // one bundle: file -> lines "sec text"
+	tests := []struct {
+		name    string
+		bundles []bnd
+		want    []string // key x count: title
+	}{
+		{
+			name:    "a gap of exactly split_gap joins",
+			bundles: []bnd{{"files/a.log": "0 fail x\n600 fail x\n"}},
+			want:    []string{"x @2024-02-20T00:00:00Z x2: 2 2 2024-02-20 00:00:00Z 2024-02-20 00:10:00Z"},
+		},
+		{
+			name:    "a second more splits; a burst under min is no finding",
+			bundles: []bnd{{"files/a.log": "0 fail x\n601 fail x\n602 oops x\n"}},
+			want:    []string{"x @2024-02-20T00:10:01Z x2: 2 1 2024-02-20 00:10:01Z 2024-02-20 00:10:02Z"},
+		},
+		{
+			name: "another member fills the gap",
+			bundles: []bnd{{
+				"files/a.log":   "0 fail x\n1000 fail x\n",
+				"files/a.log.1": "500 oops x\n",
+			}},
+			want: []string{"x @2024-02-20T00:00:00Z x3: 3 2 2024-02-20 00:00:00Z 2024-02-20 00:16:40Z"},
+		},
+		{
+			name: "another bundle fills the gap; keys apart",
+			bundles: []bnd{
+				{"files/a.log": "0 fail x\n1000 fail x\n5000 fail x\n5001 fail x\n0 fail y\n100 fail y\n"},
+				{"files/b.log": "500 oops x\n"},
+			},
+			want: []string{
+				"x @2024-02-20T00:00:00Z x3: 3 2 2024-02-20 00:00:00Z 2024-02-20 00:16:40Z",
+				"x @2024-02-20T01:23:20Z x2: 2 2 2024-02-20 01:23:20Z 2024-02-20 01:23:21Z",
+				"y @2024-02-20T00:00:00Z x2: 2 2 2024-02-20 00:00:00Z 2024-02-20 00:01:40Z",
+			},
+		},
+		{
+			name:    "lines in reverse order in a member",
+			bundles: []bnd{{"files/a.log": "5001 fail x\n5000 fail x\n1000 fail x\n0 fail x\n"}},
+			want: []string{
+				"x @2024-02-20T01:23:20Z x2: 2 2 2024-02-20 01:23:20Z 2024-02-20 01:23:21Z",
+			},
+		},
+	}
+	p := testProfile(t, logsYMD+rule)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var dirs []string
+			for _, bd := range tc.bundles {
+				files := map[string]string{}
+				for name, body := range bd {
+					var b strings.Builder
+					for _, l := range strings.Split(strings.TrimSpace(body), "\n") {
+						var sec int
+						var rest string
+						fmt.Sscanf(l, "%d", &sec)
+						rest = l[strings.Index(l, " ")+1:]
+						fmt.Fprintf(&b, "%s %s\n", stamp(sec), rest)
+					}
+					files[name] = b.String()
+				}
+				dirs = append(dirs, bundleDirOf(t, files))
+			}
+			rep := runWith(t, p, dirs, Options{})
+			var got []string
+			for _, s := range summary(rep) {
+				if strings.HasPrefix(s, "t.b ") {
+					got = append(got, strings.TrimPrefix(s, "t.b info ["))
+				}
+			}
+			sort.Strings(got)
+			var want []string
+			for _, w := range tc.want {
+				k, rest, _ := strings.Cut(w, " x")
+				want = append(want, k+"] x"+rest)
+			}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("findings (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestDensestWindow: without split_gap the group's densest window is
+// reported too; a rule on kept lines (where reads a fact) gives it from
+// those.
+func TestDensestWindow(t *testing.T) {
+	p := testProfile(t, logsYMD+`facts:
+- {name: on, expr: 'true'}
+rules:
+- id: t.w
+  title: "{rate} in {within}: {clock(window_start)}-{clock(window_end)}"
+  explanation: x
+  remedy: x
+  match:
+    in: ["files/**/*.log*"]
+    pattern: 'fail (?P<k>\w+)'
+    within: 1m
+- id: t.kept
+  title: "{rate} in {within}: {clock(window_start)}-{clock(window_end)}"
+  explanation: x
+  remedy: x
+  match:
+    in: ["files/**/*.log*"]
+    pattern: 'fail (?P<k>\w+)'
+    where: on
+    within: 1m`)
+	var b strings.Builder
+	for _, sec := range []int{0, 30, 100, 110, 120, 160, 161, 400, 410, 420, 460} {
+		fmt.Fprintf(&b, "%s fail x\n", stamp(sec))
+	}
+	rep := runWith(t, p, []string{bundleDirOf(t, map[string]string{"files/a.log": b.String()})}, Options{})
+	want := []string{"t.kept info x11: 4 in 1m: 00:01:40-00:02:40", "t.w info x11: 4 in 1m: 00:01:40-00:02:40"}
+	got := summary(rep)
+	sort.Strings(got)
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}

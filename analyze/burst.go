@@ -180,13 +180,15 @@ func densestRecs(rs []*record, w time.Duration) window {
 }
 
 // burstKey is a burst's finding key: the group's key and the burst's
-// start in UTC ("10.0.0.7 @2024-03-01T10:41:07Z"), stable whatever the
-// report's zone; the lines without a time keep the group's key.
+// start in UTC to the second ("10.0.0.7 @2024-03-01T10:41:07Z"), stable
+// whatever the report's zone, and distinct: split_gap is at least a
+// second (the validator), so no two bursts start in the same one. The
+// lines without a time keep the group's key.
 func burstKey(group string, first int64) string {
 	if first == untimed {
 		return group
 	}
-	at := "@" + nanoTime(first).Format(time.RFC3339Nano)
+	at := "@" + nanoTime(first).Format(time.RFC3339)
 	if group == "" {
 		return at
 	}

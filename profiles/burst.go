@@ -1,5 +1,7 @@
 package profiles
 
+import "time"
+
 // Bursts (issue 14): a match rule's densest window (window_start,
 // window_end) and split_gap, one finding per burst of a group. The
 // engine is analyze/burst.go; this is what the validator refuses.
@@ -12,8 +14,8 @@ func burstError(r *Rule, captures []string, exprs []*Expr) (int, string) {
 	if m == nil {
 		return 0, "" // the window names are match variables: other kinds refuse them as unknown
 	}
-	if sg := m.SplitGap; sg.Line > 0 && sg.Duration <= 0 {
-		return sg.Line, "split_gap must be a duration longer than 0 (a gap longer than it starts the next burst)"
+	if sg := m.SplitGap; sg.Line > 0 && sg.Duration < time.Second {
+		return sg.Line, "split_gap must be a second or more (a gap longer than it starts the next burst; a burst's key names its start to the second)"
 	}
 	if m.Within.Duration <= 0 {
 		for _, e := range exprs {

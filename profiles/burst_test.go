@@ -25,7 +25,7 @@ func TestValidateBursts(t *testing.T) {
 			"unknown name window_start"},
 		{"zero split_gap",
 			rule("    match:\n      in: [files/a]\n      pattern: a\n      split_gap: 0s\n"),
-			"t.yaml:15: rule t.x: split_gap must be a duration longer than 0"},
+			"t.yaml:15: rule t.x: split_gap must be a second or more"},
 		{"split_gap with a where on facts",
 			rule("    match:\n      in: [files/a]\n      pattern: '(?P<n>\\d+)'\n      where: 'n != \"\" && f > 0'\n      split_gap: 1h\n"),
 			"t.yaml:16: rule t.x: split_gap needs a where that reads only the line (its captures and record fields), not f"},

@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"math/rand"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -277,5 +278,47 @@ rules:
 	sort.Strings(got)
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// TestBurstKeepFloors: a group's local bursts keep their first lines and
+// their last within the floors of the first and the last ones; those
+// between need the budget (none here) and are counted as dropped; lines
+// of one run arriving out of order still keep the earliest and latest.
+func TestBurstKeepFloors(t *testing.T) {
+	b := &bundleState{}
+	m := &member{}
+	base := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	rec := func(line int, at time.Duration) *record {
+		return &record{b: b, m: m, line: line, t: base.Add(at)}
+	}
+	k := &burstKeep{gap: int64(10 * time.Minute), head: 2, open: map[*member]*localBurst{}}
+	line := 0
+	for i := 0; i < 100; i++ { // 100 runs an hour apart, 4 lines each, out of order
+		start := time.Duration(i) * time.Hour
+		for _, s := range []int{3, 0, 2, 1} {
+			line++
+			k.add(rec(line, start+time.Duration(s)*time.Minute), nil)
+		}
+	}
+	if len(k.done) != burstFloorHead || len(k.ring) != burstFloorTail || k.dropped != 100-burstFloorHead-burstFloorTail-1 {
+		t.Fatalf("done %d, ring %d, dropped %d; want %d, %d, %d", len(k.done), len(k.ring), k.dropped,
+			burstFloorHead, burstFloorTail, 100-burstFloorHead-burstFloorTail-1)
+	}
+	runs := map[int][]int{} // run -> minutes kept
+	for _, r := range k.records() {
+		d := r.t.Sub(base)
+		runs[int(d/time.Hour)] = append(runs[int(d/time.Hour)], int(d%time.Hour/time.Minute))
+	}
+	for i := 0; i < 100; i++ {
+		got := runs[i]
+		sort.Ints(got)
+		kept := i < burstFloorHead || i >= 100-burstFloorTail-1
+		switch {
+		case kept && !slices.Equal(got, []int{0, 1, 3}):
+			t.Errorf("run %d keeps minutes %v, want its first two and its last: [0 1 3]", i, got)
+		case !kept && got != nil:
+			t.Errorf("run %d keeps %v, want none (beyond the floors, no budget)", i, got)
+		}
 	}
 }

@@ -322,3 +322,21 @@ func TestBurstKeepFloors(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainBursts: --explain says that a rule splits its groups.
+func TestExplainBursts(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- id: t.b
+  title: x
+  explanation: x
+  remedy: x
+  match:
+    in: ["files/**/*.log*"]
+    pattern: 'fail (?P<k>\w+)'
+    group_by: [k]
+    split_gap: 90m`)
+	s, err := Explain(p, "t.b")
+	if err != nil || !strings.Contains(s, "one finding per distinct k\n  one finding per burst: a gap of more than 1h30m between lines starts the next\n") {
+		t.Errorf("%v\n%s", err, s)
+	}
+}

@@ -340,3 +340,45 @@ func TestExplainBursts(t *testing.T) {
 		t.Errorf("%v\n%s", err, s)
 	}
 }
+
+// TestBurstsTimeOfDay: logs with a time of day only, oldest and newest
+// first, across midnight: bursts and their evidence get the dates the
+// member's lines get.
+func TestBurstsTimeOfDay(t *testing.T) {
+	p := testProfile(t, `logs:
+- {files: ["files/**/a.log"], time: custom, regex: '^(?P<time>\d\d:\d\d:\d\d) ', layout: "15:04:05"}
+- {files: ["files/**/page.log"], time: custom, regex: '^(?P<time>\d\d:\d\d:\d\d) ', layout: "15:04:05", order: newest-first}
+rules:
+- id: t.b
+  title: "{hits}"
+  explanation: x
+  remedy: x
+  match:
+    in: ["files/**/*.log"]
+    pattern: 'fail (?P<k>\w+)'
+    group_by: [k]
+    split_gap: 30m`)
+	dir := bundleDirOf(t, map[string]string{
+		"files/a.log":    "23:50:00 fail x\n23:55:00 fail x\n00:40:00 fail x\n00:41:00 fail x\n",
+		"files/page.log": "00:41:00 fail y\n00:40:00 fail y\n23:55:00 fail y\n23:50:00 fail y\n",
+	})
+	rep := runWith(t, p, []string{dir}, Options{})
+	var got []string
+	for _, f := range rep.Findings {
+		s := f.Key + " x" + f.Title + ":"
+		for _, ev := range f.Evidence {
+			s += " " + ev.Time.UTC().Format("01-02T15:04")
+		}
+		got = append(got, s)
+	}
+	sort.Strings(got)
+	want := []string{
+		"x @2024-02-29T23:50:00Z x2: 02-29T23:50 02-29T23:55",
+		"x @2024-03-01T00:40:00Z x2: 03-01T00:40 03-01T00:41",
+		"y @2024-02-29T23:50:00Z x2: 02-29T23:50 02-29T23:55",
+		"y @2024-03-01T00:40:00Z x2: 03-01T00:40 03-01T00:41",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}

@@ -382,3 +382,54 @@ rules:
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestBurstsRandom compares bursts, rates and windows with the naive
+// reference on random lines spread over three members, for a window
+// narrower and one wider than split_gap.
+func TestBurstsRandom(t *testing.T) {
+	for _, within := range []int{300, 3600} {
+		p := testProfile(t, logsYMD+fmt.Sprintf(`rules:
+- id: t.r
+  title: "{hits} {rate} {window_start} {window_end} {last_seen}"
+  explanation: x
+  remedy: x
+  max_findings: 100000
+  match:
+    in: ["files/**/*.log*"]
+    pattern: 'fail'
+    within: %ds
+    split_gap: 10m`, within))
+		for seed := int64(1); seed <= 3; seed++ {
+			rng := rand.New(rand.NewSource(seed))
+			var all []int
+			logs := make([]strings.Builder, 3)
+			sec := 0
+			for i := 0; i < 3000; i++ {
+				switch rng.Intn(40) {
+				case 0:
+					sec += 601 + rng.Intn(1200) // a pause: the next burst
+				case 1:
+					sec += 600 // exactly split_gap: no split
+				default:
+					sec += rng.Intn(20)
+				}
+				all = append(all, sec)
+				fmt.Fprintf(&logs[rng.Intn(3)], "%s fail %d\n", stamp(sec), i)
+			}
+			dir := bundleDirOf(t, map[string]string{"files/a.log": logs[0].String(), "files/a.log.1": logs[1].String(), "files/b.log": logs[2].String()})
+			rep := runWith(t, p, []string{dir}, Options{})
+			got := findingsByKey(rep, "t.r")
+			refs := refBursts(all, 600, within)
+			if len(got) != len(refs) {
+				t.Errorf("within %ds seed %d: %d findings, want %d", within, seed, len(got), len(refs))
+			}
+			for _, r := range refs {
+				key := "@" + stampZ(r.first)
+				want := fmt.Sprintf("%d %d %sZ %sZ %sZ", r.hits, r.rate, stamp(r.lo), stamp(r.hi), stamp(r.last))
+				if f := got[key]; f.Title != want {
+					t.Errorf("within %ds seed %d %s: %q, want %q", within, seed, key, f.Title, want)
+				}
+			}
+		}
+	}
+}

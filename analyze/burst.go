@@ -209,7 +209,11 @@ const (
 type burstKeep struct {
 	gap  int64
 	head int // lines kept from each local burst's start (and its last)
-	open map[*member]*localBurst
+	// draw: a rule whose expressions read records keeps more of each
+	// run's lines while the run's budget lasts (as ruleAgg.draw);
+	// refused says the budget refused once (no more draws).
+	draw, refused bool
+	open          map[*member]*localBurst
 	// loose holds lines without a time.
 	loose   *localBurst
 	done    []*localBurst
@@ -231,6 +235,7 @@ type localBurst struct {
 	first  []*record
 	last   *record
 	fresh  bool
+	cap    int // lines first may hold: burstKeep.head, more drawn on the budget
 }
 
 // observeBurst keeps a line of a split_gap rule's group (merger).
@@ -240,7 +245,8 @@ func (a *ruleAgg) observeBurst(g *aggGroup, r *record) {
 		if n <= 0 {
 			n = 5
 		}
-		g.bursts = &burstKeep{gap: int64(a.rp.rule.Match.SplitGap.Duration), head: max(n, 2), open: map[*member]*localBurst{}}
+		g.bursts = &burstKeep{gap: int64(a.rp.rule.Match.SplitGap.Duration), head: max(n, 2), open: map[*member]*localBurst{},
+			draw: a.rp.readsRecords}
 	}
 	g.bursts.add(r, a.bud)
 }
@@ -288,14 +294,24 @@ func (k *burstKeep) add(r *record, bud *budget) {
 	if lb.last == nil || !burstLess(r, lb.last) {
 		lb.last, changed = r, true
 	}
-	if len(lb.first) < k.head || burstLess(r, lb.first[len(lb.first)-1]) {
+	if lb.cap == 0 {
+		lb.cap = k.head
+	}
+	if len(lb.first) == lb.cap && k.draw && !k.refused && !burstLess(r, lb.first[len(lb.first)-1]) {
+		if bud.take(recSize(r)) {
+			lb.cap++
+		} else {
+			k.refused = true
+		}
+	}
+	if len(lb.first) < lb.cap || burstLess(r, lb.first[len(lb.first)-1]) {
 		i := len(lb.first)
 		for i > 0 && burstLess(r, lb.first[i-1]) {
 			i--
 		}
 		lb.first = slices.Insert(lb.first, i, r)
-		if len(lb.first) > k.head {
-			lb.first = lb.first[:k.head]
+		if len(lb.first) > lb.cap {
+			lb.first = lb.first[:lb.cap]
 		}
 		changed = true
 	}

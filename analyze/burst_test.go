@@ -433,3 +433,21 @@ func TestBurstsRandom(t *testing.T) {
 		}
 	}
 }
+
+// TestBurstKeepDraws: a rule that reads records keeps every line of a run
+// while the budget lasts, then its first ones and its last.
+func TestBurstKeepDraws(t *testing.T) {
+	b, m := &bundleState{}, &member{}
+	base := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	pat := &pattern{}
+	bud := &budget{left: 50 * recSize(&record{pat: pat, text: "x"})}
+	k := &burstKeep{gap: int64(time.Hour), head: 5, open: map[*member]*localBurst{}, draw: true}
+	for i := 0; i < 200; i++ {
+		k.add(&record{b: b, m: m, pat: pat, text: "x", line: i + 1, t: base.Add(time.Duration(i) * time.Second)}, bud)
+	}
+	rs := k.records()
+	if len(rs) != 5+50+1 || rs[len(rs)-1].line != 200 || rs[len(rs)-2].line != 55 {
+		t.Errorf("kept %d lines (the last two %d, %d); want 56: the first 5, 50 drawn on the budget, the last",
+			len(rs), rs[len(rs)-2].line, rs[len(rs)-1].line)
+	}
+}

@@ -26,6 +26,7 @@ type budget struct {
 	// (see record.own), owned by settle at the end of each chunk's merge.
 	touched []*recKeep
 	pend    []*aggGroup
+	bursts  []*burstKeep // split_gap groups holding such records (burst.go)
 }
 
 func (b *budget) touch(k *recKeep) {
@@ -52,6 +53,10 @@ func (b *budget) settle() {
 		g.pendTouched = false
 	}
 	b.pend = b.pend[:0]
+	for _, k := range b.bursts {
+		k.settle()
+	}
+	b.bursts = b.bursts[:0]
 }
 
 // runBudget is the bytes of records and excerpts kept beyond the floors.
@@ -178,6 +183,8 @@ type ruleAgg struct {
 	// (its counts, times and rates come from the aggregate; its also
 	// lines are joined to the kept ones).
 	draw bool
+	// tagged: the event stream keeps each line's slot (burstLabels).
+	tagged bool
 }
 
 // aggGroup is one group (group_by value, sequence or state key).
@@ -196,6 +203,8 @@ type aggGroup struct {
 	pend        []*record
 	pendTouched bool
 	cand        recKeep
+	// bursts keeps the evidence of a split_gap rule's bursts (burst.go).
+	bursts *burstKeep
 }
 
 // maxPend bounds a sequence group's pending starts in the pass.
@@ -217,6 +226,10 @@ func newRuleAgg(rp *rulePlan, bud *budget) *ruleAgg {
 	case "match":
 		a.keys = rp.rule.Match.GroupBy
 		slots = rp.any
+		if rp.rule.Match.SplitGap.Duration > 0 {
+			a.draw = false // each burst keeps its own lines (burstKeep)
+			a.tagged = burstLabels(rp)
+		}
 		if w := &rp.rule.Match.Where; w.IsSet() {
 			a.whereNames = profiles.ExprNames(w)
 			a.wherePass = true
@@ -366,9 +379,12 @@ func (a *ruleAgg) observe(r *record, sl *slot) {
 		g := a.group(r)
 		g.hits++
 		g.labels[tag]++
-		g.ev.timeOnly = true
+		g.ev.timeOnly = !a.tagged
 		g.ev.add(r, tag, tag, 0)
 		g.kept.add(r, a.bud, a.draw)
+		if a.rp.rule.Match.SplitGap.Duration > 0 {
+			a.observeBurst(g, r)
+		}
 	case "sequence":
 		g := a.group(r)
 		start := tag < len(a.rp.start)
@@ -449,6 +465,7 @@ type mergedGroup struct {
 	cands  []*record // sequence: likely unanswered starts
 	total  int       // lines behind recs
 	aggs   []*ruleAgg
+	bursts []*burstKeep
 }
 
 func mergeGroups(rr *ruleRun) ([]*mergedGroup, error) {
@@ -478,6 +495,9 @@ func mergeGroups(rr *ruleRun) ([]*mergedGroup, error) {
 			m.cands = append(m.cands, g.cand.records()...)
 			m.cands = append(m.cands, g.pend...)
 			m.total += g.kept.n()
+			if g.bursts != nil {
+				m.bursts = append(m.bursts, g.bursts)
+			}
 			m.aggs = append(m.aggs, a)
 		}
 	}

@@ -37,6 +37,9 @@ func (matchEngine) explain(x *explainer, r *profiles.Rule) []string {
 	if len(m.GroupBy) > 0 {
 		x.w("  one finding per distinct %s\n", strings.Join(m.GroupBy, " + "))
 	}
+	if g := m.SplitGap.Duration; g > 0 {
+		x.w("  one finding per burst: a gap of more than %s between lines starts the next\n", compactDuration(g))
+	}
 	minN := max(m.Min, 1)
 	if m.Within.Duration > 0 {
 		x.w("  at least %d lines within %s (rate: the most in any such window)\n", minN, compactDuration(m.Within.Duration))
@@ -69,5 +72,5 @@ func (matchEngine) explain(x *explainer, r *profiles.Rule) []string {
 		x.matchers("success", res.Any)
 		x.rest("      ", res, append([]string{"Any", "Within", "Severity"}, foldedFields...)...)
 	}
-	return []string{"Any", "Where", "GroupBy", "Min", "Within", "Also", "ResolvedBy"}
+	return []string{"Any", "Where", "GroupBy", "SplitGap", "Min", "Within", "Also", "ResolvedBy"}
 }

@@ -358,6 +358,7 @@ func (e *evaluator) evalMatchKept(rr *ruleRun, env map[string]any) ([]*draft, er
 		if res != nil {
 			d.vars["resolved_at"] = timeOrNil(res.t, loc)
 		}
+		setWindow(d.vars, densestRecs(g.recs, spec.Within.Duration), loc)
 		d.related = relatedLines(rp, alsoRecs, g.recs, first, last)
 		if n := droppedOf(rp.any, bs); n > 0 {
 			d.inexact = fmt.Sprintf("%d matching lines were not kept (memory budget) and where reads facts, so it was judged on the kept lines only: hits and times are a lower bound", n)
@@ -446,8 +447,12 @@ func (e *evaluator) evalMatchAgg(rr *ruleRun) ([]*draft, error) {
 		if g.hits == 0 || len(g.recs) == 0 {
 			continue
 		}
+		if spec.SplitGap.Duration > 0 {
+			out = append(out, e.burstDrafts(rr, g, resRecs, alsoRecs)...)
+			continue
+		}
 		hits := g.hits
-		first, last, rate := spanAndRate(spec.Within.Duration, g.evs...)
+		first, last, rate, win := densest(spec.Within.Duration, g.evs...)
 		if spec.Within.Duration <= 0 || first.IsZero() {
 			rate = hits // no window, or no times: the window cannot be judged
 		}
@@ -482,6 +487,7 @@ func (e *evaluator) evalMatchAgg(rr *ruleRun) ([]*draft, error) {
 		if res != nil {
 			d.vars["resolved_at"] = timeOrNil(res.t, loc)
 		}
+		setWindow(d.vars, win, loc)
 		d.related = relatedLines(rp, alsoRecs, recs, first, last)
 		d.first, d.last = first, last
 		d.inexact = keptNote(rp, len(recs), g.total)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"casefile/profiles"
 )
@@ -135,8 +136,28 @@ func TestSSHDLab(t *testing.T) {
 	if err != nil {
 		t.Fatalf("sshd-lab.sh: %v\n%s", err, out)
 	}
+	// One burst: its key names its first failure (the year is the log
+	// file's, written just now).
+	log, err := os.ReadFile(filepath.Join(raw, "auth.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(log), "Failed password")
+	if i < 0 {
+		t.Fatalf("the lab logged no failure:\n%s", log)
+	}
+	fail := string(log)[strings.LastIndex(string(log)[:i], "\n")+1:]
+	at, err := time.Parse(time.Stamp, fail[:len(time.Stamp)])
+	if err != nil {
+		t.Fatalf("the lab's first failure: %v", err)
+	}
+	now := time.Now().UTC()
+	at = at.AddDate(now.Year(), 0, 0)
+	if at.After(now.Add(24 * time.Hour)) {
+		at = at.AddDate(-1, 0, 0) // written last year, just before midnight on 31 December
+	}
 	expect := "findings:\n" +
-		"  - {id: sshd.brute-force, severity: warning, count: 7, key: 127.0.0.1}\n" +
+		"  - {id: sshd.brute-force, severity: warning, count: 7, key: \"127.0.0.1 @" + at.Format(time.RFC3339) + "\"}\n" +
 		"  - {id: sshd.login-after-failures, severity: critical, key: 127.0.0.1, title: [after 7 failed attempts]}\n" +
 		"  - {id: sshd.bind-failed, severity: critical, title: [Address already in use]}\n" +
 		"  - {id: sshd.root-login, severity: warning}\n"

@@ -458,6 +458,7 @@ func (b *bundleState) fixTimes() {
 					fix(&g.kept)
 					fix(&g.cand)
 					fix(&recKeep{head: g.pend})
+					fix(&recKeep{head: g.bursts.records()})
 				}
 			}
 		}

@@ -278,6 +278,7 @@ func (b *bundleState) fixYears() {
 				fix(g.cand.head)
 				fix(g.cand.tail)
 				fix(g.pend)
+				fix(g.bursts.records())
 			}
 		}
 	}

@@ -71,7 +71,7 @@ var allCapabilities = []string{
 	"fact.pattern", "fact.expr", "fact.in_first", "fact.file_pattern", "fact.optional", "fact.type.version",
 	// rules
 	"rule.match", "rule.absent", "rule.sequence", "rule.state", "rule.check",
-	"match.min", "match.within", "match.group_by", "match.where", "match.also", "also.join_on",
+	"match.min", "match.within", "match.split_gap", "match.window", "match.group_by", "match.where", "match.also", "also.join_on",
 	"match.resolved_by", "matcher.file_pattern", "matcher.label", "matcher.optional",
 	"sequence.key", "sequence.skew", "state.report_by", "state.event", "check.for_each",
 	"rule.scope.all", "rule.applies", "rule.vars", "rule.severity_when", "rule.notes",
@@ -195,6 +195,16 @@ func ruleCapabilities(r *Rule, c map[string]bool) {
 		}
 		if m.Within.Duration > 0 {
 			c["match.within"] = true
+		}
+		if m.SplitGap.Duration > 0 {
+			c["match.split_gap"] = true
+		}
+		texts := []string{r.Title.Src, r.Explanation.Src, r.Remedy.Src}
+		for _, n := range r.Notes {
+			texts = append(texts, n.Explanation.Src, n.Remedy.Src)
+		}
+		if strings.Contains(strings.Join(texts, " "), "window_start") {
+			c["match.window"] = true
 		}
 		if len(m.GroupBy) > 0 {
 			c["match.group_by"] = true

@@ -74,7 +74,7 @@ var (
 		// The first and last records are first(records) and last(records):
 		// first and last are the expression language's own functions.
 		"match": {"hits", "rate", "first_seen", "last_seen", "span", "matched",
-			"resolved", "resolved_at", "records", "group"},
+			"resolved", "resolved_at", "records", "group", "window_start", "window_end"},
 		"absent":   {},
 		"sequence": {"hits", "answered", "first_seen", "last_seen", "span", "records", "group"},
 		"state":    {"state", "since", "seen", "history", "events", "hits", "first_seen", "last_seen", "records", "group"},

@@ -495,6 +495,9 @@ type MatchSpec struct {
 	Min     int      `yaml:"min"`    // default 1
 	Within  Duration `yaml:"within"` // Min lines within this window; sets `rate`
 	GroupBy []string `yaml:"group_by"`
+	// SplitGap makes one finding per burst of a group: a gap longer than
+	// this between its lines starts the next (analyze/burst.go).
+	SplitGap Duration `yaml:"split_gap"`
 	// Also are related lines (an aftermath) quoted as evidence when the
 	// rule fires; they never make it fire.
 	Also []Related `yaml:"also"`

@@ -555,6 +555,9 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 				return err
 			}
 		}
+		if line, msg := burstError(r, captures, all); msg != "" {
+			return at(line, "rule %s: %s", r.ID, msg)
+		}
 		if r.Context != nil {
 			if len(r.Context.In) == 0 {
 				return at(r.Context.Line, "rule %s: context needs in", r.ID)

@@ -8,8 +8,9 @@ import "time"
 
 // burstError names what keeps split_gap or the window variables from
 // applying to a rule, at the line to show ("" when nothing). exprs are
-// every expression and text hole of the rule.
-func burstError(r *Rule, captures []string, exprs []*Expr) (int, string) {
+// every expression and text hole of the rule; view gives an expression
+// as compiled by the validation under way (which does not write into r).
+func burstError(r *Rule, captures []string, exprs []*Expr, view func(*Expr) *Expr) (int, string) {
 	m := r.Match
 	if m == nil {
 		return 0, "" // the window names are match variables: other kinds refuse them as unknown
@@ -19,7 +20,7 @@ func burstError(r *Rule, captures []string, exprs []*Expr) (int, string) {
 	}
 	if m.Within.Duration <= 0 {
 		for _, e := range exprs {
-			for _, n := range ExprNames(e) {
+			for _, n := range ExprNames(view(e)) {
 				if n == "window_start" || n == "window_end" {
 					return max(e.Line, r.Line), n + " is the densest match.within window, and the rule has no within"
 				}
@@ -30,7 +31,7 @@ func burstError(r *Rule, captures []string, exprs []*Expr) (int, string) {
 		// The bursts are cut in the pass, which judges a where that reads
 		// only the line; one that reads facts is judged after it, on the
 		// lines kept as evidence (not every line).
-		for _, n := range ExprNames(&m.Where) {
+		for _, n := range ExprNames(view(&m.Where)) {
 			if !contains(captures, n) && !contains(RecordFields, n) {
 				return max(m.SplitGap.Line, r.Line), "split_gap needs a where that reads only the line (its captures and " +
 					"record fields), not " + n + ": test " + n + " in the rule's when instead"

@@ -555,7 +555,7 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 				return err
 			}
 		}
-		if line, msg := burstError(r, captures, all); msg != "" {
+		if line, msg := burstError(r, captures, all, c.view); msg != "" {
 			return at(line, "rule %s: %s", r.ID, msg)
 		}
 		if r.Context != nil {

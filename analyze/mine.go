@@ -50,6 +50,13 @@ type logMine struct {
 	// known: some pattern of the profile (any rule, fact or context)
 	// matched a line; set on the merging goroutine.
 	known bool
+	// Once the log is read (mineRun.finish): its templates kept, the
+	// lines dropped (beyond the cap or the run's budget) and the time
+	// its lines span; the miner and the fields above are freed.
+	done        bool
+	kept        []tplGroup
+	dropped     int
+	first, last time.Time
 }
 
 // explainers returns the patterns of a member that explain the lines they
@@ -92,8 +99,7 @@ type tplStat struct {
 }
 
 func newLogMine(m *member, tc timeCtx) *logMine {
-	return &logMine{m: m, tc: tc, miner: drain.New(drain.Config{MaxTemplates: maxTemplatesPerLog}),
-		shapes: map[uint64]*tplStat{}, byCluster: map[*drain.Cluster]*tplStat{}}
+	return &logMine{m: m, tc: tc}
 }
 
 // mineObserver mines in the pass's scanning workers (see lineObserver):
@@ -330,7 +336,10 @@ func (t *shapeTable) put(fp uint64, v int32) {
 // the chunk. The workers' counts come from mergeChunk; without them (no
 // observer) the chunk is counted here.
 func (lm *logMine) chunk(ms *memberScan, data []byte, base int, cont bool, hs []hit) {
-	if lm.explains == nil {
+	if lm.miner == nil {
+		// (Here, not in newLogMine: a log allocates its miner when read.)
+		lm.miner = drain.New(drain.Config{MaxTemplates: maxTemplatesPerLog})
+		lm.shapes, lm.byCluster = map[uint64]*tplStat{}, map[*drain.Cluster]*tplStat{}
 		lm.explains = explainers(ms)
 	}
 	if len(hs) > 0 {
@@ -594,31 +603,8 @@ var errorWords = []string{"error", "fail", "fatal", "panic", "denied", "refused"
 	"killed", "abort", "crash", "corrupt", "invalid", "exception", "unreachable", "out of memory",
 	"too many", "not found", "lost", "exhausted", "overflow", "dumped core", "core dumped"}
 
-// tplGroup gathers the clusters of one log with the same final template.
-type tplGroup struct {
-	template string
-	stats    []*tplStat
-	count    int
-	matched  int
-}
-
-func (lm *logMine) groups() []*tplGroup {
-	by := map[string]*tplGroup{}
-	var out []*tplGroup
-	for _, st := range lm.order {
-		t := st.c.Template()
-		g := by[t]
-		if g == nil {
-			g = &tplGroup{template: t}
-			by[t] = g
-			out = append(out, g)
-		}
-		g.stats = append(g.stats, st)
-		g.count += st.count
-		g.matched += st.matched
-	}
-	return out
-}
+// groups returns the templates of a read log (see mineRun.finish).
+func (lm *logMine) groups() []tplGroup { return lm.kept }
 
 // benignMatch reports whether a mined template is covered by a known-benign
 // one: as many tokens, and each benign token a wildcard or the same.
@@ -656,10 +642,11 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 			if lm == nil || lm.lines == 0 || !lm.isLog() {
 				continue
 			}
-			lc := report.LogCoverage{Bundle: b.name, File: m.path, Lines: lm.lines, Templates: 0, Dropped: lm.miner.Dropped, Cap: maxTemplatesPerLog}
+			lc := report.LogCoverage{Bundle: b.name, File: m.path, Lines: lm.lines, Templates: 0, Dropped: lm.dropped, Cap: maxTemplatesPerLog}
 			explained := lm.matched
 			span := logSpan(lm)
-			for _, g := range lm.groups() {
+			for i := range lm.kept {
+				g := &lm.kept[i]
 				lc.Templates++
 				if benignMatch(benign, strings.Fields(g.template)) {
 					explained += g.count - g.matched
@@ -691,12 +678,7 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 // dated reports whether a line of the log had a time: a log, not a
 // config file or a command's output read for a fact.
 func (lm *logMine) dated() bool {
-	for _, st := range lm.order {
-		if !st.first.IsZero() {
-			return true
-		}
-	}
-	return lm.m.tod && lm.m.todHave
+	return !lm.first.IsZero() || lm.m.tod && lm.m.todHave
 }
 
 // isLog reports whether the member is a log: a line had a time, or the
@@ -712,43 +694,13 @@ func (lm *logMine) isLog() bool {
 
 // logSpan is the time a log covers, in minutes (at least one).
 func logSpan(lm *logMine) float64 {
-	var first, last time.Time
-	for _, st := range lm.order {
-		if st.first.IsZero() {
-			continue
-		}
-		if first.IsZero() || st.first.Before(first) {
-			first = st.first
-		}
-		if st.last.After(last) {
-			last = st.last
-		}
-	}
-	return max(1, last.Sub(first).Minutes())
+	return max(1, lm.last.Sub(lm.first).Minutes())
 }
 
 func unexplainedEntry(e *evaluator, b *bundleState, m *member, g *tplGroup, span float64) report.Unexplained {
 	u := report.Unexplained{ID: drain.ID(g.template), Template: g.template, Bundle: b.name, File: m.path, Count: g.count}
-	first := g.stats[0]
-	var ft, lt time.Time
-	level := ""
-	peak := 0
-	for _, st := range g.stats {
-		if st.firstLine < first.firstLine {
-			first = st
-		}
-		if !st.first.IsZero() && (ft.IsZero() || st.first.Before(ft)) {
-			ft = st.first
-		}
-		if st.last.After(lt) {
-			lt = st.last
-		}
-		if st.level != "" && level != "ERROR" {
-			level = st.level
-		}
-		peak = max(peak, st.peak, st.inMin)
-	}
-	u.Example = report.Evidence{Bundle: b.name, File: m.path, Line: first.firstLine, Text: first.example}
+	ft, lt, level, peak := g.first, g.last, g.level, g.peak
+	u.Example = report.Evidence{Bundle: b.name, File: m.path, Line: g.firstLine, Text: g.example}
 	if !ft.IsZero() {
 		f, l := ft.UTC(), lt.UTC()
 		u.FirstSeen, u.LastSeen = &f, &l

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -630,6 +629,18 @@ func benignMatch(benign [][]string, tpl []string) bool {
 // buildUnexplained fills the report's unexplained list and the per-log
 // shares of lines explained.
 func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
+	// What depends on a template's text alone is judged once per text (a
+	// bundle of thousands of logs has the same templates in each).
+	words := map[string]tplWords{}
+	n := 0
+	for _, b := range states {
+		for _, m := range b.members {
+			if m.mine != nil {
+				n += len(m.mine.kept)
+			}
+		}
+	}
+	rep.Unexplained = slices.Grow(rep.Unexplained, n)
 	for _, b := range states {
 		var benign [][]string
 		if b.plan != nil && b.plan.prof != nil {
@@ -637,6 +648,7 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 				benign = append(benign, strings.Fields(t))
 			}
 		}
+		isBenign := map[string]bool{}
 		for _, m := range b.members {
 			lm := m.mine
 			if lm == nil || lm.lines == 0 || !lm.isLog() {
@@ -648,14 +660,24 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 			for i := range lm.kept {
 				g := &lm.kept[i]
 				lc.Templates++
-				if benignMatch(benign, strings.Fields(g.template)) {
+				bn, ok := isBenign[g.template]
+				if !ok {
+					bn = benignMatch(benign, strings.Fields(g.template))
+					isBenign[g.template] = bn
+				}
+				if bn {
 					explained += g.count - g.matched
 					continue
 				}
 				if g.matched > 0 {
 					continue
 				}
-				rep.Unexplained = append(rep.Unexplained, unexplainedEntry(e, b, m, g, span))
+				w, ok := words[g.template]
+				if !ok {
+					w = templateWords(g.template)
+					words[g.template] = w
+				}
+				rep.Unexplained = append(rep.Unexplained, unexplainedEntry(e, b, m, g, w, span))
 			}
 			lc.Explained = explained
 			// Unknown: no pattern of the profile matched a line, no line is
@@ -666,13 +688,33 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 		}
 	}
 	markUnknownInputs(rep)
-	sort.SliceStable(rep.Unexplained, func(i, j int) bool {
-		a, c := rep.Unexplained[i], rep.Unexplained[j]
+	slices.SortStableFunc(rep.Unexplained, func(a, c report.Unexplained) int {
 		if a.Score != c.Score {
-			return a.Score > c.Score
+			return c.Score - a.Score
 		}
-		return a.Count > c.Count
+		return c.Count - a.Count
 	})
+}
+
+// tplWords is what a template's text alone gives its entries: its id and
+// the error words it holds (a reason, empty when none).
+type tplWords struct {
+	id, reason string
+}
+
+func templateWords(template string) tplWords {
+	low := strings.ToLower(template)
+	var words []string
+	for _, w := range errorWords {
+		if strings.Contains(low, w) {
+			words = append(words, w)
+		}
+	}
+	tw := tplWords{id: drain.ID(template)}
+	if len(words) > 0 {
+		tw.reason = "error words: " + strings.Join(words, ", ")
+	}
+	return tw
 }
 
 // dated reports whether a line of the log had a time: a log, not a
@@ -697,8 +739,8 @@ func logSpan(lm *logMine) float64 {
 	return max(1, lm.last.Sub(lm.first).Minutes())
 }
 
-func unexplainedEntry(e *evaluator, b *bundleState, m *member, g *tplGroup, span float64) report.Unexplained {
-	u := report.Unexplained{ID: drain.ID(g.template), Template: g.template, Bundle: b.name, File: m.path, Count: g.count}
+func unexplainedEntry(e *evaluator, b *bundleState, m *member, g *tplGroup, tw tplWords, span float64) report.Unexplained {
+	u := report.Unexplained{ID: tw.id, Template: g.template, Bundle: b.name, File: m.path, Count: g.count}
 	ft, lt, level, peak := g.first, g.last, g.level, g.peak
 	u.Example = report.Evidence{Bundle: b.name, File: m.path, Line: g.firstLine, Text: g.example}
 	if !ft.IsZero() {
@@ -706,16 +748,9 @@ func unexplainedEntry(e *evaluator, b *bundleState, m *member, g *tplGroup, span
 		u.FirstSeen, u.LastSeen = &f, &l
 		u.Example.Time = nil
 	}
-	low := strings.ToLower(g.template)
-	var words []string
-	for _, w := range errorWords {
-		if strings.Contains(low, w) {
-			words = append(words, w)
-		}
-	}
-	if len(words) > 0 {
+	if tw.reason != "" {
 		u.Score += 4
-		u.Reasons = append(u.Reasons, "error words: "+strings.Join(words, ", "))
+		u.Reasons = append(u.Reasons, tw.reason)
 	}
 	switch level {
 	case "ERROR":

@@ -174,7 +174,10 @@ func (lm *logMine) scanPart(data []byte) *minePart {
 	tc := lm.tc
 	rel := -1
 	for len(data) > 0 {
-		fp, i := lineFingerprint(data)
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			i = len(data)
+		}
 		line := data[:i]
 		data = data[min(i+1, len(data)):]
 		rel++
@@ -185,6 +188,7 @@ func (lm *logMine) scanPart(data []byte) *minePart {
 			p.lineShape = append(p.lineShape, -1)
 			continue
 		}
+		fp := fingerprint(line)
 		k, ok := p.tab.get(fp)
 		if !ok {
 			// A new exact shape: its numbers' lengths may be all that is
@@ -495,63 +499,40 @@ const (
 	timeEvery = 256
 )
 
-// fingerprint hashes a line's bytes with each digit as '#' (see
-// lineFingerprint; b holds no newline).
+// fingerprint hashes a line's bytes (no newline) with each digit as '0':
+// lines that differ only in their digits share it (lines of one template
+// whose numbers differ in length get different values: more
+// fingerprints, one shape key, see shapeKey; two lines that collide share
+// the first one's shape). It runs on every line: sixteen bytes a step in
+// two lanes (each word's digits cleared by digitZero, a multiply-rotate
+// round of xxHash64 per word), the last bytes as the line's last word
+// (overlapping the words before: a line hashes alike wherever it
+// stands), and the length in the final mix.
 func fingerprint(b []byte) uint64 {
-	h, _ := lineFingerprint(b)
-	return h
-}
-
-// lineFingerprint hashes the line at the start of data (up to its
-// newline, or all of data) with each digit as '#', and returns its
-// length: one pass finds the line's end and hashes it, eight bytes a
-// step (a rotate-xor, no multiply on the path; the word that holds the
-// newline is cut before it, and so are the last bytes of data), and a
-// final mix. It runs on every line. Lines of one template whose numbers
-// differ in length get different values (more fingerprints, one shape
-// key: see shapeKey); two lines that collide share the first one's shape.
-func lineFingerprint(data []byte) (uint64, int) {
-	const (
-		ones = 0x0101010101010101
-		high = 0x8080808080808080
-		nls  = 0x0a0a0a0a0a0a0a0a
-	)
-	var h, g uint64 = 0x9e3779b97f4a7c15, 0
-	i := 0
-	for ; i+8 <= len(data); i += 8 {
-		w := binary.LittleEndian.Uint64(data[i:])
-		x := w ^ nls
-		if z := (x - ones) &^ x & high; z != 0 {
-			n := bits.TrailingZeros64(z) / 8
-			if n > 0 {
-				h = bits.RotateLeft64(h, 7) ^ digitMark(w&(1<<(8*n)-1))
-				g += h
+	const p1, p2 = 0x9e3779b185ebca87, 0xc2b2ae3d27d4eb4f
+	var h, g uint64 = 0x9e3779b97f4a7c15, 0x243f6a8885a308d3
+	line, n := b, len(b)
+	for len(b) >= 16 {
+		h = bits.RotateLeft64(h+digitZero(binary.LittleEndian.Uint64(b))*p2, 31) * p1
+		g = bits.RotateLeft64(g+digitZero(binary.LittleEndian.Uint64(b[8:]))*p2, 31) * p1
+		b = b[16:]
+	}
+	if len(b) >= 8 {
+		h = bits.RotateLeft64(h+digitZero(binary.LittleEndian.Uint64(b))*p2, 31) * p1
+		b = b[8:]
+	}
+	if len(b) > 0 {
+		var w uint64
+		if n >= 8 {
+			w = binary.LittleEndian.Uint64(line[n-8:])
+		} else {
+			for j, c := range b {
+				w |= uint64(c) << (8 * j)
 			}
-			return mix(h, g, i+n), i + n
 		}
-		h = bits.RotateLeft64(h, 7) ^ digitMark(w)
-		g += h
+		g = bits.RotateLeft64(g+digitZero(w)*p2, 31) * p1
 	}
-	if i == len(data) {
-		return mix(h, g, i), i
-	}
-	// The last bytes of data as one word, zeros above (as the word that
-	// holds a newline is cut): a line hashes alike wherever it stands.
-	var w uint64
-	for j, c := range data[i:] {
-		w |= uint64(c) << (8 * j)
-	}
-	x := w ^ nls
-	n := len(data) - i
-	if z := (x - ones) &^ x & high; z != 0 {
-		n = min(n, bits.TrailingZeros64(z)/8)
-		w &= 1<<(8*n) - 1
-	}
-	if n > 0 {
-		h = bits.RotateLeft64(h, 7) ^ digitMark(w)
-		g += h
-	}
-	return mix(h, g, i+n), i + n
+	return mix(h, g, n)
 }
 
 func mix(h, g uint64, n int) uint64 {
@@ -562,20 +543,15 @@ func mix(h, g uint64, n int) uint64 {
 	return h ^ h>>33
 }
 
-// digitMark returns w with each byte that is a digit as '#'.
-func digitMark(w uint64) uint64 {
-	const (
-		lo = 0x0f0f0f0f0f0f0f0f
-		hi = 0x8080808080808080
-	)
-	// A byte is a digit when its high nibble is 3 and its low one 9 or
-	// less; these sums stay within each byte.
-	z := ((w >> 4) & lo) ^ 0x0303030303030303
-	l := w & lo
-	// (Branch-free: whether a word holds a digit is not predictable.)
-	d := ^((z + 0x7f7f7f7f7f7f7f7f) | (l + 0x7676767676767676)) & hi
-	m := d | (d - d>>7)
-	return w&^m | 0x2323232323232323&m
+// digitZero returns w with each byte that is a digit as '0' (the low
+// nibble cleared), other bytes as they are.
+func digitZero(w uint64) uint64 {
+	// A byte below 0x80 is a digit when adding 0x50 sets its high bit
+	// (it is 0x30 or more) and adding 0x46 does not (it is below 0x3a);
+	// the sums stay within each byte. Bytes of 0x80 and more are not.
+	v := w & 0x7f7f7f7f7f7f7f7f
+	d := (v + 0x5050505050505050) &^ (v + 0x4646464646464646) &^ w & 0x8080808080808080
+	return w &^ (d>>3 - d>>7) // 0x10 - 0x01: the low nibble of each digit
 }
 
 // levelOf returns the log's own level field when it says error or

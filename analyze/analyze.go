@@ -231,6 +231,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 	sc := newScanner(opts.Workers)
 	if !miningOff {
 		sc.observers = append(sc.observers, mineObserver{})
+		sc.mine = newMineRun()
 	}
 	prog := newProgress(opts.Progress, states)
 	wctx, cancel := context.WithCancel(ctx)
@@ -294,6 +295,9 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		}
 		b.fixYears()
 		b.fixTimes()
+	}
+	if sc.mine != nil {
+		sc.mine.end(states)
 	}
 	if afterPass != nil {
 		afterPass(states, sc)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -50,6 +49,13 @@ type logMine struct {
 	// known: some pattern of the profile (any rule, fact or context)
 	// matched a line; set on the merging goroutine.
 	known bool
+	// Once the log is read (mineRun.finish): its templates kept, the
+	// lines dropped (beyond the cap or the run's budget) and the time
+	// its lines span; the miner and the fields above are freed.
+	done        bool
+	kept        []tplGroup
+	dropped     int
+	first, last time.Time
 }
 
 // explainers returns the patterns of a member that explain the lines they
@@ -92,8 +98,7 @@ type tplStat struct {
 }
 
 func newLogMine(m *member, tc timeCtx) *logMine {
-	return &logMine{m: m, tc: tc, miner: drain.New(drain.Config{MaxTemplates: maxTemplatesPerLog}),
-		shapes: map[uint64]*tplStat{}, byCluster: map[*drain.Cluster]*tplStat{}}
+	return &logMine{m: m, tc: tc}
 }
 
 // mineObserver mines in the pass's scanning workers (see lineObserver):
@@ -169,7 +174,10 @@ func (lm *logMine) scanPart(data []byte) *minePart {
 	tc := lm.tc
 	rel := -1
 	for len(data) > 0 {
-		fp, i := lineFingerprint(data)
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			i = len(data)
+		}
 		line := data[:i]
 		data = data[min(i+1, len(data)):]
 		rel++
@@ -180,6 +188,7 @@ func (lm *logMine) scanPart(data []byte) *minePart {
 			p.lineShape = append(p.lineShape, -1)
 			continue
 		}
+		fp := fingerprint(line)
 		k, ok := p.tab.get(fp)
 		if !ok {
 			// A new exact shape: its numbers' lengths may be all that is
@@ -330,7 +339,10 @@ func (t *shapeTable) put(fp uint64, v int32) {
 // the chunk. The workers' counts come from mergeChunk; without them (no
 // observer) the chunk is counted here.
 func (lm *logMine) chunk(ms *memberScan, data []byte, base int, cont bool, hs []hit) {
-	if lm.explains == nil {
+	if lm.miner == nil {
+		// (Here, not in newLogMine: a log allocates its miner when read.)
+		lm.miner = drain.New(drain.Config{MaxTemplates: maxTemplatesPerLog})
+		lm.shapes, lm.byCluster = map[uint64]*tplStat{}, map[*drain.Cluster]*tplStat{}
 		lm.explains = explainers(ms)
 	}
 	if len(hs) > 0 {
@@ -487,63 +499,40 @@ const (
 	timeEvery = 256
 )
 
-// fingerprint hashes a line's bytes with each digit as '#' (see
-// lineFingerprint; b holds no newline).
+// fingerprint hashes a line's bytes (no newline) with each digit as '0':
+// lines that differ only in their digits share it (lines of one template
+// whose numbers differ in length get different values: more
+// fingerprints, one shape key, see shapeKey; two lines that collide share
+// the first one's shape). It runs on every line: sixteen bytes a step in
+// two lanes (each word's digits cleared by digitZero, a multiply-rotate
+// round of xxHash64 per word), the last bytes as the line's last word
+// (overlapping the words before: a line hashes alike wherever it
+// stands), and the length in the final mix.
 func fingerprint(b []byte) uint64 {
-	h, _ := lineFingerprint(b)
-	return h
-}
-
-// lineFingerprint hashes the line at the start of data (up to its
-// newline, or all of data) with each digit as '#', and returns its
-// length: one pass finds the line's end and hashes it, eight bytes a
-// step (a rotate-xor, no multiply on the path; the word that holds the
-// newline is cut before it, and so are the last bytes of data), and a
-// final mix. It runs on every line. Lines of one template whose numbers
-// differ in length get different values (more fingerprints, one shape
-// key: see shapeKey); two lines that collide share the first one's shape.
-func lineFingerprint(data []byte) (uint64, int) {
-	const (
-		ones = 0x0101010101010101
-		high = 0x8080808080808080
-		nls  = 0x0a0a0a0a0a0a0a0a
-	)
-	var h, g uint64 = 0x9e3779b97f4a7c15, 0
-	i := 0
-	for ; i+8 <= len(data); i += 8 {
-		w := binary.LittleEndian.Uint64(data[i:])
-		x := w ^ nls
-		if z := (x - ones) &^ x & high; z != 0 {
-			n := bits.TrailingZeros64(z) / 8
-			if n > 0 {
-				h = bits.RotateLeft64(h, 7) ^ digitMark(w&(1<<(8*n)-1))
-				g += h
+	const p1, p2 = 0x9e3779b185ebca87, 0xc2b2ae3d27d4eb4f
+	var h, g uint64 = 0x9e3779b97f4a7c15, 0x243f6a8885a308d3
+	line, n := b, len(b)
+	for len(b) >= 16 {
+		h = bits.RotateLeft64(h+digitZero(binary.LittleEndian.Uint64(b))*p2, 31) * p1
+		g = bits.RotateLeft64(g+digitZero(binary.LittleEndian.Uint64(b[8:]))*p2, 31) * p1
+		b = b[16:]
+	}
+	if len(b) >= 8 {
+		h = bits.RotateLeft64(h+digitZero(binary.LittleEndian.Uint64(b))*p2, 31) * p1
+		b = b[8:]
+	}
+	if len(b) > 0 {
+		var w uint64
+		if n >= 8 {
+			w = binary.LittleEndian.Uint64(line[n-8:])
+		} else {
+			for j, c := range b {
+				w |= uint64(c) << (8 * j)
 			}
-			return mix(h, g, i+n), i + n
 		}
-		h = bits.RotateLeft64(h, 7) ^ digitMark(w)
-		g += h
+		g = bits.RotateLeft64(g+digitZero(w)*p2, 31) * p1
 	}
-	if i == len(data) {
-		return mix(h, g, i), i
-	}
-	// The last bytes of data as one word, zeros above (as the word that
-	// holds a newline is cut): a line hashes alike wherever it stands.
-	var w uint64
-	for j, c := range data[i:] {
-		w |= uint64(c) << (8 * j)
-	}
-	x := w ^ nls
-	n := len(data) - i
-	if z := (x - ones) &^ x & high; z != 0 {
-		n = min(n, bits.TrailingZeros64(z)/8)
-		w &= 1<<(8*n) - 1
-	}
-	if n > 0 {
-		h = bits.RotateLeft64(h, 7) ^ digitMark(w)
-		g += h
-	}
-	return mix(h, g, i+n), i + n
+	return mix(h, g, n)
 }
 
 func mix(h, g uint64, n int) uint64 {
@@ -554,20 +543,15 @@ func mix(h, g uint64, n int) uint64 {
 	return h ^ h>>33
 }
 
-// digitMark returns w with each byte that is a digit as '#'.
-func digitMark(w uint64) uint64 {
-	const (
-		lo = 0x0f0f0f0f0f0f0f0f
-		hi = 0x8080808080808080
-	)
-	// A byte is a digit when its high nibble is 3 and its low one 9 or
-	// less; these sums stay within each byte.
-	z := ((w >> 4) & lo) ^ 0x0303030303030303
-	l := w & lo
-	// (Branch-free: whether a word holds a digit is not predictable.)
-	d := ^((z + 0x7f7f7f7f7f7f7f7f) | (l + 0x7676767676767676)) & hi
-	m := d | (d - d>>7)
-	return w&^m | 0x2323232323232323&m
+// digitZero returns w with each byte that is a digit as '0' (the low
+// nibble cleared), other bytes as they are.
+func digitZero(w uint64) uint64 {
+	// A byte below 0x80 is a digit when adding 0x50 sets its high bit
+	// (it is 0x30 or more) and adding 0x46 does not (it is below 0x3a);
+	// the sums stay within each byte. Bytes of 0x80 and more are not.
+	v := w & 0x7f7f7f7f7f7f7f7f
+	d := (v + 0x5050505050505050) &^ (v + 0x4646464646464646) &^ w & 0x8080808080808080
+	return w &^ (d>>3 - d>>7) // 0x10 - 0x01: the low nibble of each digit
 }
 
 // levelOf returns the log's own level field when it says error or
@@ -594,31 +578,8 @@ var errorWords = []string{"error", "fail", "fatal", "panic", "denied", "refused"
 	"killed", "abort", "crash", "corrupt", "invalid", "exception", "unreachable", "out of memory",
 	"too many", "not found", "lost", "exhausted", "overflow", "dumped core", "core dumped"}
 
-// tplGroup gathers the clusters of one log with the same final template.
-type tplGroup struct {
-	template string
-	stats    []*tplStat
-	count    int
-	matched  int
-}
-
-func (lm *logMine) groups() []*tplGroup {
-	by := map[string]*tplGroup{}
-	var out []*tplGroup
-	for _, st := range lm.order {
-		t := st.c.Template()
-		g := by[t]
-		if g == nil {
-			g = &tplGroup{template: t}
-			by[t] = g
-			out = append(out, g)
-		}
-		g.stats = append(g.stats, st)
-		g.count += st.count
-		g.matched += st.matched
-	}
-	return out
-}
+// groups returns the templates of a read log (see mineRun.finish).
+func (lm *logMine) groups() []tplGroup { return lm.kept }
 
 // benignMatch reports whether a mined template is covered by a known-benign
 // one: as many tokens, and each benign token a wildcard or the same.
@@ -644,6 +605,18 @@ func benignMatch(benign [][]string, tpl []string) bool {
 // buildUnexplained fills the report's unexplained list and the per-log
 // shares of lines explained.
 func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
+	// What depends on a template's text alone is judged once per text (a
+	// bundle of thousands of logs has the same templates in each).
+	words := map[string]tplWords{}
+	n := 0
+	for _, b := range states {
+		for _, m := range b.members {
+			if m.mine != nil {
+				n += len(m.mine.kept)
+			}
+		}
+	}
+	rep.Unexplained = slices.Grow(rep.Unexplained, n)
 	for _, b := range states {
 		var benign [][]string
 		if b.plan != nil && b.plan.prof != nil {
@@ -651,24 +624,36 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 				benign = append(benign, strings.Fields(t))
 			}
 		}
+		isBenign := map[string]bool{}
 		for _, m := range b.members {
 			lm := m.mine
 			if lm == nil || lm.lines == 0 || !lm.isLog() {
 				continue
 			}
-			lc := report.LogCoverage{Bundle: b.name, File: m.path, Lines: lm.lines, Templates: 0, Dropped: lm.miner.Dropped, Cap: maxTemplatesPerLog}
+			lc := report.LogCoverage{Bundle: b.name, File: m.path, Lines: lm.lines, Templates: 0, Dropped: lm.dropped, Cap: maxTemplatesPerLog}
 			explained := lm.matched
 			span := logSpan(lm)
-			for _, g := range lm.groups() {
+			for i := range lm.kept {
+				g := &lm.kept[i]
 				lc.Templates++
-				if benignMatch(benign, strings.Fields(g.template)) {
+				bn, ok := isBenign[g.template]
+				if !ok {
+					bn = benignMatch(benign, strings.Fields(g.template))
+					isBenign[g.template] = bn
+				}
+				if bn {
 					explained += g.count - g.matched
 					continue
 				}
 				if g.matched > 0 {
 					continue
 				}
-				rep.Unexplained = append(rep.Unexplained, unexplainedEntry(e, b, m, g, span))
+				w, ok := words[g.template]
+				if !ok {
+					w = templateWords(g.template)
+					words[g.template] = w
+				}
+				rep.Unexplained = append(rep.Unexplained, unexplainedEntry(e, b, m, g, w, span))
 			}
 			lc.Explained = explained
 			// Unknown: no pattern of the profile matched a line, no line is
@@ -679,24 +664,39 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 		}
 	}
 	markUnknownInputs(rep)
-	sort.SliceStable(rep.Unexplained, func(i, j int) bool {
-		a, c := rep.Unexplained[i], rep.Unexplained[j]
+	slices.SortStableFunc(rep.Unexplained, func(a, c report.Unexplained) int {
 		if a.Score != c.Score {
-			return a.Score > c.Score
+			return c.Score - a.Score
 		}
-		return a.Count > c.Count
+		return c.Count - a.Count
 	})
+}
+
+// tplWords is what a template's text alone gives its entries: its id and
+// the error words it holds (a reason, empty when none).
+type tplWords struct {
+	id, reason string
+}
+
+func templateWords(template string) tplWords {
+	low := strings.ToLower(template)
+	var words []string
+	for _, w := range errorWords {
+		if strings.Contains(low, w) {
+			words = append(words, w)
+		}
+	}
+	tw := tplWords{id: drain.ID(template)}
+	if len(words) > 0 {
+		tw.reason = "error words: " + strings.Join(words, ", ")
+	}
+	return tw
 }
 
 // dated reports whether a line of the log had a time: a log, not a
 // config file or a command's output read for a fact.
 func (lm *logMine) dated() bool {
-	for _, st := range lm.order {
-		if !st.first.IsZero() {
-			return true
-		}
-	}
-	return lm.m.tod && lm.m.todHave
+	return !lm.first.IsZero() || lm.m.tod && lm.m.todHave
 }
 
 // isLog reports whether the member is a log: a line had a time, or the
@@ -712,58 +712,21 @@ func (lm *logMine) isLog() bool {
 
 // logSpan is the time a log covers, in minutes (at least one).
 func logSpan(lm *logMine) float64 {
-	var first, last time.Time
-	for _, st := range lm.order {
-		if st.first.IsZero() {
-			continue
-		}
-		if first.IsZero() || st.first.Before(first) {
-			first = st.first
-		}
-		if st.last.After(last) {
-			last = st.last
-		}
-	}
-	return max(1, last.Sub(first).Minutes())
+	return max(1, lm.last.Sub(lm.first).Minutes())
 }
 
-func unexplainedEntry(e *evaluator, b *bundleState, m *member, g *tplGroup, span float64) report.Unexplained {
-	u := report.Unexplained{ID: drain.ID(g.template), Template: g.template, Bundle: b.name, File: m.path, Count: g.count}
-	first := g.stats[0]
-	var ft, lt time.Time
-	level := ""
-	peak := 0
-	for _, st := range g.stats {
-		if st.firstLine < first.firstLine {
-			first = st
-		}
-		if !st.first.IsZero() && (ft.IsZero() || st.first.Before(ft)) {
-			ft = st.first
-		}
-		if st.last.After(lt) {
-			lt = st.last
-		}
-		if st.level != "" && level != "ERROR" {
-			level = st.level
-		}
-		peak = max(peak, st.peak, st.inMin)
-	}
-	u.Example = report.Evidence{Bundle: b.name, File: m.path, Line: first.firstLine, Text: first.example}
+func unexplainedEntry(e *evaluator, b *bundleState, m *member, g *tplGroup, tw tplWords, span float64) report.Unexplained {
+	u := report.Unexplained{ID: tw.id, Template: g.template, Bundle: b.name, File: m.path, Count: g.count}
+	ft, lt, level, peak := g.first, g.last, g.level, g.peak
+	u.Example = report.Evidence{Bundle: b.name, File: m.path, Line: g.firstLine, Text: g.example}
 	if !ft.IsZero() {
 		f, l := ft.UTC(), lt.UTC()
 		u.FirstSeen, u.LastSeen = &f, &l
 		u.Example.Time = nil
 	}
-	low := strings.ToLower(g.template)
-	var words []string
-	for _, w := range errorWords {
-		if strings.Contains(low, w) {
-			words = append(words, w)
-		}
-	}
-	if len(words) > 0 {
+	if tw.reason != "" {
 		u.Score += 4
-		u.Reasons = append(u.Reasons, "error words: "+strings.Join(words, ", "))
+		u.Reasons = append(u.Reasons, tw.reason)
 	}
 	switch level {
 	case "ERROR":

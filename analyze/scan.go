@@ -94,6 +94,8 @@ type scanner struct {
 	bud, exBud *budget
 	// observers are told about every matching line (see lineObserver).
 	observers []lineObserver
+	// mine: template mining's state across logs (merger only).
+	mine *mineRun
 }
 
 func newScanner(workers int) *scanner {
@@ -385,7 +387,7 @@ func (s *scanner) merge(j *job) {
 		o.mergeChunk(ms.b, m, base+1, j.cont, j.obs[k])
 	}
 	if m.mine != nil {
-		m.mine.chunk(ms, j.data, base, j.cont, j.hits)
+		s.mine.merged(ms, j.data, base, j.cont, j.hits)
 	}
 	if ms.retain {
 		rc.data, rc.buf, rc.start, rc.cont = j.data, j.buf, base+1, j.cont

@@ -12,9 +12,13 @@ import (
 // characters; invalid UTF-8 becomes U+FFFD; <, > and & are escaped so the
 // output is safe to embed in a page).
 func WriteJSON(w io.Writer, r *Report) error {
+	c := normalized(r)
+	if len(c.Unexplained) > streamUnexplained {
+		return writeJSONStreamed(w, c)
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(normalized(r))
+	return enc.Encode(c)
 }
 
 // normalized returns a copy of r with the required lists non-nil.

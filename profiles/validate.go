@@ -337,7 +337,7 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		if sharedNames[v.Name] {
 			return at(v.Line, "var %q declared twice", v.Name)
 		}
-		if err := compileSyntax(f, &v.Expr); err != nil {
+		if err := compileVarSyntax(f, v); err != nil {
 			return err
 		}
 		sharedNames[v.Name] = true
@@ -479,7 +479,7 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 			if what, ok := taken[v.Name]; ok {
 				return at(v.Line, "rule %s: var %q would hide %s", r.ID, v.Name, what)
 			}
-			if err := CompileExpr(f, &v.Expr, names(withFacts, vars, captures, sharedList, varNames)); err != nil {
+			if err := compileVar(f, v, names(withFacts, vars, captures, sharedList, varNames), names(withFacts, vars, captures, sharedList, varNames, TextNames), p.Language); err != nil {
 				return err
 			}
 			taken[v.Name] = "an earlier var"
@@ -541,7 +541,7 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		used := map[string]bool{}
 		all := append(append([]*Expr{}, exprs...), texts...)
 		for j := range r.Vars {
-			all = append(all, &r.Vars[j].Expr)
+			all = append(all, r.Vars[j].Exprs()...)
 		}
 		if r.Match != nil {
 			all = append(all, &r.Match.Where)

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -38,5 +39,28 @@ rules:
 	want := []string{"x often (3 times), last at 10:00:02", "x twice, last at 10:00:04 from b", "x once"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestVarCasesExplain: --explain lists a var's cases in order, with the
+// condition of each and "otherwise" for the one without.
+func TestVarCasesExplain(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- id: t.a
+  title: "x {how}"
+  explanation: Base.
+  remedy: Fix.
+  match: {in: ["files/**/*.log"], pattern: 'x'}
+  vars:
+    how:
+      - {when: 'hits >= 3', text: often}
+      - text: 'rarely ({hits})'`)
+	s, err := Explain(p, "t.a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "  var how, the first that holds:\n    when hits >= 3: \"often\"\n    otherwise: \"rarely ({hits})\"\n"
+	if !strings.Contains(s, want) {
+		t.Errorf("explain lacks\n%s\ngot:\n%s", want, s)
 	}
 }

@@ -78,7 +78,18 @@ func Explain(p *profiles.Profile, id string) (string, error) {
 	explainKind(x, rp.engine, r)
 	b.WriteString(x.b.String())
 	for _, v := range r.Vars {
-		w("  var %s = %s\n", v.Name, oneLine(v.Expr.Src))
+		if len(v.Cases) == 0 {
+			w("  var %s = %s\n", v.Name, oneLine(v.Expr.Src))
+			continue
+		}
+		w("  var %s, the first that holds:\n", v.Name)
+		for _, c := range v.Cases {
+			cond := "otherwise"
+			if c.When.IsSet() {
+				cond = "when " + oneLine(c.When.Src)
+			}
+			w("    %s: %q\n", cond, c.Text.Src)
+		}
 	}
 	if r.When.IsSet() {
 		w("  reported when: %s\n", oneLine(r.When.Src))

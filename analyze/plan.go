@@ -352,7 +352,7 @@ func (p *plan) factsOf(exprs []*profiles.Expr, extra string) (pattern, all []str
 func ruleExprs(r *profiles.Rule) []*profiles.Expr {
 	out := []*profiles.Expr{&r.When, &r.Anchor}
 	for i := range r.Vars {
-		out = append(out, &r.Vars[i].Expr)
+		out = append(out, r.Vars[i].Exprs()...)
 	}
 	for i := range r.SeverityWhen {
 		out = append(out, &r.SeverityWhen[i].When)

@@ -926,9 +926,9 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 	textNames(env, r, e.opts.displayZone())
 	for i := range r.Vars {
 		v := &r.Vars[i]
-		x, err := run(&v.Expr, env)
+		x, err := evalVar(prof, v, env, e.opts.displayZone())
 		if err != nil {
-			return nil, exprError(prof, &v.Expr, "var "+v.Name, err)
+			return nil, err
 		}
 		env[v.Name] = x
 	}

@@ -45,6 +45,8 @@ var (
 		"clock",        // clock(t): the time of day "15:04:05" in the bundle's zone
 		"bytes",        // bytes(n): a byte count as "70 MiB", "512 KiB", "900 B"
 		"carry_down",   // carry_down(records, field...): empty fields take the value of the records above (headers carried down)
+		"squeeze",      // squeeze(list): runs of equal consecutive elements folded into one
+		"within_dir",   // within_dir(path, dir) bool: path is dir or lies under it ("/" holds every path)
 		"number",       // number(n): "48,213", "0.5"
 		"default",      // default(x, y): x, or y when x is nil or ""
 		"wrap",         // wrap(x, before[, after]): before + x + after, or "" when x is nil, "" or empty

@@ -213,7 +213,7 @@ func sharedVars(file string, shared Vars, used map[string]bool, scope map[string
 		if !need[v.Name] {
 			continue
 		}
-		for _, n := range ExprNames(&v.Expr) {
+		for _, n := range v.Names() {
 			need[n] = true
 		}
 	}
@@ -227,7 +227,7 @@ func sharedVars(file string, shared Vars, used map[string]bool, scope map[string
 		if !need[v.Name] {
 			continue
 		}
-		for _, n := range ExprNames(&v.Expr) {
+		for _, n := range v.Names() {
 			if !inScope[n] {
 				return nil, fmt.Errorf("%s:%d: shared var %s uses %s, which rule %s does not have", file, v.Line, v.Name, n, ruleID)
 			}
@@ -299,8 +299,15 @@ func ExprStats(p *Profile) ExprStat {
 	for i := range p.Analyze.Facts {
 		add(&p.Analyze.Facts[i].Expr)
 	}
+	addVar := func(v *Var) {
+		add(&v.Expr)
+		for j := range v.Cases {
+			add(&v.Cases[j].When)
+			text(&v.Cases[j].Text)
+		}
+	}
 	for i := range p.Analyze.Vars {
-		add(&p.Analyze.Vars[i].Expr)
+		addVar(&p.Analyze.Vars[i])
 	}
 	for i := range p.Analyze.Rules {
 		r := &p.Analyze.Rules[i]
@@ -309,7 +316,7 @@ func ExprStats(p *Profile) ExprStat {
 		}
 		for j := range r.Vars {
 			if !r.Vars[j].Shared {
-				add(&r.Vars[j].Expr)
+				addVar(&r.Vars[j])
 			}
 		}
 		for j := range r.SeverityWhen {

@@ -240,6 +240,9 @@ type Var struct {
 	// Shared marks a profile-level var the validator placed before the
 	// rule's own (the rule names it).
 	Shared bool
+	// Cases: a var written as a choice of phrases (varcases.go) instead
+	// of an expression.
+	Cases []VarCase
 }
 
 // Vars are a rule's named expressions, written as a YAML mapping whose
@@ -256,6 +259,14 @@ func (v *Vars) UnmarshalYAML(n *yaml.Node) error {
 		k, val := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
 			return fmt.Errorf("line %d: a var name must be a string", k.Line)
+		}
+		if val.Kind == yaml.SequenceNode || val.Kind == yaml.MappingNode {
+			cases, err := decodeVarCases(k.Value, val)
+			if err != nil {
+				return err
+			}
+			out = append(out, Var{Name: k.Value, Cases: cases, Line: k.Line})
+			continue
 		}
 		var e Expr
 		if err := e.UnmarshalYAML(val); err != nil {

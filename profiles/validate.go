@@ -349,7 +349,7 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 		if sharedNames[v.Name] {
 			return at(v.Line, "var %q declared twice", v.Name)
 		}
-		if err := c.syntax(&v.Expr); err != nil {
+		if err := c.varSyntax(v); err != nil {
 			return err
 		}
 		sharedNames[v.Name] = true
@@ -358,8 +358,7 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 	sharedView := make(Vars, len(a.Vars))
 	for j, v := range a.Vars {
 		sharedList = append(sharedList, v.Name)
-		v.Expr = *c.view(&a.Vars[j].Expr)
-		sharedView[j] = v
+		sharedView[j] = c.varView(&a.Vars[j])
 	}
 
 	ids := map[string]int{}
@@ -467,7 +466,7 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 			if what, ok := taken[v.Name]; ok {
 				return at(v.Line, "rule %s: var %q would hide %s", r.ID, v.Name, what)
 			}
-			if err := c.expr(&v.Expr, names(withFacts, vars, captures, sharedList, varNames)); err != nil {
+			if err := c.varExpr(v, names(withFacts, vars, captures, sharedList, varNames), names(withFacts, vars, captures, sharedList, varNames, TextNames), p.Language); err != nil {
 				return err
 			}
 			taken[v.Name] = "an earlier var"
@@ -529,7 +528,7 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 		used := map[string]bool{}
 		all := append(append([]*Expr{}, exprs...), texts...)
 		for j := range r.Vars {
-			all = append(all, &r.Vars[j].Expr)
+			all = append(all, r.Vars[j].Exprs()...)
 		}
 		for _, e := range all {
 			ev := c.view(e)

@@ -364,10 +364,11 @@ func (a *ruleAgg) observe(r *record, sl *slot) {
 			return
 		}
 		g := a.group(r)
-		g.hits++
-		g.labels[tag]++
+		w := weightOf(r, ruleWeight(a.rp))
+		g.hits += w
+		g.labels[tag] += w
 		g.ev.timeOnly = true
-		g.ev.add(r, tag, tag, 0)
+		g.ev.addN(r, tag, tag, 0, w)
 		g.kept.add(r, a.bud, a.draw)
 	case "sequence":
 		g := a.group(r)

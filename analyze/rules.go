@@ -335,11 +335,11 @@ func (e *evaluator) evalMatchKept(rr *ruleRun, env map[string]any) ([]*draft, er
 	}
 	var out []*draft
 	for _, g := range groups {
-		hits := len(g.recs)
+		hits := weightSum(g.recs, spec.Weight)
 		first, last := timeSpan(g.recs)
 		rate := hits
 		if spec.Within.Duration > 0 {
-			rate = maxInWindow(g.recs, spec.Within.Duration)
+			rate = maxInWindowW(g.recs, spec.Within.Duration, spec.Weight)
 			if first.IsZero() {
 				rate = hits // no times: the window cannot be judged
 			}
@@ -359,7 +359,7 @@ func (e *evaluator) evalMatchKept(rr *ruleRun, env map[string]any) ([]*draft, er
 		}
 		for _, r := range g.recs {
 			for _, l := range labelOf[r.pat] {
-				matched[l] = matched[l].(int) + 1
+				matched[l] = matched[l].(int) + weightOf(r, spec.Weight)
 			}
 		}
 		var records []any

@@ -199,6 +199,9 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		if !knownOrder[l.Order] {
 			return at(l.Line, "order %q must be oldest-first or newest-first", l.Order)
 		}
+		if err := checkLogRecords(l, a.Facts); err != nil {
+			return at(l.Line, "%v", err)
+		}
 		if c := l.Content; c != nil {
 			if err := validateContent(l, c); err != nil {
 				return at(c.Line, "content: %v", err)
@@ -444,6 +447,9 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error) error {
 		}
 		captures = uniq(captures)
 		if err := checkRuleKeys(r, captures); err != nil {
+			return at(r.Line, "rule %s: %v", r.ID, err)
+		}
+		if err := checkWeight(r, captures); err != nil {
 			return at(r.Line, "rule %s: %v", r.ID, err)
 		}
 		if kind == "check" && !r.When.IsSet() {

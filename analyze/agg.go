@@ -74,9 +74,9 @@ func (b *budget) give(n int) {
 // recSize estimates the memory a kept record holds.
 func recSize(r *record) int {
 	if r.raw != nil {
-		return 176 + 2*len(r.raw) + 16*len(r.pat.names)
+		return 176 + 2*len(r.raw) + 16*len(r.pat.names) + 2*r.body.size()
 	}
-	n := 176 + len(r.text) + 16*len(r.caps)
+	n := 176 + len(r.text) + 16*len(r.caps) + r.body.size()
 	for _, c := range r.caps {
 		if len(r.text) == 0 || !sameBacking(c, r.text) {
 			n += len(c)

@@ -1058,7 +1058,7 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 			return
 		}
 		seen[k] = true
-		ev = append(ev, evidenceOf(x, role))
+		ev = append(ev, recordEvidence(x, role)...)
 	}
 	for _, x := range matches {
 		addRec(x, "match")

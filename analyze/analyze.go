@@ -264,8 +264,8 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 				return err
 			})
 			prog.finish(b)
-			if in := b.src.Input(); in != nil {
-				in.Release() // keep little per bundle after its pass
+			if in := b.src.Input(); in != nil && len(b.plan.zoneFactLogs()) == 0 {
+				in.Release() // keep little per bundle after its pass (rewalkZones may read it again)
 			}
 			if err != nil {
 				errs[i] = err
@@ -294,6 +294,9 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		}
 		b.fixYears()
 		b.fixTimes()
+	}
+	if err := rewalkZones(ctx, states, opts, now); err != nil {
+		return nil, err
 	}
 	if afterPass != nil {
 		afterPass(states, sc)

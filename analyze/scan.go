@@ -176,7 +176,10 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 	b.members = append(b.members, m)
 	b.byPath[im.Path] = m
 	ms := &memberScan{b: b, m: m, retain: retain}
-	ms.tc = timeCtx{loc: b.loc, ref: b.ref}
+	ms.tc = timeCtx{loc: b.logZoneOf(spec), ref: b.ref}
+	if spec != nil {
+		ms.tc.zs = newZoneState(ms.tc.loc)
+	}
 	if ms.tc.ref.IsZero() {
 		ms.tc.guessed = true
 		ms.tc.ref = im.ModTime

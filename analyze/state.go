@@ -340,6 +340,10 @@ type bundleState struct {
 	ref      time.Time // collection end (year inference, ago, pending sequences)
 	plan     *plan
 	group    *group
+	// logZones are the zones of logs entries whose timezone names a
+	// fact, and zoneNotes what became of such a fact (logzone.go).
+	logZones  map[*logSpec]*time.Location
+	zoneNotes map[*logSpec]string
 
 	members []*member
 	byPath  map[string]*member

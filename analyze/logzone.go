@@ -176,6 +176,20 @@ func (z *zoneState) resolve(abbr string, y, mo, d, h, mi, s, ns int) (time.Time,
 	return time.Time{}, false
 }
 
+// knows reports whether resolve reads abbr as a zone.
+func (z *zoneState) knows(abbr []byte) bool {
+	if _, ok := z.own.off[string(abbr)]; ok {
+		return true
+	}
+	if _, ok := knownAbbrevs[string(abbr)]; ok {
+		return true
+	}
+	if _, ok := ambiguousAbbrevs[string(abbr)]; ok {
+		return true
+	}
+	return universalAbbrevs[string(abbr)]
+}
+
 // offsetName writes an offset as UTC+09:00.
 func offsetName(off int) string {
 	sign := "+"
@@ -199,6 +213,9 @@ func (c *timeCtx) abbrevAt(b []byte, i int, y, mo, d, h, mi, s, ns int) (t time.
 	n := j - i - 1
 	if n < 2 || n > 5 || j < len(b) && (b[j] >= 'a' && b[j] <= 'z' || b[j] >= '0' && b[j] <= '9' || b[j] >= 'A' && b[j] <= 'Z') {
 		return time.Time{}, i, false
+	}
+	if !c.zs.knows(b[i+1 : j]) {
+		return time.Time{}, i, false // a word (INFO, WARN): no allocation on every line
 	}
 	t, ok = c.zs.resolve(string(b[i+1:j]), y, mo, d, h, mi, s, ns)
 	if !ok {

@@ -209,3 +209,14 @@ func FuzzZoneAbbrevs(f *testing.F) {
 		tc.zs.noteList("f")
 	})
 }
+
+// TestZoneAbbrevNoAlloc: a word after the stamp (the level of a log4j
+// line) costs no allocation.
+func TestZoneAbbrevNoAlloc(t *testing.T) {
+	log4j, _ := parserFor(logSpecOf("log4j"))
+	tc := &timeCtx{loc: time.UTC, zs: newZoneState(time.UTC)}
+	line := []byte("2024-03-01 10:00:00,000 INFO  x")
+	if n := testing.AllocsPerRun(100, func() { log4j.parse(line, tc) }); n != 0 {
+		t.Errorf("%v allocations a line", n)
+	}
+}

@@ -50,11 +50,24 @@ func LoadZone(name string) (*time.Location, error) {
 	return loc, nil
 }
 
+// stampedLines are a line of each built-in format: a continuation
+// pattern must not take it.
+var stampedLines = map[string]string{
+	"yymmdd": "24/03/01 10:00:00 x", "ymd": "2024-03-01 10:00:00 x", "syslog": "Mar  1 10:00:00 host x",
+	"iso8601": "2024-03-01T10:00:00Z x", "log4j": "2024-03-01 10:00:00,000 INFO x",
+	"iso_or_compact": "2024-03-01 10:00:00 x", "ctime": "[Fri Mar 01 10:00:00 2024] x",
+	"embedded_iso": "ERROR : [2024-03-01T10:00:00+0000] x",
+}
+
 // checkLogRecords validates a logs entry's continuation and timezone.
 func checkLogRecords(l LogSpec, facts []Fact) error {
 	if c := l.Continuation; c != nil {
-		if c.Re.MatchString("") {
-			return fmt.Errorf("continuation %q matches an empty line: every line would join the record above (anchor it: '^\\s+at ')", c.Src)
+		sample, ok := stampedLines[TimeFormat(l.Time)]
+		if !ok {
+			sample = "2024-03-01 10:00:00 x"
+		}
+		if c.Re.MatchString(sample) {
+			return fmt.Errorf("continuation %q matches a line with a time stamp (%q): every line would join the record above (anchor it: '^\\s+at ')", c.Src, sample)
 		}
 		if l.Split {
 			return fmt.Errorf("continuation and split cannot be used together (a record is whole lines)")

@@ -238,3 +238,12 @@ func (j *job) spanOf(r *record, i int) {
 		r.body = &recBody{raw: raw}
 	}
 }
+
+// headText is the text of a record's line r.line: of a multi-line
+// record, its head (the pattern may have matched a line under it).
+func headText(r *record) string {
+	if b := r.body.owned(); b != nil && len(b.lines) > 0 {
+		return b.lines[0]
+	}
+	return r.text
+}

@@ -1235,7 +1235,7 @@ func pickEvidence(rs []*record, n int) []*record {
 func ptime(t time.Time) *time.Time { return &t }
 
 func evidenceOf(r *record, role string) report.Evidence {
-	ev := report.Evidence{Bundle: r.b.name, File: r.m.path, Line: r.line, Text: r.text, Role: role}
+	ev := report.Evidence{Bundle: r.b.name, File: r.m.path, Line: r.line, Text: headText(r), Role: role}
 	if !r.t.IsZero() {
 		ev.Time = ptime(r.t.In(r.b.loc))
 	}

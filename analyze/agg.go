@@ -79,9 +79,9 @@ func (b *budget) give(n int) {
 // recSize estimates the memory a kept record holds.
 func recSize(r *record) int {
 	if r.raw != nil {
-		return 176 + 2*len(r.raw) + 16*len(r.pat.names)
+		return 176 + 2*len(r.raw) + 16*len(r.pat.names) + 2*r.body.size()
 	}
-	n := 176 + len(r.text) + 16*len(r.caps)
+	n := 176 + len(r.text) + 16*len(r.caps) + r.body.size()
 	for _, c := range r.caps {
 		if len(r.text) == 0 || !sameBacking(c, r.text) {
 			n += len(c)
@@ -377,10 +377,11 @@ func (a *ruleAgg) observe(r *record, sl *slot) {
 			return
 		}
 		g := a.group(r)
-		g.hits++
-		g.labels[tag]++
+		w := weightOf(r, ruleWeight(a.rp))
+		g.hits += w
+		g.labels[tag] += w
 		g.ev.timeOnly = !a.tagged
-		g.ev.add(r, tag, tag, 0)
+		g.ev.addN(r, tag, tag, 0, w)
 		g.kept.add(r, a.bud, a.draw)
 		if a.rp.rule.Match.SplitGap.Duration > 0 {
 			a.observeBurst(g, r)

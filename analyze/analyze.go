@@ -265,8 +265,8 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 				return err
 			})
 			prog.finish(b)
-			if in := b.src.Input(); in != nil {
-				in.Release() // keep little per bundle after its pass
+			if in := b.src.Input(); in != nil && len(b.plan.zoneFactLogs()) == 0 {
+				in.Release() // keep little per bundle after its pass (rewalkZones may read it again)
 			}
 			if err != nil {
 				errs[i] = err
@@ -295,6 +295,9 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		}
 		b.fixYears()
 		b.fixTimes()
+	}
+	if err := rewalkZones(ctx, states, opts, now, sc.mine); err != nil {
+		return nil, err
 	}
 	if sc.mine != nil {
 		sc.mine.end(states)

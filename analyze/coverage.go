@@ -119,6 +119,7 @@ func (e *evaluator) coverageOf(rp *rulePlan, b *bundleState, group []*bundleStat
 		if why, ok := b.readAs[m]; ok {
 			reasons = append(reasons, why)
 		}
+		reasons = append(reasons, b.zoneNotesOf(m)...)
 	}
 	if len(c.Inputs) > maxCoverageInputs {
 		c.Inputs = append(c.Inputs[:maxCoverageInputs], fmt.Sprintf("... %d more", len(c.Inputs)-maxCoverageInputs))

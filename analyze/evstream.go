@@ -99,14 +99,18 @@ func evtOf(r *record, sidx, tag, prio int) evt {
 }
 
 // add appends a record's entry.
-func (s *evStream) add(r *record, sidx, tag, prio int) {
+func (s *evStream) add(r *record, sidx, tag, prio int) { s.addN(r, sidx, tag, prio, 1) }
+
+// addN appends a record's entry standing for n lines (a weighted line:
+// timeOnly streams only; others take n 1).
+func (s *evStream) addN(r *record, sidx, tag, prio, n int) {
 	e := evtOf(r, sidx, tag, prio)
-	s.n++
+	s.n += n
 	if s.timeOnly {
 		e = evt{t: e.t, m: e.m, b: e.b}
 		if k := len(s.segs); k > 0 {
 			if sg := s.segs[k-1]; sg.m == e.m && sg.run > 0 && sg.last.t == e.t {
-				sg.run++
+				sg.run += n
 				return
 			}
 		}
@@ -141,7 +145,7 @@ func (s *evStream) add(r *record, sidx, tag, prio int) {
 	}
 	if sg.timeOnly {
 		sg.flush()
-		sg.run = 1
+		sg.run = n
 		sg.last = e
 		return
 	}

@@ -315,11 +315,11 @@ func (e *evaluator) evalMatchKept(rr *ruleRun, env map[string]any) ([]*draft, er
 	}
 	var out []*draft
 	for _, g := range groups {
-		hits := len(g.recs)
+		hits := weightSum(g.recs, spec.Weight)
 		first, last := timeSpan(g.recs)
 		rate := hits
 		if spec.Within.Duration > 0 {
-			rate = maxInWindow(g.recs, spec.Within.Duration)
+			rate = maxInWindowW(g.recs, spec.Within.Duration, spec.Weight)
 			if first.IsZero() {
 				rate = hits // no times: the window cannot be judged
 			}
@@ -339,7 +339,7 @@ func (e *evaluator) evalMatchKept(rr *ruleRun, env map[string]any) ([]*draft, er
 		}
 		for _, r := range g.recs {
 			for _, l := range labelOf[r.pat] {
-				matched[l] = matched[l].(int) + 1
+				matched[l] = matched[l].(int) + weightOf(r, spec.Weight)
 			}
 		}
 		var records []any
@@ -1038,7 +1038,7 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 			return
 		}
 		seen[k] = true
-		ev = append(ev, evidenceOf(x, role))
+		ev = append(ev, recordEvidence(x, role)...)
 	}
 	for _, x := range matches {
 		addRec(x, "match")
@@ -1215,7 +1215,7 @@ func pickEvidence(rs []*record, n int) []*record {
 func ptime(t time.Time) *time.Time { return &t }
 
 func evidenceOf(r *record, role string) report.Evidence {
-	ev := report.Evidence{Bundle: r.b.name, File: r.m.path, Line: r.line, Text: r.text, Role: role}
+	ev := report.Evidence{Bundle: r.b.name, File: r.m.path, Line: r.line, Text: headText(r), Role: role}
 	if !r.t.IsZero() {
 		ev.Time = ptime(r.t.In(r.b.loc))
 	}

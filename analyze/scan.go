@@ -64,6 +64,8 @@ type job struct {
 	tod todCursor
 	// obs holds each observer's partial result for the chunk.
 	obs []any
+	// spans are the records of hits, by index (continuation logs only).
+	spans []recSpan
 }
 
 // A lineObserver sees every member the pass reads (every line, matching
@@ -176,7 +178,10 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 	b.members = append(b.members, m)
 	b.byPath[im.Path] = m
 	ms := &memberScan{b: b, m: m, retain: retain}
-	ms.tc = timeCtx{loc: b.loc, ref: b.ref}
+	ms.tc = timeCtx{loc: b.logZoneOf(spec), ref: b.ref}
+	if spec != nil {
+		ms.tc.zs = newZoneState(ms.tc.loc)
+	}
 	if ms.tc.ref.IsZero() {
 		ms.tc.guessed = true
 		ms.tc.ref = im.ModTime
@@ -256,6 +261,7 @@ func (s *scanner) read(ctx context.Context, ms *memberScan, r io.Reader) error {
 		nextCont := false
 		if !eof {
 			if i := bytes.LastIndexByte(data, '\n'); i >= 0 {
+				i = recordCut(ms.contRe(), data, i) // a multi-line record stays in one chunk
 				carry, data = data[i+1:], data[:i+1]
 			} else {
 				nextCont = true
@@ -477,8 +483,12 @@ type hit struct {
 // rec is the i-th hit as a record (not owned; line relative to the chunk).
 func (j *job) rec(i int) record {
 	h := &j.hits[i]
-	return record{pat: j.ms.pats[h.pat], b: j.ms.b, m: j.ms.m, line: int(h.line), seg: int(h.seg), t: h.t, day: int(h.day),
+	r := record{pat: j.ms.pats[h.pat], b: j.ms.b, m: j.ms.m, line: int(h.line), seg: int(h.seg), t: h.t, day: int(h.day),
 		raw: j.data[h.start:h.end], locs: h.locs, inherit: h.inherit, inheritNext: h.inheritNext}
+	if j.spans != nil {
+		j.spanOf(&r, i)
+	}
+	return r
 }
 
 var hitPool = sync.Pool{New: func() any { return new([]hit) }}
@@ -503,6 +513,7 @@ type worker struct {
 	// scratch reused chunk after chunk
 	hitLines, hitEnds, hitNos []int
 	segs                      [][]byte
+	recs                      recScan
 }
 
 // memoLimit bounds the lines remembered per pattern and worker; maxMemo
@@ -637,6 +648,7 @@ func (w *worker) scan(j *job) {
 	}
 	defer finish()
 	cands := w.candidates(ms, data)
+	records := w.recs.begin(ms, data)
 	always := ms.always
 	if ms.search != nil && ms.search.hasKS && kelvinOrLongS(data) {
 		always = mergePats(append([]int32(nil), always...), ms.search.ks)
@@ -779,6 +791,13 @@ func (w *worker) scan(j *job) {
 					j.hits = *hitPool.Get().(*[]hit)
 				}
 				so := start + segOffset(line, seg)
+				if records {
+					sp, first := w.recs.place(pi, start, end, lineNo)
+					if !first {
+						continue // the record counts once for the pattern
+					}
+					j.spans = append(j.spans, sp)
+				}
 				j.hits = append(j.hits, hit{pat: pi, seg: int32(si), line: int32(lineNo), day: int32(day), start: int32(so), end: int32(so + len(seg)),
 					t: t, locs: loc, inherit: inherit, inheritNext: inheritNext})
 				made = true

@@ -62,6 +62,9 @@ type record struct {
 	// member, one to take from the chunks after.
 	inherit     bool
 	inheritNext bool
+	// body is the record's lines when its log has continuation lines
+	// (continuation.go).
+	body *recBody
 }
 
 // capture returns a named group's text.
@@ -177,6 +180,7 @@ func (r *record) own() *record {
 		}
 	}
 	c.raw, c.locs = nil, nil
+	c.body = r.body.owned()
 	return c
 }
 
@@ -336,6 +340,10 @@ type bundleState struct {
 	ref      time.Time // collection end (year inference, ago, pending sequences)
 	plan     *plan
 	group    *group
+	// logZones are the zones of logs entries whose timezone names a
+	// fact, and zoneNotes what became of such a fact (logzone.go).
+	logZones  map[*logSpec]*time.Location
+	zoneNotes map[*logSpec]string
 
 	members []*member
 	byPath  map[string]*member

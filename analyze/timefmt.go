@@ -19,6 +19,9 @@ type timeCtx struct {
 	// guessed: ref is not a collection time but the member's mtime or the
 	// analysis clock; fixYears may replace it after the pass.
 	guessed bool
+	// zs resolves zone abbreviations after time stamps (logzone.go);
+	// nil: none are read.
+	zs *zoneState
 }
 
 // timeParser reads the timestamp a line carries. parse returns the time and
@@ -125,6 +128,7 @@ func customParser(re *regexp.Regexp, layout string) (*timeParser, error) {
 		if err != nil || t.Year() != 0 && (t.Year() < 1900 || t.Year() >= 2200) {
 			return time.Time{}, false
 		}
+		t = c.fabricated(t) // an abbreviation (MST) the zone does not know is not UTC
 		if todOnly {
 			return todDate.Add(todOf(t)), true
 		}
@@ -439,6 +443,11 @@ func parseDateTime(b []byte, c *timeCtx, dateSeps, tSeps, fracSeps string, withZ
 	if withZone {
 		if z, e := zone(b, end); z != nil {
 			loc, end = z, e
+		}
+	}
+	if loc == c.loc {
+		if t, e, ok := c.abbrevAt(b, end, y, mo, d, h, mi, s, ns); ok {
+			return t, e, true // "2024-03-01 10:00:00 CET"
 		}
 	}
 	return time.Date(y, time.Month(mo), d, h, mi, s, ns, loc), end, true

@@ -67,7 +67,7 @@ var allCapabilities = []string{
 	"collect.builtin", "collect.os.windows", "collect.when", "collect.oversize", "collect.timeout",
 	"redact", "detect.paths", "detect.processes",
 	// logs and facts
-	"logs.split", "logs.order.newest-first", "logs.content",
+	"logs.split", "logs.order.newest-first", "logs.content", "logs.continuation",
 	"fact.pattern", "fact.expr", "fact.in_first", "fact.file_pattern", "fact.optional", "fact.type.version",
 	// rules
 	"rule.match", "rule.absent", "rule.sequence", "rule.state", "rule.check",
@@ -128,6 +128,9 @@ func capabilities(p *Profile) map[string]bool {
 		}
 		if l.Content != nil {
 			c["logs.content"] = true
+		}
+		if l.Continuation != nil {
+			c["logs.continuation"] = true
 		}
 		if l.Order == "newest-first" {
 			c["logs.order.newest-first"] = true

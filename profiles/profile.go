@@ -199,7 +199,13 @@ type LogSpec struct {
 	// whose name matches none of the profile's globs (console.txt,
 	// messages) is recognised by what it holds and read as this log.
 	Content *LogContent `yaml:"content"`
-	Line    int         `yaml:"-"`
+	// Continuation: lines matching it belong to the record above (stack
+	// frames, indented lines); see records.go.
+	Continuation *Pattern `yaml:"continuation"`
+	// Timezone is the zone of the log's times without one: a zone name
+	// ("Europe/Berlin") or a fact ("{log_timezone}"); see records.go.
+	Timezone string `yaml:"timezone"`
+	Line     int    `yaml:"-"`
 }
 
 // LogContent is how a log's lines look, for recognising raw files by
@@ -504,7 +510,10 @@ type MatchSpec struct {
 	// ResolvedBy downgrades a finding whose trigger is followed by a
 	// success line (a transient error that cleared).
 	ResolvedBy *Resolution `yaml:"resolved_by"`
-	Line       int         `yaml:"-"`
+	// Weight names a capture holding how many lines a line stands for
+	// ("message repeated 5 times"); see records.go.
+	Weight string `yaml:"weight"`
+	Line   int    `yaml:"-"`
 }
 
 // Resolution is a success line that clears earlier matches.

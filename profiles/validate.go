@@ -209,6 +209,9 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 		if !knownOrder[l.Order] {
 			return at(l.Line, "order %q must be oldest-first or newest-first", l.Order)
 		}
+		if err := checkLogRecords(l, a.Facts); err != nil {
+			return at(l.Line, "%v", err)
+		}
 		if c := l.Content; c != nil {
 			if err := validateContent(l, c); err != nil {
 				return at(c.Line, "content: %v", err)
@@ -431,6 +434,9 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 		}
 		captures = uniq(captures)
 		if err := checkRuleKeys(k, captures); err != nil {
+			return at(r.Line, "rule %s: %v", r.ID, err)
+		}
+		if err := checkWeight(r, captures); err != nil {
 			return at(r.Line, "rule %s: %v", r.ID, err)
 		}
 		if kind == KindCheck && !r.When.IsSet() {

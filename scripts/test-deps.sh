@@ -23,6 +23,7 @@ have tar       || need="$need tar"
 have ssh       || need="$need openssh-client"
 have sshpass   || need="$need sshpass"
 have ansible-playbook || need="$need ansible"   # deploy/ansible: the fan-out playbook against loopback sshd
+have java      || need="$need default-jdk-headless"   # analyze: a real Java stack trace (java runs a .java file: needs the JDK)
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = 0 ] && have apt-get; then
 	echo "test-deps: installing$need" >&2

@@ -302,6 +302,7 @@ type Evidence struct {
 	Text   string     `json:"text"`
 	Time   *time.Time `json:"time,omitempty"`
 	// Role: match (made the rule fire), related (also), resolution,
+	// continuation (a line of a multi-line record after its first),
 	// fact (a cited value), context.
 	Role string `json:"role,omitempty"`
 }

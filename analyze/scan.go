@@ -492,8 +492,12 @@ func (ms *memberScan) slotsOfPat(p *pattern) []*slot {
 
 // worker holds a scanning goroutine's scratch space.
 type worker struct {
-	cands []cand
-	seg1  [1][]byte
+	// found are the candidates of each anchor's pass (runs), cands the
+	// merged ones, arena the pattern sets of lines several literals found.
+	found, cands []cand
+	runs         []candRun
+	arena        []int32
+	seg1         [1][]byte
 	// memo holds, per pattern, the match of lines that differ only in
 	// their digits (see digitUniform); key is scratch space.
 	memo map[*pattern]map[string][]int
@@ -558,33 +562,77 @@ type cand struct {
 }
 
 // candidates returns the lines holding any literal of the member's
-// patterns, in order, each once with the patterns to try.
+// patterns, in order, each once with the patterns to try (sorted).
+// Each anchor's pass finds lines in order: the passes' runs are merged
+// (no sort), and a line found by several literals gets the union of
+// their patterns in the worker's arena (no allocation per line).
 func (w *worker) candidates(ms *memberScan, data []byte) []cand {
-	cs := w.cands[:0]
+	cs := w.found[:0]
+	runs := w.runs[:0]
 	if ms.search != nil {
-		ms.search.find(data, func(s, e int, pats []int32) { cs = append(cs, cand{s, e, pats}) })
-	}
-	if len(cs) > 1 {
-		// Each anchor's pass finds lines in order: sort only when several
-		// passes gave lines (no reflection).
-		if !slices.IsSortedFunc(cs, cmpCand) {
-			slices.SortFunc(cs, cmpCand) // equal starts are merged below
-		}
-		out := cs[:0]
-		for _, c := range cs {
-			if n := len(out); n > 0 && out[n-1].start == c.start {
-				if !sameSet(out[n-1].pats, c.pats) {
-					out[n-1].pats = mergePats(append([]int32(nil), out[n-1].pats...), c.pats)
-				}
-				continue
+		add := func(s, e int, pats []int32) { cs = append(cs, cand{s, e, pats}) }
+		for _, an := range ms.search.anchors {
+			from := len(cs)
+			an.find(data, add)
+			if len(cs) > from {
+				runs = append(runs, candRun{from, len(cs)})
 			}
-			out = append(out, c)
 		}
-		cs = out
 	}
-	w.cands = cs
-	return cs
+	w.found, w.runs = cs, runs
+	out := w.cands[:0]
+	arena := w.arena[:0]
+	own := -1 // the arena offset of out's last set, when it is there
+	put := func(c cand) {
+		n := len(out)
+		if n == 0 || out[n-1].start != c.start {
+			out = append(out, c)
+			own = -1
+			return
+		}
+		last := &out[n-1]
+		if sameSet(last.pats, c.pats) {
+			return
+		}
+		if own < 0 {
+			own = len(arena)
+			arena = append(arena, last.pats...)
+		}
+		for _, x := range c.pats {
+			if !slices.Contains(arena[own:], x) {
+				arena = append(arena, x)
+			}
+		}
+		slices.Sort(arena[own:])
+		last.pats = arena[own:len(arena):len(arena)]
+	}
+	switch len(runs) {
+	case 0:
+	case 1:
+		for _, c := range cs {
+			put(c)
+		}
+	default:
+		// k-way merge of the runs (few: one per anchor byte with lines).
+		for len(runs) > 0 {
+			m := 0
+			for i := 1; i < len(runs); i++ {
+				if cs[runs[i].next].start < cs[runs[m].next].start {
+					m = i
+				}
+			}
+			put(cs[runs[m].next])
+			if runs[m].next++; runs[m].next == runs[m].end {
+				runs = append(runs[:m], runs[m+1:]...)
+			}
+		}
+	}
+	w.cands, w.arena = out, arena
+	return out
 }
+
+// candRun is one anchor's candidates in worker.found: next up to end.
+type candRun struct{ next, end int }
 
 // scan finds the records of one chunk.
 func (w *worker) scan(j *job) {

@@ -89,6 +89,10 @@ type scanner struct {
 	mergeDone chan struct{}
 	retained  int      // bytes retained across members (merger only)
 	slab      []record // the records of the chunk being merged
+	// hitFree holds the hit slices of merged chunks for the workers to
+	// reuse: a chunk's hits then cost no growth (a sync.Pool loses them
+	// at each GC, and a dense chunk holds tens of thousands).
+	hitFree chan []hit
 	// bud is the run's budget for kept records, exBud for excerpts
 	// (merger only).
 	bud, exBud *budget
@@ -104,6 +108,7 @@ func newScanner(workers int) *scanner {
 		jobs:      make(chan *job, workers+1),
 		order:     make(chan *job, workers+1),
 		mergeDone: make(chan struct{}),
+		hitFree:   make(chan []hit, workers+2),
 		bud:       &budget{left: runBudget},
 		exBud:     &budget{left: excerptBudget},
 	}
@@ -111,7 +116,7 @@ func newScanner(workers int) *scanner {
 		s.workers.Add(1)
 		go func() {
 			defer s.workers.Done()
-			w := &worker{}
+			w := &worker{free: s.hitFree}
 			for j := range s.jobs {
 				w.scan(j)
 				if len(s.observers) > 0 {
@@ -312,7 +317,7 @@ func (s *scanner) merge(j *job) {
 	// The hits become records in the merger's slab (reused: records that
 	// stay are owned copies).
 	if cap(s.slab) < len(j.hits) {
-		s.slab = make([]record, len(j.hits))
+		s.slab = make([]record, len(j.hits), len(j.hits)+len(j.hits)/4)
 	}
 	recs := s.slab[:len(j.hits)]
 	for i := range j.hits {
@@ -411,8 +416,12 @@ func (s *scanner) merge(j *job) {
 	}
 	m.lines += j.nl
 	clear(recs)
-	hs := j.hits[:0]
-	hitPool.Put(&hs)
+	if j.hits != nil {
+		select {
+		case s.hitFree <- j.hits[:0]:
+		default:
+		}
+	}
 	j.data, j.buf, j.hits, j.excerpts = nil, nil, nil, nil
 }
 
@@ -479,8 +488,6 @@ func (j *job) rec(i int) record {
 		raw: j.data[h.start:h.end], locs: h.locs, inherit: h.inherit, inheritNext: h.inheritNext}
 }
 
-var hitPool = sync.Pool{New: func() any { return new([]hit) }}
-
 func (ms *memberScan) slotsOfPat(p *pattern) []*slot {
 	for i, q := range ms.pats {
 		if q == p {
@@ -497,7 +504,9 @@ type worker struct {
 	found, cands []cand
 	runs         []candRun
 	arena        []int32
-	seg1         [1][]byte
+	// free: hit slices of merged chunks (scanner.hitFree).
+	free chan []hit
+	seg1 [1][]byte
 	// memo holds, per pattern, the match of lines that differ only in
 	// their digits (see digitUniform); key is scratch space.
 	memo map[*pattern]map[string][]int
@@ -505,6 +514,16 @@ type worker struct {
 	// scratch reused chunk after chunk
 	hitLines, hitEnds, hitNos []int
 	segs                      [][]byte
+}
+
+// hits returns an empty hit slice, reused when one is free.
+func (w *worker) hits() []hit {
+	select {
+	case h := <-w.free:
+		return h
+	default:
+		return make([]hit, 0, 1024)
+	}
 }
 
 // memoLimit bounds the lines remembered per pattern and worker; maxMemo
@@ -822,7 +841,7 @@ func (w *worker) scan(j *job) {
 					t, day, inherit, inheritNext = timeOf(seg, si, start, end)
 				}
 				if j.hits == nil {
-					j.hits = *hitPool.Get().(*[]hit)
+					j.hits = w.hits()
 				}
 				so := start + segOffset(line, seg)
 				j.hits = append(j.hits, hit{pat: pi, seg: int32(si), line: int32(lineNo), day: int32(day), start: int32(so), end: int32(so + len(seg)),

@@ -507,10 +507,14 @@ type worker struct {
 	// free: hit slices of merged chunks (scanner.hitFree).
 	free chan []hit
 	seg1 [1][]byte
-	// memo holds, per pattern, the match of lines that differ only in
-	// their digits (see digitUniform); key is scratch space.
-	memo map[*pattern]map[string][]int
-	key  []byte
+	// The memo of digit-blind patterns' matches (see digitUniform):
+	// shapeIDs numbers line shapes (every digit 0), shapes holds each
+	// one's decisions; key is the shape of keyOf, numbered keyID.
+	shapeIDs map[string]int32
+	shapes   []shapeMemo
+	key      []byte
+	keyOf    []byte
+	keyID    int32
 	// scratch reused chunk after chunk
 	hitLines, hitEnds, hitNos []int
 	segs                      [][]byte
@@ -526,21 +530,60 @@ func (w *worker) hits() []hit {
 	}
 }
 
-// memoLimit bounds the lines remembered per pattern and worker; maxMemo
-// the length of a line worth remembering.
+// memoLimit bounds the line shapes remembered per worker; maxMemo the
+// length of a line worth remembering.
 const (
-	memoLimit = 4096
+	memoLimit = 8192
 	maxMemo   = 512
 )
 
 // noMatch is the memoised "does not match".
 var noMatch = []int{}
 
+// shapeMemo holds the decisions of the digit-blind patterns tried on one
+// line shape: each pattern's match (noMatch: none).
+type shapeMemo struct {
+	pats []*pattern
+	locs [][]int
+}
+
 // match finds a pattern's submatches in seg (nil: no match), through the
-// worker's memo when the pattern is digit-blind.
+// worker's memo when the pattern is digit-blind (lines that differ only
+// in their digits match alike, at the same offsets).
 func (w *worker) match(pat *pattern, seg []byte) []int {
 	if !pat.digits || len(seg) > maxMemo {
 		return pat.re.FindSubmatchIndex(seg)
+	}
+	id := w.shape(seg)
+	if id < 0 {
+		return pat.re.FindSubmatchIndex(seg)
+	}
+	sm := &w.shapes[id]
+	for i, p := range sm.pats {
+		if p == pat {
+			if loc := sm.locs[i]; len(loc) > 0 {
+				return loc
+			}
+			return nil
+		}
+	}
+	loc := pat.re.FindSubmatchIndex(seg)
+	sm.pats = append(sm.pats, pat)
+	if loc == nil {
+		sm.locs = append(sm.locs, noMatch)
+	} else {
+		sm.locs = append(sm.locs, loc)
+	}
+	return loc
+}
+
+// shape numbers the shape of seg (seg with every digit 0) in the worker's
+// memo, or -1 when the memo is full. The patterns of one line share the
+// work: the shape of the segment asked last is remembered (keyOf, within
+// one chunk: scan resets it).
+func (w *worker) shape(seg []byte) int32 {
+	if len(seg) > 0 && len(seg) == len(w.keyOf) && &seg[0] == &w.keyOf[0] {
+		return w.keyID
 	}
 	k := w.key[:0]
 	for _, c := range seg {
@@ -549,30 +592,21 @@ func (w *worker) match(pat *pattern, seg []byte) []int {
 		}
 		k = append(k, c)
 	}
-	w.key = k
-	if w.memo == nil {
-		w.memo = map[*pattern]map[string][]int{}
+	w.key, w.keyOf = k, seg
+	if w.shapeIDs == nil {
+		w.shapeIDs = map[string]int32{}
 	}
-	m := w.memo[pat]
-	if m == nil {
-		m = map[string][]int{}
-		w.memo[pat] = m
-	}
-	if loc, ok := m[string(k)]; ok {
-		if len(loc) == 0 {
-			return nil
-		}
-		return loc
-	}
-	loc := pat.re.FindSubmatchIndex(seg)
-	if len(m) < memoLimit {
-		if loc == nil {
-			m[string(k)] = noMatch
-		} else {
-			m[string(k)] = loc
+	id, ok := w.shapeIDs[string(k)]
+	if !ok {
+		id = -1
+		if len(w.shapes) < memoLimit {
+			id = int32(len(w.shapes))
+			w.shapeIDs[string(k)] = id
+			w.shapes = append(w.shapes, shapeMemo{})
 		}
 	}
-	return loc
+	w.keyID = id
+	return id
 }
 
 type cand struct {
@@ -657,6 +691,7 @@ type candRun struct{ next, end int }
 func (w *worker) scan(j *job) {
 	ms := j.ms
 	data := j.data
+	w.keyOf = nil // a shape is remembered within one chunk's bytes
 	j.nl = bytes.Count(data, []byte{'\n'})
 	if !utf8.Valid(data) {
 		j.invalid = invalidLines(data)

@@ -449,7 +449,8 @@ func lineAround(hay []byte, p int) (start, end int) {
 // find calls fn for each line of hay holding a literal, with the literal's
 // patterns. A line may be reported more than once (by different anchors).
 // Only the first MaxMatchLine bytes of a line are searched, each line's
-// bounds are found once per anchor, and each literal is reported once
+// bounds are found once per anchor (when a literal holds: most anchor
+// bytes are in none), and each literal is reported once
 // per line: the search is linear in len(hay) whatever the line length
 // (one line of 1 MiB holding a literal 65,000 times used to cost 65,000
 // scans of the line).
@@ -471,10 +472,7 @@ func (an *anchor) find(hay []byte, fn func(start, end int, pats []int32)) {
 		}
 		p := pos + i
 		pos = p + 1
-		if ls < 0 || p > le {
-			ls, le = lineAround(hay, p)
-		}
-		if p-ls >= MaxMatchLine {
+		if ls >= 0 && p <= le && p-ls >= MaxMatchLine {
 			pos = le + 1 // the rest of this line is not matched
 			continue
 		}
@@ -486,6 +484,15 @@ func (an *anchor) find(hay []byte, fn func(start, end int, pats []int32)) {
 			w := hay[st : st+len(a.lit)]
 			if a.fold && !equalFold(w, a.lit) || !a.fold && !bytes.Equal(w, a.lit) {
 				continue
+			}
+			// The line's bounds, once a literal holds (most anchor bytes
+			// are not in one).
+			if ls < 0 || p > le {
+				ls, le = lineAround(hay, p)
+			}
+			if p-ls >= MaxMatchLine {
+				pos = le + 1 // the rest of this line is not matched
+				break
 			}
 			if seen == nil {
 				seen = make([]int, len(an.lits))

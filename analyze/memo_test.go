@@ -133,3 +133,22 @@ analyze:
 		t.Errorf("only %d matches checked", checked)
 	}
 }
+
+// TestZeroDigits: the memo's line shape, eight bytes at a time, is the
+// line with every ASCII digit (and nothing else) made '0', for every
+// byte value at every offset.
+func TestZeroDigits(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for off := 0; off < 11; off++ {
+			src := bytes.Repeat([]byte{'x'}, 19)
+			src[off] = byte(c)
+			want := slices.Clone(src)
+			if c >= '0' && c <= '9' {
+				want[off] = '0'
+			}
+			if got := zeroDigits([]byte("k:"), src); string(got) != "k:"+string(want) {
+				t.Fatalf("byte %#x at %d: %q, want %q", c, off, got, want)
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package analyze
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"io"
 	"runtime"
 	"slices"
@@ -585,13 +586,7 @@ func (w *worker) shape(seg []byte) int32 {
 	if len(seg) > 0 && len(seg) == len(w.keyOf) && &seg[0] == &w.keyOf[0] {
 		return w.keyID
 	}
-	k := w.key[:0]
-	for _, c := range seg {
-		if c >= '0' && c <= '9' {
-			c = '0'
-		}
-		k = append(k, c)
-	}
+	k := zeroDigits(w.key[:0], seg)
 	w.key, w.keyOf = k, seg
 	if w.shapeIDs == nil {
 		w.shapeIDs = map[string]int32{}
@@ -607,6 +602,39 @@ func (w *worker) shape(seg []byte) int32 {
 	}
 	w.keyID = id
 	return id
+}
+
+// zeroDigits appends src to dst with every ASCII digit made '0', eight
+// bytes at a time.
+func zeroDigits(dst, src []byte) []byte {
+	n := len(dst)
+	dst = append(dst, src...)
+	b := dst[n:]
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		binary.LittleEndian.PutUint64(b[i:], zeroDigitWord(binary.LittleEndian.Uint64(b[i:])))
+	}
+	for ; i < len(b); i++ {
+		if b[i] >= '0' && b[i] <= '9' {
+			b[i] = '0'
+		}
+	}
+	return dst
+}
+
+// zeroDigitWord makes each byte of w that is an ASCII digit '0'.
+func zeroDigitWord(w uint64) uint64 {
+	const (
+		lo = 0x0f0f0f0f0f0f0f0f
+		hi = 0x8080808080808080
+	)
+	// A byte is a digit when its high nibble is 3 and its low one 9 or
+	// less; the sums stay within each byte.
+	z := ((w >> 4) & lo) ^ 0x0303030303030303
+	l := w & lo
+	d := ^((z + 0x7f7f7f7f7f7f7f7f) | (l + 0x7676767676767676)) & hi
+	m := d | (d - d>>7) // 0xff where a digit is
+	return w&^m | 0x3030303030303030&m
 }
 
 type cand struct {

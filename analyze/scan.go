@@ -353,7 +353,7 @@ func (s *scanner) merge(j *job) {
 	// rule's slot feeds its aggregate, which keeps what it needs.
 	for i := range recs {
 		r := &recs[i]
-		for _, sl := range ms.slotsOfPat(r.pat) {
+		for _, sl := range ms.slotsOf[j.hits[i].pat] {
 			x := r
 			if sl.filePat != nil {
 				c := *r
@@ -487,15 +487,6 @@ func (j *job) rec(i int) record {
 	h := &j.hits[i]
 	return record{pat: j.ms.pats[h.pat], b: j.ms.b, m: j.ms.m, line: int(h.line), seg: int(h.seg), t: h.t, day: int(h.day),
 		raw: j.data[h.start:h.end], locs: h.locs, inherit: h.inherit, inheritNext: h.inheritNext}
-}
-
-func (ms *memberScan) slotsOfPat(p *pattern) []*slot {
-	for i, q := range ms.pats {
-		if q == p {
-			return ms.slotsOf[i]
-		}
-	}
-	return nil
 }
 
 // worker holds a scanning goroutine's scratch space.

@@ -496,9 +496,11 @@ type worker struct {
 	found, cands []cand
 	runs         []candRun
 	arena        []int32
-	// free: hit slices of merged chunks (scanner.hitFree).
-	free chan []hit
-	seg1 [1][]byte
+	// free: hit slices of merged chunks (scanner.hitFree); maxHits the
+	// most hits of a chunk so far.
+	free    chan []hit
+	maxHits int
+	seg1    [1][]byte
 	// The memo of digit-blind patterns' matches (see digitUniform):
 	// shapeIDs numbers line shapes (every digit 0), shapes holds each
 	// one's decisions; key is the shape of keyOf, numbered keyID.
@@ -512,13 +514,14 @@ type worker struct {
 	segs                      [][]byte
 }
 
-// hits returns an empty hit slice, reused when one is free.
+// hits returns an empty hit slice, reused when one is free, else as
+// large as the most hits the worker saw in a chunk.
 func (w *worker) hits() []hit {
 	select {
 	case h := <-w.free:
 		return h
 	default:
-		return make([]hit, 0, 1024)
+		return make([]hit, 0, max(1024, w.maxHits))
 	}
 }
 
@@ -942,6 +945,7 @@ func (w *worker) scan(j *job) {
 			start = end + 1
 		}
 	}
+	w.maxHits = max(w.maxHits, len(j.hits))
 	// Excerpts around the first and last lines with records.
 	for i := range hitLines {
 		if i >= excerptsHead && i < len(hitLines)-excerptsTail {

@@ -1001,8 +1001,6 @@ func rolled(newest bool, prev, next time.Duration) bool {
 	return next < prev-time.Minute
 }
 
-func cmpCand(a, b cand) int { return a.start - b.start }
-
 // sameSet: b's patterns are all in a (small lists).
 func sameSet(a, b []int32) bool {
 	if len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0]) {

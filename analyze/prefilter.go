@@ -449,47 +449,59 @@ func lineAround(hay []byte, p int) (start, end int) {
 // find calls fn for each line of hay holding a literal, with the literal's
 // patterns. A line may be reported more than once (by different anchors).
 // Only the first MaxMatchLine bytes of a line are searched, each line's
-// bounds are found once per anchor, and each literal is reported once
+// bounds are found once per anchor (when a literal holds: most anchor
+// bytes are in none), and each literal is reported once
 // per line: the search is linear in len(hay) whatever the line length
 // (one line of 1 MiB holding a literal 65,000 times used to cost 65,000
 // scans of the line).
 func (s *searcher) find(hay []byte, fn func(start, end int, pats []int32)) {
 	for _, an := range s.anchors {
-		pos := 0
-		ls, le := -1, -1 // the line of the last hit
-		var seen []int   // per literal of an: ls+1 of the line it was last reported on
-		for pos < len(hay) {
-			i := bytes.IndexByte(hay[pos:], an.b)
-			if i < 0 {
-				break
+		an.find(hay, fn)
+	}
+}
+
+// find is one anchor's pass of searcher.find: lines in order.
+func (an *anchor) find(hay []byte, fn func(start, end int, pats []int32)) {
+	pos := 0
+	ls, le := -1, -1 // the line of the last hit
+	var seen []int   // per literal of an: ls+1 of the line it was last reported on
+	for pos < len(hay) {
+		i := bytes.IndexByte(hay[pos:], an.b)
+		if i < 0 {
+			break
+		}
+		p := pos + i
+		pos = p + 1
+		if ls >= 0 && p <= le && p-ls >= MaxMatchLine {
+			pos = le + 1 // the rest of this line is not matched
+			continue
+		}
+		for k, a := range an.lits {
+			st := p - a.off
+			if st < 0 || st+len(a.lit) > len(hay) {
+				continue
 			}
-			p := pos + i
-			pos = p + 1
+			w := hay[st : st+len(a.lit)]
+			if a.fold && !equalFold(w, a.lit) || !a.fold && !bytes.Equal(w, a.lit) {
+				continue
+			}
+			// The line's bounds, once a literal holds (most anchor bytes
+			// are not in one).
 			if ls < 0 || p > le {
 				ls, le = lineAround(hay, p)
 			}
 			if p-ls >= MaxMatchLine {
 				pos = le + 1 // the rest of this line is not matched
+				break
+			}
+			if seen == nil {
+				seen = make([]int, len(an.lits))
+			}
+			if seen[k] == ls+1 {
 				continue
 			}
-			for k, a := range an.lits {
-				st := p - a.off
-				if st < 0 || st+len(a.lit) > len(hay) {
-					continue
-				}
-				w := hay[st : st+len(a.lit)]
-				if a.fold && !equalFold(w, a.lit) || !a.fold && !bytes.Equal(w, a.lit) {
-					continue
-				}
-				if seen == nil {
-					seen = make([]int, len(an.lits))
-				}
-				if seen[k] == ls+1 {
-					continue
-				}
-				seen[k] = ls + 1
-				fn(ls, le, a.pats)
-			}
+			seen[k] = ls + 1
+			fn(ls, le, a.pats)
 		}
 	}
 }

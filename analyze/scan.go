@@ -3,6 +3,7 @@ package analyze
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"io"
 	"runtime"
 	"slices"
@@ -91,6 +92,10 @@ type scanner struct {
 	mergeDone chan struct{}
 	retained  int      // bytes retained across members (merger only)
 	slab      []record // the records of the chunk being merged
+	// hitFree holds the hit slices of merged chunks for the workers to
+	// reuse: a chunk's hits then cost no growth (a sync.Pool loses them
+	// at each GC, and a dense chunk holds tens of thousands).
+	hitFree chan []hit
 	// bud is the run's budget for kept records, exBud for excerpts
 	// (merger only).
 	bud, exBud *budget
@@ -108,6 +113,7 @@ func newScanner(workers int) *scanner {
 		jobs:      make(chan *job, workers+1),
 		order:     make(chan *job, workers+1),
 		mergeDone: make(chan struct{}),
+		hitFree:   make(chan []hit, workers+2),
 		bud:       &budget{left: runBudget},
 		exBud:     &budget{left: excerptBudget},
 	}
@@ -115,7 +121,7 @@ func newScanner(workers int) *scanner {
 		s.workers.Add(1)
 		go func() {
 			defer s.workers.Done()
-			w := &worker{}
+			w := &worker{free: s.hitFree}
 			for j := range s.jobs {
 				w.scan(j)
 				if len(s.observers) > 0 {
@@ -320,7 +326,7 @@ func (s *scanner) merge(j *job) {
 	// The hits become records in the merger's slab (reused: records that
 	// stay are owned copies).
 	if cap(s.slab) < len(j.hits) {
-		s.slab = make([]record, len(j.hits))
+		s.slab = make([]record, len(j.hits), len(j.hits)+len(j.hits)/4)
 	}
 	recs := s.slab[:len(j.hits)]
 	for i := range j.hits {
@@ -355,7 +361,7 @@ func (s *scanner) merge(j *job) {
 	// rule's slot feeds its aggregate, which keeps what it needs.
 	for i := range recs {
 		r := &recs[i]
-		for _, sl := range ms.slotsOfPat(r.pat) {
+		for _, sl := range ms.slotsOf[j.hits[i].pat] {
 			x := r
 			if sl.filePat != nil {
 				c := *r
@@ -419,8 +425,12 @@ func (s *scanner) merge(j *job) {
 	}
 	m.lines += j.nl
 	clear(recs)
-	hs := j.hits[:0]
-	hitPool.Put(&hs)
+	if j.hits != nil {
+		select {
+		case s.hitFree <- j.hits[:0]:
+		default:
+		}
+	}
 	j.data, j.buf, j.hits, j.excerpts = nil, nil, nil, nil
 }
 
@@ -491,78 +501,147 @@ func (j *job) rec(i int) record {
 	return r
 }
 
-var hitPool = sync.Pool{New: func() any { return new([]hit) }}
-
-func (ms *memberScan) slotsOfPat(p *pattern) []*slot {
-	for i, q := range ms.pats {
-		if q == p {
-			return ms.slotsOf[i]
-		}
-	}
-	return nil
-}
-
 // worker holds a scanning goroutine's scratch space.
 type worker struct {
-	cands []cand
-	seg1  [1][]byte
-	// memo holds, per pattern, the match of lines that differ only in
-	// their digits (see digitUniform); key is scratch space.
-	memo map[*pattern]map[string][]int
-	key  []byte
+	// found are the candidates of each anchor's pass (runs), cands the
+	// merged ones, arena the pattern sets of lines several literals found.
+	found, cands []cand
+	runs         []candRun
+	arena        []int32
+	// free: hit slices of merged chunks (scanner.hitFree); maxHits the
+	// most hits of a chunk so far.
+	free    chan []hit
+	maxHits int
+	seg1    [1][]byte
+	// The memo of digit-blind patterns' matches (see digitUniform):
+	// shapeIDs numbers line shapes (every digit 0), shapes holds each
+	// one's decisions; key is the shape of keyOf, numbered keyID.
+	shapeIDs map[string]int32
+	shapes   []shapeMemo
+	key      []byte
+	keyOf    []byte
+	keyID    int32
 	// scratch reused chunk after chunk
 	hitLines, hitEnds, hitNos []int
 	segs                      [][]byte
 	recs                      recScan
 }
 
-// memoLimit bounds the lines remembered per pattern and worker; maxMemo
-// the length of a line worth remembering.
+// hits returns an empty hit slice, reused when one is free, else as
+// large as the most hits the worker saw in a chunk.
+func (w *worker) hits() []hit {
+	select {
+	case h := <-w.free:
+		return h
+	default:
+		return make([]hit, 0, max(1024, w.maxHits))
+	}
+}
+
+// memoLimit bounds the line shapes remembered per worker; maxMemo the
+// length of a line worth remembering.
 const (
-	memoLimit = 4096
+	memoLimit = 8192
 	maxMemo   = 512
 )
 
 // noMatch is the memoised "does not match".
 var noMatch = []int{}
 
+// shapeMemo holds the decisions of the digit-blind patterns tried on one
+// line shape: each pattern's match (noMatch: none).
+type shapeMemo struct {
+	pats []*pattern
+	locs [][]int
+}
+
 // match finds a pattern's submatches in seg (nil: no match), through the
-// worker's memo when the pattern is digit-blind.
+// worker's memo when the pattern is digit-blind (lines that differ only
+// in their digits match alike, at the same offsets).
 func (w *worker) match(pat *pattern, seg []byte) []int {
 	if !pat.digits || len(seg) > maxMemo {
 		return pat.re.FindSubmatchIndex(seg)
 	}
-	k := w.key[:0]
-	for _, c := range seg {
-		if c >= '0' && c <= '9' {
-			c = '0'
-		}
-		k = append(k, c)
+	id := w.shape(seg)
+	if id < 0 {
+		return pat.re.FindSubmatchIndex(seg)
 	}
-	w.key = k
-	if w.memo == nil {
-		w.memo = map[*pattern]map[string][]int{}
-	}
-	m := w.memo[pat]
-	if m == nil {
-		m = map[string][]int{}
-		w.memo[pat] = m
-	}
-	if loc, ok := m[string(k)]; ok {
-		if len(loc) == 0 {
+	sm := &w.shapes[id]
+	for i, p := range sm.pats {
+		if p == pat {
+			if loc := sm.locs[i]; len(loc) > 0 {
+				return loc
+			}
 			return nil
 		}
-		return loc
 	}
 	loc := pat.re.FindSubmatchIndex(seg)
-	if len(m) < memoLimit {
-		if loc == nil {
-			m[string(k)] = noMatch
-		} else {
-			m[string(k)] = loc
-		}
+	sm.pats = append(sm.pats, pat)
+	if loc == nil {
+		sm.locs = append(sm.locs, noMatch)
+	} else {
+		sm.locs = append(sm.locs, loc)
 	}
 	return loc
+}
+
+// shape numbers the shape of seg (seg with every digit 0) in the worker's
+// memo, or -1 when the memo is full. The patterns of one line share the
+// work: the shape of the segment asked last is remembered (keyOf, within
+// one chunk: scan resets it).
+func (w *worker) shape(seg []byte) int32 {
+	if len(seg) > 0 && len(seg) == len(w.keyOf) && &seg[0] == &w.keyOf[0] {
+		return w.keyID
+	}
+	k := zeroDigits(w.key[:0], seg)
+	w.key, w.keyOf = k, seg
+	if w.shapeIDs == nil {
+		w.shapeIDs = map[string]int32{}
+	}
+	id, ok := w.shapeIDs[string(k)]
+	if !ok {
+		id = -1
+		if len(w.shapes) < memoLimit {
+			id = int32(len(w.shapes))
+			w.shapeIDs[string(k)] = id
+			w.shapes = append(w.shapes, shapeMemo{})
+		}
+	}
+	w.keyID = id
+	return id
+}
+
+// zeroDigits appends src to dst with every ASCII digit made '0', eight
+// bytes at a time.
+func zeroDigits(dst, src []byte) []byte {
+	n := len(dst)
+	dst = append(dst, src...)
+	b := dst[n:]
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		binary.LittleEndian.PutUint64(b[i:], zeroDigitWord(binary.LittleEndian.Uint64(b[i:])))
+	}
+	for ; i < len(b); i++ {
+		if b[i] >= '0' && b[i] <= '9' {
+			b[i] = '0'
+		}
+	}
+	return dst
+}
+
+// zeroDigitWord makes each byte of w that is an ASCII digit '0'.
+func zeroDigitWord(w uint64) uint64 {
+	const (
+		lo = 0x0f0f0f0f0f0f0f0f
+		hi = 0x8080808080808080
+	)
+	// A byte is a digit when its high nibble is 3 and its low one 9 or
+	// less; the sums stay within each byte.
+	z := ((w >> 4) & lo) ^ 0x0303030303030303
+	l := w & lo
+	d := ^((z + 0x7f7f7f7f7f7f7f7f) | (l + 0x7676767676767676)) & hi
+	m := d | (d - d>>7) // 0xff where a digit is
+	return w&^m | 0x3030303030303030&m
 }
 
 type cand struct {
@@ -571,38 +650,83 @@ type cand struct {
 }
 
 // candidates returns the lines holding any literal of the member's
-// patterns, in order, each once with the patterns to try.
+// patterns, in order, each once with the patterns to try (sorted).
+// Each anchor's pass finds lines in order: the passes' runs are merged
+// (no sort), and a line found by several literals gets the union of
+// their patterns in the worker's arena (no allocation per line).
 func (w *worker) candidates(ms *memberScan, data []byte) []cand {
-	cs := w.cands[:0]
+	cs := w.found[:0]
+	runs := w.runs[:0]
 	if ms.search != nil {
-		ms.search.find(data, func(s, e int, pats []int32) { cs = append(cs, cand{s, e, pats}) })
-	}
-	if len(cs) > 1 {
-		// Each anchor's pass finds lines in order: sort only when several
-		// passes gave lines (no reflection).
-		if !slices.IsSortedFunc(cs, cmpCand) {
-			slices.SortFunc(cs, cmpCand) // equal starts are merged below
-		}
-		out := cs[:0]
-		for _, c := range cs {
-			if n := len(out); n > 0 && out[n-1].start == c.start {
-				if !sameSet(out[n-1].pats, c.pats) {
-					out[n-1].pats = mergePats(append([]int32(nil), out[n-1].pats...), c.pats)
-				}
-				continue
+		add := func(s, e int, pats []int32) { cs = append(cs, cand{s, e, pats}) }
+		for _, an := range ms.search.anchors {
+			from := len(cs)
+			an.find(data, add)
+			if len(cs) > from {
+				runs = append(runs, candRun{from, len(cs)})
 			}
-			out = append(out, c)
 		}
-		cs = out
 	}
-	w.cands = cs
-	return cs
+	w.found, w.runs = cs, runs
+	out := w.cands[:0]
+	arena := w.arena[:0]
+	own := -1 // the arena offset of out's last set, when it is there
+	put := func(c cand) {
+		n := len(out)
+		if n == 0 || out[n-1].start != c.start {
+			out = append(out, c)
+			own = -1
+			return
+		}
+		last := &out[n-1]
+		if sameSet(last.pats, c.pats) {
+			return
+		}
+		if own < 0 {
+			own = len(arena)
+			arena = append(arena, last.pats...)
+		}
+		for _, x := range c.pats {
+			if !slices.Contains(arena[own:], x) {
+				arena = append(arena, x)
+			}
+		}
+		slices.Sort(arena[own:])
+		last.pats = arena[own:len(arena):len(arena)]
+	}
+	switch len(runs) {
+	case 0:
+	case 1:
+		for _, c := range cs {
+			put(c)
+		}
+	default:
+		// k-way merge of the runs (few: one per anchor byte with lines).
+		for len(runs) > 0 {
+			m := 0
+			for i := 1; i < len(runs); i++ {
+				if cs[runs[i].next].start < cs[runs[m].next].start {
+					m = i
+				}
+			}
+			put(cs[runs[m].next])
+			if runs[m].next++; runs[m].next == runs[m].end {
+				runs = append(runs[:m], runs[m+1:]...)
+			}
+		}
+	}
+	w.cands, w.arena = out, arena
+	return out
 }
+
+// candRun is one anchor's candidates in worker.found: next up to end.
+type candRun struct{ next, end int }
 
 // scan finds the records of one chunk.
 func (w *worker) scan(j *job) {
 	ms := j.ms
 	data := j.data
+	w.keyOf = nil // a shape is remembered within one chunk's bytes
 	j.nl = bytes.Count(data, []byte{'\n'})
 	if !utf8.Valid(data) {
 		j.invalid = invalidLines(data)
@@ -788,7 +912,7 @@ func (w *worker) scan(j *job) {
 					t, day, inherit, inheritNext = timeOf(seg, si, start, end)
 				}
 				if j.hits == nil {
-					j.hits = *hitPool.Get().(*[]hit)
+					j.hits = w.hits()
 				}
 				so := start + segOffset(line, seg)
 				if records {
@@ -842,6 +966,7 @@ func (w *worker) scan(j *job) {
 			start = end + 1
 		}
 	}
+	w.maxHits = max(w.maxHits, len(j.hits))
 	// Excerpts around the first and last lines with records.
 	for i := range hitLines {
 		if i >= excerptsHead && i < len(hitLines)-excerptsTail {
@@ -896,8 +1021,6 @@ func rolled(newest bool, prev, next time.Duration) bool {
 	}
 	return next < prev-time.Minute
 }
-
-func cmpCand(a, b cand) int { return a.start - b.start }
 
 // sameSet: b's patterns are all in a (small lists).
 func sameSet(a, b []int32) bool {

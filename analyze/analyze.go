@@ -273,6 +273,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 				return
 			}
 			b.ver = ver
+			sc.bundleDone(b)
 		}()
 	}
 	wg.Wait()
@@ -289,11 +290,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		}
 	}
 	for _, b := range states {
-		for _, m := range b.members {
-			sc.flushPending(b, m)
-		}
-		b.fixYears()
-		b.fixTimes()
+		sc.endBundle(b) // done in the pass, unless the bundle's marker was not sent
 	}
 	if afterPass != nil {
 		afterPass(states, sc)

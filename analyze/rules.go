@@ -467,7 +467,7 @@ func (e *evaluator) evalMatchAgg(rr *ruleRun) ([]*draft, error) {
 			continue
 		}
 		hits := g.hits
-		first, last, rate := spanAndRate(spec.Within.Duration, g.evs...)
+		first, last, rate := g.spanAndRate(spec.Within.Duration)
 		if spec.Within.Duration <= 0 || first.IsZero() {
 			rate = hits // no window, or no times: the window cannot be judged
 		}

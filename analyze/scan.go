@@ -64,6 +64,9 @@ type job struct {
 	tod todCursor
 	// obs holds each observer's partial result for the chunk.
 	obs []any
+	// fin, when set, is no chunk: the merger runs it in its turn
+	// (scanner.bundleDone).
+	fin func()
 }
 
 // A lineObserver sees every member the pass reads (every line, matching
@@ -128,6 +131,10 @@ func newScanner(workers int) *scanner {
 		defer close(s.mergeDone)
 		for j := range s.order {
 			<-j.done
+			if j.fin != nil {
+				j.fin()
+				continue
+			}
 			s.merge(j)
 		}
 	}()

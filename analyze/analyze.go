@@ -257,10 +257,12 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 					r = &countingReader{r: r, add: func(n int) { prog.add(b, int64(n)) }}
 					err := sc.read(wctx, ms, r)
 					prog.member(b, m, -1)
+					sc.memberDone(b, ms.m)
 					return err
 				}
 				err := sc.read(wctx, ms, r)
 				prog.member(b, m, 0)
+				sc.memberDone(b, ms.m)
 				return err
 			})
 			prog.finish(b)

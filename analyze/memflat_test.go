@@ -119,3 +119,64 @@ func TestHeldFlat(t *testing.T) {
 		t.Errorf("8 bundles of 60,000 lines hold %d KiB after the pass, of 6,000 lines %d KiB: more than 10%% apart", hl>>10, hs>>10)
 	}
 }
+
+// TestExcerptsEveryBundle: the excerpts of a run share one budget, and a
+// member keeps only those around the lines its findings can quote once
+// its pass is over (issue 13): 12 dense bundles get an excerpt for every
+// evidence line, the twelfth as the first, and the budget in use after
+// the pass is what those excerpts take (2.0 MiB here). Before, the
+// members' head and tail excerpts (80 per member, most around lines no
+// finding quotes) took the whole budget (4 MiB here), leaving none for
+// the bundles after: 20 dense bundles of scripts/bench-analyze-dense.sh
+// got 16 excerpts, 100 now.
+func TestExcerptsEveryBundle(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- id: t.err
+  title: "{hits} errors from {who}"
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/*.log*"], pattern: 'error (?P<code>\d+) from (?P<who>\w+)', group_by: [who]}`)
+	var b strings.Builder
+	pad := strings.Repeat("words ", 50)
+	for i := range 6000 {
+		fmt.Fprintf(&b, "%s error %d from host%d %s\n", stamp(i), i, i%3, pad)
+		fmt.Fprintf(&b, "%s a calm line %s\n", stamp(i), pad)
+	}
+	const nb = 12
+	var paths []string
+	for range nb {
+		paths = append(paths, bundleDirOf(t, map[string]string{"files/a.log": b.String()}))
+	}
+	used := 0
+	afterPass = func(_ []*bundleState, sc *scanner) { used = excerptBudget - sc.exBud.left }
+	defer func() { afterPass = nil }()
+	rep := runWith(t, p, paths, Options{})
+	type line struct {
+		b, f string
+		n    int
+	}
+	covered := map[line]bool{}
+	for _, ex := range rep.Excerpts {
+		for i := range ex.Lines {
+			covered[line{ex.Bundle, ex.File, ex.Start + i}] = true
+		}
+	}
+	evidence, missing := 0, map[string]int{}
+	for _, f := range rep.Findings {
+		for _, ev := range f.Evidence {
+			evidence++
+			if !covered[line{ev.Bundle, ev.File, ev.Line}] {
+				missing[ev.Bundle]++
+			}
+		}
+	}
+	if len(rep.Findings) != 3*nb || len(missing) > 0 {
+		t.Errorf("%d findings (want %d); evidence lines without an excerpt, per bundle: %v", len(rep.Findings), 3*nb, missing)
+	}
+	// What is left is the excerpts the report shows (those holding a
+	// quoted line: about 23 of 7 KiB a bundle here), not the budget.
+	t.Logf("excerpts hold %d bytes of the budget after the pass (%d evidence lines)", used, evidence)
+	if limit := excerptBudget * 3 / 4; used > limit {
+		t.Errorf("excerpts hold %d bytes of the budget after the pass, want at most %d", used, limit)
+	}
+}

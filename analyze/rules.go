@@ -1038,10 +1038,7 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 	if !first.IsZero() {
 		f.FirstSeen, f.LastSeen = ptime(first.In(loc)), ptime(last.In(loc))
 	}
-	maxEv := r.MaxEvidence
-	if maxEv <= 0 {
-		maxEv = 5
-	}
+	maxEv := maxEvidenceOf(r)
 	matches := d.matches
 	if rp.kind == "state" {
 		if len(matches) > maxEv {

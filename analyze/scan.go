@@ -97,6 +97,8 @@ type scanner struct {
 	bud, exBud *budget
 	// observers are told about every matching line (see lineObserver).
 	observers []lineObserver
+	// inFlight holds a token per chunk read and not merged (chunkbufs.go).
+	inFlight chan struct{}
 }
 
 func newScanner(workers int) *scanner {
@@ -109,6 +111,7 @@ func newScanner(workers int) *scanner {
 		mergeDone: make(chan struct{}),
 		bud:       &budget{left: runBudget},
 		exBud:     &budget{left: excerptBudget},
+		inFlight:  make(chan struct{}, chunkTokens(workers)),
 	}
 	for i := 0; i < workers; i++ {
 		s.workers.Add(1)
@@ -231,21 +234,24 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 
 // read cuts a member into chunks and submits them.
 func (s *scanner) read(ctx context.Context, ms *memberScan, r io.Reader) error {
-	bp := bufPool.Get().(*[]byte)
+	bp, err := s.getBuf(ctx)
+	if err != nil {
+		return err
+	}
 	buf := (*bp)[:chunkSize]
 	n := 0
 	cont := false
 	first := true
 	for {
 		if err := ctx.Err(); err != nil {
-			bufPool.Put(bp)
+			s.putBuf(bp)
 			return err
 		}
 		k, err := io.ReadFull(r, buf[n:])
 		n += k
 		eof := err == io.EOF || err == io.ErrUnexpectedEOF
 		if err != nil && !eof {
-			bufPool.Put(bp)
+			s.putBuf(bp)
 			return err
 		}
 		data := buf[:n]
@@ -269,14 +275,17 @@ func (s *scanner) read(ctx context.Context, ms *memberScan, r io.Reader) error {
 		var nbp *[]byte
 		var nbuf []byte
 		if !eof {
-			nbp = bufPool.Get().(*[]byte)
+			if nbp, err = s.getBuf(ctx); err != nil {
+				s.putBuf(bp)
+				return err
+			}
 			nbuf = (*nbp)[:chunkSize]
 			n = copy(nbuf, carry)
 		}
 		if len(data) > 0 {
 			s.submit(&job{ms: ms, data: data, buf: bp, cont: cont})
 		} else {
-			bufPool.Put(bp)
+			s.putBuf(bp)
 		}
 		if eof {
 			return nil
@@ -421,6 +430,7 @@ func (s *scanner) merge(j *job) {
 	hs := j.hits[:0]
 	hitPool.Put(&hs)
 	j.data, j.buf, j.hits, j.excerpts = nil, nil, nil, nil
+	s.merged()
 }
 
 // deliver hands a record to its slot: the rule's aggregate, else the

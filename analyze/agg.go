@@ -205,6 +205,9 @@ type aggGroup struct {
 	cand        recKeep
 	// bursts keeps the evidence of a split_gap rule's bursts (burst.go).
 	bursts *burstKeep
+	// span replaces ev once the bundle's pass is over, for a match rule
+	// of scope bundle (reduceStreams).
+	span *spanSum
 }
 
 // maxPend bounds a sequence group's pending starts in the pass.
@@ -467,6 +470,8 @@ type mergedGroup struct {
 	total  int       // lines behind recs
 	aggs   []*ruleAgg
 	bursts []*burstKeep
+	// spans: match streams reduced at the end of their bundle's pass
+	spans []*spanSum
 }
 
 func mergeGroups(rr *ruleRun) ([]*mergedGroup, error) {
@@ -491,7 +496,11 @@ func mergeGroups(rr *ruleRun) ([]*mergedGroup, error) {
 			for i, n := range g.labels {
 				m.labels[i] += n
 			}
-			m.evs = append(m.evs, &g.ev)
+			if g.span != nil {
+				m.spans = append(m.spans, g.span)
+			} else {
+				m.evs = append(m.evs, &g.ev)
+			}
 			m.recs = append(m.recs, g.kept.records()...)
 			m.cands = append(m.cands, g.cand.records()...)
 			m.cands = append(m.cands, g.pend...)

@@ -258,10 +258,12 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 					r = &countingReader{r: r, add: func(n int) { prog.add(b, int64(n)) }}
 					err := sc.read(wctx, ms, r)
 					prog.member(b, m, -1)
+					sc.memberDone(b, ms.m)
 					return err
 				}
 				err := sc.read(wctx, ms, r)
 				prog.member(b, m, 0)
+				sc.memberDone(b, ms.m)
 				return err
 			})
 			prog.finish(b)
@@ -274,6 +276,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 				return
 			}
 			b.ver = ver
+			sc.bundleDone(b)
 		}()
 	}
 	wg.Wait()
@@ -290,11 +293,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		}
 	}
 	for _, b := range states {
-		for _, m := range b.members {
-			sc.flushPending(b, m)
-		}
-		b.fixYears()
-		b.fixTimes()
+		sc.endBundle(b) // done in the pass, unless the bundle's marker was not sent
 	}
 	if err := rewalkZones(ctx, states, opts, now, sc.mine); err != nil {
 		return nil, err

@@ -383,11 +383,7 @@ func rewalkZones(ctx context.Context, states []*bundleState, opts Options, now t
 			return firstErr
 		}
 		for _, b := range again {
-			for _, m := range b.members {
-				sc.flushPending(b, m)
-			}
-			b.fixYears()
-			b.fixTimes()
+			sc.endBundle(b)
 		}
 	}
 	for _, b := range states {

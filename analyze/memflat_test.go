@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -53,5 +54,129 @@ func TestKeptFlat(t *testing.T) {
 	}
 	if n != 2*nb {
 		t.Errorf("%d findings, want %d", n, 2*nb)
+	}
+}
+
+// TestHeldFlat: what a run holds after the pass (the heap in use) does
+// not grow with the lines of its bundles (issue 13): 8 dense bundles of
+// 60,000 matching lines each hold what 8 of 6,000 hold, within 10%: the
+// time streams of match rules are reduced at the end of each bundle's
+// pass (before, 3 MiB for the 480,000 lines, 294 KiB for 48,000).
+func TestHeldFlat(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- id: t.err
+  title: "{hits} errors from {who}, at most {rate} a minute"
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/*.log*"], pattern: 'error (?P<code>\d+) from (?P<who>\w+)', group_by: [who], within: 1m}`)
+	held := func(lines int) (heap uint64, streams, excerpts int) {
+		var b strings.Builder
+		for i := range lines {
+			fmt.Fprintf(&b, "%s.%03d error %d from host%d and some more words on the line\n", stamp(i/20), i%20, i, i%3)
+			if i%2 == 0 {
+				fmt.Fprintf(&b, "%s.%03d a calm line between them, as a log has\n", stamp(i/20), i%20)
+			}
+		}
+		dir := bundleDirOf(t, map[string]string{"files/a.log": b.String()})
+		paths := []string{dir, dir, dir, dir, dir, dir, dir, dir}
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.GC() // what earlier tests left in pools too
+		runtime.ReadMemStats(&ms)
+		base := ms.HeapAlloc
+		afterPass = func(states []*bundleState, sc *scanner) {
+			for _, st := range states {
+				for _, a := range st.aggs {
+					if a == nil {
+						continue
+					}
+					for _, g := range a.order {
+						for _, sg := range g.ev.segs {
+							streams += cap(sg.buf)
+						}
+					}
+				}
+			}
+			excerpts = excerptBudget - sc.exBud.left
+			runtime.GC()
+			runtime.GC() // and the chunk buffers' pool
+			runtime.ReadMemStats(&ms)
+			heap = ms.HeapAlloc - min(base, ms.HeapAlloc)
+		}
+		defer func() { afterPass = nil }()
+		rep := runWith(t, p, paths, Options{})
+		for _, f := range rep.Findings {
+			if f.Count != lines/3 {
+				t.Errorf("%s: %d, want %d", f.Title, f.Count, lines/3)
+			}
+		}
+		return heap, streams, excerpts
+	}
+	hs, ss, es := held(6_000)
+	hl, sl, el := held(60_000)
+	t.Logf("held after the pass, 8 bundles: of 6,000 lines %d KiB (streams %d, excerpts %d), of 60,000 lines %d KiB (streams %d, excerpts %d)", hs>>10, ss, es, hl>>10, sl, el)
+	if hl > hs+hs/10 {
+		t.Errorf("8 bundles of 60,000 lines hold %d KiB after the pass, of 6,000 lines %d KiB: more than 10%% apart", hl>>10, hs>>10)
+	}
+}
+
+// TestExcerptsEveryBundle: the excerpts of a run share one budget, and a
+// member keeps only those around the lines its findings can quote once
+// its pass is over (issue 13): 12 dense bundles get an excerpt for every
+// evidence line, the twelfth as the first, and the budget in use after
+// the pass is what those excerpts take (2.0 MiB here). Before, the
+// members' head and tail excerpts (80 per member, most around lines no
+// finding quotes) took the whole budget (4 MiB here), leaving none for
+// the bundles after: 20 dense bundles of scripts/bench-analyze-dense.sh
+// got 16 excerpts, 100 now.
+func TestExcerptsEveryBundle(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- id: t.err
+  title: "{hits} errors from {who}"
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/*.log*"], pattern: 'error (?P<code>\d+) from (?P<who>\w+)', group_by: [who]}`)
+	var b strings.Builder
+	pad := strings.Repeat("words ", 50)
+	for i := range 6000 {
+		fmt.Fprintf(&b, "%s error %d from host%d %s\n", stamp(i), i, i%3, pad)
+		fmt.Fprintf(&b, "%s a calm line %s\n", stamp(i), pad)
+	}
+	const nb = 12
+	var paths []string
+	for range nb {
+		paths = append(paths, bundleDirOf(t, map[string]string{"files/a.log": b.String()}))
+	}
+	used := 0
+	afterPass = func(_ []*bundleState, sc *scanner) { used = excerptBudget - sc.exBud.left }
+	defer func() { afterPass = nil }()
+	rep := runWith(t, p, paths, Options{})
+	type line struct {
+		b, f string
+		n    int
+	}
+	covered := map[line]bool{}
+	for _, ex := range rep.Excerpts {
+		for i := range ex.Lines {
+			covered[line{ex.Bundle, ex.File, ex.Start + i}] = true
+		}
+	}
+	evidence, missing := 0, map[string]int{}
+	for _, f := range rep.Findings {
+		for _, ev := range f.Evidence {
+			evidence++
+			if !covered[line{ev.Bundle, ev.File, ev.Line}] {
+				missing[ev.Bundle]++
+			}
+		}
+	}
+	if len(rep.Findings) != 3*nb || len(missing) > 0 {
+		t.Errorf("%d findings (want %d); evidence lines without an excerpt, per bundle: %v", len(rep.Findings), 3*nb, missing)
+	}
+	// What is left is the excerpts the report shows (those holding a
+	// quoted line: about 23 of 7 KiB a bundle here), not the budget.
+	t.Logf("excerpts hold %d bytes of the budget after the pass (%d evidence lines)", used, evidence)
+	if limit := excerptBudget * 3 / 4; used > limit {
+		t.Errorf("excerpts hold %d bytes of the budget after the pass, want at most %d", used, limit)
 	}
 }

@@ -452,7 +452,7 @@ func (e *evaluator) evalMatchAgg(rr *ruleRun) ([]*draft, error) {
 			continue
 		}
 		hits := g.hits
-		first, last, rate, win := densest(spec.Within.Duration, g.evs...)
+		first, last, rate, win := g.densest(spec.Within.Duration)
 		if spec.Within.Duration <= 0 || first.IsZero() {
 			rate = hits // no window, or no times: the window cannot be judged
 		}
@@ -1018,10 +1018,7 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 	if !first.IsZero() {
 		f.FirstSeen, f.LastSeen = ptime(first.In(loc)), ptime(last.In(loc))
 	}
-	maxEv := r.MaxEvidence
-	if maxEv <= 0 {
-		maxEv = 5
-	}
+	maxEv := maxEvidenceOf(r)
 	matches := d.matches
 	if rp.kind == "state" {
 		if len(matches) > maxEv {

@@ -67,6 +67,9 @@ type job struct {
 	obs []any
 	// spans are the records of hits, by index (continuation logs only).
 	spans []recSpan
+	// fin, when set, is no chunk: the merger runs it in its turn
+	// (scanner.bundleDone).
+	fin func()
 }
 
 // A lineObserver sees every member the pass reads (every line, matching
@@ -103,6 +106,8 @@ type scanner struct {
 	observers []lineObserver
 	// mine: template mining's state across logs (merger only).
 	mine *mineRun
+	// inFlight holds a token per chunk read and not merged (chunkbufs.go).
+	inFlight chan struct{}
 }
 
 func newScanner(workers int) *scanner {
@@ -116,6 +121,7 @@ func newScanner(workers int) *scanner {
 		hitFree:   make(chan []hit, workers+2),
 		bud:       &budget{left: runBudget},
 		exBud:     &budget{left: excerptBudget},
+		inFlight:  make(chan struct{}, chunkTokens(workers)),
 	}
 	for i := 0; i < workers; i++ {
 		s.workers.Add(1)
@@ -138,6 +144,10 @@ func newScanner(workers int) *scanner {
 		defer close(s.mergeDone)
 		for j := range s.order {
 			<-j.done
+			if j.fin != nil {
+				j.fin()
+				continue
+			}
 			s.merge(j)
 		}
 	}()
@@ -237,21 +247,24 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 
 // read cuts a member into chunks and submits them.
 func (s *scanner) read(ctx context.Context, ms *memberScan, r io.Reader) error {
-	bp := bufPool.Get().(*[]byte)
+	bp, err := s.getBuf(ctx)
+	if err != nil {
+		return err
+	}
 	buf := (*bp)[:chunkSize]
 	n := 0
 	cont := false
 	first := true
 	for {
 		if err := ctx.Err(); err != nil {
-			bufPool.Put(bp)
+			s.putBuf(bp)
 			return err
 		}
 		k, err := io.ReadFull(r, buf[n:])
 		n += k
 		eof := err == io.EOF || err == io.ErrUnexpectedEOF
 		if err != nil && !eof {
-			bufPool.Put(bp)
+			s.putBuf(bp)
 			return err
 		}
 		data := buf[:n]
@@ -276,14 +289,17 @@ func (s *scanner) read(ctx context.Context, ms *memberScan, r io.Reader) error {
 		var nbp *[]byte
 		var nbuf []byte
 		if !eof {
-			nbp = bufPool.Get().(*[]byte)
+			if nbp, err = s.getBuf(ctx); err != nil {
+				s.putBuf(bp)
+				return err
+			}
 			nbuf = (*nbp)[:chunkSize]
 			n = copy(nbuf, carry)
 		}
 		if len(data) > 0 {
 			s.submit(&job{ms: ms, data: data, buf: bp, cont: cont})
 		} else {
-			bufPool.Put(bp)
+			s.putBuf(bp)
 		}
 		if eof {
 			return nil
@@ -432,6 +448,7 @@ func (s *scanner) merge(j *job) {
 		}
 	}
 	j.data, j.buf, j.hits, j.excerpts = nil, nil, nil, nil
+	s.merged()
 }
 
 // deliver hands a record to its slot: the rule's aggregate, else the

@@ -366,6 +366,8 @@ type bundleState struct {
 	// readAs says, per member path, which raw file was read as it by
 	// content ("console.txt read as samhain log by content").
 	readAs map[string]string
+	// passDone: the bundle's pass is finished (endBundle).
+	passDone bool
 }
 
 func (b *bundleState) slotRecords(s *slot) []*record {

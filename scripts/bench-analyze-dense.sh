@@ -8,7 +8,7 @@
 #   handshake  1 of 4 lines a WHO/TELL handshake line           same size
 #   bundles    20 bundles of 50 MiB (dense) analyzed together, against one of them
 #   members    one bundle of 10,000 members (12 MiB of dense logs)
-# BENCH_LARGE=1 adds dense and handshake at 1 GiB; BENCH_NODE_SIZE and
+# BENCH_LARGE=1 adds dense and handshake at BENCH_LARGE_SIZE (1GiB); BENCH_NODE_SIZE and
 # BENCH_MEMBERS shrink the last two cases for a quick try. Prints ratios (wall
 # and CPU against the floor), peak RSS, the load average, and checks that
 # the routed-session counts of the report equal grep -c of the pattern.
@@ -18,7 +18,7 @@ dir=${BENCH_DIR:-${TMPDIR:-/tmp}/casefile-bench}
 runs=${BENCH_RUNS:-2}
 size=${BENCH_DENSE_SIZE:-256MiB}
 mkdir -p "$dir" bin
-[ -x bin/analyze ] || go build -o bin/analyze ./cmd/analyze
+go build -o bin/analyze ./cmd/analyze # always: a bin/analyze left from another commit would be measured instead
 go build -o "$dir/benchgen" ./analyze/internal/benchgen
 gen() { # out size files mix [name]
 	[ -s "$1" ] && return 0
@@ -66,10 +66,11 @@ case_one "dense $size" "$dir/dense-$size.tar.gz"
 gen "$dir/handshake-$size.tar.gz" "$size" 16 handshake
 case_one "handshake $size" "$dir/handshake-$size.tar.gz"
 if [ -n "${BENCH_LARGE:-}" ]; then
-	gen "$dir/dense-1GiB.tar.gz" 1GiB 50 dense
-	case_one "dense 1GiB" "$dir/dense-1GiB.tar.gz"
-	gen "$dir/handshake-1GiB.tar.gz" 1GiB 50 handshake
-	case_one "handshake 1GiB" "$dir/handshake-1GiB.tar.gz"
+	large=${BENCH_LARGE_SIZE:-1GiB}
+	gen "$dir/dense-$large.tar.gz" "$large" 50 dense
+	case_one "dense $large" "$dir/dense-$large.tar.gz"
+	gen "$dir/handshake-$large.tar.gz" "$large" 50 handshake
+	case_one "handshake $large" "$dir/handshake-$large.tar.gz"
 fi
 node=${BENCH_NODE_SIZE:-50MiB}
 set --

@@ -1,0 +1,214 @@
+package analyze
+
+import (
+	"time"
+
+	"casefile/profiles"
+)
+
+// The end of a bundle's pass. When an input's walk is over, the merger
+// is handed a marker behind the input's last chunk (scanner.bundleDone);
+// in its turn, once every chunk of the bundle is merged, it finishes the
+// bundle (endBundle): untimed records waiting for a time are delivered,
+// times are dated (fixYears, fixTimes), and what the bundle holds only
+// for the pass is let go, so that a run holds little more for the
+// twentieth bundle than for the first (issue 13; docs/engine.md, Records
+// and their limits):
+//
+//   - a match rule of scope bundle reduces the time streams of its groups
+//     to what is read of them (first and last time, densest window): the
+//     streams grow with the matching lines;
+//   - the excerpts of a member are kept only around kept lines: the
+//     report quotes excerpts around evidence, and evidence lines are kept
+//     records (a context's lines come from members it keeps, which keep
+//     their excerpts); the rest is given back to the run's budget for the
+//     bundles still to come.
+
+// spanSum is what a match group's time stream gives (densest).
+type spanSum struct {
+	first, last time.Time
+	rate        int
+	win         window
+}
+
+// bundleDone hands the merger the end of b's pass, behind b's chunks.
+func (s *scanner) bundleDone(b *bundleState) {
+	done := make(chan struct{})
+	close(done)
+	s.order <- &job{done: done, fin: func() { s.endBundle(b) }}
+}
+
+// endBundle finishes a bundle whose chunks are all merged (the merger, or
+// after the pass for a bundle whose marker was not sent).
+func (s *scanner) endBundle(b *bundleState) {
+	if b.passDone {
+		return
+	}
+	b.passDone = true
+	for _, m := range b.members {
+		s.flushPending(b, m)
+	}
+	s.bud.settle()
+	b.fixYears()
+	b.fixTimes()
+	b.reduceStreams()
+	b.pruneExcerpts(s.exBud, nil, true)
+}
+
+// pruneMemberMin is the excerpt bytes from which a member's excerpts are
+// pruned at the end of its pass (pruning costs a look at every record the
+// bundle keeps: not worth it for a member with a few excerpts).
+const pruneMemberMin = 64 << 10
+
+// memberDone hands the merger the end of a member's pass, behind its
+// chunks: a member holding many excerpts keeps only those around its
+// kept lines, so that the excerpts of the members and bundles walked
+// side by side do not use up the run's budget before the bundle's end.
+func (s *scanner) memberDone(b *bundleState, m *member) {
+	done := make(chan struct{})
+	close(done)
+	s.order <- &job{done: done, fin: func() {
+		n := 0
+		for _, ex := range m.excerpts {
+			n += excerptSize(ex)
+		}
+		for _, ex := range m.exTail {
+			n += excerptSize(ex)
+		}
+		if n >= pruneMemberMin {
+			b.pruneExcerpts(s.exBud, m, false)
+		}
+	}}
+}
+
+// reduceStreams replaces the time streams of the groups of the bundle's
+// match rules of scope bundle by their first and last times and densest
+// window: those rules read nothing else of them, and read them for this
+// bundle alone (a rule of scope all merges the bundles' streams).
+func (b *bundleState) reduceStreams() {
+	for _, a := range b.aggs {
+		if a == nil || a.rp.kind != "match" || a.rp.rule.Scope == "all" || a.rp.rule.Match.SplitGap.Duration > 0 {
+			continue // scope all merges the bundles' streams; split_gap cuts them into bursts after the pass
+		}
+		w := a.rp.rule.Match.Within.Duration
+		for _, g := range a.order {
+			if g.span != nil {
+				continue
+			}
+			first, last, rate, win := densest(w, &g.ev)
+			g.span = &spanSum{first: first, last: last, rate: rate, win: win}
+			g.ev = evStream{timeOnly: true}
+		}
+	}
+}
+
+// quotesOnly: the aggregate is a match rule's of scope bundle that keeps
+// only its floors (ruleAgg.draw): of its kept lines, its findings quote
+// the ones pickEvidence picks (its also lines are other slots' records).
+func quotesOnly(a *ruleAgg) bool {
+	return a.rp.kind == "match" && !a.draw && a.rp.rule.Scope != "all"
+}
+
+// maxEvidenceOf is the evidence lines a finding of r quotes of its
+// matches (max_evidence, default 5).
+func maxEvidenceOf(r *profiles.Rule) int {
+	if r.MaxEvidence <= 0 {
+		return 5
+	}
+	return r.MaxEvidence
+}
+
+// pruneExcerpts drops the excerpts of the bundle's members that hold no
+// kept line, giving their bytes back to bud: those of one member (only,
+// at the end of its pass: a line not kept then is never kept later), or
+// of all the bundle's members. final: the bundle's pass is over, so that
+// the lines a group quotes are known (quotesOnly). A member whose lines
+// a context keeps (retained) keeps all its excerpts: its context lines
+// may be quoted.
+func (b *bundleState) pruneExcerpts(bud *budget, only *member, final bool) {
+	type mline struct{ m, line int }
+	kept := map[mline]bool{}
+	add := func(rs []*record) {
+		for _, r := range rs {
+			if r != nil && r.m != nil && (only == nil || r.m == only) {
+				kept[mline{r.m.idx, r.line}] = true
+			}
+		}
+	}
+	for i := range b.slots {
+		add(b.slots[i].head)
+		add(b.slots[i].tail)
+	}
+	for _, a := range b.aggs {
+		if a == nil {
+			continue
+		}
+		for _, g := range a.order {
+			if final && quotesOnly(a) {
+				// The finding quotes the group's first and last kept
+				// lines (pickEvidence over them sorted), nothing else of
+				// them: only those are looked up in the excerpts.
+				rs := g.kept.records()
+				sortRecords(rs)
+				add(pickEvidence(rs, maxEvidenceOf(a.rp.rule)))
+				continue
+			}
+			add(g.kept.head)
+			add(g.kept.tail)
+			add(g.cand.head)
+			add(g.cand.tail)
+			add(g.pend)
+		}
+	}
+	for _, fa := range b.factAggs {
+		if fa != nil {
+			add(fa.records())
+		}
+	}
+	keep := func(m *member, ex *excerpt) bool {
+		for i := range ex.lines {
+			if kept[mline{m.idx, ex.start + i}] {
+				return true
+			}
+		}
+		return false
+	}
+	for _, m := range b.members {
+		if len(m.retained) > 0 || len(m.excerpts)+len(m.exTail) == 0 || only != nil && m != only {
+			continue
+		}
+		heads := m.excerpts[:0]
+		for _, ex := range m.excerpts {
+			if keep(m, ex) {
+				heads = append(heads, ex)
+			} else {
+				bud.give(excerptSize(ex))
+			}
+		}
+		clear(m.excerpts[len(heads):])
+		m.excerpts = heads
+		var tail []*excerpt
+		for _, ex := range m.exTail {
+			if keep(m, ex) {
+				tail = append(tail, ex)
+			} else {
+				bud.give(excerptSize(ex))
+			}
+		}
+		m.exTail, m.exTailAt = tail, 0
+	}
+}
+
+// densest is the group's first and last times and densest window
+// (window w) over its bundles: from its streams, or from the one stream
+// its bundle reduced (a match rule of scope bundle reads one bundle).
+func (g *mergedGroup) densest(w time.Duration) (first, last time.Time, rate int, win window) {
+	if len(g.spans) == 1 && len(g.evs) == 0 {
+		s := g.spans[0]
+		return s.first, s.last, s.rate, s.win
+	}
+	if len(g.spans) > 0 {
+		panic("analyze: a match group merges reduced streams") // reduceStreams skips rules of scope all
+	}
+	return densest(w, g.evs...)
+}

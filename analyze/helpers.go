@@ -22,6 +22,7 @@ import (
 // for reading times that carry no zone.
 func addHelpers(m map[string]any, loc, display *time.Location, ref time.Time) {
 	addRecordHelpers(m)
+	addWindowHelpers(m)
 	m["count_phrase"] = func(n, first, last any) string { return countPhrase(n, first, last, display) }
 	m["plural"] = func(args ...any) (string, error) {
 		if len(args) < 2 || len(args) > 3 {

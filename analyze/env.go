@@ -267,6 +267,8 @@ func truth(e *profiles.Expr, env map[string]any) (bool, error) {
 		return x, nil
 	case nil:
 		return false, nil
+	case []any: // a list holds when it is not empty (when: unclean_lines)
+		return len(x) > 0, nil
 	}
 	return false, fmt.Errorf("the condition gave %T (%v), not true or false", v, v)
 }

@@ -11,7 +11,8 @@ import (
 
 // TestDataFact: a data fact is the profile's own list or mapping, seen by
 // expressions like any fact (numbers as numbers, mappings by key), and
-// the helpers of the window file work on it from a profile.
+// the helpers of the window file work on it from a profile; a list as a
+// condition holds when it is not empty.
 func TestDataFact(t *testing.T) {
 	p := testProfile(t, logsYMD+`facts:
 - name: troubles
@@ -30,7 +31,11 @@ rules:
   vars:
     what: 'map(filter(troubles, (matched[.label] ?? 0) > 0), .says)'
     script: 'scripts["gwp"]'
+    nothing: '[]'
   when: 'hits >= limit'
+  notes:
+  - {when: what, inline: true, explanation: 'Listed.'}
+  - {when: nothing, inline: true, explanation: 'Never.'}
   match:
     in: ["files/**/a.log"]
     any:
@@ -44,7 +49,7 @@ rules:
 	if diff := cmp.Diff(want, summary(rep)); diff != "" {
 		t.Fatalf("findings (-want +got):\n%s", diff)
 	}
-	if got, want := rep.Findings[0].Explanation, "near: 1, changes: 2"; got != want {
+	if got, want := rep.Findings[0].Explanation, "near: 1, changes: 2 Listed."; got != want {
 		t.Errorf("explanation %q, want %q", got, want)
 	}
 }

@@ -13,13 +13,36 @@ import (
 // spell out with filter, ternaries and reduce. Written once here; they
 // know nothing of a product.
 
-// addWindowHelpers binds near, between, changes, first_set and path_dir.
+// addWindowHelpers binds near, between, before, changes, first_set,
+// path_dir and spread.
 func addWindowHelpers(m map[string]any) {
 	m["near"] = nearHelper
 	m["between"] = betweenHelper
 	m["changes"] = changesHelper
 	m["first_set"] = firstSet
 	m["path_dir"] = pathDir
+	m["spread"] = spread
+	m["before"] = beforeHelper
+}
+
+// spread is spread(times): how far apart the earliest and the latest of
+// the times are (nil and zero times left out); 0 for fewer than two.
+func spread(list any) time.Duration {
+	xs, _ := list.([]any)
+	var lo, hi time.Time
+	for _, x := range xs {
+		t, ok := x.(time.Time)
+		if !ok || t.IsZero() {
+			continue
+		}
+		if lo.IsZero() || t.Before(lo) {
+			lo = t
+		}
+		if hi.IsZero() || t.After(hi) {
+			hi = t
+		}
+	}
+	return hi.Sub(lo)
 }
 
 // helperDuration reads a window length: a time.Duration, a duration
@@ -88,15 +111,34 @@ func nearHelper(args ...any) ([]any, error) {
 	return inWindow(args[0], t.Add(-before), t.Add(after)), nil
 }
 
-// betweenHelper is between(records, from, to): the records whose time
-// lies from from to to; an empty list when either is nil.
-func betweenHelper(list, from, to any) []any {
-	f, ok1 := from.(time.Time)
-	t, ok2 := to.(time.Time)
-	if !ok1 || !ok2 || f.IsZero() || t.IsZero() {
-		return []any{}
+// betweenHelper is between(records, from[, to]): the records whose time
+// lies from from to to, or from from on without to; an empty list when
+// from (or a given to) is nil.
+func betweenHelper(args ...any) ([]any, error) {
+	if len(args) < 2 || len(args) > 3 {
+		return nil, fmt.Errorf("between takes records, a time from and optionally a time to")
 	}
-	return inWindow(list, f, t)
+	f, ok := args[1].(time.Time)
+	if !ok || f.IsZero() {
+		return []any{}, nil
+	}
+	to := time.Unix(1<<62, 0)
+	if len(args) == 3 {
+		t, ok := args[2].(time.Time)
+		if !ok || t.IsZero() {
+			return []any{}, nil
+		}
+		to = t
+	}
+	return inWindow(args[0], f, to), nil
+}
+
+// beforeHelper is before(a, b): time a is earlier than time b; false when
+// either is nil (an incident before the oldest line of a log).
+func beforeHelper(a, b any) bool {
+	x, ok1 := a.(time.Time)
+	y, ok2 := b.(time.Time)
+	return ok1 && ok2 && !x.IsZero() && !y.IsZero() && x.Before(y)
 }
 
 // changesHelper is changes(records[, field]): the records whose field

@@ -60,12 +60,22 @@ func TestNearBetween(t *testing.T) {
 	if _, err := nearHelper(recs, t0); err == nil {
 		t.Error("near without a window: no error")
 	}
-	got = betweenHelper(recs, t0.Add(-time.Hour), t0)
+	got, _ = betweenHelper(recs, t0.Add(-time.Hour), t0)
 	if diff := cmp.Diff([]string{"hour", "at"}, values(got)); diff != "" {
 		t.Errorf("between (-want +got):\n%s", diff)
 	}
-	if got := betweenHelper(recs, nil, t0); len(got) != 0 {
+	got, _ = betweenHelper(recs, t0.Add(time.Minute))
+	if diff := cmp.Diff([]string{"after5", "after6"}, values(got)); diff != "" {
+		t.Errorf("between without an end (-want +got):\n%s", diff)
+	}
+	if got, _ := betweenHelper(recs, nil, t0); len(got) != 0 {
 		t.Errorf("between from nil = %v", got)
+	}
+	if got, _ := betweenHelper(recs, t0, nil); len(got) != 0 {
+		t.Errorf("between to nil = %v", got)
+	}
+	if !beforeHelper(t0, t0.Add(time.Second)) || beforeHelper(t0, t0) || beforeHelper(nil, t0) || beforeHelper(t0, nil) {
+		t.Error("before: wrong for ordered, equal or nil times")
 	}
 }
 
@@ -110,5 +120,17 @@ func TestChangesFirstSetPathDir(t *testing.T) {
 		if got, _ := pathDir(c.path, c.depth...); got != c.want {
 			t.Errorf("path_dir(%q, %v) = %q, want %q", c.path, c.depth, got, c.want)
 		}
+	}
+}
+
+// TestSpread: the distance between the earliest and the latest time, nil
+// left out, 0 for fewer than two times.
+func TestSpread(t *testing.T) {
+	t0 := time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)
+	if got := spread([]any{t0.Add(time.Hour), nil, t0, t0.Add(30 * time.Minute)}); got != time.Hour {
+		t.Errorf("spread = %v, want 1h", got)
+	}
+	if got := spread([]any{t0, nil}); got != 0 {
+		t.Errorf("spread of one time = %v, want 0", got)
 	}
 }

@@ -269,6 +269,10 @@ func truth(e *profiles.Expr, env map[string]any) (bool, error) {
 		return false, nil
 	case []any: // a list holds when it is not empty (when: unclean_lines)
 		return len(x) > 0, nil
+	case map[string]any: // a record or mapping: when it is there
+		return len(x) > 0, nil
+	case string: // a text: when it is not empty
+		return x != "", nil
 	}
 	return false, fmt.Errorf("the condition gave %T (%v), not true or false", v, v)
 }

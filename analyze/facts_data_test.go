@@ -12,7 +12,8 @@ import (
 // TestDataFact: a data fact is the profile's own list or mapping, seen by
 // expressions like any fact (numbers as numbers, mappings by key), and
 // the helpers of the window file work on it from a profile; a list as a
-// condition holds when it is not empty.
+// condition holds when it is not empty, a record when it is there, a
+// text when it is not "".
 func TestDataFact(t *testing.T) {
 	p := testProfile(t, logsYMD+`facts:
 - name: troubles
@@ -32,10 +33,17 @@ rules:
     what: 'map(filter(troubles, (matched[.label] ?? 0) > 0), .says)'
     script: 'scripts["gwp"]'
     nothing: '[]'
+    blank: '""'
+    first_trouble: 'first(troubles)'
+    no_record: 'first([])'
   when: 'hits >= limit'
   notes:
   - {when: what, inline: true, explanation: 'Listed.'}
   - {when: nothing, inline: true, explanation: 'Never.'}
+  - {when: first_trouble, inline: true, explanation: 'A record.'}
+  - {when: no_record, inline: true, explanation: 'No record.'}
+  - {when: script, inline: true, explanation: 'A text.'}
+  - {when: blank, inline: true, explanation: 'Blank.'}
   match:
     in: ["files/**/a.log"]
     any:
@@ -49,7 +57,7 @@ rules:
 	if diff := cmp.Diff(want, summary(rep)); diff != "" {
 		t.Fatalf("findings (-want +got):\n%s", diff)
 	}
-	if got, want := rep.Findings[0].Explanation, "near: 1, changes: 2 Listed."; got != want {
+	if got, want := rep.Findings[0].Explanation, "near: 1, changes: 2 Listed. A record. A text."; got != want {
 		t.Errorf("explanation %q, want %q", got, want)
 	}
 }

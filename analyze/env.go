@@ -64,15 +64,20 @@ func funcs(bs []*bundleState, display *time.Location) map[string]any {
 		return t
 	}
 	m := map[string]any{
-		"exists": func(g any) (bool, error) {
-			s, err := glob(g)
-			if err != nil {
-				return false, err
+		"exists": func(gs ...any) (bool, error) { // exists(glob, ...): any of them
+			if len(gs) == 0 {
+				return false, fmt.Errorf("exists takes at least one glob")
 			}
-			for _, b := range bs {
-				for _, p := range b.all {
-					if ok, _ := profiles.MatchGlob(s, p); ok {
-						return true, nil
+			for _, g := range gs {
+				s, err := glob(g)
+				if err != nil {
+					return false, err
+				}
+				for _, b := range bs {
+					for _, p := range b.all {
+						if ok, _ := profiles.MatchGlob(s, p); ok {
+							return true, nil
+						}
 					}
 				}
 			}

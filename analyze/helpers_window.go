@@ -23,6 +23,7 @@ func addWindowHelpers(m map[string]any) {
 	m["path_dir"] = pathDir
 	m["spread"] = spread
 	m["before"] = beforeHelper
+	m["in_span"] = inSpan
 }
 
 // spread is spread(times): how far apart the earliest and the latest of
@@ -131,6 +132,20 @@ func betweenHelper(args ...any) ([]any, error) {
 		to = t
 	}
 	return inWindow(args[0], f, to), nil
+}
+
+// inSpan is in_span(t, span): span is [from, to] and t lies from from to
+// to; false when any of them is nil (a log that reaches back to t and
+// goes on past it).
+func inSpan(t, span any) bool {
+	x, ok := t.(time.Time)
+	sp, _ := span.([]any)
+	if !ok || x.IsZero() || len(sp) != 2 {
+		return false
+	}
+	f, ok1 := sp[0].(time.Time)
+	to, ok2 := sp[1].(time.Time)
+	return ok1 && ok2 && !f.IsZero() && !to.IsZero() && !x.Before(f) && !x.After(to)
 }
 
 // beforeHelper is before(a, b): time a is earlier than time b; false when

@@ -74,6 +74,9 @@ func TestNearBetween(t *testing.T) {
 	if got, _ := betweenHelper(recs, t0, nil); len(got) != 0 {
 		t.Errorf("between to nil = %v", got)
 	}
+	if !inSpan(t0, []any{t0, t0.Add(time.Hour)}) || inSpan(t0, []any{t0.Add(time.Second), t0.Add(time.Hour)}) || inSpan(t0, []any{nil, t0}) || inSpan(nil, []any{t0, t0}) {
+		t.Error("in_span: wrong for a time inside, outside or a nil end")
+	}
 	if !beforeHelper(t0, t0.Add(time.Second)) || beforeHelper(t0, t0) || beforeHelper(nil, t0) || beforeHelper(t0, nil) {
 		t.Error("before: wrong for ordered, equal or nil times")
 	}

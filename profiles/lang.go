@@ -23,7 +23,7 @@ var (
 	}
 	// AnalyzeFuncs are functions every analyzer expression may call.
 	AnalyzeFuncs = []string{
-		"exists",     // exists(glob) bool: a member matches the glob
+		"exists",     // exists(glob, ...) bool: a member matches one of the globs
 		"members",    // members(glob) []string: member paths matching the glob
 		"oldest",     // oldest(glob) time or nil: earliest line time in matching members
 		"newest",     // newest(glob) time or nil: latest line time in matching members
@@ -50,6 +50,7 @@ var (
 		"near",         // near(records, t, before[, after]): the records timed from before ahead of t to after past it
 		"between",      // between(records, from[, to]): the records timed from from to to (or on, without to)
 		"before",       // before(a, b) bool: time a is earlier than time b; false when either is nil
+		"in_span",      // in_span(t, [from, to]) bool: t lies from from to to; false when any is nil
 		"changes",      // changes(records[, field]): the first record of each run of equal values (default field value)
 		"first_set",    // first_set(list): the first element that is not nil, "" or empty
 		"path_dir",     // path_dir(path[, depth]): the folder of a path, at most depth folders deep

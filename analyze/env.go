@@ -62,15 +62,20 @@ func funcs(bs []*bundleState, display *time.Location) map[string]any {
 		return t
 	}
 	m := map[string]any{
-		"exists": func(g any) (bool, error) {
-			s, err := glob(g)
-			if err != nil {
-				return false, err
+		"exists": func(gs ...any) (bool, error) { // exists(glob, ...): any of them
+			if len(gs) == 0 {
+				return false, fmt.Errorf("exists takes at least one glob")
 			}
-			for _, b := range bs {
-				for _, p := range b.all {
-					if ok, _ := profiles.MatchGlob(s, p); ok {
-						return true, nil
+			for _, g := range gs {
+				s, err := glob(g)
+				if err != nil {
+					return false, err
+				}
+				for _, b := range bs {
+					for _, p := range b.all {
+						if ok, _ := profiles.MatchGlob(s, p); ok {
+							return true, nil
+						}
 					}
 				}
 			}
@@ -256,6 +261,12 @@ func truth(e *profiles.Expr, env map[string]any) (bool, error) {
 		return x, nil
 	case nil:
 		return false, nil
+	case []any: // a list holds when it is not empty (when: unclean_lines)
+		return len(x) > 0, nil
+	case map[string]any: // a record or mapping: when it is there
+		return len(x) > 0, nil
+	case string: // a text: when it is not empty
+		return x != "", nil
 	}
 	return false, fmt.Errorf("the condition gave %T (%v), not true or false", v, v)
 }

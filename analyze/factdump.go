@@ -39,6 +39,9 @@ func factsOf(b *bundleState) BundleFacts {
 	for i := range b.plan.prof.Analyze.Facts {
 		f := &b.plan.prof.Analyze.Facts[i]
 		kind := "expr"
+		if f.Data != nil {
+			kind = "data"
+		}
 		switch {
 		case f.Format != "":
 			kind = f.Format

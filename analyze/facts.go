@@ -108,6 +108,8 @@ func (e *evaluator) evalFacts(b *bundleState) {
 					b.factNotes[f.Name] = n
 				}
 			}
+		} else if f.Data != nil {
+			v = dataValue(f.Data)
 		} else {
 			var err error
 			v, err = run(&f.Expr, env)

@@ -24,7 +24,7 @@ var (
 	}
 	// AnalyzeFuncs are functions every analyzer expression may call.
 	AnalyzeFuncs = []string{
-		"exists",     // exists(glob) bool: a member matches the glob
+		"exists",     // exists(glob, ...) bool: a member matches one of the globs
 		"members",    // members(glob) []string: member paths matching the glob
 		"oldest",     // oldest(glob) time or nil: earliest line time in matching members
 		"newest",     // newest(glob) time or nil: latest line time in matching members
@@ -50,6 +50,14 @@ var (
 		"number",       // number(n): "48,213", "0.5"
 		"default",      // default(x, y): x, or y when x is nil or ""
 		"wrap",         // wrap(x, before[, after]): before + x + after, or "" when x is nil, "" or empty
+		"near",         // near(records, t, before[, after]): the records timed from before ahead of t to after past it
+		"between",      // between(records, from[, to]): the records timed from from to to (or on, without to)
+		"before",       // before(a, b) bool: time a is earlier than time b; false when either is nil
+		"in_span",      // in_span(t, [from, to]) bool: t lies from from to to; false when any is nil
+		"changes",      // changes(records[, field]): the first record of each run of equal values (default field value)
+		"first_set",    // first_set(list): the first element that is not nil, "" or empty
+		"path_dir",     // path_dir(path[, depth]): the folder of a path, at most depth folders deep
+		"spread",       // spread(times): the duration from the earliest to the latest time (nil left out)
 		// Addresses and times.
 		"ip",            // ip(s): the address in s in canonical form ("::ffff:10.0.0.1" is "10.0.0.1"), nil if none
 		"cidr_contains", // cidr_contains(prefix, ip) bool: "10.1.0.0/16" holds "10.1.2.3"

@@ -291,6 +291,10 @@ type Fact struct {
 	Type string `yaml:"type"`
 	// Expr computes the fact from other facts instead of a pattern.
 	Expr Expr `yaml:"expr"`
+	// Data is a fact written out in the profile instead: a list, a
+	// mapping or a scalar, the same in every bundle (a table of phrases,
+	// of start scripts, of the states that mean "off"). No expression.
+	Data any `yaml:"data"`
 
 	// Format reads the members as typed data instead of a pattern (see
 	// SourceFormats): each row (an ini key, a table row, a JSON leaf) is

@@ -277,8 +277,8 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 		} else if fa.Pick == "map" {
 			return at(fa.Line, "fact %q: pick map needs a format (its rows have keys)", fa.Name)
 		}
-		if (fa.Pattern != nil) == fa.Expr.IsSet() {
-			return at(fa.Line, "fact %q needs exactly one of pattern (with in) or expr", fa.Name)
+		if n := btoi(fa.Pattern != nil) + btoi(fa.Expr.IsSet()) + btoi(fa.Data != nil); n != 1 {
+			return at(fa.Line, "fact %q needs exactly one of pattern (with in), expr or data", fa.Name)
 		}
 		if fa.Pattern != nil && len(fa.In) == 0 && len(fa.InFirst) == 0 {
 			return at(fa.Line, "fact %q: pattern needs in (member globs) or in_first", fa.Name)
@@ -287,7 +287,7 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 			return at(fa.Line, "fact %q: in and in_first exclude each other", fa.Name)
 		}
 		if fa.Pattern == nil && (len(fa.In) > 0 || len(fa.InFirst) > 0 || fa.FilePattern != nil || fa.Optional) {
-			return at(fa.Line, "fact %q: in, in_first, file_pattern and optional go with pattern, not expr", fa.Name)
+			return at(fa.Line, "fact %q: in, in_first, file_pattern and optional go with pattern, not expr or data", fa.Name)
 		}
 		if err := checkGlobs(fa.In); err != nil {
 			return at(fa.Line, "fact %q: %v", fa.Name, err)
@@ -803,4 +803,11 @@ func ruleGlobs(r *Rule) []globsAt {
 		out = append(out, globsAt{r.Context.In, max(r.Context.Line, r.Line)})
 	}
 	return out
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

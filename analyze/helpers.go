@@ -22,7 +22,6 @@ import (
 // for reading times that carry no zone.
 func addHelpers(m map[string]any, loc, display *time.Location, ref time.Time) {
 	addRecordHelpers(m)
-	addListHelpers(m)
 	addPathHelpers(m)
 	addWindowHelpers(m)
 	m["count_phrase"] = func(n, first, last any) string { return countPhrase(n, first, last, display) }

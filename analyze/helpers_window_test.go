@@ -137,3 +137,28 @@ func TestSpread(t *testing.T) {
 		t.Errorf("spread of one time = %v, want 0", got)
 	}
 }
+
+// TestChangesOfValues: of plain values, changes folds each run of equal
+// consecutive values into one (the steps a negotiation went through);
+// equal values apart stay; nil or a non-list is an empty list.
+func TestChangesOfValues(t *testing.T) {
+	tests := []struct {
+		in   any
+		want []any
+	}{
+		{[]any{"A", "A", "B", "A", "A"}, []any{"A", "B", "A"}},
+		{[]any{1, 1, 1}, []any{1}},
+		{[]any{}, []any{}},
+		{nil, []any{}},
+		{"A", []any{}},
+	}
+	for _, tc := range tests {
+		got, err := changesHelper(tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("changes(%v) (-want +got):\n%s", tc.in, diff)
+		}
+	}
+}

@@ -45,7 +45,6 @@ var (
 		"clock",        // clock(t): the time of day "15:04:05" in the bundle's zone
 		"bytes",        // bytes(n): a byte count as "70 MiB", "512 KiB", "900 B"
 		"carry_down",   // carry_down(records, field...): empty fields take the value of the records above (headers carried down)
-		"squeeze",      // squeeze(list): runs of equal consecutive elements folded into one
 		"within_dir",   // within_dir(path, dir) bool: path is dir or lies under it ("/" holds every path)
 		"number",       // number(n): "48,213", "0.5"
 		"default",      // default(x, y): x, or y when x is nil or ""
@@ -54,7 +53,7 @@ var (
 		"between",      // between(records, from[, to]): the records timed from from to to (or on, without to)
 		"before",       // before(a, b) bool: time a is earlier than time b; false when either is nil
 		"in_span",      // in_span(t, [from, to]) bool: t lies from from to to; false when any is nil
-		"changes",      // changes(records[, field]): the first record of each run of equal values (default field value)
+		"changes",      // changes(list[, field]): the first element of each run of equal values (records: by field, default value)
 		"first_set",    // first_set(list): the first element that is not nil, "" or empty
 		"path_dir",     // path_dir(path[, depth]): the folder of a path, at most depth folders deep
 		"spread",       // spread(times): the duration from the earliest to the latest time (nil left out)

@@ -608,15 +608,15 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 	// What depends on a template's text alone is judged once per text (a
 	// bundle of thousands of logs has the same templates in each).
 	words := map[string]tplWords{}
-	n := 0
-	for _, b := range states {
-		for _, m := range b.members {
-			if m.mine != nil {
-				n += len(m.mine.kept)
-			}
-		}
+	// One entry per template per log family (mine_family.go), in the order
+	// each was first met.
+	fams := map[famKey]*famSpan{}
+	type ftKey struct {
+		famKey
+		tpl string
 	}
-	rep.Unexplained = slices.Grow(rep.Unexplained, n)
+	byTpl := map[ftKey]*famTemplate{}
+	var order []*famTemplate
 	for _, b := range states {
 		var benign [][]string
 		if b.plan != nil && b.plan.prof != nil {
@@ -632,7 +632,11 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 			}
 			lc := report.LogCoverage{Bundle: b.name, File: m.path, Lines: lm.lines, Templates: 0, Dropped: lm.dropped, Cap: maxTemplatesPerLog}
 			explained := lm.matched
-			span := logSpan(lm)
+			fk := famKey{b, logFamily(m.path)}
+			if fams[fk] == nil {
+				fams[fk] = &famSpan{}
+			}
+			fams[fk].add(lm)
 			for i := range lm.kept {
 				g := &lm.kept[i]
 				lc.Templates++
@@ -653,7 +657,14 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 					w = templateWords(g.template)
 					words[g.template] = w
 				}
-				rep.Unexplained = append(rep.Unexplained, unexplainedEntry(e, b, m, g, w, span))
+				k := ftKey{fk, g.template}
+				ft := byTpl[k]
+				if ft == nil {
+					ft = &famTemplate{key: fk, tw: w}
+					byTpl[k] = ft
+					order = append(order, ft)
+				}
+				ft.add(g, m.path)
 			}
 			lc.Explained = explained
 			// Unknown: no pattern of the profile matched a line, no line is
@@ -662,6 +673,10 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 			lc.Unknown = !lm.known && explained == 0 && !lm.dated()
 			rep.Logs = append(rep.Logs, lc)
 		}
+	}
+	rep.Unexplained = slices.Grow(rep.Unexplained, len(order))
+	for _, ft := range order {
+		rep.Unexplained = append(rep.Unexplained, ft.entry(e, *fams[ft.key]))
 	}
 	markUnknownInputs(rep)
 	slices.SortStableFunc(rep.Unexplained, func(a, c report.Unexplained) int {
@@ -715,10 +730,10 @@ func logSpan(lm *logMine) float64 {
 	return max(1, lm.last.Sub(lm.first).Minutes())
 }
 
-func unexplainedEntry(e *evaluator, b *bundleState, m *member, g *tplGroup, tw tplWords, span float64) report.Unexplained {
-	u := report.Unexplained{ID: tw.id, Template: g.template, Bundle: b.name, File: m.path, Count: g.count}
+func unexplainedEntry(e *evaluator, b *bundleState, file string, g *tplGroup, tw tplWords, span float64) report.Unexplained {
+	u := report.Unexplained{ID: tw.id, Template: g.template, Bundle: b.name, File: file, Count: g.count}
 	ft, lt, level, peak := g.first, g.last, g.level, g.peak
-	u.Example = report.Evidence{Bundle: b.name, File: m.path, Line: g.firstLine, Text: g.example}
+	u.Example = report.Evidence{Bundle: b.name, File: file, Line: g.firstLine, Text: g.example}
 	if !ft.IsZero() {
 		f, l := ft.UTC(), lt.UTC()
 		u.FirstSeen, u.LastSeen = &f, &l

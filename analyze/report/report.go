@@ -82,13 +82,19 @@ type Unexplained struct {
 	ID       string `json:"id"`
 	Template string `json:"template"`
 	Bundle   string `json:"bundle"`
-	File     string `json:"file"`
-	// Count is the number of lines of the template in File.
+	// File is the newest file of the log's family (the log and its
+	// rotations: epp.log, epp.log.1, epp.log.2.gz) the template is in.
+	File string `json:"file"`
+	// Files are all the files of the family the template is in, newest
+	// first, and FileCount how many; both absent when it is only in File.
+	Files     []string `json:"files,omitempty"`
+	FileCount int      `json:"file_count,omitempty"`
+	// Count is the number of lines of the template in its files.
 	Count        int        `json:"count"`
 	FirstSeen    *time.Time `json:"first_seen"`
 	LastSeen     *time.Time `json:"last_seen"`
 	NearIncident bool       `json:"near_incident,omitempty"`
-	// Example is the template's first line.
+	// Example is the template's first line (the earliest of its files).
 	Example Evidence `json:"example"`
 	// Score ranks the entries; Reasons say what it is made of ("error
 	// words: refused", "level ERROR", "burst: 40 in one minute", "near the

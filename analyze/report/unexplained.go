@@ -42,6 +42,9 @@ func (t *textWriter) unexplained(r *Report) {
 		t.line(truncateWidth(head, t.width))
 		var parts []string
 		parts = append(parts, plural(u.Count, "time", "times"))
+		if u.FileCount > 1 {
+			parts = append(parts, "in "+CleanLine(baseName(u.File))+" and "+plural(u.FileCount-1, "rotated file", "rotated files"))
+		}
 		if u.FirstSeen != nil {
 			span := t.clock.span(u.FirstSeen, u.LastSeen)
 			parts = append(parts, span)
@@ -128,7 +131,7 @@ func unexplainedSection(r *Report) *unexplainedView {
 		}
 		v.Rows = append(v.Rows, unexplainedRow{
 			Score: u.Score, ID: h(u.ID), Template: h(u.Template), Count: u.Count, Seen: seen, Near: u.NearIncident,
-			Where:   h(u.Bundle + " " + u.Example.File + ":" + fmt.Sprint(u.Example.Line)),
+			Where:   h(u.Bundle + " " + u.Example.File + ":" + fmt.Sprint(u.Example.Line) + filesNote(u)),
 			Example: h(u.Example.Text), Reasons: h(strings.Join(u.Reasons, "; ")),
 		})
 	}
@@ -147,4 +150,17 @@ func unexplainedSection(r *Report) *unexplainedView {
 		}
 	}
 	return v
+}
+
+// filesNote names the other files of the family a template is in (HTML).
+func filesNote(u Unexplained) string {
+	if u.FileCount < 2 {
+		return ""
+	}
+	return fmt.Sprintf(" (in %d files: %s)", u.FileCount, strings.Join(u.Files, ", "))
+}
+
+// baseName is a path's last element.
+func baseName(p string) string {
+	return p[strings.LastIndexByte(p, '/')+1:]
 }

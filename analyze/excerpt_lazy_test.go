@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math/rand"
 	"slices"
+	"strconv"
 	"testing"
 	"unicode/utf8"
 )
@@ -47,5 +48,39 @@ func TestExcerptSpan(t *testing.T) {
 			}
 			start, no = end+1, no+1
 		}
+	}
+}
+
+// BenchmarkChunkExcerpts is a dense chunk's excerpts in the scan worker
+// (a record on every line, 80 excerpts): built all (excerptAt, as before
+// issue 13's change) or the last excerptsTail built and the rest sized
+// (excerptSpan, as the worker does after a member's first chunk).
+func BenchmarkChunkExcerpts(b *testing.B) {
+	var buf bytes.Buffer
+	for i := 0; buf.Len() < 1<<20; i++ {
+		buf.WriteString("2026-12-07 18:00:00.123 ERROR routed session 4711 failed: peer reset, retry ")
+		buf.WriteString(strconv.Itoa(i))
+		buf.WriteByte('\n')
+	}
+	data := buf.Bytes()
+	var starts, ends []int
+	for p := 0; len(starts) < excerptsHead+excerptsTail; {
+		e := p + bytes.IndexByte(data[p:], '\n')
+		starts, ends = append(starts, p), append(ends, e)
+		p = e + 1
+	}
+	for _, lazy := range []bool{false, true} {
+		b.Run(map[bool]string{false: "built", true: "sized"}[lazy], func(b *testing.B) {
+			b.ReportAllocs()
+			for n := 0; n < b.N; n++ {
+				for i := range starts {
+					if lazy && i < excerptsHead {
+						excerptSpan(data, starts[i], ends[i], i, true)
+					} else {
+						excerptAt(data, starts[i], ends[i], i)
+					}
+				}
+			}
+		})
 	}
 }

@@ -90,6 +90,12 @@ type lineObserver interface {
 	mergeChunk(b *bundleState, m *member, firstLine int, cont bool, partial any)
 }
 
+// lineCounter is a partial result of a lineObserver that cut the chunk
+// into lines: lineCount is their number (the last one counts without
+// its newline). The worker takes the chunk's newlines from it rather
+// than counting them again.
+type lineCounter interface{ lineCount() int }
+
 // scanner runs the pass for all inputs of one analysis.
 type scanner struct {
 	jobs      chan *job
@@ -133,11 +139,21 @@ func newScanner(workers int) *scanner {
 			w := &worker{free: s.hitFree}
 			for j := range s.jobs {
 				w.scan(j)
+				j.nl = -1
 				if len(s.observers) > 0 {
 					j.obs = make([]any, len(s.observers))
 					for k, o := range s.observers {
 						j.obs[k] = o.scanChunk(j.ms.m, j.data)
+						if c, ok := j.obs[k].(lineCounter); ok {
+							j.nl = c.lineCount()
+							if n := len(j.data); n > 0 && j.data[n-1] != '\n' {
+								j.nl-- // a last line without its newline
+							}
+						}
 					}
+				}
+				if j.nl < 0 {
+					j.nl = bytes.Count(j.data, []byte{'\n'})
 				}
 				close(j.done)
 			}
@@ -760,7 +776,6 @@ func (w *worker) scan(j *job) {
 	ms := j.ms
 	data := j.data
 	w.keyOf = nil // a shape is remembered within one chunk's bytes
-	j.nl = bytes.Count(data, []byte{'\n'})
 	valid := utf8.Valid(data)
 	if !valid {
 		j.invalid = invalidLines(data)

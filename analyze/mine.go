@@ -158,6 +158,10 @@ type partShape struct {
 	inMin       int
 }
 
+// lineCount is the chunk's lines (lineCounter): each has its entry in
+// lineShape.
+func (p *minePart) lineCount() int { return len(p.lineShape) }
+
 var minePartPool = sync.Pool{New: func() any { return &minePart{} }}
 
 // scanPart counts a chunk's lines by shape; it reads the log's parser and

@@ -49,7 +49,10 @@ type job struct {
 	data []byte
 	buf  *[]byte
 	cont bool // the first line continues the previous chunk's last line
-	done chan struct{}
+	// first: the member's first chunk (its excerpts are built by the
+	// worker: the member's head keeps them).
+	first bool
+	done  chan struct{}
 
 	// Results, line numbers relative to the chunk (newlines before).
 	// hits are the matches, made into records (not owned: their text is
@@ -86,6 +89,12 @@ type lineObserver interface {
 	scanChunk(m *member, data []byte) any
 	mergeChunk(b *bundleState, m *member, firstLine int, cont bool, partial any)
 }
+
+// lineCounter is a partial result of a lineObserver that cut the chunk
+// into lines: lineCount is their number (the last one counts without
+// its newline). The worker takes the chunk's newlines from it rather
+// than counting them again.
+type lineCounter interface{ lineCount() int }
 
 // scanner runs the pass for all inputs of one analysis.
 type scanner struct {
@@ -130,11 +139,21 @@ func newScanner(workers int) *scanner {
 			w := &worker{free: s.hitFree}
 			for j := range s.jobs {
 				w.scan(j)
+				j.nl = -1
 				if len(s.observers) > 0 {
 					j.obs = make([]any, len(s.observers))
 					for k, o := range s.observers {
 						j.obs[k] = o.scanChunk(j.ms.m, j.data)
+						if c, ok := j.obs[k].(lineCounter); ok {
+							j.nl = c.lineCount()
+							if n := len(j.data); n > 0 && j.data[n-1] != '\n' {
+								j.nl-- // a last line without its newline
+							}
+						}
 					}
+				}
+				if j.nl < 0 {
+					j.nl = bytes.Count(j.data, []byte{'\n'})
 				}
 				close(j.done)
 			}
@@ -275,6 +294,7 @@ func (s *scanner) read(ctx context.Context, ms *memberScan, r io.Reader) error {
 		if first && len(ms.lits) > 0 {
 			ms.search = newSearcher(ms.lits, data)
 		}
+		firstChunk := first
 		first = false
 		var carry []byte
 		nextCont := false
@@ -297,7 +317,7 @@ func (s *scanner) read(ctx context.Context, ms *memberScan, r io.Reader) error {
 			n = copy(nbuf, carry)
 		}
 		if len(data) > 0 {
-			s.submit(&job{ms: ms, data: data, buf: bp, cont: cont})
+			s.submit(&job{ms: ms, data: data, buf: bp, cont: cont, first: firstChunk})
 		} else {
 			s.putBuf(bp)
 		}
@@ -368,9 +388,21 @@ func (s *scanner) merge(j *job) {
 		}
 		m.pendNext = nil
 	}
+	lazy := false
 	for _, e := range j.excerpts {
 		e.start += base + 1
+		lazy = lazy || e.lazy
 		m.addExcerpt(e, s.exBud)
+	}
+	if lazy {
+		// The excerpts the member keeps of those the worker only sized
+		// are built while the chunk's bytes are here.
+		for _, e := range m.excerpts {
+			e.build(j.data)
+		}
+		for _, e := range m.exTail {
+			e.build(j.data)
+		}
 	}
 	// Records go to their slots in line order (the worker made them so);
 	// a slot with a file pattern gets a copy carrying its groups. A
@@ -744,8 +776,8 @@ func (w *worker) scan(j *job) {
 	ms := j.ms
 	data := j.data
 	w.keyOf = nil // a shape is remembered within one chunk's bytes
-	j.nl = bytes.Count(data, []byte{'\n'})
-	if !utf8.Valid(data) {
+	valid := utf8.Valid(data)
+	if !valid {
 		j.invalid = invalidLines(data)
 	}
 	parser := ms.m.parser
@@ -984,12 +1016,21 @@ func (w *worker) scan(j *job) {
 		}
 	}
 	w.maxHits = max(w.maxHits, len(j.hits))
-	// Excerpts around the first and last lines with records.
+	// Excerpts around the first and last lines with records. The member
+	// keeps the first ones of its first chunk (its head) and the last
+	// ones of a chunk (its ring of last excerpts, which each chunk's
+	// last ones replace): those are built here; the others are only
+	// sized (the member's budget reads their size), and built by the
+	// merger in the rare case that the member keeps them.
 	for i := range hitLines {
 		if i >= excerptsHead && i < len(hitLines)-excerptsTail {
 			continue
 		}
-		j.excerpts = append(j.excerpts, excerptAt(data, hitLines[i], hitEnds[i], hitNos[i]))
+		if j.first || i >= len(hitLines)-excerptsTail {
+			j.excerpts = append(j.excerpts, excerptAt(data, hitLines[i], hitEnds[i], hitNos[i]))
+		} else {
+			j.excerpts = append(j.excerpts, excerptSpan(data, hitLines[i], hitEnds[i], hitNos[i], valid))
+		}
 	}
 }
 
@@ -1172,4 +1213,53 @@ func excerptAt(data []byte, start, end, no int) *excerpt {
 
 func excerptLine(b []byte) string {
 	return cleanText(bytes.TrimSuffix(b, []byte{'\r'}), maxExcerptText)
+}
+
+// excerptSpan is excerptAt's excerpt not built (lazy): the same lines,
+// as the span of the chunk they are in, and its excerptSize. valid: the
+// chunk is valid UTF-8.
+func excerptSpan(data []byte, start, end, no int, valid bool) *excerpt {
+	lineSize := func(b []byte) int {
+		return 24 + cleanLen(bytes.TrimSuffix(b, []byte{'\r'}), maxExcerptText, valid)
+	}
+	size := 48 + lineSize(data[start:end])
+	p, n := start, 0
+	for ; n < excerptRadius && p > 0; n++ {
+		s := bytes.LastIndexByte(data[:p-1], '\n') + 1
+		size += lineSize(data[s : p-1])
+		p = s
+	}
+	e := &excerpt{start: no - n, lazy: true, from: p, to: end}
+	p = end + 1
+	for k := 0; k < excerptRadius && p < len(data); k++ {
+		s := bytes.IndexByte(data[p:], '\n')
+		if s < 0 {
+			s = len(data)
+		} else {
+			s += p
+		}
+		size += lineSize(data[p:s])
+		e.to = s
+		p = s + 1
+	}
+	e.size = size
+	return e
+}
+
+// build makes a lazy excerpt's lines from the bytes of its chunk.
+func (e *excerpt) build(data []byte) {
+	if !e.lazy {
+		return
+	}
+	b := data[e.from:e.to]
+	for {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			e.lines = append(e.lines, excerptLine(b))
+			break
+		}
+		e.lines = append(e.lines, excerptLine(b[:i]))
+		b = b[i+1:]
+	}
+	e.lazy = false
 }

@@ -263,6 +263,9 @@ type member struct {
 const excerptBudget = 4 << 20
 
 func excerptSize(e *excerpt) int {
+	if e.lazy {
+		return e.size
+	}
 	n := 48 + 24*len(e.lines)
 	for _, l := range e.lines {
 		n += len(l)
@@ -303,6 +306,11 @@ func (m *member) addExcerpt(e *excerpt, bud *budget) {
 type excerpt struct {
 	start int // line number of lines[0]
 	lines []string
+	// lazy: the lines are not built yet (excerptSpan): they are
+	// data[from:to] of the chunk being merged, and size is excerptSize.
+	lazy     bool
+	from, to int
+	size     int
 }
 
 type retainedChunk struct {
@@ -406,6 +414,28 @@ func cleanText(b []byte, limit int) string {
 		s += "…[" + itoa(cut) + " more bytes]"
 	}
 	return s
+}
+
+// cleanLen is len(cleanText(b, limit)), without building it; valid: b
+// is known to be valid UTF-8.
+func cleanLen(b []byte, limit int, valid bool) int {
+	cut := 0
+	if len(b) > limit {
+		cut = len(b) - limit
+		b = b[:limit]
+		if ls := lastStart(b); !utf8.FullRune(b[ls:]) {
+			cut += len(b) - ls
+			b = b[:ls]
+		}
+	}
+	n := len(b)
+	if !valid && !utf8.Valid(b) {
+		n = len(strings.ToValidUTF8(string(b), "\uFFFD"))
+	}
+	if cut > 0 {
+		n += len("…[") + len(itoa(cut)) + len(" more bytes]")
+	}
+	return n
 }
 
 func lastStart(b []byte) int {

@@ -24,7 +24,7 @@ var (
 	}
 	// AnalyzeFuncs are functions every analyzer expression may call.
 	AnalyzeFuncs = []string{
-		"exists",     // exists(glob, ...) bool: a member matches one of the globs
+		"exists",     // exists(glob, ...) bool: a member matches one of the globs (or of a list of globs)
 		"members",    // members(glob) []string: member paths matching the glob
 		"oldest",     // oldest(glob) time or nil: earliest line time in matching members
 		"newest",     // newest(glob) time or nil: latest line time in matching members

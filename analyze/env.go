@@ -66,6 +66,9 @@ func funcs(bs []*bundleState, display *time.Location) map[string]any {
 			if len(gs) == 0 {
 				return false, fmt.Errorf("exists takes at least one glob")
 			}
+			if l, ok := gs[0].([]any); ok && len(gs) == 1 { // exists(list of globs)
+				gs = l
+			}
 			for _, g := range gs {
 				s, err := glob(g)
 				if err != nil {

@@ -24,7 +24,7 @@ var (
 	}
 	// AnalyzeFuncs are functions every analyzer expression may call.
 	AnalyzeFuncs = []string{
-		"exists",     // exists(glob, ...) bool: a member matches one of the globs
+		"exists",     // exists(glob, ...) bool: a member matches one of the globs (or of a list of globs)
 		"members",    // members(glob) []string: member paths matching the glob
 		"oldest",     // oldest(glob) time or nil: earliest line time in matching members
 		"newest",     // newest(glob) time or nil: latest line time in matching members
@@ -57,6 +57,7 @@ var (
 		"first_set",    // first_set(list): the first element that is not nil, "" or empty
 		"path_dir",     // path_dir(path[, depth]): the folder of a path, at most depth folders deep
 		"spread",       // spread(times): the duration from the earliest to the latest time (nil left out)
+		"log_span",     // log_span(globs[, end]): [oldest, end ?? newest] line time of the first glob that has one
 		// Addresses and times.
 		"ip",            // ip(s): the address in s in canonical form ("::ffff:10.0.0.1" is "10.0.0.1"), nil if none
 		"cidr_contains", // cidr_contains(prefix, ip) bool: "10.1.0.0/16" holds "10.1.2.3"

@@ -252,26 +252,7 @@ func run(e *profiles.Expr, env map[string]any) (v any, err error) {
 
 // truth evaluates a condition; an unset one holds.
 func truth(e *profiles.Expr, env map[string]any) (bool, error) {
-	if e == nil || !e.IsSet() {
-		return true, nil
-	}
-	v, err := run(e, env)
-	if err != nil {
-		return false, err
-	}
-	switch x := v.(type) {
-	case bool:
-		return x, nil
-	case nil:
-		return false, nil
-	case []any: // a list holds when it is not empty (when: unclean_lines)
-		return len(x) > 0, nil
-	case map[string]any: // a record or mapping: when it is there
-		return len(x) > 0, nil
-	case string: // a text: when it is not empty
-		return x != "", nil
-	}
-	return false, fmt.Errorf("the condition gave %T (%v), not true or false", v, v)
+	return profiles.Truth(e, env)
 }
 
 // exprError places an expression's failure: "tfst.yaml:120: when: ...".

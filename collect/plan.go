@@ -180,23 +180,16 @@ func (c *collector) planItem(it profiles.CollectItem, isHost bool) *planned {
 
 // evalWhen evaluates an item's condition over the variables, os and
 // exists(path).
-// It runs on the analyzer's evaluator, with the same budget
-// (profiles.Eval).
+// It runs on the analyzer's evaluator, with the same budget, and is
+// judged as analyze judges a condition (profiles.Truth: a variable's text
+// holds when it is not empty).
 func (c *collector) evalWhen(e profiles.Expr) (bool, error) {
 	vars := map[string]string{}
 	for k, v := range c.vars {
 		vars[k] = v.Value
 	}
 	env := profiles.CollectEnv(vars, currentOS(), func(p string) bool { return c.fs.exists(c.expand(p)) })
-	out, err := profiles.Eval(&e, env)
-	if err != nil {
-		return false, err
-	}
-	b, ok := out.(bool)
-	if !ok {
-		return false, fmt.Errorf("is %T, not a boolean", out)
-	}
-	return b, nil
+	return profiles.Truth(&e, env)
 }
 
 // usesEmptyVar reports whether an item refers to a variable that has no

@@ -34,6 +34,34 @@ func Eval(e *Expr, env map[string]any) (v any, err error) {
 	return expr.Run(prog, env)
 }
 
+// Truth evaluates a condition (Eval): true or false, nil is false, and a
+// name can be a condition: a list holds when it is not empty, a record or
+// mapping when it is there, a text when it is not "" (when: silent_logs,
+// when: dbdir). Anything else is an error. An unset condition holds. The
+// analyzer's conditions and the collector's when are judged alike.
+func Truth(e *Expr, env map[string]any) (bool, error) {
+	if e == nil || !e.IsSet() {
+		return true, nil
+	}
+	v, err := Eval(e, env)
+	if err != nil {
+		return false, err
+	}
+	switch x := v.(type) {
+	case bool:
+		return x, nil
+	case nil:
+		return false, nil
+	case []any:
+		return len(x) > 0, nil
+	case map[string]any:
+		return len(x) > 0, nil
+	case string:
+		return x != "", nil
+	}
+	return false, fmt.Errorf("the condition gave %T (%v), not true or false", v, v)
+}
+
 // CollectEnv is the environment of a collect item's `when`: the profile's
 // variables (vars), the host's OS and exists(path), a host path or glob
 // that exists (under --root). It is also where the validator takes the

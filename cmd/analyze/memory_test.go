@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 
 	"casefile/analyze/input/inputtest"
@@ -35,29 +34,36 @@ func buildAnalyze(t *testing.T) string {
 	return bin
 }
 
-// peakRSS runs bin with args and returns its exit code and peak RSS.
+// peakRSS runs bin with args and returns its exit code and peak RSS,
+// through a launcher (rss_launch_test.go) so that the peak is analyze's
+// own, not the test process's.
 func peakRSS(t *testing.T, bin string, args ...string) (int, int64) {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(self, append([]string{bin}, args...)...)
+	cmd.Env = append(os.Environ(), launchEnv+"=1")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	cmd.Stdout = nil
-	err := cmd.Run()
-	if err != nil {
-		if _, ok := err.(*exec.ExitError); !ok {
-			t.Fatal(err)
-		}
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("analyze %v: launcher: %v: %s", args, err, stderr.String())
+	}
+	out := strings.TrimRight(stderr.String(), "\n")
+	last := out[strings.LastIndexByte(out, '\n')+1:]
+	var kib int64
+	var code int
+	if _, err := fmt.Sscanf(last, "maxrss %d exit %d", &kib, &code); err != nil {
+		t.Fatalf("analyze %v: launcher said %q: %v", args, last, err)
 	}
 	// 0 and 1 are reports; 3 a report that checked nothing (raw files no
 	// rule reads); 2 and anything else a refusal or a crash.
-	if c := cmd.ProcessState.ExitCode(); c == 2 || c > 3 {
-		t.Fatalf("analyze %v: exit %d: %s", args, cmd.ProcessState.ExitCode(), stderr.String())
+	if code == 2 || code > 3 {
+		t.Fatalf("analyze %v: exit %d: %s", args, code, out)
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		t.Skip("no rusage here")
-	}
-	return cmd.ProcessState.ExitCode(), ru.Maxrss << 10 // KiB on Linux
+	return code, kib << 10 // KiB on Linux
 }
 
 // TestMemoryFlat: memory stays flat in the number of bundles of a zip and
@@ -140,10 +146,15 @@ func TestMemoryFlat(t *testing.T) {
 		_, one := peakRSS(t, bin, paths[0], "-o", os.DevNull)
 		_, all := peakRSS(t, bin, append(paths, "-o", os.DevNull)...)
 		t.Logf("dense bundles: peak RSS %d MiB for 1, %d MiB for 8", one>>20, all>>20)
-		// Within 10% (the goal). Keeping lines beyond the floors
-		// took 16 MiB more for 8 (58 and 74 MiB), against 1 MiB now.
-		if all > one+one/10 {
-			t.Errorf("dense bundles: peak RSS %d MiB for 8, %d MiB for 1: more than 10%% apart", all>>20, one>>20)
+		// The goal is within 10% (open). Measured from a small
+		// launcher (peakRSS) it is 1.3-1.45x today (37-39 and 52-55 MiB),
+		// as it was before this wave's memory work at this size (40 and
+		// 55 MiB; TestHeldFlat shows what that work saved), so this only
+		// guards against growth: more than 1.75x fails. (Measured from
+		// the test process, as before, both read as the test's own 64 MiB,
+		// so the old 10% check could not fail.)
+		if all > one+one*3/4 {
+			t.Errorf("dense bundles: peak RSS %d MiB for 8, %d MiB for 1: more than 1.75x", all>>20, one>>20)
 		}
 	})
 	// 200k members: in an archive inside a bundle (they are in no

@@ -198,7 +198,9 @@ type span struct {
 
 var (
 	reIPv4 = regexp.MustCompile(`\d{1,3}(?:\.\d{1,3}){3}`)
-	reIPv6 = regexp.MustCompile(`(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?`)
+	// The dotted tail goes first: "::0:1.0.0.0" is one address, not
+	// "::0:1" followed by ".0.0.0" (leftmost-first alternation).
+	reIPv6 = regexp.MustCompile(`(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?`)
 	reMAC  = regexp.MustCompile(`[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}`)
 )
 
@@ -295,8 +297,8 @@ func (r *Replacer) Line(l []byte) []byte {
 			for e > s && l[e-1] == ':' && !(e-s >= 2 && l[e-2] == ':') {
 				e-- // a colon after the address ("fe80::1: ...")
 			}
-			if e < len(l) && (isWordByte(l[e]) || l[e] == ':') {
-				continue
+			if e < len(l) && (isWordByte(l[e]) || l[e] == ':' || l[e] == '.' && e+1 < len(l) && l[e+1] >= '0' && l[e+1] <= '9') {
+				continue // runs on into a word, or into dotted digits that are not an IPv4 tail
 			}
 			text := string(l[s:e])
 			if !strings.Contains(text, "::") && strings.Count(text, ":") != 7 {

@@ -71,7 +71,7 @@ var allCapabilities = []string{
 	"fact.pattern", "fact.expr", "fact.in_first", "fact.file_pattern", "fact.optional", "fact.type.version",
 	// rules
 	"rule.match", "rule.absent", "rule.sequence", "rule.state", "rule.check",
-	"match.min", "match.within", "match.split_gap", "match.window", "match.group_by", "match.where", "match.also", "also.join_on",
+	"match.min", "match.within", "match.window", "match.group_by", "match.where", "match.also", "also.join_on",
 	"match.resolved_by", "matcher.file_pattern", "matcher.label", "matcher.optional",
 	"sequence.key", "sequence.skew", "state.report_by", "state.event", "check.for_each",
 	"rule.scope.all", "rule.applies", "rule.vars", "rule.severity_when", "rule.notes",

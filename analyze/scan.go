@@ -1199,16 +1199,20 @@ func excerptAt(data []byte, start, end, no int) *excerpt {
 	e.lines = append(e.lines, excerptLine(data[start:end]))
 	p = end + 1
 	for k := 0; k < excerptRadius && p < len(data); k++ {
-		s := bytes.IndexByte(data[p:], '\n')
-		if s < 0 {
-			s = len(data)
-		} else {
-			s += p
-		}
+		s := lineEnd(data, p)
 		e.lines = append(e.lines, excerptLine(data[p:s]))
 		p = s + 1
 	}
 	return e
+}
+
+// lineEnd is the end of the line that starts at p (its newline, or the
+// end of data).
+func lineEnd(data []byte, p int) int {
+	if s := bytes.IndexByte(data[p:], '\n'); s >= 0 {
+		return p + s
+	}
+	return len(data)
 }
 
 func excerptLine(b []byte) string {
@@ -1232,12 +1236,7 @@ func excerptSpan(data []byte, start, end, no int, valid bool) *excerpt {
 	e := &excerpt{start: no - n, lazy: true, from: p, to: end}
 	p = end + 1
 	for k := 0; k < excerptRadius && p < len(data); k++ {
-		s := bytes.IndexByte(data[p:], '\n')
-		if s < 0 {
-			s = len(data)
-		} else {
-			s += p
-		}
+		s := lineEnd(data, p)
 		size += lineSize(data[p:s])
 		e.to = s
 		p = s + 1

@@ -396,16 +396,7 @@ func (b *bundleState) membersMatching(globs []string) []string {
 // cleanText makes line bytes into evidence text: invalid UTF-8 becomes
 // U+FFFD and more than limit bytes are cut with a marker.
 func cleanText(b []byte, limit int) string {
-	cut := 0
-	if len(b) > limit {
-		cut = len(b) - limit
-		b = b[:limit]
-		// Do not split a UTF-8 sequence.
-		if ls := lastStart(b); !utf8.FullRune(b[ls:]) {
-			cut += len(b) - ls
-			b = b[:ls]
-		}
-	}
+	b, cut := cutText(b, limit)
 	s := string(b)
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
@@ -419,15 +410,7 @@ func cleanText(b []byte, limit int) string {
 // cleanLen is len(cleanText(b, limit)), without building it; valid: b
 // is known to be valid UTF-8.
 func cleanLen(b []byte, limit int, valid bool) int {
-	cut := 0
-	if len(b) > limit {
-		cut = len(b) - limit
-		b = b[:limit]
-		if ls := lastStart(b); !utf8.FullRune(b[ls:]) {
-			cut += len(b) - ls
-			b = b[:ls]
-		}
-	}
+	b, cut := cutText(b, limit)
 	n := len(b)
 	if !valid && !utf8.Valid(b) {
 		n = len(strings.ToValidUTF8(string(b), "\uFFFD"))
@@ -436,6 +419,21 @@ func cleanLen(b []byte, limit int, valid bool) int {
 		n += len("…[") + len(itoa(cut)) + len(" more bytes]")
 	}
 	return n
+}
+
+// cutText cuts b to at most limit bytes, never inside a UTF-8 sequence,
+// and says how many bytes it cut (cleanText and cleanLen cut alike).
+func cutText(b []byte, limit int) ([]byte, int) {
+	if len(b) <= limit {
+		return b, 0
+	}
+	cut := len(b) - limit
+	b = b[:limit]
+	if ls := lastStart(b); !utf8.FullRune(b[ls:]) {
+		cut += len(b) - ls
+		b = b[:ls]
+	}
+	return b, cut
 }
 
 func lastStart(b []byte) int {

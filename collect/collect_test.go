@@ -59,21 +59,8 @@ func TestRunBasicManifest(t *testing.T) {
 // those: a missing file or command the profile expects, a failed read
 // and a when that fails are not optional.
 func TestItemsOptional(t *testing.T) {
-	src, err := os.ReadFile(repoPath("testdata", "collect", "profiles", "basic.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// One more collect item (before redact:) whose when fails.
-	text := string(src)
-	i := strings.Index(text, "\nredact:\n")
-	if i < 0 {
-		t.Fatal("basic.yaml has no redact section")
-	}
-	text = text[:i] + "\n  - id: broken-when\n    files: [/etc/app/app.conf]\n    when: include_cores > 3" + text[i:]
-	p, err := profiles.Parse("basic.yaml", []byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
+	// One more collect item whose when fails.
+	p := basicWithItem(t, "", "  - id: broken-when\n    files: [/etc/app/app.conf]\n    when: include_cores > 3")
 	res := run(t, testOptions(t, p, basicHost()))
 	want := map[string]bool{
 		"optional-file":   true,  // optional, not found

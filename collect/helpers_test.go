@@ -274,3 +274,28 @@ func checkGolden(t *testing.T, name string, got any) {
 		t.Errorf("%s differs (-want +got):\n%s", name, diff)
 	}
 }
+
+// basicWithItem is the basic test profile with one more collect item
+// (YAML text, added before redact:), and with extra text inserted before
+// collect: (variables), either may be "".
+func basicWithItem(t *testing.T, vars, item string) *profiles.Profile {
+	t.Helper()
+	src, err := os.ReadFile(repoPath("testdata", "collect", "profiles", "basic.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(src)
+	if vars != "" {
+		text = strings.Replace(text, "\ncollect:\n", "\n"+vars+"\ncollect:\n", 1)
+	}
+	i := strings.Index(text, "\nredact:\n")
+	if i < 0 {
+		t.Fatal("basic.yaml has no redact section")
+	}
+	text = text[:i] + "\n" + item + text[i:]
+	p, err := profiles.Parse("basic.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

@@ -1,12 +1,10 @@
 package collect
 
 import (
-	"os"
 	"strings"
 	"testing"
 
 	"casefile/bundle"
-	"casefile/profiles"
 )
 
 // TestWhenBudget: a collect item's when runs on the analyzer's evaluator
@@ -15,20 +13,7 @@ import (
 // with the same message, and the item is skipped as a failed when (not
 // "not here"); the other items are collected.
 func TestWhenBudget(t *testing.T) {
-	src, err := os.ReadFile(repoPath("testdata", "collect", "profiles", "basic.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(src)
-	i := strings.Index(text, "\nredact:\n")
-	if i < 0 {
-		t.Fatal("basic.yaml has no redact section")
-	}
-	text = text[:i] + "\n  - id: loops-when\n    files: [/etc/app/app.conf]\n    when: 'let r = 1..2000; count(r, any(r, # == -1)) > 0'" + text[i:]
-	p, err := profiles.Parse("basic.yaml", []byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := basicWithItem(t, "", "  - id: loops-when\n    files: [/etc/app/app.conf]\n    when: 'let r = 1..2000; count(r, any(r, # == -1)) > 0'")
 	res := run(t, testOptions(t, p, basicHost()))
 	it := findItem(t, res.Manifest, "loops-when")
 	const want = "expression exceeds its budget: more than 2000000 steps" // as analyze's TestExprBudget

@@ -1,12 +1,10 @@
 package collect
 
 import (
-	"os"
 	"strings"
 	"testing"
 
 	"casefile/bundle"
-	"casefile/profiles"
 )
 
 // TestWhenByName: a collect item's when may name a variable, which holds
@@ -14,21 +12,7 @@ import (
 // (profiles.Truth): with --set extra_dir=... the item is collected,
 // without it (the default is empty) it is skipped as not for this host.
 func TestWhenByName(t *testing.T) {
-	src, err := os.ReadFile(repoPath("testdata", "collect", "profiles", "basic.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(src)
-	text = strings.Replace(text, "\ncollect:\n", "\n  - name: extra_dir\n    default: \"\"\ncollect:\n", 1)
-	i := strings.Index(text, "\nredact:\n")
-	if i < 0 {
-		t.Fatal("basic.yaml has no redact section")
-	}
-	text = text[:i] + "\n  - id: extra-config\n    files: [/etc/app/app.conf]\n    when: extra_dir" + text[i:]
-	p, err := profiles.Parse("basic.yaml", []byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := basicWithItem(t, "  - name: extra_dir\n    default: \"\"", "  - id: extra-config\n    files: [/etc/app/app.conf]\n    when: extra_dir")
 
 	opts := testOptions(t, p, basicHost())
 	it := findItem(t, run(t, opts).Manifest, "extra-config")

@@ -97,8 +97,8 @@ func incidentFromNote(note string, loc *time.Location, ref time.Time) (time.Time
 		t := time.Date(0, mo, d, h, mi, s, 0, zone)
 		return inferYear(t, &timeCtx{loc: zone, ref: ref}), true
 	case found:
-		if mo < 1 || mo > 12 || d < 1 || d > 31 {
-			return time.Time{}, false
+		if mo < 1 || mo > 12 || d < 1 || d > 31 || y < 1970 {
+			return time.Time{}, false // year 1 at midnight was the zero time; no log is that old
 		}
 		return time.Date(y, mo, d, h, mi, s, 0, zone), true
 	}

@@ -196,7 +196,7 @@ func parseSig(sig string) (arity, error) {
 		case p == "...":
 			a.max = -1
 		case a.max < 0:
-			return a, fmt.Errorf("binding %q: an argument after ...", sig)
+			return a, fmt.Errorf("binding %q: an argument after the dots", sig)
 		default:
 			a.max++
 			if !optional {

@@ -69,9 +69,9 @@ func Truth(e *Expr, env map[string]any) (bool, error) {
 // takes the names a `when` may use from (nil arguments: the names only).
 func CollectEnv(vars map[string]string, goos string, exists func(path string) bool) map[string]any {
 	env := make(map[string]any, len(Bindings)+len(vars))
-	for i := range Bindings {
-		if p, ok := Bindings[i].Impl.(Pure); ok {
-			env[bindingInfo[i].name] = p.Fn
+	for i := range bound {
+		if p, ok := bound[i].impl.(Pure); ok {
+			env[bound[i].name] = p.Fn
 		}
 	}
 	env["os"] = goos

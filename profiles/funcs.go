@@ -128,10 +128,13 @@ type Scope interface {
 	End() time.Time
 }
 
-// Bind puts every binding into env, bound to s.
+// Bind puts every binding into env, bound to s. A binding's own
+// implementation may call it (a helper that renders a template per
+// element with the other helpers in scope): it reads the table init
+// makes of Bindings, not Bindings, so that is no initialization cycle.
 func Bind(env map[string]any, s Scope) {
-	for i := range Bindings {
-		env[bindingInfo[i].name] = Bindings[i].Impl.bind(s)
+	for i := range bound {
+		env[bound[i].name] = bound[i].impl.bind(s)
 	}
 }
 
@@ -148,22 +151,34 @@ type arity struct {
 	min, max int // max < 0: any number
 }
 
-var bindingInfo, bindingByName = indexBindings()
+// boundBinding is a binding as Bind, CollectEnv and the validator use it.
+type boundBinding struct {
+	arity
+	sig  string
+	impl Impl
+}
 
-func indexBindings() ([]arity, map[string]arity) {
-	list := make([]arity, len(Bindings))
-	by := make(map[string]arity, len(Bindings))
+// bound is Bindings with their Sig read, and boundByName the same by
+// name: made in init (Bind).
+var (
+	bound       []boundBinding
+	boundByName map[string]*boundBinding
+)
+
+func init() {
+	bound = make([]boundBinding, len(Bindings))
+	boundByName = make(map[string]*boundBinding, len(Bindings))
 	for i := range Bindings {
 		a, err := parseSig(Bindings[i].Sig)
 		if err != nil {
 			panic(err)
 		}
-		if _, dup := by[a.name]; dup {
+		if _, dup := boundByName[a.name]; dup {
 			panic("binding " + a.name + " declared twice")
 		}
-		list[i], by[a.name] = a, a
+		bound[i] = boundBinding{arity: a, sig: Bindings[i].Sig, impl: Bindings[i].Impl}
+		boundByName[a.name] = &bound[i]
 	}
-	return list, by
 }
 
 // parseSig reads "name", "name(a, b[, c])" or "name(a, ...)".
@@ -229,17 +244,11 @@ func (a arity) String() string {
 
 // checkCall judges a call of a binding by its number of arguments.
 func checkCall(name string, n int) error {
-	a, ok := bindingByName[name]
-	if !ok || !a.function || n >= a.min && (a.max < 0 || n <= a.max) {
+	b, ok := boundByName[name]
+	if !ok || !b.function || n >= b.min && (b.max < 0 || n <= b.max) {
 		return nil
 	}
-	sig := ""
-	for i := range Bindings {
-		if bindingInfo[i].name == name {
-			sig = Bindings[i].Sig
-		}
-	}
-	return fmt.Errorf("%s takes %s (%s), not %d", name, a, sig, n)
+	return fmt.Errorf("%s takes %s (%s), not %d", name, b.arity, b.sig, n)
 }
 
 // checkCalls judges the calls of bindings in an expression by their

@@ -71,7 +71,7 @@ func TestBindingSigs(t *testing.T) {
 		t.Fatalf("Bind bound %d names for %d bindings", len(env), len(Bindings))
 	}
 	for i := range Bindings {
-		b, a := &Bindings[i], bindingInfo[i]
+		b, a := &Bindings[i], bound[i].arity
 		if b.Doc == "" || strings.Contains(b.Doc, "\n") {
 			t.Errorf("%s: Doc must be one line", b.Sig)
 		}

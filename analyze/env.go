@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -10,161 +9,155 @@ import (
 	"casefile/profiles"
 )
 
-// funcs binds profiles.AnalyzeFuncs over the members of some bundles (one
-// bundle, or every bundle of a scope-all rule). Arguments are untyped so
-// that a nil fact never makes a call fail: see docs/profiles.md.
+// scope is what profiles.Bindings ask of the bundles an expression runs
+// over (one bundle, or every bundle of a scope-all rule): it implements
+// profiles.Scope. Arguments are untyped so that a nil fact never makes a
+// call fail: see docs/profiles.md.
+type scope struct {
+	bs       []*bundleState
+	display  *time.Location
+	incident *time.Time
+	end      time.Time
+}
+
+func newScope(bs []*bundleState, display *time.Location, incident *time.Time) *scope {
+	s := &scope{bs: bs, display: display, incident: incident}
+	for _, b := range bs {
+		if b.ref.After(s.end) {
+			s.end = b.ref
+		}
+	}
+	return s
+}
+
+// funcs binds profiles.Bindings over the members of some bundles.
 func funcs(bs []*bundleState, display *time.Location) map[string]any {
-	glob := func(g any) (string, error) {
-		s, ok := g.(string)
-		if !ok {
-			return "", fmt.Errorf("a member glob must be a string, not %T", g)
-		}
-		if _, err := profiles.MatchGlob(s, ""); err != nil {
-			return "", fmt.Errorf("bad glob %q", s)
-		}
-		return s, nil
-	}
-	timeRange := func(g any, newest bool) (any, error) {
-		s, err := glob(g)
-		if err != nil {
-			return nil, err
-		}
-		var best time.Time
-		for _, b := range bs {
-			for _, m := range b.members {
-				if ok, _ := profiles.MatchGlob(s, m.path); !ok {
-					continue
-				}
-				t := m.first
-				if newest {
-					t = m.last
-				}
-				if t.IsZero() {
-					continue
-				}
-				if best.IsZero() || (newest && t.After(best)) || (!newest && t.Before(best)) {
-					best = t
-				}
-			}
-		}
-		if best.IsZero() {
-			return nil, nil
-		}
-		return best.In(bs[0].loc), nil
-	}
-	ref := func() time.Time {
-		var t time.Time
-		for _, b := range bs {
-			if b.ref.After(t) {
-				t = b.ref
-			}
-		}
-		return t
-	}
-	m := map[string]any{
-		"exists": func(gs ...any) (bool, error) { // exists(glob, ...): any of them
-			if len(gs) == 0 {
-				return false, fmt.Errorf("exists takes at least one glob")
-			}
-			if l, ok := gs[0].([]any); ok && len(gs) == 1 { // exists(list of globs)
-				gs = l
-			}
-			for _, g := range gs {
-				s, err := glob(g)
-				if err != nil {
-					return false, err
-				}
-				for _, b := range bs {
-					for _, p := range b.all {
-						if ok, _ := profiles.MatchGlob(s, p); ok {
-							return true, nil
-						}
-					}
-				}
-			}
-			return false, nil
-		},
-		"members": func(g any) ([]any, error) {
-			s, err := glob(g)
-			if err != nil {
-				return nil, err
-			}
-			out := []any{}
-			for _, b := range bs {
-				for _, p := range b.all {
-					if ok, _ := profiles.MatchGlob(s, p); ok {
-						out = append(out, p)
-					}
-				}
-			}
-			return out, nil
-		},
-		"oldest": func(g any) (any, error) { return timeRange(g, false) },
-		"newest": func(g any) (any, error) { return timeRange(g, true) },
-		"item": func(id any) any {
-			s, _ := id.(string)
-			for _, b := range bs {
-				if b.manifest == nil {
-					continue
-				}
-				for i := range b.manifest.Items {
-					if it := &b.manifest.Items[i]; it.ID == s {
-						return itemMap(it)
-					}
-				}
-			}
-			return nil
-		},
-		"vercmp": func(a, b any) int {
-			if a == nil || b == nil {
-				return 0
-			}
-			return profiles.CompareVersions(toString(a), toString(b))
-		},
-		"version_lt": func(a, b any) bool {
-			if a == nil || b == nil {
-				return false
-			}
-			return profiles.CompareVersions(toString(a), toString(b)) < 0
-		},
-		"size": func(s any) (int, error) {
-			if s == nil {
-				return 0, nil
-			}
-			n, err := profiles.ParseSize(toString(s))
-			return int(n), err
-		},
-		"fields": func(s any) []any {
-			out := []any{}
-			if s == nil {
-				return out
-			}
-			for _, f := range strings.Fields(toString(s)) {
-				out = append(out, f)
-			}
-			return out
-		},
-		"num": func(x any) float64 { return leadingNumber(x) },
-		"fmt_time": func(t any) string {
-			if t == nil {
-				return ""
-			}
-			return formatValue(t, display)
-		},
-		"ago": func(t any, d any) (bool, error) {
-			tt, ok := t.(time.Time)
-			if !ok || tt.IsZero() {
-				return false, nil
-			}
-			dur, err := profiles.ParseDuration(toString(d))
-			if err != nil {
-				return false, err
-			}
-			return ref().Sub(tt) > dur, nil
-		},
-	}
-	addHelpers(m, bs[0].loc, display, ref())
+	m := make(map[string]any, len(profiles.Bindings))
+	profiles.Bind(m, newScope(bs, display, nil))
 	return m
+}
+
+func (s *scope) Bundle() any { return s.bs[0].bundleMap }
+
+func (s *scope) Bundles() []any {
+	g := s.bs[0].group
+	if g == nil {
+		return nil
+	}
+	var all []any
+	for _, b := range g.bundles {
+		all = append(all, b.bundleMap)
+	}
+	return all
+}
+
+func (s *scope) Incident() any {
+	if s.incident == nil {
+		return nil
+	}
+	return s.incident.In(s.bs[0].loc)
+}
+
+func (s *scope) Zone() *time.Location    { return s.bs[0].loc }
+func (s *scope) Display() *time.Location { return s.display }
+func (s *scope) End() time.Time          { return s.end }
+
+func glob(g any) (string, error) {
+	s, ok := g.(string)
+	if !ok {
+		return "", fmt.Errorf("a member glob must be a string, not %T", g)
+	}
+	if _, err := profiles.MatchGlob(s, ""); err != nil {
+		return "", fmt.Errorf("bad glob %q", s)
+	}
+	return s, nil
+}
+
+// Exists is exists(glob, ...): any of them, or of a list of globs.
+func (s *scope) Exists(gs ...any) (bool, error) {
+	if len(gs) == 0 {
+		return false, fmt.Errorf("exists takes at least one glob")
+	}
+	if l, ok := gs[0].([]any); ok && len(gs) == 1 { // exists(list of globs)
+		gs = l
+	}
+	for _, g := range gs {
+		gl, err := glob(g)
+		if err != nil {
+			return false, err
+		}
+		for _, b := range s.bs {
+			for _, p := range b.all {
+				if ok, _ := profiles.MatchGlob(gl, p); ok {
+					return true, nil
+				}
+			}
+		}
+	}
+	return false, nil
+}
+
+func (s *scope) Members(g any) ([]any, error) {
+	gl, err := glob(g)
+	if err != nil {
+		return nil, err
+	}
+	out := []any{}
+	for _, b := range s.bs {
+		for _, p := range b.all {
+			if ok, _ := profiles.MatchGlob(gl, p); ok {
+				out = append(out, p)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (s *scope) Oldest(g any) (any, error) { return s.timeRange(g, false) }
+func (s *scope) Newest(g any) (any, error) { return s.timeRange(g, true) }
+
+func (s *scope) timeRange(g any, newest bool) (any, error) {
+	gl, err := glob(g)
+	if err != nil {
+		return nil, err
+	}
+	var best time.Time
+	for _, b := range s.bs {
+		for _, m := range b.members {
+			if ok, _ := profiles.MatchGlob(gl, m.path); !ok {
+				continue
+			}
+			t := m.first
+			if newest {
+				t = m.last
+			}
+			if t.IsZero() {
+				continue
+			}
+			if best.IsZero() || (newest && t.After(best)) || (!newest && t.Before(best)) {
+				best = t
+			}
+		}
+	}
+	if best.IsZero() {
+		return nil, nil
+	}
+	return best.In(s.bs[0].loc), nil
+}
+
+func (s *scope) Item(id any) any {
+	str, _ := id.(string)
+	for _, b := range s.bs {
+		if b.manifest == nil {
+			continue
+		}
+		for i := range b.manifest.Items {
+			if it := &b.manifest.Items[i]; it.ID == str {
+				return itemMap(it)
+			}
+		}
+	}
+	return nil
 }
 
 // itemMap is a manifest item as expressions see it.
@@ -184,62 +177,10 @@ func itemMap(it *bundle.Item) map[string]any {
 	}
 }
 
-func toString(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	}
-	return fmt.Sprint(v)
-}
+// leadingNumber is num() (profiles.LeadingNumber).
+func leadingNumber(x any) float64 { return profiles.LeadingNumber(x) }
 
-// leadingNumber is num(): the number a value starts with ("512 kB" is
-// 512), 0 when none.
-func leadingNumber(x any) float64 {
-	switch v := x.(type) {
-	case nil:
-		return 0
-	case float64:
-		return v
-	case int:
-		return float64(v)
-	case int64:
-		return float64(v)
-	case bool:
-		if v {
-			return 1
-		}
-		return 0
-	}
-	f, _ := parseLeadingNumber(toString(x))
-	return f
-}
-
-func parseLeadingNumber(s string) (float64, bool) {
-	s = strings.TrimSpace(s)
-	end := 0
-	if end < len(s) && (s[end] == '-' || s[end] == '+') {
-		end++
-	}
-	digits := 0
-	for end < len(s) && (s[end] >= '0' && s[end] <= '9' || s[end] == '.') {
-		if s[end] != '.' {
-			digits++
-		}
-		end++
-	}
-	if digits == 0 {
-		return 0, false
-	}
-	f, err := strconv.ParseFloat(strings.TrimRight(s[:end], "."), 64)
-	if err != nil {
-		return 0, false
-	}
-	return f, true
-}
+func parseLeadingNumber(s string) (float64, bool) { return profiles.ParseLeadingNumber(s) }
 
 // run evaluates an expression (profiles.Eval, with its budget); an unset
 // one yields nil.

@@ -267,20 +267,14 @@ func (e *evaluator) bundleInfo(b *bundleState, sources map[string]any) map[strin
 // baseEnv is what every expression over these bundles sees: builtins,
 // and (withFacts) the first bundle's facts by name.
 func (e *evaluator) baseEnv(bs []*bundleState, withFacts bool) map[string]any {
-	env := funcs(bs, e.opts.displayZone())
+	n := len(profiles.Bindings)
+	if withFacts {
+		n += len(bs[0].facts)
+	}
+	env := make(map[string]any, n)
+	profiles.Bind(env, newScope(bs, e.opts.displayZone(), e.incident))
 	if withFacts {
 		maps.Copy(env, bs[0].facts)
-	}
-	env["bundle"] = bs[0].bundleMap
-	var all []any
-	for _, b := range bs[0].group.bundles {
-		all = append(all, b.bundleMap)
-	}
-	env["bundles"] = all
-	if e.incident != nil {
-		env["incident"] = e.incident.In(bs[0].loc)
-	} else {
-		env["incident"] = nil
 	}
 	return env
 }

@@ -255,9 +255,9 @@ func TestFormatValue(t *testing.T) {
 	}
 }
 
-// TestBindingsMatch keeps the names the engine binds in step with the
-// names the validator allows (profiles.AnalyzeGlobals, AnalyzeFuncs,
-// RuleVars, RecordFields).
+// TestBindingsMatch: the base environment holds profiles.Bindings and
+// nothing else, each rule kind binds its variables (profiles.RuleVars),
+// and records carry profiles.RecordFields.
 func TestBindingsMatch(t *testing.T) {
 	b := &bundleState{loc: time.UTC, plan: &plan{prof: &profiles.Profile{}}, in: nil}
 	b.group = &group{bundles: []*bundleState{b}}
@@ -268,7 +268,10 @@ func TestBindingsMatch(t *testing.T) {
 	for k := range env {
 		got = append(got, k)
 	}
-	want := append(append([]string{}, profiles.AnalyzeGlobals...), profiles.AnalyzeFuncs...)
+	var want []string
+	for i := range profiles.Bindings {
+		want = append(want, profiles.Bindings[i].Name())
+	}
 	sort.Strings(got)
 	sort.Strings(want)
 	if diff := cmp.Diff(want, got); diff != "" {

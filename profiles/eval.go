@@ -64,13 +64,18 @@ func Truth(e *Expr, env map[string]any) (bool, error) {
 
 // CollectEnv is the environment of a collect item's `when`: the profile's
 // variables (vars), the host's OS and exists(path), a host path or glob
-// that exists (under --root). It is also where the validator takes the
-// names a `when` may use from (nil arguments: the names only).
+// that exists (under --root), and the functions of Bindings that need no
+// bundle (Pure: version_lt, ip, ...). It is also where the validator
+// takes the names a `when` may use from (nil arguments: the names only).
 func CollectEnv(vars map[string]string, goos string, exists func(path string) bool) map[string]any {
-	env := map[string]any{
-		"os":     goos,
-		"exists": exists,
+	env := make(map[string]any, len(Bindings)+len(vars))
+	for i := range bound {
+		if p, ok := bound[i].impl.(Pure); ok {
+			env[bound[i].name] = p.Fn
+		}
 	}
+	env["os"] = goos
+	env["exists"] = exists
 	for k, v := range vars {
 		env[k] = v
 	}

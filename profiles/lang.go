@@ -12,58 +12,7 @@ import (
 	"github.com/expr-lang/expr/vm"
 )
 
-// Names in scope for analyzer expressions, besides facts and a rule's own
-// variables. The analyzer binds each function with exactly these types;
-// TestBindingsMatch in analyze keeps the two in step.
 var (
-	// AnalyzeGlobals are variables every analyzer expression may read.
-	AnalyzeGlobals = []string{
-		"bundle",   // this bundle: {name, path, host, profile, os, kernel, collected_at, note, timezone, facts}
-		"bundles",  // every bundle of this profile analyzed together, same shape as bundle
-		"incident", // the incident time (--at or the note), or nil
-	}
-	// AnalyzeFuncs are functions every analyzer expression may call.
-	AnalyzeFuncs = []string{
-		"exists",     // exists(glob, ...) bool: a member matches one of the globs (or of a list of globs)
-		"members",    // members(glob) []string: member paths matching the glob
-		"oldest",     // oldest(glob) time or nil: earliest line time in matching members
-		"newest",     // newest(glob) time or nil: latest line time in matching members
-		"item",       // item(id) map or nil: the manifest item {kind, source, binary, exit_code, error_kind, error, truncated}
-		"vercmp",     // vercmp(a, b) int: -1, 0, 1 comparing versions ("1.3.1-TFS-0003" < "1.3.1-TFS-0011")
-		"version_lt", // version_lt(a, b) bool: vercmp(a, b) < 0
-		"size",       // size("5MB") int: bytes
-		"fields",     // fields(s) []string: s split on runs of white space
-		"num",        // num(x) float: the leading number of a string ("512 kB" -> 512), 0 if none
-		"ago",        // ago(t, d) bool: t is older than duration string d before collection end
-		"fmt_time",   // fmt_time(t) string: t as texts print it ("2006-01-02 15:04:05 -07:00", bundle's zone); "" for nil
-		// Text helpers (docs/profiles.md, "Texts"): formatting written once.
-		"count_phrase", // count_phrase(n, first, last): "once, at <first>" / "12 times between <first> and <last>"
-		"plural",       // plural(n, word[, words]): "1 line", "3 lines", "2 entries"
-		"and_list",     // and_list(list): "a, b and c"
-		"or_list",      // or_list(list): "a, b or c"
-		"elapsed",      // elapsed(d): a duration, seconds or "90s" as "1m30s"
-		"clock",        // clock(t): the time of day "15:04:05" in the bundle's zone
-		"bytes",        // bytes(n): a byte count as "70 MiB", "512 KiB", "900 B"
-		"carry_down",   // carry_down(records, field...): empty fields take the value of the records above (headers carried down)
-		"within_dir",   // within_dir(path, dir) bool: path is dir or lies under it ("/" holds every path)
-		"number",       // number(n): "48,213", "0.5"
-		"default",      // default(x, y): x, or y when x is nil or ""
-		"wrap",         // wrap(x, before[, after]): before + x + after, or "" when x is nil, "" or empty
-		"near",         // near(records, t, before[, after]): the records timed from before ahead of t to after past it
-		"between",      // between(records, from[, to]): the records timed from from to to (or on, without to)
-		"before",       // before(a, b) bool: time a is earlier than time b; false when either is nil
-		"in_span",      // in_span(t, [from, to]) bool: t lies from from to to; false when any is nil
-		"changes",      // changes(list[, field]): the first element of each run of equal values (records: by field, default value)
-		"first_set",    // first_set(list): the first element that is not nil, "" or empty
-		"path_dir",     // path_dir(path[, depth]): the folder of a path, at most depth folders deep
-		"spread",       // spread(times): the duration from the earliest to the latest time (nil left out)
-		"log_span",     // log_span(globs[, end]): [oldest, end ?? newest] line time of the first glob that has one
-		// Addresses and times.
-		"ip",            // ip(s): the address in s in canonical form ("::ffff:10.0.0.1" is "10.0.0.1"), nil if none
-		"cidr_contains", // cidr_contains(prefix, ip) bool: "10.1.0.0/16" holds "10.1.2.3"
-		"same_subnet",   // same_subnet(a, b, bits) bool: a and b share their first bits (24, or a mask "255.255.255.0")
-		"parse_time",    // parse_time(s, layout) time or nil: a time of a named layout (TimeLayouts), in the bundle's zone
-	}
 	// TimeLayouts are the named time layouts of parse_time, by shape.
 	TimeLayouts = map[string]string{
 		"ctime":     "Mon Jan _2 15:04:05 2006",      // ps -o lstart, asctime
@@ -150,6 +99,9 @@ func compileExpr(file string, e *Expr, names map[string]bool) (*vm.Program, erro
 			}
 		}
 		return nil, fmt.Errorf("%s:%d: expression %q uses unknown name %s%s", file, e.Line, e.Src, strings.Join(dedupe(unknown), ", "), hint)
+	}
+	if err := checkCalls(prog.Node()); err != nil {
+		return nil, fmt.Errorf("%s:%d: expression %q: %v", file, e.Line, e.Src, err)
 	}
 	return prog, nil
 }

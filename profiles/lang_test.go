@@ -69,6 +69,11 @@ func TestValidateErrors(t *testing.T) {
 		{"applies uses an unknown fact", rule("    match: {in: [files/a], pattern: a}\n    applies: 'role == \"server\"'\n"), "uses unknown name role"},
 		{"applies bad expression", rule("    match: {in: [files/a], pattern: a}\n    applies: 'role =='\n"), "t.yaml:10: bad expression"},
 		{"optional expr fact", "name: t\ndescription: d\nanalyze:\n  facts:\n  - {name: f, expr: '1', optional: true}\n", "go with pattern, not expr"},
+		// Calls of bindings by their arity (profiles.Bindings' Sig).
+		{"too few arguments", rule("    match: {in: [files/a], pattern: a}\n    when: 'plural(hits) != \"\"'\n"), `t.yaml:10: expression "plural(hits) != \"\"": plural takes 2 or 3 arguments (plural(n, word[, words])), not 1`},
+		{"too many arguments", rule("    match: {in: [files/a], pattern: a}\n    when: 'before(first_seen, last_seen, incident)'\n"), "before takes 2 arguments (before(a, b)), not 3"},
+		{"no argument for at least one", rule("    match: {in: [files/a], pattern: a}\n    when: 'exists()'\n"), "exists takes at least 1 argument (exists(glob, ...)), not 0"},
+		{"arity in a text", "language: 2\n" + rule("    match: {in: [files/a], pattern: a}\n    notes: [{explanation: '{near(records, first_seen)}'}]\n"), "near takes 3 or 4 arguments"},
 	}
 	for _, tt := range tests {
 		_, err := Parse("t.yaml", []byte(tt.src))
@@ -101,6 +106,7 @@ func TestLanguageAccepts(t *testing.T) {
 		{"check anchor", rule("    check: {}\n    when: 'nr != nil'\n    anchor: 'incident'\n")},
 		{"state events report_by", rule("    state:\n      in: [files/a]\n      key: [conn, serial]\n      report_by: [conn]\n      track:\n      - {pattern: '(?P<conn>\\w+) (?P<serial>\\d+) (?P<state>\\w+)'}\n      - {pattern: '(?P<conn>\\w+) (?P<serial>\\d+) dpd', event: dpd}\n    when: 'len(events) >= 0 && seen[\"dpd\"] == nil'\n")},
 		{"also join", rule("    match:\n      in: [files/a]\n      pattern: '(?P<id>\\d+)'\n      also: [{pattern: 'x(?P<id>\\d+)', join_on: [id], within: 2s, before: 15m}]\n")},
+		{"a binding's arities", rule("    match: {in: [files/a], pattern: a}\n    when: 'exists(\"a\", \"b\") && plural(hits, \"x\") != plural(hits, \"y\", \"ys\") && len(carry_down(records)) >= 0 && (let clock = 1; clock) > 0'\n")},
 		{"fmt_time", rule("    match: {in: [files/a], pattern: a}\n    notes: [{explanation: '{fmt_time(first_seen)} {item(\"x\")?.truncated}'}]\n")},
 		{"applies over facts and globals", rule("    match: {in: [files/a], pattern: a}\n    applies: 'nr != nil && bundle.os != \"windows\" && exists(\"files/b\") && len(bundles) > 0'\n")},
 		// A scope all rule's applies is judged per bundle: it may name facts.

@@ -220,8 +220,8 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 	}
 
 	globals := map[string]bool{}
-	for _, n := range append(AnalyzeGlobals, AnalyzeFuncs...) {
-		globals[n] = true
+	for i := range Bindings {
+		globals[Bindings[i].Name()] = true
 	}
 	reserved := map[string]bool{}
 	for _, n := range ExprBuiltins {

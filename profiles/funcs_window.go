@@ -1,30 +1,15 @@
-package analyze
+package profiles
 
 import (
 	"fmt"
 	"strings"
 	"time"
-
-	"casefile/profiles"
 )
 
 // Helpers over records by time and over lists (docs/profiles.md,
 // "Helpers"): the windows, runs and first values that profiles otherwise
 // spell out with filter, ternaries and reduce. Written once here; they
 // know nothing of a product.
-
-// addWindowHelpers binds near, between, before, changes, first_set,
-// path_dir and spread.
-func addWindowHelpers(m map[string]any) {
-	m["near"] = nearHelper
-	m["between"] = betweenHelper
-	m["changes"] = changesHelper
-	m["first_set"] = firstSet
-	m["path_dir"] = pathDir
-	m["spread"] = spread
-	m["before"] = beforeHelper
-	m["in_span"] = inSpan
-}
 
 // spread is spread(times): how far apart the earliest and the latest of
 // the times are (nil and zero times left out); 0 for fewer than two.
@@ -58,9 +43,9 @@ func helperDuration(x any) (time.Duration, error) {
 		if strings.TrimSpace(d) == "0" {
 			return 0, nil
 		}
-		return profiles.ParseDuration(d)
+		return ParseDuration(d)
 	case int, int64, float64:
-		return time.Duration(leadingNumber(d) * float64(time.Second)), nil
+		return time.Duration(LeadingNumber(d) * float64(time.Second)), nil
 	}
 	return 0, fmt.Errorf("%v is not a duration", x)
 }
@@ -212,14 +197,14 @@ func pathDir(p any, depth ...any) (string, error) {
 	if len(depth) > 1 {
 		return "", fmt.Errorf("path_dir takes a path and optionally a depth")
 	}
-	s := toString(p)
+	s := ToString(p)
 	i := strings.LastIndex(s, "/")
 	if i < 0 {
 		return "", nil
 	}
 	dir := s[:i]
 	if len(depth) == 1 {
-		n := int(leadingNumber(depth[0]))
+		n := int(LeadingNumber(depth[0]))
 		if strings.HasPrefix(dir, "/") {
 			n++ // the empty part before the leading slash
 		}

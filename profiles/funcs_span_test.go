@@ -1,4 +1,4 @@
-package analyze
+package profiles
 
 import (
 	"testing"
@@ -16,16 +16,8 @@ func TestLogSpan(t *testing.T) {
 		"b.log": {t0, t0.Add(time.Hour)},
 		"c.log": {t0.Add(-time.Hour), t0.Add(2 * time.Hour)},
 	}
-	pick := func(i int) func(any) (any, error) {
-		return func(g any) (any, error) {
-			if r, ok := times[g.(string)]; ok {
-				return r[i], nil
-			}
-			return nil, nil
-		}
-	}
-	m := map[string]any{"oldest": pick(0), "newest": pick(1)}
-	addSpanHelpers(m)
+	m := map[string]any{}
+	Bind(m, &fakeScope{times: times})
 	span := m["log_span"].(func(...any) ([]any, error))
 	end := t0.Add(3 * time.Hour)
 	for _, c := range []struct {
@@ -53,29 +45,5 @@ func TestLogSpan(t *testing.T) {
 	}
 	if _, err := span(); err == nil {
 		t.Error("log_span(): no error")
-	}
-}
-
-// TestExistsList: exists takes a list of globs (a data fact) as well as
-// globs one by one.
-func TestExistsList(t *testing.T) {
-	b := &bundleState{loc: time.UTC, all: []string{"files/opt/x/epp.cfg", "files/opt/x/epp.log"}}
-	exists := funcs([]*bundleState{b}, time.UTC)["exists"].(func(...any) (bool, error))
-	for _, c := range []struct {
-		args []any
-		want bool
-	}{
-		{[]any{[]any{"files/**/gwp.cfg", "files/**/epp.log*"}}, true},
-		{[]any{[]any{"files/**/gwp.cfg", "files/**/relay.cfg"}}, false},
-		{[]any{"files/**/gwp.cfg", "files/**/epp.cfg"}, true},
-		{[]any{[]any{}}, false},
-	} {
-		got, err := exists(c.args...)
-		if err != nil || got != c.want {
-			t.Errorf("exists(%v) = %v, %v; want %v", c.args, got, err, c.want)
-		}
-	}
-	if _, err := exists([]any{42}); err == nil {
-		t.Error("exists([42]): no error")
 	}
 }

@@ -1,4 +1,4 @@
-package analyze
+package profiles
 
 import (
 	"strings"
@@ -12,7 +12,7 @@ import (
 func TestHelpersPrintInDisplayZone(t *testing.T) {
 	bundleZone := time.FixedZone("CET", 3600)
 	m := map[string]any{}
-	addHelpers(m, bundleZone, time.UTC, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC))
+	Bind(m, &fakeScope{zone: bundleZone, display: time.UTC, end: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)})
 	first := time.Date(2026, 3, 1, 6, 12, 41, 0, bundleZone)
 	last := first.Add(2 * time.Hour)
 

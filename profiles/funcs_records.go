@@ -1,13 +1,8 @@
-package analyze
+package profiles
 
 // Record helpers of the profile language (docs/profiles.md, "Texts are
 // templates"): list work written once in Go so that profiles do not
 // carry state through reduce.
-
-// addRecordHelpers binds the record helpers.
-func addRecordHelpers(m map[string]any) {
-	m["carry_down"] = carryDown
-}
 
 // carryDown returns copies of the records of list in which each named
 // field left empty ("" or missing) takes the last value it had in the

@@ -1,14 +1,9 @@
-package analyze
+package profiles
 
 import "strings"
 
 // Path helpers of the profile language (docs/profiles.md, "Texts are
 // templates"): file-system path work written once in Go.
-
-// addPathHelpers binds the path helpers.
-func addPathHelpers(m map[string]any) {
-	m["within_dir"] = withinDir
-}
 
 // withinDir reports whether path is dir or lies under it: "/var/tmp/x"
 // is within "/var/tmp" and "/var/tmp/" and "/", not within "/var/t". A

@@ -233,6 +233,9 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		sc.observers = append(sc.observers, mineObserver{})
 		sc.mine = newMineRun()
 	}
+	if sc.mine != nil {
+		sc.mine.keepGroups = opts.snap != nil // a baseline reads each log's templates
+	}
 	prog := newProgress(opts.Progress, states)
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()

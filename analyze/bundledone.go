@@ -53,6 +53,9 @@ func (s *scanner) endBundle(b *bundleState) {
 	b.fixTimes()
 	b.reduceStreams()
 	b.pruneExcerpts(s.exBud, nil, true)
+	for _, m := range b.members {
+		s.exBud.give(m.shareLines()) // excerpt_share.go
+	}
 }
 
 // pruneMemberMin is the excerpt bytes from which a member's excerpts are

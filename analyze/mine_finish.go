@@ -50,6 +50,19 @@ func (r *mineRun) merged(ms *memberScan, data []byte, base int, cont bool, hs []
 	m.mine.chunk(ms, data, base, cont, hs)
 }
 
+// endBundle finishes the bundle's last log (its pass is over: no other
+// log of it comes to end it), so that its miner does not stay until the
+// end of the run, and drops what folding its logs needed (foldLog).
+func (r *mineRun) endBundle(b *bundleState) {
+	for _, m := range b.members {
+		r.finish(b, m)
+	}
+	delete(r.cur, b)
+	if t := b.tpls; t != nil {
+		t.byTpl, t.isBenign = nil, nil
+	}
+}
+
 // end finishes every log still open (the pass is over).
 func (r *mineRun) end(states []*bundleState) {
 	for _, b := range states {

@@ -38,13 +38,16 @@ func (b *bundleState) foldLog(m *member, kept []tplGroup) {
 	}
 	t := b.tpls
 	if t == nil {
-		t = &logTemplates{byTpl: map[famTpl]*famTemplate{}, isBenign: map[string]bool{}}
+		t = &logTemplates{}
 		if b.plan != nil && b.plan.prof != nil {
 			for _, x := range b.plan.prof.Benign {
 				t.benign = append(t.benign, strings.Fields(x))
 			}
 		}
 		b.tpls = t
+	}
+	if t.byTpl == nil { // a bundle read again (rewalkZones) after its end
+		t.byTpl, t.isBenign = map[famTpl]*famTemplate{}, map[string]bool{}
 	}
 	fk := famKey{b, logFamily(m.path)}
 	for i := range kept {

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -104,6 +103,15 @@ var openSources = func(ctx context.Context, path string, opts input.Options) ([]
 
 // incidentWindow is how near the incident a line must be to be marked.
 const incidentWindow = 30 * time.Minute
+
+// walksAtOnce is how many inputs are walked side by side. One: two walks
+// side by side each hold a decompressor, hasher buffers, a copy buffer
+// and a bundle in progress, about 5 MiB more live than one, which made
+// 20 bundles of 50 MiB peak at 1.4x the RSS of one (issue 13: memory flat
+// in the number of bundles). Decompression is the walk's bottleneck, so
+// two walks ran 20 such bundles in about the same CPU, and wall time on
+// an idle machine a little shorter (docs/engine.md, Cost).
+var walksAtOnce = 1
 
 // afterPass, when set (by tests), sees the bundles and the scanner after
 // the pass.
@@ -225,19 +233,22 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 		}
 	}
 
-	// The pass: every input walked once. Inputs are walked side by side
-	// (as many as there are cores): each walk decompresses in its own
-	// goroutine, and all share the scanning workers.
+	// The pass: every input walked once, one at a time (walksAtOnce):
+	// the walk decompresses in its own goroutine, the scanning workers
+	// scan its chunks in parallel.
 	sc := newScanner(opts.Workers)
 	if !miningOff {
 		sc.observers = append(sc.observers, mineObserver{})
 		sc.mine = newMineRun()
 	}
+	if sc.mine != nil {
+		sc.mine.keepGroups = opts.snap != nil // a baseline reads each log's templates
+	}
 	prog := newProgress(opts.Progress, states)
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errs := make([]error, len(states))
-	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	sem := make(chan struct{}, walksAtOnce)
 	var wg sync.WaitGroup
 	for i, b := range states {
 		wg.Add(1)

@@ -53,6 +53,12 @@ func (s *scanner) endBundle(b *bundleState) {
 	b.fixTimes()
 	b.reduceStreams()
 	b.pruneExcerpts(s.exBud, nil, true)
+	for _, m := range b.members {
+		s.exBud.give(m.shareLines()) // excerpt_share.go
+	}
+	if s.mine != nil {
+		s.mine.endBundle(b)
+	}
 }
 
 // pruneMemberMin is the excerpt bytes from which a member's excerpts are

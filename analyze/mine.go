@@ -56,6 +56,11 @@ type logMine struct {
 	kept        []tplGroup
 	dropped     int
 	first, last time.Time
+
+	// nKept is the number of templates kept, benign the lines of those
+	// benign templates cover; kept holds them only for a baseline
+	// snapshot (mineRun.keepGroups, mine_fold.go).
+	nKept, benign int
 }
 
 // explainers returns the patterns of a member that explain the lines they
@@ -615,67 +620,40 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 	// One entry per template per log family (mine_family.go), in the order
 	// each was first met.
 	fams := map[famKey]*famSpan{}
-	type ftKey struct {
-		famKey
-		tpl string
-	}
-	byTpl := map[ftKey]*famTemplate{}
 	var order []*famTemplate
 	for _, b := range states {
-		var benign [][]string
-		if b.plan != nil && b.plan.prof != nil {
-			for _, t := range b.plan.prof.Benign {
-				benign = append(benign, strings.Fields(t))
-			}
-		}
-		isBenign := map[string]bool{}
 		for _, m := range b.members {
 			lm := m.mine
 			if lm == nil || lm.lines == 0 || !lm.isLog() {
 				continue
 			}
-			lc := report.LogCoverage{Bundle: b.name, File: m.path, Lines: lm.lines, Templates: 0, Dropped: lm.dropped, Cap: maxTemplatesPerLog}
-			explained := lm.matched
+			lc := report.LogCoverage{Bundle: b.name, File: m.path, Lines: lm.lines, Templates: lm.nKept, Dropped: lm.dropped, Cap: maxTemplatesPerLog}
+			// Its benign templates' lines are explained; its unexplained
+			// templates are in its family's (mineRun.finish, foldLog).
+			explained := lm.matched + lm.benign
 			fk := famKey{b, logFamily(m.path)}
 			if fams[fk] == nil {
 				fams[fk] = &famSpan{}
 			}
 			fams[fk].add(lm)
-			for i := range lm.kept {
-				g := &lm.kept[i]
-				lc.Templates++
-				bn, ok := isBenign[g.template]
-				if !ok {
-					bn = benignMatch(benign, strings.Fields(g.template))
-					isBenign[g.template] = bn
-				}
-				if bn {
-					explained += g.count - g.matched
-					continue
-				}
-				if g.matched > 0 {
-					continue
-				}
-				w, ok := words[g.template]
-				if !ok {
-					w = templateWords(g.template)
-					words[g.template] = w
-				}
-				k := ftKey{fk, g.template}
-				ft := byTpl[k]
-				if ft == nil {
-					ft = &famTemplate{key: fk, tw: w}
-					byTpl[k] = ft
-					order = append(order, ft)
-				}
-				ft.add(g, m.path)
-			}
 			lc.Explained = explained
 			// Unknown: no pattern of the profile matched a line, no line is
 			// benign, and none had a time where the profile names a format:
 			// not the log the profile expects.
 			lc.Unknown = !lm.known && explained == 0 && !lm.dated()
 			rep.Logs = append(rep.Logs, lc)
+		}
+		if b.tpls == nil {
+			continue
+		}
+		for _, ft := range b.tpls.order {
+			w, ok := words[ft.g.template]
+			if !ok {
+				w = templateWords(ft.g.template)
+				words[ft.g.template] = w
+			}
+			ft.tw = w
+			order = append(order, ft)
 		}
 	}
 	rep.Unexplained = slices.Grow(rep.Unexplained, len(order))

@@ -23,6 +23,10 @@ const tplSize = 160
 // mineRun is what mining shares across the logs of a run (merging
 // goroutine only).
 type mineRun struct {
+	// keepGroups: each log keeps its templates (lm.kept) for a baseline
+	// snapshot; otherwise a finished log's templates are folded into its
+	// bundle's families (foldLog) and the log keeps their number.
+	keepGroups bool
 	// texts interns the templates' texts: one copy however many logs.
 	texts map[string]string
 	left  int
@@ -40,25 +44,38 @@ func newMineRun() *mineRun {
 func (r *mineRun) merged(ms *memberScan, data []byte, base int, cont bool, hs []hit) {
 	m := ms.m
 	if prev := r.cur[ms.b]; prev != nil && prev != m {
-		r.finish(prev)
+		r.finish(ms.b, prev)
 	}
 	r.cur[ms.b] = m
 	m.mine.chunk(ms, data, base, cont, hs)
+}
+
+// endBundle finishes the bundle's last log (its pass is over: no other
+// log of it comes to end it), so that its miner does not stay until the
+// end of the run, and drops what folding its logs needed (foldLog).
+func (r *mineRun) endBundle(b *bundleState) {
+	for _, m := range b.members {
+		r.finish(b, m)
+	}
+	delete(r.cur, b)
+	if t := b.tpls; t != nil {
+		t.byTpl, t.isBenign = nil, nil
+	}
 }
 
 // end finishes every log still open (the pass is over).
 func (r *mineRun) end(states []*bundleState) {
 	for _, b := range states {
 		for _, m := range b.members {
-			r.finish(m)
+			r.finish(b, m)
 		}
 	}
 	clear(r.cur)
 }
 
-// finish folds a read log's miner into its templates (see groups) and
-// frees the miner.
-func (r *mineRun) finish(m *member) {
+// finish folds a read log's miner into its templates (see groups), those
+// into its bundle's log families (foldLog), and frees the miner.
+func (r *mineRun) finish(b *bundleState, m *member) {
 	lm := m.mine
 	if lm == nil || lm.done {
 		return
@@ -95,7 +112,11 @@ func (r *mineRun) finish(m *member) {
 	if lm.miner != nil {
 		lm.dropped += lm.miner.Dropped
 	}
-	lm.kept = append([]tplGroup(nil), kept...)
+	lm.nKept = len(kept)
+	if r.keepGroups {
+		lm.kept = append([]tplGroup(nil), kept...)
+	}
+	b.foldLog(m, kept)
 	lm.miner, lm.shapes, lm.byCluster, lm.order = nil, nil, nil, nil
 	lm.explains, lm.stats, lm.part = nil, nil, nil
 }

@@ -117,6 +117,7 @@ type scanner struct {
 	mine *mineRun
 	// inFlight holds a token per chunk read and not merged (chunkbufs.go).
 	inFlight chan struct{}
+	free     chan *[]byte // chunk buffers to reuse (chunkbufs.go)
 }
 
 func newScanner(workers int) *scanner {
@@ -131,6 +132,7 @@ func newScanner(workers int) *scanner {
 		bud:       &budget{left: runBudget},
 		exBud:     &budget{left: excerptBudget},
 		inFlight:  make(chan struct{}, chunkTokens(workers)),
+		free:      make(chan *[]byte, chunkTokens(workers)),
 	}
 	for i := 0; i < workers; i++ {
 		s.workers.Add(1)
@@ -454,7 +456,7 @@ func (s *scanner) merge(j *job) {
 		if len(j.data) < chunkSize/2 {
 			// A small member keeps its bytes, not a whole chunk buffer.
 			rc.data, rc.buf = bytes.Clone(j.data), nil
-			bufPool.Put(j.buf)
+			s.freeBuf(j.buf)
 		}
 		m.retained = append(m.retained, rc)
 		m.retBytes += len(j.data)
@@ -465,11 +467,11 @@ func (s *scanner) merge(j *job) {
 			m.retBytes -= len(old.data)
 			s.retained -= len(old.data)
 			if old.buf != nil {
-				bufPool.Put(old.buf)
+				s.freeBuf(old.buf)
 			}
 		}
 	} else {
-		bufPool.Put(j.buf)
+		s.freeBuf(j.buf)
 	}
 	m.lines += j.nl
 	clear(recs)

@@ -376,6 +376,8 @@ type bundleState struct {
 	readAs map[string]string
 	// passDone: the bundle's pass is finished (endBundle).
 	passDone bool
+	// tpls: what its finished logs' templates give the report (mine_fold.go).
+	tpls *logTemplates
 }
 
 func (b *bundleState) slotRecords(s *slot) []*record {

@@ -17,23 +17,41 @@ import (
 	"runtime/debug"
 
 	"casefile/internal/crash"
+	"casefile/internal/gctune"
 
 	_ "time/tzdata" // zones for --timezone and raw logs on hosts without a zone database (Windows)
 )
 
 func main() {
 	crash.Setup()
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// Collect garbage harder near 192 MiB rather than let the heap
-		// double: peak memory stays near what is live (docs/input.md).
-		debug.SetMemoryLimit(192 << 20)
-	}
-	// The pass keeps a bounded set of records but makes garbage at the
-	// speed of the input: collecting at half the live heap instead of
-	// all of it keeps peak memory near 100 MiB on dense logs for about 4%
-	// more CPU (docs/engine.md, Cost). GOGC overrides.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(50)
-	}
+	tuneGC()
 	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
 }
+
+// tuneGC sets the collector (docs/engine.md, Cost): collect when the
+// memory in use reaches gcFloor or, above it, when the heap has grown by
+// half of what is live (the pass keeps a bounded set of records but makes
+// garbage at the speed of the input: collecting at half the live heap
+// instead of all of it keeps peak memory near what is live for about 4%
+// more CPU), and harder near 192 MiB rather than let the heap double.
+// GOGC or GOMEMLIMIT in the environment override.
+func tuneGC() {
+	gogc, limit := os.Getenv("GOGC"), os.Getenv("GOMEMLIMIT")
+	if gogc == "" && limit == "" {
+		gctune.Start(gcFloor, 192<<20, 50)
+		return
+	}
+	if limit == "" {
+		debug.SetMemoryLimit(192 << 20)
+	}
+	if gogc == "" {
+		debug.SetGCPercent(50)
+	}
+}
+
+// gcFloor is the memory in use below which analyze does not collect
+// (gctune): about what one bundle's pass takes anyway (its chunks in
+// flight, the walk's buffers, the compiled profiles; measured with
+// scripts/bench-analyze-dense.sh: 24 MiB made the 20 bundles' run collect
+// by what was live again, 32 MiB raised one bundle's peak).
+const gcFloor = 28 << 20

@@ -146,15 +146,46 @@ func TestMemoryFlat(t *testing.T) {
 		_, one := peakRSS(t, bin, paths[0], "-o", os.DevNull)
 		_, all := peakRSS(t, bin, append(paths, "-o", os.DevNull)...)
 		t.Logf("dense bundles: peak RSS %d MiB for 1, %d MiB for 8", one>>20, all>>20)
-		// The issue's goal is within 10% (open). Measured from a small
-		// launcher (peakRSS) it is 1.3-1.45x today (37-39 and 52-55 MiB),
-		// as it was before this wave's memory work at this size (40 and
-		// 55 MiB; TestHeldFlat shows what that work saved), so this only
-		// guards against growth: more than 1.75x fails. (Measured from
-		// the test process, as before, both read as the test's own 64 MiB,
-		// so the old 10% check could not fail.)
-		if all > one+one*3/4 {
-			t.Errorf("dense bundles: peak RSS %d MiB for 8, %d MiB for 1: more than 1.75x", all>>20, one>>20)
+		// The issue's goal is within 10%. Measured from a small launcher
+		// (peakRSS): 1.3-1.45x before the bundles were walked one at a
+		// time and the collector set by gctune (37-39 and 52-55 MiB);
+		// now 1.03-1.1x. 1.15x leaves room for a noisy machine and
+		// fails on the code before.
+		if all > one+one*15/100 {
+			t.Errorf("dense bundles: peak RSS %d MiB for 8, %d MiB for 1: more than 1.15x", all>>20, one>>20)
+		}
+	})
+	// Many log members (issue 13: one bundle of 10,000 members): what a
+	// run keeps of a log after its pass (its templates folded into its
+	// family's, its excerpts) is small, so that a bundle of 2,000 small
+	// logs (60,000 at full size) peaks near a bundle of the same lines in
+	// 10 logs: 1.03-1.06x (1.47x before the logs' templates were folded
+	// at the end of each log and the collector set by gctune).
+	t.Run(fmt.Sprintf("%d log members against 10", 10*nBundles*20), func(t *testing.T) {
+		logs := 10 * nBundles * 20 // 2,000, or 60,000 at full size
+		peers := []string{"nti281-gwp", "nti282-gwp", "dmz.gwp-03"}
+		key := inputtest.Build(t, inputtest.Spec{}).Private
+		build := func(name string, n int) string {
+			files := map[string]string{}
+			for i := range n {
+				var b strings.Builder
+				for j := range 20 * logs / n {
+					fmt.Fprintf(&b, "09/10/13 10:%02d:%02d 1 17%05d gatewayProxySender [gw=6] failure creating a routed session for %s\n", j/60%60, j%60, j, peers[(i+j)%3])
+					fmt.Fprintf(&b, "09/10/13 10:%02d:%02d 1 17%05d upcallSender [line=%d]: waiting for connection %d\n", j/60%60, j%60, j, i, j)
+				}
+				files[fmt.Sprintf("files/opt/tivoli/EPProxy/epp.log.%d", i+1)] = b.String()
+			}
+			b := inputtest.Build(t, inputtest.Spec{Name: name, Key: &key, Files: files, Edit: func(m *bundle.Manifest) {
+				m.Profile.Name = "tfst"
+				m.Host.Hostname = "epp01"
+			}})
+			return b.WriteTarGz(t, t.TempDir())
+		}
+		_, few := peakRSS(t, bin, build("tfst-epp01-20091013T120000Z", 10), "-o", os.DevNull)
+		_, many := peakRSS(t, bin, build("tfst-epp02-20091013T120000Z", logs), "-o", os.DevNull)
+		t.Logf("log members: peak RSS %d MiB for 10, %d MiB for %d", few>>20, many>>20, logs)
+		if many > few+few*20/100 {
+			t.Errorf("log members: peak RSS %d MiB for %d, %d MiB for 10: more than 1.2x", many>>20, logs, few>>20)
 		}
 	})
 	// 200k members: in an archive inside a bundle (they are in no

@@ -25,6 +25,7 @@ func addHelpers(m map[string]any, loc, display *time.Location, ref time.Time) {
 	addPathHelpers(m)
 	addWindowHelpers(m)
 	addSpanHelpers(m)
+	addListHelpers(m)
 	m["count_phrase"] = func(n, first, last any) string { return countPhrase(n, first, last, display) }
 	m["plural"] = func(args ...any) (string, error) {
 		if len(args) < 2 || len(args) > 3 {

@@ -58,6 +58,9 @@ var (
 		"path_dir",     // path_dir(path[, depth]): the folder of a path, at most depth folders deep
 		"spread",       // spread(times): the duration from the earliest to the latest time (nil left out)
 		"log_span",     // log_span(globs[, end]): [oldest, end ?? newest] line time of the first glob that has one
+		"consecutive",  // consecutive(list, a, b[, field]): the [first, second] neighbours whose values are a, then b
+		"most_often",   // most_often(values[, n]): "value (count)", most often first (equals by value)
+		"flags_set",    // flags_set(flags, names[, unset]): the names of the columns set in any flag string ("-" unset)
 		// Addresses and times.
 		"ip",            // ip(s): the address in s in canonical form ("::ffff:10.0.0.1" is "10.0.0.1"), nil if none
 		"cidr_contains", // cidr_contains(prefix, ip) bool: "10.1.0.0/16" holds "10.1.2.3"

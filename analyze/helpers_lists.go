@@ -11,9 +11,10 @@ import (
 // spell out with index arithmetic, groupBy and sortBy. They know nothing
 // of a product.
 
-// addListHelpers binds consecutive, most_often and flags_set.
+// addListHelpers binds consecutive, duplicates, most_often and flags_set.
 func addListHelpers(m map[string]any) {
 	m["consecutive"] = consecutive
+	m["duplicates"] = duplicates
 	m["most_often"] = mostOften
 	m["flags_set"] = flagsSet
 }
@@ -49,6 +50,27 @@ func consecutive(list, a, b any, field ...string) ([]any, error) {
 		}
 	}
 	return out, nil
+}
+
+// duplicates is duplicates(values): the values that occur more than
+// once, each once, in the order of their first occurrence (a name
+// registered twice). nil is left out.
+func duplicates(list any) []any {
+	xs, _ := list.([]any)
+	count := map[string]int{}
+	for _, x := range xs {
+		if x != nil {
+			count[toString(x)]++
+		}
+	}
+	out := []any{}
+	for _, x := range xs {
+		if k := toString(x); x != nil && count[k] > 1 {
+			out = append(out, x)
+			count[k] = 0
+		}
+	}
+	return out
 }
 
 // mostOften is most_often(values[, n]): the distinct values with how

@@ -36,6 +36,18 @@ func TestConsecutive(t *testing.T) {
 	}
 }
 
+// TestDuplicates: values seen more than once, each once, in the order
+// they first appear; nil left out.
+func TestDuplicates(t *testing.T) {
+	got := duplicates([]any{"b", "a", nil, "c", "a", "b", "b", nil})
+	if diff := cmp.Diff([]any{"b", "a"}, got); diff != "" {
+		t.Errorf("duplicates (-want +got):\n%s", diff)
+	}
+	if got := duplicates([]any{"a", "b"}); len(got) != 0 {
+		t.Errorf("no duplicates: %v", got)
+	}
+}
+
 // TestMostOften: counts, most often first, equals by value; a limit; nil
 // left out, "" counted like any value.
 func TestMostOften(t *testing.T) {

@@ -59,6 +59,7 @@ var (
 		"spread",       // spread(times): the duration from the earliest to the latest time (nil left out)
 		"log_span",     // log_span(globs[, end]): [oldest, end ?? newest] line time of the first glob that has one
 		"consecutive",  // consecutive(list, a, b[, field]): the [first, second] neighbours whose values are a, then b
+		"duplicates",   // duplicates(values): the values that occur more than once, each once, in first-seen order
 		"most_often",   // most_often(values[, n]): "value (count)", most often first (equals by value)
 		"flags_set",    // flags_set(flags, names[, unset]): the names of the columns set in any flag string ("-" unset)
 		// Addresses and times.

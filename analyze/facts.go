@@ -11,6 +11,9 @@ import (
 type group struct {
 	plan    *plan
 	bundles []*bundleState
+	// across, acrossErrs: the facts joined across bundles (facts_across.go)
+	across     map[string]any
+	acrossErrs map[string]error
 }
 
 // recordMap is a record as expressions see it: value, file, line, text,
@@ -275,6 +278,9 @@ func (e *evaluator) baseEnv(bs []*bundleState, withFacts bool) map[string]any {
 	profiles.Bind(env, newScope(bs, e.opts.displayZone(), e.incident))
 	if withFacts {
 		maps.Copy(env, bs[0].facts)
+	} else if g := bs[0].group; g != nil {
+		across, _ := g.acrossFacts()
+		maps.Copy(env, across)
 	}
 	return env
 }

@@ -308,7 +308,13 @@ func (p *plan) ruleFacts(r *profiles.Rule) []string {
 	if c, ok := r.Kind.(*profiles.CheckSpec); ok {
 		forEach = c.ForEach
 	}
-	out, _ := p.factsOf(ruleExprs(r), forEach)
+	exprs := ruleExprs(r)
+	if r.Scope == "all" {
+		// The facts it names are joined across bundles (facts_across.go)
+		// and, like bundles[i].facts, are not its inputs.
+		exprs = nil
+	}
+	out, _ := p.factsOf(exprs, forEach)
 	return out
 }
 

@@ -181,6 +181,9 @@ func (e *evaluator) evalRule(rp *rulePlan, bs []*bundleState, scopeAll bool) ([]
 	env := e.ruleEnv(rp, bs, scopeAll)
 	rr := newRuleRun(rp, bs)
 	drafts, err := rp.engine.eval(e, rr, env)
+	if scopeAll && err == nil && bs[0].group != nil {
+		err = bs[0].group.acrossErr(rp)
+	}
 	var out []*finding
 	var made []*draft
 	for _, d := range drafts {

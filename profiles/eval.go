@@ -47,6 +47,12 @@ func Truth(e *Expr, env map[string]any) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	return Holds(v)
+}
+
+// Holds is a value as a condition (Truth): a bool; nil false; a list or
+// mapping when not empty; a text when not ""; anything else an error.
+func Holds(v any) (bool, error) {
 	switch x := v.(type) {
 	case bool:
 		return x, nil

@@ -168,9 +168,9 @@ func changesHelper(list any, field ...string) ([]any, error) {
 	return out, nil
 }
 
-// firstSet is first_set(list): the first element that is not nil, "" or
+// FirstSet is first_set(list): the first element that is not nil, "" or
 // an empty list (the first bundle that knows a fact); nil when none is.
-func firstSet(list any) any {
+func FirstSet(list any) any {
 	xs, _ := list.([]any)
 	for _, x := range xs {
 		switch v := x.(type) {

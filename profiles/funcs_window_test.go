@@ -102,10 +102,10 @@ func TestChangesFirstSetPathDir(t *testing.T) {
 	if got, _ := changesHelper(nil); got == nil || len(got) != 0 {
 		t.Errorf("changes of nil = %#v, want an empty list", got)
 	}
-	if got := firstSet([]any{nil, "", []any{}, "b", "c"}); got != "b" {
+	if got := FirstSet([]any{nil, "", []any{}, "b", "c"}); got != "b" {
 		t.Errorf("first_set = %v, want b", got)
 	}
-	if got := firstSet([]any{nil, ""}); got != nil {
+	if got := FirstSet([]any{nil, ""}); got != nil {
 		t.Errorf("first_set of nothing = %v, want nil", got)
 	}
 	for _, c := range []struct {

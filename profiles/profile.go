@@ -295,6 +295,10 @@ type Fact struct {
 	// mapping or a scalar, the same in every bundle (a table of phrases,
 	// of start scripts, of the states that mean "off"). No expression.
 	Data any `yaml:"data"`
+	// Across joins the fact's values over the bundles analyzed together
+	// (AcrossKinds: any, all, sum, max, min, list, first): a scope all
+	// rule sees the joined value by the fact's name (across.go).
+	Across string `yaml:"across"`
 
 	// Format reads the members as typed data instead of a pattern (see
 	// SourceFormats): each row (an ini key, a table row, a JSON leaf) is

@@ -240,8 +240,9 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 		for n := range globals {
 			m[n] = true
 		}
-		if withFacts {
-			for n := range facts {
+		for n, fa := range facts {
+			// A scope all rule sees the facts joined across bundles.
+			if withFacts || fa.Across != "" {
 				m[n] = true
 			}
 		}
@@ -318,6 +319,9 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 					return at(captureLine(fa.Pattern, fa.FilePattern, c, fa.Line), "fact %q: capture name %q is a record field (%s): rename the group", fa.Name, c, strings.Join(RecordFields, ", "))
 				}
 			}
+		}
+		if err := checkAcross(fa); err != nil {
+			return at(fa.Line, "%v", err)
 		}
 		if !knownPick[fa.Pick] {
 			return at(fa.Line, "fact %q: unknown pick %q", fa.Name, fa.Pick)
@@ -430,6 +434,9 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 			captures = append(captures, cp.name)
 			if err := checkCaptureName(cp, k, globals, reserved, recordField); err != nil {
 				return at(cp.line, "rule %s: %v", r.ID, err)
+			}
+			if fa, ok := facts[cp.name]; ok && fa.Across != "" && r.Scope == "all" {
+				return at(cp.line, "rule %s: capture name %q is a fact this rule sees across bundles: rename the group", r.ID, cp.name)
 			}
 		}
 		captures = uniq(captures)

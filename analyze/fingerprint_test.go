@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"testing"
 )
@@ -46,4 +47,77 @@ func TestSkCache(t *testing.T) {
 			t.Fatalf("%d kept in %d slots, want at most %d", c.n, len(c.keys), skCacheMax)
 		}
 	}
+}
+
+// TestLineFingerprints: lineFingerprints cuts random chunks (lines of 0
+// to 70 bytes, some ending in "\r\n", with and without a last newline)
+// where bytes.IndexByte does, gives each line fingerprint's value, and
+// stops only before a line ending in "\r\n", within sixteen bytes of the
+// end, or when its batch is full.
+func TestLineFingerprints(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabet := []byte("0123456789/:;@AZaz ._-\x80\xb5\xc3\xff\r")
+	fps, ends := make([]uint64, 7), make([]int32, 7)
+	for trial := 0; trial < 300; trial++ {
+		var data []byte
+		for l := rng.IntN(60); l >= 0; l-- {
+			for n := rng.IntN(71); n > 0; n-- {
+				data = append(data, alphabet[rng.IntN(len(alphabet))])
+			}
+			if rng.IntN(8) == 0 {
+				data = append(data, '\r')
+			}
+			data = append(data, '\n')
+		}
+		if rng.IntN(2) == 0 {
+			data = append(data, "tail 123"...)
+		}
+		pos, lines := 0, 0
+		for pos < len(data) {
+			batch := pos
+			k := lineFingerprints(data[pos:], fps, ends)
+			for i := 0; i < k; i++ {
+				e := bytes.IndexByte(data[pos:], '\n')
+				if e < 0 || batch+int(ends[i]) != pos+e {
+					t.Fatalf("trial %d, line %d: end %d, want %d", trial, lines, batch+int(ends[i]), pos+e)
+				}
+				line := data[pos : pos+e]
+				if fps[i] != fingerprint(line) {
+					t.Fatalf("trial %d, line %d %q: fingerprint %x, want %x", trial, lines, line, fps[i], fingerprint(line))
+				}
+				pos += e + 1
+				lines++
+			}
+			if k == len(fps) {
+				continue
+			}
+			// Left to the caller: only a line ending in "\r\n" or one
+			// whose blocks would run past the data's end.
+			e := bytes.IndexByte(data[pos:], '\n')
+			if e > 0 && data[pos+e-1] != '\r' && hashable(data[pos:]) && !other() {
+				t.Fatalf("trial %d: stopped before line %d %q for no reason", trial, lines, data[pos:pos+e+1])
+			}
+			if e < 0 {
+				e = len(data) - pos
+			}
+			pos += e + 1
+			lines++
+		}
+	}
+}
+
+// hashable reports whether lineFingerprints can take data's first line:
+// every block it loads before the newline lies within data.
+func hashable(data []byte) bool {
+	e := bytes.IndexByte(data, '\n')
+	if e < 0 {
+		return false
+	}
+	return e/16*16+16 <= len(data)
+}
+
+// other reports whether lineFingerprints is the Go one, which leaves
+// every line to its caller.
+func other() bool {
+	return lineFingerprints([]byte("0123456789abcdef\n0123456789abcdef"), make([]uint64, 1), make([]int32, 1)) == 0
 }

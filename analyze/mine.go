@@ -3,6 +3,7 @@ package analyze
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -133,6 +134,11 @@ type minePart struct {
 	// sks remembers the shape key of each fingerprint across the chunks
 	// the part is used for (a pure function of the line's shape).
 	sks skCache
+	// rel is the line being counted (0 the chunk's first); fps and ends
+	// lineFingerprints' batch.
+	rel  int
+	fps  []uint64
+	ends []int32
 }
 
 // partShape is one shape's lines in a chunk, line numbers relative to it.
@@ -167,97 +173,120 @@ var minePartPool = sync.Pool{New: func() any { return &minePart{} }}
 
 // scanPart counts a chunk's lines by shape; it reads the log's parser and
 // time context, written before the pass reads the log, and writes
-// nothing shared.
+// nothing shared. The lines are cut and fingerprinted by
+// lineFingerprints (a batch at a time, in one loop over the bytes on
+// amd64); a line it leaves (near the chunk's end, or ending in "\r\n")
+// is cut here.
 func (lm *logMine) scanPart(data []byte) *minePart {
 	p := minePartPool.Get().(*minePart)
 	p.tab.reset()
 	p.keys.reset()
+	if p.fps == nil {
+		p.fps, p.ends = make([]uint64, 256), make([]int32, 256)
+	}
 	var parser *timeParser
 	if lm.m.parser != nil && !lm.m.tod {
 		parser = lm.m.parser
 	}
 	tc := lm.tc
-	rel := -1
+	p.rel = -1
 	for len(data) > 0 {
+		k := 0
+		if len(data) <= math.MaxInt32 {
+			k = lineFingerprints(data, p.fps, p.ends)
+		}
+		start := 0
+		for i, end := range p.ends[:k] {
+			p.line(data[start:end], p.fps[i], parser, &tc)
+			start = int(end) + 1
+		}
+		data = data[start:]
+		if k == len(p.fps) || len(data) == 0 {
+			continue
+		}
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
 			i = len(data)
 		}
 		line := data[:i]
 		data = data[min(i+1, len(data)):]
-		rel++
 		if n := len(line); n > 0 && line[n-1] == '\r' {
 			line = line[:n-1]
 		}
-		if len(line) == 0 {
-			p.lineShape = append(p.lineShape, -1)
-			continue
-		}
-		fp := fingerprint(line)
-		k, ok := p.tab.get(fp)
-		if !ok {
-			// A new exact shape: its numbers' lengths may be all that is
-			// new, so its shape with each run of digits as one mark
-			// (which gives the same tokens) may be known.
-			sk := p.sks.shapeKey(fp, line)
-			if k, ok = p.keys.get(sk); !ok {
-				k = int32(len(p.shapes))
-				p.keys.put(sk, k)
-				ps := partShape{fp: sk, firstRel: rel}
-				if len(bytes.TrimSpace(line)) == 0 {
-					ps.blank = true
-				} else {
-					ps.toks = MessageTokens(string(line), nil)
-					ps.example = cleanText(line, maxLineText)
-					ps.level = levelOf(ps.toks)
-				}
-				p.shapes = append(p.shapes, ps)
-			}
-			p.tab.put(fp, k)
-		}
-		ps := &p.shapes[k]
-		if ps.blank {
-			p.lineShape = append(p.lineShape, -1)
-			continue
-		}
-		p.lineShape = append(p.lineShape, k)
-		ps.count++
-		ps.lastRel = rel
-		if parser == nil {
-			continue
-		}
-		if ps.count <= timeFirst || rel-ps.timedRel >= timeEvery {
-			if t, ok := parser.parse(line, &tc); ok {
-				ps.timedRel = rel
-				if ps.first.IsZero() || t.Before(ps.first) {
-					ps.first = t
-				}
-				if t.After(ps.last) {
-					ps.last = t
-				}
-				if m := t.Unix() / 60; !ps.timed || m != ps.lastMin {
-					if ps.timed {
-						if ps.runs == 1 {
-							ps.firstCnt = ps.inMin
-						} else {
-							ps.midPeak = max(ps.midPeak, ps.inMin)
-						}
-					}
-					ps.runs++
-					ps.timed, ps.lastMin, ps.inMin = true, m, 0
-					if ps.runs == 1 {
-						ps.firstMin = m
-					}
-				}
-			}
-		}
-		if ps.timed {
-			ps.inMin++
-		} else {
-			ps.pre++
-		}
+		p.line(line, fingerprint(line), parser, &tc)
 	}
 	return p
+}
+
+// line counts one line (fp its fingerprint) in its shape.
+func (p *minePart) line(line []byte, fp uint64, parser *timeParser, tc *timeCtx) {
+	p.rel++
+	if len(line) == 0 {
+		p.lineShape = append(p.lineShape, -1)
+		return
+	}
+	k, ok := p.tab.get(fp)
+	if !ok {
+		// A new exact shape: its numbers' lengths may be all that is
+		// new, so its shape with each run of digits as one mark
+		// (which gives the same tokens) may be known.
+		sk := p.sks.shapeKey(fp, line)
+		if k, ok = p.keys.get(sk); !ok {
+			k = int32(len(p.shapes))
+			p.keys.put(sk, k)
+			ps := partShape{fp: sk, firstRel: p.rel}
+			if len(bytes.TrimSpace(line)) == 0 {
+				ps.blank = true
+			} else {
+				ps.toks = MessageTokens(string(line), nil)
+				ps.example = cleanText(line, maxLineText)
+				ps.level = levelOf(ps.toks)
+			}
+			p.shapes = append(p.shapes, ps)
+		}
+		p.tab.put(fp, k)
+	}
+	ps := &p.shapes[k]
+	if ps.blank {
+		p.lineShape = append(p.lineShape, -1)
+		return
+	}
+	p.lineShape = append(p.lineShape, k)
+	ps.count++
+	ps.lastRel = p.rel
+	if parser == nil {
+		return
+	}
+	if ps.count <= timeFirst || p.rel-ps.timedRel >= timeEvery {
+		if t, ok := parser.parse(line, tc); ok {
+			ps.timedRel = p.rel
+			if ps.first.IsZero() || t.Before(ps.first) {
+				ps.first = t
+			}
+			if t.After(ps.last) {
+				ps.last = t
+			}
+			if m := t.Unix() / 60; !ps.timed || m != ps.lastMin {
+				if ps.timed {
+					if ps.runs == 1 {
+						ps.firstCnt = ps.inMin
+					} else {
+						ps.midPeak = max(ps.midPeak, ps.inMin)
+					}
+				}
+				ps.runs++
+				ps.timed, ps.lastMin, ps.inMin = true, m, 0
+				if ps.runs == 1 {
+					ps.firstMin = m
+				}
+			}
+		}
+	}
+	if ps.timed {
+		ps.inMin++
+	} else {
+		ps.pre++
+	}
 }
 
 func (p *minePart) release() {

@@ -69,6 +69,11 @@ type Options struct {
 	// Request, when set (--request-out), is filled with the follow-up
 	// request for the inputs (see RequestSpec).
 	Request *RequestSpec
+	// NoMining turns template mining off: the report has no unexplained
+	// list and no per-log shares of lines explained. It is for measuring
+	// what mining costs (bin/analyze reads CASEFILE_NO_MINING=1;
+	// docs/engine.md, Cost).
+	NoMining bool
 
 	// snap, when set, is given what a baseline keeps (RunSnapshot).
 	snap *snapshotSink
@@ -237,7 +242,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 	// the walk decompresses in its own goroutine, the scanning workers
 	// scan its chunks in parallel.
 	sc := newScanner(opts.Workers)
-	if !miningOff {
+	if !miningOff && !opts.NoMining {
 		sc.observers = append(sc.observers, mineObserver{})
 		sc.mine = newMineRun()
 	}

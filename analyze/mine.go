@@ -2,9 +2,8 @@ package analyze
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
-	"math/bits"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -137,6 +136,14 @@ type minePart struct {
 	lineShape []int32
 	// tab maps a line's fingerprint to its shape; keys the shape key.
 	tab, keys shapeTable
+	// sks remembers the shape key of each fingerprint across the chunks
+	// the part is used for (a pure function of the line's shape).
+	sks skCache
+	// rel is the line being counted (0 the chunk's first); fps and ends
+	// lineFingerprints' batch.
+	rel  int
+	fps  []uint64
+	ends []int32
 }
 
 // partShape is one shape's lines in a chunk, line numbers relative to it.
@@ -171,97 +178,120 @@ var minePartPool = sync.Pool{New: func() any { return &minePart{} }}
 
 // scanPart counts a chunk's lines by shape; it reads the log's parser and
 // time context, written before the pass reads the log, and writes
-// nothing shared.
+// nothing shared. The lines are cut and fingerprinted by
+// lineFingerprints (a batch at a time, in one loop over the bytes on
+// amd64); a line it leaves (near the chunk's end, or ending in "\r\n")
+// is cut here.
 func (lm *logMine) scanPart(data []byte) *minePart {
 	p := minePartPool.Get().(*minePart)
 	p.tab.reset()
 	p.keys.reset()
+	if p.fps == nil {
+		p.fps, p.ends = make([]uint64, 256), make([]int32, 256)
+	}
 	var parser *timeParser
 	if lm.m.parser != nil && !lm.m.tod {
 		parser = lm.m.parser
 	}
 	tc := lm.tc
-	rel := -1
+	p.rel = -1
 	for len(data) > 0 {
+		k := 0
+		if len(data) <= math.MaxInt32 {
+			k = lineFingerprints(data, p.fps, p.ends)
+		}
+		start := 0
+		for i, end := range p.ends[:k] {
+			p.line(data[start:end], p.fps[i], parser, &tc)
+			start = int(end) + 1
+		}
+		data = data[start:]
+		if k == len(p.fps) || len(data) == 0 {
+			continue
+		}
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
 			i = len(data)
 		}
 		line := data[:i]
 		data = data[min(i+1, len(data)):]
-		rel++
 		if n := len(line); n > 0 && line[n-1] == '\r' {
 			line = line[:n-1]
 		}
-		if len(line) == 0 {
-			p.lineShape = append(p.lineShape, -1)
-			continue
-		}
-		fp := fingerprint(line)
-		k, ok := p.tab.get(fp)
-		if !ok {
-			// A new exact shape: its numbers' lengths may be all that is
-			// new, so its shape with each run of digits as one mark
-			// (which gives the same tokens) may be known.
-			sk := shapeKey(line)
-			if k, ok = p.keys.get(sk); !ok {
-				k = int32(len(p.shapes))
-				p.keys.put(sk, k)
-				ps := partShape{fp: sk, firstRel: rel}
-				if len(bytes.TrimSpace(line)) == 0 {
-					ps.blank = true
-				} else {
-					ps.toks = MessageTokens(string(line), nil)
-					ps.example = cleanText(line, maxLineText)
-					ps.level = levelOf(ps.toks)
-				}
-				p.shapes = append(p.shapes, ps)
-			}
-			p.tab.put(fp, k)
-		}
-		ps := &p.shapes[k]
-		if ps.blank {
-			p.lineShape = append(p.lineShape, -1)
-			continue
-		}
-		p.lineShape = append(p.lineShape, k)
-		ps.count++
-		ps.lastRel = rel
-		if parser == nil {
-			continue
-		}
-		if ps.count <= timeFirst || rel-ps.timedRel >= timeEvery {
-			if t, ok := parser.parse(line, &tc); ok {
-				ps.timedRel = rel
-				if ps.first.IsZero() || t.Before(ps.first) {
-					ps.first = t
-				}
-				if t.After(ps.last) {
-					ps.last = t
-				}
-				if m := t.Unix() / 60; !ps.timed || m != ps.lastMin {
-					if ps.timed {
-						if ps.runs == 1 {
-							ps.firstCnt = ps.inMin
-						} else {
-							ps.midPeak = max(ps.midPeak, ps.inMin)
-						}
-					}
-					ps.runs++
-					ps.timed, ps.lastMin, ps.inMin = true, m, 0
-					if ps.runs == 1 {
-						ps.firstMin = m
-					}
-				}
-			}
-		}
-		if ps.timed {
-			ps.inMin++
-		} else {
-			ps.pre++
-		}
+		p.line(line, fingerprint(line), parser, &tc)
 	}
 	return p
+}
+
+// line counts one line (fp its fingerprint) in its shape.
+func (p *minePart) line(line []byte, fp uint64, parser *timeParser, tc *timeCtx) {
+	p.rel++
+	if len(line) == 0 {
+		p.lineShape = append(p.lineShape, -1)
+		return
+	}
+	k, ok := p.tab.get(fp)
+	if !ok {
+		// A new exact shape: its numbers' lengths may be all that is
+		// new, so its shape with each run of digits as one mark
+		// (which gives the same tokens) may be known.
+		sk := p.sks.shapeKey(fp, line)
+		if k, ok = p.keys.get(sk); !ok {
+			k = int32(len(p.shapes))
+			p.keys.put(sk, k)
+			ps := partShape{fp: sk, firstRel: p.rel}
+			if len(bytes.TrimSpace(line)) == 0 {
+				ps.blank = true
+			} else {
+				ps.toks = MessageTokens(string(line), nil)
+				ps.example = cleanText(line, maxLineText)
+				ps.level = levelOf(ps.toks)
+			}
+			p.shapes = append(p.shapes, ps)
+		}
+		p.tab.put(fp, k)
+	}
+	ps := &p.shapes[k]
+	if ps.blank {
+		p.lineShape = append(p.lineShape, -1)
+		return
+	}
+	p.lineShape = append(p.lineShape, k)
+	ps.count++
+	ps.lastRel = p.rel
+	if parser == nil {
+		return
+	}
+	if ps.count <= timeFirst || p.rel-ps.timedRel >= timeEvery {
+		if t, ok := parser.parse(line, tc); ok {
+			ps.timedRel = p.rel
+			if ps.first.IsZero() || t.Before(ps.first) {
+				ps.first = t
+			}
+			if t.After(ps.last) {
+				ps.last = t
+			}
+			if m := t.Unix() / 60; !ps.timed || m != ps.lastMin {
+				if ps.timed {
+					if ps.runs == 1 {
+						ps.firstCnt = ps.inMin
+					} else {
+						ps.midPeak = max(ps.midPeak, ps.inMin)
+					}
+				}
+				ps.runs++
+				ps.timed, ps.lastMin, ps.inMin = true, m, 0
+				if ps.runs == 1 {
+					ps.firstMin = m
+				}
+			}
+		}
+	}
+	if ps.timed {
+		ps.inMin++
+	} else {
+		ps.pre++
+	}
 }
 
 func (p *minePart) release() {
@@ -291,6 +321,60 @@ func shapeKey(b []byte) uint64 {
 		h = (h ^ uint64(c)) * prime
 	}
 	return h
+}
+
+// skCache maps fingerprints to shape keys (open addressing, a
+// fingerprint of 0 not kept), up to skCacheMax of them: a chunk's new
+// fingerprints are mostly those of the chunks before.
+type skCache struct {
+	keys, vals []uint64
+	n          int
+}
+
+const skCacheMax = 1 << 12
+
+func (c *skCache) shapeKey(fp uint64, line []byte) uint64 {
+	if 2*(c.n+1) > len(c.keys) {
+		c.grow()
+	}
+	mask := uint64(len(c.keys) - 1)
+	i := fp & mask
+	for ; c.keys[i] != 0; i = (i + 1) & mask {
+		if c.keys[i] == fp {
+			return c.vals[i]
+		}
+	}
+	sk := shapeKey(line)
+	if fp != 0 {
+		c.keys[i], c.vals[i] = fp, sk
+		c.n++
+	}
+	return sk
+}
+
+// grow doubles the table (from 256 slots), or empties it when it holds
+// skCacheMax fingerprints.
+func (c *skCache) grow() {
+	keys, vals := c.keys, c.vals
+	if len(keys) >= 2*skCacheMax {
+		clear(keys)
+		c.n = 0
+		return
+	}
+	size := max(256, 2*len(keys))
+	c.keys, c.vals, c.n = make([]uint64, size), make([]uint64, size), 0
+	mask := uint64(size - 1)
+	for j, k := range keys {
+		if k == 0 {
+			continue
+		}
+		i := k & mask
+		for c.keys[i] != 0 {
+			i = (i + 1) & mask
+		}
+		c.keys[i], c.vals[i] = k, vals[j]
+		c.n++
+	}
 }
 
 // shapeTable maps a chunk's shapes to their index: open addressing on the
@@ -507,61 +591,6 @@ const (
 	timeFirst = 16
 	timeEvery = 256
 )
-
-// fingerprint hashes a line's bytes (no newline) with each digit as '0':
-// lines that differ only in their digits share it (lines of one template
-// whose numbers differ in length get different values: more
-// fingerprints, one shape key, see shapeKey; two lines that collide share
-// the first one's shape). It runs on every line: sixteen bytes a step in
-// two lanes (each word's digits cleared by digitZero, a multiply-rotate
-// round of xxHash64 per word), the last bytes as the line's last word
-// (overlapping the words before: a line hashes alike wherever it
-// stands), and the length in the final mix.
-func fingerprint(b []byte) uint64 {
-	const p1, p2 = 0x9e3779b185ebca87, 0xc2b2ae3d27d4eb4f
-	var h, g uint64 = 0x9e3779b97f4a7c15, 0x243f6a8885a308d3
-	line, n := b, len(b)
-	for len(b) >= 16 {
-		h = bits.RotateLeft64(h+digitZero(binary.LittleEndian.Uint64(b))*p2, 31) * p1
-		g = bits.RotateLeft64(g+digitZero(binary.LittleEndian.Uint64(b[8:]))*p2, 31) * p1
-		b = b[16:]
-	}
-	if len(b) >= 8 {
-		h = bits.RotateLeft64(h+digitZero(binary.LittleEndian.Uint64(b))*p2, 31) * p1
-		b = b[8:]
-	}
-	if len(b) > 0 {
-		var w uint64
-		if n >= 8 {
-			w = binary.LittleEndian.Uint64(line[n-8:])
-		} else {
-			for j, c := range b {
-				w |= uint64(c) << (8 * j)
-			}
-		}
-		g = bits.RotateLeft64(g+digitZero(w)*p2, 31) * p1
-	}
-	return mix(h, g, n)
-}
-
-func mix(h, g uint64, n int) uint64 {
-	h ^= bits.RotateLeft64(g, 29) ^ uint64(n)*0x9e3779b97f4a7c15
-	h *= 0xff51afd7ed558ccd
-	h ^= h >> 33
-	h *= 0xc4ceb9fe1a85ec53
-	return h ^ h>>33
-}
-
-// digitZero returns w with each byte that is a digit as '0' (the low
-// nibble cleared), other bytes as they are.
-func digitZero(w uint64) uint64 {
-	// A byte below 0x80 is a digit when adding 0x50 sets its high bit
-	// (it is 0x30 or more) and adding 0x46 does not (it is below 0x3a);
-	// the sums stay within each byte. Bytes of 0x80 and more are not.
-	v := w & 0x7f7f7f7f7f7f7f7f
-	d := (v + 0x5050505050505050) &^ (v + 0x4646464646464646) &^ w & 0x8080808080808080
-	return w &^ (d>>3 - d>>7) // 0x10 - 0x01: the low nibble of each digit
-}
 
 // levelOf returns the log's own level field when it says error or
 // warning.

@@ -3,6 +3,7 @@ package analyze
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -240,5 +241,35 @@ func TestLineFingerprint(t *testing.T) {
 				t.Errorf("length %d: byte %d changed, same fingerprint", n, i)
 			}
 		}
+	}
+}
+
+// TestNoMining: Options.NoMining (bin/analyze's CASEFILE_NO_MINING=1, for
+// measuring what mining costs) leaves the unexplained list and the
+// per-log shares out and changes nothing else of the report.
+func TestNoMining(t *testing.T) {
+	prof, err := profiles.Builtin("tfst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "10/03/16 02:14:07 1 1779 accept() failed (e =24 - Too many open files)\n" +
+		"10/03/16 02:14:08 1 1779 logWriter: no space left on device\n"
+	dir := inputtest.Build(t, inputtest.Spec{Files: map[string]string{"files/opt/tivoli/EPProxy/epp.log": text}}).WriteDir(t, t.TempDir())
+	run := func(off bool) *report.Report {
+		rep, err := Run(context.Background(), []string{dir}, Options{Profile: prof, NoMining: off, Clock: func() time.Time { return inputtest.Time }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	on, off := run(false), run(true)
+	if len(on.Unexplained) == 0 || len(on.Logs) == 0 {
+		t.Fatalf("mining on: %d unexplained, %d logs; want both", len(on.Unexplained), len(on.Logs))
+	}
+	if len(off.Unexplained) != 0 || len(off.Logs) != 0 {
+		t.Errorf("NoMining: %d unexplained, %d logs; want none", len(off.Unexplained), len(off.Logs))
+	}
+	if got, want := summary(off), summary(on); !slices.Equal(got, want) || len(want) == 0 {
+		t.Errorf("findings with NoMining %q, with mining %q", got, want)
 	}
 }

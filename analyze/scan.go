@@ -232,7 +232,7 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 		m.tod = m.parser != nil && m.parser.todOnly
 		m.newestFirst = spec.spec.Order == "newest-first"
 		ms.split = spec.spec.Split
-		if !miningOff {
+		if s.mine != nil {
 			m.mine = newLogMine(m, ms.tc)
 		}
 	}

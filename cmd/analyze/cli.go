@@ -258,7 +258,9 @@ func (e *env) execute(cmd *cobra.Command, o *options, args []string) error {
 		return refuse("-: standard input can be given only once")
 	}
 
-	opts := analyze.Options{Rules: o.rules}
+	// CASEFILE_NO_MINING=1 (not a flag: for measuring what template
+	// mining costs, docs/engine.md) leaves mining out.
+	opts := analyze.Options{Rules: o.rules, NoMining: e.getenv("CASEFILE_NO_MINING") == "1"}
 	if stdinArgs > 0 {
 		opts.Stdin = e.stdin
 	}

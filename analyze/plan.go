@@ -84,7 +84,7 @@ type slot struct {
 	pat   *pattern
 	globs []string
 	label string
-	what  string // for messages: "fact fix_level", "tfst.x match"
+	what  string // for messages: "fact fix_level", "myproduct.x match"
 	// filePat, when set, must match the member path; its named groups
 	// (fnames, at submatch fidx) join the records' captures.
 	filePat *regexp.Regexp
@@ -434,7 +434,7 @@ func (p *plan) ruleByID(id string) *rulePlan {
 	return nil
 }
 
-// ruleFile names where a rule is written: "tfst.yaml:120".
+// ruleFile names where a rule is written: "myproduct.yaml:120".
 func ruleFile(prof *profiles.Profile, line int) string {
 	f := prof.File
 	if i := strings.LastIndexAny(f, `/\`); i >= 0 {

@@ -12,8 +12,8 @@ import (
 type Detection struct {
 	// Profile is the detected product's profile.
 	Profile *profiles.Profile
-	// Reasons say what matched: "path /opt/tivoli/EPProxy/epproxy.cfg
-	// exists", "process 5120 matches ^(?:\S*/)?epproxy( |$)".
+	// Reasons say what matched: "path /opt/product/appd.cfg
+	// exists", "process 5120 matches ^(?:\S*/)?appd( |$)".
 	Reasons []string
 }
 

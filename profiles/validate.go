@@ -762,7 +762,7 @@ func anchored(src string) bool {
 // {name} standing for any file name), inside files/ or commands/.
 func validateContent(l LogSpec, c *LogContent) error {
 	if strings.TrimSpace(c.Name) == "" {
-		return fmt.Errorf("needs a name (what the log is: \"samhain log\")")
+		return fmt.Errorf("needs a name (what the log is: \"audit log\")")
 	}
 	if len(c.Lines) == 0 {
 		return fmt.Errorf("needs lines (the shapes of the log's lines)")

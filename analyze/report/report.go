@@ -293,7 +293,7 @@ type Finding struct {
 	Evidence     []Evidence `json:"evidence"`
 	// Context holds lines of other members from around FirstSeen.
 	Context []Evidence `json:"context,omitempty"`
-	// Rule is where the rule is written: "tfst.yaml:120".
+	// Rule is where the rule is written: "myproduct.yaml:120".
 	Rule string `json:"rule,omitempty"`
 	// Inexact, when set, says which of the finding's values could not be
 	// computed from every line (the memory budget kept only some of them).

@@ -202,8 +202,8 @@ written under a temporary name, checked, then renamed) or to a presigned
 https:// PUT URL (S3, GCS, Azure SAS; retried on server and network
 errors). The local file is removed once the server confirmed it, unless
 --keep-local. Exit status 3 when the upload failed (the file is kept).`,
-		Example: `  collect upload tfst-gw04-T42-20240301T120000Z.tar.gz sftp://support@drop.example.com/incoming/
-  collect upload tfst-gw04-T42-20240301T120000Z.tar.gz 'https://bucket.s3.amazonaws.com/T42/b.tar.gz?X-Amz-...'`,
+		Example: `  collect upload myproduct-gw04-T42-20240301T120000Z.tar.gz sftp://support@drop.example.com/incoming/
+  collect upload myproduct-gw04-T42-20240301T120000Z.tar.gz 'https://bucket.s3.amazonaws.com/T42/b.tar.gz?X-Amz-...'`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.url = args[1]

@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,8 +36,13 @@ const (
 type Snapshot struct {
 	Format string   `json:"format"`
 	Good   []string `json:"good"`
-	// Findings are the finding ids (with their key, if any).
+	// Findings are the finding ids (with their key, if any), as shown.
 	Findings []string `json:"findings"`
+	// FindingKeys are, per entry of Findings, its id and key parts
+	// (report.Finding.KeyParts): keys that read the same when joined
+	// with spaces stay apart. Absent in older baseline files, which are
+	// compared by Findings.
+	FindingKeys [][]string `json:"finding_keys,omitempty"`
 	// Facts are the facts' values as text; a fact with several values
 	// (several inputs) lists each once.
 	Facts map[string][]string `json:"facts"`
@@ -82,6 +88,27 @@ func RunSnapshot(ctx context.Context, paths []string, opts Options) (*report.Rep
 	return rep, sink.snap, nil
 }
 
+// baselineKey is what tells a finding apart in a baseline: its id and its
+// key's parts.
+func baselineKey(f report.Finding) []string {
+	key := []string{f.ID}
+	switch {
+	case f.KeyParts != nil:
+		key = append(key, f.KeyParts...)
+	case f.Key != "":
+		key = append(key, f.Key)
+	}
+	return key
+}
+
+// findingText is a finding as a baseline shows it: "id key".
+func findingText(id, key string) string {
+	if key == "" {
+		return id
+	}
+	return id + " " + key
+}
+
 var rotationSuffix = regexp.MustCompile(`(\.\d+)?(\.(gz|bz2|xz|zst))?$`)
 
 func logKey(path string) string {
@@ -93,18 +120,24 @@ func logKey(path string) string {
 func (s *snapshotSink) fill(rep *report.Report, states []*bundleState) {
 	snap := &Snapshot{Format: BaselineFormat, Facts: map[string][]string{}, HostFacts: map[string]map[string][]string{},
 		Configs: map[string]string{}, Commands: map[string]string{}}
+	type sf struct {
+		text string
+		key  []string
+	}
+	var fs []sf
 	seenF := map[string]bool{}
 	for _, f := range rep.Findings {
-		id := f.ID
-		if f.Key != "" {
-			id += " " + f.Key
-		}
-		if !seenF[id] {
+		key := baselineKey(f)
+		if id := groupID(key); !seenF[id] {
 			seenF[id] = true
-			snap.Findings = append(snap.Findings, id)
+			fs = append(fs, sf{findingText(key[0], f.Key), key})
 		}
 	}
-	sort.Strings(snap.Findings)
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].text < fs[j].text })
+	for _, f := range fs {
+		snap.Findings = append(snap.Findings, f.text)
+		snap.FindingKeys = append(snap.FindingKeys, f.key)
+	}
 	type tk struct{ log, tpl string }
 	tpls := map[tk]*SnapTemplate{}
 	var order []tk
@@ -290,16 +323,7 @@ func Compare(good, bad *Snapshot) *report.Baseline {
 	if out.Good == nil {
 		out.Good = []string{}
 	}
-	for _, f := range bad.Findings {
-		if !contains(good.Findings, f) {
-			out.FindingsNew = append(out.FindingsNew, f)
-		}
-	}
-	for _, f := range good.Findings {
-		if !contains(bad.Findings, f) {
-			out.FindingsGone = append(out.FindingsGone, f)
-		}
-	}
+	out.FindingsNew, out.FindingsGone = compareFindings(good, bad)
 	// Facts host by host (by the manifest's host name) when both sides
 	// say which host each fact is of; a host GOOD does not have is
 	// compared with all of GOOD.
@@ -400,6 +424,67 @@ func Compare(good, bad *Snapshot) *report.Baseline {
 		}
 	}
 	return out
+}
+
+// compareFindings lists the findings of bad that good does not have, and
+// those of good that bad does not have: by id and key parts when both
+// snapshots have them, else (an older baseline file) by the text shown.
+// Entries that read the same show their key parts quoted.
+func compareFindings(good, bad *Snapshot) (added, gone []string) {
+	gk, bk := findingIDs(good), findingIDs(bad)
+	if gk == nil || bk == nil {
+		gk, bk = good.Findings, bad.Findings
+	}
+	type entry struct {
+		text string
+		key  []string
+	}
+	diff := func(from *Snapshot, ids, others []string) []entry {
+		var out []entry
+		for i, id := range ids {
+			if !contains(others, id) {
+				e := entry{text: from.Findings[i]}
+				if len(from.FindingKeys) == len(from.Findings) {
+					e.key = from.FindingKeys[i]
+				}
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	a, g := diff(bad, bk, gk), diff(good, gk, bk)
+	n := map[string]int{}
+	for _, e := range append(a, g...) {
+		n[e.text]++
+	}
+	show := func(es []entry) []string {
+		out := []string{}
+		for _, e := range es {
+			if n[e.text] > 1 && len(e.key) > 2 {
+				q := make([]string, len(e.key)-1)
+				for i, p := range e.key[1:] {
+					q[i] = strconv.Quote(p)
+				}
+				e.text = e.key[0] + " " + strings.Join(q, " ")
+			}
+			out = append(out, e.text)
+		}
+		return out
+	}
+	return show(a), show(g)
+}
+
+// findingIDs are the identities of a snapshot's findings (nil: it has no
+// key parts).
+func findingIDs(s *Snapshot) []string {
+	if len(s.FindingKeys) != len(s.Findings) {
+		return nil
+	}
+	ids := make([]string, len(s.FindingKeys))
+	for i, k := range s.FindingKeys {
+		ids[i] = groupID(k)
+	}
+	return ids
 }
 
 // A command's output of more lines than maxCommandDiff, or with more

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -132,4 +133,57 @@ func gzipped(t *testing.T, s string) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// TestBaselineFindingKeys: findings are told apart by their key's parts,
+// not by the key shown: a="x y", b="z" in the good state and a="x",
+// b="y z" now both show "t.g x y z", yet one is gone and one is new (the
+// parts quoted, as they read the same). An older baseline file, without
+// key parts, still compares by the text shown.
+func TestBaselineFindingKeys(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- id: t.g
+  title: "{a}|{b}"
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/a.log"], pattern: 'a=(?P<a>[^,]*), b=(?P<b>.*)$', group_by: [a, b]}
+- id: t.one
+  title: x
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/a.log"], pattern: 'c=(?P<c>.*)$', group_by: [c]}`)
+	snap := func(log string) *Snapshot {
+		t.Helper()
+		path := bundleOf(t, "", map[string]string{"files/a.log": log}, nil)
+		_, s, err := RunSnapshot(context.Background(), []string{path}, Options{Profile: p, Clock: func() time.Time { return inputtest.Time }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Through the file --save-baseline writes.
+		data, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Snapshot
+		if err := json.Unmarshal(data, &back); err != nil {
+			t.Fatal(err)
+		}
+		return &back
+	}
+	good := snap("2024-03-01 10:00:00 a=x y, b=z\n2024-03-01 10:00:01 c=p q\n")
+	bad := snap("2024-03-01 10:00:00 a=x, b=y z\n2024-03-01 10:00:01 c=p q\n")
+	c := Compare(good, bad)
+	if d := cmp.Diff([]string{`t.g "x" "y z"`}, c.FindingsNew); d != "" {
+		t.Errorf("findings new (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{`t.g "x y" "z"`}, c.FindingsGone); d != "" {
+		t.Errorf("findings gone (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"t.g x y z", "t.one p q"}, bad.Findings); d != "" {
+		t.Errorf("findings shown (-want +got):\n%s", d)
+	}
+	good.FindingKeys = nil // an older baseline file
+	if c := Compare(good, bad); len(c.FindingsNew)+len(c.FindingsGone) != 0 {
+		t.Errorf("older baseline: new %q, gone %q; want none (compared as shown)", c.FindingsNew, c.FindingsGone)
+	}
 }

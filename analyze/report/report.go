@@ -284,7 +284,12 @@ type Finding struct {
 	Bundles []string `json:"bundles,omitempty"`
 	// Key identifies the group or state key ("abc", "nti281-gwp -2") when a
 	// rule makes one finding per key.
-	Key       string     `json:"key,omitempty"`
+	Key string `json:"key,omitempty"`
+	// KeyParts are the values Key joins with spaces (group_by values, a
+	// sequence or state key, a burst's start), so that keys that read the
+	// same stay apart (("x y", "z") and ("x", "y z")); nil when Key is
+	// one value. Not in the JSON report (--baseline keys findings by it).
+	KeyParts  []string   `json:"-"`
 	FirstSeen *time.Time `json:"first_seen"`
 	LastSeen  *time.Time `json:"last_seen"`
 	Count     int        `json:"count"`

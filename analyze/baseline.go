@@ -49,8 +49,8 @@ type Snapshot struct {
 	// HostFacts are the same by host: the manifest's host name ("" for
 	// inputs without one). Compare matches hosts by name.
 	HostFacts map[string]map[string][]string `json:"host_facts,omitempty"`
-	// Templates are the templates of each log (by its base name, without
-	// a rotation suffix).
+	// Templates are the templates of each log (by its folder and its base
+	// name without a rotation suffix).
 	Templates []SnapTemplate `json:"templates"`
 	// Configs are the redacted texts of the inputs' other files, by path
 	// (files/... inside the bundle).
@@ -62,7 +62,11 @@ type Snapshot struct {
 
 // SnapTemplate is a template of a log in a snapshot.
 type SnapTemplate struct {
-	Log      string  `json:"log"`
+	Log string `json:"log"` // base name without a rotation suffix
+	// Dir is the log's folder (member path): two logs of the same name in
+	// different folders are two logs. Absent in older baseline files,
+	// which are compared by Log alone.
+	Dir      string  `json:"dir,omitempty"`
 	ID       string  `json:"id"`
 	Template string  `json:"template"`
 	Count    int     `json:"count"`
@@ -116,6 +120,11 @@ func logKey(path string) string {
 	return rotationSuffix.ReplaceAllString(base, "")
 }
 
+// logDir is the folder of a member path ("" for none).
+func logDir(path string) string {
+	return path[:max(strings.LastIndexByte(path, '/'), 0)]
+}
+
 // fill takes what a snapshot keeps from a finished analysis.
 func (s *snapshotSink) fill(rep *report.Report, states []*bundleState) {
 	snap := &Snapshot{Format: BaselineFormat, Facts: map[string][]string{}, HostFacts: map[string]map[string][]string{},
@@ -138,7 +147,7 @@ func (s *snapshotSink) fill(rep *report.Report, states []*bundleState) {
 		snap.Findings = append(snap.Findings, f.text)
 		snap.FindingKeys = append(snap.FindingKeys, f.key)
 	}
-	type tk struct{ log, tpl string }
+	type tk struct{ dir, log, tpl string }
 	tpls := map[tk]*SnapTemplate{}
 	var order []tk
 	for _, b := range states {
@@ -171,10 +180,11 @@ func (s *snapshotSink) fill(rep *report.Report, states []*bundleState) {
 			}
 			hours := logSpan(lm) / 60
 			for _, g := range lm.groups() {
-				k := tk{logKey(m.path), g.template}
+				dir, log := logDir(m.path), logKey(m.path)
+				k := tk{dir, log, g.template}
 				t := tpls[k]
 				if t == nil {
-					t = &SnapTemplate{Log: k.log, Template: g.template}
+					t = &SnapTemplate{Log: log, Dir: dir, Template: g.template}
 					tpls[k] = t
 					order = append(order, k)
 				}
@@ -343,18 +353,31 @@ func Compare(good, bad *Snapshot) *report.Baseline {
 	} else {
 		out.FactsChanged = append(out.FactsChanged, factChanges("", good.Facts, bad.Facts)...)
 	}
-	type tk struct{ log, tpl string }
+	// Templates by log (folder and name; by name alone when a side is an
+	// older baseline file, whose templates have no folder).
+	byDir := hasDirs(good.Templates) && hasDirs(bad.Templates)
+	type lk struct{ dir, log string }
+	logOf := func(t SnapTemplate) lk {
+		if byDir {
+			return lk{t.Dir, t.Log}
+		}
+		return lk{"", t.Log}
+	}
+	type tk struct {
+		log lk
+		tpl string
+	}
 	gt := map[tk]SnapTemplate{}
-	logs := map[string]bool{}
+	logs := map[lk]bool{}
 	for _, t := range good.Templates {
-		gt[tk{t.Log, t.Template}] = t
-		logs[t.Log] = true
+		gt[tk{logOf(t), t.Template}] = t
+		logs[logOf(t)] = true
 	}
 	bt := map[tk]SnapTemplate{}
-	blogs := map[string]bool{}
+	blogs := map[lk]bool{}
 	for _, t := range bad.Templates {
-		bt[tk{t.Log, t.Template}] = t
-		blogs[t.Log] = true
+		bt[tk{logOf(t), t.Template}] = t
+		blogs[logOf(t)] = true
 	}
 	rate := func(t SnapTemplate) float64 {
 		if t.Hours <= 0 {
@@ -367,12 +390,16 @@ func Compare(good, bad *Snapshot) *report.Baseline {
 		if t.Template == "" {
 			t = g
 		}
-		return report.TemplateChange{ID: t.ID, Template: t.Template, File: t.Log, GoodRate: round2(rate(g)), BadRate: round2(rate(b)), GoodCount: g.Count, BadCount: b.Count}
+		file := t.Log
+		if byDir && t.Dir != "" {
+			file = t.Dir + "/" + t.Log
+		}
+		return report.TemplateChange{ID: t.ID, Template: t.Template, File: file, GoodRate: round2(rate(g)), BadRate: round2(rate(b)), GoodCount: g.Count, BadCount: b.Count}
 	}
 	for _, t := range bad.Templates {
-		g, ok := gt[tk{t.Log, t.Template}]
+		g, ok := gt[tk{logOf(t), t.Template}]
 		switch {
-		case !ok && logs[t.Log]:
+		case !ok && logs[logOf(t)]:
 			out.TemplatesNew = append(out.TemplatesNew, change(SnapTemplate{}, t))
 		case ok:
 			gr, br := rate(g), rate(t)
@@ -382,7 +409,7 @@ func Compare(good, bad *Snapshot) *report.Baseline {
 		}
 	}
 	for _, t := range good.Templates {
-		if _, ok := bt[tk{t.Log, t.Template}]; !ok && blogs[t.Log] {
+		if _, ok := bt[tk{logOf(t), t.Template}]; !ok && blogs[logOf(t)] {
 			out.TemplatesGone = append(out.TemplatesGone, change(t, SnapTemplate{}))
 		}
 	}
@@ -485,6 +512,17 @@ func findingIDs(s *Snapshot) []string {
 		ids[i] = groupID(k)
 	}
 	return ids
+}
+
+// hasDirs reports whether templates carry their log's folder (not an
+// older baseline file's).
+func hasDirs(ts []SnapTemplate) bool {
+	for _, t := range ts {
+		if t.Dir != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // A command's output of more lines than maxCommandDiff, or with more

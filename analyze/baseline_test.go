@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -117,9 +118,9 @@ func TestBaselineRotation(t *testing.T) {
 		return s
 	}
 	c := Compare(snap(0), snap(2))
-	if len(c.TemplatesNew) != 1 || c.TemplatesNew[0].BadCount != 6 || c.TemplatesNew[0].File != "epp.log" ||
+	if len(c.TemplatesNew) != 1 || c.TemplatesNew[0].BadCount != 6 || c.TemplatesNew[0].File != "files/opt/tivoli/EPProxy/epp.log" ||
 		!strings.Contains(c.TemplatesNew[0].Template, "No space left on device") {
-		t.Errorf("new messages: %+v; want one, No space left on device, 6 lines in epp.log", c.TemplatesNew)
+		t.Errorf("new messages: %+v; want one, No space left on device, 6 lines in files/opt/tivoli/EPProxy/epp.log", c.TemplatesNew)
 	}
 }
 
@@ -185,5 +186,57 @@ func TestBaselineFindingKeys(t *testing.T) {
 	good.FindingKeys = nil // an older baseline file
 	if c := Compare(good, bad); len(c.FindingsNew)+len(c.FindingsGone) != 0 {
 		t.Errorf("older baseline: new %q, gone %q; want none (compared as shown)", c.FindingsNew, c.FindingsGone)
+	}
+}
+
+// TestBaselineLogFolders: two logs of the same name in different folders
+// are two logs. The messages moved from one to the other: each folder's
+// log has one new and one gone; an older baseline file (templates without
+// folders) compares by name alone and sees no change.
+func TestBaselineLogFolders(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- id: t.none
+  title: x
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/a.log"], pattern: 'never matches'}`)
+	lines := func(text string) string {
+		var sb strings.Builder
+		for i := 0; i < 5; i++ {
+			fmt.Fprintf(&sb, "2024-03-01 10:00:0%d %s\n", i, text)
+		}
+		return sb.String()
+	}
+	snap := func(x, y string) *Snapshot {
+		t.Helper()
+		path := bundleOf(t, "", map[string]string{"files/x/a.log": lines(x), "files/y/a.log": lines(y)}, nil)
+		_, s, err := RunSnapshot(context.Background(), []string{path}, Options{Profile: p, Clock: func() time.Time { return inputtest.Time }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	good := snap("session opened by the operator", "disk quota checked and fine")
+	bad := snap("disk quota checked and fine", "session opened by the operator")
+	files := func(cs []report.TemplateChange) []string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.File+": "+c.Template)
+		}
+		sort.Strings(out)
+		return out
+	}
+	c := Compare(good, bad)
+	if d := cmp.Diff([]string{"files/x/a.log: disk quota checked and fine", "files/y/a.log: session opened by the operator"}, files(c.TemplatesNew)); d != "" {
+		t.Errorf("messages new (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"files/x/a.log: session opened by the operator", "files/y/a.log: disk quota checked and fine"}, files(c.TemplatesGone)); d != "" {
+		t.Errorf("messages gone (-want +got):\n%s", d)
+	}
+	for i := range good.Templates {
+		good.Templates[i].Dir = "" // an older baseline file
+	}
+	if c := Compare(good, bad); len(c.TemplatesNew)+len(c.TemplatesGone) != 0 {
+		t.Errorf("older baseline: new %+v, gone %+v; want none", c.TemplatesNew, c.TemplatesGone)
 	}
 }

@@ -151,7 +151,7 @@ type FactChange struct {
 type TemplateChange struct {
 	ID        string  `json:"id"`
 	Template  string  `json:"template"`
-	File      string  `json:"file"`
+	File      string  `json:"file"` // the log's member path without a rotation suffix
 	GoodRate  float64 `json:"good_per_hour"`
 	BadRate   float64 `json:"bad_per_hour"`
 	GoodCount int     `json:"good_count"`

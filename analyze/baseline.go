@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,11 +55,17 @@ type Snapshot struct {
 	// name without a rotation suffix).
 	Templates []SnapTemplate `json:"templates"`
 	// Configs are the redacted texts of the inputs' other files, by path
-	// (files/... inside the bundle).
-	Configs map[string]string `json:"configs"`
-	// Commands are the texts of the commands' outputs (commands/*.out),
-	// by path.
+	// (files/... inside the bundle), and Commands the texts of the
+	// commands' outputs (commands/*.out), as older baseline files keep
+	// them: one copy per path. Newer files leave them empty and keep
+	// HostConfigs and HostCommands.
+	Configs  map[string]string `json:"configs"`
 	Commands map[string]string `json:"commands,omitempty"`
+	// HostConfigs and HostCommands are the same texts by host (the
+	// manifest's host name, "" for inputs without one), then by path:
+	// with several hosts on one side, each host's copy is its own.
+	HostConfigs  map[string]map[string]string `json:"host_configs,omitempty"`
+	HostCommands map[string]map[string]string `json:"host_commands,omitempty"`
 }
 
 // SnapTemplate is a template of a log in a snapshot.
@@ -74,8 +82,9 @@ type SnapTemplate struct {
 }
 
 type snapshotSink struct {
-	snap *Snapshot
-	logs map[string]bool // bundle + "\x00" + member path of mined logs
+	snap  *Snapshot
+	logs  map[string]bool   // bundle + "\x00" + member path of mined logs
+	hosts map[string]string // bundle name: its manifest's host name
 }
 
 // RunSnapshot is Run, returning also what a baseline keeps of the inputs.
@@ -200,7 +209,11 @@ func (s *snapshotSink) fill(rep *report.Report, states []*bundleState) {
 	}
 	s.snap = snap
 	s.logs = map[string]bool{}
+	s.hosts = map[string]string{}
 	for _, b := range states {
+		if b.manifest != nil {
+			s.hosts[b.name] = b.manifest.Host.Hostname
+		}
 		for _, m := range b.members {
 			if m.mine != nil && m.mine.dated() {
 				s.logs[b.name+"\x00"+m.path] = true
@@ -245,27 +258,33 @@ func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options
 		return nil
 	}
 	iopts := input.Options{Identities: opts.Identities, Raw: opts.Profile != nil, Trust: opts.Trust}
+	s.snap.HostConfigs, s.snap.HostCommands = map[string]map[string]string{}, map[string]map[string]string{}
+	nConfigs, nCommands := 0, 0
+	names := map[string]int{}
 	for _, path := range paths {
 		srcs, err := openSources(ctx, path, iopts)
 		if err != nil {
 			return err
 		}
 		for _, src := range srcs {
-			name := src.Input().Name
+			// The bundle's name as Run gave it (a second input of the
+			// same name is name#2), and its host.
+			in := src.Input()
+			name := in.Name
+			if n := names[in.Name]; n > 0 {
+				name = fmt.Sprintf("%s#%d", in.Name, n+1)
+			}
+			names[in.Name]++
+			host := s.hosts[name]
 			_, err := src.Walk(ctx, func(m input.Member, r io.Reader) error {
 				command := strings.HasPrefix(m.Path, "commands/") && strings.HasSuffix(m.Path, ".out")
-				into := s.snap.Configs
+				byHost, n := s.snap.HostConfigs, &nConfigs
 				if command {
-					into = s.snap.Commands
+					byHost, n = s.snap.HostCommands, &nCommands
 				}
 				if !command && !strings.HasPrefix(m.Path, "files/") || m.Archive != "" || m.Compression != "" ||
-					m.Size > maxSnapshotConfig || len(into) >= maxSnapshotConfigs {
+					m.Size > maxSnapshotConfig || *n >= maxSnapshotConfigs || s.logs[name+"\x00"+m.Path] {
 					return nil
-				}
-				for k := range s.logs {
-					if strings.HasSuffix(k, "\x00"+m.Path) && strings.HasPrefix(k, name) {
-						return nil
-					}
 				}
 				data, err := io.ReadAll(io.LimitReader(r, maxSnapshotConfig+1))
 				if err != nil {
@@ -274,8 +293,14 @@ func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options
 				if len(data) > maxSnapshotConfig || bytes.IndexByte(data, 0) >= 0 {
 					return nil
 				}
+				into := byHost[host]
+				if into == nil {
+					into = map[string]string{}
+					byHost[host] = into
+				}
 				if _, dup := into[m.Path]; !dup {
 					into[m.Path] = string(data)
+					*n++
 				}
 				return nil
 			})
@@ -413,41 +438,77 @@ func Compare(good, bad *Snapshot) *report.Baseline {
 			out.TemplatesGone = append(out.TemplatesGone, change(t, SnapTemplate{}))
 		}
 	}
-	paths := make([]string, 0, len(bad.Configs))
-	for p := range bad.Configs {
-		if _, ok := good.Configs[p]; ok {
-			paths = append(paths, p)
-		}
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
-		if good.Configs[p] == bad.Configs[p] {
-			continue
-		}
-		out.ConfigDiffs = append(out.ConfigDiffs, report.ConfigDiff{File: p, Diff: unifiedDiff(p, good.Configs[p], bad.Configs[p])})
+	// Files and commands' outputs host by host, as the facts.
+	for _, c := range textChanges(hostTexts(good, good.HostConfigs, good.Configs), hostTexts(bad, bad.HostConfigs, bad.Configs)) {
+		out.ConfigDiffs = append(out.ConfigDiffs, report.ConfigDiff{File: c.path, Host: c.host, Diff: unifiedDiff(c.path, c.good, c.bad)})
 	}
 	// Commands' outputs: those that read like configuration (a version,
 	// a listing: few lines changed) are diffed after the files; the
-	// others (process and socket tables, counters) are listed by name.
-	cmds := make([]string, 0, len(bad.Commands))
-	for p := range bad.Commands {
-		if g, ok := good.Commands[p]; ok && g != bad.Commands[p] {
-			cmds = append(cmds, p)
+	// others (process and socket tables, counters) are listed by name
+	// (and host, when there are several).
+	badCmds := hostTexts(bad, bad.HostCommands, bad.Commands)
+	for _, c := range textChanges(hostTexts(good, good.HostCommands, good.Commands), badCmds) {
+		name := c.path
+		if len(badCmds) > 1 && c.host != "" {
+			name = c.host + ": " + c.path
 		}
-	}
-	sort.Strings(cmds)
-	for _, p := range cmds {
-		g, b := good.Commands[p], bad.Commands[p]
-		gl, bl := len(splitLines(g)), len(splitLines(b))
+		gl, bl := len(splitLines(c.good)), len(splitLines(c.bad))
 		if gl > maxCommandDiff || bl > maxCommandDiff {
-			out.CommandsDiffer = append(out.CommandsDiffer, fmt.Sprintf("%s (%d → %d lines)", p, gl, bl))
+			out.CommandsDiffer = append(out.CommandsDiffer, fmt.Sprintf("%s (%d → %d lines)", name, gl, bl))
 			continue
 		}
-		d := unifiedDiff(p, g, b)
+		d := unifiedDiff(c.path, c.good, c.bad)
 		if changed := diffChanged(d); changed <= maxCommandChange {
-			out.ConfigDiffs = append(out.ConfigDiffs, report.ConfigDiff{File: p, Diff: d})
+			out.ConfigDiffs = append(out.ConfigDiffs, report.ConfigDiff{File: c.path, Host: c.host, Diff: d})
 		} else {
-			out.CommandsDiffer = append(out.CommandsDiffer, fmt.Sprintf("%s (%d lines changed)", p, changed))
+			out.CommandsDiffer = append(out.CommandsDiffer, fmt.Sprintf("%s (%d lines changed)", name, changed))
+		}
+	}
+	return out
+}
+
+// hostTexts are a snapshot's file or command texts by host: as kept by
+// host, or (an older baseline file) the one copy per path, of its one
+// host when it has one.
+func hostTexts(s *Snapshot, byHost map[string]map[string]string, flat map[string]string) map[string]map[string]string {
+	if byHost != nil || len(flat) == 0 {
+		return byHost
+	}
+	host := ""
+	if len(s.HostFacts) == 1 {
+		for h := range s.HostFacts {
+			host = h
+		}
+	}
+	return map[string]map[string]string{host: flat}
+}
+
+// textChange is a text that differs from the known-good one.
+type textChange struct{ host, path, good, bad string }
+
+// textChanges lists, host by host and path by path, the texts of bad
+// that differ from good's: a host's text is compared with the same
+// host's; a host good does not have with every good host's copy (no
+// change if one is the same, else the first host's, in name order).
+// Paths only one side has are not listed.
+func textChanges(good, bad map[string]map[string]string) []textChange {
+	var out []textChange
+	for _, h := range slices.Sorted(maps.Keys(bad)) {
+		for _, p := range slices.Sorted(maps.Keys(bad[h])) {
+			b := bad[h][p]
+			g, ok := "", false
+			if gh, same := good[h]; same {
+				g, ok = gh[p]
+			} else {
+				for _, gh := range slices.Sorted(maps.Keys(good)) {
+					if t, has := good[gh][p]; has && (!ok || t == b) {
+						g, ok = t, true
+					}
+				}
+			}
+			if ok && g != b {
+				out = append(out, textChange{h, p, g, b})
+			}
 		}
 	}
 	return out

@@ -15,6 +15,7 @@ import (
 
 	"casefile/analyze/input/inputtest"
 	"casefile/analyze/report"
+	"casefile/bundle"
 	"casefile/profiles"
 )
 
@@ -238,5 +239,48 @@ func TestBaselineLogFolders(t *testing.T) {
 	}
 	if c := Compare(good, bad); len(c.TemplatesNew)+len(c.TemplatesGone) != 0 {
 		t.Errorf("older baseline: new %+v, gone %+v; want none", c.TemplatesNew, c.TemplatesGone)
+	}
+}
+
+// TestBaselineConfigsPerHost: with two hosts on each side, each host's
+// config file and command output is compared with the same host's (not
+// the first host's copy for all); the diff names its host. An older
+// baseline file (one copy per path) is compared with every host's.
+func TestBaselineConfigsPerHost(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- id: t.none
+  title: x
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/a.log"], pattern: 'never matches'}`)
+	snap := func(cfgA, cfgB string) *Snapshot {
+		t.Helper()
+		var paths []string
+		for _, h := range []struct{ name, cfg string }{{"gw-a", cfgA}, {"gw-b", cfgB}} {
+			files := map[string]string{"files/etc/app.cfg": h.cfg, "commands/version.out": "app " + h.cfg}
+			paths = append(paths, bundleOf(t, "", files, func(m *bundle.Manifest) { m.Host.Hostname = h.name }))
+		}
+		_, s, err := RunSnapshot(context.Background(), paths, Options{Profile: p, Clock: func() time.Time { return inputtest.Time }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	good := snap("limit=1\n", "limit=2\n")
+	bad := snap("limit=1\n", "limit=3\n")
+	want := []report.ConfigDiff{
+		{File: "files/etc/app.cfg", Host: "gw-b", Diff: "--- good/files/etc/app.cfg\n+++ bad/files/etc/app.cfg\n@@ -1,1 +1,1 @@\n-limit=2\n+limit=3\n"},
+		{File: "commands/version.out", Host: "gw-b", Diff: "--- good/commands/version.out\n+++ bad/commands/version.out\n@@ -1,1 +1,1 @@\n-app limit=2\n+app limit=3\n"},
+	}
+	if d := cmp.Diff(want, Compare(good, bad).ConfigDiffs); d != "" {
+		t.Errorf("diffs (-want +got):\n%s", d)
+	}
+	// An older baseline file kept host gw-a's copy only: gw-b's text
+	// differs from it, gw-a's does not.
+	old := &Snapshot{Format: BaselineFormat, HostFacts: good.HostFacts,
+		Configs: good.HostConfigs["gw-a"], Commands: good.HostCommands["gw-a"]}
+	got := Compare(old, bad).ConfigDiffs
+	if len(got) != 2 || got[0].Host != "gw-b" || got[1].Host != "gw-b" || !strings.Contains(got[0].Diff, "-limit=1\n+limit=3\n") {
+		t.Errorf("older baseline: diffs %+v; want gw-b's two, against gw-a's copy", got)
 	}
 }

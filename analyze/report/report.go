@@ -161,6 +161,9 @@ type TemplateChange struct {
 // ConfigDiff is a unified diff of a config file's redacted text.
 type ConfigDiff struct {
 	File string `json:"file"`
+	// Host is the manifest's host name the texts are of (absent: inputs
+	// without a manifest, or an older baseline file's one copy).
+	Host string `json:"host,omitempty"`
 	Diff string `json:"diff"`
 }
 

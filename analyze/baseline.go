@@ -68,6 +68,16 @@ type Snapshot struct {
 	HostCommands map[string]map[string]string `json:"host_commands,omitempty"`
 }
 
+// ConfigCount is the number of config files the snapshot keeps (each
+// host's copy counts).
+func (s *Snapshot) ConfigCount() int {
+	n := len(s.Configs)
+	for _, m := range s.HostConfigs {
+		n += len(m)
+	}
+	return n
+}
+
 // SnapTemplate is a template of a log in a snapshot.
 type SnapTemplate struct {
 	Log string `json:"log"` // base name without a rotation suffix

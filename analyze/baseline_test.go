@@ -268,6 +268,9 @@ func TestBaselineConfigsPerHost(t *testing.T) {
 	}
 	good := snap("limit=1\n", "limit=2\n")
 	bad := snap("limit=1\n", "limit=3\n")
+	if n := good.ConfigCount(); n != 2 {
+		t.Errorf("ConfigCount = %d, want 2 (app.cfg of each host)", n)
+	}
 	want := []report.ConfigDiff{
 		{File: "files/etc/app.cfg", Host: "gw-b", Diff: "--- good/files/etc/app.cfg\n+++ bad/files/etc/app.cfg\n@@ -1,1 +1,1 @@\n-limit=2\n+limit=3\n"},
 		{File: "commands/version.out", Host: "gw-b", Diff: "--- good/commands/version.out\n+++ bad/commands/version.out\n@@ -1,1 +1,1 @@\n-app limit=2\n+app limit=3\n"},

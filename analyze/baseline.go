@@ -99,12 +99,21 @@ type snapshotSink struct {
 
 // RunSnapshot is Run, returning also what a baseline keeps of the inputs.
 func RunSnapshot(ctx context.Context, paths []string, opts Options) (*report.Report, *Snapshot, error) {
+	// Two passes over the inputs: standard input is read once and
+	// replayed.
+	stdin, done, err := replayStdin(paths, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer done()
 	sink := &snapshotSink{}
 	opts.snap = sink
+	opts.Stdin = stdin()
 	rep, err := Run(ctx, paths, opts)
 	if err != nil {
 		return nil, nil, err
 	}
+	opts.Stdin = stdin()
 	if err := sink.configs(ctx, paths, opts); err != nil {
 		return nil, nil, err
 	}
@@ -267,7 +276,7 @@ func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options
 	if s.snap == nil {
 		return nil
 	}
-	iopts := input.Options{Identities: opts.Identities, Raw: opts.Profile != nil, Trust: opts.Trust}
+	iopts := opts.inputOptions()
 	s.snap.HostConfigs, s.snap.HostCommands = map[string]map[string]string{}, map[string]map[string]string{}
 	nConfigs, nCommands := 0, 0
 	names := map[string]int{}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"casefile/analyze/input"
 	"casefile/analyze/input/inputtest"
 	"casefile/analyze/report"
 	"casefile/bundle"
@@ -285,5 +287,52 @@ func TestBaselineConfigsPerHost(t *testing.T) {
 	got := Compare(old, bad).ConfigDiffs
 	if len(got) != 2 || got[0].Host != "gw-b" || got[1].Host != "gw-b" || !strings.Contains(got[0].Diff, "-limit=1\n+limit=3\n") {
 		t.Errorf("older baseline: diffs %+v; want gw-b's two, against gw-a's copy", got)
+	}
+}
+
+// TestBaselineStdin: a baseline reads its inputs twice (the analysis,
+// then the config texts); standard input (analyze --save-baseline F -)
+// is read once and gives both passes the same bundle.
+func TestBaselineStdin(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- id: t.none
+  title: x
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/a.log"], pattern: 'never matches'}`)
+	path := bundleOf(t, "", map[string]string{"files/etc/app.cfg": "limit=1\n", "files/a.log": "2024-03-01 10:00:00 started\n"},
+		func(m *bundle.Manifest) { m.Host.Hostname = "gw-a" })
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Profile: p, Clock: func() time.Time { return inputtest.Time }}
+	_, want, err := RunSnapshot(context.Background(), []string{path}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Stdin = bytes.NewReader(data)
+	_, got, err := RunSnapshot(context.Background(), []string{input.StdinPath}, opts)
+	if err != nil {
+		t.Fatalf("from standard input: %v", err)
+	}
+	if d := cmp.Diff(map[string]map[string]string{"gw-a": {"files/etc/app.cfg": "limit=1\n"}}, got.HostConfigs); d != "" {
+		t.Errorf("config texts from standard input (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(want.Templates, got.Templates); d != "" || len(got.Templates) == 0 {
+		t.Errorf("templates from standard input (-file +stdin):\n%s", d)
+	}
+}
+
+// TestInputOptions: every reading of the inputs gets standard input and
+// the --max-expanded bound (a baseline's second pass had neither).
+func TestInputOptions(t *testing.T) {
+	stdin := strings.NewReader("x")
+	in := Options{Stdin: stdin, MaxExpanded: 1 << 40, Profile: &profiles.Profile{}}.inputOptions()
+	if in.Stdin != stdin || in.MaxTotalBytes != 1<<40 || in.MaxTotalRatio != -1 || !in.Raw {
+		t.Errorf("inputOptions = %+v", in)
+	}
+	if in := (Options{}).inputOptions(); in.MaxTotalBytes != 0 || in.MaxTotalRatio != 0 || in.Raw {
+		t.Errorf("inputOptions without flags = %+v; want the input package's defaults", in)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"casefile/analyze/input"
+	"casefile/internal/slicesx"
 	"casefile/profiles"
 )
 
@@ -258,7 +259,7 @@ func compile(prof *profiles.Profile) (*plan, error) {
 				p.retain = append(p.retain, c.In...)
 			}
 		}
-		rp.captures = uniqStrings(rp.captures)
+		rp.captures = slicesx.Uniq(rp.captures)
 		rp.agg = newRuleAgg(rp, nil) != nil
 		for _, x := range ruleExprs(r) {
 			if contains(exprIdents(x), "records") {
@@ -296,7 +297,7 @@ func compile(prof *profiles.Profile) (*plan, error) {
 	for _, s := range p.slots {
 		caps = append(caps, s.fnames...)
 	}
-	p.captureNames = uniqStrings(caps)
+	p.captureNames = slicesx.Uniq(caps)
 	return p, nil
 }
 
@@ -391,18 +392,6 @@ func textExprList(t *profiles.Text) []*profiles.Expr {
 // exprIdents lists the names an expression reads (not those it
 // declares with let).
 func exprIdents(e *profiles.Expr) []string { return profiles.ExprNames(e) }
-
-func uniqStrings(in []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
 
 // matchAny reports whether a member path matches any of the globs.
 func matchAny(globs []string, name string) bool {

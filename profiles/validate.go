@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"casefile/internal/slicesx"
 )
 
 // validate checks everything the engines rely on and compiles
@@ -432,7 +434,7 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 				return at(cp.line, "rule %s: %v", r.ID, err)
 			}
 		}
-		captures = uniq(captures)
+		captures = slicesx.Uniq(captures)
 		if err := checkRuleKeys(k, captures); err != nil {
 			return at(r.Line, "rule %s: %v", r.ID, err)
 		}
@@ -708,18 +710,6 @@ func checkGlobs(globs []string) error {
 		}
 	}
 	return nil
-}
-
-func uniq(s []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, x := range s {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 func sortedKeys(m map[string]string) []string {

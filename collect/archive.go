@@ -116,7 +116,7 @@ func (b budgetReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	b.ar.budget -= int64(n)
 	if b.ar.budget < 0 {
-		return n, archiveError{fmt.Errorf("expands to more than %s", humanSize(b.ar.limit))}
+		return n, archiveError{fmt.Errorf("expands to more than %s", HumanSize(b.ar.limit))}
 	}
 	return n, asArchiveError(err)
 }

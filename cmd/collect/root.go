@@ -375,7 +375,7 @@ func reportResult(e *env, res *collect.Result) {
 	if res.Manifest.Signer.OneTime {
 		fmt.Fprintf(e.stderr, "collect: signed with a one-time key (integrity only); use --sign-key for a signature the help desk trusts\n")
 	}
-	fmt.Fprintf(e.stdout, "bundle: %s (%s, sha256 %s)\n", res.Path, humanSize(res.Size), res.SHA256)
+	fmt.Fprintf(e.stdout, "bundle: %s (%s, sha256 %s)\n", res.Path, collect.HumanSize(res.Size), res.SHA256)
 }
 
 // autoProfiles detects which built-in products are installed.
@@ -530,20 +530,6 @@ unmask --key turns them back into the real values in a report.`,
 	cmd.Flags().BoolVar(&pseudonym, "pseudonym", false, "write a pseudonym key (for --pseudonymize) instead of a signing key pair")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	return cmd
-}
-
-// humanSize formats a byte count.
-func humanSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 // newUnmaskCmd is `collect unmask --key KEYFILE REPORT`.

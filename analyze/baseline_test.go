@@ -197,12 +197,7 @@ func TestBaselineFindingKeys(t *testing.T) {
 // log has one new and one gone; an older baseline file (templates without
 // folders) compares by name alone and sees no change.
 func TestBaselineLogFolders(t *testing.T) {
-	p := testProfile(t, logsYMD+`rules:
-- id: t.none
-  title: x
-  explanation: x
-  remedy: x
-  match: {in: ["files/**/a.log"], pattern: 'never matches'}`)
+	p := quietProfile(t)
 	lines := func(text string) string {
 		var sb strings.Builder
 		for i := 0; i < 5; i++ {
@@ -213,11 +208,7 @@ func TestBaselineLogFolders(t *testing.T) {
 	snap := func(x, y string) *Snapshot {
 		t.Helper()
 		path := bundleOf(t, "", map[string]string{"files/x/a.log": lines(x), "files/y/a.log": lines(y)}, nil)
-		_, s, err := RunSnapshot(context.Background(), []string{path}, Options{Profile: p, Clock: func() time.Time { return inputtest.Time }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
+		return snapshotOf(t, p, path)
 	}
 	good := snap("session opened by the operator", "disk quota checked and fine")
 	bad := snap("disk quota checked and fine", "session opened by the operator")
@@ -249,12 +240,7 @@ func TestBaselineLogFolders(t *testing.T) {
 // the first host's copy for all); the diff names its host. An older
 // baseline file (one copy per path) is compared with every host's.
 func TestBaselineConfigsPerHost(t *testing.T) {
-	p := testProfile(t, logsYMD+`rules:
-- id: t.none
-  title: x
-  explanation: x
-  remedy: x
-  match: {in: ["files/**/a.log"], pattern: 'never matches'}`)
+	p := quietProfile(t)
 	snap := func(cfgA, cfgB string) *Snapshot {
 		t.Helper()
 		var paths []string
@@ -262,11 +248,7 @@ func TestBaselineConfigsPerHost(t *testing.T) {
 			files := map[string]string{"files/etc/app.cfg": h.cfg, "commands/version.out": "app " + h.cfg}
 			paths = append(paths, bundleOf(t, "", files, func(m *bundle.Manifest) { m.Host.Hostname = h.name }))
 		}
-		_, s, err := RunSnapshot(context.Background(), paths, Options{Profile: p, Clock: func() time.Time { return inputtest.Time }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
+		return snapshotOf(t, p, paths...)
 	}
 	good := snap("limit=1\n", "limit=2\n")
 	bad := snap("limit=1\n", "limit=3\n")
@@ -294,12 +276,7 @@ func TestBaselineConfigsPerHost(t *testing.T) {
 // then the config texts); standard input (analyze --save-baseline F -)
 // is read once and gives both passes the same bundle.
 func TestBaselineStdin(t *testing.T) {
-	p := testProfile(t, logsYMD+`rules:
-- id: t.none
-  title: x
-  explanation: x
-  remedy: x
-  match: {in: ["files/**/a.log"], pattern: 'never matches'}`)
+	p := quietProfile(t)
 	path := bundleOf(t, "", map[string]string{"files/etc/app.cfg": "limit=1\n", "files/a.log": "2024-03-01 10:00:00 started\n"},
 		func(m *bundle.Manifest) { m.Host.Hostname = "gw-a" })
 	data, err := os.ReadFile(path)
@@ -335,4 +312,25 @@ func TestInputOptions(t *testing.T) {
 	if in := (Options{}).inputOptions(); in.MaxTotalBytes != 0 || in.MaxTotalRatio != 0 || in.Raw {
 		t.Errorf("inputOptions without flags = %+v; want the input package's defaults", in)
 	}
+}
+
+// quietProfile reads files/**/*.log (YY-MM-DD times) and finds nothing:
+// for tests of what a baseline keeps besides findings.
+func quietProfile(t *testing.T) *profiles.Profile {
+	return testProfile(t, logsYMD+`rules:
+- id: t.none
+  title: x
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/a.log"], pattern: 'never matches'}`)
+}
+
+// snapshotOf is RunSnapshot of paths with profile p at the test clock.
+func snapshotOf(t *testing.T, p *profiles.Profile, paths ...string) *Snapshot {
+	t.Helper()
+	_, s, err := RunSnapshot(context.Background(), paths, Options{Profile: p, Clock: func() time.Time { return inputtest.Time }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -334,3 +334,29 @@ func snapshotOf(t *testing.T, p *profiles.Profile, paths ...string) *Snapshot {
 	}
 	return s
 }
+
+// TestFindingKeyParts: a finding's key parts are the values its key
+// joins: a burst's group value and its start, a group_by's values.
+func TestFindingKeyParts(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- id: t.burst
+  title: x
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/a.log"], pattern: 'fail to (?P<peer>.*)$', group_by: [peer], within: 1m, split_gap: 10m}
+- id: t.pair
+  title: x
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/a.log"], pattern: 'a=(?P<a>[^,]*), b=(?P<b>.*)$', group_by: [a, b]}`)
+	path := bundleOf(t, "", map[string]string{"files/a.log": "2024-03-01 10:00:00 fail to x y\n2024-03-01 10:00:01 fail to x y\n" +
+		"2024-03-01 10:00:02 a=x y, b=z\n"}, nil)
+	var got []string
+	for _, f := range runWith(t, p, []string{path}, Options{}).Findings {
+		got = append(got, fmt.Sprintf("%s %q %q", f.ID, f.Key, f.KeyParts))
+	}
+	want := []string{`t.burst "x y @2024-03-01T10:00:00Z" ["x y" "@2024-03-01T10:00:00Z"]`, `t.pair "x y z" ["x y" "z"]`}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("keys (-want +got):\n%s", d)
+	}
+}

@@ -140,10 +140,8 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 			}
 		}
 	}
-	iopts := input.Options{Identities: opts.Identities, Raw: opts.Profile != nil, CommandIDs: cmdIDs, Trust: opts.Trust, Stdin: opts.Stdin}
-	if opts.MaxExpanded > 0 {
-		iopts.MaxTotalBytes, iopts.MaxTotalRatio = opts.MaxExpanded, -1
-	}
+	iopts := opts.inputOptions()
+	iopts.CommandIDs = cmdIDs
 
 	// Open every input and give it a profile.
 	plans := map[*profiles.Profile]*plan{}

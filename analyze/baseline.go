@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,28 +38,53 @@ const (
 type Snapshot struct {
 	Format string   `json:"format"`
 	Good   []string `json:"good"`
-	// Findings are the finding ids (with their key, if any).
+	// Findings are the finding ids (with their key, if any), as shown.
 	Findings []string `json:"findings"`
+	// FindingKeys are, per entry of Findings, its id and key parts
+	// (report.Finding.KeyParts): keys that read the same when joined
+	// with spaces stay apart. Absent in older baseline files, which are
+	// compared by Findings.
+	FindingKeys [][]string `json:"finding_keys,omitempty"`
 	// Facts are the facts' values as text; a fact with several values
 	// (several inputs) lists each once.
 	Facts map[string][]string `json:"facts"`
 	// HostFacts are the same by host: the manifest's host name ("" for
 	// inputs without one). Compare matches hosts by name.
 	HostFacts map[string]map[string][]string `json:"host_facts,omitempty"`
-	// Templates are the templates of each log (by its base name, without
-	// a rotation suffix).
+	// Templates are the templates of each log (by its folder and its base
+	// name without a rotation suffix).
 	Templates []SnapTemplate `json:"templates"`
 	// Configs are the redacted texts of the inputs' other files, by path
-	// (files/... inside the bundle).
-	Configs map[string]string `json:"configs"`
-	// Commands are the texts of the commands' outputs (commands/*.out),
-	// by path.
+	// (files/... inside the bundle), and Commands the texts of the
+	// commands' outputs (commands/*.out), as older baseline files keep
+	// them: one copy per path. Newer files leave them empty and keep
+	// HostConfigs and HostCommands.
+	Configs  map[string]string `json:"configs"`
 	Commands map[string]string `json:"commands,omitempty"`
+	// HostConfigs and HostCommands are the same texts by host (the
+	// manifest's host name, "" for inputs without one), then by path:
+	// with several hosts on one side, each host's copy is its own.
+	HostConfigs  map[string]map[string]string `json:"host_configs,omitempty"`
+	HostCommands map[string]map[string]string `json:"host_commands,omitempty"`
+}
+
+// ConfigCount is the number of config files the snapshot keeps (each
+// host's copy counts).
+func (s *Snapshot) ConfigCount() int {
+	n := len(s.Configs)
+	for _, m := range s.HostConfigs {
+		n += len(m)
+	}
+	return n
 }
 
 // SnapTemplate is a template of a log in a snapshot.
 type SnapTemplate struct {
-	Log      string  `json:"log"`
+	Log string `json:"log"` // base name without a rotation suffix
+	// Dir is the log's folder (member path): two logs of the same name in
+	// different folders are two logs. Absent in older baseline files,
+	// which are compared by Log alone.
+	Dir      string  `json:"dir,omitempty"`
 	ID       string  `json:"id"`
 	Template string  `json:"template"`
 	Count    int     `json:"count"`
@@ -64,22 +92,53 @@ type SnapTemplate struct {
 }
 
 type snapshotSink struct {
-	snap *Snapshot
-	logs map[string]bool // bundle + "\x00" + member path of mined logs
+	snap  *Snapshot
+	logs  map[string]bool   // bundle + "\x00" + member path of mined logs
+	hosts map[string]string // bundle name: its manifest's host name
 }
 
 // RunSnapshot is Run, returning also what a baseline keeps of the inputs.
 func RunSnapshot(ctx context.Context, paths []string, opts Options) (*report.Report, *Snapshot, error) {
+	// Two passes over the inputs: standard input is read once and
+	// replayed.
+	stdin, done, err := replayStdin(paths, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer done()
 	sink := &snapshotSink{}
 	opts.snap = sink
+	opts.Stdin = stdin()
 	rep, err := Run(ctx, paths, opts)
 	if err != nil {
 		return nil, nil, err
 	}
+	opts.Stdin = stdin()
 	if err := sink.configs(ctx, paths, opts); err != nil {
 		return nil, nil, err
 	}
 	return rep, sink.snap, nil
+}
+
+// baselineKey is what tells a finding apart in a baseline: its id and its
+// key's parts.
+func baselineKey(f report.Finding) []string {
+	key := []string{f.ID}
+	switch {
+	case f.KeyParts != nil:
+		key = append(key, f.KeyParts...)
+	case f.Key != "":
+		key = append(key, f.Key)
+	}
+	return key
+}
+
+// findingText is a finding as a baseline shows it: "id key".
+func findingText(id, key string) string {
+	if key == "" {
+		return id
+	}
+	return id + " " + key
 }
 
 var rotationSuffix = regexp.MustCompile(`(\.\d+)?(\.(gz|bz2|xz|zst))?$`)
@@ -89,23 +148,34 @@ func logKey(path string) string {
 	return rotationSuffix.ReplaceAllString(base, "")
 }
 
+// logDir is the folder of a member path ("" for none).
+func logDir(path string) string {
+	return path[:max(strings.LastIndexByte(path, '/'), 0)]
+}
+
 // fill takes what a snapshot keeps from a finished analysis.
 func (s *snapshotSink) fill(rep *report.Report, states []*bundleState) {
 	snap := &Snapshot{Format: BaselineFormat, Facts: map[string][]string{}, HostFacts: map[string]map[string][]string{},
 		Configs: map[string]string{}, Commands: map[string]string{}}
+	type sf struct {
+		text string
+		key  []string
+	}
+	var fs []sf
 	seenF := map[string]bool{}
 	for _, f := range rep.Findings {
-		id := f.ID
-		if f.Key != "" {
-			id += " " + f.Key
-		}
-		if !seenF[id] {
+		key := baselineKey(f)
+		if id := groupID(key); !seenF[id] {
 			seenF[id] = true
-			snap.Findings = append(snap.Findings, id)
+			fs = append(fs, sf{findingText(key[0], f.Key), key})
 		}
 	}
-	sort.Strings(snap.Findings)
-	type tk struct{ log, tpl string }
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].text < fs[j].text })
+	for _, f := range fs {
+		snap.Findings = append(snap.Findings, f.text)
+		snap.FindingKeys = append(snap.FindingKeys, f.key)
+	}
+	type tk struct{ dir, log, tpl string }
 	tpls := map[tk]*SnapTemplate{}
 	var order []tk
 	for _, b := range states {
@@ -138,10 +208,11 @@ func (s *snapshotSink) fill(rep *report.Report, states []*bundleState) {
 			}
 			hours := logSpan(lm) / 60
 			for _, g := range lm.groups() {
-				k := tk{logKey(m.path), g.template}
+				dir, log := logDir(m.path), logKey(m.path)
+				k := tk{dir, log, g.template}
 				t := tpls[k]
 				if t == nil {
-					t = &SnapTemplate{Log: k.log, Template: g.template}
+					t = &SnapTemplate{Log: log, Dir: dir, Template: g.template}
 					tpls[k] = t
 					order = append(order, k)
 				}
@@ -157,7 +228,11 @@ func (s *snapshotSink) fill(rep *report.Report, states []*bundleState) {
 	}
 	s.snap = snap
 	s.logs = map[string]bool{}
+	s.hosts = map[string]string{}
 	for _, b := range states {
+		if b.manifest != nil {
+			s.hosts[b.name] = b.manifest.Host.Hostname
+		}
 		for _, m := range b.members {
 			if m.mine != nil && m.mine.dated() {
 				s.logs[b.name+"\x00"+m.path] = true
@@ -201,28 +276,34 @@ func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options
 	if s.snap == nil {
 		return nil
 	}
-	iopts := input.Options{Identities: opts.Identities, Raw: opts.Profile != nil, Trust: opts.Trust}
+	iopts := opts.inputOptions()
+	s.snap.HostConfigs, s.snap.HostCommands = map[string]map[string]string{}, map[string]map[string]string{}
+	nConfigs, nCommands := 0, 0
+	names := map[string]int{}
 	for _, path := range paths {
 		srcs, err := openSources(ctx, path, iopts)
 		if err != nil {
 			return err
 		}
 		for _, src := range srcs {
-			name := src.Input().Name
+			// The bundle's name as Run gave it (a second input of the
+			// same name is name#2), and its host.
+			in := src.Input()
+			name := in.Name
+			if n := names[in.Name]; n > 0 {
+				name = fmt.Sprintf("%s#%d", in.Name, n+1)
+			}
+			names[in.Name]++
+			host := s.hosts[name]
 			_, err := src.Walk(ctx, func(m input.Member, r io.Reader) error {
 				command := strings.HasPrefix(m.Path, "commands/") && strings.HasSuffix(m.Path, ".out")
-				into := s.snap.Configs
+				byHost, n := s.snap.HostConfigs, &nConfigs
 				if command {
-					into = s.snap.Commands
+					byHost, n = s.snap.HostCommands, &nCommands
 				}
 				if !command && !strings.HasPrefix(m.Path, "files/") || m.Archive != "" || m.Compression != "" ||
-					m.Size > maxSnapshotConfig || len(into) >= maxSnapshotConfigs {
+					m.Size > maxSnapshotConfig || *n >= maxSnapshotConfigs || s.logs[name+"\x00"+m.Path] {
 					return nil
-				}
-				for k := range s.logs {
-					if strings.HasSuffix(k, "\x00"+m.Path) && strings.HasPrefix(k, name) {
-						return nil
-					}
 				}
 				data, err := io.ReadAll(io.LimitReader(r, maxSnapshotConfig+1))
 				if err != nil {
@@ -231,8 +312,14 @@ func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options
 				if len(data) > maxSnapshotConfig || bytes.IndexByte(data, 0) >= 0 {
 					return nil
 				}
+				into := byHost[host]
+				if into == nil {
+					into = map[string]string{}
+					byHost[host] = into
+				}
 				if _, dup := into[m.Path]; !dup {
 					into[m.Path] = string(data)
+					*n++
 				}
 				return nil
 			})
@@ -290,16 +377,7 @@ func Compare(good, bad *Snapshot) *report.Baseline {
 	if out.Good == nil {
 		out.Good = []string{}
 	}
-	for _, f := range bad.Findings {
-		if !contains(good.Findings, f) {
-			out.FindingsNew = append(out.FindingsNew, f)
-		}
-	}
-	for _, f := range good.Findings {
-		if !contains(bad.Findings, f) {
-			out.FindingsGone = append(out.FindingsGone, f)
-		}
-	}
+	out.FindingsNew, out.FindingsGone = compareFindings(good, bad)
 	// Facts host by host (by the manifest's host name) when both sides
 	// say which host each fact is of; a host GOOD does not have is
 	// compared with all of GOOD.
@@ -319,18 +397,31 @@ func Compare(good, bad *Snapshot) *report.Baseline {
 	} else {
 		out.FactsChanged = append(out.FactsChanged, factChanges("", good.Facts, bad.Facts)...)
 	}
-	type tk struct{ log, tpl string }
+	// Templates by log (folder and name; by name alone when a side is an
+	// older baseline file, whose templates have no folder).
+	byDir := hasDirs(good.Templates) && hasDirs(bad.Templates)
+	type lk struct{ dir, log string }
+	logOf := func(t SnapTemplate) lk {
+		if byDir {
+			return lk{t.Dir, t.Log}
+		}
+		return lk{"", t.Log}
+	}
+	type tk struct {
+		log lk
+		tpl string
+	}
 	gt := map[tk]SnapTemplate{}
-	logs := map[string]bool{}
+	logs := map[lk]bool{}
 	for _, t := range good.Templates {
-		gt[tk{t.Log, t.Template}] = t
-		logs[t.Log] = true
+		gt[tk{logOf(t), t.Template}] = t
+		logs[logOf(t)] = true
 	}
 	bt := map[tk]SnapTemplate{}
-	blogs := map[string]bool{}
+	blogs := map[lk]bool{}
 	for _, t := range bad.Templates {
-		bt[tk{t.Log, t.Template}] = t
-		blogs[t.Log] = true
+		bt[tk{logOf(t), t.Template}] = t
+		blogs[logOf(t)] = true
 	}
 	rate := func(t SnapTemplate) float64 {
 		if t.Hours <= 0 {
@@ -343,12 +434,16 @@ func Compare(good, bad *Snapshot) *report.Baseline {
 		if t.Template == "" {
 			t = g
 		}
-		return report.TemplateChange{ID: t.ID, Template: t.Template, File: t.Log, GoodRate: round2(rate(g)), BadRate: round2(rate(b)), GoodCount: g.Count, BadCount: b.Count}
+		file := t.Log
+		if byDir && t.Dir != "" {
+			file = t.Dir + "/" + t.Log
+		}
+		return report.TemplateChange{ID: t.ID, Template: t.Template, File: file, GoodRate: round2(rate(g)), BadRate: round2(rate(b)), GoodCount: g.Count, BadCount: b.Count}
 	}
 	for _, t := range bad.Templates {
-		g, ok := gt[tk{t.Log, t.Template}]
+		g, ok := gt[tk{logOf(t), t.Template}]
 		switch {
-		case !ok && logs[t.Log]:
+		case !ok && logs[logOf(t)]:
 			out.TemplatesNew = append(out.TemplatesNew, change(SnapTemplate{}, t))
 		case ok:
 			gr, br := rate(g), rate(t)
@@ -358,48 +453,156 @@ func Compare(good, bad *Snapshot) *report.Baseline {
 		}
 	}
 	for _, t := range good.Templates {
-		if _, ok := bt[tk{t.Log, t.Template}]; !ok && blogs[t.Log] {
+		if _, ok := bt[tk{logOf(t), t.Template}]; !ok && blogs[logOf(t)] {
 			out.TemplatesGone = append(out.TemplatesGone, change(t, SnapTemplate{}))
 		}
 	}
-	paths := make([]string, 0, len(bad.Configs))
-	for p := range bad.Configs {
-		if _, ok := good.Configs[p]; ok {
-			paths = append(paths, p)
-		}
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
-		if good.Configs[p] == bad.Configs[p] {
-			continue
-		}
-		out.ConfigDiffs = append(out.ConfigDiffs, report.ConfigDiff{File: p, Diff: unifiedDiff(p, good.Configs[p], bad.Configs[p])})
+	// Files and commands' outputs host by host, as the facts.
+	for _, c := range textChanges(hostTexts(good, good.HostConfigs, good.Configs), hostTexts(bad, bad.HostConfigs, bad.Configs)) {
+		out.ConfigDiffs = append(out.ConfigDiffs, report.ConfigDiff{File: c.path, Host: c.host, Diff: unifiedDiff(c.path, c.good, c.bad)})
 	}
 	// Commands' outputs: those that read like configuration (a version,
 	// a listing: few lines changed) are diffed after the files; the
-	// others (process and socket tables, counters) are listed by name.
-	cmds := make([]string, 0, len(bad.Commands))
-	for p := range bad.Commands {
-		if g, ok := good.Commands[p]; ok && g != bad.Commands[p] {
-			cmds = append(cmds, p)
+	// others (process and socket tables, counters) are listed by name
+	// (and host, when there are several).
+	badCmds := hostTexts(bad, bad.HostCommands, bad.Commands)
+	for _, c := range textChanges(hostTexts(good, good.HostCommands, good.Commands), badCmds) {
+		name := c.path
+		if len(badCmds) > 1 && c.host != "" {
+			name = c.host + ": " + c.path
 		}
-	}
-	sort.Strings(cmds)
-	for _, p := range cmds {
-		g, b := good.Commands[p], bad.Commands[p]
-		gl, bl := len(splitLines(g)), len(splitLines(b))
+		gl, bl := len(splitLines(c.good)), len(splitLines(c.bad))
 		if gl > maxCommandDiff || bl > maxCommandDiff {
-			out.CommandsDiffer = append(out.CommandsDiffer, fmt.Sprintf("%s (%d → %d lines)", p, gl, bl))
+			out.CommandsDiffer = append(out.CommandsDiffer, fmt.Sprintf("%s (%d → %d lines)", name, gl, bl))
 			continue
 		}
-		d := unifiedDiff(p, g, b)
+		d := unifiedDiff(c.path, c.good, c.bad)
 		if changed := diffChanged(d); changed <= maxCommandChange {
-			out.ConfigDiffs = append(out.ConfigDiffs, report.ConfigDiff{File: p, Diff: d})
+			out.ConfigDiffs = append(out.ConfigDiffs, report.ConfigDiff{File: c.path, Host: c.host, Diff: d})
 		} else {
-			out.CommandsDiffer = append(out.CommandsDiffer, fmt.Sprintf("%s (%d lines changed)", p, changed))
+			out.CommandsDiffer = append(out.CommandsDiffer, fmt.Sprintf("%s (%d lines changed)", name, changed))
 		}
 	}
 	return out
+}
+
+// hostTexts are a snapshot's file or command texts by host: as kept by
+// host, or (an older baseline file) the one copy per path, of its one
+// host when it has one.
+func hostTexts(s *Snapshot, byHost map[string]map[string]string, flat map[string]string) map[string]map[string]string {
+	if byHost != nil || len(flat) == 0 {
+		return byHost
+	}
+	host := ""
+	if len(s.HostFacts) == 1 {
+		for h := range s.HostFacts {
+			host = h
+		}
+	}
+	return map[string]map[string]string{host: flat}
+}
+
+// textChange is a text that differs from the known-good one.
+type textChange struct{ host, path, good, bad string }
+
+// textChanges lists, host by host and path by path, the texts of bad
+// that differ from good's: a host's text is compared with the same
+// host's; a host good does not have with every good host's copy (no
+// change if one is the same, else the first host's, in name order).
+// Paths only one side has are not listed.
+func textChanges(good, bad map[string]map[string]string) []textChange {
+	var out []textChange
+	for _, h := range slices.Sorted(maps.Keys(bad)) {
+		for _, p := range slices.Sorted(maps.Keys(bad[h])) {
+			b := bad[h][p]
+			g, ok := "", false
+			if gh, same := good[h]; same {
+				g, ok = gh[p]
+			} else {
+				for _, gh := range slices.Sorted(maps.Keys(good)) {
+					if t, has := good[gh][p]; has && (!ok || t == b) {
+						g, ok = t, true
+					}
+				}
+			}
+			if ok && g != b {
+				out = append(out, textChange{h, p, g, b})
+			}
+		}
+	}
+	return out
+}
+
+// compareFindings lists the findings of bad that good does not have, and
+// those of good that bad does not have: by id and key parts when both
+// snapshots have them, else (an older baseline file) by the text shown.
+// Entries that read the same show their key parts quoted.
+func compareFindings(good, bad *Snapshot) (added, gone []string) {
+	gk, bk := findingIDs(good), findingIDs(bad)
+	if gk == nil || bk == nil {
+		gk, bk = good.Findings, bad.Findings
+	}
+	type entry struct {
+		text string
+		key  []string
+	}
+	diff := func(from *Snapshot, ids, others []string) []entry {
+		var out []entry
+		for i, id := range ids {
+			if !contains(others, id) {
+				e := entry{text: from.Findings[i]}
+				if len(from.FindingKeys) == len(from.Findings) {
+					e.key = from.FindingKeys[i]
+				}
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	a, g := diff(bad, bk, gk), diff(good, gk, bk)
+	n := map[string]int{}
+	for _, e := range append(a, g...) {
+		n[e.text]++
+	}
+	show := func(es []entry) []string {
+		out := []string{}
+		for _, e := range es {
+			if n[e.text] > 1 && len(e.key) > 2 {
+				q := make([]string, len(e.key)-1)
+				for i, p := range e.key[1:] {
+					q[i] = strconv.Quote(p)
+				}
+				e.text = e.key[0] + " " + strings.Join(q, " ")
+			}
+			out = append(out, e.text)
+		}
+		return out
+	}
+	return show(a), show(g)
+}
+
+// findingIDs are the identities of a snapshot's findings (nil: it has no
+// key parts).
+func findingIDs(s *Snapshot) []string {
+	if len(s.FindingKeys) != len(s.Findings) {
+		return nil
+	}
+	ids := make([]string, len(s.FindingKeys))
+	for i, k := range s.FindingKeys {
+		ids[i] = groupID(k)
+	}
+	return ids
+}
+
+// hasDirs reports whether templates carry their log's folder (not an
+// older baseline file's).
+func hasDirs(ts []SnapTemplate) bool {
+	for _, t := range ts {
+		if t.Dir != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // A command's output of more lines than maxCommandDiff, or with more

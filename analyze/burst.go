@@ -195,6 +195,15 @@ func burstKey(group string, first int64) string {
 	return group + " " + at
 }
 
+// burstParts are the values burstKey joins: the group's values and the
+// burst's start.
+func burstParts(vals []string, first int64) []string {
+	if first == untimed {
+		return vals
+	}
+	return append(vals[:len(vals):len(vals)], "@"+nanoTime(first).Format(time.RFC3339))
+}
+
 // Keeping the evidence of bursts in the pass.
 
 const (
@@ -450,7 +459,7 @@ func (e *evaluator) burstDrafts(rr *ruleRun, g *mergedGroup, resRecs []*record, 
 		if len(recs) > 0 {
 			caps = recs[0]
 		}
-		d := &draft{key: burstKey(g.key, b.first), caps: caps, matches: recs, count: b.hits, anchor: first}
+		d := &draft{key: burstKey(g.key, b.first), parts: burstParts(g.vals, b.first), caps: caps, matches: recs, count: b.hits, anchor: first}
 		if len(recs) > 0 {
 			d.res = resolution(spec, resRecs, recs[len(recs)-1], g.vals)
 		}

@@ -11,8 +11,8 @@ import (
 
 // RuleInfo describes one rule for a catalog (analyze --explain all).
 type RuleInfo struct {
-	Profile  string // profile name: "tfst"
-	ID       string // "tfst.fd-exhaustion"
+	Profile  string // profile name: "ipsec"
+	ID       string // "ipsec.stuck"
 	Severity string // the rule's own severity
 	// Varies: severity_when or resolved_by may change the severity.
 	Varies bool
@@ -21,7 +21,7 @@ type RuleInfo struct {
 	// Title is the title as a person reads it (Readable), a conditional
 	// part shortened to its first case and "…".
 	Title string
-	Rule  string // where it is written: "tfst.yaml:120"
+	Rule  string // where it is written: "ipsec.yaml:120"
 	// Applies is the rule's applies condition ("" when it applies to
 	// every bundle).
 	Applies string

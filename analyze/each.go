@@ -14,11 +14,7 @@ import (
 // or a lesser one (InputCases does not know the profile's raw log
 // shapes): the caller analyzes such an input alone and Run says why.
 func InputCases(ctx context.Context, path string, opts Options) ([]string, error) {
-	iopts := input.Options{Identities: opts.Identities, Raw: opts.Profile != nil, Trust: opts.Trust, Stdin: opts.Stdin}
-	if opts.MaxExpanded > 0 {
-		iopts.MaxTotalBytes, iopts.MaxTotalRatio = opts.MaxExpanded, -1
-	}
-	ins, err := input.Open(ctx, path, iopts)
+	ins, err := input.Open(ctx, path, opts.inputOptions())
 	if err != nil {
 		return nil, err
 	}

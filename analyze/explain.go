@@ -14,7 +14,7 @@ import (
 // looks for (its kind, inputs, patterns, thresholds and conditions, the
 // facts it uses, and how the pass prefilters its patterns). p is the
 // profile to look in; nil looks in the built-in profile named by the
-// id's prefix ("tfst" for "tfst.fd-exhaustion").
+// id's prefix ("ipsec" for "ipsec.stuck").
 func Explain(p *profiles.Profile, id string) (string, error) {
 	if p == nil {
 		name, _, ok := strings.Cut(id, ".")

@@ -8,7 +8,7 @@ import (
 )
 
 // Parsing the incident time out of an operator's note: "HA failed on
-// 2017-10-12 around 14:05", "epproxy refused connections on 13 Oct from
+// 2017-10-12 around 14:05", "appd refused connections on 13 Oct from
 // about 10:40", "12.10.2017 14:05", "2017年10月12日 14時05分". A date and a
 // time are looked for separately anywhere in the note; a missing year
 // comes from the collection time, a missing date is the collection day.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"casefile/analyze/input"
+	"casefile/internal/slicesx"
 	"casefile/profiles"
 )
 
@@ -84,7 +85,7 @@ type slot struct {
 	pat   *pattern
 	globs []string
 	label string
-	what  string // for messages: "fact fix_level", "tfst.x match"
+	what  string // for messages: "fact fix_level", "myproduct.x match"
 	// filePat, when set, must match the member path; its named groups
 	// (fnames, at submatch fidx) join the records' captures.
 	filePat *regexp.Regexp
@@ -258,7 +259,7 @@ func compile(prof *profiles.Profile) (*plan, error) {
 				p.retain = append(p.retain, c.In...)
 			}
 		}
-		rp.captures = uniqStrings(rp.captures)
+		rp.captures = slicesx.Uniq(rp.captures)
 		rp.agg = newRuleAgg(rp, nil) != nil
 		for _, x := range ruleExprs(r) {
 			if contains(exprIdents(x), "records") {
@@ -296,7 +297,7 @@ func compile(prof *profiles.Profile) (*plan, error) {
 	for _, s := range p.slots {
 		caps = append(caps, s.fnames...)
 	}
-	p.captureNames = uniqStrings(caps)
+	p.captureNames = slicesx.Uniq(caps)
 	return p, nil
 }
 
@@ -398,18 +399,6 @@ func textExprList(t *profiles.Text) []*profiles.Expr {
 // declares with let).
 func exprIdents(e *profiles.Expr) []string { return profiles.ExprNames(e) }
 
-func uniqStrings(in []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // matchAny reports whether a member path matches any of the globs.
 func matchAny(globs []string, name string) bool {
 	for _, g := range globs {
@@ -440,7 +429,7 @@ func (p *plan) ruleByID(id string) *rulePlan {
 	return nil
 }
 
-// ruleFile names where a rule is written: "tfst.yaml:120".
+// ruleFile names where a rule is written: "myproduct.yaml:120".
 func ruleFile(prof *profiles.Profile, line int) string {
 	f := prof.File
 	if i := strings.LastIndexAny(f, `/\`); i >= 0 {

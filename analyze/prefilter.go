@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"casefile/internal/slicesx"
 )
 
 // A literal is a string every match of some pattern must contain (or, for
@@ -83,7 +85,7 @@ func (li litInfo) asLits() []literal {
 		}
 		out = append(out, literal{s: s, fold: li.fold})
 	}
-	return dedupeLits(out)
+	return slicesx.Uniq(out)
 }
 
 // best is the better of the required set and the exact strings.
@@ -207,10 +209,10 @@ func litsOf(re *syntax.Regexp) litInfo {
 			out.exact = lowerAll(out.exact)
 		}
 		if reqOK && len(req) <= maxLiterals {
-			out.req = dedupeLits(req)
+			out.req = slicesx.Uniq(req)
 		}
 		if smallOK && len(small) <= maxLiterals {
-			out.small = dedupeLits(small)
+			out.small = slicesx.Uniq(small)
 		}
 		if !usable(out.req) && usable(out.small) {
 			out.req = out.small
@@ -322,18 +324,6 @@ func asciiRun(s string) string {
 		start = -1
 	}
 	return best
-}
-
-func dedupeLits(in []literal) []literal {
-	seen := map[literal]bool{}
-	var out []literal
-	for _, l := range in {
-		if !seen[l] {
-			seen[l] = true
-			out = append(out, l)
-		}
-	}
-	return out
 }
 
 // A searcher finds, in one chunk, the lines holding any literal of a
@@ -526,7 +516,7 @@ func exactLiterals(src string, lits []literal) []string {
 		return nil
 	}
 	li := litsOf(re)
-	if !li.exactSet || li.fold || len(li.exact) == 0 || len(li.exact) != len(dedupeStrings(li.exact)) {
+	if !li.exactSet || li.fold || len(li.exact) == 0 || len(li.exact) != len(slicesx.Uniq(li.exact)) {
 		return nil
 	}
 	set := map[string]bool{}
@@ -562,18 +552,6 @@ func plainLiteral(re *syntax.Regexp) bool {
 		return true
 	}
 	return false
-}
-
-func dedupeStrings(in []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // digitUniform reports whether a pattern treats every ASCII digit alike:

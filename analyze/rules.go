@@ -37,6 +37,7 @@ type finding struct {
 // worked out.
 type draft struct {
 	key      string
+	parts    []string // the values key joins (report.Finding.KeyParts)
 	vars     map[string]any
 	caps     *record // whose captures the texts see
 	matches  []*record
@@ -330,7 +331,7 @@ func (e *evaluator) evalMatchKept(rr *ruleRun, env map[string]any) ([]*draft, er
 		if rate < minN {
 			continue
 		}
-		d := &draft{key: g.key, caps: g.recs[0], matches: g.recs, count: hits, anchor: first}
+		d := &draft{key: g.key, parts: g.vals, caps: g.recs[0], matches: g.recs, count: hits, anchor: first}
 		res := resolution(spec, resRecs, g.recs[len(g.recs)-1], g.vals)
 		d.res = res
 		d.resolved = res != nil
@@ -463,7 +464,7 @@ func (e *evaluator) evalMatchAgg(rr *ruleRun) ([]*draft, error) {
 			continue
 		}
 		recs := g.recs
-		d := &draft{key: g.key, caps: recs[0], matches: recs, count: hits, anchor: first}
+		d := &draft{key: g.key, parts: g.vals, caps: recs[0], matches: recs, count: hits, anchor: first}
 		res := resolution(spec, resRecs, recs[len(recs)-1], g.vals)
 		d.res = res
 		d.resolved = res != nil
@@ -724,7 +725,7 @@ func (e *evaluator) evalSequence(rr *ruleRun) []*draft {
 			matches = []*record{caps}
 		}
 		out = append(out, &draft{
-			key: g.key, caps: caps, matches: matches, count: nUn, anchor: ft, first: ft, last: lt,
+			key: g.key, parts: g.vals, caps: caps, matches: matches, count: nUn, anchor: ft, first: ft, last: lt,
 			inexact: keptNote(rp, len(un), nUn),
 			vars: map[string]any{
 				"hits": nUn, "answered": answered,
@@ -857,7 +858,7 @@ func (e *evaluator) evalState(rr *ruleRun) []*draft {
 			anchor = first
 		}
 		out = append(out, &draft{
-			key: g.key, caps: caps, matches: evidence, count: g.hits, anchor: anchor,
+			key: g.key, parts: g.vals, caps: caps, matches: evidence, count: g.hits, anchor: anchor,
 			first: cFirst, last: cLast,
 			reportKey: groupID(rvals), latest: last,
 			inexact: keptNote(rp, len(g.recs), g.hits),
@@ -998,7 +999,7 @@ func (e *evaluator) finalize(rp *rulePlan, bs []*bundleState, scopeAll bool, bas
 	}
 	f := &finding{Finding: report.Finding{
 		ID: r.ID, Severity: sev, Title: title, Explanation: expl, Remedy: rem,
-		Bundle: bs[0].name, Key: d.key, Count: d.count, Rule: ruleFile(prof, r.Line),
+		Bundle: bs[0].name, Key: d.key, KeyParts: d.parts, Count: d.count, Rule: ruleFile(prof, r.Line),
 		Inexact: joinNotes(d.inexact, factNotesOf(rp, bs)),
 	}}
 	if r.Anchor.IsSet() {

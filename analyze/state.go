@@ -372,7 +372,7 @@ type bundleState struct {
 	sources   map[string]any
 	bundleMap map[string]any
 	// readAs says, per member path, which raw file was read as it by
-	// content ("console.txt read as samhain log by content").
+	// content ("console.txt read as audit log by content").
 	readAs map[string]string
 	// passDone: the bundle's pass is finished (endBundle).
 	passDone bool

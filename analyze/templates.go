@@ -46,7 +46,8 @@ const maxTemplateLines = 100000
 // Templates mines the message templates of every text file of the inputs
 // (bundles, archives, folders, plain logs), as analyze reads them.
 func Templates(ctx context.Context, paths []string, opts Options) ([]TemplateFile, error) {
-	iopts := input.Options{Identities: opts.Identities, Raw: true, Trust: opts.Trust}
+	iopts := opts.inputOptions()
+	iopts.Raw = true
 	loc := opts.Timezone
 	if loc == nil {
 		loc = time.UTC

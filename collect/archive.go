@@ -21,7 +21,7 @@ import (
 // redaction on it is rewritten member by member, in the same format
 // (tar, tar compressed the same way, zip): a text member is redacted
 // with the archive's path and the member's name as its target (so
-// ipsec.secrets inside gets the secrets rules, a profile's "**/yulerc"
+// ipsec.secrets inside gets the secrets rules, a profile's "**/app.rc"
 // rule applies), its size recomputed; a compressed member is
 // decompressed, redacted and compressed again; a nested archive is
 // rewritten in turn (up to maxArchiveDepth); a binary member is copied
@@ -116,7 +116,7 @@ func (b budgetReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	b.ar.budget -= int64(n)
 	if b.ar.budget < 0 {
-		return n, archiveError{fmt.Errorf("expands to more than %s", humanSize(b.ar.limit))}
+		return n, archiveError{fmt.Errorf("expands to more than %s", HumanSize(b.ar.limit))}
 	}
 	return n, asArchiveError(err)
 }

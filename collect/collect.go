@@ -402,9 +402,9 @@ func summary(it bundle.Item) string {
 		fmt.Fprintf(&b, "! %s", it.Error)
 	default:
 		if it.Kind == bundle.KindFile || it.Kind == bundle.KindGlob {
-			fmt.Fprintf(&b, "%d file(s), %s", stored, humanSize(size))
+			fmt.Fprintf(&b, "%d file(s), %s", stored, HumanSize(size))
 		} else {
-			fmt.Fprintf(&b, "%s", humanSize(size))
+			fmt.Fprintf(&b, "%s", HumanSize(size))
 			if it.ExitCode != nil {
 				fmt.Fprintf(&b, ", exit %d", *it.ExitCode)
 			}
@@ -422,8 +422,8 @@ func summary(it bundle.Item) string {
 	return b.String()
 }
 
-// humanSize formats a byte count: 512 B, 1.5 KiB, 12.0 MiB.
-func humanSize(n int64) string {
+// HumanSize formats a byte count: 512 B, 1.5 KiB, 12.0 MiB.
+func HumanSize(n int64) string {
 	const unit = 1024
 	if n < unit {
 		return fmt.Sprintf("%d B", n)

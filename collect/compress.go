@@ -98,16 +98,16 @@ func (c *collector) readCompressed(ctx context.Context, of *openedFile, hostPath
 		return res, fatalError{tb.err}
 	}
 	if err != nil {
-		res.note = fmt.Sprintf("%s data truncated or corrupt after %s of text (%v); kept what was read", comp.name, humanSize(n), err)
+		res.note = fmt.Sprintf("%s data truncated or corrupt after %s of text (%v); kept what was read", comp.name, HumanSize(n), err)
 	} else if n == limit {
-		res.note = fmt.Sprintf("stopped decompressing after %s of text (%d times its compressed size); the part kept ends there", humanSize(n), n/max(size, 1))
+		res.note = fmt.Sprintf("stopped decompressing after %s of text (%d times its compressed size); the part kept ends there", HumanSize(n), n/max(size, 1))
 	}
 	r, dropped, err := tb.Reader()
 	if err != nil {
 		return res, fatalError{err}
 	}
 	if dropped > 0 && o.oversize == "skip" {
-		return readResult{tooLarge: fmt.Sprintf("oversize: skip; %s of %s text", humanSize(n), comp.name)}, nil
+		return readResult{tooLarge: fmt.Sprintf("oversize: skip; %s of %s text", HumanSize(n), comp.name)}, nil
 	}
 	if dropped > 0 {
 		var skipped int64
@@ -115,7 +115,7 @@ func (c *collector) readCompressed(ctx context.Context, of *openedFile, hostPath
 			return res, err
 		}
 		dropped += skipped
-		res.info = fmt.Sprintf("%s text of %s: its newest %s kept, from a line start (%s dropped from the start)", comp.name, humanSize(n), humanSize(n-dropped), humanSize(dropped))
+		res.info = fmt.Sprintf("%s text of %s: its newest %s kept, from a line start (%s dropped from the start)", comp.name, HumanSize(n), HumanSize(n-dropped), HumanSize(dropped))
 	}
 	res.dropped = dropped
 	cw, err := comp.writer(sp)

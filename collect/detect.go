@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"casefile/bundle"
+	"casefile/internal/slicesx"
 	"casefile/profiles"
 )
 
@@ -12,8 +13,8 @@ import (
 type Detection struct {
 	// Profile is the detected product's profile.
 	Profile *profiles.Profile
-	// Reasons say what matched: "path /opt/tivoli/EPProxy/epproxy.cfg
-	// exists", "process 5120 matches ^(?:\S*/)?epproxy( |$)".
+	// Reasons say what matched: "path /opt/product/appd.cfg
+	// exists", "process 5120 matches ^(?:\S*/)?appd( |$)".
 	Reasons []string
 }
 
@@ -66,22 +67,10 @@ func Detect(ctx context.Context, opts Options, candidates []*profiles.Profile) (
 				}
 			}
 		}
-		reasons = dedupe(reasons)
+		reasons = slicesx.Uniq(reasons)
 		if len(reasons) > 0 {
 			out = append(out, Detection{Profile: p, Reasons: reasons})
 		}
 	}
 	return out, nil
-}
-
-func dedupe(in []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }

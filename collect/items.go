@@ -275,7 +275,7 @@ func (c *collector) collectFile(ctx context.Context, hostPath string, o fileOpti
 		}
 	case res.tooLarge != "":
 		st.ErrorKind, st.SourceSize = bundle.ErrTooLarge, of.info.Size()
-		st.Error = fmt.Sprintf("%s: %s is over the %s cap; not collected (%s)", hostPath, humanSize(of.info.Size()), humanSize(o.maxSize), res.tooLarge)
+		st.Error = fmt.Sprintf("%s: %s is over the %s cap; not collected (%s)", hostPath, HumanSize(of.info.Size()), HumanSize(o.maxSize), res.tooLarge)
 		st.Members = nil
 		return st, nil
 	case res.unredactable != nil:
@@ -468,7 +468,7 @@ func (c *collector) readUncompressed(ctx context.Context, of *openedFile, hostPa
 			dropped += skipped
 		}
 		if n == maxReadFactor*maxSize {
-			res.note = fmt.Sprintf("stopped reading after %s", humanSize(n))
+			res.note = fmt.Sprintf("stopped reading after %s", HumanSize(n))
 		}
 		src, res.dropped = r, dropped
 	}

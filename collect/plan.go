@@ -260,7 +260,7 @@ func (c *collector) printPlan(ctx context.Context, plan []*planned, name string)
 	fmt.Fprintf(w, "plan for profile %s %s (%s, %s)\n", p.Name, p.Version, p.Title, src)
 	fmt.Fprintf(w, "host: %s (%s, %s, kernel %s), root %s\n", orUnknown(c.host.Hostname), c.host.OS, orUnknown(c.host.OSRelease), orUnknown(c.host.Kernel), c.fs.root)
 	fmt.Fprintf(w, "bundle: %s.tar.gz (dry run: nothing is written)\n", name)
-	fmt.Fprintf(w, "limits: max file size %s, command timeout %s", humanSize(c.opts.MaxFileSize), c.opts.CommandTimeout)
+	fmt.Fprintf(w, "limits: max file size %s, command timeout %s", HumanSize(c.opts.MaxFileSize), c.opts.CommandTimeout)
 	if c.opts.MaxTime > 0 {
 		fmt.Fprintf(w, ", commands within %s", c.opts.MaxTime)
 	}
@@ -350,7 +350,7 @@ func (c *collector) printPlan(ctx context.Context, plan []*planned, name string)
 func (c *collector) planFiles(w interface{ Write([]byte) (int, error) }, pat string) {
 	if !hasMeta(pat) {
 		if fi, err := c.statHost(pat); err == nil {
-			fmt.Fprintf(w, "      file %s (%s)\n", pat, humanSize(fi.Size()))
+			fmt.Fprintf(w, "      file %s (%s)\n", pat, HumanSize(fi.Size()))
 		} else {
 			fmt.Fprintf(w, "      file %s (%s)\n", pat, errorText(err))
 		}
@@ -368,7 +368,7 @@ func (c *collector) planFiles(w interface{ Write([]byte) (int, error) }, pat str
 			break
 		}
 		if fi, err := c.statHost(m); err == nil {
-			fmt.Fprintf(w, "        %s (%s)\n", m, humanSize(fi.Size()))
+			fmt.Fprintf(w, "        %s (%s)\n", m, HumanSize(fi.Size()))
 		} else {
 			fmt.Fprintf(w, "        %s (%s)\n", m, errorText(err))
 		}

@@ -23,7 +23,7 @@ type untrustedError struct{ reason string }
 func (e *untrustedError) Error() string { return e.reason }
 
 // notRunText is the error recorded for a program refused by the
-// ownership test: "/home/u/bin is owned by uid 1000: epproxy -v not run".
+// ownership test: "/home/u/bin is owned by uid 1000: appd -v not run".
 func notRunText(err error, argv []string) string {
 	words := append([]string{path.Base(strings.ReplaceAll(argv[0], `\`, "/"))}, argv[1:]...)
 	return err.Error() + ": " + quoteArgs(words) + " not run"

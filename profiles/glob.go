@@ -8,7 +8,7 @@ import (
 // MatchGlob reports whether the member path name matches glob. Globs use
 // path.Match syntax per segment ("*", "?", "[...]") and "**" as a whole
 // segment for any number of segments, so "files/**/ha.log*" matches
-// "files/var/log/tippingpoint/ha.log.3.gz" and "files/ha.log". The error
+// "files/var/log/product/ha.log.3.gz" and "files/ha.log". The error
 // is path.ErrBadPattern for a malformed glob.
 func MatchGlob(glob, name string) (bool, error) {
 	// Split into arrays on the stack: the engine matches every member of

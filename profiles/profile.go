@@ -16,7 +16,7 @@ import (
 
 // Profile is one product's profile.
 type Profile struct {
-	Name        string `yaml:"name"`        // short name: tfst, sms, ipsec...
+	Name        string `yaml:"name"`        // short name: ipsec, sms, myproduct...
 	Title       string `yaml:"title"`       // product name
 	Description string `yaml:"description"` // one line, for --list-profiles
 	Version     string `yaml:"version"`     // profile version
@@ -35,7 +35,7 @@ type Profile struct {
 	Analyze   Analyze       `yaml:"analyze"`
 
 	// Set by the loader.
-	File    string `yaml:"-"` // file name for messages ("tfst.yaml" or a path)
+	File    string `yaml:"-"` // file name for messages ("myproduct.yaml" or a path)
 	SHA256  string `yaml:"-"` // hex SHA-256 of the YAML text
 	Builtin bool   `yaml:"-"`
 	Raw     []byte `yaml:"-"`
@@ -211,7 +211,7 @@ type LogSpec struct {
 // LogContent is how a log's lines look, for recognising raw files by
 // content (analyze with --profile).
 type LogContent struct {
-	// Name says what the log is, for coverage: "samhain log".
+	// Name says what the log is, for coverage: "audit log".
 	Name string `yaml:"name"`
 	// As is the member path a recognised file is read as; "{name}" in it
 	// is the raw file's base name. It must match one of the entry's

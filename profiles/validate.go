@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"casefile/internal/slicesx"
 )
 
 // validate checks everything the engines rely on and compiles
@@ -439,7 +441,7 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 				return at(cp.line, "rule %s: capture name %q is a fact this rule sees across bundles: rename the group", r.ID, cp.name)
 			}
 		}
-		captures = uniq(captures)
+		captures = slicesx.Uniq(captures)
 		if err := checkRuleKeys(k, captures); err != nil {
 			return at(r.Line, "rule %s: %v", r.ID, err)
 		}
@@ -717,18 +719,6 @@ func checkGlobs(globs []string) error {
 	return nil
 }
 
-func uniq(s []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, x := range s {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 func sortedKeys(m map[string]string) []string {
 	var out []string
 	for k := range m {
@@ -769,7 +759,7 @@ func anchored(src string) bool {
 // {name} standing for any file name), inside files/ or commands/.
 func validateContent(l LogSpec, c *LogContent) error {
 	if strings.TrimSpace(c.Name) == "" {
-		return fmt.Errorf("needs a name (what the log is: \"samhain log\")")
+		return fmt.Errorf("needs a name (what the log is: \"audit log\")")
 	}
 	if len(c.Lines) == 0 {
 		return fmt.Errorf("needs lines (the shapes of the log's lines)")

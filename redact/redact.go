@@ -36,7 +36,7 @@ const maxHeld = 1 << 20
 type Rule struct {
 	Name string
 	// Files are host path globs (profiles.MatchGlob syntax, e.g.
-	// "**/yulerc"); Commands are collect item ids. With neither, the rule
+	// "**/app.rc"); Commands are collect item ids. With neither, the rule
 	// applies to everything.
 	Files    []string
 	Commands []string

@@ -97,18 +97,18 @@ type Member struct {
 	Compression string
 	// Original is, for a raw file recognised by its content, the path it
 	// has in the input (files/console.txt); Path is then the path it is
-	// read as, and ReadAs names the log ("samhain log"). Else both "".
+	// read as, and ReadAs names the log ("audit log"). Else both "".
 	Original string
 	ReadAs   string
 	// Archive is, for a member read from an archive inside the input
-	// (files/opt/f-secure/diag.tar.gz), that archive's member path; the
+	// (files/opt/product/diag.tar.gz), that archive's member path; the
 	// archive itself is hashed but not handed to fn. Else "".
 	Archive string
 }
 
 // ContentShape is one log's line shapes (a profile's logs content).
 type ContentShape struct {
-	Name  string           // what the log is: "samhain log"
+	Name  string           // what the log is: "audit log"
 	As    string           // member path it is read as; {name}: the file's base name
 	Lines []*regexp.Regexp // a file is this log when one of its first lines matches one
 }

@@ -57,8 +57,16 @@ func (t *textWriter) baseline(r *Report) {
 		facts = append(facts, name+": "+CleanLine(clipBytes(f.Good, 80))+" → "+CleanLine(clipBytes(f.Bad, 80)))
 	}
 	list("Facts changed (good → now):", facts)
+	diffHosts := map[string]bool{}
 	for _, c := range b.ConfigDiffs {
-		t.line("  Changed file " + CleanLine(c.File) + ":")
+		diffHosts[c.Host] = true
+	}
+	for _, c := range b.ConfigDiffs {
+		name := CleanLine(c.File)
+		if len(diffHosts) > 1 && c.Host != "" {
+			name += " (" + CleanLine(c.Host) + ")"
+		}
+		t.line("  Changed file " + name + ":")
 		lines := strings.Split(strings.TrimSuffix(c.Diff, "\n"), "\n")
 		shown := 0
 		for _, l := range lines {
@@ -112,6 +120,7 @@ type baselineView struct {
 
 type baselineDiff struct {
 	File  string
+	Host  string
 	Lines []excerptLine
 }
 
@@ -136,7 +145,7 @@ func baselineSection(r *Report) *baselineView {
 		v.Facts = append(v.Facts, FactChange{Fact: h(f.Fact), Host: h(f.Host), Good: h(f.Good), Bad: h(f.Bad)})
 	}
 	for _, d := range b.ConfigDiffs {
-		bd := baselineDiff{File: h(d.File)}
+		bd := baselineDiff{File: h(d.File), Host: h(d.Host)}
 		for _, l := range strings.Split(strings.TrimSuffix(clipBytes(d.Diff, 64*htmlMaxLine), "\n"), "\n") {
 			bd.Lines = append(bd.Lines, excerptLine{Text: h(l), Hit: strings.HasPrefix(l, "+") || strings.HasPrefix(l, "-")})
 		}

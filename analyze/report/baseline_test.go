@@ -20,14 +20,17 @@ func TestBaselineHostsAndCommands(t *testing.T) {
 				{Fact: "version", Host: "gw2", Good: "2.0", Bad: "3.0"},
 			},
 			TemplatesNew: []TemplateChange{}, TemplatesGone: []TemplateChange{}, TemplatesRate: []TemplateChange{},
-			ConfigDiffs:    []ConfigDiff{{File: "commands/version.out", Diff: "--- good/commands/version.out\n+++ bad/commands/version.out\n@@ -1 +1 @@\n-fix 0011\n+fix 0009\n"}},
+			ConfigDiffs: []ConfigDiff{
+				{File: "commands/version.out", Host: "gw1", Diff: "--- good/commands/version.out\n+++ bad/commands/version.out\n@@ -1 +1 @@\n-fix 0011\n+fix 0009\n"},
+				{File: "commands/version.out", Host: "gw2", Diff: "--- good/commands/version.out\n+++ bad/commands/version.out\n@@ -1 +1 @@\n-fix 0012\n+fix 0010\n"},
+			},
 			CommandsDiffer: []string{"commands/host.ps.out (80 lines changed)"},
 		}}
 	var text bytes.Buffer
 	if err := WriteText(&text, r, TextOptions{Width: 100}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"version (gw1): 1.0 → 2.0", "version (gw2): 2.0 → 3.0", "Changed file commands/version.out:", "+fix 0009",
+	for _, want := range []string{"version (gw1): 1.0 → 2.0", "version (gw2): 2.0 → 3.0", "Changed file commands/version.out (gw1):", "+fix 0009", "Changed file commands/version.out (gw2):",
 		"Commands whose output differs (too much to show):", "commands/host.ps.out (80 lines changed)"} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("text report lacks %q:\n%s", want, text.String())
@@ -37,7 +40,8 @@ func TestBaselineHostsAndCommands(t *testing.T) {
 	if err := WriteHTML(&page, r); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`<code>version</code> <span class="muted">gw1</span>`, "<li><code>commands/host.ps.out (80 lines changed)</code></li>"} {
+	for _, want := range []string{`<code>version</code> <span class="muted">gw1</span>`, "<li><code>commands/host.ps.out (80 lines changed)</code></li>",
+		`Changed file <code>commands/version.out</code> <span class="muted">gw2</span>`} {
 		if !strings.Contains(page.String(), want) {
 			t.Errorf("HTML report lacks %q", want)
 		}

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"casefile/internal/slicesx"
 )
 
 // The page's only script and style sheet. They are inlined, and the
@@ -335,7 +337,7 @@ func buildView(r *Report) *pageView {
 	}
 	title := "casefile report"
 	if len(hosts) > 0 {
-		title += " · " + strings.Join(uniq(hosts), ", ")
+		title += " · " + strings.Join(slicesx.Uniq(hosts), ", ")
 	}
 	switch {
 	case counts[SeverityCritical] > 0:

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"casefile/internal/slicesx"
 )
 
 // IndexVersion is the version of the index rows analyze --each writes
@@ -92,7 +94,7 @@ func NewIndexRow(r *Report) IndexRow {
 			row.Verification = append(row.Verification, b.Name+": "+why)
 		}
 	}
-	row.Hosts, row.Profiles, cases = uniqSorted(row.Hosts), uniqSorted(row.Profiles), uniqSorted(cases)
+	row.Hosts, row.Profiles, cases = slicesx.SortedUniq(row.Hosts), slicesx.SortedUniq(row.Profiles), slicesx.SortedUniq(cases)
 	row.Case = strings.Join(cases, " ")
 	byID := map[string]*IndexFinding{}
 	for _, f := range r.Findings {
@@ -119,7 +121,7 @@ func NewIndexRow(r *Report) IndexRow {
 		}
 	}
 	for _, x := range byID {
-		x.Hosts = uniqSorted(x.Hosts)
+		x.Hosts = slicesx.SortedUniq(x.Hosts)
 		if x.Hosts == nil {
 			x.Hosts = []string{}
 		}
@@ -137,20 +139,6 @@ func sortIndexFindings(fs []IndexFinding) {
 		}
 		return fs[i].ID < fs[j].ID
 	})
-}
-
-func uniqSorted(ss []string) []string {
-	if len(ss) == 0 {
-		return ss
-	}
-	sort.Strings(ss)
-	out := ss[:1]
-	for _, s := range ss[1:] {
-		if s != out[len(out)-1] {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // FleetFinding is one finding id across a batch: on how many hosts it

@@ -151,7 +151,7 @@ type FactChange struct {
 type TemplateChange struct {
 	ID        string  `json:"id"`
 	Template  string  `json:"template"`
-	File      string  `json:"file"`
+	File      string  `json:"file"` // the log's member path without a rotation suffix
 	GoodRate  float64 `json:"good_per_hour"`
 	BadRate   float64 `json:"bad_per_hour"`
 	GoodCount int     `json:"good_count"`
@@ -161,6 +161,9 @@ type TemplateChange struct {
 // ConfigDiff is a unified diff of a config file's redacted text.
 type ConfigDiff struct {
 	File string `json:"file"`
+	// Host is the manifest's host name the texts are of (absent: inputs
+	// without a manifest, or an older baseline file's one copy).
+	Host string `json:"host,omitempty"`
 	Diff string `json:"diff"`
 }
 
@@ -284,7 +287,12 @@ type Finding struct {
 	Bundles []string `json:"bundles,omitempty"`
 	// Key identifies the group or state key ("abc", "nti281-gwp -2") when a
 	// rule makes one finding per key.
-	Key       string     `json:"key,omitempty"`
+	Key string `json:"key,omitempty"`
+	// KeyParts are the values Key joins with spaces (group_by values, a
+	// sequence or state key, a burst's start), so that keys that read the
+	// same stay apart (("x y", "z") and ("x", "y z")); nil when Key is
+	// one value. Not in the JSON report (--baseline keys findings by it).
+	KeyParts  []string   `json:"-"`
 	FirstSeen *time.Time `json:"first_seen"`
 	LastSeen  *time.Time `json:"last_seen"`
 	Count     int        `json:"count"`
@@ -293,7 +301,7 @@ type Finding struct {
 	Evidence     []Evidence `json:"evidence"`
 	// Context holds lines of other members from around FirstSeen.
 	Context []Evidence `json:"context,omitempty"`
-	// Rule is where the rule is written: "tfst.yaml:120".
+	// Rule is where the rule is written: "myproduct.yaml:120".
 	Rule string `json:"rule,omitempty"`
 	// Inexact, when set, says which of the finding's values could not be
 	// computed from every line (the memory budget kept only some of them).

@@ -354,7 +354,7 @@ type summaryPart struct {
 }
 
 // parts says what became of the items: "40 items: 22 collected", "2
-// expected but missing (epp-log, epproxy-cfg)", "1 failed (host.netstat:
+// expected but missing (app-log, app-cfg)", "1 failed (host.netstat:
 // timeout)", "15 optional, not on this host", "1 truncated", "1
 // redacted". Lists name at most maxIDs items (0: all).
 func (s itemStats) parts(maxIDs int) []summaryPart {

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"casefile/internal/slicesx"
 )
 
 // TextOptions control the text report.
@@ -248,7 +250,7 @@ func (t *textWriter) report(r *Report) {
 			more = fmt.Sprintf(", … %d more", len(ids)-textInfoIDs)
 			ids = ids[:textInfoIDs]
 		}
-		s := plural(len(hiddenInfo), "info finding", "info findings") + " (-v to show): " + strings.Join(uniq(ids), ", ") + more
+		s := plural(len(hiddenInfo), "info finding", "info findings") + " (-v to show): " + strings.Join(slicesx.Uniq(ids), ", ") + more
 		t.line(t.style(ansiDim, truncateWidth(s, t.width)))
 	}
 
@@ -309,18 +311,6 @@ func (t *textWriter) nearIncident(r *Report) {
 		t.line(t.style(ansiCyan, "  ▶ "+t.clock.fmt(r.IncidentTime)+"  incident"))
 	}
 	t.line("")
-}
-
-func uniq(ss []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range ss {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func (t *textWriter) bundle(b Bundle) {

@@ -29,7 +29,7 @@ func (e *env) baselineRun(ctx context.Context, o *options, args []string, opts a
 		}
 		fmt.Fprintf(e.stdout, "analyze: baseline of %d %s saved to %s: %d findings, %d facts, %d templates, %d files\n",
 			len(snap.Good), pluralWord(len(snap.Good), "input", "inputs"), report.CleanLine(o.saveBaseline),
-			len(snap.Findings), len(snap.Facts), len(snap.Templates), len(snap.Configs))
+			len(snap.Findings), len(snap.Facts), len(snap.Templates), snap.ConfigCount())
 		return nil, nil
 	}
 	good, ok, err := analyze.LoadSnapshot(o.baseline)

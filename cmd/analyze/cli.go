@@ -155,9 +155,9 @@ written), 3 the report was written but nothing could be checked (no rule
 found any of its inputs): never read that as healthy.`,
 		Example: `  analyze sms-sms01-20260227T081500Z.tar.gz
   analyze node1.tar.gz node2.tar.gz -o report.html --trust helpdesk.keys
-  analyze --profile tfst --timezone Europe/Berlin customer-logs.zip
-  analyze --profile tfst --rule tfst.fd-exhaustion epp.log   # try one rule on a log file
-  analyze --explain tfst.fd-exhaustion
+  analyze --profile myproduct.yaml --timezone Europe/Berlin customer-logs.zip
+  analyze --profile myproduct.yaml --rule myproduct.disk-full app.log   # try one rule on a log file
+  analyze --explain ipsec.no-response
   analyze --explain all
   analyze --check-profile myproduct.yaml
   analyze --test myproduct.yaml            # runs myproduct.tests/<case>/ against expect.yaml

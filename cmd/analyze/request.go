@@ -29,7 +29,7 @@ func addRequestFlags(f *pflag.FlagSet, r *requestOpts) {
 	f.StringVar(&r.out, "request-out", "", "write a signed follow-up request to `REQ.json` (and REQ.json.minisig): the items missing or failed, wrong variables, second samples rules ask for; the customer runs collect --request REQ.json")
 	f.StringVar(&r.key, "request-key", "", "minisign secret key `FILE` signing the request (the help desk's; collect --trust takes its .pub)")
 	f.StringVar(&r.note, "request-note", "", "the help desk's message to the person collecting, as `TEXT` in the request")
-	f.StringArrayVar(&r.set, "request-set", nil, "variable `KEY=VALUE` the request sets (repeatable), e.g. install_dir=/opt/tivoli/EPProxy for a wrong install dir")
+	f.StringArrayVar(&r.set, "request-set", nil, "variable `KEY=VALUE` the request sets (repeatable), e.g. install_dir=/opt/product for a wrong install dir")
 }
 
 // prepare checks the flags and loads the key before anything is read.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"casefile/collect"
 )
 
 // progress shows the collector's per-item lines on stderr. On a terminal
@@ -84,7 +86,7 @@ func (p *progress) drawRunning() {
 	r := p.cur
 	l := fmt.Sprintf("[%*d/%d] %-28s %-7s running %.1fs", len(fmt.Sprint(r.total)), r.index, r.total, r.id, r.kind, p.now().Sub(r.start).Seconds())
 	if n := r.read(); n >= 1<<20 {
-		l += fmt.Sprintf(", %s read", humanSize(n))
+		l += fmt.Sprintf(", %s read", collect.HumanSize(n))
 	}
 	p.bar(l)
 }

@@ -66,9 +66,9 @@ Check a bundle with public tools:
   tar xzf BUNDLE.tar.gz && cd BUNDLE
   minisign -Vm SHA256SUMS -p key.pub && sha256sum -c SHA256SUMS`,
 		Example: `  collect --profile auto --dry-run
-  collect --profile tfst --set install_dir=/opt/tivoli/EPProxy --note "refused connections since 10:40"
+  collect --profile myproduct.yaml --set install_dir=/opt/product --note "refused connections since 10:40"
   collect --profile ipsec --sign-key ~/.casefile/field.key -o /tmp/
-  collect --profile tfst --case SR-4711 --upload sftp://support@drop.example.com/incoming/ --upload-key ~/.ssh/drop_ed25519
+  collect --profile myproduct.yaml --case SR-4711 --upload sftp://support@drop.example.com/incoming/ --upload-key ~/.ssh/drop_ed25519
   collect --list-profiles
   collect keygen -o ~/.casefile/field.key`,
 		Version:       version.String(),
@@ -101,7 +101,7 @@ Check a bundle with public tools:
 	fl.BoolVar(&f.listProfiles, "list-profiles", false, "list the built-in profiles and exit")
 	fl.StringVar(&f.root, "root", "/", "treat `DIR` as the host's filesystem root (fake hosts, mounted images)")
 	fl.StringVarP(&f.output, "output", "o", "", "bundle file `PATH`, or a folder to put it in (default: ./<profile>-<host>-<UTC time>.tar.gz)")
-	fl.StringArrayVar(&f.set, "set", nil, "profile variable `KEY=VALUE` (repeatable), e.g. install_dir=/opt/tivoli/EPProxy")
+	fl.StringArrayVar(&f.set, "set", nil, "profile variable `KEY=VALUE` (repeatable), e.g. install_dir=/opt/product")
 	fl.StringVar(&f.signKey, "sign-key", "", "minisign secret key `PATH` (see keygen); without it a one-time key proves integrity only")
 	fl.StringVar(&f.caseID, "case", "", "the help desk's ticket `ID` (letters, digits, . _ -): in the bundle's name, manifest, signature and every report")
 	fl.StringVar(&f.note, "note", "", "what happened and when, as free `TEXT`; stored in the bundle and shown in the report")
@@ -375,7 +375,7 @@ func reportResult(e *env, res *collect.Result) {
 	if res.Manifest.Signer.OneTime {
 		fmt.Fprintf(e.stderr, "collect: signed with a one-time key (integrity only); use --sign-key for a signature the help desk trusts\n")
 	}
-	fmt.Fprintf(e.stdout, "bundle: %s (%s, sha256 %s)\n", res.Path, humanSize(res.Size), res.SHA256)
+	fmt.Fprintf(e.stdout, "bundle: %s (%s, sha256 %s)\n", res.Path, collect.HumanSize(res.Size), res.SHA256)
 }
 
 // autoProfiles detects which built-in products are installed.
@@ -530,20 +530,6 @@ unmask --key turns them back into the real values in a report.`,
 	cmd.Flags().BoolVar(&pseudonym, "pseudonym", false, "write a pseudonym key (for --pseudonymize) instead of a signing key pair")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	return cmd
-}
-
-// humanSize formats a byte count.
-func humanSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 // newUnmaskCmd is `collect unmask --key KEYFILE REPORT`.

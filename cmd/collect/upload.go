@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"casefile/collect"
 	"casefile/internal/upload"
 	"casefile/profiles"
 )
@@ -112,7 +113,7 @@ func (up *uploader) send(ctx context.Context, e *env, path string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "collect: uploading %s (%s) to %s\n", path, humanSize(fi.Size()), up.target)
+	fmt.Fprintf(e.stderr, "collect: uploading %s (%s) to %s\n", path, collect.HumanSize(fi.Size()), up.target)
 	o := up.opts
 	o.Log = prefixWriter{w: e.stderr, prefix: "collect: "}
 	res, err := upload.Upload(ctx, path, up.target, o)
@@ -132,7 +133,7 @@ func (up *uploader) send(ctx context.Context, e *env, path string) error {
 			removed = "; local copy removed"
 		}
 	}
-	fmt.Fprintf(e.stdout, "uploaded: %s (%s, sha256 %s; %s%s)\n", res.Location, humanSize(res.Size), res.SHA256, res.Checked, removed)
+	fmt.Fprintf(e.stdout, "uploaded: %s (%s, sha256 %s; %s%s)\n", res.Location, collect.HumanSize(res.Size), res.SHA256, res.Checked, removed)
 	return nil
 }
 
@@ -202,8 +203,8 @@ written under a temporary name, checked, then renamed) or to a presigned
 https:// PUT URL (S3, GCS, Azure SAS; retried on server and network
 errors). The local file is removed once the server confirmed it, unless
 --keep-local. Exit status 3 when the upload failed (the file is kept).`,
-		Example: `  collect upload tfst-gw04-T42-20240301T120000Z.tar.gz sftp://support@drop.example.com/incoming/
-  collect upload tfst-gw04-T42-20240301T120000Z.tar.gz 'https://bucket.s3.amazonaws.com/T42/b.tar.gz?X-Amz-...'`,
+		Example: `  collect upload myproduct-gw04-T42-20240301T120000Z.tar.gz sftp://support@drop.example.com/incoming/
+  collect upload myproduct-gw04-T42-20240301T120000Z.tar.gz 'https://bucket.s3.amazonaws.com/T42/b.tar.gz?X-Amz-...'`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.url = args[1]

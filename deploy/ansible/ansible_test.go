@@ -6,19 +6,17 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"casefile/internal/testenv"
+	"casefile/internal/upload/uploadtest"
 )
 
 // note goes to every host as it is: quotes and $( ) reach collect untouched
@@ -273,20 +271,6 @@ func newLab(t *testing.T) *lab {
 	playbook := testenv.Program(t, "ansible-playbook", "ansible")
 	keygen := testenv.Program(t, "ssh-keygen", "openssh-client")
 	testenv.Program(t, "ssh", "openssh-client")
-	const sshd = "/usr/sbin/sshd"
-	if _, err := os.Stat(sshd); err != nil {
-		testenv.Unavailable(t, "%s not installed (Debian package openssh-server; scripts/test-deps.sh installs it)", sshd)
-	}
-	me, err := user.Current()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if os.Geteuid() == 0 {
-		// sshd started by root wants its privilege separation folder
-		if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
 	repo, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
@@ -314,14 +298,13 @@ func newLab(t *testing.T) *lab {
 		t.Fatal(err)
 	}
 
-	keygenTo := func(path string) {
-		if out, err := exec.Command(keygen, "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", path).CombinedOutput(); err != nil {
-			t.Fatalf("ssh-keygen: %v\n%s", err, out)
-		}
-	}
+	// One user key for every host (the inventory names one).
 	userKey := filepath.Join(dir, "userkey")
-	keygenTo(userKey)
+	if out, err := exec.Command(keygen, "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", userKey).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v\n%s", err, out)
+	}
 	var knownHosts bytes.Buffer
+	login := ""
 
 	type host struct {
 		name, root, profile string
@@ -340,46 +323,24 @@ func newLab(t *testing.T) *lab {
 				t.Fatal(err)
 			}
 		}
-		keygenTo(filepath.Join(hd, "hostkey"))
-		port := freePort(t)
-		conf := fmt.Sprintf(`ListenAddress 127.0.0.1
-Port %d
-HostKey %s/hostkey
-PidFile %s/sshd.pid
-AuthorizedKeysFile %s.pub
-AllowUsers %s
-StrictModes no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-UsePAM no
-Subsystem sftp internal-sftp
-LogLevel ERROR
-`, port, hd, hd, userKey, me.Username)
-		if err := os.WriteFile(filepath.Join(hd, "sshd_config"), []byte(conf), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command(sshd, "-D", "-e", "-f", filepath.Join(hd, "sshd_config"))
-		var logBuf bytes.Buffer
-		cmd.Stderr = &logBuf
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("sshd: %v", err)
-		}
+		// The host's sshd (uploadtest's: it waits for the banner and
+		// notices sshd exiting); its log is shown when the test failed,
+		// after sshd stopped (cleanups run last first).
+		var s *uploadtest.SSHD
 		t.Cleanup(func() {
-			cmd.Process.Kill()
-			cmd.Wait()
-			if t.Failed() && logBuf.Len() > 0 {
-				t.Logf("sshd of %s:\n%s", h.name, logBuf.String())
+			if t.Failed() && s != nil && s.Log.Len() > 0 {
+				t.Logf("sshd of %s:\n%s", h.name, s.Log)
 			}
 		})
-		waitListening(t, port)
-		pub, err := os.ReadFile(filepath.Join(hd, "hostkey.pub"))
+		s = uploadtest.StartSSHDWith(t, uploadtest.SSHDConfig{UserKeyFile: userKey})
+		login = s.User
+		kh, err := os.ReadFile(s.KnownHosts)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fmt.Fprintf(&knownHosts, "[127.0.0.1]:%d %s\n", port, bytes.TrimSpace(pub))
+		knownHosts.Write(kh)
 		hv := map[string]any{
-			"ansible_port":        port,
+			"ansible_port":        s.Port,
 			"ansible_remote_tmp":  filepath.Join(hd, "ansible-tmp"),
 			"casefile_remote_tmp": filepath.Join(hd, "tmp"),
 			"casefile_profile":    h.profile,
@@ -400,7 +361,7 @@ LogLevel ERROR
 	broken["casefile_profile"] = "no-such-profile"
 	inv["broken"] = broken
 	// a host nothing listens for
-	inv["down"] = map[string]any{"ansible_port": freePort(t)}
+	inv["down"] = map[string]any{"ansible_port": uploadtest.FreePort(t)}
 
 	if err := os.WriteFile(filepath.Join(dir, "known_hosts"), knownHosts.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
@@ -409,7 +370,7 @@ LogLevel ERROR
 		"hosts": inv,
 		"vars": map[string]any{
 			"ansible_host":                 "127.0.0.1",
-			"ansible_user":                 me.Username,
+			"ansible_user":                 login,
 			"ansible_ssh_private_key_file": userKey,
 			"ansible_ssh_common_args": "-F /dev/null -o UserKnownHostsFile=" + filepath.Join(dir, "known_hosts") +
 				" -o StrictHostKeyChecking=yes -o ConnectTimeout=10",
@@ -436,30 +397,4 @@ LogLevel ERROR
 		"ANSIBLE_INTERNAL_POLL_INTERVAL=0.05", // the controller's result loop need not spin
 	)
 	return l
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-func waitListening(t *testing.T, port int) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
-		if err == nil {
-			c.Close()
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("sshd on port %d: %v", port, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }

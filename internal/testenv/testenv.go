@@ -1,5 +1,5 @@
-// Package testenv lets tests that run a real program (samhain, pluto,
-// minisign, chromium, sshd, ...) say why they cannot run. Outside CI such a
+// Package testenv lets tests that run a real program (minisign,
+// chromium, sshd, an IPsec daemon, ...) say why they cannot run. Outside CI such a
 // test skips with the reason; under CI (CI=true), where scripts/test-deps.sh
 // has installed every dependency, a missing program is a failure: a green
 // CI run must never hide a real-program test that did not run.

@@ -65,6 +65,10 @@ type SSHDConfig struct {
 	// uploads can be written and renamed but not read back: a typical
 	// help-desk drop.
 	WriteOnlyDrop bool
+	// UserKeyFile, when set, is a private key (OpenSSH's format, as
+	// WriteKey writes it) the server accepts instead of a new one: for
+	// several servers one client logs in to with one key.
+	UserKeyFile string
 }
 
 // StartSSHDWith is StartSSHD with a configuration.
@@ -103,7 +107,21 @@ func StartSSHDWith(t testing.TB, sc SSHDConfig) *SSHD {
 	if sc.WriteOnlyDrop {
 		os.Chmod(s.Dir, 0o733)
 	}
-	userPub := WriteKey(t, s.KeyFile)
+	var userPub ssh.PublicKey
+	if sc.UserKeyFile != "" {
+		s.KeyFile = sc.UserKeyFile
+		pem, err := os.ReadFile(sc.UserKeyFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signer, err := ssh.ParsePrivateKey(pem)
+		if err != nil {
+			t.Fatalf("%s: %v", sc.UserKeyFile, err)
+		}
+		userPub = signer.PublicKey()
+	} else {
+		userPub = WriteKey(t, s.KeyFile)
+	}
 	if err := os.WriteFile(filepath.Join(lab, "authorized_keys"), ssh.MarshalAuthorizedKey(userPub), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -196,7 +196,7 @@ func truth(e *profiles.Expr, env map[string]any) (bool, error) {
 	return profiles.Truth(e, env)
 }
 
-// exprError places an expression's failure: "tfst.yaml:120: when: ...".
+// exprError places an expression's failure: "myproduct.yaml:120: when: ...".
 func exprError(prof *profiles.Profile, e *profiles.Expr, what string, err error) error {
 	msg := err.Error()
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {

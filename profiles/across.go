@@ -8,9 +8,9 @@ import (
 
 // Facts across bundles: a fact with `across: any` (or all, sum, max, min,
 // list, first) is, in a `scope: all` rule, one value for every bundle
-// analyzed together, by its plain name. `yule_running` there says that
-// yule runs on one of the bundles' hosts; without across the rule writes
-// any(bundles, .facts.yule_running). Everywhere else the name is the
+// analyzed together, by its plain name. `server_running` there says that
+// the server runs on one of the bundles' hosts; without across the rule
+// writes any(bundles, .facts.server_running). Everywhere else the name is the
 // bundle's own value, as for any fact.
 
 // AcrossKinds are the ways of joining a fact's values over the bundles

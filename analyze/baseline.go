@@ -15,6 +15,7 @@ import (
 	"casefile/analyze/input"
 	"casefile/analyze/report"
 	"casefile/internal/drain"
+	"casefile/redact"
 )
 
 // Baselines: what an analysis knew of the inputs, kept so that another
@@ -196,10 +197,20 @@ func factText(v any) (string, bool) {
 
 // configs reads the text of the inputs' files that are not logs (config
 // files, small text files under files/) and of the commands' outputs
-// (commands/*.out), as stored: redacted by collect.
+// (commands/*.out), redacted: as stored by collect, and by the redactor
+// here when collect did not (raw logs, a bundle collected with
+// --no-redact), with the built-in rules and those of --profile.
 func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options) error {
 	if s.snap == nil {
 		return nil
+	}
+	var rules []redact.Rule
+	if opts.Profile != nil {
+		rules = redact.FromProfile(opts.Profile.Redact)
+	}
+	red, err := redact.New(rules)
+	if err != nil {
+		return err
 	}
 	iopts := input.Options{Identities: opts.Identities, Raw: opts.Profile != nil, Trust: opts.Trust}
 	for _, path := range paths {
@@ -209,6 +220,8 @@ func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options
 		}
 		for _, src := range srcs {
 			name := src.Input().Name
+			in := src.Input()
+			redacted := in.Manifest != nil && in.Manifest.Redaction.Enabled
 			_, err := src.Walk(ctx, func(m input.Member, r io.Reader) error {
 				command := strings.HasPrefix(m.Path, "commands/") && strings.HasSuffix(m.Path, ".out")
 				into := s.snap.Configs
@@ -232,7 +245,15 @@ func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options
 					return nil
 				}
 				if _, dup := into[m.Path]; !dup {
-					into[m.Path] = string(data)
+					text := string(data)
+					if !redacted {
+						tg := redact.Target{Path: strings.TrimPrefix(m.Path, "files")}
+						if command {
+							tg = redact.Target{Command: strings.TrimSuffix(strings.TrimPrefix(m.Path, "commands/"), ".out")}
+						}
+						text, _ = red.String(text, tg)
+					}
+					into[m.Path] = text
 				}
 				return nil
 			})

@@ -27,7 +27,7 @@ func TestBaselineFirstScreen(t *testing.T) {
 			FactsChanged:  []FactChange{{Fact: "version", Good: "1.0", Bad: "2.0"}},
 			TemplatesNew:  []TemplateChange{{ID: "T1", Template: "write failed: No space left on device", File: "app.log", BadCount: 6, BadRate: 6}},
 			TemplatesGone: []TemplateChange{}, TemplatesRate: []TemplateChange{},
-			ConfigDiffs:   diffs,
+			ConfigDiffs: diffs,
 		}}
 	var text bytes.Buffer
 	if err := WriteText(&text, r, TextOptions{Width: 100}); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"casefile/analyze/input"
 	"casefile/analyze/report"
+	"casefile/bundle"
 	"casefile/internal/drain"
 	"casefile/redact"
 )
@@ -222,6 +223,16 @@ func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options
 			name := src.Input().Name
 			in := src.Input()
 			redacted := in.Manifest != nil && in.Manifest.Redaction.Enabled
+			hostFacts := map[string]bool{}
+			if in.Manifest != nil {
+				for _, it := range in.Manifest.Items {
+					if it.Kind == bundle.KindBuiltin && it.Source == hostFactsSource {
+						for _, st := range it.Stored {
+							hostFacts[st.Path] = true
+						}
+					}
+				}
+			}
 			_, err := src.Walk(ctx, func(m input.Member, r io.Reader) error {
 				command := strings.HasPrefix(m.Path, "commands/") && strings.HasSuffix(m.Path, ".out")
 				into := s.snap.Configs
@@ -253,6 +264,9 @@ func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options
 						}
 						text, _ = red.String(text, tg)
 					}
+					if hostFacts[m.Path] {
+						text = withoutClock(text)
+					}
 					into[m.Path] = text
 				}
 				return nil
@@ -263,6 +277,24 @@ func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options
 		}
 	}
 	return nil
+}
+
+// hostFactsSource is the manifest source of collect's host facts
+// (_host.yaml's host.facts item, collect/hostinfo.go).
+const hostFactsSource = "builtin host-facts"
+
+// withoutClock drops the host facts' lines of the moment of collection
+// (clock_utc, clock_local): they differ between any two bundles, and the
+// report states each bundle's collection time.
+func withoutClock(text string) string {
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(text, "\n") {
+		if strings.HasPrefix(l, "clock_utc:") || strings.HasPrefix(l, "clock_local:") {
+			continue
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }
 
 // LoadSnapshot reads a baseline file written by --save-baseline; ok is

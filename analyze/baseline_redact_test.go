@@ -83,3 +83,36 @@ analyze:
 		})
 	}
 }
+
+// TestBaselineHostFactsClock: collect's host facts state the moment of
+// collection (clock_utc, clock_local), which differs between any two
+// bundles: a baseline does not report it as a change; another line of
+// them that changed (the kernel) still shows.
+func TestBaselineHostFactsClock(t *testing.T) {
+	facts := func(kernel, clock string) map[string]string {
+		return map[string]string{"commands/host.facts.out": "hostname:      gw1\nkernel:        " + kernel + "\nuptime:        48d 3h 15m\n" +
+			"clock_utc:     2026-12-07T20:" + clock + "Z\nclock_local:   2026-12-07T21:" + clock + "+01:00\nroot:          /\n"}
+	}
+	builtin := func(m *bundle.Manifest) {
+		for i := range m.Items {
+			if m.Items[i].ID == "host.facts" {
+				m.Items[i].Kind, m.Items[i].Source = bundle.KindBuiltin, "builtin host-facts"
+			}
+		}
+	}
+	snap := func(files map[string]string) *Snapshot {
+		_, s, err := RunSnapshot(context.Background(), []string{bundleOf(t, "b", files, builtin)}, Options{Profile: testProfile(t, logsYMD)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	good := snap(facts("5.10.0", "37:58"))
+	if c := Compare(good, snap(facts("5.10.0", "38:00"))); len(c.ConfigDiffs)+len(c.CommandsDiffer) != 0 {
+		t.Errorf("only the collection time differs, yet: %+v %v", c.ConfigDiffs, c.CommandsDiffer)
+	}
+	c := Compare(good, snap(facts("6.1.0", "38:00")))
+	if len(c.ConfigDiffs) != 1 || !strings.Contains(c.ConfigDiffs[0].Diff, "+kernel:        6.1.0") || strings.Contains(c.ConfigDiffs[0].Diff, "clock_") {
+		t.Errorf("config diffs %+v, want the kernel's line and no clock", c.ConfigDiffs)
+	}
+}

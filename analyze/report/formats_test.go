@@ -119,3 +119,39 @@ func TestUnexplainedPerFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestVerdictWithUnexplainedErrors: a report without findings whose logs
+// hold messages no rule knows that score as failures never reads as a
+// clean bill of health (issue 17: six "No space left on device" lines
+// were "No findings. Every rule ran on its inputs."): not in the text, not
+// in the HTML verdict, not in --each's index; one only low-scored
+// unexplained template leaves the verdict as it was.
+func TestVerdictWithUnexplainedErrors(t *testing.T) {
+	tm := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		score int
+		clean bool
+	}{{7, false}, {0, true}} {
+		r := coverageReport(CoverageRan, CoverageRan)
+		r.Unexplained = []Unexplained{{ID: "T1", Template: "write failed: No space left on device", Bundle: "b", File: "var/log/app.log",
+			Count: 6, FirstSeen: &tm, LastSeen: &tm, Score: c.score, Reasons: []string{"error words: fail, no space"},
+			Example: Evidence{Bundle: "b", File: "var/log/app.log", Line: 3, Text: "write failed: No space left on device"}}}
+		text, page := renderText(t, r, false), renderHTML(t, r)
+		if got := strings.Contains(text, "No findings. Every rule ran on its inputs."); got != c.clean {
+			t.Errorf("score %d: text reads clean %v, want %v:\n%s", c.score, got, c.clean, text)
+		}
+		if !c.clean && !strings.Contains(text, "No findings by the rules, but 1 message no rule knows scores as a possible failure (below)") {
+			t.Errorf("score %d: text does not point at the unexplained message:\n%s", c.score, text)
+		}
+		if got := strings.Contains(page, `<p class="verdict ok">`); got != c.clean {
+			t.Errorf("score %d: HTML verdict ok %v, want %v", c.score, got, c.clean)
+		}
+		want := "ok"
+		if !c.clean {
+			want = "incomplete"
+		}
+		if got := NewIndexRow(r).Verdict; got != want {
+			t.Errorf("score %d: index verdict %q, want %q", c.score, got, want)
+		}
+	}
+}

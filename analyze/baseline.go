@@ -17,7 +17,9 @@ import (
 
 	"casefile/analyze/input"
 	"casefile/analyze/report"
+	"casefile/bundle"
 	"casefile/internal/drain"
+	"casefile/redact"
 )
 
 // Baselines: what an analysis knew of the inputs, kept so that another
@@ -271,10 +273,20 @@ func factText(v any) (string, bool) {
 
 // configs reads the text of the inputs' files that are not logs (config
 // files, small text files under files/) and of the commands' outputs
-// (commands/*.out), as stored: redacted by collect.
+// (commands/*.out), redacted: as stored by collect, and by the redactor
+// here when collect did not (raw logs, a bundle collected with
+// --no-redact), with the built-in rules and those of --profile.
 func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options) error {
 	if s.snap == nil {
 		return nil
+	}
+	var rules []redact.Rule
+	if opts.Profile != nil {
+		rules = redact.FromProfile(opts.Profile.Redact)
+	}
+	red, err := redact.New(rules)
+	if err != nil {
+		return err
 	}
 	iopts := opts.inputOptions()
 	s.snap.HostConfigs, s.snap.HostCommands = map[string]map[string]string{}, map[string]map[string]string{}
@@ -295,6 +307,17 @@ func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options
 			}
 			names[in.Name]++
 			host := s.hosts[name]
+			redacted := in.Manifest != nil && in.Manifest.Redaction.Enabled
+			hostFacts := map[string]bool{}
+			if in.Manifest != nil {
+				for _, it := range in.Manifest.Items {
+					if it.Kind == bundle.KindBuiltin && it.Source == hostFactsSource {
+						for _, st := range it.Stored {
+							hostFacts[st.Path] = true
+						}
+					}
+				}
+			}
 			_, err := src.Walk(ctx, func(m input.Member, r io.Reader) error {
 				command := strings.HasPrefix(m.Path, "commands/") && strings.HasSuffix(m.Path, ".out")
 				byHost, n := s.snap.HostConfigs, &nConfigs
@@ -318,7 +341,18 @@ func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options
 					byHost[host] = into
 				}
 				if _, dup := into[m.Path]; !dup {
-					into[m.Path] = string(data)
+					text := string(data)
+					if !redacted {
+						tg := redact.Target{Path: strings.TrimPrefix(m.Path, "files")}
+						if command {
+							tg = redact.Target{Command: strings.TrimSuffix(strings.TrimPrefix(m.Path, "commands/"), ".out")}
+						}
+						text, _ = red.String(text, tg)
+					}
+					if hostFacts[m.Path] {
+						text = withoutClock(text)
+					}
+					into[m.Path] = text
 					*n++
 				}
 				return nil
@@ -329,6 +363,24 @@ func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options
 		}
 	}
 	return nil
+}
+
+// hostFactsSource is the manifest source of collect's host facts
+// (_host.yaml's host.facts item, collect/hostinfo.go).
+const hostFactsSource = "builtin host-facts"
+
+// withoutClock drops the host facts' lines of the moment of collection
+// (clock_utc, clock_local): they differ between any two bundles, and the
+// report states each bundle's collection time.
+func withoutClock(text string) string {
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(text, "\n") {
+		if strings.HasPrefix(l, "clock_utc:") || strings.HasPrefix(l, "clock_local:") {
+			continue
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }
 
 // LoadSnapshot reads a baseline file written by --save-baseline; ok is

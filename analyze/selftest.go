@@ -95,7 +95,7 @@ func runProfileCase(ctx context.Context, p *profiles.Profile, dir string) (CaseR
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&ex); err != nil && err != io.EOF {
-		return res, fmt.Errorf("%s: %v", file, strings.TrimPrefix(err.Error(), "yaml: "))
+		return res, expectYAMLErr(file, data, err)
 	}
 	inputs := ex.Inputs
 	if len(inputs) == 0 {

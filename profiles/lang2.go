@@ -103,6 +103,14 @@ func checkMembers(file string, e *Expr, facts map[string]Fact) error {
 		return nil
 	}
 	var err error
+	node := e.Program.Node()
+	elems := bundleElements(node)
+	bundleNode := func(n ast.Node) bool {
+		if p, ok := unchain(n).(*ast.PointerNode); ok {
+			return elems[p]
+		}
+		return isBundle(n)
+	}
 	visit := func(n ast.Node) {
 		m, ok := n.(*ast.MemberNode)
 		if !ok || err != nil {
@@ -112,12 +120,12 @@ func checkMembers(file string, e *Expr, facts map[string]Fact) error {
 		if !ok {
 			return
 		}
-		if isBundle(m.Node) && !contains(BundleKeys, prop.Value) {
+		if bundleNode(m.Node) && !contains(BundleKeys, prop.Value) {
 			err = fmt.Errorf("%s:%d: %q: a bundle has no %q%s (it has %s)", file, e.Line, e.Src, prop.Value, didYouMean(prop.Value, BundleKeys), strings.Join(BundleKeys, ", "))
 			return
 		}
 		if inner, ok := unchain(m.Node).(*ast.MemberNode); ok {
-			if ip, ok := inner.Property.(*ast.StringNode); ok && isBundle(inner.Node) && (ip.Value == "facts" || ip.Value == "sources") {
+			if ip, ok := inner.Property.(*ast.StringNode); ok && bundleNode(inner.Node) && (ip.Value == "facts" || ip.Value == "sources") {
 				if _, known := facts[prop.Value]; !known {
 					names := make([]string, 0, len(facts))
 					for n := range facts {
@@ -129,9 +137,49 @@ func checkMembers(file string, e *Expr, facts map[string]Fact) error {
 			}
 		}
 	}
-	node := e.Program.Node()
 	ast.Walk(&node, visitor(visit))
 	return err
+}
+
+// bundleElements finds the element pointers (`.x`, `#`) of closures over
+// bundles (any(bundles, .facts.x)): those of the closure's own body, not
+// of a closure nested in it (whose element is another).
+func bundleElements(root ast.Node) map[*ast.PointerNode]bool {
+	out := map[*ast.PointerNode]bool{}
+	ast.Walk(&root, visitor(func(n ast.Node) {
+		b, ok := n.(*ast.BuiltinNode)
+		if !ok || len(b.Arguments) < 2 {
+			return
+		}
+		id, ok := unchain(b.Arguments[0]).(*ast.IdentifierNode)
+		pred, isPred := b.Arguments[1].(*ast.PredicateNode)
+		if !ok || id.Value != "bundles" || !isPred {
+			return
+		}
+		own := map[*ast.PointerNode]bool{}
+		body := pred.Node
+		ast.Walk(&body, visitor(func(n ast.Node) {
+			if p, ok := n.(*ast.PointerNode); ok && p.Name == "" {
+				own[p] = true
+			}
+		}))
+		ast.Walk(&body, visitor(func(n ast.Node) {
+			inner, ok := n.(*ast.PredicateNode)
+			if !ok {
+				return
+			}
+			ib := inner.Node
+			ast.Walk(&ib, visitor(func(n ast.Node) {
+				if p, ok := n.(*ast.PointerNode); ok {
+					delete(own, p)
+				}
+			}))
+		}))
+		for p := range own {
+			out[p] = true
+		}
+	}))
+	return out
 }
 
 type visitor func(n ast.Node)
@@ -145,8 +193,8 @@ func unchain(n ast.Node) ast.Node {
 	return n
 }
 
-// isBundle: the node is `bundle`, `bundles[i]` or a closure element over
-// bundles is not judged (its type is unknown here).
+// isBundle: the node is `bundle` or `bundles[i]` (a closure's element
+// over bundles is found by bundleElements).
 func isBundle(n ast.Node) bool {
 	n = unchain(n)
 	switch x := n.(type) {

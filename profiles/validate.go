@@ -338,6 +338,9 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 		if err := checkMembers(f, c.view(&fa.Expr), facts); err != nil {
 			return err
 		}
+		if err := checkExprGlobs(p, c.view(&fa.Expr)); err != nil {
+			return at(fa.Line, "fact %q: %v", fa.Name, err)
+		}
 		facts[fa.Name] = *fa
 	}
 
@@ -549,6 +552,9 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 			ev := c.view(e)
 			if err := checkMembers(f, ev, facts); err != nil {
 				return err
+			}
+			if err := checkExprGlobs(p, ev); err != nil {
+				return at(ev.Line, "rule %s: %v", r.ID, err)
 			}
 			for _, n := range ExprNames(ev) {
 				used[n] = true

@@ -98,5 +98,18 @@ func plainYAMLErr(msg string, data []byte) string {
 			}
 		}
 	}
+	// After a quoted value yaml.v3 says only that a character cannot
+	// start a token: name the tab when one indents that line.
+	if strings.Contains(msg, "cannot start any token") {
+		if m := lineOf.FindStringSubmatch(msg); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			if lines := strings.Split(string(data), "\n"); n >= 1 && n <= len(lines) {
+				l := lines[n-1]
+				if indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]; strings.Contains(indent, "\t") {
+					return fmt.Sprintf("line %d: a tab character indents this line: YAML indents with spaces only", n)
+				}
+			}
+		}
+	}
 	return msg
 }

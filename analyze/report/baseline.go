@@ -57,6 +57,24 @@ func (t *textWriter) baseline(r *Report) {
 		facts = append(facts, name+": "+CleanLine(clipBytes(f.Good, 80))+" → "+CleanLine(clipBytes(f.Bad, 80)))
 	}
 	list("Facts changed (good → now):", facts)
+	// Messages before the file diffs: a diff can be many lines, and a
+	// new error message is what the first screen must show.
+	tpl := func(cs []TemplateChange, rate bool) []string {
+		var out []string
+		for _, c := range cs {
+			s := CleanLine(c.File) + ": " + CleanLine(clipBytes(c.Template, 4*t.width))
+			if rate {
+				s = fmt.Sprintf("%s (%.4g/h → %.4g/h)", s, c.GoodRate, c.BadRate)
+			} else if c.BadCount > 0 {
+				s = fmt.Sprintf("%s (%d)", s, c.BadCount)
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	list("Messages new:", tpl(b.TemplatesNew, false))
+	list("Messages with a rate changed tenfold:", tpl(b.TemplatesRate, true))
+	list("Messages gone:", tpl(b.TemplatesGone, false))
 	diffHosts := map[string]bool{}
 	for _, c := range b.ConfigDiffs {
 		diffHosts[c.Host] = true
@@ -89,22 +107,6 @@ func (t *textWriter) baseline(r *Report) {
 		}
 	}
 	list("Commands whose output differs (too much to show):", clean(b.CommandsDiffer))
-	tpl := func(cs []TemplateChange, rate bool) []string {
-		var out []string
-		for _, c := range cs {
-			s := CleanLine(c.File) + ": " + CleanLine(clipBytes(c.Template, 4*t.width))
-			if rate {
-				s = fmt.Sprintf("%s (%.4g/h → %.4g/h)", s, c.GoodRate, c.BadRate)
-			} else if c.BadCount > 0 {
-				s = fmt.Sprintf("%s (%d)", s, c.BadCount)
-			}
-			out = append(out, s)
-		}
-		return out
-	}
-	list("Messages new:", tpl(b.TemplatesNew, false))
-	list("Messages with a rate changed tenfold:", tpl(b.TemplatesRate, true))
-	list("Messages gone:", tpl(b.TemplatesGone, false))
 	t.line("")
 }
 

@@ -836,6 +836,8 @@ func verdictOf(r *Report, counts map[string]int, cov coverageStats) verdictView 
 		return verdictView{"incomplete", "No findings, but some rules could not run: this is not a clean bill of health"}
 	case cov.Applicable() == 0:
 		return verdictView{"incomplete", "No findings, and no rule applies to these inputs: nothing was checked"}
+	case len(r.Notable()) > 0:
+		return verdictView{"incomplete", "No findings by the rules, but " + unexplainedPhrase(len(r.Notable())) + ": this is not a clean bill of health"}
 	case cov.Partial > 0:
 		return verdictView{"ok", fmt.Sprintf("No findings; %s without some of their inputs", plural(cov.Partial, "rule ran", "rules ran"))}
 	case cov.NotApplicable > 0:

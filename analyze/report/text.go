@@ -234,6 +234,8 @@ func (t *textWriter) report(r *Report) {
 			t.para(ansiYellow, "No findings, and no rules ran: nothing was checked.", "")
 		case cov.Applicable() == 0:
 			t.para(ansiYellow, "No findings, and no rule applies to these inputs: nothing was checked.", "")
+		case len(r.Notable()) > 0:
+			t.para(ansiYellow, "No findings by the rules, but "+unexplainedPhrase(len(r.Notable()))+" (below): this is not a clean bill of health.", "")
 		case cov.Partial > 0:
 			t.line(t.style(ansiGreen, "No findings.") + " " + plural(cov.Partial, "rule ran", "rules ran") + " without some of their inputs (see Coverage).")
 		case cov.NotApplicable > 0:

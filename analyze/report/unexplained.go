@@ -27,6 +27,15 @@ func (r *Report) Notable() []Unexplained {
 	return out
 }
 
+// unexplainedPhrase says that n scoring unexplained templates are there
+// (the verdict of a report without findings).
+func unexplainedPhrase(n int) string {
+	if n == 1 {
+		return "1 message no rule knows scores as a possible failure"
+	}
+	return fmt.Sprintf("%d messages no rule knows score as possible failures", n)
+}
+
 func (t *textWriter) unexplained(r *Report) {
 	us := r.Notable()
 	if len(us) == 0 {

@@ -38,10 +38,12 @@ func TestTemplatesJSON(t *testing.T) {
 		Files []struct {
 			Path      string
 			Templates []struct {
-				ID       string
-				Template string
-				Count    int
-				Lines    []int
+				ID        string
+				Template  string
+				Count     int
+				Lines     []int
+				FirstSeen string `json:"first_seen"`
+				LastSeen  string `json:"last_seen"`
 			}
 		}
 	}
@@ -52,17 +54,18 @@ func TestTemplatesJSON(t *testing.T) {
 		t.Fatalf("%d files, want 1:\n%s", len(out.Files), r.stdout)
 	}
 	type tpl struct {
-		Template string
-		Count    int
-		Lines    []int
+		Template            string
+		Count               int
+		Lines               []int
+		FirstSeen, LastSeen string
 	}
 	var got []tpl
 	for _, x := range out.Files[0].Templates {
-		got = append(got, tpl{x.Template, x.Count, x.Lines})
+		got = append(got, tpl{x.Template, x.Count, x.Lines, x.FirstSeen, x.LastSeen})
 	}
 	want := []tpl{
-		{"INFO [db] connected to <*> in <*> ms", 3, []int{1, 2, 4}},
-		{"ERROR [spool] write of <*> failed: No space left on device", 2, []int{3, 5}},
+		{"INFO [db] connected to <*> in <*> ms", 3, []int{1, 2, 4}, "2024-03-01T10:00:00Z", "2024-03-01T10:02:00Z"},
+		{"ERROR [spool] write of <*> failed: No space left on device", 2, []int{3, 5}, "2024-03-01T10:01:00Z", "2024-03-01T10:03:00Z"},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("templates (-want +got):\n%s", d)

@@ -365,20 +365,6 @@ func (s *scanner) merge(j *job) {
 		s.slab = make([]record, len(j.hits), len(j.hits)+len(j.hits)/4)
 	}
 	recs := s.slab[:len(j.hits)]
-	for i := range j.hits {
-		recs[i] = j.rec(i)
-	}
-	for i := range recs {
-		r := &recs[i]
-		r.line += base + 1
-		switch {
-		case r.inherit:
-			r.t, r.day = m.last, m.lastDay
-		case m.tod && !r.t.IsZero():
-			r.day = sign * (dayBase + r.day)
-		}
-		r.inherit = false
-	}
 	// Untimed lines of a newest-first member left waiting by the chunks
 	// before take this chunk's first time.
 	if len(m.pendNext) > 0 && !j.firstT.IsZero() {
@@ -406,9 +392,20 @@ func (s *scanner) merge(j *job) {
 	}
 	// Records go to their slots in line order (the worker made them so);
 	// a slot with a file pattern gets a copy carrying its groups. A
-	// rule's slot feeds its aggregate, which keeps what it needs.
+	// rule's slot feeds its aggregate, which keeps what it needs. Each
+	// record is made, dated and delivered in one go: the slab is written
+	// once (a dense chunk's is larger than the caches).
 	for i := range recs {
 		r := &recs[i]
+		j.recInto(r, i)
+		r.line += base + 1
+		switch {
+		case r.inherit:
+			r.t, r.day = m.last, m.lastDay
+		case m.tod && !r.t.IsZero():
+			r.day = sign * (dayBase + r.day)
+		}
+		r.inherit = false
 		for _, sl := range ms.slotsOf[j.hits[i].pat] {
 			x := r
 			if sl.filePat != nil {
@@ -539,15 +536,15 @@ type hit struct {
 	locs                 []int
 }
 
-// rec is the i-th hit as a record (not owned; line relative to the chunk).
-func (j *job) rec(i int) record {
+// recInto makes r the i-th hit as a record (not owned; line relative to
+// the chunk), in place.
+func (j *job) recInto(r *record, i int) {
 	h := &j.hits[i]
-	r := record{pat: j.ms.pats[h.pat], b: j.ms.b, m: j.ms.m, line: int(h.line), seg: int(h.seg), t: h.t, day: int(h.day),
+	*r = record{pat: j.ms.pats[h.pat], b: j.ms.b, m: j.ms.m, line: int(h.line), seg: int(h.seg), t: h.t, day: int(h.day),
 		raw: j.data[h.start:h.end], locs: h.locs, inherit: h.inherit, inheritNext: h.inheritNext}
 	if j.spans != nil {
-		j.spanOf(&r, i)
+		j.spanOf(r, i)
 	}
-	return r
 }
 
 // worker holds a scanning goroutine's scratch space.
@@ -1114,12 +1111,26 @@ func mergePats(a, b []int32) []int32 {
 // splitAt cuts a physical line at each timestamp after its start.
 func splitAt(segs [][]byte, line []byte, p *timeParser, tc *timeCtx) [][]byte {
 	from := 0
-	for i := 1; i < len(line); i++ {
-		c := line[i]
-		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c == '[') {
-			continue
+	if p.probe != 0 {
+		// Only where the probe byte is probeAt bytes on (most lines: none).
+		for k := 1 + p.probeAt; k < len(line); {
+			x := bytes.IndexByte(line[k:], p.probe)
+			if x < 0 {
+				break
+			}
+			i := k + x - p.probeAt
+			k += x + 1
+			if stampStart(line, i) {
+				if _, ok := p.at(line[i:], tc); ok {
+					segs = append(segs, bytes.TrimRight(line[from:i], " \t"))
+					from = i
+				}
+			}
 		}
-		if prev := line[i-1]; prev >= '0' && prev <= '9' || prev >= 'a' && prev <= 'z' || prev >= 'A' && prev <= 'Z' {
+		return append(segs, line[from:])
+	}
+	for i := 1; i < len(line); i++ {
+		if !stampStart(line, i) {
 			continue
 		}
 		if _, ok := p.at(line[i:], tc); ok {
@@ -1128,6 +1139,17 @@ func splitAt(segs [][]byte, line []byte, p *timeParser, tc *timeCtx) [][]byte {
 		}
 	}
 	return append(segs, line[from:])
+}
+
+// stampStart: a timestamp inside a line may begin at line[i] (i > 0): a
+// digit, capital or bracket that does not continue a word.
+func stampStart(line []byte, i int) bool {
+	c := line[i]
+	if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c == '[') {
+		return false
+	}
+	prev := line[i-1]
+	return !(prev >= '0' && prev <= '9' || prev >= 'a' && prev <= 'z' || prev >= 'A' && prev <= 'Z')
 }
 
 // firstTime returns the time of the first timed line of data.

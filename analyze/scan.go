@@ -554,6 +554,10 @@ type worker struct {
 	found, cands []cand
 	runs         []candRun
 	arena        []int32
+	// unions remembers the pattern sets of lines several literals found,
+	// for the member unionMS (see union).
+	unions  map[setPair][]int32
+	unionMS *memberScan
 	// free: hit slices of merged chunks (scanner.hitFree); maxHits the
 	// most hits of a chunk so far.
 	free    chan []hit
@@ -728,6 +732,10 @@ func (w *worker) candidates(ms *memberScan, data []byte) []cand {
 		if sameSet(last.pats, c.pats) {
 			return
 		}
+		if u := w.union(ms, last.pats, c.pats); u != nil {
+			last.pats, own = u, -1
+			return
+		}
 		if own < 0 {
 			own = len(arena)
 			arena = append(arena, last.pats...)
@@ -763,6 +771,43 @@ func (w *worker) candidates(ms *memberScan, data []byte) []cand {
 	}
 	w.cands, w.arena = out, arena
 	return out
+}
+
+// unionLimit bounds the pattern set unions a worker remembers per member.
+const unionLimit = 4096
+
+// setPair names two pattern sets by their backing arrays: the searcher's
+// (a literal's patterns) and the worker's unions, which do not move
+// while the worker scans one member's chunks.
+type setPair struct {
+	a, b   *int32
+	na, nb int
+}
+
+// union is the sorted union of a and b, remembered for the member being
+// scanned (the lines of a log hold the same literals again and again);
+// nil when the memo is full.
+func (w *worker) union(ms *memberScan, a, b []int32) []int32 {
+	if len(a) == 0 || len(b) == 0 {
+		return nil
+	}
+	if w.unionMS != ms {
+		w.unionMS = ms
+		clear(w.unions)
+	}
+	k := setPair{&a[0], &b[0], len(a), len(b)}
+	if u, ok := w.unions[k]; ok {
+		return u
+	}
+	if len(w.unions) >= unionLimit {
+		return nil
+	}
+	u := mergePats(slices.Clip(slices.Clone(a)), b)
+	if w.unions == nil {
+		w.unions = map[setPair][]int32{}
+	}
+	w.unions[k] = u
+	return u
 }
 
 // candRun is one anchor's candidates in worker.found: next up to end.

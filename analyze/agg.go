@@ -168,6 +168,7 @@ type ruleAgg struct {
 	whereErr   error
 	groups     map[string]*aggGroup
 	order      []*aggGroup
+	lastGroup  *aggGroup // the group found last
 	kb         []byte
 	// last is the line observed last: a line two slots of the rule
 	// read is counted once (the first slot's).
@@ -304,7 +305,11 @@ func (a *ruleAgg) group(r *record) *aggGroup {
 		copy(kb[n:], p)
 	}
 	a.kb = kb
+	if g := a.lastGroup; g != nil && g.id == string(kb) {
+		return g // lines of one group often come in runs
+	}
 	if g := a.groups[string(kb)]; g != nil {
+		a.lastGroup = g
 		return g
 	}
 	vals := make([]string, len(a.keys))
@@ -364,7 +369,10 @@ func fieldOf(r *record, sl *slot, n string) string {
 
 // observe takes one record of one of the rule's slots (merger).
 func (a *ruleAgg) observe(r *record, sl *slot) {
-	tag := a.tag[sl]
+	tag := sl.tag // the plan numbered the rule's slots as tag does
+	if sl.rule != a.rp.idx {
+		tag = a.tag[sl]
+	}
 	role := 0
 	if a.rp.kind == "sequence" && tag >= len(a.rp.start) {
 		role = 1

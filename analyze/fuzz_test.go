@@ -10,6 +10,8 @@ import (
 
 	"casefile/analyze/input"
 	"casefile/profiles"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func inputMember(path string) input.Member { return input.Member{Path: path} }
@@ -44,6 +46,13 @@ func FuzzTimeParsers(f *testing.F) {
 				}
 				if n > len(b) {
 					t.Errorf("%s split %q into more bytes than it has", p.name, line)
+				}
+				if p.probe != 0 {
+					np := *p
+					np.probe = 0
+					if diff := cmp.Diff(segs, splitAt(nil, b, &np, tc)); diff != "" {
+						t.Errorf("%s split %q with its probe (-) and without (+):\n%s", p.name, line, diff)
+					}
 				}
 			}
 		}
@@ -147,7 +156,8 @@ analyze:
 		(&worker{}).scan(j)
 		lines := bytes.Count(data, []byte{'\n'})
 		for i := range j.hits {
-			raw := j.rec(i)
+			var raw record
+			j.recInto(&raw, i)
 			r := raw.own()
 			if r.line < 0 || r.line > lines {
 				t.Errorf("record at line %d of %d", r.line, lines)

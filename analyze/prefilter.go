@@ -397,6 +397,19 @@ func newSearcher(lits map[literal][]int32, sample []byte) *searcher {
 				off = i
 			}
 		}
+		if !l.fold {
+			// A byte another literal is anchored on, when not much more
+			// frequent: literals sharing a word (routingManager: WHO ...,
+			// routingManager: TELL ...) then share one pass, which finds a
+			// line they are all in once, not once per anchor.
+			fo := freq(l.s[off], false)
+			for i := 0; i < len(l.s); i++ {
+				if fi := freq(l.s[i], false); byByte[l.s[i]] != nil && fi <= 4*fo+len(sample)>>10 {
+					off = i
+					break
+				}
+			}
+		}
 		a := &anchored{lit: []byte(l.s), off: off, fold: l.fold, pats: lits[l]}
 		c := l.s[off]
 		add(c, a)

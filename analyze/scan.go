@@ -367,20 +367,6 @@ func (s *scanner) merge(j *job) {
 		s.slab = make([]record, len(j.hits), len(j.hits)+len(j.hits)/4)
 	}
 	recs := s.slab[:len(j.hits)]
-	for i := range j.hits {
-		recs[i] = j.rec(i)
-	}
-	for i := range recs {
-		r := &recs[i]
-		r.line += base + 1
-		switch {
-		case r.inherit:
-			r.t, r.day = m.last, m.lastDay
-		case m.tod && !r.t.IsZero():
-			r.day = sign * (dayBase + r.day)
-		}
-		r.inherit = false
-	}
 	// Untimed lines of a newest-first member left waiting by the chunks
 	// before take this chunk's first time.
 	if len(m.pendNext) > 0 && !j.firstT.IsZero() {
@@ -408,9 +394,20 @@ func (s *scanner) merge(j *job) {
 	}
 	// Records go to their slots in line order (the worker made them so);
 	// a slot with a file pattern gets a copy carrying its groups. A
-	// rule's slot feeds its aggregate, which keeps what it needs.
+	// rule's slot feeds its aggregate, which keeps what it needs. Each
+	// record is made, dated and delivered in one go: the slab is written
+	// once (a dense chunk's is larger than the caches).
 	for i := range recs {
 		r := &recs[i]
+		j.recInto(r, i)
+		r.line += base + 1
+		switch {
+		case r.inherit:
+			r.t, r.day = m.last, m.lastDay
+		case m.tod && !r.t.IsZero():
+			r.day = sign * (dayBase + r.day)
+		}
+		r.inherit = false
 		for _, sl := range ms.slotsOf[j.hits[i].pat] {
 			x := r
 			if sl.filePat != nil {
@@ -541,15 +538,15 @@ type hit struct {
 	locs                 []int
 }
 
-// rec is the i-th hit as a record (not owned; line relative to the chunk).
-func (j *job) rec(i int) record {
+// recInto makes r the i-th hit as a record (not owned; line relative to
+// the chunk), in place.
+func (j *job) recInto(r *record, i int) {
 	h := &j.hits[i]
-	r := record{pat: j.ms.pats[h.pat], b: j.ms.b, m: j.ms.m, line: int(h.line), seg: int(h.seg), t: h.t, day: int(h.day),
+	*r = record{pat: j.ms.pats[h.pat], b: j.ms.b, m: j.ms.m, line: int(h.line), seg: int(h.seg), t: h.t, day: int(h.day),
 		raw: j.data[h.start:h.end], locs: h.locs, inherit: h.inherit, inheritNext: h.inheritNext}
 	if j.spans != nil {
-		j.spanOf(&r, i)
+		j.spanOf(r, i)
 	}
-	return r
 }
 
 // worker holds a scanning goroutine's scratch space.
@@ -559,6 +556,10 @@ type worker struct {
 	found, cands []cand
 	runs         []candRun
 	arena        []int32
+	// unions remembers the pattern sets of lines several literals found,
+	// for the member unionMS (see union).
+	unions  map[setPair][]int32
+	unionMS *memberScan
 	// free: hit slices of merged chunks (scanner.hitFree); maxHits the
 	// most hits of a chunk so far.
 	free    chan []hit
@@ -733,6 +734,10 @@ func (w *worker) candidates(ms *memberScan, data []byte) []cand {
 		if sameSet(last.pats, c.pats) {
 			return
 		}
+		if u := w.union(ms, last.pats, c.pats); u != nil {
+			last.pats, own = u, -1
+			return
+		}
 		if own < 0 {
 			own = len(arena)
 			arena = append(arena, last.pats...)
@@ -768,6 +773,43 @@ func (w *worker) candidates(ms *memberScan, data []byte) []cand {
 	}
 	w.cands, w.arena = out, arena
 	return out
+}
+
+// unionLimit bounds the pattern set unions a worker remembers per member.
+const unionLimit = 4096
+
+// setPair names two pattern sets by their backing arrays: the searcher's
+// (a literal's patterns) and the worker's unions, which do not move
+// while the worker scans one member's chunks.
+type setPair struct {
+	a, b   *int32
+	na, nb int
+}
+
+// union is the sorted union of a and b, remembered for the member being
+// scanned (the lines of a log hold the same literals again and again);
+// nil when the memo is full.
+func (w *worker) union(ms *memberScan, a, b []int32) []int32 {
+	if len(a) == 0 || len(b) == 0 {
+		return nil
+	}
+	if w.unionMS != ms {
+		w.unionMS = ms
+		clear(w.unions)
+	}
+	k := setPair{&a[0], &b[0], len(a), len(b)}
+	if u, ok := w.unions[k]; ok {
+		return u
+	}
+	if len(w.unions) >= unionLimit {
+		return nil
+	}
+	u := mergePats(slices.Clip(slices.Clone(a)), b)
+	if w.unions == nil {
+		w.unions = map[setPair][]int32{}
+	}
+	w.unions[k] = u
+	return u
 }
 
 // candRun is one anchor's candidates in worker.found: next up to end.
@@ -1116,12 +1158,26 @@ func mergePats(a, b []int32) []int32 {
 // splitAt cuts a physical line at each timestamp after its start.
 func splitAt(segs [][]byte, line []byte, p *timeParser, tc *timeCtx) [][]byte {
 	from := 0
-	for i := 1; i < len(line); i++ {
-		c := line[i]
-		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c == '[') {
-			continue
+	if p.probe != 0 {
+		// Only where the probe byte is probeAt bytes on (most lines: none).
+		for k := 1 + p.probeAt; k < len(line); {
+			x := bytes.IndexByte(line[k:], p.probe)
+			if x < 0 {
+				break
+			}
+			i := k + x - p.probeAt
+			k += x + 1
+			if stampStart(line, i) {
+				if _, ok := p.at(line[i:], tc); ok {
+					segs = append(segs, bytes.TrimRight(line[from:i], " \t"))
+					from = i
+				}
+			}
 		}
-		if prev := line[i-1]; prev >= '0' && prev <= '9' || prev >= 'a' && prev <= 'z' || prev >= 'A' && prev <= 'Z' {
+		return append(segs, line[from:])
+	}
+	for i := 1; i < len(line); i++ {
+		if !stampStart(line, i) {
 			continue
 		}
 		if _, ok := p.at(line[i:], tc); ok {
@@ -1130,6 +1186,17 @@ func splitAt(segs [][]byte, line []byte, p *timeParser, tc *timeCtx) [][]byte {
 		}
 	}
 	return append(segs, line[from:])
+}
+
+// stampStart: a timestamp inside a line may begin at line[i] (i > 0): a
+// digit, capital or bracket that does not continue a word.
+func stampStart(line []byte, i int) bool {
+	c := line[i]
+	if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c == '[') {
+		return false
+	}
+	prev := line[i-1]
+	return !(prev >= '0' && prev <= '9' || prev >= 'a' && prev <= 'z' || prev >= 'A' && prev <= 'Z')
 }
 
 // firstTime returns the time of the first timed line of data.

@@ -40,6 +40,11 @@ type timeParser struct {
 	// yearless: the format's dates carry no year (syslog, a custom layout
 	// without one): inferYear gives them one from the reference time.
 	yearless bool
+	// probe, when not 0, is a byte every timestamp at accepts has at
+	// offset probeAt: splitAt looks for it rather than trying at on
+	// every word of a line.
+	probe   byte
+	probeAt int
 }
 
 // todDate is the date time-of-day-only times carry until they are dated.
@@ -68,10 +73,10 @@ func yearlessLayout(layout string) bool {
 // builtinParsers are the named formats of profiles.TimeFormats, except
 // auto, none and custom, in the order auto tries them.
 var builtinParsers = []*timeParser{
-	{name: "yymmdd", parse: parseYYMMDD, at: parseYYMMDD},
-	{name: "iso8601", parse: parseISO, at: parseISO},
-	{name: "ymd", parse: parseYMD, at: parseYMD},
-	{name: "log4j", parse: parseLog4j, at: parseLog4j},
+	{name: "yymmdd", parse: parseYYMMDD, at: parseYYMMDD, probe: '/', probeAt: 2},
+	{name: "iso8601", parse: parseISO, at: parseISO, probe: ':', probeAt: 13}, // parseDateTime's clock(b, 11)
+	{name: "ymd", parse: parseYMD, at: parseYMD, probe: ':', probeAt: 13},
+	{name: "log4j", parse: parseLog4j, at: parseLog4j, probe: ':', probeAt: 13},
 	{name: "syslog", parse: parseSyslog, at: parseSyslog, yearless: true},
 	{name: "iso_or_compact", parse: parseISOOrCompact, at: parseISOOrCompact},
 	{name: "ctime", parse: parseCtime, at: parseCtime},

@@ -115,6 +115,38 @@ func TestSplit(t *testing.T) {
 	}
 }
 
+// TestSplitProbe: a format's probe byte finds the same timestamps inside
+// lines as trying every word.
+func TestSplitProbe(t *testing.T) {
+	tc := &timeCtx{loc: time.UTC}
+	lines := []string{
+		"09/10/13 10:39:21 1 7456 failure for nti281-gwp 09/10/13 10:41:19 1 8503 peer replied 09/10/13 10:41:33 1 x (e =-2)",
+		"09/10/13 10:39:21 1 7456 routingManager: TELL command received [l=nti281-gwp]",
+		"09/10/13 10:39:21 a/b/c x09/10/13 10:41:19 [09/10/13 10:41:19] 09/10/13 10:41:1",
+		"2024-03-01 10:00:00 a 2024-03-01T10:00:01Z b 2024/03/01 10:00:02 c 2024-03-01 10:00:03,123 d",
+		"2024-03-01 10:00:00 x2024-03-01 10:00:01 [2024-03-01 10:00:02] 2024-03-01 10:00:0",
+		"", "/", "a:b", "x 09/10/13 10:39:21",
+	}
+	n := 0
+	for _, p := range builtinParsers {
+		if p.probe == 0 {
+			continue
+		}
+		np := *p
+		np.probe = 0
+		for _, line := range lines {
+			got, want := splitAt(nil, []byte(line), p, tc), splitAt(nil, []byte(line), &np, tc)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s: %q with the probe (+) and without (-):\n%s", p.name, line, diff)
+			}
+			n += len(got) - 1
+		}
+	}
+	if n < 8 {
+		t.Errorf("%d timestamps inside lines found: the lines test too little", n)
+	}
+}
+
 // TestRequiredLiterals pins what the prefilter looks for.
 func TestRequiredLiterals(t *testing.T) {
 	tests := []struct {

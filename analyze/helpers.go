@@ -22,6 +22,7 @@ import (
 // for reading times that carry no zone.
 func addHelpers(m map[string]any, loc, display *time.Location, ref time.Time) {
 	addRecordHelpers(m)
+	addListHelpers(m, display)
 	addPathHelpers(m)
 	addWindowHelpers(m)
 	addSpanHelpers(m)

@@ -22,7 +22,7 @@ import (
 func addListHelpers(m map[string]any, display *time.Location) {
 	m["each"] = func(args ...any) (any, error) { return eachPhrase(m, display, args...) }
 	m["tally"] = tally
-	m["top"] = topBy
+	m["largest"] = largest
 	m["command_name"] = commandName
 }
 
@@ -164,10 +164,10 @@ func tally(list any, field ...string) []any {
 	return out
 }
 
-// topBy is top(list, field, n): the n records with the largest numeric
+// largest is largest(list, field, n): the n records with the largest numeric
 // field, largest first; equal ones keep their order. Records without a
 // number in field come last.
-func topBy(list any, field string, n any) []any {
+func largest(list any, field string, n any) []any {
 	xs, _ := list.([]any)
 	type nv struct {
 		x   any

@@ -80,19 +80,19 @@ func TestTally(t *testing.T) {
 	}
 }
 
-// TestTopAndCommandName: the largest by a numeric field (numbers, not
+// TestLargestAndCommandName: the largest by a numeric field (numbers, not
 // strings: 900 < 1200), ties stable, n beyond the list; a command line's
 // program.
-func TestTopAndCommandName(t *testing.T) {
+func TestLargestAndCommandName(t *testing.T) {
 	a := map[string]any{"v": "900", "cmd": "/usr/sbin/nginx -g daemon off;"}
 	b := map[string]any{"v": 1200.0, "cmd": "postgres"}
 	c := map[string]any{"v": "900", "cmd": ""}
 	d := map[string]any{"v": "n/a"}
-	if diff := cmp.Diff([]any{b, a}, topBy([]any{d, a, b, c}, "v", 2)); diff != "" {
-		t.Errorf("top 2 (-want +got):\n%s", diff)
+	if diff := cmp.Diff([]any{b, a}, largest([]any{d, a, b, c}, "v", 2)); diff != "" {
+		t.Errorf("largest 2 (-want +got):\n%s", diff)
 	}
-	if got := topBy([]any{d, a}, "v", 5); len(got) != 2 || !cmp.Equal(got[0], a) {
-		t.Errorf("top 5 of 2 = %v", got)
+	if got := largest([]any{d, a}, "v", 5); len(got) != 2 || !cmp.Equal(got[0], a) {
+		t.Errorf("largest 5 of 2 = %v", got)
 	}
 	for in, want := range map[any]string{"/usr/sbin/nginx -g daemon off;": "nginx", "postgres": "postgres", "": "", nil: "", `C:\bin\svc.exe -x`: "svc.exe"} {
 		if got := commandName(in); got != want {

@@ -60,7 +60,7 @@ var (
 		"log_span",     // log_span(globs[, end]): [oldest, end ?? newest] line time of the first glob that has one
 		"each",         // each(list, template[, sep]): the template rendered per element (its fields as names); a list, or joined by sep
 		"tally",        // tally(list[, field]): [{key, count}] per value, the most first
-		"top",          // top(list, field, n): the n records with the largest numeric field, largest first
+		"largest",      // largest(list, field, n): the n records with the largest numeric field, largest first
 		"command_name", // command_name(cmd): the program of a command line ("/usr/sbin/nginx -g x" is "nginx")
 		// Addresses and times.
 		"ip",            // ip(s): the address in s in canonical form ("::ffff:10.0.0.1" is "10.0.0.1"), nil if none

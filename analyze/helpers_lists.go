@@ -21,7 +21,7 @@ import (
 // times in display.
 func addListHelpers(m map[string]any, display *time.Location) {
 	m["each"] = func(args ...any) (any, error) { return eachPhrase(m, display, args...) }
-	m["tally"] = tally
+	m["count_by"] = countBy
 	m["largest"] = largest
 	m["command_name"] = commandName
 }
@@ -126,11 +126,11 @@ func firstLineOf(s string) string {
 	return s
 }
 
-// tally is tally(list[, field]): how many elements hold each value (of
+// countBy is count_by(list[, field]): how many elements hold each value (of
 // field, for records), as records {key, count}, the most first, equal
 // counts in the order the values first appear. nil and "" are counted
 // too: a value is a value.
-func tally(list any, field ...string) []any {
+func countBy(list any, field ...string) []any {
 	xs, _ := list.([]any)
 	type kc struct {
 		key any

@@ -59,9 +59,9 @@ func TestEach(t *testing.T) {
 	}
 }
 
-// TestTally: counts per value, the most first, ties in order of first
+// TestCountBy: counts per value, the most first, ties in order of first
 // appearance; plain values count themselves.
-func TestTally(t *testing.T) {
+func TestCountBy(t *testing.T) {
 	recs := []any{
 		map[string]any{"uid": "48"}, map[string]any{"uid": "0"}, map[string]any{"uid": "0"},
 		map[string]any{"uid": "1000"}, "not a record",
@@ -71,12 +71,12 @@ func TestTally(t *testing.T) {
 		map[string]any{"key": "48", "count": 1},
 		map[string]any{"key": "1000", "count": 1},
 	}
-	if d := cmp.Diff(want, tally(recs, "uid")); d != "" {
-		t.Errorf("tally (-want +got):\n%s", d)
+	if d := cmp.Diff(want, countBy(recs, "uid")); d != "" {
+		t.Errorf("count_by (-want +got):\n%s", d)
 	}
 	if d := cmp.Diff([]any{map[string]any{"key": "b", "count": 2}, map[string]any{"key": "a", "count": 1}},
-		tally([]any{"a", "b", "b"})); d != "" {
-		t.Errorf("tally of values (-want +got):\n%s", d)
+		countBy([]any{"a", "b", "b"})); d != "" {
+		t.Errorf("count_by of values (-want +got):\n%s", d)
 	}
 }
 

@@ -59,7 +59,7 @@ var (
 		"spread",       // spread(times): the duration from the earliest to the latest time (nil left out)
 		"log_span",     // log_span(globs[, end]): [oldest, end ?? newest] line time of the first glob that has one
 		"each",         // each(list, template[, sep]): the template rendered per element (its fields as names); a list, or joined by sep
-		"tally",        // tally(list[, field]): [{key, count}] per value, the most first
+		"count_by",     // count_by(list[, field]): [{key, count}] per value, the most first
 		"largest",      // largest(list, field, n): the n records with the largest numeric field, largest first
 		"command_name", // command_name(cmd): the program of a command line ("/usr/sbin/nginx -g x" is "nginx")
 		// Addresses and times.

@@ -51,6 +51,13 @@ func TestEach(t *testing.T) {
 	if _, ok := m["bytes"].(func(any) string); !ok {
 		t.Errorf("helper bytes replaced by a field")
 	}
+	// Names of the environment it is bound in (the facts) are seen
+	// beside the element's fields: a lookup by a field.
+	m["ring_max"] = map[string]any{"eth0": 4096}
+	got, err = each([]any{map[string]any{"dev": "eth0", "rx": "256"}}, "ethtool -G {dev} rx {get(ring_max, dev)} (now {rx})", "; ")
+	if err != nil || got != "ethtool -G eth0 rx 4096 (now 256)" {
+		t.Errorf("each with a fact = %q, %v", got, err)
+	}
 	if _, err := each(recs, "{name + pid}"); err == nil || !strings.Contains(err.Error(), "is an expression") {
 		t.Errorf("operator in a hole: err = %v, want the text rule", err)
 	}

@@ -236,14 +236,4 @@ func (a *numAcc) add(x float64, pick string) {
 }
 
 // numberOf is a typed fact value as a number, if it is one.
-func numberOf(v any) (float64, bool) {
-	if v == nil {
-		return 0, false
-	}
-	if s, isStr := v.(string); isStr {
-		if _, ok := parseLeadingNumber(s); !ok {
-			return 0, false
-		}
-	}
-	return leadingNumber(v), true
-}
+func numberOf(v any) (float64, bool) { return profiles.NumberOf(v) }

@@ -20,7 +20,8 @@ import (
 // plain Go function of untyped arguments (a nil fact must not make a call
 // fail) and add one line here: Pure{fn} when it needs nothing of the
 // bundles, Scoped when it does (a method of Scope, or a closure over the
-// report's zone: see count_phrase). docs/profiles.md gets a row for it.
+// report's zone: see count_phrase), InEnv when it reads the calling
+// expression's names (each). docs/profiles.md gets a row for it.
 var Bindings = []Binding{
 	// Values.
 	{"bundle", "this bundle: {name, path, host, profile, os, kernel, collected_at, note, timezone, facts, sources}", Scoped(func(s Scope) any { return s.Bundle() })},
@@ -66,6 +67,10 @@ var Bindings = []Binding{
 	{"duplicates(values)", "the values that occur more than once, each once, in first-seen order", Pure{duplicates}},
 	{"most_often(values[, n])", `"value (count)", most often first (equals by value)`, Pure{mostOften}},
 	{"flags_set(flags, names[, unset])", `the names of the columns set in any flag string ("-" unset)`, Pure{flagsSet}},
+	{"each(list, template[, sep])", "one phrase per element: the template's holes see the element's fields, then the facts and helpers; a list, or one text joined by sep", InEnv(eachFunc)},
+	{"count_by(list[, field])", "records {key, count}: how many elements hold each value, the most first", Pure{countBy}},
+	{"largest(list, field, n)", "the n records with the largest number in field, largest first", Pure{largest}},
+	{"command_name(cmd)", `the program of a command line ("/usr/sbin/appd -d" is "appd")`, Pure{commandName}},
 	// Addresses and times.
 	{"ip(s)", `the address in s in canonical form ("::ffff:10.0.0.1" is "10.0.0.1"), nil if none`, Pure{ipOf}},
 	{"cidr_contains(prefix, ip)", `bool: "10.1.0.0/16" holds "10.1.2.3"`, Pure{cidrContains}},
@@ -82,26 +87,33 @@ type Binding struct {
 	Sig string
 	// Doc says in one line what it gives.
 	Doc string
-	// Impl is what the analyzer binds: Pure or Scoped.
+	// Impl is what the analyzer binds: Pure, Scoped or InEnv.
 	Impl Impl
 }
 
-// Impl is a binding's implementation: Pure or Scoped.
+// Impl is a binding's implementation: Pure, Scoped or InEnv.
 type Impl interface {
-	bind(s Scope) any
+	bind(s Scope, env map[string]any) any
 }
 
 // Pure is a function that needs nothing of the bundles analyzed: bound as
 // it is.
 type Pure struct{ Fn any }
 
-func (p Pure) bind(Scope) any { return p.Fn }
+func (p Pure) bind(Scope, map[string]any) any { return p.Fn }
 
 // Scoped is a value or function made for the bundles being analyzed: a
 // method of Scope, or a closure over its zones.
 type Scoped func(s Scope) any
 
-func (f Scoped) bind(s Scope) any { return f(s) }
+func (f Scoped) bind(s Scope, _ map[string]any) any { return f(s) }
+
+// InEnv is a function that reads the names of the expression it is called
+// from (facts, vars, the other bindings), as they stand when it runs: a
+// helper that renders a template per element (each).
+type InEnv func(s Scope, env map[string]any) any
+
+func (f InEnv) bind(s Scope, env map[string]any) any { return f(s, env) }
 
 // Scope is what the bindings ask of the bundles an expression runs over
 // (one bundle, or every bundle of a scope-all rule). The analyzer
@@ -138,7 +150,7 @@ type Scope interface {
 // makes of Bindings, not Bindings, so that is no initialization cycle.
 func Bind(env map[string]any, s Scope) {
 	for i := range bound {
-		env[bound[i].name] = bound[i].impl.bind(s)
+		env[bound[i].name] = bound[i].impl.bind(s, env)
 	}
 }
 

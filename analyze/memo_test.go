@@ -96,7 +96,10 @@ analyze:
 		for i := range j.hits {
 			h := &j.hits[i]
 			pat := ms.pats[h.pat]
-			loc := h.locs
+			var loc []int
+			if h.ln > 0 {
+				loc = j.locs[h.lo : h.lo+h.ln]
+			}
 			if loc == nil {
 				loc = pat.re.FindSubmatchIndex(buf[h.start:h.end]) // decided by its literals
 			}

@@ -57,7 +57,12 @@ type job struct {
 	// Results, line numbers relative to the chunk (newlines before).
 	// hits are the matches, made into records (not owned: their text is
 	// in data, see record.own) by the merger in its reused slab.
-	hits     []hit
+	hits []hit
+	// times holds the times of the segments with hits (hit.ti), locs the
+	// submatch indices of the hits that found them (hit.lo, hit.ln): a
+	// hit holds no pointer, so the collector does not scan hits.
+	times    []time.Time
+	locs     []int
 	nl       int
 	firstT   time.Time
 	lastT    time.Time
@@ -107,7 +112,7 @@ type scanner struct {
 	// hitFree holds the hit slices of merged chunks for the workers to
 	// reuse: a chunk's hits then cost no growth (a sync.Pool loses them
 	// at each GC, and a dense chunk holds tens of thousands).
-	hitFree chan []hit
+	hitFree chan hitBuf
 	// bud is the run's budget for kept records, exBud for excerpts
 	// (merger only).
 	bud, exBud *budget
@@ -128,7 +133,7 @@ func newScanner(workers int) *scanner {
 		jobs:      make(chan *job, workers+1),
 		order:     make(chan *job, workers+1),
 		mergeDone: make(chan struct{}),
-		hitFree:   make(chan []hit, workers+2),
+		hitFree:   make(chan hitBuf, workers+2),
 		bud:       &budget{left: runBudget},
 		exBud:     &budget{left: excerptBudget},
 		inFlight:  make(chan struct{}, chunkTokens(workers)),
@@ -474,11 +479,11 @@ func (s *scanner) merge(j *job) {
 	clear(recs)
 	if j.hits != nil {
 		select {
-		case s.hitFree <- j.hits[:0]:
+		case s.hitFree <- hitBuf{j.hits[:0], j.times[:0], j.locs[:0]}:
 		default:
 		}
 	}
-	j.data, j.buf, j.hits, j.excerpts = nil, nil, nil, nil
+	j.data, j.buf, j.hits, j.times, j.locs, j.excerpts = nil, nil, nil, nil, nil, nil
 	s.merged()
 }
 
@@ -533,17 +538,29 @@ type hit struct {
 	seg                  int32
 	line, day            int32
 	start, end           int32 // the segment in the chunk's data
+	ti                   int32 // the segment's time: job.times[ti]
+	lo, ln               int32 // the submatch indices: job.locs[lo:lo+ln] (ln 0: nil)
 	inherit, inheritNext bool
-	t                    time.Time
-	locs                 []int
+}
+
+// hitBuf is a job's hit slice and its arenas, handed back to the workers
+// by the merger (scanner.hitFree).
+type hitBuf struct {
+	hits  []hit
+	times []time.Time
+	locs  []int
 }
 
 // recInto makes r the i-th hit as a record (not owned; line relative to
 // the chunk), in place.
 func (j *job) recInto(r *record, i int) {
 	h := &j.hits[i]
-	*r = record{pat: j.ms.pats[h.pat], b: j.ms.b, m: j.ms.m, line: int(h.line), seg: int(h.seg), t: h.t, day: int(h.day),
-		raw: j.data[h.start:h.end], locs: h.locs, inherit: h.inherit, inheritNext: h.inheritNext}
+	var locs []int
+	if h.ln > 0 {
+		locs = j.locs[h.lo : h.lo+h.ln : h.lo+h.ln]
+	}
+	*r = record{pat: j.ms.pats[h.pat], b: j.ms.b, m: j.ms.m, line: int(h.line), seg: int(h.seg), t: j.times[h.ti], day: int(h.day),
+		raw: j.data[h.start:h.end], locs: locs, inherit: h.inherit, inheritNext: h.inheritNext}
 	if j.spans != nil {
 		j.spanOf(r, i)
 	}
@@ -562,9 +579,11 @@ type worker struct {
 	unionMS *memberScan
 	// free: hit slices of merged chunks (scanner.hitFree); maxHits the
 	// most hits of a chunk so far.
-	free    chan []hit
+	free    chan hitBuf
 	maxHits int
-	seg1    [1][]byte
+	// maxTimes and maxLocs: the largest arenas of a chunk so far.
+	maxTimes, maxLocs int
+	seg1              [1][]byte
 	// The memo of digit-blind patterns' matches (see digitUniform):
 	// shapeIDs numbers line shapes (every digit 0), shapes holds each
 	// one's decisions; key is the shape of keyOf, numbered keyID.
@@ -581,12 +600,13 @@ type worker struct {
 
 // hits returns an empty hit slice, reused when one is free, else as
 // large as the most hits the worker saw in a chunk.
-func (w *worker) hits() []hit {
+func (w *worker) hits() hitBuf {
 	select {
 	case h := <-w.free:
 		return h
 	default:
-		return make([]hit, 0, max(1024, w.maxHits))
+		return hitBuf{hits: make([]hit, 0, max(1024, w.maxHits)),
+			times: make([]time.Time, 0, max(256, w.maxTimes)), locs: make([]int, 0, max(1024, w.maxLocs))}
 	}
 }
 
@@ -1000,12 +1020,14 @@ func (w *worker) scan(j *job) {
 						continue
 					}
 				}
+				if j.hits == nil {
+					hb := w.hits()
+					j.hits, j.times, j.locs = hb.hits, hb.times, hb.locs
+				}
 				if !timed {
 					timed = true
 					t, day, inherit, inheritNext = timeOf(seg, si, start, end)
-				}
-				if j.hits == nil {
-					j.hits = w.hits()
+					j.times = append(j.times, t)
 				}
 				so := start + segOffset(line, seg)
 				if records {
@@ -1015,8 +1037,13 @@ func (w *worker) scan(j *job) {
 					}
 					j.spans = append(j.spans, sp)
 				}
-				j.hits = append(j.hits, hit{pat: pi, seg: int32(si), line: int32(lineNo), day: int32(day), start: int32(so), end: int32(so + len(seg)),
-					t: t, locs: loc, inherit: inherit, inheritNext: inheritNext})
+				h := hit{pat: pi, seg: int32(si), line: int32(lineNo), day: int32(day), start: int32(so), end: int32(so + len(seg)),
+					ti: int32(len(j.times) - 1), inherit: inherit, inheritNext: inheritNext}
+				if len(loc) > 0 {
+					h.lo, h.ln = int32(len(j.locs)), int32(len(loc))
+					j.locs = append(j.locs, loc...)
+				}
+				j.hits = append(j.hits, h)
 				made = true
 			}
 			if tod && !timed {
@@ -1060,6 +1087,7 @@ func (w *worker) scan(j *job) {
 		}
 	}
 	w.maxHits = max(w.maxHits, len(j.hits))
+	w.maxTimes, w.maxLocs = max(w.maxTimes, len(j.times)), max(w.maxLocs, len(j.locs))
 	// Excerpts around the first and last lines with records. The member
 	// keeps the first ones of its first chunk (its head) and the last
 	// ones of a chunk (its ring of last excerpts, which each chunk's

@@ -25,7 +25,7 @@ var healthyHosts = map[string][]string{
 	"tfst":    {"tfst/epp-healthy", "tfst/gwp-healthy", "tfst/tmr-server"},
 	"sms":     {"sms/sms-hq-1", "sms/sms-hq-2"},
 	"ipsec":   {"ipsec/ipcop-ok", "ipsec/lsw5-ok"},
-	"samhain": {"samhain/web-ok", "samhain/yule-ok"},
+	"samhain": {"samhain/web-ok", "samhain/yule-ok", "samhain/real-healthy"},
 	"fsigk":   {"fsigk/igk-healthy"},
 }
 
@@ -49,8 +49,21 @@ func TestBenignLists(t *testing.T) {
 			continue
 		}
 		var reps []*report.Report
+		// Analyzed without the list too: every template the healthy hosts
+		// log, what the list is generated from and checked against.
+		seen := map[string]bool{}
+		var tpls []string
 		for _, h := range hosts {
-			reps = append(reps, profiletest.Analyze(t, "", nil, profiletest.Collect(t, name, filepath.Join(root, "testdata", "hosts", h), nil)))
+			b := profiletest.Collect(t, name, filepath.Join(root, "testdata", "hosts", h), nil)
+			reps = append(reps, profiletest.Analyze(t, "", nil, b))
+			p := profiletest.Load(t, name)
+			p.Benign = nil
+			for _, u := range analyzeWith(t, p, b).Unexplained {
+				if !seen[u.Template] {
+					seen[u.Template] = true
+					tpls = append(tpls, u.Template)
+				}
+			}
 		}
 		path := filepath.Join(root, "profiles", name+".benign")
 		old, _ := os.ReadFile(path)
@@ -59,20 +72,6 @@ func TestBenignLists(t *testing.T) {
 			notBenign[x] = true
 		}
 		if *updateBenign {
-			// Analyze without the list: every template the healthy hosts log.
-			seen := map[string]bool{}
-			var tpls []string
-			for _, h := range hosts {
-				p := profiletest.Load(t, name)
-				p.Benign = nil
-				rep := analyzeWith(t, p, profiletest.Collect(t, name, filepath.Join(root, "testdata", "hosts", h), nil))
-				for _, u := range rep.Unexplained {
-					if !seen[u.Template] {
-						seen[u.Template] = true
-						tpls = append(tpls, u.Template)
-					}
-				}
-			}
 			sort.Strings(tpls)
 			var lines []string
 			for _, x := range tpls {
@@ -93,6 +92,18 @@ func TestBenignLists(t *testing.T) {
 					continue
 				}
 				t.Errorf("%s: %s: %s (%s) is not in %s.benign (go test ./profiles -run TestBenignLists -update-benign, then review)", name, hosts[i], u.Template, u.ID, name)
+			}
+		}
+		// stale entries: a template (benign or reviewed "!") that no
+		// healthy host logs any more
+		listed := profiles.ParseBenign(old)
+		for x := range notBenign {
+			listed = append(listed, x)
+		}
+		sort.Strings(listed)
+		for _, x := range listed {
+			if !seen[x] {
+				t.Errorf("%s.benign: %q is stale: no healthy host of %v logs it (go test ./profiles -run TestBenignLists -update-benign, then review)", name, x, hosts)
 			}
 		}
 	}

@@ -20,6 +20,9 @@ type compiled struct {
 	factPatterns map[int]*Pattern
 	// shared are the shared vars each rule names, by rule index.
 	shared map[int]Vars
+	// types are the names of known type in the scope being validated
+	// (typecheck.go): each expression is also checked against them.
+	types map[string]any
 }
 
 func newCompiled(file string) *compiled {
@@ -31,6 +34,9 @@ func newCompiled(file string) *compiled {
 func (c *compiled) expr(e *Expr, names map[string]bool) error {
 	prog, err := compileExpr(c.file, e, names)
 	if err != nil {
+		return err
+	}
+	if err := typeCheck(c.file, e, names, c.types); err != nil {
 		return err
 	}
 	if prog != nil {

@@ -1,6 +1,8 @@
 package profiles
 
 import (
+	"reflect"
+
 	"github.com/expr-lang/expr/vm"
 )
 
@@ -23,6 +25,9 @@ type compiled struct {
 	// types are the names of known type in the scope being validated
 	// (typecheck.go): each expression is also checked against them.
 	types map[string]any
+	// lastType is the type the checker worked out for the last
+	// expression compiled with types (nil without).
+	lastType reflect.Type
 }
 
 func newCompiled(file string) *compiled {
@@ -36,9 +41,11 @@ func (c *compiled) expr(e *Expr, names map[string]bool) error {
 	if err != nil {
 		return err
 	}
-	if err := typeCheck(c.file, e, names, c.types); err != nil {
+	t, err := typeCheck(c.file, e, names, c.types)
+	if err != nil {
 		return err
 	}
+	c.lastType = t
 	if prog != nil {
 		c.progs[e] = prog
 	}

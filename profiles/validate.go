@@ -498,6 +498,11 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 			if err := c.varExpr(v, names(withFacts, vars, captures, sharedList, varNames), names(withFacts, vars, captures, sharedList, varNames, TextNames), p.Language); err != nil {
 				return err
 			}
+			if z := zeroOf(c.lastType); z != nil && len(v.Cases) == 0 && c.types != nil {
+				// A var whose expression has one plain type whatever
+				// its inputs: the later expressions are checked with it.
+				c.types[v.Name] = z
+			}
 			taken[v.Name] = "an earlier var"
 			varNames = append(varNames, v.Name)
 		}

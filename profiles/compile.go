@@ -28,6 +28,9 @@ type compiled struct {
 	// lastType is the type the checker worked out for the last
 	// expression compiled with types (nil without).
 	lastType reflect.Type
+	// infer asks for lastType even when the expression reads no name of
+	// known type (a var's count(records, ...)).
+	infer bool
 }
 
 func newCompiled(file string) *compiled {
@@ -41,11 +44,14 @@ func (c *compiled) expr(e *Expr, names map[string]bool) error {
 	if err != nil {
 		return err
 	}
-	t, err := typeCheck(c.file, e, names, c.types)
-	if err != nil {
-		return err
+	c.lastType = nil
+	if prog != nil && c.types != nil && (c.infer || readsTyped(prog, names, c.types)) {
+		t, err := typeCheck(c.file, e, names, c.types)
+		if err != nil {
+			return err
+		}
+		c.lastType = t
 	}
-	c.lastType = t
 	if prog != nil {
 		c.progs[e] = prog
 	}

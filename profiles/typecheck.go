@@ -6,6 +6,7 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/vm"
 )
 
 // Type checking at load: the validator compiles each expression a second
@@ -122,6 +123,20 @@ func (v *nilVisitor) Visit(n *ast.Node) {
 	case *ast.BinaryNode:
 		v.found = v.found || x.Operator == "??"
 	}
+}
+
+// readsTyped says whether prog reads a name of known type in scope: only
+// those expressions are compiled a second time (load time).
+func readsTyped(prog *vm.Program, names map[string]bool, types map[string]any) bool {
+	if _, bare := prog.Node().(*ast.IdentifierNode); bare {
+		return false // a name alone ({peer} in a text) has no type error
+	}
+	for _, n := range freeNames(prog.Node()) {
+		if _, ok := types[n]; ok && names[n] {
+			return true
+		}
+	}
+	return false
 }
 
 // zeroOf is a value of t when t is one of the plain types a var can be

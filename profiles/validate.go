@@ -495,7 +495,10 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 			if what, ok := taken[v.Name]; ok {
 				return at(v.Line, "rule %s: var %q would hide %s", r.ID, v.Name, what)
 			}
-			if err := c.varExpr(v, names(withFacts, vars, captures, sharedList, varNames), names(withFacts, vars, captures, sharedList, varNames, TextNames), p.Language); err != nil {
+			c.infer = len(v.Cases) == 0
+			err := c.varExpr(v, names(withFacts, vars, captures, sharedList, varNames), names(withFacts, vars, captures, sharedList, varNames, TextNames), p.Language)
+			c.infer = false
+			if err != nil {
 				return err
 			}
 			if z := zeroOf(c.lastType); z != nil && len(v.Cases) == 0 && c.types != nil {

@@ -1,6 +1,8 @@
 package profiles
 
 import (
+	"reflect"
+
 	"github.com/expr-lang/expr/vm"
 )
 
@@ -20,6 +22,15 @@ type compiled struct {
 	factPatterns map[int]*Pattern
 	// shared are the shared vars each rule names, by rule index.
 	shared map[int]Vars
+	// types are the names of known type in the scope being validated
+	// (typecheck.go): each expression is also checked against them.
+	types map[string]any
+	// lastType is the type the checker worked out for the last
+	// expression compiled with types (nil without).
+	lastType reflect.Type
+	// infer asks for lastType even when the expression reads no name of
+	// known type (a var's count(records, ...)).
+	infer bool
 }
 
 func newCompiled(file string) *compiled {
@@ -32,6 +43,14 @@ func (c *compiled) expr(e *Expr, names map[string]bool) error {
 	prog, err := compileExpr(c.file, e, names)
 	if err != nil {
 		return err
+	}
+	c.lastType = nil
+	if prog != nil && c.types != nil && (c.infer || readsTyped(prog, names, c.types)) {
+		t, err := typeCheck(c.file, e, names, c.types)
+		if err != nil {
+			return err
+		}
+		c.lastType = t
 	}
 	if prog != nil {
 		c.progs[e] = prog

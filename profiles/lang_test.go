@@ -57,6 +57,15 @@ func TestValidateErrors(t *testing.T) {
 		{"anchor on a match rule", rule("    match: {in: [files/a], pattern: a}\n    anchor: first_seen\n"), "anchor is for check rules"},
 		{"label without pattern", rule("    match: {in: [files/a], label: x, any: [{pattern: a}]}\n"), "label and file_pattern go with pattern"},
 		{"join_on not a capture", rule("    match:\n      in: [files/a]\n      pattern: '(?P<id>\\d+)'\n      also: [{pattern: 'x(?P<other>\\d+)', join_on: [id]}]\n"), `join_on "id" must be a named capture of both`},
+		// Type errors the checker sees at load (typecheck.go): rule
+		// variables, facts of known pick, line captures, inferred vars.
+		{"int rule variable against a string", rule("    match: {in: [files/a], pattern: a}\n    when: 'hits > \"3\"'\n"), `t.yaml:10: expression "hits > \"3\"": type error: invalid operation: > (mismatched types int and string)`},
+		{"inferred int var against a string", rule("    match: {in: [files/a], pattern: a}\n    vars: {fails_before: 'count(records, .text contains \"fail\")'}\n    when: 'fails_before >= \"3\"'\n"), `t.yaml:11: expression "fails_before >= \"3\"": type error: invalid operation: >= (mismatched types int and string)`},
+		{"exists fact in arithmetic", "name: t\ndescription: d\nanalyze:\n  facts:\n  - {name: root_login, in: [files/a], pattern: 'PermitRootLogin yes', pick: exists}\n  rules:\n  - id: t.x\n    title: x\n    explanation: x\n    remedy: x\n    check: {}\n    when: 'root_login + 1 > 2'\n", `t.yaml:12: expression "root_login + 1 > 2": type error: invalid operation: + (mismatched types bool and int)`},
+		{"bool rule variable against a number", rule("    match: {in: [files/a], pattern: a}\n    when: 'resolved > 1'\n"), `t.yaml:10: expression "resolved > 1": type error: invalid operation: > (mismatched types bool and int)`},
+		{"count fact against a string in applies", "name: t\ndescription: d\nanalyze:\n  facts:\n  - {name: fails, in: [files/a], pattern: 'fail', pick: count}\n  rules:\n  - id: t.x\n    title: x\n    explanation: x\n    remedy: x\n    applies: 'fails > \"0\"'\n    check: {}\n    when: 'true'\n", `t.yaml:11: expression "fails > \"0\"": type error: invalid operation: > (mismatched types int and string)`},
+		{"string capture in arithmetic", rule("    match: {in: [files/a], pattern: '(?P<peer>\\w+)'}\n    notes: [{explanation: '{peer * 2}'}]\n"), `type error: invalid operation: * (mismatched types string and int)`},
+		{"sequence answered against a string", rule("    sequence:\n      in: [files/a]\n      start: [{pattern: 'req'}]\n      expect: [{pattern: 'rep'}]\n    when: 'answered == 0 || answered > \"1\"'\n"), `type error: invalid operation: > (mismatched types int and string)`},
 		{"sequence skew on one bundle", rule("    sequence:\n      in: [files/a]\n      start: [{pattern: 'req'}]\n      expect: [{pattern: 'rep'}]\n      skew: 5s\n"), `sequence skew is for scope all`},
 		{"report_by outside the key", rule("    state:\n      in: [files/a]\n      key: [conn]\n      report_by: [serial]\n      track: [{pattern: '(?P<conn>\\w+) (?P<serial>\\d+) (?P<state>\\w+)'}]\n"), `report_by "serial" must be one of the key's captures`},
 		{"state and event", rule("    state:\n      in: [files/a]\n      track: [{pattern: 'x', state: UP, event: e}]\n"), "state and event exclude each other"},
@@ -111,6 +120,10 @@ func TestLanguageAccepts(t *testing.T) {
 		{"applies over facts and globals", rule("    match: {in: [files/a], pattern: a}\n    applies: 'nr != nil && bundle.os != \"windows\" && exists(\"files/b\") && len(bundles) > 0'\n")},
 		// A scope all rule's applies is judged per bundle: it may name facts.
 		{"applies of a scope all rule reads facts", rule("    scope: all\n    check: {}\n    when: 'len(bundles) > 1'\n    applies: 'nr != nil'\n")},
+		// The type check refuses only what is certain: times may be nil,
+		// vars of unknown type and pattern facts stay any.
+		{"typed names used well", "name: t\ndescription: d\nanalyze:\n  facts:\n  - {name: root_login, in: [files/a], pattern: 'yes', pick: exists}\n  - {name: fails, in: [files/a], pattern: 'fail', pick: count}\n  - {name: lines, in: [files/a], pattern: '(?P<value>\\d+)', pick: all, type: number}\n  - {name: level, in: [files/a], pattern: '(?P<value>\\d+)', type: number}\n  rules:\n  - id: t.x\n    title: x\n    explanation: x\n    remedy: x\n    applies: 'root_login == true && root_login != nil && fails + 1 > 2 && fails != nil && len(lines) >= 0 && level > 3'\n    match: {in: [files/a], pattern: '(?P<peer>\\w+) (?P<n>\\d+)'}\n    vars:\n      many: 'hits > 3'\n      half: 'hits / 2'\n      odd: 'peer == \"\" ? nil : 1'\n    when: 'many && !resolved && half > 1.5 && int(n) > 2 && peer + \"x\" != \"\" && first_seen != nil && (first_seen == nil || last_seen >= first_seen) && odd != \"x\" && rate >= hits && group != \"\"'\n"},
+		{"check for_each fields keep the fact's types", "name: t\ndescription: d\nanalyze:\n  facts:\n  - {name: levels, in: [files/a], pattern: '(?P<value>\\d+)', pick: all, type: number}\n  rules:\n  - id: t.x\n    title: x\n    explanation: x\n    remedy: x\n    check: {for_each: levels}\n    when: 'value < 8'\n"},
 		{"newest first", "name: t\ndescription: d\nanalyze:\n  logs:\n  - {files: [files/a], time: custom, regex: '^(?P<time>\\S+)', layout: '15:04:05', order: newest-first}\n"},
 	}
 	for _, tt := range tests {

@@ -332,7 +332,10 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 			return at(fa.Line, "fact %q: unknown type %q", fa.Name, fa.Type)
 		}
 		// An expr fact sees only the facts defined before it: no cycles.
-		if err := c.expr(&fa.Expr, names(true)); err != nil {
+		c.types = ruleTypes("", facts, true, nil)
+		err := c.expr(&fa.Expr, names(true))
+		c.types = nil
+		if err != nil {
 			return err
 		}
 		if err := checkMembers(f, c.view(&fa.Expr), facts); err != nil {
@@ -407,6 +410,7 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 		// scope all rules, whose group it applies to when it applies to
 		// any bundle): it sees that bundle's facts and the globals, not
 		// the rule's captures or variables, which do not exist yet.
+		c.types = ruleTypes("", facts, true, nil)
 		if err := c.expr(&r.Applies, names(true)); err != nil {
 			if strings.Contains(err.Error(), "unknown name") {
 				err = fmt.Errorf("%v (applies sees the facts, bundle, bundles, incident and the functions, not the rule's captures or variables)", err)
@@ -445,6 +449,13 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 			}
 		}
 		captures = slicesx.Uniq(captures)
+		var lineCaps []string // captures of the rule's own lines: strings
+		for _, cp := range caps {
+			if !cp.fact {
+				lineCaps = append(lineCaps, cp.name)
+			}
+		}
+		c.types = ruleTypes(kind, facts, r.Scope != "all", lineCaps)
 		if err := checkRuleKeys(k, captures); err != nil {
 			return at(r.Line, "rule %s: %v", r.ID, err)
 		}
@@ -484,8 +495,16 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 			if what, ok := taken[v.Name]; ok {
 				return at(v.Line, "rule %s: var %q would hide %s", r.ID, v.Name, what)
 			}
-			if err := c.varExpr(v, names(withFacts, vars, captures, sharedList, varNames), names(withFacts, vars, captures, sharedList, varNames, TextNames), p.Language); err != nil {
+			c.infer = len(v.Cases) == 0
+			err := c.varExpr(v, names(withFacts, vars, captures, sharedList, varNames), names(withFacts, vars, captures, sharedList, varNames, TextNames), p.Language)
+			c.infer = false
+			if err != nil {
 				return err
+			}
+			if z := zeroOf(c.lastType); z != nil && len(v.Cases) == 0 && c.types != nil {
+				// A var whose expression has one plain type whatever
+				// its inputs: the later expressions are checked with it.
+				c.types[v.Name] = z
 			}
 			taken[v.Name] = "an earlier var"
 			varNames = append(varNames, v.Name)
@@ -587,6 +606,7 @@ func validateAnalyze(p *Profile, at func(int, string, ...any) error, c *compiled
 			}
 		}
 	}
+	c.types = nil
 	return nil
 }
 

@@ -36,29 +36,20 @@ func benchLogHandshake(seed uint64, n int, start time.Time, hs bool) (string, in
 		"routingManager: WHO reply command received [l=nti281-gwp]",
 	}
 	rng := rand.New(rand.NewPCG(seed, 11))
-	buf := make([]byte, 0, n+256)
-	t := start
 	lines := 0
-	for len(buf) < n {
-		t = t.Add(time.Duration(rng.IntN(400)) * time.Millisecond)
-		buf = t.AppendFormat(buf, "06/01/02 15:04:05")
-		buf = append(buf, ' ', byte('1'+rng.IntN(3)), ' ')
-		buf = strconv.AppendInt(buf, int64(1000+rng.IntN(9000)), 10)
-		buf = append(buf, ' ')
+	log := benchLines(rng, n, start, func(buf []byte) []byte {
 		if hs && rng.IntN(4) == 0 {
-			buf = append(buf, handshake[rng.IntN(len(handshake))]...)
 			lines++
-		} else {
-			f := noise[rng.IntN(len(noise))]
-			args := make([]any, strings.Count(f, "%d"))
-			for i := range args {
-				args[i] = rng.IntN(65536)
-			}
-			buf = fmt.Appendf(buf, f, args...)
+			return append(buf, handshake[rng.IntN(len(handshake))]...)
 		}
-		buf = append(buf, '\n')
-	}
-	return string(buf), lines
+		f := noise[rng.IntN(len(noise))]
+		args := make([]any, strings.Count(f, "%d"))
+		for i := range args {
+			args[i] = rng.IntN(65536)
+		}
+		return fmt.Appendf(buf, f, args...)
+	})
+	return log, lines
 }
 
 // BenchmarkHandshake runs every rule of the tfst profile over 16 MiB of

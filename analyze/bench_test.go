@@ -38,6 +38,22 @@ func benchLogDense(seed uint64, n int, start time.Time, dense int) string {
 		"accept() failed (e =24 - Too many open files)",
 	}
 	rng := rand.New(rand.NewPCG(seed, 7))
+	return benchLines(rng, n, start, func(buf []byte) []byte {
+		if dense > 0 && rng.IntN(7) < dense {
+			return fmt.Appendf(buf, "gatewayProxySender [gw=%d] failure creating a routed session for %s", rng.IntN(20), []string{"nti281-gwp", "nti282-gwp", "dmz.gwp-03"}[rng.IntN(3)])
+		}
+		if rng.IntN(50000) == 0 {
+			return append(buf, needles[rng.IntN(len(needles))]...)
+		}
+		f := noise[rng.IntN(len(noise))]
+		return fmt.Appendf(buf, f, rng.IntN(65536), rng.IntN(256), rng.IntN(256), rng.IntN(256))
+	})
+}
+
+// benchLines makes n bytes of component log lines from start on: each a
+// time a little after the last, a level and a thread id, then the message
+// msg appends (drawing on rng, as the header does).
+func benchLines(rng *rand.Rand, n int, start time.Time, msg func(buf []byte) []byte) string {
 	buf := make([]byte, 0, n+256)
 	t := start
 	for len(buf) < n {
@@ -46,14 +62,7 @@ func benchLogDense(seed uint64, n int, start time.Time, dense int) string {
 		buf = append(buf, ' ', byte('1'+rng.IntN(3)), ' ')
 		buf = strconv.AppendInt(buf, int64(1000+rng.IntN(9000)), 10)
 		buf = append(buf, ' ')
-		if dense > 0 && rng.IntN(7) < dense {
-			buf = fmt.Appendf(buf, "gatewayProxySender [gw=%d] failure creating a routed session for %s", rng.IntN(20), []string{"nti281-gwp", "nti282-gwp", "dmz.gwp-03"}[rng.IntN(3)])
-		} else if rng.IntN(50000) == 0 {
-			buf = append(buf, needles[rng.IntN(len(needles))]...)
-		} else {
-			f := noise[rng.IntN(len(noise))]
-			buf = fmt.Appendf(buf, f, rng.IntN(65536), rng.IntN(256), rng.IntN(256), rng.IntN(256))
-		}
+		buf = msg(buf)
 		buf = append(buf, '\n')
 	}
 	return string(buf)

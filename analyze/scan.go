@@ -983,6 +983,7 @@ func (w *worker) scan(j *job) {
 		if n := len(line); n > 0 && line[n-1] == '\r' {
 			line = line[:n-1]
 		}
+		full := len(line)
 		line = matchable(line)
 		w.seg1[0] = line
 		segs := w.seg1[:]
@@ -990,6 +991,11 @@ func (w *worker) scan(j *job) {
 			w.segs = splitAt(w.segs[:0], line, parser, &ms.tc)
 			segs = w.segs
 		}
+		// The search decides a literal pattern (litExact) when the
+		// segment is the line it searched: not split (or split in one
+		// piece, as most lines of a split member are, and not cut at
+		// MaxMatchLine, so the literal it found is within the segment).
+		byLits := !ms.split || len(segs) == 1 && len(line) == full
 		if tod {
 			adv(start)
 		}
@@ -1007,7 +1013,7 @@ func (w *worker) scan(j *job) {
 				// where, a state capture), else when a record is kept.
 				var loc []int
 				switch {
-				case pat.litExact && !ms.split:
+				case pat.litExact && byLits:
 				case pat.digits && len(seg) <= maxMemo:
 					if loc = w.match(pat, seg); loc == nil {
 						continue

@@ -84,3 +84,46 @@ func BenchmarkChunkExcerpts(b *testing.B) {
 		})
 	}
 }
+
+// TestExcerptShared: excerpts built one after another in a chunk sharing
+// the lines they overlap (excerptShared with the worker's lineMemo, lines
+// a few apart, some next to each other, some far) are the ones excerptAt
+// builds alone; chunk after chunk with the same memo (reset between).
+func TestExcerptShared(t *testing.T) {
+	rng := rand.New(rand.NewSource(14))
+	pieces := []string{"", "a", "word and more", "\r", "é", "\xff\xfe", "€", "\n", "\n", "\n"}
+	var memo lineMemo
+	shared := 0
+	for n := 0; n < 150; n++ {
+		var b bytes.Buffer
+		for k := rng.Intn(300); k > 0; k-- {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		data := b.Bytes()
+		memo.reset()
+		no := 0
+		for start := 0; start <= len(data); {
+			end := bytes.IndexByte(data[start:], '\n')
+			if end < 0 {
+				end = len(data)
+			} else {
+				end += start
+			}
+			if rng.Intn(4) == 0 {
+				want := excerptAt(data, start, end, no)
+				got := excerptShared(data, start, end, no, &memo)
+				if got.start != want.start || !slices.Equal(got.lines, want.lines) {
+					t.Fatalf("data %q line %d: shared %d %q, excerptAt %d %q", data, no, got.start, got.lines, want.start, want.lines)
+				}
+				shared += len(memo.offs)
+			}
+			if end == len(data) {
+				break
+			}
+			start, no = end+1, no+1
+		}
+	}
+	if shared == 0 {
+		t.Fatal("no excerpt built")
+	}
+}

@@ -43,8 +43,13 @@ type logMine struct {
 	// part is the workers' count of the chunk being merged; stats scratch.
 	part  *minePart
 	stats []*tplStat
-	// explains holds the patterns whose matches explain a line.
-	explains map[*pattern]bool
+	// explains holds the patterns whose matches explain a line;
+	// explainIdx the same by index in explainMS's patterns; hitScratch
+	// the explained lines of a chunk (reused chunk after chunk).
+	explains   map[*pattern]bool
+	explainMS  *memberScan
+	explainIdx []bool
+	hitScratch []int32
 	// known: some pattern of the profile (any rule, fact or context)
 	// matched a line; set on the merging goroutine.
 	known bool
@@ -488,15 +493,27 @@ func (lm *logMine) chunk(ms *memberScan, data []byte, base int, cont bool, hs []
 		sts = append(sts, st)
 	}
 	lm.stats = sts
-	// Explained lines: each once.
-	var hits []int32
-	for i := range hs {
-		if lm.explains[ms.pats[hs[i].pat]] {
-			hits = append(hits, hs[i].line)
+	// Explained lines: each once. The hits of a chunk come in line order
+	// (a line's hits together), so a line is taken when it is not the
+	// one taken last; sorted only if they ever do not.
+	if lm.explainMS != ms {
+		lm.explainMS = ms
+		lm.explainIdx = make([]bool, len(ms.pats))
+		for i, p := range ms.pats {
+			lm.explainIdx[i] = lm.explains[p]
 		}
 	}
-	slices.Sort(hits)
-	hits = slices.Compact(hits)
+	hits := lm.hitScratch[:0]
+	for i := range hs {
+		if l := hs[i].line; lm.explainIdx[hs[i].pat] && (len(hits) == 0 || hits[len(hits)-1] != l) {
+			hits = append(hits, l)
+		}
+	}
+	if !slices.IsSorted(hits) {
+		slices.Sort(hits)
+		hits = slices.Compact(hits)
+	}
+	lm.hitScratch = hits
 	for _, h := range hits {
 		if int(h) >= len(p.lineShape) {
 			continue

@@ -3,6 +3,7 @@ package analyze
 import (
 	"bytes"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -343,6 +344,122 @@ type searcher struct {
 type anchor struct {
 	b    byte
 	lits []*anchored
+	// The literals of the anchor, decided at each of its bytes: the
+	// case-sensitive ones with the same offset of the anchor byte as one
+	// tree (groups: literals sharing a word, as routingManager: WHO ...
+	// and routingManager: TELL ..., are compared once up to where they
+	// part), the folded ones one by one (folds). nodes counts the
+	// trees' nodes where literals end.
+	groups []litGroup
+	folds  []int
+	nodes  int
+}
+
+// A litGroup is the case-sensitive literals of an anchor whose anchor
+// byte is at offset off, as a radix tree of their bytes from their start.
+type litGroup struct {
+	off  int
+	root *litNode
+}
+
+// A litNode holds the bytes of an edge of a literal tree (after its
+// parent's); where a literal ends (id >= 0), pats are the patterns of
+// that literal and of every literal ending above it (a position where
+// the node's literal starts holds them all), sorted.
+type litNode struct {
+	edge []byte
+	id   int
+	pats []int32
+	kids []*litNode // by their edges' distinct first bytes
+}
+
+// buildGroups makes the anchor's literal trees (see anchor).
+func (an *anchor) buildGroups() {
+	an.groups, an.folds, an.nodes = nil, nil, 0
+	byOff := map[int][]*anchored{}
+	var offs []int
+	for k, a := range an.lits {
+		if a.fold {
+			an.folds = append(an.folds, k)
+			continue
+		}
+		if byOff[a.off] == nil {
+			offs = append(offs, a.off)
+		}
+		byOff[a.off] = append(byOff[a.off], a)
+	}
+	sort.Ints(offs)
+	for _, off := range offs {
+		as := byOff[off]
+		sort.Slice(as, func(i, j int) bool { return string(as[i].lit) < string(as[j].lit) })
+		an.groups = append(an.groups, litGroup{off: off, root: an.tree(as, 0, nil)})
+	}
+}
+
+// tree builds the node of literals as (sorted, distinct, each at least
+// from bytes long, all sharing their first from bytes) from byte from on;
+// above are the patterns of the literals ending above it.
+func (an *anchor) tree(as []*anchored, from int, above []int32) *litNode {
+	// The edge: the bytes all of as share from byte from.
+	n := len(as[0].lit)
+	for _, a := range as[1:] {
+		k := from
+		for k < n && k < len(a.lit) && a.lit[k] == as[0].lit[k] {
+			k++
+		}
+		n = k
+	}
+	nd := &litNode{edge: as[0].lit[from:n], id: -1}
+	if len(as[0].lit) == n {
+		// The shortest sorts first: it ends here.
+		nd.id = an.nodes
+		an.nodes++
+		above = mergePats(slices.Clone(above), as[0].pats)
+		nd.pats = above
+		as = as[1:]
+	}
+	for len(as) > 0 {
+		c := as[0].lit[n]
+		k := 1
+		for k < len(as) && as[k].lit[n] == c {
+			k++
+		}
+		nd.kids = append(nd.kids, an.tree(as[:k], n, above))
+		as = as[k:]
+	}
+	return nd
+}
+
+// walk returns the deepest node of the tree whose literal starts at st
+// in hay (nil: none).
+func (nd *litNode) walk(hay []byte, st int) *litNode {
+	var best *litNode
+	pos := st
+	for {
+		e := nd.edge
+		if len(e) > len(hay)-pos || string(hay[pos:pos+len(e)]) != string(e) {
+			return best
+		}
+		pos += len(e)
+		if nd.id >= 0 {
+			best = nd
+		}
+		if pos >= len(hay) || len(nd.kids) == 0 {
+			return best
+		}
+		c := hay[pos]
+		var next *litNode
+		for _, kid := range nd.kids {
+			if kid.edge[0] == c {
+				next = kid
+				break
+			}
+		}
+		if next == nil {
+			return best
+		}
+		nd = next
+	}
 }
 
 type anchored struct {
@@ -421,6 +538,9 @@ func newSearcher(lits map[literal][]int32, sample []byte) *searcher {
 			s.hasKS = true
 		}
 	}
+	for _, an := range s.anchors {
+		an.buildGroups()
+	}
 	return s
 }
 
@@ -467,7 +587,29 @@ func (s *searcher) find(hay []byte, fn func(start, end int, pats []int32)) {
 func (an *anchor) find(hay []byte, fn func(start, end int, pats []int32)) {
 	pos := 0
 	ls, le := -1, -1 // the line of the last hit
-	var seen []int   // per literal of an: ls+1 of the line it was last reported on
+	var seen []int   // per literal node of an: ls+1 of the line it was last reported on
+	// report reports node k's patterns for the line at p unless reported
+	// already; false when the rest of the line is not searched.
+	report := func(p, k int, pats []int32) bool {
+		// The line's bounds, once a literal holds (most anchor bytes
+		// are not in one).
+		if ls < 0 || p > le {
+			ls, le = lineAround(hay, p)
+		}
+		if p-ls >= MaxMatchLine {
+			pos = le + 1 // the rest of this line is not matched
+			return false
+		}
+		if seen == nil {
+			seen = make([]int, an.nodes+len(an.folds))
+		}
+		if seen[k] != ls+1 {
+			seen[k] = ls + 1
+			fn(ls, le, pats)
+		}
+		return true
+	}
+scan:
 	for pos < len(hay) {
 		i := bytes.IndexByte(hay[pos:], an.b)
 		if i < 0 {
@@ -479,32 +621,25 @@ func (an *anchor) find(hay []byte, fn func(start, end int, pats []int32)) {
 			pos = le + 1 // the rest of this line is not matched
 			continue
 		}
-		for k, a := range an.lits {
+		for g := range an.groups {
+			gr := &an.groups[g]
+			st := p - gr.off
+			if st < 0 {
+				continue
+			}
+			if nd := gr.root.walk(hay, st); nd != nil && !report(p, nd.id, nd.pats) {
+				continue scan
+			}
+		}
+		for f, k := range an.folds {
+			a := an.lits[k]
 			st := p - a.off
-			if st < 0 || st+len(a.lit) > len(hay) {
+			if st < 0 || st+len(a.lit) > len(hay) || !equalFold(hay[st:st+len(a.lit)], a.lit) {
 				continue
 			}
-			w := hay[st : st+len(a.lit)]
-			if a.fold && !equalFold(w, a.lit) || !a.fold && !bytes.Equal(w, a.lit) {
-				continue
+			if !report(p, an.nodes+f, a.pats) {
+				continue scan
 			}
-			// The line's bounds, once a literal holds (most anchor bytes
-			// are not in one).
-			if ls < 0 || p > le {
-				ls, le = lineAround(hay, p)
-			}
-			if p-ls >= MaxMatchLine {
-				pos = le + 1 // the rest of this line is not matched
-				break
-			}
-			if seen == nil {
-				seen = make([]int, len(an.lits))
-			}
-			if seen[k] == ls+1 {
-				continue
-			}
-			seen[k] = ls + 1
-			fn(ls, le, a.pats)
 		}
 	}
 }

@@ -596,6 +596,7 @@ type worker struct {
 	hitLines, hitEnds, hitNos []int
 	segs                      [][]byte
 	recs                      recScan
+	lines                     lineMemo // the lines of the excerpt built last
 }
 
 // hits returns an empty hit slice, reused when one is free, else as
@@ -982,6 +983,7 @@ func (w *worker) scan(j *job) {
 		if n := len(line); n > 0 && line[n-1] == '\r' {
 			line = line[:n-1]
 		}
+		full := len(line)
 		line = matchable(line)
 		w.seg1[0] = line
 		segs := w.seg1[:]
@@ -989,6 +991,11 @@ func (w *worker) scan(j *job) {
 			w.segs = splitAt(w.segs[:0], line, parser, &ms.tc)
 			segs = w.segs
 		}
+		// The search decides a literal pattern (litExact) when the
+		// segment is the line it searched: not split (or split in one
+		// piece, as most lines of a split member are, and not cut at
+		// MaxMatchLine, so the literal it found is within the segment).
+		byLits := !ms.split || len(segs) == 1 && len(line) == full
 		if tod {
 			adv(start)
 		}
@@ -1006,7 +1013,7 @@ func (w *worker) scan(j *job) {
 				// where, a state capture), else when a record is kept.
 				var loc []int
 				switch {
-				case pat.litExact && !ms.split:
+				case pat.litExact && byLits:
 				case pat.digits && len(seg) <= maxMemo:
 					if loc = w.match(pat, seg); loc == nil {
 						continue
@@ -1088,6 +1095,7 @@ func (w *worker) scan(j *job) {
 	}
 	w.maxHits = max(w.maxHits, len(j.hits))
 	w.maxTimes, w.maxLocs = max(w.maxTimes, len(j.times)), max(w.maxLocs, len(j.locs))
+	w.lines.reset()
 	// Excerpts around the first and last lines with records. The member
 	// keeps the first ones of its first chunk (its head) and the last
 	// ones of a chunk (its ring of last excerpts, which each chunk's
@@ -1099,7 +1107,7 @@ func (w *worker) scan(j *job) {
 			continue
 		}
 		if j.first || i >= len(hitLines)-excerptsTail {
-			j.excerpts = append(j.excerpts, excerptAt(data, hitLines[i], hitEnds[i], hitNos[i]))
+			j.excerpts = append(j.excerpts, excerptShared(data, hitLines[i], hitEnds[i], hitNos[i], &w.lines))
 		} else {
 			j.excerpts = append(j.excerpts, excerptSpan(data, hitLines[i], hitEnds[i], hitNos[i], valid))
 		}
@@ -1282,23 +1290,69 @@ func invalidLines(data []byte) int {
 // excerptAt copies the lines around data[start:end] (line number no,
 // relative to the chunk).
 func excerptAt(data []byte, start, end, no int) *excerpt {
-	var before [][]byte
+	return excerptShared(data, start, end, no, nil)
+}
+
+// lineMemo holds the lines of the excerpt a worker built last in a chunk
+// (their offsets in the chunk, each with its text), so that the next
+// one, a few lines on in a dense log, shares those it overlaps instead
+// of copying them again (excerpts are built in the order of their lines).
+type lineMemo struct {
+	offs, next []int
+	strs       []string
+}
+
+// reset forgets the lines (a new chunk).
+func (lm *lineMemo) reset() { lm.offs, lm.strs = lm.offs[:0], lm.strs[:0] }
+
+// excerptShared is excerptAt with the lines the last excerpt built with
+// memo (nil: none) shared.
+func excerptShared(data []byte, start, end, no int, memo *lineMemo) *excerpt {
+	var bb [excerptRadius]int
+	before := bb[:0] // the starts of the lines before, nearest first
 	p := start
 	for k := 0; k < excerptRadius && p > 0; k++ {
 		s := bytes.LastIndexByte(data[:p-1], '\n') + 1
-		before = append(before, data[s:p-1])
+		before = append(before, s)
 		p = s
 	}
-	e := &excerpt{start: no - len(before)}
-	for k := len(before) - 1; k >= 0; k-- {
-		e.lines = append(e.lines, excerptLine(before[k]))
+	e := &excerpt{start: no - len(before), lines: make([]string, 0, len(before)+1+excerptRadius)}
+	var offs []int
+	mk := 0 // memo.offs[:mk] are before the line
+	if memo != nil {
+		offs = memo.next[:0]
 	}
-	e.lines = append(e.lines, excerptLine(data[start:end]))
+	add := func(s, t int) {
+		if memo != nil {
+			offs = append(offs, s)
+			for mk < len(memo.offs) && memo.offs[mk] < s {
+				mk++
+			}
+			if mk < len(memo.offs) && memo.offs[mk] == s {
+				e.lines = append(e.lines, memo.strs[mk])
+				return
+			}
+		}
+		e.lines = append(e.lines, excerptLine(data[s:t]))
+	}
+	for k := len(before) - 1; k >= 0; k-- {
+		nx := start - 1
+		if k > 0 {
+			nx = before[k-1] - 1
+		}
+		add(before[k], nx)
+	}
+	add(start, end)
 	p = end + 1
 	for k := 0; k < excerptRadius && p < len(data); k++ {
 		s := lineEnd(data, p)
-		e.lines = append(e.lines, excerptLine(data[p:s]))
+		add(p, s)
 		p = s + 1
+	}
+	if memo != nil {
+		memo.next = memo.offs
+		memo.offs = offs
+		memo.strs = append(memo.strs[:0], e.lines...)
 	}
 	return e
 }

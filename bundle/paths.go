@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -78,7 +77,7 @@ func CommandMember(id string, stderr bool) string {
 
 // ValidID reports whether s can name an item or command output: it becomes
 // part of a member path, so it is restricted to a safe alphabet.
-var validID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+var validID = reqItemID // the same pattern, compiled on first use
 
 // ValidID reports whether s is usable as an item id.
 func ValidID(s string) bool { return validID.MatchString(s) && !strings.Contains(s, "..") }

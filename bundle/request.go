@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -136,14 +137,33 @@ func (r *Request) NotBefore() time.Time {
 	return t
 }
 
+// The request's patterns are compiled on first use, not at start-up:
+// the bounded repeats ({0,127}) make large programs, and analyze reads
+// requests only with --request (docs/engine.md, Cost: start-up).
 var (
-	reqItemID  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
-	reqVarName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]{0,63}$`)
-	reqProfile = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
-	reqRuleID  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
-	reqHex64   = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	reqAfter   = regexp.MustCompile(`^([0-9]{1,4})(s|m|h|d)$`)
+	reqItemID  = &lazyRegexp{src: `^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`}
+	reqVarName = &lazyRegexp{src: `^[a-zA-Z_][a-zA-Z0-9_]{0,63}$`}
+	reqProfile = &lazyRegexp{src: `^[a-z0-9][a-z0-9_-]{0,63}$`}
+	reqRuleID  = reqItemID
+	reqHex64   = &lazyRegexp{src: `^[0-9a-f]{64}$`}
+	reqAfter   = &lazyRegexp{src: `^([0-9]{1,4})(s|m|h|d)$`}
 )
+
+// lazyRegexp is a regular expression compiled when first used.
+type lazyRegexp struct {
+	src  string
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+func (l *lazyRegexp) get() *regexp.Regexp {
+	l.once.Do(func() { l.re = regexp.MustCompile(l.src) })
+	return l.re
+}
+
+func (l *lazyRegexp) MatchString(s string) bool { return l.get().MatchString(s) }
+
+func (l *lazyRegexp) FindStringSubmatch(s string) []string { return l.get().FindStringSubmatch(s) }
 
 // ParseAfter reads a resample delay: a number and s, m, h or d ("1h").
 func ParseAfter(s string) (time.Duration, error) {
@@ -314,7 +334,7 @@ func CheckVariableValue(v string) error {
 	return nil
 }
 
-var varRefLike = regexp.MustCompile(`\{[a-zA-Z_][a-zA-Z0-9_]*\}`)
+var varRefLike = &lazyRegexp{src: `\{[a-zA-Z_][a-zA-Z0-9_]*\}`}
 
 // checkText bounds a free-text field; multiline allows line breaks and tabs.
 func checkText(what, s string, limit int, multiline bool) error {

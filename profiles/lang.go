@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/builtin"
 	"github.com/expr-lang/expr/vm"
@@ -76,7 +75,7 @@ func compileExpr(file string, e *Expr, names map[string]bool) (*vm.Program, erro
 	if !e.IsSet() {
 		return nil, nil
 	}
-	prog, err := expr.Compile(e.Src, exprOptions()...)
+	prog, err := compileProfileExpr(e.Src)
 	if err != nil {
 		msg := firstLine(err.Error())
 		if strings.Contains(e.Src, "{") && strings.Contains(msg, "unexpected token") {

@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"sync"
@@ -266,9 +267,9 @@ func sharedVars(file string, shared Vars, used map[string]bool, scope map[string
 		}
 	}
 	var out Vars
-	inScope := map[string]bool{}
-	for n := range scope {
-		inScope[n] = true
+	inScope := maps.Clone(scope)
+	if inScope == nil {
+		inScope = map[string]bool{}
 	}
 	for i := range shared {
 		v := shared[i]
@@ -400,7 +401,7 @@ func compileSyntaxProg(file string, e *Expr) (*vm.Program, error) {
 	if !e.IsSet() {
 		return nil, nil
 	}
-	prog, err := expr.Compile(e.Src, exprOptions()...)
+	prog, err := compileProfileExpr(e.Src)
 	if err != nil {
 		return nil, fmt.Errorf("%s:%d: bad expression %q: %s", file, e.Line, e.Src, firstLine(err.Error()))
 	}
@@ -427,6 +428,21 @@ var hostIDs = sync.OnceValue(func() []string {
 	return out
 })
 
+// commandGlobHits reports whether glob g matches the output of one of
+// the collect items ids (commands/<id>.out or .err).
+func commandGlobHits(g string, ids []string) bool {
+	var buf []byte
+	for _, id := range ids {
+		for _, ext := range [...]string{".out", ".err"} {
+			buf = append(append(append(buf[:0], "commands/"...), id...), ext...)
+			if hit, _ := MatchGlob(g, string(buf)); hit {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // checkCommandGlobs refuses a commands/... member glob that can match no
 // collect item's output (commands/<id>.out or .err) of the profile or of
 // _host.yaml: a typo there reads nothing, silently. A profile without
@@ -435,28 +451,25 @@ func checkCommandGlobs(p *Profile, globs []string) error {
 	if len(p.Collect) == 0 || p.File == "_host.yaml" {
 		return nil
 	}
-	ids := append([]string{}, hostIDs()...)
-	for _, it := range p.Collect {
-		ids = append(ids, it.ID)
-	}
+	var ids []string // made only when a glob names commands/
 	for _, g := range globs {
 		if !strings.HasPrefix(g, "commands/") {
 			continue
 		}
-		ok := false
-		var names []string
-		for _, id := range ids {
-			for _, ext := range []string{".out", ".err"} {
-				m := "commands/" + id + ext
-				names = append(names, m)
-				if hit, _ := MatchGlob(g, m); hit {
-					ok = true
-				}
+		if ids == nil {
+			ids = append([]string{}, hostIDs()...)
+			for _, it := range p.Collect {
+				ids = append(ids, it.ID)
 			}
 		}
-		if !ok {
-			return fmt.Errorf("member glob %q names no collect item of this profile or of _host.yaml%s", g, didYouMean(g, names))
+		if commandGlobHits(g, ids) {
+			continue
 		}
+		var names []string
+		for _, id := range ids {
+			names = append(names, "commands/"+id+".out", "commands/"+id+".err")
+		}
+		return fmt.Errorf("member glob %q names no collect item of this profile or of _host.yaml%s", g, didYouMean(g, names))
 	}
 	return nil
 }

@@ -14,3 +14,14 @@ func BenchmarkParseBuiltin(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseTFST loads one built-in profile, as analyze does for a
+// bundle that names it.
+func BenchmarkParseTFST(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := Builtin("tfst"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package redact
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
 )
 
@@ -279,15 +278,15 @@ func (st *secretsState) lineFrom(l []byte, i int, strict bool) []replacement {
 // output; reRSAPrivateAny a private part of an RSA key anywhere in a
 // line (a key block written on one line).
 var (
-	reIPsecEntry    = regexp.MustCompile(`(?i)^[^#]*?:[ \t]*(PSK|PPKS?|XAUTH|EAP|NTLM|PIN|RSA|ECDSA|ED25519|ED448|BLISS|P12|PKCS8|PKCS12|PRIVATE)(?:[ \t]+|[ \t]*\{)`)
-	reRSAPrivateAny = regexp.MustCompile(`(?i)(?:^|[\s{])(?:PrivateExponent|Prime1|Prime2|Exponent1|Exponent2|Coefficient)[ \t]*:[ \t]*([^\s}]+)`)
+	reIPsecEntry    = lazyRE(`(?i)^[^#]*?:[ \t]*(PSK|PPKS?|XAUTH|EAP|NTLM|PIN|RSA|ECDSA|ED25519|ED448|BLISS|P12|PKCS8|PKCS12|PRIVATE)(?:[ \t]+|[ \t]*\{)`)
+	reRSAPrivateAny = lazyRE(`(?i)(?:^|[\s{])(?:PrivateExponent|Prime1|Prime2|Exponent1|Exponent2|Coefficient)[ \t]*:[ \t]*([^\s}]+)`)
 )
 
 // ipsecLine finds IPsec secrets in one line outside a secrets file: an
 // entry's quoted or encoded secret values, and RSA private parts.
 func ipsecLine(l []byte) []replacement {
 	var reps []replacement
-	if m := reIPsecEntry.FindSubmatchIndex(l); m != nil {
+	if m := reIPsecEntry().FindSubmatchIndex(l); m != nil {
 		st := secretsState{phase: phValues, typ: strings.ToUpper(string(l[m[2]:m[3]]))}
 		reps = st.lineFrom(l, m[3], true)
 	}
@@ -297,7 +296,7 @@ func ipsecLine(l []byte) []replacement {
 // rsaPrivateParts finds every RSA private part in a line.
 func rsaPrivateParts(l []byte) []replacement {
 	var reps []replacement
-	for _, m := range reRSAPrivateAny.FindAllSubmatchIndex(l, -1) {
+	for _, m := range reRSAPrivateAny().FindAllSubmatchIndex(l, -1) {
 		reps = append(reps, replacement{m[2], m[3], RuleIPsecRSA, false})
 	}
 	return reps

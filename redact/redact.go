@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"casefile/profiles"
 )
@@ -404,7 +405,7 @@ func splitEOL(l []byte) ([]byte, []byte) {
 	return l, nil
 }
 
-var reBase64Line = regexp.MustCompile(`^[A-Za-z0-9+/=]{16,}$`)
+var reBase64Line = lazyRE(`^[A-Za-z0-9+/=]{16,}$`)
 
 // line handles one line (with its line ending, if any).
 func (w *Writer) line(l []byte) {
@@ -414,13 +415,13 @@ func (w *Writer) line(l []byte) {
 	}
 	body, eol := splitEOL(l)
 	if w.lead {
-		if reBase64Line.Match(body) && len(w.held) < maxHeld {
+		if reBase64Line().Match(body) && len(w.held) < maxHeld {
 			w.held = append(w.held, l...)
 			return
 		}
 		w.lead = false
 		if len(w.held) > 0 {
-			if rePEMEnd.Match(body) {
+			if rePEMEnd().Match(body) {
 				w.counts[RulePEMPrivateKey]++
 				w.emit([]byte(Marker(RulePEMPrivateKey) + "\n"))
 				w.held = nil
@@ -432,7 +433,7 @@ func (w *Writer) line(l []byte) {
 		}
 	}
 	if w.inPEM {
-		if rePEMEnd.Match(body) {
+		if rePEMEnd().Match(body) {
 			w.inPEM = false
 			w.emit(l)
 			return
@@ -454,8 +455,8 @@ func (w *Writer) line(l []byte) {
 		// private part anywhere.
 		reps = append(w.secrets.line(body, false), rsaPrivateParts(body)...)
 	}
-	if b := rePEMBegin.FindIndex(body); b != nil {
-		if e := rePEMEnd.FindIndex(body[b[1]:]); e != nil {
+	if b := rePEMBegin().FindIndex(body); b != nil {
+		if e := rePEMEnd().FindIndex(body[b[1]:]); e != nil {
 			reps = append(reps, replacement{b[1], b[1] + e[0], RulePEMPrivateKey, false})
 		} else {
 			w.inPEM, w.pemMarked = true, false
@@ -519,4 +520,23 @@ func (w *Writer) line(l []byte) {
 	out = append(out, eol...)
 	w.out = out
 	w.emit(out)
+}
+
+// lazyRE is a regular expression compiled when first used: analyze links
+// this package but redacts only for baselines, and compiling every
+// pattern at start-up cost every run a few milliseconds (docs/engine.md,
+// Cost: start-up).
+func lazyRE(src string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(src) })
+}
+
+// lazyREs is lazyRE for a list.
+func lazyREs(srcs ...string) func() []*regexp.Regexp {
+	return sync.OnceValue(func() []*regexp.Regexp {
+		out := make([]*regexp.Regexp, len(srcs))
+		for i, s := range srcs {
+			out[i] = regexp.MustCompile(s)
+		}
+		return out
+	})
 }

@@ -65,26 +65,26 @@ type lineRule struct {
 }
 
 var (
-	rePEMBegin = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----`)
-	rePEMEnd   = regexp.MustCompile(`-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----`)
+	rePEMBegin = lazyRE(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----`)
+	rePEMEnd   = lazyRE(`-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----`)
 
-	reXfrm   = regexp.MustCompile(`^[ \t]*(?:enc|auth|auth-trunc|aead)[ \t]+\S+[ \t]+(0x[0-9a-fA-F]+|"[^"]*")`)
-	reSetkey = regexp.MustCompile(`^\t[EA]:[ \t]+\S+[ \t]+([0-9a-fA-F]{8}(?:[ \t]+[0-9a-fA-F]{8})*)`)
+	reXfrm   = lazyRE(`^[ \t]*(?:enc|auth|auth-trunc|aead)[ \t]+\S+[ \t]+(0x[0-9a-fA-F]+|"[^"]*")`)
+	reSetkey = lazyRE(`^\t[EA]:[ \t]+\S+[ \t]+([0-9a-fA-F]{8}(?:[ \t]+[0-9a-fA-F]{8})*)`)
 
-	reURLCreds = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]*://[^/\s:@"'<>]+:([^/\s@"'<>]+)@`)
-	reBearer   = regexp.MustCompile(`(?i)\bbearer[ \t]+([A-Za-z0-9\-._~+/]{8,}=*)`)
-	reHTTPAuth = regexp.MustCompile(`(?i)\b(?:proxy-)?authorization["']?[ \t]*[:=][ \t]*["']?(?:basic|digest|negotiate|ntlm)[ \t]+([^\s"',]+)`)
-	reSNMP     = []*regexp.Regexp{
-		regexp.MustCompile(`(?i)^[ \t]*(?:ro|rw)community6?[ \t]+(\S+)`),
-		regexp.MustCompile(`(?i)^[ \t]*com2sec6?[ \t]+(?:-Cn[ \t]+\S+[ \t]+)?\S+[ \t]+\S+[ \t]+(\S+)`),
-		regexp.MustCompile(`(?i)^[ \t]*(?:trapsink|trap2sink|informsink)[ \t]+\S+[ \t]+(\S+)`),
-		regexp.MustCompile(`(?i)^[ \t]*trapcommunity[ \t]+(\S+)`),
-		regexp.MustCompile(`(?i)^[ \t]*authcommunity[ \t]+\S+[ \t]+(\S+)`),
-		regexp.MustCompile(`(?i)\bsnmp-server[ \t]+community[ \t]+(\S+)`),
-		regexp.MustCompile(`(?i)\bsnmp(?:walk|get|getnext|bulkwalk|bulkget|set|table|trap|inform|netstat|status|df|delta|test)\b[^|;&\n]*?[ \t]-c[ \t]*(\S+)`),
-	}
-	reXMLElement = regexp.MustCompile(`(?i)<([a-z0-9_.\-:]*(?:pass|pwd|secret|token|key|communit|credential|psk|kennwort)[a-z0-9_.\-]*)>([^<]+)</([a-z0-9_.\-:]+)>`)
-	reAllStars   = regexp.MustCompile(`^\*+$`)
+	reURLCreds = lazyRE(`(?i)\b[a-z][a-z0-9+.\-]*://[^/\s:@"'<>]+:([^/\s@"'<>]+)@`)
+	reBearer   = lazyRE(`(?i)\bbearer[ \t]+([A-Za-z0-9\-._~+/]{8,}=*)`)
+	reHTTPAuth = lazyRE(`(?i)\b(?:proxy-)?authorization["']?[ \t]*[:=][ \t]*["']?(?:basic|digest|negotiate|ntlm)[ \t]+([^\s"',]+)`)
+	reSNMP     = lazyREs(
+		`(?i)^[ \t]*(?:ro|rw)community6?[ \t]+(\S+)`,
+		`(?i)^[ \t]*com2sec6?[ \t]+(?:-Cn[ \t]+\S+[ \t]+)?\S+[ \t]+\S+[ \t]+(\S+)`,
+		`(?i)^[ \t]*(?:trapsink|trap2sink|informsink)[ \t]+\S+[ \t]+(\S+)`,
+		`(?i)^[ \t]*trapcommunity[ \t]+(\S+)`,
+		`(?i)^[ \t]*authcommunity[ \t]+\S+[ \t]+(\S+)`,
+		`(?i)\bsnmp-server[ \t]+community[ \t]+(\S+)`,
+		`(?i)\bsnmp(?:walk|get|getnext|bulkwalk|bulkget|set|table|trap|inform|netstat|status|df|delta|test)\b[^|;&\n]*?[ \t]-c[ \t]*(\S+)`,
+	)
+	reXMLElement = lazyRE(`(?i)<([a-z0-9_.\-:]*(?:pass|pwd|secret|token|key|communit|credential|psk|kennwort)[a-z0-9_.\-]*)>([^<]+)</([a-z0-9_.\-:]+)>`)
+	reAllStars   = lazyRE(`^\*+$`)
 )
 
 // builtinLineRules run, in this order, on each line that holds a needle.
@@ -101,19 +101,19 @@ var builtinLineRules = []lineRule{
 			return ipsecLine(l)
 		}},
 	{RuleXfrmKey, []string{"\tenc ", "\tauth", "\taead", "\te:", "\ta:"}, func(l []byte, _ bool) []replacement {
-		if m := reXfrm.FindSubmatchIndex(l); m != nil {
+		if m := reXfrm().FindSubmatchIndex(l); m != nil {
 			return []replacement{unquote(l, m[2], m[3], RuleXfrmKey)}
 		}
-		if m := reSetkey.FindSubmatchIndex(l); m != nil {
+		if m := reSetkey().FindSubmatchIndex(l); m != nil {
 			return []replacement{{m[2], m[3], RuleXfrmKey, false}}
 		}
 		return nil
 	}},
-	{RuleURLCreds, []string{"://"}, func(l []byte, _ bool) []replacement { return allGroups(l, reURLCreds, RuleURLCreds) }},
-	{RuleBearer, []string{"bearer"}, func(l []byte, _ bool) []replacement { return allGroups(l, reBearer, RuleBearer) }},
-	{RuleHTTPAuth, []string{"authorization"}, func(l []byte, _ bool) []replacement { return allGroups(l, reHTTPAuth, RuleHTTPAuth) }},
+	{RuleURLCreds, []string{"://"}, func(l []byte, _ bool) []replacement { return allGroups(l, reURLCreds(), RuleURLCreds) }},
+	{RuleBearer, []string{"bearer"}, func(l []byte, _ bool) []replacement { return allGroups(l, reBearer(), RuleBearer) }},
+	{RuleHTTPAuth, []string{"authorization"}, func(l []byte, _ bool) []replacement { return allGroups(l, reHTTPAuth(), RuleHTTPAuth) }},
 	{RuleSNMPCommunity, []string{"community", "com2sec", "trapsink", "trap2sink", "informsink", "snmp"}, func(l []byte, _ bool) []replacement {
-		for _, re := range reSNMP {
+		for _, re := range reSNMP() {
 			if m := re.FindSubmatchIndex(l); m != nil {
 				return []replacement{{m[2], m[3], RuleSNMPCommunity, false}}
 			}
@@ -122,7 +122,7 @@ var builtinLineRules = []lineRule{
 	}},
 	{RuleToken, tokenNeedles, tokens},
 	{RulePasswordHash, []string{"$1$", "$2a$", "$2b$", "$2x$", "$2y$", "$5$", "$6$", "$7$", "$y$", "$gy$", "$9$", "$apr1$", "$sha1$", "$md5", "{sha", "{ssha", "{crypt}", "{md5}", "{smd5}", "{pbkdf2", "{argon2", "{bcrypt}"},
-		func(l []byte, _ bool) []replacement { return allGroups(l, reHash, RulePasswordHash) }},
+		func(l []byte, _ bool) []replacement { return allGroups(l, reHash(), RulePasswordHash) }},
 	{RuleConfigSecret, []string{"pass", "pwd", "secret", "token", "key", "communit", "credential", "psk", "kennwort", "bindpw", "rootpw", "authtok", "masterauth"}, configSecret},
 	{RuleCommandLine, []string{"mysql", "mariadb", "--pass", "--xauthpass", "--secret", "--psk", "--bindpw", "--token", "--api-key", "curl", "sshpass", "ldap", "smbclient", "redis-cli", "pass:", "storepass", "keypass", "sqlplus", "expdp", "impdp", "exp ", "imp ", "rman", "sqlldr", "jdbc:", "htpasswd"},
 		commandLine},
@@ -237,20 +237,20 @@ func keyValueSeps(l []byte, colon bool) []replacement {
 			continue
 		}
 		v := l[s:e]
-		if bytes.HasPrefix(v, []byte("[REDACTED:")) || reAllStars.Match(v) || isBoolWord(v) {
+		if bytes.HasPrefix(v, []byte("[REDACTED:")) || reAllStars().Match(v) || isBoolWord(v) {
 			continue
 		}
 		out = append(out, replacement{s, e, RuleConfigSecret, false})
 		i = e - 1
 	}
 	// XML: <password>x</password>, <ns:secretKey>x</ns:secretKey>.
-	for _, m := range reXMLElement.FindAllSubmatchIndex(l, -1) {
+	for _, m := range reXMLElement().FindAllSubmatchIndex(l, -1) {
 		open, closeTag := string(l[m[2]:m[3]]), string(l[m[6]:m[7]])
 		name := open
 		if i := strings.LastIndexByte(name, ':'); i >= 0 {
 			name = name[i+1:]
 		}
-		if open != closeTag || !isSecretKey(name) || reAllStars.Match(l[m[4]:m[5]]) {
+		if open != closeTag || !isSecretKey(name) || reAllStars().Match(l[m[4]:m[5]]) {
 			continue
 		}
 		out = append(out, replacement{m[4], m[5], RuleConfigSecret, false})

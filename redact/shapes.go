@@ -18,48 +18,48 @@ var tokenNeedles = []string{"akia", "asia", "abia", "acca", "a3t", "agpa", "aida
 	"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "glptt-", "gldt-", "glrt-", "glcbt-", "glsoat-", "gr1348941",
 	"xox", "hooks.slack.com", "aiza", "k_live_", "sg.", "eyj", "age-secret-key-"}
 
-var reTokens = []*regexp.Regexp{
-	regexp.MustCompile(`\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16})\b`),
-	regexp.MustCompile(`\b(gh[pousr]_[0-9A-Za-z]{36,255})\b`),
-	regexp.MustCompile(`\b(github_pat_[0-9A-Za-z_]{22,255})\b`),
-	regexp.MustCompile(`\b(gl(?:pat|ptt|dt|rt|cbt|soat)-[0-9A-Za-z_\-]{20,})`),
-	regexp.MustCompile(`\b(GR1348941[0-9A-Za-z_\-]{20,})`),
-	regexp.MustCompile(`\b(xox[abposre]-[0-9A-Za-z\-]{10,})`),
-	regexp.MustCompile(`hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9_]+/[A-Za-z0-9_]+/([A-Za-z0-9_]{16,})`),
-	regexp.MustCompile(`\b(AIza[0-9A-Za-z_\-]{35})\b`),
-	regexp.MustCompile(`\b([sr]k_live_[0-9A-Za-z]{20,})\b`),
-	regexp.MustCompile(`\b(SG\.[0-9A-Za-z_\-]{16,32}\.[0-9A-Za-z_\-]{16,64})\b`),
-	regexp.MustCompile(`\b(eyJ[0-9A-Za-z_\-]{8,}\.eyJ[0-9A-Za-z_\-]{8,}\.[0-9A-Za-z_\-]{8,})`),
-	regexp.MustCompile(`\b(AGE-SECRET-KEY-1[0-9A-Z]{50,})\b`),
-}
+var reTokens = lazyREs(
+	`\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16})\b`,
+	`\b(gh[pousr]_[0-9A-Za-z]{36,255})\b`,
+	`\b(github_pat_[0-9A-Za-z_]{22,255})\b`,
+	`\b(gl(?:pat|ptt|dt|rt|cbt|soat)-[0-9A-Za-z_\-]{20,})`,
+	`\b(GR1348941[0-9A-Za-z_\-]{20,})`,
+	`\b(xox[abposre]-[0-9A-Za-z\-]{10,})`,
+	`hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9_]+/[A-Za-z0-9_]+/([A-Za-z0-9_]{16,})`,
+	`\b(AIza[0-9A-Za-z_\-]{35})\b`,
+	`\b([sr]k_live_[0-9A-Za-z]{20,})\b`,
+	`\b(SG\.[0-9A-Za-z_\-]{16,32}\.[0-9A-Za-z_\-]{16,64})\b`,
+	`\b(eyJ[0-9A-Za-z_\-]{8,}\.eyJ[0-9A-Za-z_\-]{8,}\.[0-9A-Za-z_\-]{8,})`,
+	`\b(AGE-SECRET-KEY-1[0-9A-Z]{50,})\b`,
+)
 
 // reHash matches crypt(3) hashes and LDAP {SCHEME} password values.
-var reHash = regexp.MustCompile(`(\$(?:1|2[abxy]|5|6|7|9|y|gy|apr1|sha1|md5)\$[./A-Za-z0-9$=,+\-]{8,}|(?i:\{(?:s?sha(?:256|384|512)?|crypt|s?md5|pbkdf2[a-z0-9\-]*|argon2|bcrypt)\})[A-Za-z0-9+/=.$,:\-]{8,})`)
+var reHash = lazyRE(`(\$(?:1|2[abxy]|5|6|7|9|y|gy|apr1|sha1|md5)\$[./A-Za-z0-9$=,+\-]{8,}|(?i:\{(?:s?sha(?:256|384|512)?|crypt|s?md5|pbkdf2[a-z0-9\-]*|argon2|bcrypt)\})[A-Za-z0-9+/=.$,:\-]{8,})`)
 
 // A value on a command line: quoted, or a word.
 const cmdValue = `(?:'([^']*)'|"([^"]*)"|([^\s'"]+))`
 
 // reCommandLine are passwords given to programs. Each has one value
 // (cmdValue's three groups, or one group).
-var reCommandLine = []*regexp.Regexp{
-	regexp.MustCompile(`\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlpump|mariadb|mariadb-dump)\b[^|;&\n]*?[ \t]-p` + cmdValue),
-	regexp.MustCompile(`(?:^|[ \t'"=])--(?:password|passwd|pass|xauthpass|secret|psk|bindpw|token|api-key|apikey|auth-token|access-token|client-secret|db-password|admin-password|http-password|http-passwd|proxy-password|ftp-password)(?:=|[ \t]+)` + `(?:'([^']*)'|"([^"]*)"|([^\s'"\-][^\s'"]*))`),
-	regexp.MustCompile(`\bcurl\b[^|;&\n]*?[ \t](?:-u|--user|-U|--proxy-user)(?:[ \t]*|=)['"]?[^:\s'"]+:([^\s'"]+)`),
-	regexp.MustCompile(`\bsshpass\b[^|;&\n]*?[ \t]-p[ \t]*` + cmdValue),
-	regexp.MustCompile(`\bldap(?:search|modify|add|delete|passwd|whoami|compare|modrdn|exop)\b[^|;&\n]*?[ \t]-w[ \t]*` + cmdValue),
-	regexp.MustCompile(`\bredis-cli\b[^|;&\n]*?[ \t]-a[ \t]*` + cmdValue),
-	regexp.MustCompile(`\b(?:smbclient|rpcclient|smbcacls|smbget|net)\b[^|;&\n]*?[ \t](?:-U|--user=?)[ \t]*['"]?[^%\s'"]+%([^\s'"]+)`),
-	regexp.MustCompile(`(?:^|[ \t])-pass(?:in|out|word)?[ \t]+['"]?pass:([^\s'"]+)`),
-	regexp.MustCompile(`(?:^|[ \t])-(?:storepass|keypass|srcstorepass|deststorepass|srckeypass|destkeypass)[ \t]+` + cmdValue),
-	regexp.MustCompile(`(?i)\bjdbc:oracle:[a-z0-9]+:[^/\s@"'():]+/([^@\s"']+)@`),
-	regexp.MustCompile(`\b(?:sqlplus|expdp|impdp|rman|sqlldr|dgmgrl)\b(?:[ \t]+-\S+)*[ \t]+(?:userid=|target=)?['"]?[A-Za-z0-9_$#.]+/([^@\s'"/]+)`),
-	regexp.MustCompile(`\bhtpasswd\b[ \t]+-[A-Za-mo-z]*b[A-Za-mo-z]*[ \t]+\S+[ \t]+\S+[ \t]+` + cmdValue),
-	regexp.MustCompile(`\bhtpasswd\b[ \t]+-(?:[A-Za-z]*n[A-Za-z]*b|[A-Za-z]*b[A-Za-z]*n)[A-Za-z]*[ \t]+\S+[ \t]+` + cmdValue),
-}
+var reCommandLine = lazyREs(
+	`\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlpump|mariadb|mariadb-dump)\b[^|;&\n]*?[ \t]-p`+cmdValue,
+	`(?:^|[ \t'"=])--(?:password|passwd|pass|xauthpass|secret|psk|bindpw|token|api-key|apikey|auth-token|access-token|client-secret|db-password|admin-password|http-password|http-passwd|proxy-password|ftp-password)(?:=|[ \t]+)`+`(?:'([^']*)'|"([^"]*)"|([^\s'"\-][^\s'"]*))`,
+	`\bcurl\b[^|;&\n]*?[ \t](?:-u|--user|-U|--proxy-user)(?:[ \t]*|=)['"]?[^:\s'"]+:([^\s'"]+)`,
+	`\bsshpass\b[^|;&\n]*?[ \t]-p[ \t]*`+cmdValue,
+	`\bldap(?:search|modify|add|delete|passwd|whoami|compare|modrdn|exop)\b[^|;&\n]*?[ \t]-w[ \t]*`+cmdValue,
+	`\bredis-cli\b[^|;&\n]*?[ \t]-a[ \t]*`+cmdValue,
+	`\b(?:smbclient|rpcclient|smbcacls|smbget|net)\b[^|;&\n]*?[ \t](?:-U|--user=?)[ \t]*['"]?[^%\s'"]+%([^\s'"]+)`,
+	`(?:^|[ \t])-pass(?:in|out|word)?[ \t]+['"]?pass:([^\s'"]+)`,
+	`(?:^|[ \t])-(?:storepass|keypass|srcstorepass|deststorepass|srckeypass|destkeypass)[ \t]+`+cmdValue,
+	`(?i)\bjdbc:oracle:[a-z0-9]+:[^/\s@"'():]+/([^@\s"']+)@`,
+	`\b(?:sqlplus|expdp|impdp|rman|sqlldr|dgmgrl)\b(?:[ \t]+-\S+)*[ \t]+(?:userid=|target=)?['"]?[A-Za-z0-9_$#.]+/([^@\s'"/]+)`,
+	`\bhtpasswd\b[ \t]+-[A-Za-mo-z]*b[A-Za-mo-z]*[ \t]+\S+[ \t]+\S+[ \t]+`+cmdValue,
+	`\bhtpasswd\b[ \t]+-(?:[A-Za-z]*n[A-Za-z]*b|[A-Za-z]*b[A-Za-z]*n)[A-Za-z]*[ \t]+\S+[ \t]+`+cmdValue,
+)
 
 func commandLine(l []byte, _ bool) []replacement {
 	var out []replacement
-	for _, re := range reCommandLine {
+	for _, re := range reCommandLine() {
 		out = append(out, firstGroups(l, re, RuleCommandLine)...)
 	}
 	return out
@@ -83,7 +83,7 @@ func firstGroups(l []byte, re *regexp.Regexp, rule string) []replacement {
 
 func tokens(l []byte, _ bool) []replacement {
 	var out []replacement
-	for _, re := range reTokens {
+	for _, re := range reTokens() {
 		out = append(out, allGroups(l, re, RuleToken)...)
 	}
 	return out
@@ -93,16 +93,16 @@ func tokens(l []byte, _ bool) []replacement {
 // .netrc, network device configs): only keys that always hold a secret,
 // and a single value, so that running text ("password changed for x")
 // is left alone.
-var reSpaceSettings = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)^[ \t]*(?:bindpw|rootpw|secret|shared_secret|requirepass|masterauth|password|passwd|ldap_default_authtok|authtok|tls_key_pass|community)[ \t]+` + cmdValue + `[ \t]*(?:#.*)?$`),
-	regexp.MustCompile(`(?i)\b(?:machine|login|account)\b.*?\bpassword[ \t]+` + cmdValue),
-	regexp.MustCompile(`(?i)^[ \t]*(?:username[ \t]+\S+[ \t]+(?:privilege[ \t]+\d+[ \t]+)?|enable[ \t]+)(?:password|secret)[ \t]+(?:\d[ \t]+)?(\S+)`),
-}
+var reSpaceSettings = lazyREs(
+	`(?i)^[ \t]*(?:bindpw|rootpw|secret|shared_secret|requirepass|masterauth|password|passwd|ldap_default_authtok|authtok|tls_key_pass|community)[ \t]+`+cmdValue+`[ \t]*(?:#.*)?$`,
+	`(?i)\b(?:machine|login|account)\b.*?\bpassword[ \t]+`+cmdValue,
+	`(?i)^[ \t]*(?:username[ \t]+\S+[ \t]+(?:privilege[ \t]+\d+[ \t]+)?|enable[ \t]+)(?:password|secret)[ \t]+(?:\d[ \t]+)?(\S+)`,
+)
 
 // configSecret is keyValue plus the "key value" settings.
 func configSecret(l []byte, secretsFile bool) []replacement {
 	out := keyValue(l, secretsFile)
-	for _, re := range reSpaceSettings {
+	for _, re := range reSpaceSettings() {
 		out = append(out, firstGroups(l, re, RuleConfigSecret)...)
 	}
 	return out

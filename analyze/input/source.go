@@ -2,6 +2,7 @@ package input
 
 import (
 	"archive/tar"
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -138,7 +139,7 @@ func isTarHeader(head []byte) bool {
 func decompressor(comp string, r io.Reader) (io.ReadCloser, error) {
 	switch comp {
 	case compGz:
-		return gzip.NewReader(r)
+		return gzip.NewReader(bufio.NewReaderSize(r, gzReadSize))
 	case compZst:
 		// Synchronous: read-ahead stays small, so the ratio check is tight.
 		return archives.Zstd{DecoderOptions: []zstd.DOption{
@@ -153,6 +154,12 @@ func decompressor(comp string, r io.Reader) (io.ReadCloser, error) {
 	}
 	return nil, fmt.Errorf("unknown compression %q", comp)
 }
+
+// gzReadSize is how much the gzip decompressor reads from below at a
+// time (it reads through a bufio.Reader it is given as is). Its own is
+// 4 KiB: 13,700 pread calls for a 56 MB bundle, 7% of the system calls'
+// time (docs/engine.md, Cost). It stays within defaultSlack.
+const gzReadSize = 64 << 10
 
 // errNotArchive is returned by openContainer for a source that holds no
 // archive (a plain or compressed single file).

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"casefile/internal/slicesx"
@@ -42,9 +43,13 @@ const (
 	htmlMaxItems = 2000
 )
 
-var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
-	"lower": strings.ToLower,
-}).Parse(pageTemplate + unexplainedTemplate + baselineTmpl))
+// pageTmpl is parsed on first use, not at start-up: most runs write text
+// or JSON (docs/engine.md, Cost: start-up).
+var pageTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Funcs(template.FuncMap{
+		"lower": strings.ToLower,
+	}).Parse(pageTemplate + unexplainedTemplate + baselineTmpl))
+})
 
 // cspHash is the CSP source expression for an inline block's content.
 func cspHash(s string) string {
@@ -73,7 +78,7 @@ func ContentSecurityPolicy() string {
 func WriteHTML(w io.Writer, r *Report) error {
 	v := buildView(r)
 	var buf bytes.Buffer
-	if err := pageTmpl.Execute(&buf, v); err != nil {
+	if err := pageTmpl().Execute(&buf, v); err != nil {
 		return fmt.Errorf("report: html: %w", err)
 	}
 	_, err := w.Write(buf.Bytes())

@@ -8,6 +8,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"casefile/internal/slicesx"
@@ -240,7 +241,10 @@ var (
 	indexTemplate string
 )
 
-var indexTmpl = template.Must(template.New("index").Parse(indexTemplate))
+// indexTmpl is parsed on first use (analyze --each writes the index).
+var indexTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("index").Parse(indexTemplate))
+})
 
 // IndexContentSecurityPolicy is index.html's policy: its own script and
 // style by hash, nothing from the network; links go to the report files
@@ -373,7 +377,7 @@ func WriteIndexHTML(w io.Writer, rows []IndexRow, fleet []FleetFinding, meta Ind
 	}
 	v.Title = fmt.Sprintf("casefile batch · %d reports · %d hosts", len(rows), v.Hosts)
 	var buf bytes.Buffer
-	if err := indexTmpl.Execute(&buf, v); err != nil {
+	if err := indexTmpl().Execute(&buf, v); err != nil {
 		return fmt.Errorf("report: index html: %w", err)
 	}
 	_, err := w.Write(buf.Bytes())

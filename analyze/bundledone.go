@@ -52,6 +52,7 @@ func (s *scanner) endBundle(b *bundleState) {
 	b.fixYears()
 	b.fixTimes()
 	b.reduceStreams()
+	b.foldSequences()
 	b.pruneExcerpts(s.exBud, nil, true)
 	for _, m := range b.members {
 		s.exBud.give(m.shareLines()) // excerpt_share.go

@@ -627,8 +627,13 @@ func maxInWindow(rs []*record, w time.Duration) int {
 // by the first expect after it within the window (untimed lines are not
 // judged by time), or (skew) by an expect of another bundle at most skew
 // before it; one whose window reaches past the end of the data is not
-// judged.
+// judged. The pass has folded the expects and answered most starts
+// (seqfold.go); the starts still waiting are judged here against the
+// expects of every bundle of the run, in the merge's order.
 func (e *evaluator) evalSequence(rr *ruleRun) []*draft {
+	if seqNaiveEval != nil {
+		return seqNaiveEval(e, rr)
+	}
 	rp, bs := rr.rp, rr.bs
 	spec := rp.rule.Sequence
 	within, skew := spec.Within.Duration, spec.Skew.Duration
@@ -639,13 +644,26 @@ func (e *evaluator) evalSequence(rr *ruleRun) []*draft {
 		endNS = end.UnixNano()
 	}
 	loc := bs[0].loc
-	type pend struct {
-		t      int64
-		skewOK bool
-		pos    posKey
-	}
 	var out []*draft
 	for _, g := range groups {
+		answered, anyTimed := 0, false
+		var lastU *evt
+		var sets []ivals
+		var pends []*evStream
+		for _, f := range g.seqs {
+			f.finish()
+			answered += f.answered
+			anyTimed = anyTimed || f.anyTimed
+			if f.haveU && (lastU == nil || untimedLess(lastU, &f.lastU)) {
+				lastU = &f.lastU
+			}
+			sets = append(sets, f.ans)
+			pends = append(pends, &f.pend)
+		}
+		ans := unite(sets...)
+		if len(sets) == 1 {
+			ans = sets[0]
+		}
 		kept := map[posKey]*record{}
 		for _, r := range g.recs {
 			kept[posOf(r)] = r
@@ -653,60 +671,43 @@ func (e *evaluator) evalSequence(rr *ruleRun) []*draft {
 		for _, r := range g.cands {
 			kept[posOf(r)] = r
 		}
-		lastExp := map[int]int64{} // per bundle, the time of its last timed expect
-		var pending []pend
-		answered, nUn := 0, 0
+		nUn := 0
 		var first, last int64 = untimed, untimed
 		var un []*record
-		settle := func(p pend) {
-			if p.skewOK {
-				answered++
-				return
-			}
-			if within > 0 && p.t != untimed && endNS != untimed && p.t+int64(within) > endNS {
-				return // may still be answered
-			}
-			nUn++
-			if p.t != untimed {
-				if first == untimed {
-					first = p.t
-				}
-				last = p.t
-			}
-			if r := kept[p.pos]; r != nil {
-				un = append(un, r)
-			}
-		}
-		it := newEvIter(g.evs...)
+		it := newEvIter(pends...)
 		var x evt
+	next:
 		for it.next(&x) {
-			if x.prio == 0 { // a start
-				p := pend{t: x.t, pos: posOfEvt(&x)}
-				if skew > 0 && x.t != untimed {
-					for b, et := range lastExp {
-						if b != x.b && x.t-et <= int64(skew) {
-							p.skewOK = true
-							break
+			if x.t == untimed {
+				if anyTimed || lastU != nil && untimedLess(&x, lastU) {
+					answered++
+					continue
+				}
+			} else {
+				if ans.has(x.t) {
+					answered++
+					continue
+				}
+				if skew > 0 {
+					for _, f := range g.seqs {
+						if f.b != x.b && f.skewIv.has(x.t) {
+							answered++
+							continue next
 						}
 					}
 				}
-				pending = append(pending, p)
-				continue
-			}
-			if x.t != untimed {
-				lastExp[x.b] = x.t
-			}
-			for _, p := range pending {
-				if within > 0 && p.t != untimed && x.t != untimed && x.t-p.t > int64(within) {
-					settle(p) // too late to count as its answer
-					continue
+				if within > 0 && endNS != untimed && x.t+int64(within) > endNS {
+					continue // may still be answered
 				}
-				answered++
+				if first == untimed {
+					first = x.t
+				}
+				last = x.t
 			}
-			pending = pending[:0]
-		}
-		for _, p := range pending {
-			settle(p)
+			nUn++
+			if r := kept[posOfEvt(&x)]; r != nil {
+				un = append(un, r)
+			}
 		}
 		if nUn == 0 {
 			continue
@@ -736,6 +737,13 @@ func (e *evaluator) evalSequence(rr *ruleRun) []*draft {
 	}
 	return out
 }
+
+// seqNaiveEval and seqKeepStream (tests): evaluate sequence rules from
+// full event streams instead (seqfold_test.go).
+var (
+	seqNaiveEval  func(e *evaluator, rr *ruleRun) []*draft
+	seqKeepStream bool
+)
 
 // dataEnd is the time the data ends: the latest collection end, else the
 // latest line time read.

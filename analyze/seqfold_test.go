@@ -1,0 +1,257 @@
+package analyze
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"casefile/analyze/input/inputtest"
+)
+
+// Sequence rules are evaluated in the pass (seqfold.go); these tests
+// compare that with the evaluation from full event streams it replaced
+// (evalSequenceNaive, below), which merges every start and expect of a
+// group in time order after the pass.
+
+// TestSequenceFoldRandom: random bundles of several members each (ymd
+// logs with runs out of order, a newest-first log, a time-of-day log
+// dated after the pass, lines without a time, members without times), starts and expects of
+// several keys with random within and skew, scope all and bundle: the
+// findings (counts, answered counts, first and last unanswered times,
+// evidence) equal those of the naive evaluation.
+func TestSequenceFoldRandom(t *testing.T) {
+	end := inputtest.Time
+	withFindings := 0
+	for seed := uint64(1); seed <= 24; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		within := []string{"0s", "3s", "20s", "90s"}[rng.IntN(4)]
+		skew := []string{"0s", "2s", "30s"}[rng.IntN(3)]
+		scope := []string{"all", "bundle"}[rng.IntN(2)]
+		if scope == "bundle" {
+			skew = "0s" // skew is for scope all
+		}
+		p := testProfile(t, fmt.Sprintf(`logs:
+- {files: ["files/**/*.log"], time: ymd}
+- {files: ["files/**/*.nf"], time: ymd, order: newest-first}
+- {files: ["files/**/*.tod"], time: custom, regex: '^(?P<time>\d\d:\d\d:\d\d) ', layout: "15:04:05"}
+rules:
+- id: t.seq
+  title: "{hits} unanswered, {answered} answered, first {first_seen} last {last_seen} span {span} kept {len(records)}"
+  explanation: x
+  remedy: x
+  scope: %s
+  max_evidence: 50
+  sequence:
+    in: ["files/**"]
+    start:
+    - {pattern: 'send (?P<q>\w+) id=\d+', label: send}
+    - {pattern: 'ask (?P<q>\w+)'}
+    expect: [{pattern: 'reply (?P<q>\w+)'}]
+    key: [q]
+    within: %s
+    skew: %s`, scope, within, skew))
+		keys := []string{"who", "tell", "ping"}[:1+rng.IntN(3)]
+		// lines over the last 10 minutes before the collection end, some
+		// windows reaching past it
+		line := func() (int, string) {
+			sec := rng.IntN(600)
+			q := keys[rng.IntN(len(keys))]
+			var text string
+			switch k := rng.IntN(10); {
+			case k < 4:
+				text = fmt.Sprintf("send %s id=%d", q, rng.IntN(1000))
+			case k < 5:
+				text = "ask " + q
+			case k < 9:
+				text = "reply " + q
+			default:
+				text = fmt.Sprintf("noise %d", rng.IntN(1000))
+			}
+			return sec, text
+		}
+		var dirs []string
+		untimedOnly := seed%5 == 0
+		nb := 1 + rng.IntN(3)
+		for bi := 0; bi < nb; bi++ {
+			files := map[string]string{}
+			for mi := 0; mi < 1+rng.IntN(4); mi++ {
+				n := rng.IntN(300)
+				type ln struct {
+					sec  int
+					text string
+				}
+				var ls []ln
+				for i := 0; i < n; i++ {
+					s, x := line()
+					ls = append(ls, ln{s, x})
+				}
+				// mostly in time order, with runs out of order
+				slices.SortStableFunc(ls, func(a, b ln) int { return a.sec - b.sec })
+				for i := 0; i+1 < len(ls); i++ {
+					if rng.IntN(8) == 0 {
+						ls[i], ls[i+1] = ls[i+1], ls[i]
+					}
+				}
+				var b strings.Builder
+				kind := rng.IntN(4)
+				if untimedOnly {
+					kind = 4 // no time format: every line untimed
+				}
+				if kind == 1 { // newest first
+					for i, j := 0, len(ls)-1; i < j; i, j = i+1, j-1 {
+						ls[i], ls[j] = ls[j], ls[i]
+					}
+				}
+				for _, l := range ls {
+					at := end.Add(-10*time.Minute + time.Duration(l.sec)*time.Second)
+					switch {
+					case kind == 4:
+						fmt.Fprintf(&b, "%s\n", l.text)
+					case kind == 3:
+						fmt.Fprintf(&b, "%s %s\n", at.Format("15:04:05"), l.text)
+					case rng.IntN(25) == 0:
+						fmt.Fprintf(&b, "%s\n", l.text) // no time
+					default:
+						fmt.Fprintf(&b, "%s %s\n", at.Format("2006-01-02 15:04:05"), l.text)
+					}
+				}
+				name := fmt.Sprintf("files/m%d.%s", mi, []string{"log", "nf", "log", "tod", "txt"}[kind])
+				files[name] = b.String()
+			}
+			dirs = append(dirs, bundleDirOf(t, files))
+		}
+		got := runWith(t, p, dirs, Options{})
+		seqNaiveEval, seqKeepStream = evalSequenceNaive, true
+		want := runWith(t, p, dirs, Options{})
+		seqNaiveEval, seqKeepStream = nil, false
+		if d := cmp.Diff(want.Findings, got.Findings); d != "" {
+			t.Errorf("seed %d (within %s, skew %s, scope %s): findings differ from the naive evaluation (-naive +fold):\n%s", seed, within, skew, scope, d)
+		}
+		if len(findingsByKey(got, "t.seq")) > 0 {
+			withFindings++
+		}
+	}
+	if withFindings < 12 {
+		t.Errorf("only %d of 24 runs have unanswered starts: the test compares little", withFindings)
+	}
+}
+
+// evalSequenceNaive (the evaluation before seqFold) pairs starts with later expects of the same key, from the
+// rule's aggregates: every start and expect counts. A start is answered
+// by the first expect after it within the window (untimed lines are not
+// judged by time), or (skew) by an expect of another bundle at most skew
+// before it; one whose window reaches past the end of the data is not
+// judged.
+func evalSequenceNaive(e *evaluator, rr *ruleRun) []*draft {
+	rp, bs := rr.rp, rr.bs
+	spec := rp.rule.Sequence
+	within, skew := spec.Within.Duration, spec.Skew.Duration
+	groups, _ := mergeGroups(rr)
+	end := dataEnd(bs)
+	endNS := int64(untimed)
+	if !end.IsZero() {
+		endNS = end.UnixNano()
+	}
+	loc := bs[0].loc
+	type pend struct {
+		t      int64
+		skewOK bool
+		pos    posKey
+	}
+	var out []*draft
+	for _, g := range groups {
+		kept := map[posKey]*record{}
+		for _, r := range g.recs {
+			kept[posOf(r)] = r
+		}
+		for _, r := range g.cands {
+			kept[posOf(r)] = r
+		}
+		lastExp := map[int]int64{} // per bundle, the time of its last timed expect
+		var pending []pend
+		answered, nUn := 0, 0
+		var first, last int64 = untimed, untimed
+		var un []*record
+		settle := func(p pend) {
+			if p.skewOK {
+				answered++
+				return
+			}
+			if within > 0 && p.t != untimed && endNS != untimed && p.t+int64(within) > endNS {
+				return // may still be answered
+			}
+			nUn++
+			if p.t != untimed {
+				if first == untimed {
+					first = p.t
+				}
+				last = p.t
+			}
+			if r := kept[p.pos]; r != nil {
+				un = append(un, r)
+			}
+		}
+		it := newEvIter(g.evs...)
+		var x evt
+		for it.next(&x) {
+			if x.prio == 0 { // a start
+				p := pend{t: x.t, pos: posOfEvt(&x)}
+				if skew > 0 && x.t != untimed {
+					for b, et := range lastExp {
+						if b != x.b && x.t-et <= int64(skew) {
+							p.skewOK = true
+							break
+						}
+					}
+				}
+				pending = append(pending, p)
+				continue
+			}
+			if x.t != untimed {
+				lastExp[x.b] = x.t
+			}
+			for _, p := range pending {
+				if within > 0 && p.t != untimed && x.t != untimed && x.t-p.t > int64(within) {
+					settle(p) // too late to count as its answer
+					continue
+				}
+				answered++
+			}
+			pending = pending[:0]
+		}
+		for _, p := range pending {
+			settle(p)
+		}
+		if nUn == 0 {
+			continue
+		}
+		caps := g.recs[0]
+		if len(un) > 0 {
+			caps = un[0]
+		}
+		var ft, lt time.Time
+		if first != untimed {
+			ft, lt = time.Unix(0, first).UTC(), time.Unix(0, last).UTC()
+		}
+		records := rr.recordMaps(un)
+		matches := un
+		if len(matches) == 0 {
+			matches = []*record{caps}
+		}
+		out = append(out, &draft{
+			key: g.key, parts: g.vals, caps: caps, matches: matches, count: nUn, anchor: ft, first: ft, last: lt,
+			inexact: keptNote(rp, len(un), nUn),
+			vars: map[string]any{
+				"hits": nUn, "answered": answered,
+				"first_seen": timeOrNil(ft, loc), "last_seen": timeOrNil(lt, loc),
+				"span": span(ft, lt), "records": records, "group": g.key,
+			},
+		})
+	}
+	return out
+}

@@ -57,11 +57,10 @@ type seqFold struct {
 	hold         evStream // entries of members whose times are not final yet
 }
 
-// recentMax bounds the short list of starts waiting for an expect.
-const recentMax = 64
-
-// pendMin is the waiting entries from which the pend stream is filtered.
-const pendMin = 4096
+// recentMax bounds the short list of starts waiting for an expect;
+// pendMin is the waiting entries from which the pend stream is filtered
+// (variables for the tests only).
+var recentMax, pendMin = 64, 4096
 
 func newSeqFold(within, skew int64, b int) *seqFold {
 	return &seqFold{within: within, skew: skew, b: b, pend: evStream{final: true}, pendLimit: pendMin}
@@ -230,6 +229,9 @@ func (s *ivals) add(lo, hi int64) {
 	// the first interval that overlaps or touches [lo, hi], and the first
 	// after those
 	i := sort.Search(n, func(k int) bool { return v[k].hi >= lo || lo-v[k].hi <= 1 })
+	if i < n && v[i].lo <= lo && hi <= v[i].hi {
+		return // inside one already (a member overlapping another's times)
+	}
 	j := sort.Search(n, func(k int) bool { return v[k].lo > hi && v[k].lo-hi > 1 })
 	if i == j {
 		*s = slices.Insert(v, i, ival{lo, hi})

@@ -209,6 +209,9 @@ type aggGroup struct {
 	// seq evaluates a sequence group in the pass (seqfold.go): its starts
 	// and expects do not go to ev.
 	seq *seqFold
+	// stateSum replaces ev once the bundle's pass is over, for a state
+	// rule of scope bundle (reduceStreams).
+	stateSum *stateSum
 	// span replaces ev once the bundle's pass is over, for a match rule
 	// of scope bundle (reduceStreams).
 	span *spanSum
@@ -431,7 +434,7 @@ func (a *ruleAgg) observe(r *record, sl *slot) {
 			g.seq = newSeqFold(int64(sp.Within.Duration), int64(sp.Skew.Duration), r.b.idx)
 		}
 		g.seq.observe(r, tag, prio)
-		if seqKeepStream {
+		if keepStreams {
 			g.ev.add(r, tag, tag, prio)
 		}
 	case "state":
@@ -486,9 +489,12 @@ type mergedGroup struct {
 	recs   []*record // kept, sorted
 	cands  []*record // sequence: likely unanswered starts
 	seqs   []*seqFold
-	total  int // lines behind recs
-	aggs   []*ruleAgg
-	bursts []*burstKeep
+	// stateSum: a state group of scope bundle, walked at the end of its
+	// bundle's pass
+	stateSum *stateSum
+	total    int // lines behind recs
+	aggs     []*ruleAgg
+	bursts   []*burstKeep
 	// spans: match streams reduced at the end of their bundle's pass
 	spans []*spanSum
 }
@@ -517,6 +523,8 @@ func mergeGroups(rr *ruleRun) ([]*mergedGroup, error) {
 			}
 			if g.span != nil {
 				m.spans = append(m.spans, g.span)
+			} else if g.stateSum != nil {
+				m.stateSum = g.stateSum // scope bundle: the group's only bundle
 			} else {
 				m.evs = append(m.evs, &g.ev)
 			}

@@ -738,11 +738,12 @@ func (e *evaluator) evalSequence(rr *ruleRun) []*draft {
 	return out
 }
 
-// seqNaiveEval and seqKeepStream (tests): evaluate sequence rules from
-// full event streams instead (seqfold_test.go).
+// seqNaiveEval and keepStreams (tests): evaluate sequence rules from
+// full event streams instead, and state rules of scope bundle after the
+// pass (seqfold_test.go).
 var (
-	seqNaiveEval  func(e *evaluator, rr *ruleRun) []*draft
-	seqKeepStream bool
+	seqNaiveEval func(e *evaluator, rr *ruleRun) []*draft
+	keepStreams  bool
 )
 
 // dataEnd is the time the data ends: the latest collection end, else the
@@ -790,57 +791,22 @@ func (e *evaluator) evalState(rr *ruleRun) []*draft {
 		for _, r := range g.recs {
 			kept[posOf(r)] = r
 		}
-		state := ""
-		var since time.Time
+		sum := g.stateSum
+		if sum == nil {
+			sum = walkState(rp, maxEv, g.evs...)
+		}
+		changes, lastPos := sum.changes, sum.lastPos
+		state, since, first, last := sum.state, sum.since, sum.first, sum.last
 		seen := map[string]any{}
+		for n, t := range sum.seen {
+			seen[n] = timeOrNil(t, loc)
+		}
 		history, events := []any{}, []any{}
-		var changes []posKey // the last maxEv changes and events
-		var lastPos posKey
-		first, last := time.Time{}, time.Time{}
-		var cFirst, cLast time.Time // of the changes: the finding's span
-		it := newEvIter(g.evs...)
-		var x evt
-		for it.next(&x) {
-			t := timeOfEvt(&x)
-			if !t.IsZero() {
-				if first.IsZero() {
-					first = t
-				}
-				last = t
-			}
-			name := rp.names.vals[x.tag>>1]
-			change := false
-			if x.tag&1 == 1 {
-				seen[name] = timeOrNil(t, loc)
-				events = append(events, name)
-				if len(events) > maxHistory {
-					events = events[len(events)-maxHistory:]
-				}
-				change = true
-			} else {
-				if name != state || len(history) == 0 {
-					state, since = name, t
-					history = append(history, name)
-					if len(history) > maxHistory {
-						history = history[len(history)-maxHistory:]
-					}
-					change = true
-				}
-				seen[name] = timeOrNil(t, loc)
-			}
-			if change {
-				if !t.IsZero() {
-					if cFirst.IsZero() {
-						cFirst = t
-					}
-					cLast = t
-				}
-				changes = append(changes, posOfEvt(&x))
-				if len(changes) > maxEv {
-					changes = changes[len(changes)-maxEv:]
-				}
-			}
-			lastPos = posOfEvt(&x)
+		for _, n := range sum.history {
+			history = append(history, n)
+		}
+		for _, n := range sum.events {
+			events = append(events, n)
 		}
 		var evidence []*record
 		for _, p := range changes {
@@ -867,7 +833,7 @@ func (e *evaluator) evalState(rr *ruleRun) []*draft {
 		}
 		out = append(out, &draft{
 			key: g.key, parts: g.vals, caps: caps, matches: evidence, count: g.hits, anchor: anchor,
-			first: cFirst, last: cLast,
+			first: sum.cFirst, last: sum.cLast,
 			reportKey: groupID(rvals), latest: last,
 			inexact: keptNote(rp, len(g.recs), g.hits),
 			vars: map[string]any{
@@ -880,6 +846,71 @@ func (e *evaluator) evalState(rr *ruleRun) []*draft {
 		})
 	}
 	return out
+}
+
+// stateSum is what a state group's walk over its lines in time order
+// gives (evalState): computed after the pass, or at the end of its
+// bundle's pass for a rule of scope bundle (reduceStreams), which then
+// lets its stream go.
+type stateSum struct {
+	state           string
+	since           time.Time
+	seen            map[string]time.Time // zero: untimed
+	history, events []string
+	changes         []posKey // the last maxEv changes and events
+	lastPos         posKey
+	first, last     time.Time
+	cFirst, cLast   time.Time // of the changes: the finding's span
+}
+
+// walkState follows a state through a group's lines in time order.
+func walkState(rp *rulePlan, maxEv int, evs ...*evStream) *stateSum {
+	st := &stateSum{seen: map[string]time.Time{}}
+	it := newEvIter(evs...)
+	var x evt
+	for it.next(&x) {
+		t := timeOfEvt(&x)
+		if !t.IsZero() {
+			if st.first.IsZero() {
+				st.first = t
+			}
+			st.last = t
+		}
+		name := rp.names.vals[x.tag>>1]
+		change := false
+		if x.tag&1 == 1 {
+			st.seen[name] = t
+			st.events = append(st.events, name)
+			if len(st.events) > maxHistory {
+				st.events = st.events[len(st.events)-maxHistory:]
+			}
+			change = true
+		} else {
+			if name != st.state || len(st.history) == 0 {
+				st.state, st.since = name, t
+				st.history = append(st.history, name)
+				if len(st.history) > maxHistory {
+					st.history = st.history[len(st.history)-maxHistory:]
+				}
+				change = true
+			}
+			st.seen[name] = t
+		}
+		if change {
+			if !t.IsZero() {
+				if st.cFirst.IsZero() {
+					st.cFirst = t
+				}
+				st.cLast = t
+			}
+			st.changes = append(st.changes, posOfEvt(&x))
+			if len(st.changes) > maxEv {
+				st.changes = st.changes[len(st.changes)-maxEv:]
+			}
+		}
+		st.lastPos = posOfEvt(&x)
+	}
+	return st
 }
 
 // evalCheck: once, or once per record of a for_each fact.

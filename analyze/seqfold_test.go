@@ -23,7 +23,9 @@ import (
 // dated after the pass, lines without a time, members without times), starts and expects of
 // several keys with random within and skew, scope all and bundle: the
 // findings (counts, answered counts, first and last unanswered times,
-// evidence) equal those of the naive evaluation.
+// evidence) equal those of the naive evaluation. A state rule over the
+// same lines, walked at the end of each bundle's pass for scope bundle
+// (reduceStreams), equals its walk after the pass.
 func TestSequenceFoldRandom(t *testing.T) {
 	end := inputtest.Time
 	withFindings := 0
@@ -54,7 +56,20 @@ rules:
     expect: [{pattern: 'reply (?P<q>\w+)'}]
     key: [q]
     within: %s
-    skew: %s`, scope, within, skew))
+    skew: %s
+- id: t.st
+  title: "{state} since {since} after {history}, events {events}, seen {seen}, {hits} lines, {first_seen} – {last_seen}"
+  explanation: x
+  remedy: x
+  scope: %s
+  max_evidence: 3
+  state:
+    in: ["files/**"]
+    key: [q]
+    track:
+    - {pattern: 'send (?P<q>\w+) id=\d+', state: BUSY}
+    - {pattern: 'reply (?P<q>\w+)', state: IDLE}
+    - {pattern: 'ask (?P<q>\w+)', event: asked}`, scope, within, skew, scope))
 		keys := []string{"who", "tell", "ping"}[:1+rng.IntN(3)]
 		// lines over the last 10 minutes before the collection end, some
 		// windows reaching past it
@@ -131,9 +146,9 @@ rules:
 		}
 		got := runWith(t, p, dirs, Options{})
 		recentMax, pendMin = 64, 4096
-		seqNaiveEval, seqKeepStream = evalSequenceNaive, true
+		seqNaiveEval, keepStreams = evalSequenceNaive, true
 		want := runWith(t, p, dirs, Options{})
-		seqNaiveEval, seqKeepStream = nil, false
+		seqNaiveEval, keepStreams = nil, false
 		if d := cmp.Diff(want.Findings, got.Findings); d != "" {
 			t.Errorf("seed %d (within %s, skew %s, scope %s): findings differ from the naive evaluation (-naive +fold):\n%s", seed, within, skew, scope, d)
 		}
@@ -244,9 +259,9 @@ func TestSequenceFoldBounded(t *testing.T) {
 	if f := findingsByKey(rep, "t.req")["who"]; f.Title != want || f.Count != 10 {
 		t.Errorf("finding %q x%d, want %q x10 (%v)", f.Title, f.Count, want, summary(rep))
 	}
-	seqNaiveEval, seqKeepStream = evalSequenceNaive, true
+	seqNaiveEval, keepStreams = evalSequenceNaive, true
 	naive := runWith(t, p, []string{dir}, Options{})
-	seqNaiveEval, seqKeepStream = nil, false
+	seqNaiveEval, keepStreams = nil, false
 	if d := cmp.Diff(naive.Findings, rep.Findings); d != "" {
 		t.Errorf("findings differ from the naive evaluation (-naive +fold):\n%s", d)
 	}

@@ -3,6 +3,8 @@ package analyze
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -158,6 +160,53 @@ rules:
 	}
 	if withFindings < 12 {
 		t.Errorf("only %d of 24 runs have unanswered starts: the test compares little", withFindings)
+	}
+}
+
+// TestSequenceFoldYearless: raw logs copied today, a syslog member whose
+// year is guessed from its mtime and moved after the pass to the year of
+// a dated member (fixYears): its starts and expects are folded with the
+// final year, so a request in one member is answered by a reply in the
+// other, seconds later.
+func TestSequenceFoldYearless(t *testing.T) {
+	p := testProfile(t, `logs:
+- {files: ["files/**/auth.log"], time: syslog}
+- {files: ["files/**/journal.log"], time: ymd}
+rules:
+- id: t.req
+  title: "{hits} unanswered, {answered} answered, first {first_seen}"
+  explanation: x
+  remedy: x
+  sequence:
+    in: ["files/**/*.log"]
+    start: [{pattern: 'send (?P<q>\w+) id=\d+'}]
+    expect: [{pattern: 'reply (?P<q>\w+)'}]
+    key: [q]
+    within: 5s`)
+	copied := time.Date(2026, 12, 7, 11, 0, 0, 0, time.UTC)
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"auth.log":    "Aug  9 10:00:01 gw x: reply who\nAug  9 10:00:30 gw x: send who id=2\n",
+		"journal.log": "2014-08-09 10:00:00 gw x: send who id=1\n2014-08-09 10:00:31 gw x: reply who\n2014-08-09 11:00:00 gw x: send who id=3\n2014-08-09 12:00:00 gw x: done\n",
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, copied, copied); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := runWith(t, p, []string{dir}, Options{Timezone: time.UTC})
+	want := "1 unanswered, 2 answered, first 2014-08-09 11:00:00Z"
+	if f := findingsByKey(rep, "t.req")["who"]; f.Title != want || f.Count != 1 {
+		t.Errorf("finding %q x%d, want %q x1 (%v)", f.Title, f.Count, want, summary(rep))
+	}
+	seqNaiveEval, keepStreams = evalSequenceNaive, true
+	naive := runWith(t, p, []string{dir}, Options{Timezone: time.UTC})
+	seqNaiveEval, keepStreams = nil, false
+	if d := cmp.Diff(naive.Findings, rep.Findings); d != "" {
+		t.Errorf("findings differ from the naive evaluation (-naive +fold):\n%s", d)
 	}
 }
 

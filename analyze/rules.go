@@ -646,24 +646,6 @@ func (e *evaluator) evalSequence(rr *ruleRun) []*draft {
 	loc := bs[0].loc
 	var out []*draft
 	for _, g := range groups {
-		answered, anyTimed := 0, false
-		var lastU *evt
-		var sets []ivals
-		var pends []*evStream
-		for _, f := range g.seqs {
-			f.finish()
-			answered += f.answered
-			anyTimed = anyTimed || f.anyTimed
-			if f.haveU && (lastU == nil || untimedLess(lastU, &f.lastU)) {
-				lastU = &f.lastU
-			}
-			sets = append(sets, f.ans)
-			pends = append(pends, &f.pend)
-		}
-		ans := unite(sets...)
-		if len(sets) == 1 {
-			ans = sets[0]
-		}
 		kept := map[posKey]*record{}
 		for _, r := range g.recs {
 			kept[posOf(r)] = r
@@ -671,44 +653,13 @@ func (e *evaluator) evalSequence(rr *ruleRun) []*draft {
 		for _, r := range g.cands {
 			kept[posOf(r)] = r
 		}
-		nUn := 0
-		var first, last int64 = untimed, untimed
 		var un []*record
-		it := newEvIter(pends...)
-		var x evt
-	next:
-		for it.next(&x) {
-			if x.t == untimed {
-				if anyTimed || lastU != nil && untimedLess(&x, lastU) {
-					answered++
-					continue
-				}
-			} else {
-				if ans.has(x.t) {
-					answered++
-					continue
-				}
-				if skew > 0 {
-					for _, f := range g.seqs {
-						if f.b != x.b && f.skewIv.has(x.t) {
-							answered++
-							continue next
-						}
-					}
-				}
-				if within > 0 && endNS != untimed && x.t+int64(within) > endNS {
-					continue // may still be answered
-				}
-				if first == untimed {
-					first = x.t
-				}
-				last = x.t
-			}
-			nUn++
-			if r := kept[posOfEvt(&x)]; r != nil {
+		j := judgeWaiting(g.seqs, int64(within), int64(skew), endNS, func(x *evt) {
+			if r := kept[posOfEvt(x)]; r != nil {
 				un = append(un, r)
 			}
-		}
+		})
+		answered, nUn, first, last := j.answered, j.nUn, j.first, j.last
 		if nUn == 0 {
 			continue
 		}

@@ -55,6 +55,9 @@ type seqFold struct {
 	pend         evStream // starts waiting, times final
 	pendLimit    int
 	hold         evStream // entries of members whose times are not final yet
+	// judged: the bundle's pass is over and the rule reads it alone
+	// (judgeBundle); pend then holds the unanswered starts kept
+	judged *seqJudged
 }
 
 // recentMax bounds the short list of starts waiting for an expect;
@@ -279,6 +282,7 @@ func unite(sets ...ivals) ivals {
 // foldSequences folds the entries the bundle's sequence groups held for
 // members dated after the pass (endBundle, after fixTimes and fixYears).
 func (b *bundleState) foldSequences() {
+	defer b.judgeBundle()
 	for _, a := range b.aggs {
 		if a == nil || a.rp.kind != "sequence" {
 			continue
@@ -287,6 +291,125 @@ func (b *bundleState) foldSequences() {
 			if g.seq != nil {
 				g.seq.foldHeld()
 			}
+		}
+	}
+}
+
+// seqJudged is what the judging of a group's waiting starts gives.
+type seqJudged struct {
+	answered, nUn int
+	first, last   int64 // of the unanswered timed starts, or untimed
+}
+
+// judgeWaiting judges the starts still waiting in the folds of a group
+// (one per bundle of the rule's run) against the expects of them all and
+// the end of the data, in the merge's order; un sees each unanswered
+// start. Folds judged at the end of their bundle's pass (judgeBundle)
+// give what they found then, their unanswered starts being those of
+// their lines kept then.
+func judgeWaiting(folds []*seqFold, within, skew, endNS int64, un func(x *evt)) seqJudged {
+	var j seqJudged
+	j.first, j.last = untimed, untimed
+	if len(folds) == 1 && folds[0].judged != nil {
+		f := folds[0]
+		j = *f.judged
+		it := newEvIter(&f.pend)
+		var x evt
+		for it.next(&x) {
+			un(&x)
+		}
+		return j
+	}
+	anyTimed := false
+	var lastU *evt
+	var sets []ivals
+	var pends []*evStream
+	for _, f := range folds {
+		f.finish()
+		j.answered += f.answered
+		anyTimed = anyTimed || f.anyTimed
+		if f.haveU && (lastU == nil || untimedLess(lastU, &f.lastU)) {
+			lastU = &f.lastU
+		}
+		sets = append(sets, f.ans)
+		pends = append(pends, &f.pend)
+	}
+	ans := unite(sets...)
+	if len(sets) == 1 {
+		ans = sets[0]
+	}
+	it := newEvIter(pends...)
+	var x evt
+next:
+	for it.next(&x) {
+		if x.t == untimed {
+			if anyTimed || lastU != nil && untimedLess(&x, lastU) {
+				j.answered++
+				continue
+			}
+		} else {
+			if ans.has(x.t) {
+				j.answered++
+				continue
+			}
+			if skew > 0 {
+				for _, f := range folds {
+					if f.b != x.b && f.skewIv.has(x.t) {
+						j.answered++
+						continue next
+					}
+				}
+			}
+			if within > 0 && endNS != untimed && x.t+within > endNS {
+				continue // may still be answered
+			}
+			if j.first == untimed {
+				j.first = x.t
+			}
+			j.last = x.t
+		}
+		j.nUn++
+		un(&x)
+	}
+	return j
+}
+
+// judgeBundle judges, at the end of the bundle's pass, the waiting starts
+// of its sequence rules of scope bundle, whose runs read this bundle
+// alone: what waits then is the unanswered starts whose lines the group
+// keeps (for the evidence), not every one of them.
+func (b *bundleState) judgeBundle() {
+	if keepStreams {
+		return
+	}
+	endNS := int64(untimed)
+	if end := dataEnd([]*bundleState{b}); !end.IsZero() {
+		endNS = end.UnixNano()
+	}
+	for _, a := range b.aggs {
+		if a == nil || a.rp.kind != "sequence" || a.rp.rule.Scope == "all" {
+			continue
+		}
+		sp := a.rp.rule.Sequence
+		for _, g := range a.order {
+			f := g.seq
+			if f == nil || f.judged != nil {
+				continue
+			}
+			kept := map[posKey]bool{}
+			for _, rs := range [][]*record{g.kept.head, g.kept.tail, g.cand.head, g.cand.tail, g.pend} {
+				for _, r := range rs {
+					kept[posOf(r)] = true
+				}
+			}
+			un := evStream{final: true}
+			j := judgeWaiting([]*seqFold{f}, int64(sp.Within.Duration), int64(sp.Skew.Duration), endNS, func(x *evt) {
+				if kept[posOfEvt(x)] {
+					un.addEvt(*x, 1)
+				}
+			})
+			f.pend, f.judged = un, &j
+			f.ans, f.skewIv, f.recent = nil, nil, nil
 		}
 	}
 }

@@ -206,6 +206,12 @@ type aggGroup struct {
 	cand        recKeep
 	// bursts keeps the evidence of a split_gap rule's bursts (burst.go).
 	bursts *burstKeep
+	// seq evaluates a sequence group in the pass (seqfold.go): its starts
+	// and expects do not go to ev.
+	seq *seqFold
+	// stateSum replaces ev once the bundle's pass is over, for a state
+	// rule of scope bundle (reduceStreams).
+	stateSum *stateSum
 	// span replaces ev once the bundle's pass is over, for a match rule
 	// of scope bundle (reduceStreams).
 	span *spanSum
@@ -423,7 +429,14 @@ func (a *ruleAgg) observe(r *record, sl *slot) {
 			}
 			g.pend = g.pend[:0]
 		}
-		g.ev.add(r, tag, tag, prio)
+		if g.seq == nil {
+			sp := a.rp.rule.Sequence
+			g.seq = newSeqFold(int64(sp.Within.Duration), int64(sp.Skew.Duration), r.b.idx)
+		}
+		g.seq.observe(r, tag, prio)
+		if keepStreams {
+			g.ev.add(r, tag, tag, prio)
+		}
 	case "state":
 		id, ok := -1, false
 		if ev, isEv := a.rp.event[sl]; isEv {
@@ -475,9 +488,13 @@ type mergedGroup struct {
 	evs    []*evStream
 	recs   []*record // kept, sorted
 	cands  []*record // sequence: likely unanswered starts
-	total  int       // lines behind recs
-	aggs   []*ruleAgg
-	bursts []*burstKeep
+	seqs   []*seqFold
+	// stateSum: a state group of scope bundle, walked at the end of its
+	// bundle's pass
+	stateSum *stateSum
+	total    int // lines behind recs
+	aggs     []*ruleAgg
+	bursts   []*burstKeep
 	// spans: match streams reduced at the end of their bundle's pass
 	spans []*spanSum
 }
@@ -506,6 +523,8 @@ func mergeGroups(rr *ruleRun) ([]*mergedGroup, error) {
 			}
 			if g.span != nil {
 				m.spans = append(m.spans, g.span)
+			} else if g.stateSum != nil {
+				m.stateSum = g.stateSum // scope bundle: the group's only bundle
 			} else {
 				m.evs = append(m.evs, &g.ev)
 			}
@@ -515,6 +534,9 @@ func mergeGroups(rr *ruleRun) ([]*mergedGroup, error) {
 			m.total += g.kept.n()
 			if g.bursts != nil {
 				m.bursts = append(m.bursts, g.bursts)
+			}
+			if g.seq != nil {
+				m.seqs = append(m.seqs, g.seq)
 			}
 			m.aggs = append(m.aggs, a)
 		}

@@ -52,6 +52,7 @@ func (s *scanner) endBundle(b *bundleState) {
 	b.fixYears()
 	b.fixTimes()
 	b.reduceStreams()
+	b.foldSequences()
 	b.pruneExcerpts(s.exBud, nil, true)
 	for _, m := range b.members {
 		s.exBud.give(m.shareLines()) // excerpt_share.go
@@ -90,9 +91,22 @@ func (s *scanner) memberDone(b *bundleState, m *member) {
 // reduceStreams replaces the time streams of the groups of the bundle's
 // match rules of scope bundle by their first and last times and densest
 // window: those rules read nothing else of them, and read them for this
-// bundle alone (a rule of scope all merges the bundles' streams).
+// bundle alone (a rule of scope all merges the bundles' streams). The
+// streams of a state rule of scope bundle are walked (walkState) and let
+// go the same way.
 func (b *bundleState) reduceStreams() {
 	for _, a := range b.aggs {
+		if a != nil && a.rp.kind == "state" && a.rp.rule.Scope != "all" && !keepStreams {
+			// a state rule of scope bundle reads its groups' streams once,
+			// for this bundle alone: walk them now (evalState)
+			for _, g := range a.order {
+				if g.stateSum == nil {
+					g.stateSum = walkState(a.rp, maxEvidenceOf(a.rp.rule), &g.ev)
+					g.ev = evStream{}
+				}
+			}
+			continue
+		}
 		if a == nil || a.rp.kind != "match" || a.rp.rule.Scope == "all" || a.rp.rule.Match.SplitGap.Duration > 0 {
 			continue // scope all merges the bundles' streams; split_gap cuts them into bursts after the pass
 		}

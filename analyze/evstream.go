@@ -23,6 +23,9 @@ type evStream struct {
 	// lines) keep times alone, a run of equal times as one entry with its
 	// count: about two bytes a line, less when lines share a second.
 	timeOnly bool
+	// final streams hold times already dated (seqFold's waiting starts):
+	// the cursor does not date them again.
+	final bool
 }
 
 // untimed is the time of a line without one (it sorts first).
@@ -80,6 +83,7 @@ type evSeg struct {
 	// timeOnly: entries are times with counts; run is the count of the
 	// last time, not written yet.
 	timeOnly bool
+	final    bool
 	run      int
 	// encoder state (deltas)
 	esec, eline int64
@@ -104,7 +108,11 @@ func (s *evStream) add(r *record, sidx, tag, prio int) { s.addN(r, sidx, tag, pr
 // addN appends a record's entry standing for n lines (a weighted line:
 // timeOnly streams only; others take n 1).
 func (s *evStream) addN(r *record, sidx, tag, prio, n int) {
-	e := evtOf(r, sidx, tag, prio)
+	s.addEvt(evtOf(r, sidx, tag, prio), n)
+}
+
+// addEvt appends an entry standing for n lines.
+func (s *evStream) addEvt(e evt, n int) {
 	s.n += n
 	if s.timeOnly {
 		e = evt{t: e.t, m: e.m, b: e.b}
@@ -140,7 +148,7 @@ func (s *evStream) addN(r *record, sidx, tag, prio, n int) {
 		}
 	}
 	if sg == nil {
-		sg = &evSeg{m: e.m, b: e.b, timeOnly: s.timeOnly}
+		sg = &evSeg{m: e.m, b: e.b, timeOnly: s.timeOnly, final: s.final}
 		s.segs = append(s.segs, sg)
 	}
 	if sg.timeOnly {
@@ -238,7 +246,9 @@ func (c *segCur) next() bool {
 		c.pos += k
 		c.sec += d
 		raw := c.sec*1e9 + int64(tv-1)
-		if e.m.tod && e.m.timesDone {
+		if c.sg.final {
+			e.t = raw
+		} else if e.m.tod && e.m.timesDone {
 			day, tod := floorDiv(raw, int64(24*time.Hour))
 			e.t = e.m.dateOf(int(day), time.Duration(tod)).UnixNano()
 		} else {

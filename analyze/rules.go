@@ -627,8 +627,13 @@ func maxInWindow(rs []*record, w time.Duration) int {
 // by the first expect after it within the window (untimed lines are not
 // judged by time), or (skew) by an expect of another bundle at most skew
 // before it; one whose window reaches past the end of the data is not
-// judged.
+// judged. The pass has folded the expects and answered most starts
+// (seqfold.go); the starts still waiting are judged here against the
+// expects of every bundle of the run, in the merge's order.
 func (e *evaluator) evalSequence(rr *ruleRun) []*draft {
+	if seqNaiveEval != nil {
+		return seqNaiveEval(e, rr)
+	}
 	rp, bs := rr.rp, rr.bs
 	spec := rp.rule.Sequence
 	within, skew := spec.Within.Duration, spec.Skew.Duration
@@ -639,11 +644,6 @@ func (e *evaluator) evalSequence(rr *ruleRun) []*draft {
 		endNS = end.UnixNano()
 	}
 	loc := bs[0].loc
-	type pend struct {
-		t      int64
-		skewOK bool
-		pos    posKey
-	}
 	var out []*draft
 	for _, g := range groups {
 		kept := map[posKey]*record{}
@@ -653,61 +653,13 @@ func (e *evaluator) evalSequence(rr *ruleRun) []*draft {
 		for _, r := range g.cands {
 			kept[posOf(r)] = r
 		}
-		lastExp := map[int]int64{} // per bundle, the time of its last timed expect
-		var pending []pend
-		answered, nUn := 0, 0
-		var first, last int64 = untimed, untimed
 		var un []*record
-		settle := func(p pend) {
-			if p.skewOK {
-				answered++
-				return
-			}
-			if within > 0 && p.t != untimed && endNS != untimed && p.t+int64(within) > endNS {
-				return // may still be answered
-			}
-			nUn++
-			if p.t != untimed {
-				if first == untimed {
-					first = p.t
-				}
-				last = p.t
-			}
-			if r := kept[p.pos]; r != nil {
+		j := judgeWaiting(g.seqs, int64(within), int64(skew), endNS, func(x *evt) {
+			if r := kept[posOfEvt(x)]; r != nil {
 				un = append(un, r)
 			}
-		}
-		it := newEvIter(g.evs...)
-		var x evt
-		for it.next(&x) {
-			if x.prio == 0 { // a start
-				p := pend{t: x.t, pos: posOfEvt(&x)}
-				if skew > 0 && x.t != untimed {
-					for b, et := range lastExp {
-						if b != x.b && x.t-et <= int64(skew) {
-							p.skewOK = true
-							break
-						}
-					}
-				}
-				pending = append(pending, p)
-				continue
-			}
-			if x.t != untimed {
-				lastExp[x.b] = x.t
-			}
-			for _, p := range pending {
-				if within > 0 && p.t != untimed && x.t != untimed && x.t-p.t > int64(within) {
-					settle(p) // too late to count as its answer
-					continue
-				}
-				answered++
-			}
-			pending = pending[:0]
-		}
-		for _, p := range pending {
-			settle(p)
-		}
+		})
+		answered, nUn, first, last := j.answered, j.nUn, j.first, j.last
 		if nUn == 0 {
 			continue
 		}
@@ -736,6 +688,14 @@ func (e *evaluator) evalSequence(rr *ruleRun) []*draft {
 	}
 	return out
 }
+
+// seqNaiveEval and keepStreams (tests): evaluate sequence rules from
+// full event streams instead, and state rules of scope bundle after the
+// pass (seqfold_test.go).
+var (
+	seqNaiveEval func(e *evaluator, rr *ruleRun) []*draft
+	keepStreams  bool
+)
 
 // dataEnd is the time the data ends: the latest collection end, else the
 // latest line time read.
@@ -782,57 +742,22 @@ func (e *evaluator) evalState(rr *ruleRun) []*draft {
 		for _, r := range g.recs {
 			kept[posOf(r)] = r
 		}
-		state := ""
-		var since time.Time
+		sum := g.stateSum
+		if sum == nil {
+			sum = walkState(rp, maxEv, g.evs...)
+		}
+		changes, lastPos := sum.changes, sum.lastPos
+		state, since, first, last := sum.state, sum.since, sum.first, sum.last
 		seen := map[string]any{}
+		for n, t := range sum.seen {
+			seen[n] = timeOrNil(t, loc)
+		}
 		history, events := []any{}, []any{}
-		var changes []posKey // the last maxEv changes and events
-		var lastPos posKey
-		first, last := time.Time{}, time.Time{}
-		var cFirst, cLast time.Time // of the changes: the finding's span
-		it := newEvIter(g.evs...)
-		var x evt
-		for it.next(&x) {
-			t := timeOfEvt(&x)
-			if !t.IsZero() {
-				if first.IsZero() {
-					first = t
-				}
-				last = t
-			}
-			name := rp.names.vals[x.tag>>1]
-			change := false
-			if x.tag&1 == 1 {
-				seen[name] = timeOrNil(t, loc)
-				events = append(events, name)
-				if len(events) > maxHistory {
-					events = events[len(events)-maxHistory:]
-				}
-				change = true
-			} else {
-				if name != state || len(history) == 0 {
-					state, since = name, t
-					history = append(history, name)
-					if len(history) > maxHistory {
-						history = history[len(history)-maxHistory:]
-					}
-					change = true
-				}
-				seen[name] = timeOrNil(t, loc)
-			}
-			if change {
-				if !t.IsZero() {
-					if cFirst.IsZero() {
-						cFirst = t
-					}
-					cLast = t
-				}
-				changes = append(changes, posOfEvt(&x))
-				if len(changes) > maxEv {
-					changes = changes[len(changes)-maxEv:]
-				}
-			}
-			lastPos = posOfEvt(&x)
+		for _, n := range sum.history {
+			history = append(history, n)
+		}
+		for _, n := range sum.events {
+			events = append(events, n)
 		}
 		var evidence []*record
 		for _, p := range changes {
@@ -859,7 +784,7 @@ func (e *evaluator) evalState(rr *ruleRun) []*draft {
 		}
 		out = append(out, &draft{
 			key: g.key, parts: g.vals, caps: caps, matches: evidence, count: g.hits, anchor: anchor,
-			first: cFirst, last: cLast,
+			first: sum.cFirst, last: sum.cLast,
 			reportKey: groupID(rvals), latest: last,
 			inexact: keptNote(rp, len(g.recs), g.hits),
 			vars: map[string]any{
@@ -872,6 +797,71 @@ func (e *evaluator) evalState(rr *ruleRun) []*draft {
 		})
 	}
 	return out
+}
+
+// stateSum is what a state group's walk over its lines in time order
+// gives (evalState): computed after the pass, or at the end of its
+// bundle's pass for a rule of scope bundle (reduceStreams), which then
+// lets its stream go.
+type stateSum struct {
+	state           string
+	since           time.Time
+	seen            map[string]time.Time // zero: untimed
+	history, events []string
+	changes         []posKey // the last maxEv changes and events
+	lastPos         posKey
+	first, last     time.Time
+	cFirst, cLast   time.Time // of the changes: the finding's span
+}
+
+// walkState follows a state through a group's lines in time order.
+func walkState(rp *rulePlan, maxEv int, evs ...*evStream) *stateSum {
+	st := &stateSum{seen: map[string]time.Time{}}
+	it := newEvIter(evs...)
+	var x evt
+	for it.next(&x) {
+		t := timeOfEvt(&x)
+		if !t.IsZero() {
+			if st.first.IsZero() {
+				st.first = t
+			}
+			st.last = t
+		}
+		name := rp.names.vals[x.tag>>1]
+		change := false
+		if x.tag&1 == 1 {
+			st.seen[name] = t
+			st.events = append(st.events, name)
+			if len(st.events) > maxHistory {
+				st.events = st.events[len(st.events)-maxHistory:]
+			}
+			change = true
+		} else {
+			if name != st.state || len(st.history) == 0 {
+				st.state, st.since = name, t
+				st.history = append(st.history, name)
+				if len(st.history) > maxHistory {
+					st.history = st.history[len(st.history)-maxHistory:]
+				}
+				change = true
+			}
+			st.seen[name] = t
+		}
+		if change {
+			if !t.IsZero() {
+				if st.cFirst.IsZero() {
+					st.cFirst = t
+				}
+				st.cLast = t
+			}
+			st.changes = append(st.changes, posOfEvt(&x))
+			if len(st.changes) > maxEv {
+				st.changes = st.changes[len(st.changes)-maxEv:]
+			}
+		}
+		st.lastPos = posOfEvt(&x)
+	}
+	return st
 }
 
 // evalCheck: once, or once per record of a for_each fact.

@@ -43,8 +43,10 @@ type logMine struct {
 	// part is the workers' count of the chunk being merged; stats scratch.
 	part  *minePart
 	stats []*tplStat
-	// explains holds the patterns whose matches explain a line.
-	explains map[*pattern]bool
+	// explains tells, by the member's pattern index (memberScan.pats),
+	// the patterns whose matches explain a line; hitLines is scratch.
+	explains []bool
+	hitLines []int32
 	// known: some pattern of the profile (any rule, fact or context)
 	// matched a line; set on the merging goroutine.
 	known bool
@@ -66,18 +68,18 @@ type logMine struct {
 // match: those of rules, and those of facts that take a value from the
 // line. A fact that only asks whether a log has lines (pick: exists,
 // no group) and a finding's context lines explain nothing.
-func explainers(ms *memberScan) map[*pattern]bool {
-	out := map[*pattern]bool{}
+func explainers(ms *memberScan) []bool {
+	out := make([]bool, len(ms.pats))
 	for i, p := range ms.pats {
 		for _, sl := range ms.slotsOf[i] {
 			switch {
 			case strings.HasSuffix(sl.what, " context"):
 			case strings.HasPrefix(sl.what, "fact "):
 				if len(p.names) > 0 {
-					out[p] = true
+					out[i] = true
 				}
 			default:
-				out[p] = true
+				out[i] = true
 			}
 		}
 	}
@@ -488,15 +490,29 @@ func (lm *logMine) chunk(ms *memberScan, data []byte, base int, cont bool, hs []
 		sts = append(sts, st)
 	}
 	lm.stats = sts
-	// Explained lines: each once.
-	var hits []int32
+	// Explained lines: each once. The hits come in line order (a line's
+	// hits side by side), so a line is taken once without sorting; hits
+	// out of order are sorted.
+	hits := lm.hitLines[:0]
+	sorted := true
 	for i := range hs {
-		if lm.explains[ms.pats[hs[i].pat]] {
-			hits = append(hits, hs[i].line)
+		if !lm.explains[hs[i].pat] {
+			continue
 		}
+		l := hs[i].line
+		if n := len(hits); n > 0 {
+			if hits[n-1] == l {
+				continue
+			}
+			sorted = sorted && hits[n-1] < l
+		}
+		hits = append(hits, l)
 	}
-	slices.Sort(hits)
-	hits = slices.Compact(hits)
+	if !sorted {
+		slices.Sort(hits)
+		hits = slices.Compact(hits)
+	}
+	lm.hitLines = hits[:0]
 	for _, h := range hits {
 		if int(h) >= len(p.lineShape) {
 			continue

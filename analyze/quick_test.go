@@ -1,0 +1,105 @@
+package analyze
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"casefile/analyze/report"
+)
+
+// TestQuickSkipsExact: once the budget is spent and a store keeps only
+// its ring of last lines, the merge counts the lines of patterns whose
+// slots only count (count and pick-all facts, a resolved_by, a context)
+// without making their records (quickSkips). Counts, kept lines and the
+// whole report must equal a merge that makes every record, and a naive
+// count of the lines.
+func TestQuickSkipsExact(t *testing.T) {
+	p := testProfile(t, logsYMD+`facts:
+- {name: pings, in: ["files/**/*.log*"], pattern: 'ping', pick: count}
+- {name: allp, in: ["files/**/*.log*"], pattern: 'ping seq=\d+ ', pick: all}
+- {name: lastp, in: ["files/**/a.log"], pattern: 'seq=(?P<value>\d+)', pick: last}
+rules:
+- id: t.down
+  title: "down, pings {pings}, all {len(allp)}, last {lastp}"
+  explanation: x
+  remedy: x
+  match:
+    in: ["files/**/a.log"]
+    pattern: 'link down'
+    resolved_by: {pattern: 'ping'}
+  context: {in: ["files/**/b.log"], pattern: 'ping', before: 1m, after: 1m, max: 10}`)
+	const n = 6000
+	pad := strings.Repeat("x", 1000) // long lines: the budget is spent early
+	var a, b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&a, "%s ping seq=%d %s\n", stamp(i), i, pad)
+		if i == n-20 {
+			fmt.Fprintf(&a, "%s link down\n", stamp(i))
+		}
+		fmt.Fprintf(&b, "%s ping seq=%d %s\n", stamp(i), i, pad)
+	}
+	dir := bundleDirOf(t, map[string]string{"files/a.log": a.String(), "files/b.log": b.String()})
+	type pass struct {
+		counts  map[string]int      // lines per slot (its what)
+		tails   map[string][]string // the texts of its ring, oldest first
+		dropped int
+	}
+	run := func(off bool) (*pass, []string, *report.Report) {
+		noQuickSkips = off
+		defer func() { noQuickSkips, afterPass = false, nil }()
+		ps := &pass{counts: map[string]int{}, tails: map[string][]string{}}
+		afterPass = func(states []*bundleState, sc *scanner) {
+			for _, st := range states {
+				for _, sl := range st.plan.slots {
+					k := &st.slots[sl.id]
+					ps.counts[sl.what] += k.n()
+					ps.dropped += k.dropped
+					for _, r := range k.records()[len(k.head):] {
+						ps.tails[sl.what] = append(ps.tails[sl.what], r.text)
+					}
+				}
+			}
+		}
+		rep := runWith(t, p, []string{dir}, Options{})
+		return ps, summary(rep), rep
+	}
+	quick, qsum, qrep := run(false)
+	slow, _, srep := run(true)
+	if quick.dropped == 0 {
+		t.Fatal("no store dropped lines: the budget was not spent, quickSkips never ran")
+	}
+	if diff := cmp.Diff(srep, qrep); diff != "" {
+		t.Errorf("report (-every record +quickSkips):\n%s", diff)
+	}
+	if diff := cmp.Diff(slow, quick, cmp.AllowUnexported(pass{})); diff != "" {
+		t.Errorf("stores (-every record +quickSkips):\n%s", diff)
+	}
+	// Naive counts.
+	want := map[string]int{"fact pings": 2 * n, "fact allp": 2 * n, "fact lastp": n,
+		"t.down resolved_by": n, "t.down context": n}
+	for what, c := range want {
+		if quick.counts[what] != c {
+			t.Errorf("%s: %d lines, want %d (all: %v)", what, quick.counts[what], c, quick.counts)
+		}
+	}
+	if len(qsum) != 1 || !strings.HasPrefix(qsum[0], fmt.Sprintf("t.down info x1: down, pings %d, all ", 2*n)) ||
+		!strings.HasSuffix(qsum[0], fmt.Sprintf(", last %d", n-1)) {
+		t.Errorf("findings %q, want t.down with pings %d and last %d", qsum, 2*n, n-1)
+	}
+	if in := qrep.Findings[0].Inexact; !strings.Contains(in, fmt.Sprintf("of its %d lines", 2*n)) {
+		t.Errorf("Inexact %q, want the pick-all fact's %d lines", in, 2*n)
+	}
+	// The ring of the context's store: the last lines of b.log.
+	ring := quick.tails["t.down context"]
+	if len(ring) != keepFloorTail {
+		t.Fatalf("context ring %d lines, want %d", len(ring), keepFloorTail)
+	}
+	for i, txt := range ring {
+		if w := fmt.Sprintf("ping seq=%d ", n-keepFloorTail+i); !strings.Contains(txt, w) {
+			t.Errorf("context ring line %d: %.60q, want %q", i, txt, w)
+		}
+	}
+}

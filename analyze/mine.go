@@ -43,10 +43,8 @@ type logMine struct {
 	// part is the workers' count of the chunk being merged; stats scratch.
 	part  *minePart
 	stats []*tplStat
-	// explains tells, by the member's pattern index (memberScan.pats),
-	// the patterns whose matches explain a line; hitLines is scratch.
-	explains []bool
-	hitLines []int32
+	// explains holds the patterns whose matches explain a line.
+	explains map[*pattern]bool
 	// known: some pattern of the profile (any rule, fact or context)
 	// matched a line; set on the merging goroutine.
 	known bool
@@ -68,18 +66,18 @@ type logMine struct {
 // match: those of rules, and those of facts that take a value from the
 // line. A fact that only asks whether a log has lines (pick: exists,
 // no group) and a finding's context lines explain nothing.
-func explainers(ms *memberScan) []bool {
-	out := make([]bool, len(ms.pats))
+func explainers(ms *memberScan) map[*pattern]bool {
+	out := map[*pattern]bool{}
 	for i, p := range ms.pats {
 		for _, sl := range ms.slotsOf[i] {
 			switch {
 			case strings.HasSuffix(sl.what, " context"):
 			case strings.HasPrefix(sl.what, "fact "):
 				if len(p.names) > 0 {
-					out[i] = true
+					out[p] = true
 				}
 			default:
-				out[i] = true
+				out[p] = true
 			}
 		}
 	}
@@ -490,29 +488,15 @@ func (lm *logMine) chunk(ms *memberScan, data []byte, base int, cont bool, hs []
 		sts = append(sts, st)
 	}
 	lm.stats = sts
-	// Explained lines: each once. The hits come in line order (a line's
-	// hits side by side), so a line is taken once without sorting; hits
-	// out of order are sorted.
-	hits := lm.hitLines[:0]
-	sorted := true
+	// Explained lines: each once.
+	var hits []int32
 	for i := range hs {
-		if !lm.explains[hs[i].pat] {
-			continue
+		if lm.explains[ms.pats[hs[i].pat]] {
+			hits = append(hits, hs[i].line)
 		}
-		l := hs[i].line
-		if n := len(hits); n > 0 {
-			if hits[n-1] == l {
-				continue
-			}
-			sorted = sorted && hits[n-1] < l
-		}
-		hits = append(hits, l)
 	}
-	if !sorted {
-		slices.Sort(hits)
-		hits = slices.Compact(hits)
-	}
-	lm.hitLines = hits[:0]
+	slices.Sort(hits)
+	hits = slices.Compact(hits)
 	for _, h := range hits {
 		if int(h) >= len(p.lineShape) {
 			continue

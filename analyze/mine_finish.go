@@ -118,7 +118,7 @@ func (r *mineRun) finish(b *bundleState, m *member) {
 	}
 	b.foldLog(m, kept)
 	lm.miner, lm.shapes, lm.byCluster, lm.order = nil, nil, nil, nil
-	lm.explains, lm.stats, lm.part, lm.hitLines = nil, nil, nil, nil
+	lm.explains, lm.stats, lm.part = nil, nil, nil
 }
 
 // fold gathers the log's clusters with the same final template into one

@@ -103,3 +103,49 @@ rules:
 		}
 	}
 }
+
+// TestGroupRecentExact: a rule's aggregate compares a line's group
+// values with the two groups found last before it looks the group up
+// (ruleAgg.group); groups that alternate, come in runs, cycle over more
+// than two, or lack an optional capture are counted as a naive count
+// over the lines says.
+func TestGroupRecentExact(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- id: t.pair
+  title: "a={a} b={b}"
+  explanation: x
+  remedy: x
+  match:
+    in: ["files/**/*.log*"]
+    pattern: 'op a=(?P<a>\w*)(?: b=(?P<b>\w+))?'
+    group_by: [a, b]`)
+	var b strings.Builder
+	want := map[string]int{}
+	keys := []string{"x", "x y", "y", "x", "z", "", "z", "x y"} // a, or "a b"
+	for i := 0; i < 3000; i++ {
+		var k string
+		switch {
+		case i < 1000:
+			k = keys[i%2] // alternating
+		case i < 2000:
+			k = keys[(i/7)%len(keys)] // runs
+		default:
+			k = keys[i%len(keys)] // cycling over all
+		}
+		a, bv, _ := strings.Cut(k, " ")
+		line := "op a=" + a
+		if bv != "" {
+			line += " b=" + bv
+		}
+		fmt.Fprintf(&b, "%s %s\n", stamp(i), line)
+		want[fmt.Sprintf("a=%s b=%s", a, bv)]++
+	}
+	rep := runWith(t, p, []string{bundleDirOf(t, map[string]string{"files/a.log": b.String()})}, Options{})
+	got := map[string]int{}
+	for _, f := range rep.Findings {
+		got[f.Title] += f.Count
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("lines per group (-naive +got):\n%s", diff)
+	}
+}

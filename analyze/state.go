@@ -149,6 +149,39 @@ func (r *record) appendCapture(dst []byte, name string) []byte {
 	return dst
 }
 
+// capturesAre tells whether the named groups' texts are vals, in order
+// (as capture gives them: "" for a name the record does not have),
+// without allocating.
+func (r *record) capturesAre(names, vals []string) bool {
+next:
+	for k, name := range names {
+		for i, n := range r.pat.names {
+			if n == name {
+				if r.raw != nil {
+					if string(r.capBytes(i)) != vals[k] {
+						return false
+					}
+				} else if r.caps[i] != vals[k] {
+					return false
+				}
+				continue next
+			}
+		}
+		for i, n := range r.fnames {
+			if n == name {
+				if r.fcaps[i] != vals[k] {
+					return false
+				}
+				continue next
+			}
+		}
+		if vals[k] != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // own returns the record with its own text, match and captures (itself
 // when it has them already): a record kept beyond the merge of its
 // chunk must be owned.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
 
@@ -59,6 +60,10 @@ type pattern struct {
 	// digits: the pattern treats all digits alike (digitUniform): its
 	// decisions are memoised per digit-blind line.
 	digits bool
+	// konst holds, by names index, the text of a named group that is a
+	// literal taking part in every match (`(?P<cmd>WHO) command`): its
+	// capture is known without reading the line (nil: not such a group).
+	konst [][]byte
 	// needCaps: some slot's aggregate reads the pattern's captures on
 	// every line (group keys, where, a state capture).
 	needCaps bool
@@ -158,6 +163,7 @@ func (p *plan) addSlot(re profiles.Pattern, globs []string, label, what string, 
 				pat.index = append(pat.index, i)
 			}
 		}
+		pat.konst = constGroups(re.Src, pat.index)
 		p.pats = append(p.pats, pat)
 	}
 	s := &slot{id: len(p.slots), pat: pat, globs: globs, label: label, what: what, rule: -1}
@@ -469,4 +475,52 @@ func (p *plan) claims(path string) bool {
 		}
 	}
 	return false
+}
+
+// constGroups finds the named groups of a pattern (submatch indices
+// index) that capture the same text in every match: a group whose
+// expression is a case-sensitive literal (or empty) and that every match
+// passes through (only concatenations and groups around it, no
+// alternation, option or repetition). It returns their texts by index
+// position, nil for the others (nil: none).
+func constGroups(src string, index []int) [][]byte {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	found := map[int][]byte{}
+	var walk func(r *syntax.Regexp)
+	walk = func(r *syntax.Regexp) {
+		switch r.Op {
+		case syntax.OpConcat:
+			for _, s := range r.Sub {
+				walk(s)
+			}
+		case syntax.OpCapture:
+			sub := r.Sub[0]
+			switch {
+			case sub.Op == syntax.OpLiteral && sub.Flags&syntax.FoldCase == 0:
+				found[r.Cap] = []byte(string(sub.Rune))
+			case sub.Op == syntax.OpEmptyMatch:
+				found[r.Cap] = []byte{}
+			default:
+				walk(sub)
+			}
+		}
+	}
+	walk(re)
+	if len(found) == 0 {
+		return nil
+	}
+	out := make([][]byte, len(index))
+	any := false
+	for i, gi := range index {
+		if c, ok := found[gi]; ok {
+			out[i], any = c, true
+		}
+	}
+	if !any {
+		return nil
+	}
+	return out
 }

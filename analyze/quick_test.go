@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -147,5 +148,47 @@ func TestGroupRecentExact(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("lines per group (-naive +got):\n%s", diff)
+	}
+}
+
+// TestConstGroups: a named group that is a literal every match passes
+// through is known without reading the line; others are not, and the
+// known texts equal what the regular expression captures.
+func TestConstGroups(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		line string
+		want []string // "-" for a group not known
+	}{
+		{`routingManager: (?P<cmd>WHO) command received \[l=(?P<child>[^\]]*)\]`, "x routingManager: WHO command received [l=a]", []string{"WHO", "-"}},
+		{`(?P<cmd>WHO|TELL) reply`, "TELL reply", []string{"-"}},
+		{`a(?:(?P<x>b))?c`, "ac", []string{"-"}},
+		{`(?i)(?P<x>abc)`, "ABC", []string{"-"}},
+		{`(?P<x>ab)|(?P<y>cd)`, "cd", []string{"-", "-"}},
+		{`(?P<x>ab)+`, "abab", []string{"-"}},
+		{`((?P<x>ab)c)(?P<e>)d`, "abcd", []string{"ab", ""}},
+		{`(?P<x>\.\[)`, "a.[b", []string{".["}},
+		{`(?P<x>ü)x`, "üx", []string{"ü"}},
+	} {
+		re := regexp.MustCompile(tc.src)
+		var index []int
+		for i, n := range re.SubexpNames() {
+			if n != "" {
+				index = append(index, i)
+			}
+		}
+		k := constGroups(tc.src, index)
+		m := re.FindStringSubmatch(tc.line)
+		if m == nil {
+			t.Fatalf("%s does not match %q", tc.src, tc.line)
+		}
+		for i, w := range tc.want {
+			switch {
+			case w == "-" && k != nil && k[i] != nil:
+				t.Errorf("%s: group %d known as %q, want not known", tc.src, i, k[i])
+			case w != "-" && (k == nil || k[i] == nil || string(k[i]) != w || m[index[i]] != w):
+				t.Errorf("%s: group %d known %q (captured %q), want %q", tc.src, i, k, m[index[i]], w)
+			}
+		}
 	}
 }

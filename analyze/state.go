@@ -118,6 +118,9 @@ func (r *record) ensureLocs() {
 // capBytes is the bytes of the i-th named group of a record not owned
 // yet (nil when it did not take part).
 func (r *record) capBytes(i int) []byte {
+	if r.pat.konst != nil && r.pat.konst[i] != nil {
+		return r.pat.konst[i]
+	}
 	r.ensureLocs()
 	if r.locs == nil {
 		return nil

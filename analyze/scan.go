@@ -368,11 +368,12 @@ func (s *scanner) merge(j *job) {
 		dayBase++
 	}
 	// The hits become records in the merger's slab (reused: records that
-	// stay are owned copies).
-	if cap(s.slab) < len(j.hits) {
-		s.slab = make([]record, len(j.hits), len(j.hits)+len(j.hits)/4)
+	// stay are owned copies), but for those quickSkips counts.
+	skip, skipped := s.quickSkips(j)
+	if need := len(j.hits) - skipped; cap(s.slab) < need {
+		s.slab = make([]record, need, need+need/4)
 	}
-	recs := s.slab[:len(j.hits)]
+	recs := s.slab[:len(j.hits)-skipped]
 	// Untimed lines of a newest-first member left waiting by the chunks
 	// before take this chunk's first time.
 	if len(m.pendNext) > 0 && !j.firstT.IsZero() {
@@ -403,7 +404,6 @@ func (s *scanner) merge(j *job) {
 	// rule's slot feeds its aggregate, which keeps what it needs. Each
 	// record is made, dated and delivered in one go: the slab is written
 	// once (a dense chunk's is larger than the caches).
-	skip := s.quickSkips(j)
 	nr := 0
 	for i := range j.hits {
 		if skip != nil {
@@ -506,11 +506,12 @@ func (s *scanner) merge(j *job) {
 // ring that a later one of the chunk pushes out. Those are counted here
 // at once (the ring turns, its dropped and its fact's count grow as if
 // each had been added) and quickSkips returns, per pattern index, how
-// many of the pattern's first hits the merge skips; nil: none.
-func (s *scanner) quickSkips(j *job) []int32 {
+// many of the pattern's first hits the merge skips (nil: none), and
+// their sum.
+func (s *scanner) quickSkips(j *job) ([]int32, int) {
 	ms, b := j.ms, j.ms.b
 	if noQuickSkips || len(j.hits) <= keepFloorTail || ms.m.newestFirst || j.spans != nil {
-		return nil
+		return nil, 0
 	}
 	cnt := s.skip[:0]
 	quick := false
@@ -523,7 +524,7 @@ func (s *scanner) quickSkips(j *job) []int32 {
 	}
 	s.skip = cnt
 	if !quick {
-		return nil
+		return nil, 0
 	}
 	for i := range j.hits {
 		if p := j.hits[i].pat; cnt[p] >= 0 {
@@ -531,6 +532,7 @@ func (s *scanner) quickSkips(j *job) []int32 {
 		}
 	}
 	quick = false
+	total := 0
 	for p, c := range cnt {
 		n := int(c) - keepFloorTail
 		if n <= 0 {
@@ -539,6 +541,7 @@ func (s *scanner) quickSkips(j *job) []int32 {
 		}
 		quick = true
 		cnt[p] = int32(n)
+		total += n
 		for _, sl := range ms.slotsOf[p] {
 			k := &b.slots[sl.id]
 			k.tailAt = (k.tailAt + n) % keepFloorTail
@@ -549,9 +552,9 @@ func (s *scanner) quickSkips(j *job) []int32 {
 		}
 	}
 	if !quick {
-		return nil
+		return nil, 0
 	}
-	return cnt
+	return cnt, total
 }
 
 // noQuickSkips (tests) makes the merge make every hit's record.

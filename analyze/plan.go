@@ -64,6 +64,11 @@ type pattern struct {
 	// literal taking part in every match (`(?P<cmd>WHO) command`): its
 	// capture is known without reading the line (nil: not such a group).
 	konst [][]byte
+	// alts holds, by names index, the texts of a named group that is an
+	// alternation of case-sensitive literals of different lengths
+	// (`(?P<cmd>WHO|TELL) reply`): the length of its capture tells which
+	// (nil: not such a group).
+	alts [][][]byte
 	// needCaps: some slot's aggregate reads the pattern's captures on
 	// every line (group keys, where, a state capture).
 	needCaps bool
@@ -163,7 +168,7 @@ func (p *plan) addSlot(re profiles.Pattern, globs []string, label, what string, 
 				pat.index = append(pat.index, i)
 			}
 		}
-		pat.konst = constGroups(re.Src, pat.index)
+		pat.konst, pat.alts = constGroups(re.Src, pat.index)
 		p.pats = append(p.pats, pat)
 	}
 	s := &slot{id: len(p.slots), pat: pat, globs: globs, label: label, what: what, rule: -1}
@@ -478,49 +483,78 @@ func (p *plan) claims(path string) bool {
 }
 
 // constGroups finds the named groups of a pattern (submatch indices
-// index) that capture the same text in every match: a group whose
-// expression is a case-sensitive literal (or empty) and that every match
-// passes through (only concatenations and groups around it, no
-// alternation, option or repetition). It returns their texts by index
-// position, nil for the others (nil: none).
-func constGroups(src string, index []int) [][]byte {
+// index) whose text is known without reading the line. konst: a group
+// that captures the same text in every match, one whose expression is a
+// case-sensitive literal (or empty) and that every match passes through
+// (only concatenations and groups around it, no alternation, option or
+// repetition). alts: a group that is an alternation of case-sensitive
+// literals of pairwise different lengths, wherever it is (the length of
+// the capture tells the text). Both are by index position, nil for the
+// other groups (nil: none).
+func constGroups(src string, index []int) (konst [][]byte, alts [][][]byte) {
 	re, err := syntax.Parse(src, syntax.Perl)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
 	found := map[int][]byte{}
-	var walk func(r *syntax.Regexp)
-	walk = func(r *syntax.Regexp) {
-		switch r.Op {
-		case syntax.OpConcat:
-			for _, s := range r.Sub {
-				walk(s)
-			}
-		case syntax.OpCapture:
+	choice := map[int][][]byte{}
+	var walk func(r *syntax.Regexp, every bool)
+	walk = func(r *syntax.Regexp, every bool) {
+		if r.Op == syntax.OpCapture {
 			sub := r.Sub[0]
 			switch {
-			case sub.Op == syntax.OpLiteral && sub.Flags&syntax.FoldCase == 0:
+			case every && sub.Op == syntax.OpLiteral && sub.Flags&syntax.FoldCase == 0:
 				found[r.Cap] = []byte(string(sub.Rune))
-			case sub.Op == syntax.OpEmptyMatch:
+				return
+			case every && sub.Op == syntax.OpEmptyMatch:
 				found[r.Cap] = []byte{}
-			default:
-				walk(sub)
+				return
+			case sub.Op == syntax.OpAlternate:
+				if a := literalAlts(sub); a != nil {
+					choice[r.Cap] = a
+					return
+				}
 			}
+			walk(sub, every)
+			return
+		}
+		for _, s := range r.Sub {
+			walk(s, every && r.Op == syntax.OpConcat)
 		}
 	}
-	walk(re)
-	if len(found) == 0 {
-		return nil
-	}
-	out := make([][]byte, len(index))
-	any := false
+	walk(re, true)
 	for i, gi := range index {
 		if c, ok := found[gi]; ok {
-			out[i], any = c, true
+			if konst == nil {
+				konst = make([][]byte, len(index))
+			}
+			konst[i] = c
+		}
+		if a, ok := choice[gi]; ok {
+			if alts == nil {
+				alts = make([][][]byte, len(index))
+			}
+			alts[i] = a
 		}
 	}
-	if !any {
-		return nil
+	return konst, alts
+}
+
+// literalAlts: the texts of an alternation of case-sensitive literals of
+// pairwise different lengths, else nil.
+func literalAlts(r *syntax.Regexp) [][]byte {
+	var out [][]byte
+	for _, s := range r.Sub {
+		if s.Op != syntax.OpLiteral || s.Flags&syntax.FoldCase != 0 {
+			return nil
+		}
+		t := []byte(string(s.Rune))
+		for _, o := range out {
+			if len(o) == len(t) {
+				return nil
+			}
+		}
+		out = append(out, t)
 	}
 	return out
 }

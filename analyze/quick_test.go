@@ -152,16 +152,24 @@ func TestGroupRecentExact(t *testing.T) {
 }
 
 // TestConstGroups: a named group that is a literal every match passes
-// through is known without reading the line; others are not, and the
-// known texts equal what the regular expression captures.
+// through, or an alternation of literals of different lengths, is known
+// without reading the line (by its capture's length, for the latter);
+// others are not, and the known texts equal what the regular expression
+// captures.
 func TestConstGroups(t *testing.T) {
 	for _, tc := range []struct {
 		src  string
 		line string
-		want []string // "-" for a group not known
+		want []string // "-" for a group not known, "~" known by its length
 	}{
 		{`routingManager: (?P<cmd>WHO) command received \[l=(?P<child>[^\]]*)\]`, "x routingManager: WHO command received [l=a]", []string{"WHO", "-"}},
-		{`(?P<cmd>WHO|TELL) reply`, "TELL reply", []string{"-"}},
+		{`(?P<cmd>WHO|TELL) reply`, "TELL reply", []string{"~"}},
+		{`(?P<cmd>WHO|TELL) reply`, "WHO reply", []string{"~"}},
+		{`x (?:(?P<lvl>ERROR|WARNING|INFO))?`, "x WARNING", []string{"~"}},
+		{`(?P<lvl>ERROR|WARN|INFO)`, "INFO", []string{"-"}}, // two of length 4
+		{`(?P<lvl>WHO|WHAT)`, "WHAT", []string{"-"}},        // factored: WH(?:O|AT)
+		{`(?i)(?P<lvl>WHO|TELL)`, "tell", []string{"-"}},    // case folded
+		{`(?P<lvl>WHO|TE+LL)`, "TEELL", []string{"-"}},      // not all literals
 		{`a(?:(?P<x>b))?c`, "ac", []string{"-"}},
 		{`(?i)(?P<x>abc)`, "ABC", []string{"-"}},
 		{`(?P<x>ab)|(?P<y>cd)`, "cd", []string{"-", "-"}},
@@ -177,17 +185,38 @@ func TestConstGroups(t *testing.T) {
 				index = append(index, i)
 			}
 		}
-		k := constGroups(tc.src, index)
-		m := re.FindStringSubmatch(tc.line)
+		konst, alts := constGroups(tc.src, index)
+		m := re.FindStringSubmatchIndex(tc.line)
 		if m == nil {
 			t.Fatalf("%s does not match %q", tc.src, tc.line)
 		}
 		for i, w := range tc.want {
-			switch {
-			case w == "-" && k != nil && k[i] != nil:
-				t.Errorf("%s: group %d known as %q, want not known", tc.src, i, k[i])
-			case w != "-" && (k == nil || k[i] == nil || string(k[i]) != w || m[index[i]] != w):
-				t.Errorf("%s: group %d known %q (captured %q), want %q", tc.src, i, k, m[index[i]], w)
+			k := konst != nil && konst[i] != nil
+			a := alts != nil && alts[i] != nil
+			captured := ""
+			if m[2*index[i]] >= 0 {
+				captured = tc.line[m[2*index[i]]:m[2*index[i]+1]]
+			}
+			switch w {
+			case "-":
+				if k || a {
+					t.Errorf("%s: group %d known (%q, %q), want not known", tc.src, i, konst, alts)
+				}
+			case "~":
+				// What capBytes does: the alternative of the capture's length.
+				got := ""
+				for _, x := range alts[i] {
+					if len(x) == len(captured) {
+						got = string(x)
+					}
+				}
+				if !a || k || got != captured {
+					t.Errorf("%s: group %d by length gives %q, captured %q (alts %q)", tc.src, i, got, captured, alts)
+				}
+			default:
+				if !k || a || string(konst[i]) != w || captured != w {
+					t.Errorf("%s: group %d known %q (captured %q), want %q", tc.src, i, konst, captured, w)
+				}
 			}
 		}
 	}

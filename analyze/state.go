@@ -130,6 +130,13 @@ func (r *record) capBytes(i int) []byte {
 	if a < 0 {
 		return nil
 	}
+	if r.pat.alts != nil && r.pat.alts[i] != nil {
+		for _, t := range r.pat.alts[i] {
+			if len(t) == b-a {
+				return t
+			}
+		}
+	}
 	return r.raw[a:b]
 }
 

@@ -169,6 +169,7 @@ type ruleAgg struct {
 	groups     map[string]*aggGroup
 	order      []*aggGroup
 	lastGroup  *aggGroup // the group found last
+	prevGroup  *aggGroup // and the one before it
 	kb         []byte
 	// last is the line observed last: a line two slots of the rule
 	// read is counted once (the first slot's).
@@ -297,6 +298,17 @@ func appendIDPart(b []byte, v string) []byte {
 // group finds or makes the group of a record, without allocating when it
 // exists.
 func (a *ruleAgg) group(r *record) *aggGroup {
+	// Lines of one group often come in runs, or alternate between two:
+	// the groups found last are compared value by value first (equal
+	// values, equal id: groupID is one-to-one).
+	for _, g := range [2]*aggGroup{a.lastGroup, a.prevGroup} {
+		if g != nil && r.capturesAre(a.keys, g.vals) {
+			if g != a.lastGroup {
+				a.lastGroup, a.prevGroup = g, a.lastGroup
+			}
+			return g
+		}
+	}
 	kb := a.kb[:0]
 	for _, k := range a.keys {
 		n := len(kb)
@@ -311,11 +323,8 @@ func (a *ruleAgg) group(r *record) *aggGroup {
 		copy(kb[n:], p)
 	}
 	a.kb = kb
-	if g := a.lastGroup; g != nil && g.id == string(kb) {
-		return g // lines of one group often come in runs
-	}
 	if g := a.groups[string(kb)]; g != nil {
-		a.lastGroup = g
+		a.lastGroup, a.prevGroup = g, a.lastGroup
 		return g
 	}
 	vals := make([]string, len(a.keys))
@@ -325,6 +334,7 @@ func (a *ruleAgg) group(r *record) *aggGroup {
 	g := &aggGroup{id: string(kb), key: groupKey(vals), vals: vals, labels: make([]int, len(a.tag))}
 	a.groups[string(kb)] = g
 	a.order = append(a.order, g)
+	a.lastGroup, a.prevGroup = g, a.lastGroup
 	return g
 }
 

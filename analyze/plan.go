@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
 
@@ -59,6 +60,15 @@ type pattern struct {
 	// digits: the pattern treats all digits alike (digitUniform): its
 	// decisions are memoised per digit-blind line.
 	digits bool
+	// konst holds, by names index, the text of a named group that is a
+	// literal taking part in every match (`(?P<cmd>WHO) command`): its
+	// capture is known without reading the line (nil: not such a group).
+	konst [][]byte
+	// alts holds, by names index, the texts of a named group that is an
+	// alternation of case-sensitive literals of different lengths
+	// (`(?P<cmd>WHO|TELL) reply`): the length of its capture tells which
+	// (nil: not such a group).
+	alts [][][]byte
 	// needCaps: some slot's aggregate reads the pattern's captures on
 	// every line (group keys, where, a state capture).
 	needCaps bool
@@ -158,6 +168,7 @@ func (p *plan) addSlot(re profiles.Pattern, globs []string, label, what string, 
 				pat.index = append(pat.index, i)
 			}
 		}
+		pat.konst, pat.alts = constGroups(re.Src, pat.index)
 		p.pats = append(p.pats, pat)
 	}
 	s := &slot{id: len(p.slots), pat: pat, globs: globs, label: label, what: what, rule: -1}
@@ -469,4 +480,81 @@ func (p *plan) claims(path string) bool {
 		}
 	}
 	return false
+}
+
+// constGroups finds the named groups of a pattern (submatch indices
+// index) whose text is known without reading the line. konst: a group
+// that captures the same text in every match, one whose expression is a
+// case-sensitive literal (or empty) and that every match passes through
+// (only concatenations and groups around it, no alternation, option or
+// repetition). alts: a group that is an alternation of case-sensitive
+// literals of pairwise different lengths, wherever it is (the length of
+// the capture tells the text). Both are by index position, nil for the
+// other groups (nil: none).
+func constGroups(src string, index []int) (konst [][]byte, alts [][][]byte) {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil, nil
+	}
+	found := map[int][]byte{}
+	choice := map[int][][]byte{}
+	var walk func(r *syntax.Regexp, every bool)
+	walk = func(r *syntax.Regexp, every bool) {
+		if r.Op == syntax.OpCapture {
+			sub := r.Sub[0]
+			switch {
+			case every && sub.Op == syntax.OpLiteral && sub.Flags&syntax.FoldCase == 0:
+				found[r.Cap] = []byte(string(sub.Rune))
+				return
+			case every && sub.Op == syntax.OpEmptyMatch:
+				found[r.Cap] = []byte{}
+				return
+			case sub.Op == syntax.OpAlternate:
+				if a := literalAlts(sub); a != nil {
+					choice[r.Cap] = a
+					return
+				}
+			}
+			walk(sub, every)
+			return
+		}
+		for _, s := range r.Sub {
+			walk(s, every && r.Op == syntax.OpConcat)
+		}
+	}
+	walk(re, true)
+	for i, gi := range index {
+		if c, ok := found[gi]; ok {
+			if konst == nil {
+				konst = make([][]byte, len(index))
+			}
+			konst[i] = c
+		}
+		if a, ok := choice[gi]; ok {
+			if alts == nil {
+				alts = make([][][]byte, len(index))
+			}
+			alts[i] = a
+		}
+	}
+	return konst, alts
+}
+
+// literalAlts: the texts of an alternation of case-sensitive literals of
+// pairwise different lengths, else nil.
+func literalAlts(r *syntax.Regexp) [][]byte {
+	var out [][]byte
+	for _, s := range r.Sub {
+		if s.Op != syntax.OpLiteral || s.Flags&syntax.FoldCase != 0 {
+			return nil
+		}
+		t := []byte(string(s.Rune))
+		for _, o := range out {
+			if len(o) == len(t) {
+				return nil
+			}
+		}
+		out = append(out, t)
+	}
+	return out
 }

@@ -109,6 +109,7 @@ type scanner struct {
 	mergeDone chan struct{}
 	retained  int      // bytes retained across members (merger only)
 	slab      []record // the records of the chunk being merged
+	skip      []int32  // quickSkips' scratch
 	// hitFree holds the hit slices of merged chunks for the workers to
 	// reuse: a chunk's hits then cost no growth (a sync.Pool loses them
 	// at each GC, and a dense chunk holds tens of thousands).
@@ -367,11 +368,12 @@ func (s *scanner) merge(j *job) {
 		dayBase++
 	}
 	// The hits become records in the merger's slab (reused: records that
-	// stay are owned copies).
-	if cap(s.slab) < len(j.hits) {
-		s.slab = make([]record, len(j.hits), len(j.hits)+len(j.hits)/4)
+	// stay are owned copies), but for those quickSkips counts.
+	skip, skipped := s.quickSkips(j)
+	if need := len(j.hits) - skipped; cap(s.slab) < need {
+		s.slab = make([]record, need, need+need/4)
 	}
-	recs := s.slab[:len(j.hits)]
+	recs := s.slab[:len(j.hits)-skipped]
 	// Untimed lines of a newest-first member left waiting by the chunks
 	// before take this chunk's first time.
 	if len(m.pendNext) > 0 && !j.firstT.IsZero() {
@@ -402,8 +404,16 @@ func (s *scanner) merge(j *job) {
 	// rule's slot feeds its aggregate, which keeps what it needs. Each
 	// record is made, dated and delivered in one go: the slab is written
 	// once (a dense chunk's is larger than the caches).
-	for i := range recs {
-		r := &recs[i]
+	nr := 0
+	for i := range j.hits {
+		if skip != nil {
+			if p := j.hits[i].pat; skip[p] > 0 {
+				skip[p]-- // counted by quickSkips: no record
+				continue
+			}
+		}
+		r := &recs[nr]
+		nr++
 		j.recInto(r, i)
 		r.line += base + 1
 		switch {
@@ -476,7 +486,7 @@ func (s *scanner) merge(j *job) {
 		s.freeBuf(j.buf)
 	}
 	m.lines += j.nl
-	clear(recs)
+	clear(recs[:nr])
 	if j.hits != nil {
 		select {
 		case s.hitFree <- hitBuf{j.hits[:0], j.times[:0], j.locs[:0]}:
@@ -485,6 +495,92 @@ func (s *scanner) merge(j *job) {
 	}
 	j.data, j.buf, j.hits, j.times, j.locs, j.excerpts = nil, nil, nil, nil, nil, nil
 	s.merged()
+}
+
+// quickSkips spares the records of lines whose every slot only counts
+// them: for each pattern of the chunk's member whose slots are all
+// quick (quickSlot: a store whose head is full and whose ring of the last
+// keepFloorTail lines is full, fed by no rule's aggregate, with at most
+// a count of lines for its fact), all but the pattern's last
+// keepFloorTail hits of the chunk would only push a record through the
+// ring that a later one of the chunk pushes out. Those are counted here
+// at once (the ring turns, its dropped and its fact's count grow as if
+// each had been added) and quickSkips returns, per pattern index, how
+// many of the pattern's first hits the merge skips (nil: none), and
+// their sum.
+func (s *scanner) quickSkips(j *job) ([]int32, int) {
+	ms, b := j.ms, j.ms.b
+	if noQuickSkips || len(j.hits) <= keepFloorTail || ms.m.newestFirst || j.spans != nil {
+		return nil, 0
+	}
+	cnt := s.skip[:0]
+	quick := false
+	for p := range ms.pats {
+		c := int32(-1) // not quick
+		if quickPat(b, ms.slotsOf[p]) {
+			c, quick = 0, true
+		}
+		cnt = append(cnt, c)
+	}
+	s.skip = cnt
+	if !quick {
+		return nil, 0
+	}
+	for i := range j.hits {
+		if p := j.hits[i].pat; cnt[p] >= 0 {
+			cnt[p]++
+		}
+	}
+	quick = false
+	total := 0
+	for p, c := range cnt {
+		n := int(c) - keepFloorTail
+		if n <= 0 {
+			cnt[p] = 0
+			continue
+		}
+		quick = true
+		cnt[p] = int32(n)
+		total += n
+		for _, sl := range ms.slotsOf[p] {
+			k := &b.slots[sl.id]
+			k.tailAt = (k.tailAt + n) % keepFloorTail
+			k.dropped += n
+			if sl.fact != nil {
+				b.factAggs[sl.id].n += n
+			}
+		}
+	}
+	if !quick {
+		return nil, 0
+	}
+	return cnt, total
+}
+
+// noQuickSkips (tests) makes the merge make every hit's record.
+var noQuickSkips bool
+
+// quickPat: every slot of a pattern is quick (see quickSkips).
+func quickPat(b *bundleState, slots []*slot) bool {
+	for _, sl := range slots {
+		if sl.filePat != nil || sl.rule >= 0 && b.aggs[sl.rule] != nil {
+			return false
+		}
+		if sl.fact != nil {
+			switch sl.fact.Pick {
+			case "count", "exists", "all":
+			default:
+				return false
+			}
+			if b.factAggs == nil || b.factAggs[sl.id] == nil {
+				return false
+			}
+		}
+		if k := &b.slots[sl.id]; !k.full || len(k.tail) < keepFloorTail {
+			return false
+		}
+	}
+	return len(slots) > 0
 }
 
 // deliver hands a record to its slot: the rule's aggregate, else the

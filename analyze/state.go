@@ -118,6 +118,9 @@ func (r *record) ensureLocs() {
 // capBytes is the bytes of the i-th named group of a record not owned
 // yet (nil when it did not take part).
 func (r *record) capBytes(i int) []byte {
+	if r.pat.konst != nil && r.pat.konst[i] != nil {
+		return r.pat.konst[i]
+	}
 	r.ensureLocs()
 	if r.locs == nil {
 		return nil
@@ -126,6 +129,13 @@ func (r *record) capBytes(i int) []byte {
 	a, b := r.locs[2*gi], r.locs[2*gi+1]
 	if a < 0 {
 		return nil
+	}
+	if r.pat.alts != nil && r.pat.alts[i] != nil {
+		for _, t := range r.pat.alts[i] {
+			if len(t) == b-a {
+				return t
+			}
+		}
 	}
 	return r.raw[a:b]
 }
@@ -147,6 +157,39 @@ func (r *record) appendCapture(dst []byte, name string) []byte {
 		}
 	}
 	return dst
+}
+
+// capturesAre tells whether the named groups' texts are vals, in order
+// (as capture gives them: "" for a name the record does not have),
+// without allocating.
+func (r *record) capturesAre(names, vals []string) bool {
+next:
+	for k, name := range names {
+		for i, n := range r.pat.names {
+			if n == name {
+				if r.raw != nil {
+					if string(r.capBytes(i)) != vals[k] {
+						return false
+					}
+				} else if r.caps[i] != vals[k] {
+					return false
+				}
+				continue next
+			}
+		}
+		for i, n := range r.fnames {
+			if n == name {
+				if r.fcaps[i] != vals[k] {
+					return false
+				}
+				continue next
+			}
+		}
+		if vals[k] != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // own returns the record with its own text, match and captures (itself

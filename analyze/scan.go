@@ -1088,10 +1088,10 @@ func (w *worker) scan(j *job) {
 			segs = w.segs
 		}
 		// The search decides a literal pattern (litExact) when the
-		// segment is the line it searched: not split (or split in one
-		// piece, as most lines of a split member are, and not cut at
-		// MaxMatchLine, so the literal it found is within the segment).
-		byLits := !ms.split || len(segs) == 1 && len(line) == full
+		// segment is the line it searched: not cut at MaxMatchLine (the
+		// literal it found may be past the cut), and not split or split
+		// in one piece, as most lines of a split member are.
+		byLits := len(line) == full && (!ms.split || len(segs) == 1)
 		if tod {
 			adv(start)
 		}

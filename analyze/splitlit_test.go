@@ -18,13 +18,21 @@ import (
 // hits (line, segment, pattern) are the regular expressions' on each
 // segment as splitAt cuts it: a literal in the second record of a line
 // only, in both, in a line longer than MaxMatchLine before and across
-// the cut, next to a digit-blind pattern sharing its word.
+// the cut, next to a digit-blind pattern sharing its word. A member that
+// is not split is held to the same: a literal across the cut is not in
+// the line the regular expressions see.
 func TestSplitLiterals(t *testing.T) {
+	for _, split := range []bool{true, false} {
+		t.Run(fmt.Sprintf("split=%v", split), func(t *testing.T) { testSplitLiterals(t, split) })
+	}
+}
+
+func testSplitLiterals(t *testing.T, split bool) {
 	p, err := profiles.Parse("s.yaml", []byte(`name: s
 description: split literals
 analyze:
   logs:
-  - {files: ["files/**"], time: yymmdd, split: true}
+  - {files: ["files/**"], time: yymmdd, split: `+fmt.Sprint(split)+`}
   rules:
   - {id: s.a, title: x, explanation: x, remedy: x, match: {in: ["files/**"], pattern: 'routingManager: (?:WHO|TELL)'}}
   - {id: s.b, title: x, explanation: x, remedy: x, match: {in: ["files/**"], pattern: 'routingManager'}}
@@ -62,8 +70,8 @@ analyze:
 	b := &bundleState{plan: pl, loc: time.UTC, byPath: map[string]*member{}}
 	b.slots = make([]slotStore, len(pl.slots))
 	ms := (&scanner{}).setup(b, inputMember("files/epp.log"), time.Now())
-	if !ms.split {
-		t.Fatal("member not split")
+	if ms.split != split {
+		t.Fatalf("member split %v, want %v", ms.split, split)
 	}
 	w := &worker{}
 	multi, long := 0, 0
@@ -98,7 +106,10 @@ analyze:
 			if len(line) > MaxMatchLine {
 				long++
 			}
-			segs := splitAt(nil, matchable(line), ms.m.parser, &ms.tc)
+			segs := [][]byte{matchable(line)}
+			if split {
+				segs = splitAt(nil, matchable(line), ms.m.parser, &ms.tc)
+			}
 			if len(segs) > 1 {
 				multi++
 			}
@@ -125,7 +136,7 @@ analyze:
 			t.Fatalf("round %d: hits %v\nwant %v", round, fmt.Sprint(got), fmt.Sprint(want))
 		}
 	}
-	if multi == 0 || long == 0 {
+	if split && multi == 0 || long == 0 {
 		t.Fatalf("%d split lines, %d long ones: the test tests nothing", multi, long)
 	}
 }

@@ -378,6 +378,10 @@ type bundleState struct {
 	passDone bool
 	// tpls: what its finished logs' templates give the report (mine_fold.go).
 	tpls *logTemplates
+	// exEnded are small members whose pass ended, queued for pruning
+	// their excerpts, exEndedSize the bytes of those (endedMember).
+	exEnded     []endedEx
+	exEndedSize int
 }
 
 func (b *bundleState) slotRecords(s *slot) []*record {

@@ -90,7 +90,7 @@ func (s *scanner) memberDone(b *bundleState, m *member) {
 			b.pruneExcerpts(s.exBud, []*member{m}, false)
 			return
 		}
-		if n > 0 && len(m.retained) == 0 && len(m.pendNext) == 0 {
+		if n > 0 && len(m.retainedChunks()) == 0 && len(m.pendNext) == 0 {
 			// (a kept member keeps its excerpts; records still waiting
 			// for a time are delivered at the bundle's end)
 			b.endedMember(s.exBud, m, n)
@@ -234,7 +234,7 @@ func (b *bundleState) pruneExcerpts(bud *budget, only []*member, final bool) {
 		members = only
 	}
 	for _, m := range members {
-		if len(m.retained) > 0 || len(m.excerpts)+len(m.exTail) == 0 {
+		if len(m.retainedChunks()) > 0 || len(m.excerpts)+len(m.exTail) == 0 {
 			continue
 		}
 		heads := m.excerpts[:0]
@@ -247,6 +247,9 @@ func (b *bundleState) pruneExcerpts(bud *budget, only []*member, final bool) {
 		}
 		clear(m.excerpts[len(heads):])
 		m.excerpts = heads
+		if len(heads) == 0 {
+			m.excerpts = nil // most members keep none: not their array either
+		}
 		var tail []*excerpt
 		for _, ex := range m.exTail {
 			if keep(m, ex) {

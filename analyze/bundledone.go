@@ -46,7 +46,7 @@ func (s *scanner) endBundle(b *bundleState) {
 	}
 	b.passDone = true
 	if atBundleEnd != nil {
-		atBundleEnd()
+		atBundleEnd(b, s)
 	}
 	for _, m := range b.members {
 		s.flushPending(b, m)
@@ -278,4 +278,4 @@ func (g *mergedGroup) densest(w time.Duration) (first, last time.Time, rate int,
 
 // atBundleEnd, when set (tests), runs as each bundle's pass ends, before
 // what only the pass needed is let go (the heap's peak: TestProfileRun).
-var atBundleEnd func()
+var atBundleEnd func(b *bundleState, s *scanner)

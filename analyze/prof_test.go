@@ -33,7 +33,7 @@ func TestProfileRun(t *testing.T) {
 		}
 		defer func() { afterPass = nil }()
 		if e := os.Getenv("CASEFILE_PROFILE_HEAP_END"); e != "" {
-			atBundleEnd = func() {
+			atBundleEnd = func(*bundleState, *scanner) {
 				runtime.GC()
 				f, _ := os.Create(e)
 				defer f.Close()

@@ -201,8 +201,9 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 	p := b.plan
 	spec := p.specFor(im.Path)
 	var slots []*slot
+	memo := make([]int8, len(p.globLists))
 	for _, sl := range p.slots {
-		if sl.reads(im.Path) {
+		if sl.readsMemo(im.Path, memo) {
 			slots = append(slots, sl)
 		}
 	}

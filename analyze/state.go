@@ -396,21 +396,40 @@ type bundleState struct {
 	// their excerpts, exEndedSize the bytes of those (endedMember).
 	exEnded     []endedEx
 	exEndedSize int
+	// matching remembers membersMatching's lists, by glob list.
+	matching map[string]matched
 }
 
 func (b *bundleState) slotRecords(s *slot) []*record {
 	return b.slots[s.id].records()
 }
 
-// membersMatching returns the paths of walked members matching a glob.
+// membersMatching returns the paths of walked members matching a glob
+// (not to be changed: the list is remembered per glob list, as the
+// coverage of every rule asks for its inputs' members, and a bundle of
+// 10,000 members made each rule match every glob against each of them).
 func (b *bundleState) membersMatching(globs []string) []string {
+	key := strings.Join(globs, "\x00")
+	if c, ok := b.matching[key]; ok && c.n == len(b.all) {
+		return c.paths
+	}
 	var out []string
 	for _, p := range b.all {
 		if matchAny(globs, p) {
 			out = append(out, p)
 		}
 	}
+	if b.matching == nil {
+		b.matching = map[string]matched{}
+	}
+	b.matching[key] = matched{len(b.all), out}
 	return out
+}
+
+// matched is what membersMatching found of n members walked.
+type matched struct {
+	n     int
+	paths []string
 }
 
 // cleanText makes line bytes into evidence text: invalid UTF-8 becomes

@@ -140,6 +140,9 @@ func (s *evStream) addN(r *record, sidx, tag, prio, n int) {
 		}
 	}
 	if sg == nil {
+		if s.timeOnly && len(s.segs) >= compactSegs {
+			s.compact(e.b)
+		}
 		sg = &evSeg{m: e.m, b: e.b, timeOnly: s.timeOnly}
 		s.segs = append(s.segs, sg)
 	}
@@ -166,6 +169,45 @@ func (sg *evSeg) joins(m *member, b int) bool {
 		return true
 	}
 	return sg.timeOnly && sg.b == b && finalTimes(sg.m) && finalTimes(m)
+}
+
+// compactSegs is the segments a timeOnly stream holds before its small
+// segments of final times are merged into one (compact).
+const compactSegs = 64
+
+// compact merges the small segments (fewer than compactSegs entries) of
+// final times of bundle b of a timeOnly stream into one, when there are
+// half compactSegs of them: a stream whose times go back from member to
+// member (the logs of several families, or rotations, side by side)
+// made a segment of a few entries per member (issue 13: one bundle of
+// 10,000 logs). Only small segments are merged, so that an entry is
+// merged a few times at most. The merged entries read as its first
+// member's, as those of a segment joins makes.
+func (s *evStream) compact(b int) {
+	var small, rest []*evSeg
+	for _, sg := range s.segs {
+		if sg.timeOnly && sg.b == b && finalTimes(sg.m) && sg.n < compactSegs {
+			small = append(small, sg)
+		} else {
+			rest = append(rest, sg)
+		}
+	}
+	if len(small) < compactSegs/2 {
+		return
+	}
+	ns := &evSeg{m: small[0].m, b: b, timeOnly: true, dir: 1}
+	it := newEvIter(&evStream{segs: small}) // flushes their runs
+	var e evt
+	for it.next(&e) {
+		if ns.run > 0 && ns.last.t == e.t {
+			ns.run += e.n
+			continue
+		}
+		ns.flush()
+		ns.run, ns.last = e.n, evt{t: e.t, m: ns.m, b: b}
+	}
+	ns.flush()
+	s.segs = append(rest, ns)
 }
 
 // finalTimes: the member's times are final when the pass reads them.

@@ -45,6 +45,9 @@ func (s *scanner) endBundle(b *bundleState) {
 		return
 	}
 	b.passDone = true
+	if atBundleEnd != nil {
+		atBundleEnd(b, s)
+	}
 	for _, m := range b.members {
 		s.flushPending(b, m)
 	}
@@ -53,6 +56,7 @@ func (s *scanner) endBundle(b *bundleState) {
 	b.fixTimes()
 	b.reduceStreams()
 	b.foldSequences()
+	b.exEnded, b.exEndedSize = nil, 0
 	b.pruneExcerpts(s.exBud, nil, true)
 	for _, m := range b.members {
 		s.exBud.give(m.shareLines()) // excerpt_share.go
@@ -62,15 +66,16 @@ func (s *scanner) endBundle(b *bundleState) {
 	}
 }
 
-// pruneMemberMin is the excerpt bytes from which a member's excerpts are
-// pruned at the end of its pass (pruning costs a look at every record the
-// bundle keeps: not worth it for a member with a few excerpts).
+// pruneMemberMin is the excerpt bytes from which the excerpts of the
+// members whose pass is over are pruned (pruning costs a look at every
+// record the bundle keeps: not worth it for a few excerpts).
 const pruneMemberMin = 64 << 10
 
 // memberDone hands the merger the end of a member's pass, behind its
 // chunks: a member holding many excerpts keeps only those around its
 // kept lines, so that the excerpts of the members and bundles walked
 // side by side do not use up the run's budget before the bundle's end.
+// Small members are pruned together, a while after their end (endedMember).
 func (s *scanner) memberDone(b *bundleState, m *member) {
 	done := make(chan struct{})
 	close(done)
@@ -83,9 +88,47 @@ func (s *scanner) memberDone(b *bundleState, m *member) {
 			n += excerptSize(ex)
 		}
 		if n >= pruneMemberMin {
-			b.pruneExcerpts(s.exBud, m, false)
+			b.pruneExcerpts(s.exBud, []*member{m}, false)
+			return
+		}
+		if n > 0 && len(m.retainedChunks()) == 0 && len(m.pendNext) == 0 {
+			// (a kept member keeps its excerpts; records still waiting
+			// for a time are delivered at the bundle's end)
+			b.endedMember(s.exBud, m, n)
 		}
 	}}
+}
+
+// endedMember queues a small member whose pass is over for pruning its
+// excerpts (memberDone): once the queued members hold twice
+// pruneMemberMin, the oldest of them holding pruneMemberMin are pruned
+// together. Not at once: the last lines a rule counts (the tail its
+// groups keep) are in the members read last, and their excerpts would
+// stay until the bundle's end; a while later most of those lines have
+// left the tail. Before, a bundle of 10,000 small logs held the whole
+// excerpt budget (4 MiB) from its first 800 logs on, and the logs after
+// those got no excerpts (issue 13: memory flat in the number of members).
+func (b *bundleState) endedMember(bud *budget, m *member, size int) {
+	b.exEnded = append(b.exEnded, endedEx{m, size})
+	b.exEndedSize += size
+	if b.exEndedSize < 2*pruneMemberMin {
+		return
+	}
+	var batch []*member
+	n, k := 0, 0
+	for ; k < len(b.exEnded) && n < pruneMemberMin; k++ {
+		batch = append(batch, b.exEnded[k].m)
+		n += b.exEnded[k].size
+	}
+	b.exEnded = append(b.exEnded[:0], b.exEnded[k:]...)
+	b.exEndedSize -= n
+	b.pruneExcerpts(bud, batch, false)
+}
+
+// endedEx is a member queued by endedMember and its excerpts' bytes.
+type endedEx struct {
+	m    *member
+	size int
 }
 
 // reduceStreams replaces the time streams of the groups of the bundle's
@@ -145,12 +188,19 @@ func maxEvidenceOf(r *profiles.Rule) int {
 // the lines a group quotes are known (quotesOnly). A member whose lines
 // a context keeps (retained) keeps all its excerpts: its context lines
 // may be quoted.
-func (b *bundleState) pruneExcerpts(bud *budget, only *member, final bool) {
+func (b *bundleState) pruneExcerpts(bud *budget, only []*member, final bool) {
 	type mline struct{ m, line int }
 	kept := map[mline]bool{}
+	var of map[*member]bool // only's members; nil: all
+	if only != nil {
+		of = make(map[*member]bool, len(only))
+		for _, m := range only {
+			of[m] = true
+		}
+	}
 	add := func(rs []*record) {
 		for _, r := range rs {
-			if r != nil && r.m != nil && (only == nil || r.m == only) {
+			if r != nil && r.m != nil && (of == nil || of[r.m]) {
 				kept[mline{r.m.idx, r.line}] = true
 			}
 		}
@@ -193,8 +243,12 @@ func (b *bundleState) pruneExcerpts(bud *budget, only *member, final bool) {
 		}
 		return false
 	}
-	for _, m := range b.members {
-		if len(m.retained) > 0 || len(m.excerpts)+len(m.exTail) == 0 || only != nil && m != only {
+	members := b.members
+	if only != nil {
+		members = only
+	}
+	for _, m := range members {
+		if len(m.retainedChunks()) > 0 || len(m.excerpts)+len(m.exTail) == 0 {
 			continue
 		}
 		heads := m.excerpts[:0]
@@ -207,6 +261,9 @@ func (b *bundleState) pruneExcerpts(bud *budget, only *member, final bool) {
 		}
 		clear(m.excerpts[len(heads):])
 		m.excerpts = heads
+		if len(heads) == 0 {
+			m.excerpts = nil // most members keep none: not their array either
+		}
 		var tail []*excerpt
 		for _, ex := range m.exTail {
 			if keep(m, ex) {
@@ -232,3 +289,7 @@ func (g *mergedGroup) densest(w time.Duration) (first, last time.Time, rate int,
 	}
 	return densest(w, g.evs...)
 }
+
+// atBundleEnd, when set (tests), runs as each bundle's pass ends, before
+// what only the pass needed is let go (the heap's peak: TestProfileRun).
+var atBundleEnd func(b *bundleState, s *scanner)

@@ -293,7 +293,7 @@ func (e *evaluator) context(rp *rulePlan, bs []*bundleState, t time.Time, skip m
 			continue
 		}
 		for _, m := range b.members {
-			if len(m.retained) == 0 || !matchAny(c.In, m.path) {
+			if len(m.retainedChunks()) == 0 || !matchAny(c.In, m.path) {
 				continue
 			}
 			for _, l := range m.contextLines() {
@@ -334,10 +334,14 @@ func (e *evaluator) context(rp *rulePlan, bs []*bundleState, t time.Time, skip m
 // newest-first member); lines of a time-of-day member are dated as the
 // pass dated its records.
 func (m *member) contextLines() []ctxLine {
-	if m.ctxDone {
-		return m.ctxLines
+	c := m.ctx
+	if c == nil {
+		return nil
 	}
-	m.ctxDone = true
+	if c.ctxDone {
+		return c.ctxLines
+	}
+	c.ctxDone = true
 	type raw struct {
 		line int
 		t    time.Time
@@ -345,7 +349,7 @@ func (m *member) contextLines() []ctxLine {
 	}
 	var lines []raw
 	var cur time.Time
-	for _, ch := range m.retained {
+	for _, ch := range c.retained {
 		data := ch.data
 		no := ch.start
 		tc := todCursor{newest: m.newestFirst, have: ch.todHave, last: ch.todLast, rolls: ch.rolls}
@@ -397,10 +401,10 @@ func (m *member) contextLines() []ctxLine {
 	}
 	for _, l := range lines {
 		if !l.t.IsZero() {
-			m.ctxLines = append(m.ctxLines, ctxLine{line: l.line, t: l.t, text: cleanText(l.text, maxLineText)})
+			c.ctxLines = append(c.ctxLines, ctxLine{line: l.line, t: l.t, text: cleanText(l.text, maxLineText)})
 		}
 	}
-	return m.ctxLines
+	return c.ctxLines
 }
 
 // noteReadAs records a raw file recognised by its content.

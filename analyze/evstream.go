@@ -117,7 +117,7 @@ func (s *evStream) addEvt(e evt, n int) {
 	if s.timeOnly {
 		e = evt{t: e.t, m: e.m, b: e.b}
 		if k := len(s.segs); k > 0 {
-			if sg := s.segs[k-1]; sg.m == e.m && sg.run > 0 && sg.last.t == e.t {
+			if sg := s.segs[k-1]; sg.joins(e.m, e.b) && sg.run > 0 && sg.last.t == e.t {
 				sg.run += n
 				return
 			}
@@ -126,7 +126,7 @@ func (s *evStream) addEvt(e evt, n int) {
 	var sg *evSeg
 	if k := len(s.segs); k > 0 {
 		sg = s.segs[k-1]
-		if sg.m != e.m {
+		if !sg.joins(e.m, e.b) {
 			sg = nil
 		} else {
 			switch sg.dir {
@@ -148,6 +148,9 @@ func (s *evStream) addEvt(e evt, n int) {
 		}
 	}
 	if sg == nil {
+		if s.timeOnly && len(s.segs) >= compactSegs {
+			s.compact(e.b)
+		}
 		sg = &evSeg{m: e.m, b: e.b, timeOnly: s.timeOnly, final: s.final}
 		s.segs = append(s.segs, sg)
 	}
@@ -159,6 +162,64 @@ func (s *evStream) addEvt(e evt, n int) {
 	}
 	sg.put(e)
 }
+
+// joins reports whether an entry of member m of bundle b may go on
+// segment sg: one of sg's member, or, in a timeOnly segment, one of
+// another member of its bundle when both members' times are final in
+// the pass (a date, and a year not guessed: fixTimes and fixYears change
+// neither), which reading the segment does not change. A bundle of
+// 10,000 logs made a segment per log and group (160 bytes and more
+// each, 3.5 MiB at the bundle's end; issue 13); the entries of such a
+// segment read as its first member's, which only the order of entries
+// of the same time would tell (timeOnly streams are read for times).
+func (sg *evSeg) joins(m *member, b int) bool {
+	if sg.m == m {
+		return true
+	}
+	return sg.timeOnly && sg.b == b && finalTimes(sg.m) && finalTimes(m)
+}
+
+// compactSegs is the segments a timeOnly stream holds before its small
+// segments of final times are merged into one (compact).
+const compactSegs = 64
+
+// compact merges the small segments (fewer than compactSegs entries) of
+// final times of bundle b of a timeOnly stream into one, when there are
+// half compactSegs of them: a stream whose times go back from member to
+// member (the logs of several families, or rotations, side by side)
+// made a segment of a few entries per member (issue 13: one bundle of
+// 10,000 logs). Only small segments are merged, so that an entry is
+// merged a few times at most. The merged entries read as its first
+// member's, as those of a segment joins makes.
+func (s *evStream) compact(b int) {
+	var small, rest []*evSeg
+	for _, sg := range s.segs {
+		if sg.timeOnly && sg.b == b && finalTimes(sg.m) && sg.n < compactSegs {
+			small = append(small, sg)
+		} else {
+			rest = append(rest, sg)
+		}
+	}
+	if len(small) < compactSegs/2 {
+		return
+	}
+	ns := &evSeg{m: small[0].m, b: b, timeOnly: true, dir: 1}
+	it := newEvIter(&evStream{segs: small}) // flushes their runs
+	var e evt
+	for it.next(&e) {
+		if ns.run > 0 && ns.last.t == e.t {
+			ns.run += e.n
+			continue
+		}
+		ns.flush()
+		ns.run, ns.last = e.n, evt{t: e.t, m: ns.m, b: b}
+	}
+	ns.flush()
+	s.segs = append(rest, ns)
+}
+
+// finalTimes: the member's times are final when the pass reads them.
+func finalTimes(m *member) bool { return !m.tod && !m.tc.guessed }
 
 // flush writes a timeOnly segment's pending run.
 func (sg *evSeg) flush() {

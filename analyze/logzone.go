@@ -92,22 +92,36 @@ func isAbbrev(s string) bool {
 	return true
 }
 
-// zoneState is a member's zone: its abbreviations and the ones its
-// lines used that need a note (shared by the workers).
+// zoneState is a member's zone: its abbreviations (zoneLookup, shared
+// by the members read in one zone) and the ones its lines used that need
+// a note (shared by the workers).
 type zoneState struct {
-	loc   *time.Location
-	own   *zoneAbbrevs
-	fixed sync.Map // abbreviation -> *time.Location (FixedZone)
+	*zoneLookup
 	mu    sync.Mutex
 	notes map[string]string
 }
 
+// zoneLookup is what reading abbreviations in a zone needs: one per
+// zone, not per member (a bundle of 10,000 logs made 10,000).
+type zoneLookup struct {
+	loc   *time.Location
+	own   *zoneAbbrevs
+	fixed sync.Map // abbreviation -> *time.Location (FixedZone)
+}
+
+// zoneLookups caches the zoneLookup of each zone.
+var zoneLookups sync.Map
+
 func newZoneState(loc *time.Location) *zoneState {
-	return &zoneState{loc: loc, own: abbrevsOf(loc)}
+	if v, ok := zoneLookups.Load(loc); ok {
+		return &zoneState{zoneLookup: v.(*zoneLookup)}
+	}
+	v, _ := zoneLookups.LoadOrStore(loc, &zoneLookup{loc: loc, own: abbrevsOf(loc)})
+	return &zoneState{zoneLookup: v.(*zoneLookup)}
 }
 
 // fixedZone is a fixed zone named abbr (one per abbreviation).
-func (z *zoneState) fixedZone(abbr string, off int) *time.Location {
+func (z *zoneLookup) fixedZone(abbr string, off int) *time.Location {
 	if v, ok := z.fixed.Load(abbr); ok {
 		return v.(*time.Location)
 	}

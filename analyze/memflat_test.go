@@ -180,3 +180,111 @@ func TestExcerptsEveryBundle(t *testing.T) {
 		t.Errorf("excerpts hold %d bytes of the budget after the pass, want at most %d", used, limit)
 	}
 }
+
+// TestExcerptsManyMembers: the excerpts of a bundle's small members are
+// pruned a while after each member's pass, not only at the bundle's end
+// (issue 13: one bundle of 10,000 members): 2,000 small logs full of
+// matching lines keep 190 KiB of the excerpt budget at the bundle's
+// end, and every evidence line, the last log's too, has its excerpt.
+// Before, only a member of 64 KiB of excerpts was pruned at its end: the
+// first logs here took the whole budget (4 MiB) to the bundle's end, and
+// the logs after got no excerpt (each finding's last evidence line had
+// none).
+func TestExcerptsManyMembers(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- id: t.err
+  title: "{hits} errors from {who}"
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/*.log*"], pattern: 'error (?P<code>\d+) from (?P<who>\w+)', group_by: [who]}`)
+	const logs = 2000
+	files := map[string]string{}
+	pad := strings.Repeat("words ", 12)
+	for i := range logs {
+		var b strings.Builder
+		for j := range 6 {
+			fmt.Fprintf(&b, "%s error %d from host%d %s\n", stamp(i*10+j), j, (i+j)%3, pad)
+			fmt.Fprintf(&b, "%s a calm line %s\n", stamp(i*10+j), pad)
+		}
+		files[fmt.Sprintf("files/var/log/app%04d.log", i)] = b.String()
+	}
+	dir := bundleDirOf(t, files)
+	used := -1
+	atBundleEnd = func(_ *bundleState, sc *scanner) { used = excerptBudget - sc.exBud.left }
+	defer func() { atBundleEnd = nil }()
+	rep := runWith(t, p, []string{dir}, Options{})
+	type line struct {
+		f string
+		n int
+	}
+	covered := map[line]bool{}
+	for _, ex := range rep.Excerpts {
+		for i := range ex.Lines {
+			covered[line{ex.File, ex.Start + i}] = true
+		}
+	}
+	evidence, missing := 0, 0
+	for _, f := range rep.Findings {
+		for _, ev := range f.Evidence {
+			evidence++
+			if !covered[line{ev.File, ev.Line}] {
+				missing++
+				t.Errorf("%s: evidence %s:%d has no excerpt", f.Key, ev.File, ev.Line)
+			}
+		}
+	}
+	t.Logf("excerpts hold %d bytes of the budget at the bundle's end; %d evidence lines, %d without an excerpt", used, evidence, missing)
+	if len(rep.Findings) != 3 || evidence != 15 {
+		t.Errorf("%d findings with %d evidence lines, want 3 with 15", len(rep.Findings), evidence)
+	}
+	if limit := excerptBudget / 4; used > limit {
+		t.Errorf("excerpts hold %d bytes of the budget at the bundle's end, want at most %d", used, limit)
+	}
+}
+
+// TestMembersHeld: what a bundle holds of each small log at the end of
+// its pass (the run's peak of memory) stays under 2 KiB a log (issue
+// 13: one bundle of 10,000 members within 10% of one bundle of the same
+// bytes): the member, its mined summary, its time streams' segments, its
+// excerpts (pruned a while after its end), its manifest entry and path.
+// 3.8 KiB a log before the excerpts of small members were pruned during
+// the pass, the member, miner, family and zone state made smaller and
+// the time streams of match rules given a segment per run of members
+// rather than per member, their small segments merged; 1.3 KiB since.
+func TestMembersHeld(t *testing.T) {
+	p := testProfile(t, logsYMD+`rules:
+- id: t.err
+  title: "{hits} errors from {who}"
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/*.log*"], pattern: 'error (?P<code>\d+) from (?P<who>\w+)', group_by: [who]}`)
+	held := func(logs int) int64 {
+		files := map[string]string{}
+		for i := range logs {
+			var b strings.Builder
+			for j := range 6 {
+				fmt.Fprintf(&b, "%s error %d from host%d on the line\n", stamp(j*logs+i), j, (i+j)%3)
+				fmt.Fprintf(&b, "%s session %d of %s opened\n", stamp(j*logs+i), i, word(j%3))
+			}
+			files[fmt.Sprintf("files/var/log/app/app.log.%d", i+1)] = b.String()
+		}
+		dir := bundleDirOf(t, files)
+		var heap int64
+		atBundleEnd = func(*bundleState, *scanner) {
+			runtime.GC()
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			heap = int64(ms.HeapAlloc)
+		}
+		defer func() { atBundleEnd = nil }()
+		runWith(t, p, []string{dir}, Options{})
+		return heap
+	}
+	few, many := held(200), held(2200)
+	per := (many - few) / 2000
+	t.Logf("held at the bundle's end: 200 logs %d KiB, 2,200 logs %d KiB: %d bytes a log", few>>10, many>>10, per)
+	if per > 2048 {
+		t.Errorf("a bundle holds %d bytes a log at its end (200 logs: %d KiB, 2,200: %d KiB), want at most 2 KiB", per, few>>10, many>>10)
+	}
+}

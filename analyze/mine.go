@@ -28,15 +28,39 @@ var miningOff = false
 // bounded whatever the log; lines beyond are counted as dropped.
 const maxTemplatesPerLog = 2000
 
-// logMine holds the templates of one log member.
+// logMine holds the templates of one log member: while the log is read
+// its miner (mineWork), then what the report needs of it. A bundle of
+// 10,000 logs keeps 10,000 of these to its end (issue 13): the miner's
+// fields are in their own struct, dropped at once when the log ends.
 type logMine struct {
+	// mineWork is the miner while the log is read; nil once finished.
+	*mineWork
 	m       *member
-	tc      timeCtx
-	miner   *drain.Miner
-	shapes  map[uint64]*tplStat
-	order   []*tplStat
 	lines   int // lines mined
 	matched int // lines a rule or fact matched
+	// known: some pattern of the profile (any rule, fact or context)
+	// matched a line; set on the merging goroutine.
+	known bool
+	// Once the log is read (mineRun.finish): its templates kept, the
+	// lines dropped (beyond the cap or the run's budget) and the time
+	// its lines span; the miner is freed.
+	done        bool
+	kept        []tplGroup
+	dropped     int
+	first, last time.Time
+
+	// nKept is the number of templates kept, benign the lines of those
+	// benign templates cover; kept holds them only for a baseline
+	// snapshot (mineRun.keepGroups, mine_fold.go).
+	nKept, benign int
+}
+
+// mineWork is what mining a log needs while it is read.
+type mineWork struct {
+	tc     timeCtx
+	miner  *drain.Miner
+	shapes map[uint64]*tplStat
+	order  []*tplStat
 	// byCluster: the first stat of each cluster (shapes beyond maxShapes
 	// join it).
 	byCluster map[*drain.Cluster]*tplStat
@@ -50,21 +74,6 @@ type logMine struct {
 	explainMS  *memberScan
 	explainIdx []bool
 	hitScratch []int32
-	// known: some pattern of the profile (any rule, fact or context)
-	// matched a line; set on the merging goroutine.
-	known bool
-	// Once the log is read (mineRun.finish): its templates kept, the
-	// lines dropped (beyond the cap or the run's budget) and the time
-	// its lines span; the miner and the fields above are freed.
-	done        bool
-	kept        []tplGroup
-	dropped     int
-	first, last time.Time
-
-	// nKept is the number of templates kept, benign the lines of those
-	// benign templates cover; kept holds them only for a baseline
-	// snapshot (mineRun.keepGroups, mine_fold.go).
-	nKept, benign int
 }
 
 // explainers returns the patterns of a member that explain the lines they
@@ -107,7 +116,7 @@ type tplStat struct {
 }
 
 func newLogMine(m *member, tc timeCtx) *logMine {
-	return &logMine{m: m, tc: tc}
+	return &logMine{m: m, mineWork: &mineWork{tc: tc}}
 }
 
 // mineObserver mines in the pass's scanning workers (see lineObserver):

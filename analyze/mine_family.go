@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -71,14 +72,17 @@ type famTemplate struct {
 	files  []famFile
 }
 
+// famFile is one file of a family template: its member (the index in
+// its bundle's members) and rotation number. A bundle of 10,000 logs has
+// tens of thousands (a path and a number each took 24 bytes).
 type famFile struct {
-	path string
-	rot  int
+	m, rot int32
 }
 
-func (f *famTemplate) add(g *tplGroup, path string) {
+func (f *famTemplate) add(g *tplGroup, m *member) {
+	path := m.path
 	rot := rotationNum(path)
-	f.files = append(f.files, famFile{path, rot})
+	f.files = append(f.files, famFile{int32(m.idx), int32(min(rot, math.MaxInt32))})
 	if len(f.files) == 1 {
 		f.g, f.exFile, f.exRot = *g, path, rot
 		return
@@ -105,16 +109,17 @@ func (f *famTemplate) add(g *tplGroup, path string) {
 // entry is the family's report entry: scored on the merged counts and
 // times, File the newest file, Files all of them when more than one.
 func (f *famTemplate) entry(e *evaluator, span famSpan) report.Unexplained {
+	ms := f.key.b.members
 	slices.SortFunc(f.files, func(a, c famFile) int {
-		return cmp.Or(cmp.Compare(a.rot, c.rot), strings.Compare(a.path, c.path))
+		return cmp.Or(cmp.Compare(a.rot, c.rot), strings.Compare(ms[a.m].path, ms[c.m].path))
 	})
 	u := unexplainedEntry(e, f.key.b, f.exFile, &f.g, f.tw, span.minutes())
-	u.File = f.files[0].path
+	u.File = ms[f.files[0].m].path
 	if len(f.files) > 1 {
 		u.FileCount = len(f.files)
 		u.Files = make([]string, len(f.files))
 		for i, x := range f.files {
-			u.Files[i] = x.path
+			u.Files[i] = ms[x.m].path
 		}
 	}
 	return u

@@ -117,9 +117,7 @@ func (r *mineRun) finish(b *bundleState, m *member) {
 		lm.kept = append([]tplGroup(nil), kept...)
 	}
 	b.foldLog(m, kept)
-	lm.miner, lm.shapes, lm.byCluster, lm.order = nil, nil, nil, nil
-	lm.explains, lm.stats, lm.part = nil, nil, nil
-	lm.explainMS, lm.explainIdx, lm.hitScratch = nil, nil, nil
+	lm.mineWork = nil
 }
 
 // fold gathers the log's clusters with the same final template into one

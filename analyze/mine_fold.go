@@ -71,6 +71,6 @@ func (b *bundleState) foldLog(m *member, kept []tplGroup) {
 			t.byTpl[k] = ft
 			t.order = append(t.order, ft)
 		}
-		ft.add(g, m.path)
+		ft.add(g, m)
 	}
 }

@@ -50,7 +50,7 @@ func TestMinerMemoryFlat(t *testing.T) {
 				for _, b := range states {
 					for _, m := range b.members {
 						if lm := m.mine; lm != nil {
-							if lm.miner != nil || lm.shapes != nil || lm.order != nil {
+							if lm.mineWork != nil {
 								t.Fatalf("%s: the miner is kept after the pass", m.path)
 							}
 							dropped += lm.dropped
@@ -67,8 +67,10 @@ func TestMinerMemoryFlat(t *testing.T) {
 	small, _, _ := held(100)
 	big, dropped, kept := held(800)
 	t.Logf("held: 100 logs %d B, 800 logs %d B; %d templates kept, %d lines dropped", small, big, kept, dropped)
-	if perLog := (big - small) / 700; perLog > 1024 {
-		t.Errorf("mining holds %d bytes more per log after the pass (100 logs: %d, 800: %d), want at most 1 KiB", perLog, small, big)
+	// 287 bytes a log when a finished log kept its miner's empty fields
+	// and its families listed it by path; 143 since (mineWork, famFile).
+	if perLog := (big - small) / 700; perLog > 224 {
+		t.Errorf("mining holds %d bytes more per log after the pass (100 logs: %d, 800: %d), want at most 224", perLog, small, big)
 	}
 	// 800 logs of 4 templates each: more than the budget keeps.
 	if kept >= 4*800 || kept < 100 || dropped == 0 {

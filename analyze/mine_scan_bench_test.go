@@ -13,7 +13,7 @@ func BenchmarkScanPart(b *testing.B) {
 	data := []byte(benchLog(1, chunkSize, start))
 	data = data[:lastNewline(data)+1]
 	m := &member{parser: &timeParser{name: "yymmdd", parse: parseYYMMDD}}
-	lm := &logMine{m: m, tc: timeCtx{loc: time.UTC, ref: start}}
+	lm := newLogMine(m, timeCtx{loc: time.UTC, ref: start})
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		lm.scanPart(data).release()

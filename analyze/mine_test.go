@@ -189,7 +189,7 @@ func TestFoldChunks(t *testing.T) {
 	m := &member{parser: &timeParser{name: "yymmdd", parse: parseYYMMDD}}
 	whole := &tplStat{}
 	for _, cut := range [][]int{{16}, {3, 7, 16}, {5, 6, 7, 13, 16}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}} {
-		lm := &logMine{m: m, tc: timeCtx{loc: time.UTC, ref: start}}
+		lm := newLogMine(m, timeCtx{loc: time.UTC, ref: start})
 		st := &tplStat{}
 		from := 0
 		for _, to := range cut {

@@ -32,6 +32,15 @@ func TestProfileRun(t *testing.T) {
 			}
 		}
 		defer func() { afterPass = nil }()
+		if e := os.Getenv("CASEFILE_PROFILE_HEAP_END"); e != "" {
+			atBundleEnd = func(*bundleState, *scanner) {
+				runtime.GC()
+				f, _ := os.Create(e)
+				defer f.Close()
+				pprof.WriteHeapProfile(f)
+			}
+			defer func() { atBundleEnd = nil }()
+		}
 	}
 	if _, err := Run(context.Background(), in, Options{}); err != nil {
 		t.Fatal(err)

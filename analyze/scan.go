@@ -202,8 +202,9 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 	p := b.plan
 	spec := p.specFor(im.Path)
 	var slots []*slot
+	memo := make([]int8, len(p.globLists))
 	for _, sl := range p.slots {
-		if sl.reads(im.Path) {
+		if sl.readsMemo(im.Path, memo) {
 			slots = append(slots, sl)
 		}
 	}
@@ -470,13 +471,17 @@ func (s *scanner) merge(j *job) {
 			rc.data, rc.buf = bytes.Clone(j.data), nil
 			s.freeBuf(j.buf)
 		}
-		m.retained = append(m.retained, rc)
-		m.retBytes += len(j.data)
+		if m.ctx == nil {
+			m.ctx = &memberCtx{}
+		}
+		c := m.ctx
+		c.retained = append(c.retained, rc)
+		c.retBytes += len(j.data)
 		s.retained += len(j.data)
-		for len(m.retained) > 1 && (m.retBytes > retainPerMember || s.retained > retainTotal) {
-			old := m.retained[0]
-			m.retained = m.retained[1:]
-			m.retBytes -= len(old.data)
+		for len(c.retained) > 1 && (c.retBytes > retainPerMember || s.retained > retainTotal) {
+			old := c.retained[0]
+			c.retained = c.retained[1:]
+			c.retBytes -= len(old.data)
 			s.retained -= len(old.data)
 			if old.buf != nil {
 				s.freeBuf(old.buf)

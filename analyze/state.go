@@ -270,36 +270,51 @@ type member struct {
 	invalid  int       // lines that are not valid UTF-8
 	excerpts []*excerpt
 	exTail   []*excerpt // ring of the last ones
-	exTailAt int
-	nExc     int
-	exFull   bool // the budget refused an excerpt: no more first ones
-	retained []retainedChunk
-	retBytes int
-	ctxLines []ctxLine // parsed from retained, on first use
-	ctxDone  bool
+	// ctx is what a context keeps of the member (nil: none).
+	ctx *memberCtx
 	// mine observes a log's lines in order (mine.go); nil: not a log.
 	mine *logMine
 
+	// A bundle keeps every member it reads to its end (10,000 logs:
+	// 10,000 of these): the small fields are together (issue 13).
+	exTailAt int32
+	exFull   bool // the budget refused an excerpt: no more first ones
 	// newestFirst: the member lists its newest line first (order:
 	// newest-first); first and last are then physical until fixTimes.
 	newestFirst bool
 	// tod: the member's time format has no date (time of day only). Its
 	// line times hold the time of day and a day index (record.day) until
 	// fixTimes dates them; the merger counts the days.
-	tod      bool
-	todHave  bool          // a timed line was merged
-	todFirst time.Duration // time of day of the first timed line
-	todLast  time.Duration // and of the last one merged so far
-	rolls    int           // day changes counted so far
-	firstDay int           // day index of first, lastDay of last
-	lastDay  int
+	tod       bool
+	todHave   bool // a timed line was merged
+	timesDone bool
+	todFirst  time.Duration // time of day of the first timed line
+	todLast   time.Duration // and of the last one merged so far
+	rolls     int           // day changes counted so far
+	firstDay  int           // day index of first, lastDay of last
+	lastDay   int
 	// pendNext are untimed records of a newest-first member waiting for
 	// the next timed line.
 	pendNext []pending
 	// dated, newestIdx: after fixTimes, the date of day index newestIdx.
 	dated     time.Time
 	newestIdx int
-	timesDone bool
+}
+
+// memberCtx is the tail of a member a context keeps.
+type memberCtx struct {
+	retained []retainedChunk
+	retBytes int
+	ctxLines []ctxLine // parsed from retained, on first use
+	ctxDone  bool
+}
+
+// retainedChunks are the chunks a context keeps of the member.
+func (m *member) retainedChunks() []retainedChunk {
+	if m.ctx == nil {
+		return nil
+	}
+	return m.ctx.retained
 }
 
 // excerptBudget is the bytes of excerpts kept in a run (see budget).
@@ -320,7 +335,6 @@ func excerptSize(e *excerpt) int {
 // budget lasts (the first excerptsFloor whatever it says), then a ring
 // of the last excerptsTail, each drawn from the budget too.
 func (m *member) addExcerpt(e *excerpt, bud *budget) {
-	m.nExc++
 	size := excerptSize(e)
 	if !m.exFull && len(m.excerpts) < excerptsHead {
 		if len(m.excerpts) < excerptsFloor || bud.take(size) {
@@ -421,21 +435,44 @@ type bundleState struct {
 	passDone bool
 	// tpls: what its finished logs' templates give the report (mine_fold.go).
 	tpls *logTemplates
+	// exEnded are small members whose pass ended, queued for pruning
+	// their excerpts, exEndedSize the bytes of those (endedMember).
+	exEnded     []endedEx
+	exEndedSize int
+	// matching remembers membersMatching's lists, by glob list.
+	matching map[string]matched
 }
 
 func (b *bundleState) slotRecords(s *slot) []*record {
 	return b.slots[s.id].records()
 }
 
-// membersMatching returns the paths of walked members matching a glob.
+// membersMatching returns the paths of walked members matching a glob
+// (not to be changed: the list is remembered per glob list, as the
+// coverage of every rule asks for its inputs' members, and a bundle of
+// 10,000 members made each rule match every glob against each of them).
 func (b *bundleState) membersMatching(globs []string) []string {
+	key := strings.Join(globs, "\x00")
+	if c, ok := b.matching[key]; ok && c.n == len(b.all) {
+		return c.paths
+	}
 	var out []string
 	for _, p := range b.all {
 		if matchAny(globs, p) {
 			out = append(out, p)
 		}
 	}
+	if b.matching == nil {
+		b.matching = map[string]matched{}
+	}
+	b.matching[key] = matched{len(b.all), out}
 	return out
+}
+
+// matched is what membersMatching found of n members walked.
+type matched struct {
+	n     int
+	paths []string
 }
 
 // cleanText makes line bytes into evidence text: invalid UTF-8 becomes

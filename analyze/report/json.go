@@ -13,7 +13,7 @@ import (
 // output is safe to embed in a page).
 func WriteJSON(w io.Writer, r *Report) error {
 	c := normalized(r)
-	if len(c.Unexplained) > streamUnexplained {
+	if len(c.Unexplained) > 0 || len(c.Logs) > 0 || hasItems(c) {
 		return writeJSONStreamed(w, c)
 	}
 	enc := json.NewEncoder(w)
@@ -48,4 +48,14 @@ func normalized(r *Report) *Report {
 		c.Coverage = []RuleCoverage{}
 	}
 	return &c
+}
+
+// hasItems: a bundle of r has items.
+func hasItems(r *Report) bool {
+	for _, b := range r.Bundles {
+		if len(b.Items) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -19,7 +19,7 @@ dir=${BENCH_DIR:-${TMPDIR:-/tmp}/casefile-bench}
 mkdir -p "$dir" bin
 bundle="$dir/bench-$profile-$size-$files.tar.gz"
 
-[ -x bin/analyze ] || go build -o bin/analyze ./cmd/analyze
+go build -o bin/analyze ./cmd/analyze # always: a bin/analyze left from another commit would be measured instead
 go build -o "$dir/benchgen" ./analyze/internal/benchgen
 if [ ! -s "$bundle" ]; then
 	echo "bench: writing $bundle ($size of logs in $files members)" >&2

@@ -80,7 +80,7 @@ func CommandMember(id string, stderr bool) string {
 var validID = reqItemID // the same pattern, compiled on first use
 
 // ValidID reports whether s is usable as an item id.
-func ValidID(s string) bool { return validID.MatchString(s) && !strings.Contains(s, "..") }
+func ValidID(s string) bool { return validID().MatchString(s) && !strings.Contains(s, "..") }
 
 // CheckMemberPath rejects member paths that could escape the bundle or be
 // read differently on another system: absolute paths, "..", backslashes,

@@ -7,12 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
+
+	"casefile/internal/lazyre"
 
 	"aead.dev/minisign"
 )
@@ -141,33 +141,17 @@ func (r *Request) NotBefore() time.Time {
 // the bounded repeats ({0,127}) make large programs, and analyze reads
 // requests only with --request (docs/engine.md, Cost: start-up).
 var (
-	reqItemID  = &lazyRegexp{src: `^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`}
-	reqVarName = &lazyRegexp{src: `^[a-zA-Z_][a-zA-Z0-9_]{0,63}$`}
-	reqProfile = &lazyRegexp{src: `^[a-z0-9][a-z0-9_-]{0,63}$`}
+	reqItemID  = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+	reqVarName = lazyre.New(`^[a-zA-Z_][a-zA-Z0-9_]{0,63}$`)
+	reqProfile = lazyre.New(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 	reqRuleID  = reqItemID
-	reqHex64   = &lazyRegexp{src: `^[0-9a-f]{64}$`}
-	reqAfter   = &lazyRegexp{src: `^([0-9]{1,4})(s|m|h|d)$`}
+	reqHex64   = lazyre.New(`^[0-9a-f]{64}$`)
+	reqAfter   = lazyre.New(`^([0-9]{1,4})(s|m|h|d)$`)
 )
-
-// lazyRegexp is a regular expression compiled when first used.
-type lazyRegexp struct {
-	src  string
-	once sync.Once
-	re   *regexp.Regexp
-}
-
-func (l *lazyRegexp) get() *regexp.Regexp {
-	l.once.Do(func() { l.re = regexp.MustCompile(l.src) })
-	return l.re
-}
-
-func (l *lazyRegexp) MatchString(s string) bool { return l.get().MatchString(s) }
-
-func (l *lazyRegexp) FindStringSubmatch(s string) []string { return l.get().FindStringSubmatch(s) }
 
 // ParseAfter reads a resample delay: a number and s, m, h or d ("1h").
 func ParseAfter(s string) (time.Duration, error) {
-	m := reqAfter.FindStringSubmatch(s)
+	m := reqAfter().FindStringSubmatch(s)
 	if m == nil {
 		return 0, fmt.Errorf("after %q: want a number and s, m, h or d (30m, 1h, 1d)", clip(s))
 	}
@@ -233,7 +217,7 @@ func (r *Request) check() error {
 	if r.FormatVersion != RequestFormatVersion {
 		return fmt.Errorf("request format_version %d is not supported (want %d)", r.FormatVersion, RequestFormatVersion)
 	}
-	if !reqProfile.MatchString(r.Profile) {
+	if !reqProfile().MatchString(r.Profile) {
 		return fmt.Errorf("request profile %q is not a profile name", clip(r.Profile))
 	}
 	if r.Case != "" {
@@ -247,7 +231,7 @@ func (r *Request) check() error {
 	if err := checkText("note", r.Note, maxRequestText, true); err != nil {
 		return err
 	}
-	if !reqHex64.MatchString(r.Follows.SHA256) {
+	if !reqHex64().MatchString(r.Follows.SHA256) {
 		return errors.New("request follows.sha256 is not a SHA-256 (64 lower-case hex digits)")
 	}
 	if err := checkText("follows.bundle", r.Follows.Bundle, 512, false); err != nil {
@@ -260,7 +244,7 @@ func (r *Request) check() error {
 		return fmt.Errorf("request names %d items (at most %d)", len(r.Items), maxRequestItems)
 	}
 	for _, it := range r.Items {
-		if !reqItemID.MatchString(it.ID) {
+		if !reqItemID().MatchString(it.ID) {
 			return fmt.Errorf("request item %q is not an item id", clip(it.ID))
 		}
 		if err := checkText("reason of item "+it.ID, it.Reason, maxRequestText, false); err != nil {
@@ -272,7 +256,7 @@ func (r *Request) check() error {
 	}
 	seen := map[string]bool{}
 	for _, v := range r.Variables {
-		if !reqVarName.MatchString(v.Name) {
+		if !reqVarName().MatchString(v.Name) {
 			return fmt.Errorf("request variable %q is not a variable name", clip(v.Name))
 		}
 		if seen[v.Name] {
@@ -293,14 +277,14 @@ func (r *Request) check() error {
 		return fmt.Errorf("request has %d resample entries (at most %d)", len(r.Resample), maxRequestResample)
 	}
 	for _, rs := range r.Resample {
-		if !reqRuleID.MatchString(rs.Rule) {
+		if !reqRuleID().MatchString(rs.Rule) {
 			return fmt.Errorf("request resample rule %q is not a rule id", clip(rs.Rule))
 		}
 		if len(rs.Items) == 0 || len(rs.Items) > maxRequestItems {
 			return fmt.Errorf("request resample of %s names %d items (1 to %d)", rs.Rule, len(rs.Items), maxRequestItems)
 		}
 		for _, id := range rs.Items {
-			if !reqItemID.MatchString(id) {
+			if !reqItemID().MatchString(id) {
 				return fmt.Errorf("request resample item %q is not an item id", clip(id))
 			}
 		}
@@ -327,14 +311,14 @@ func CheckVariableValue(v string) error {
 		}
 	}
 	if strings.Contains(v, "{") && strings.Contains(v, "}") {
-		if varRefLike.MatchString(v) {
+		if varRefLike().MatchString(v) {
 			return errors.New("value holds a {variable} reference")
 		}
 	}
 	return nil
 }
 
-var varRefLike = &lazyRegexp{src: `\{[a-zA-Z_][a-zA-Z0-9_]*\}`}
+var varRefLike = lazyre.New(`\{[a-zA-Z_][a-zA-Z0-9_]*\}`)
 
 // checkText bounds a free-text field; multiline allows line breaks and tabs.
 func checkText(what, s string, limit int, multiline bool) error {

@@ -132,7 +132,7 @@ func FuzzParseRequest(f *testing.F) {
 			return
 		}
 		for _, id := range r.ItemIDs() {
-			if !reqItemID.MatchString(id) {
+			if !reqItemID().MatchString(id) {
 				t.Fatalf("accepted item id %q", id)
 			}
 		}

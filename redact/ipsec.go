@@ -3,6 +3,8 @@ package redact
 import (
 	"bytes"
 	"strings"
+
+	"casefile/internal/lazyre"
 )
 
 // IPsec secrets files (libreswan, Openswan, FreeS/WAN, strongSwan's
@@ -278,8 +280,8 @@ func (st *secretsState) lineFrom(l []byte, i int, strict bool) []replacement {
 // output; reRSAPrivateAny a private part of an RSA key anywhere in a
 // line (a key block written on one line).
 var (
-	reIPsecEntry    = lazyRE(`(?i)^[^#]*?:[ \t]*(PSK|PPKS?|XAUTH|EAP|NTLM|PIN|RSA|ECDSA|ED25519|ED448|BLISS|P12|PKCS8|PKCS12|PRIVATE)(?:[ \t]+|[ \t]*\{)`)
-	reRSAPrivateAny = lazyRE(`(?i)(?:^|[\s{])(?:PrivateExponent|Prime1|Prime2|Exponent1|Exponent2|Coefficient)[ \t]*:[ \t]*([^\s}]+)`)
+	reIPsecEntry    = lazyre.New(`(?i)^[^#]*?:[ \t]*(PSK|PPKS?|XAUTH|EAP|NTLM|PIN|RSA|ECDSA|ED25519|ED448|BLISS|P12|PKCS8|PKCS12|PRIVATE)(?:[ \t]+|[ \t]*\{)`)
+	reRSAPrivateAny = lazyre.New(`(?i)(?:^|[\s{])(?:PrivateExponent|Prime1|Prime2|Exponent1|Exponent2|Coefficient)[ \t]*:[ \t]*([^\s}]+)`)
 )
 
 // ipsecLine finds IPsec secrets in one line outside a secrets file: an

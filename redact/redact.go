@@ -18,8 +18,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 
+	"casefile/internal/lazyre"
 	"casefile/profiles"
 )
 
@@ -405,7 +405,7 @@ func splitEOL(l []byte) ([]byte, []byte) {
 	return l, nil
 }
 
-var reBase64Line = lazyRE(`^[A-Za-z0-9+/=]{16,}$`)
+var reBase64Line = lazyre.New(`^[A-Za-z0-9+/=]{16,}$`)
 
 // line handles one line (with its line ending, if any).
 func (w *Writer) line(l []byte) {
@@ -520,23 +520,4 @@ func (w *Writer) line(l []byte) {
 	out = append(out, eol...)
 	w.out = out
 	w.emit(out)
-}
-
-// lazyRE is a regular expression compiled when first used: analyze links
-// this package but redacts only for baselines, and compiling every
-// pattern at start-up cost every run a few milliseconds (docs/engine.md,
-// Cost: start-up).
-func lazyRE(src string) func() *regexp.Regexp {
-	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(src) })
-}
-
-// lazyREs is lazyRE for a list.
-func lazyREs(srcs ...string) func() []*regexp.Regexp {
-	return sync.OnceValue(func() []*regexp.Regexp {
-		out := make([]*regexp.Regexp, len(srcs))
-		for i, s := range srcs {
-			out[i] = regexp.MustCompile(s)
-		}
-		return out
-	})
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"regexp"
 	"strings"
+
+	"casefile/internal/lazyre"
 )
 
 // Names of the built-in rules, as they appear in markers and manifests.
@@ -65,16 +67,16 @@ type lineRule struct {
 }
 
 var (
-	rePEMBegin = lazyRE(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----`)
-	rePEMEnd   = lazyRE(`-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----`)
+	rePEMBegin = lazyre.New(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----`)
+	rePEMEnd   = lazyre.New(`-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----`)
 
-	reXfrm   = lazyRE(`^[ \t]*(?:enc|auth|auth-trunc|aead)[ \t]+\S+[ \t]+(0x[0-9a-fA-F]+|"[^"]*")`)
-	reSetkey = lazyRE(`^\t[EA]:[ \t]+\S+[ \t]+([0-9a-fA-F]{8}(?:[ \t]+[0-9a-fA-F]{8})*)`)
+	reXfrm   = lazyre.New(`^[ \t]*(?:enc|auth|auth-trunc|aead)[ \t]+\S+[ \t]+(0x[0-9a-fA-F]+|"[^"]*")`)
+	reSetkey = lazyre.New(`^\t[EA]:[ \t]+\S+[ \t]+([0-9a-fA-F]{8}(?:[ \t]+[0-9a-fA-F]{8})*)`)
 
-	reURLCreds = lazyRE(`(?i)\b[a-z][a-z0-9+.\-]*://[^/\s:@"'<>]+:([^/\s@"'<>]+)@`)
-	reBearer   = lazyRE(`(?i)\bbearer[ \t]+([A-Za-z0-9\-._~+/]{8,}=*)`)
-	reHTTPAuth = lazyRE(`(?i)\b(?:proxy-)?authorization["']?[ \t]*[:=][ \t]*["']?(?:basic|digest|negotiate|ntlm)[ \t]+([^\s"',]+)`)
-	reSNMP     = lazyREs(
+	reURLCreds = lazyre.New(`(?i)\b[a-z][a-z0-9+.\-]*://[^/\s:@"'<>]+:([^/\s@"'<>]+)@`)
+	reBearer   = lazyre.New(`(?i)\bbearer[ \t]+([A-Za-z0-9\-._~+/]{8,}=*)`)
+	reHTTPAuth = lazyre.New(`(?i)\b(?:proxy-)?authorization["']?[ \t]*[:=][ \t]*["']?(?:basic|digest|negotiate|ntlm)[ \t]+([^\s"',]+)`)
+	reSNMP     = lazyre.List(
 		`(?i)^[ \t]*(?:ro|rw)community6?[ \t]+(\S+)`,
 		`(?i)^[ \t]*com2sec6?[ \t]+(?:-Cn[ \t]+\S+[ \t]+)?\S+[ \t]+\S+[ \t]+(\S+)`,
 		`(?i)^[ \t]*(?:trapsink|trap2sink|informsink)[ \t]+\S+[ \t]+(\S+)`,
@@ -83,8 +85,8 @@ var (
 		`(?i)\bsnmp-server[ \t]+community[ \t]+(\S+)`,
 		`(?i)\bsnmp(?:walk|get|getnext|bulkwalk|bulkget|set|table|trap|inform|netstat|status|df|delta|test)\b[^|;&\n]*?[ \t]-c[ \t]*(\S+)`,
 	)
-	reXMLElement = lazyRE(`(?i)<([a-z0-9_.\-:]*(?:pass|pwd|secret|token|key|communit|credential|psk|kennwort)[a-z0-9_.\-]*)>([^<]+)</([a-z0-9_.\-:]+)>`)
-	reAllStars   = lazyRE(`^\*+$`)
+	reXMLElement = lazyre.New(`(?i)<([a-z0-9_.\-:]*(?:pass|pwd|secret|token|key|communit|credential|psk|kennwort)[a-z0-9_.\-]*)>([^<]+)</([a-z0-9_.\-:]+)>`)
+	reAllStars   = lazyre.New(`^\*+$`)
 )
 
 // builtinLineRules run, in this order, on each line that holds a needle.

@@ -5,6 +5,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"casefile/internal/lazyre"
 )
 
 // Secret shapes that do not depend on a key name: tokens whose prefix
@@ -18,7 +20,7 @@ var tokenNeedles = []string{"akia", "asia", "abia", "acca", "a3t", "agpa", "aida
 	"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "glptt-", "gldt-", "glrt-", "glcbt-", "glsoat-", "gr1348941",
 	"xox", "hooks.slack.com", "aiza", "k_live_", "sg.", "eyj", "age-secret-key-"}
 
-var reTokens = lazyREs(
+var reTokens = lazyre.List(
 	`\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16})\b`,
 	`\b(gh[pousr]_[0-9A-Za-z]{36,255})\b`,
 	`\b(github_pat_[0-9A-Za-z_]{22,255})\b`,
@@ -34,14 +36,14 @@ var reTokens = lazyREs(
 )
 
 // reHash matches crypt(3) hashes and LDAP {SCHEME} password values.
-var reHash = lazyRE(`(\$(?:1|2[abxy]|5|6|7|9|y|gy|apr1|sha1|md5)\$[./A-Za-z0-9$=,+\-]{8,}|(?i:\{(?:s?sha(?:256|384|512)?|crypt|s?md5|pbkdf2[a-z0-9\-]*|argon2|bcrypt)\})[A-Za-z0-9+/=.$,:\-]{8,})`)
+var reHash = lazyre.New(`(\$(?:1|2[abxy]|5|6|7|9|y|gy|apr1|sha1|md5)\$[./A-Za-z0-9$=,+\-]{8,}|(?i:\{(?:s?sha(?:256|384|512)?|crypt|s?md5|pbkdf2[a-z0-9\-]*|argon2|bcrypt)\})[A-Za-z0-9+/=.$,:\-]{8,})`)
 
 // A value on a command line: quoted, or a word.
 const cmdValue = `(?:'([^']*)'|"([^"]*)"|([^\s'"]+))`
 
 // reCommandLine are passwords given to programs. Each has one value
 // (cmdValue's three groups, or one group).
-var reCommandLine = lazyREs(
+var reCommandLine = lazyre.List(
 	`\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlpump|mariadb|mariadb-dump)\b[^|;&\n]*?[ \t]-p`+cmdValue,
 	`(?:^|[ \t'"=])--(?:password|passwd|pass|xauthpass|secret|psk|bindpw|token|api-key|apikey|auth-token|access-token|client-secret|db-password|admin-password|http-password|http-passwd|proxy-password|ftp-password)(?:=|[ \t]+)`+`(?:'([^']*)'|"([^"]*)"|([^\s'"\-][^\s'"]*))`,
 	`\bcurl\b[^|;&\n]*?[ \t](?:-u|--user|-U|--proxy-user)(?:[ \t]*|=)['"]?[^:\s'"]+:([^\s'"]+)`,
@@ -93,7 +95,7 @@ func tokens(l []byte, _ bool) []replacement {
 // .netrc, network device configs): only keys that always hold a secret,
 // and a single value, so that running text ("password changed for x")
 // is left alone.
-var reSpaceSettings = lazyREs(
+var reSpaceSettings = lazyre.List(
 	`(?i)^[ \t]*(?:bindpw|rootpw|secret|shared_secret|requirepass|masterauth|password|passwd|ldap_default_authtok|authtok|tls_key_pass|community)[ \t]+`+cmdValue+`[ \t]*(?:#.*)?$`,
 	`(?i)\b(?:machine|login|account)\b.*?\bpassword[ \t]+`+cmdValue,
 	`(?i)^[ \t]*(?:username[ \t]+\S+[ \t]+(?:privilege[ \t]+\d+[ \t]+)?|enable[ \t]+)(?:password|secret)[ \t]+(?:\d[ \t]+)?(\S+)`,

@@ -7,7 +7,8 @@
 #   dense      2 of 7 lines routed-session failures (3 peers)   BENCH_DENSE_SIZE (256MiB)
 #   handshake  1 of 4 lines a WHO/TELL handshake line           same size
 #   bundles    20 bundles of 50 MiB (dense) analyzed together, against one of them
-#   members    one bundle of 10,000 members (12 MiB of dense logs)
+#   members    one bundle of 10,000 members (12 MiB of dense logs), against
+#              the same bytes in 16 members and one bundle of 50 MiB
 # BENCH_LARGE=1 adds dense and handshake at BENCH_LARGE_SIZE (1GiB); BENCH_NODE_SIZE and
 # BENCH_MEMBERS shrink the last two cases for a quick try. Prints ratios (wall
 # and CPU against the floor), peak RSS, the load average, and checks that
@@ -83,6 +84,10 @@ one_rss=$an_rss
 case_one "20 bundles of $node" "$@"
 echo "20 bundles / 1 bundle peak RSS = $(ratio "$an_rss" "$one_rss")   (goal < 128 MiB and <= 1.10)"
 members=${BENCH_MEMBERS:-10000}
+gen "$dir/members-16.tar.gz" 12MiB 16 dense tfst-members-20091013T120000Z
+case_one "16 members (same bytes)" "$dir/members-16.tar.gz"
+few_rss=$an_rss
 gen "$dir/members-$members.tar.gz" 12MiB "$members" dense tfst-members-20091013T120000Z
 case_one "$members members" "$dir/members-$members.tar.gz"
+echo "$members members peak RSS / 16 members = $(ratio "$an_rss" "$few_rss"), / 1 bundle of $node = $(ratio "$an_rss" "$one_rss")   (goal < 128 MiB and <= 1.10)"
 echo "load average = $(cut -d' ' -f1-3 /proc/loadavg) at the end"

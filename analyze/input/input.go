@@ -66,10 +66,14 @@ type Options struct {
 
 // Input is one bundle (or one set of raw logs) found in what was given.
 type Input struct {
-	Path     string           // as given on the command line (plus "!inner" for nested)
-	Name     string           // bundle name (top folder), or the base name for raw input
-	Kind     string           // "bundle" or "raw"
-	Manifest *bundle.Manifest // nil for raw input
+	Path string // as given on the command line (plus "!inner" for nested)
+	Name string // bundle name (top folder), or the base name for raw input
+	Kind string // "bundle" or "raw"
+	// Manifest is nil for raw input. Its Items are nil once Open has
+	// moved them into a compact table: read them with Input.Items.
+	Manifest *bundle.Manifest
+
+	items *Items // the manifest's items, compact
 
 	opts           Options
 	spool          *os.File // "-": standard input, copied

@@ -435,6 +435,7 @@ func (s *session) classify(c container, depth int, loc locator, display string) 
 		if len(roots) > 1 {
 			in.Path = display + "!" + cleanDisplay(cd.dir)
 		}
+		in.compactManifest()
 		out = append(out, in)
 	}
 	if len(out) > 0 {

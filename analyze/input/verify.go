@@ -110,7 +110,7 @@ func (w *walker) verify() *Verification {
 // the members read.
 func (w *walker) manifestProblems(reported map[string]bool, haveSums bool) []report.Problem {
 	var out []report.Problem
-	for _, it := range w.in.Manifest.Items {
+	for it := range w.in.Items() {
 		for _, st := range it.Stored {
 			if reported[st.Path] {
 				continue

@@ -46,7 +46,12 @@ type walker struct {
 	problems          []report.Problem
 	members           int
 	hs                *hasher // started by the first large member
-	pending           []pendingSum
+	// next is the manifest's member path the next member is expected to
+	// be (the collector writes them in order): a member met there takes
+	// the table's text as its path, so that the archive's header name is
+	// not kept.
+	next    int
+	pending []pendingSum
 }
 
 func (w *walker) problem(member, kind, detail string) {
@@ -95,6 +100,9 @@ func (w *walker) visit(l *layer, e *entry) error {
 	if err != nil {
 		return err
 	}
+	if l.top && !w.raw {
+		mpath = w.shared(mpath)
+	}
 	switch e.typ {
 	case typeDir:
 		return nil
@@ -112,6 +120,18 @@ func (w *walker) visit(l *layer, e *entry) error {
 	}
 	w.seen[mpath] = struct{}{}
 	return w.file(l, e, rel, mpath)
+}
+
+// shared returns the manifest table's copy of member path p when p is
+// where the walk stands in the manifest's order (or a few items on).
+func (w *walker) shared(p string) string {
+	for d := range 4 {
+		if q, ok := w.in.items.storedPath(w.next + d); ok && q == p {
+			w.next += d + 1
+			return q
+		}
+	}
+	return p
 }
 
 // memberPath maps a container path (relative to the input) to the path

@@ -79,7 +79,8 @@ type Input struct {
 	spool          *os.File // "-": standard input, copied
 	loc            locator  // how to reach the container again
 	prefix         string   // the bundle's folder in the container ("name/"), or ""
-	manifestRaw    []byte   // manifest.json as Open read it
+	manifestRaw    []byte   // manifest.json as Open read it (flate-compressed when manifestPacked)
+	manifestPacked bool
 	manifestMember Member
 	// whole is set when the archive is the bundle (its first member is
 	// the manifest, as the collector writes it): entries outside the top
@@ -194,8 +195,12 @@ func (in *Input) Walk(ctx context.Context, fn func(m Member, r io.Reader) error)
 		if in.manifestRaw == nil {
 			return nil, s.refuse("input was not opened with Open, or was released")
 		}
-		w.manifestSum = sha256.Sum256(in.manifestRaw)
-		if err := w.call(in.manifestMember, bytes.NewReader(in.manifestRaw)); err != nil {
+		raw, err := in.manifestBytes()
+		if err != nil {
+			return nil, s.refuse("%s kept in memory: %v", bundle.ManifestName, err)
+		}
+		w.manifestSum = sha256.Sum256(raw)
+		if err := w.call(in.manifestMember, bytes.NewReader(raw)); err != nil {
 			return nil, err
 		}
 	}

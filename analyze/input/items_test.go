@@ -1,6 +1,7 @@
 package input
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -166,5 +167,50 @@ func TestWalkSharesManifestPaths(t *testing.T) {
 	}
 	if ver.Integrity.Status != "ok" || !ver.Intact() {
 		t.Errorf("integrity %s, intact %v; want ok: %+v", ver.Integrity.Status, ver.Intact(), ver.Integrity.Problems)
+	}
+}
+
+// TestManifestPacked: a large manifest.json is kept compressed between
+// Open and the walks, and every walk hands over the bytes Open read.
+func TestManifestPacked(t *testing.T) {
+	files := map[string]string{}
+	for i := range 2000 {
+		files[fmt.Sprintf("files/var/log/app/service-%04d/app.log", i)] = fmt.Sprintf("line %d\n", i)
+	}
+	b := inputtest.Build(t, inputtest.Spec{Files: files})
+	want := b.Get(bundle.ManifestName)
+	if len(want) < packMin {
+		t.Fatalf("manifest of %d bytes, want at least %d for this test", len(want), packMin)
+	}
+	ins, err := Open(context.Background(), b.WriteTarGz(t, t.TempDir()), Options{Trust: []bundle.TrustedKey{b.TrustedKey("t")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := ins[0]
+	if !in.manifestPacked || len(in.manifestRaw)*2 > len(want) {
+		t.Errorf("manifest of %d bytes kept as %d bytes (packed %v), want compressed", len(want), len(in.manifestRaw), in.manifestPacked)
+	}
+	for walk := range 2 {
+		var got []byte
+		ver, err := in.Walk(context.Background(), func(m Member, r io.Reader) error {
+			data, err := io.ReadAll(r)
+			if m.Path == bundle.ManifestName {
+				got = data
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("walk %d: manifest.json handed over differs from the bundle's (%d bytes, want %d)", walk, len(got), len(want))
+		}
+		if !ver.Intact() {
+			t.Errorf("walk %d: not intact: %+v", walk, ver.Integrity.Problems)
+		}
+	}
+	in.Release()
+	if _, err := in.Walk(context.Background(), func(Member, io.Reader) error { return nil }); err == nil {
+		t.Errorf("a released input was walked")
 	}
 }

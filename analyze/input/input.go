@@ -189,8 +189,8 @@ func (in *Input) Walk(ctx context.Context, fn func(m Member, r io.Reader) error)
 	s := newSession(ctx, in.Path, in.opts)
 	s.spool = in.spool
 	w := &walker{s: s, in: in, raw: in.Kind == "raw", fn: fn,
-		hashes: map[string][sha256.Size]byte{}, sizes: map[string]int64{}, links: map[string]string{},
-		seen: map[string]struct{}{}, cmds: map[string]bool{}}
+		links: map[string]string{},
+		seen:  map[string]struct{}{}, cmds: map[string]bool{}}
 	if !w.raw {
 		if in.manifestRaw == nil {
 			return nil, s.refuse("input was not opened with Open, or was released")

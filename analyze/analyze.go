@@ -530,7 +530,7 @@ func newProgress(fn func(done, total int64, what string), states []*bundleState)
 			continue
 		}
 		var n int64
-		for _, it := range b.manifest.Items {
+		for it := range b.in.Items() {
 			for _, st := range it.Stored {
 				n += st.Size
 			}

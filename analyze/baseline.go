@@ -310,7 +310,7 @@ func (s *snapshotSink) configs(ctx context.Context, paths []string, opts Options
 			redacted := in.Manifest != nil && in.Manifest.Redaction.Enabled
 			hostFacts := map[string]bool{}
 			if in.Manifest != nil {
-				for _, it := range in.Manifest.Items {
+				for it := range in.Items() {
 					if it.Kind == bundle.KindBuiltin && it.Source == hostFactsSource {
 						for _, st := range it.Stored {
 							hostFacts[st.Path] = true

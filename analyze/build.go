@@ -57,7 +57,7 @@ func bundleReport(b *bundleState) report.Bundle {
 	rb.Case = mf.Case
 	rb.Redacted = mf.Redaction.Enabled
 	rb.ToolVersion = mf.Tool.Version
-	for _, it := range mf.Items {
+	for it := range b.in.Items() {
 		ri := report.Item{ID: it.ID, Kind: it.Kind, Source: it.Source, ExitCode: it.ExitCode, Binary: it.Binary, ErrorKind: it.ErrorKind, Error: it.Error, Optional: it.Optional}
 		for _, s := range it.Stored {
 			ri.Stored = append(ri.Stored, s.Path)

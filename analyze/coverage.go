@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"iter"
 	"math"
 	"sort"
 	"strings"
@@ -153,7 +154,7 @@ func (e *evaluator) coverageOf(rp *rulePlan, b *bundleState, group []*bundleStat
 		globs = append(globs, in.globs...)
 	}
 	if b.manifest != nil && c.Status != report.CoverageSkipped {
-		for _, why := range failedItems(b.manifest, globs) {
+		for _, why := range failedItems(b.in.Items(), globs) {
 			reasons = append(reasons, why)
 			c.Status = report.CoveragePartial
 		}
@@ -207,9 +208,9 @@ func notApplicable(rp *rulePlan, b *bundleState) report.RuleCoverage {
 
 // failedItems explains manifest items behind the globs that could not be
 // collected whole (time-outs, permissions, truncation).
-func failedItems(mf *bundle.Manifest, globs []string) []string {
+func failedItems(items iter.Seq[bundle.Item], globs []string) []string {
 	var out []string
-	for _, it := range mf.Items {
+	for it := range items {
 		var paths []string
 		for _, s := range it.Stored {
 			paths = append(paths, s.Path)

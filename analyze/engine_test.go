@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -646,7 +647,7 @@ func TestMaxFindings(t *testing.T) {
 func TestFailedItemsKinds(t *testing.T) {
 	for _, kind := range []string{bundle.KindCommand, bundle.KindList, bundle.KindBuiltin} {
 		mf := &bundle.Manifest{Items: []bundle.Item{{ID: "host.sockets", Kind: kind, ErrorKind: bundle.ErrTimeout, Error: "killed after 30s"}}}
-		got := failedItems(mf, []string{"commands/host.sockets.out"})
+		got := failedItems(slices.Values(mf.Items), []string{"commands/host.sockets.out"})
 		if len(got) != 1 || !strings.Contains(got[0], "host.sockets: timeout") {
 			t.Errorf("kind %s: failedItems = %q, want the timed-out item named", kind, got)
 		}

@@ -151,9 +151,9 @@ func (s *scope) Item(id any) any {
 		if b.manifest == nil {
 			continue
 		}
-		for i := range b.manifest.Items {
-			if it := &b.manifest.Items[i]; it.ID == str {
-				return itemMap(it)
+		for it := range b.in.Items() {
+			if it.ID == str {
+				return itemMap(&it)
 			}
 		}
 	}

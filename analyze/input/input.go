@@ -66,16 +66,21 @@ type Options struct {
 
 // Input is one bundle (or one set of raw logs) found in what was given.
 type Input struct {
-	Path     string           // as given on the command line (plus "!inner" for nested)
-	Name     string           // bundle name (top folder), or the base name for raw input
-	Kind     string           // "bundle" or "raw"
-	Manifest *bundle.Manifest // nil for raw input
+	Path string // as given on the command line (plus "!inner" for nested)
+	Name string // bundle name (top folder), or the base name for raw input
+	Kind string // "bundle" or "raw"
+	// Manifest is nil for raw input. Its Items are nil once Open has
+	// moved them into a compact table: read them with Input.Items.
+	Manifest *bundle.Manifest
+
+	items *Items // the manifest's items, compact
 
 	opts           Options
 	spool          *os.File // "-": standard input, copied
 	loc            locator  // how to reach the container again
 	prefix         string   // the bundle's folder in the container ("name/"), or ""
-	manifestRaw    []byte   // manifest.json as Open read it
+	manifestRaw    []byte   // manifest.json as Open read it (flate-compressed when manifestPacked)
+	manifestPacked bool
 	manifestMember Member
 	// whole is set when the archive is the bundle (its first member is
 	// the manifest, as the collector writes it): entries outside the top
@@ -184,14 +189,18 @@ func (in *Input) Walk(ctx context.Context, fn func(m Member, r io.Reader) error)
 	s := newSession(ctx, in.Path, in.opts)
 	s.spool = in.spool
 	w := &walker{s: s, in: in, raw: in.Kind == "raw", fn: fn,
-		hashes: map[string][sha256.Size]byte{}, sizes: map[string]int64{}, links: map[string]string{},
-		seen: map[string]struct{}{}, cmds: map[string]bool{}}
+		links: map[string]string{},
+		seen:  map[string]struct{}{}, cmds: map[string]bool{}}
 	if !w.raw {
 		if in.manifestRaw == nil {
 			return nil, s.refuse("input was not opened with Open, or was released")
 		}
-		w.manifestSum = sha256.Sum256(in.manifestRaw)
-		if err := w.call(in.manifestMember, bytes.NewReader(in.manifestRaw)); err != nil {
+		raw, err := in.manifestBytes()
+		if err != nil {
+			return nil, s.refuse("%s kept in memory: %v", bundle.ManifestName, err)
+		}
+		w.manifestSum = sha256.Sum256(raw)
+		if err := w.call(in.manifestMember, bytes.NewReader(raw)); err != nil {
 			return nil, err
 		}
 	}

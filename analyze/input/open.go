@@ -422,7 +422,8 @@ func (s *session) classify(c container, depth int, loc locator, display string) 
 	}
 	var out []*Input
 	for _, cd := range roots {
-		in := &Input{Path: display, Kind: "bundle", Manifest: cd.m, opts: s.opts, loc: loc, manifestRaw: cd.raw, manifestMember: cd.member, whole: whole}
+		in := &Input{Path: display, Kind: "bundle", Manifest: cd.m, opts: s.opts, loc: loc, manifestMember: cd.member, whole: whole}
+		in.setManifestRaw(cd.raw)
 		if cd.dir != "" {
 			in.prefix = cd.dir + "/"
 			in.Name = oneLine(path.Base(cd.dir))
@@ -435,6 +436,7 @@ func (s *session) classify(c container, depth int, loc locator, display string) 
 		if len(roots) > 1 {
 			in.Path = display + "!" + cleanDisplay(cd.dir)
 		}
+		in.compactManifest()
 		out = append(out, in)
 	}
 	if len(out) > 0 {

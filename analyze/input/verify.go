@@ -61,9 +61,9 @@ func (w *walker) verify() *Verification {
 		for p, want := range sums {
 			got, ok := w.hashes[p]
 			switch {
-			case ok && hex.EncodeToString(got[:]) != want:
+			case ok && hex.EncodeToString(got.sum[:]) != want:
 				problems = append(problems, report.Problem{Member: p, Kind: "altered",
-					Detail: fmt.Sprintf("SHA-256 is %s, SHA256SUMS says %s", short(hex.EncodeToString(got[:])), short(want))})
+					Detail: fmt.Sprintf("SHA-256 is %s, SHA256SUMS says %s", short(hex.EncodeToString(got.sum[:])), short(want))})
 				reported[p] = true
 			case !ok && w.links[p] != "":
 				problems = append(problems, report.Problem{Member: p, Kind: "altered", Detail: "replaced by a " + w.links[p]})
@@ -110,7 +110,7 @@ func (w *walker) verify() *Verification {
 // the members read.
 func (w *walker) manifestProblems(reported map[string]bool, haveSums bool) []report.Problem {
 	var out []report.Problem
-	for _, it := range w.in.Manifest.Items {
+	for it := range w.in.Items() {
 		for _, st := range it.Stored {
 			if reported[st.Path] {
 				continue
@@ -124,13 +124,13 @@ func (w *walker) manifestProblems(reported map[string]bool, haveSums bool) []rep
 				}
 				continue
 			}
-			if size := w.sizes[st.Path]; size != st.Size {
+			if size := got.size; size != st.Size {
 				out = append(out, report.Problem{Member: st.Path, Kind: "size",
 					Detail: fmt.Sprintf("manifest.json says %d bytes, the member has %d", st.Size, size)})
 			}
-			if st.SHA256 != "" && !strings.EqualFold(st.SHA256, hex.EncodeToString(got[:])) {
+			if st.SHA256 != "" && !strings.EqualFold(st.SHA256, hex.EncodeToString(got.sum[:])) {
 				out = append(out, report.Problem{Member: st.Path, Kind: "altered",
-					Detail: fmt.Sprintf("SHA-256 is %s, manifest.json says %s", short(hex.EncodeToString(got[:])), short(st.SHA256))})
+					Detail: fmt.Sprintf("SHA-256 is %s, manifest.json says %s", short(hex.EncodeToString(got.sum[:])), short(st.SHA256))})
 			}
 		}
 	}

@@ -29,9 +29,8 @@ type walker struct {
 	in     *Input
 	raw    bool
 	fn     func(Member, io.Reader) error
-	hashes map[string][sha256.Size]byte // top-level members
-	sizes  map[string]int64
-	links  map[string]string // top-level members that are links: what they point to
+	hashes map[string]memberSum // top-level members, filled by collectSums
+	links  map[string]string    // top-level members that are links: what they point to
 	seen   map[string]struct{}
 	cmds   map[string]bool // raw: command ids already mapped
 	// aliases are the member paths raw files were handed over as
@@ -46,7 +45,12 @@ type walker struct {
 	problems          []report.Problem
 	members           int
 	hs                *hasher // started by the first large member
-	pending           []pendingSum
+	// next is the manifest's member path the next member is expected to
+	// be (the collector writes them in order): a member met there takes
+	// the table's text as its path, so that the archive's header name is
+	// not kept.
+	next    int
+	pending []pendingSum
 }
 
 func (w *walker) problem(member, kind, detail string) {
@@ -95,6 +99,9 @@ func (w *walker) visit(l *layer, e *entry) error {
 	if err != nil {
 		return err
 	}
+	if l.top && !w.raw {
+		mpath = w.shared(mpath)
+	}
 	switch e.typ {
 	case typeDir:
 		return nil
@@ -112,6 +119,18 @@ func (w *walker) visit(l *layer, e *entry) error {
 	}
 	w.seen[mpath] = struct{}{}
 	return w.file(l, e, rel, mpath)
+}
+
+// shared returns the manifest table's copy of member path p when p is
+// where the walk stands in the manifest's order (or a few items on).
+func (w *walker) shared(p string) string {
+	for d := range 4 {
+		if q, ok := w.in.items.storedPath(w.next + d); ok && q == p {
+			w.next += d + 1
+			return q
+		}
+	}
+	return p
 }
 
 // memberPath maps a container path (relative to the input) to the path
@@ -246,8 +265,7 @@ func (w *walker) file(l *layer, e *entry, rel, mpath string) error {
 		}
 	}
 	if topBundle {
-		w.pending = append(w.pending, pendingSum{path: mpath, sum: hr.finish()})
-		w.sizes[mpath] = hr.n
+		w.pending = append(w.pending, pendingSum{path: mpath, sum: hr.finish(), size: hr.n})
 	}
 	return nil
 }
@@ -256,6 +274,13 @@ func (w *walker) file(l *layer, e *entry, rel, mpath string) error {
 type pendingSum struct {
 	path string
 	sum  *[sha256.Size]byte
+	size int64 // bytes stored
+}
+
+// memberSum is a top-level member's SHA-256 and stored size.
+type memberSum struct {
+	sum  [sha256.Size]byte
+	size int64
 }
 
 // sums waits for the hasher and fills w.hashes; it checks that the
@@ -263,11 +288,12 @@ type pendingSum struct {
 func (w *walker) collectSums() error {
 	w.hs.stop()
 	w.hs = nil
+	w.hashes = make(map[string]memberSum, len(w.pending))
 	for _, p := range w.pending {
-		w.hashes[p.path] = *p.sum
+		w.hashes[p.path] = memberSum{sum: *p.sum, size: p.size}
 	}
 	w.pending = nil
-	if got, ok := w.hashes[bundle.ManifestName]; ok && got != w.manifestSum {
+	if got, ok := w.hashes[bundle.ManifestName]; ok && got.sum != w.manifestSum {
 		return w.s.refuse("%s changed while it was read", bundle.ManifestName)
 	}
 	return nil

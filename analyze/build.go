@@ -241,7 +241,7 @@ func excerpts(fs []report.Finding, states []*bundleState) []report.Excerpt {
 			continue
 		}
 		var runs []*excerpt
-		for _, ex := range append(append([]*excerpt{}, m.excerpts...), m.exTail...) {
+		for _, ex := range append(append([]*excerpt{}, m.exHead()...), m.exRing()...) {
 			center := ex.start
 			for i := range ex.lines {
 				if want[k][ex.start+i] {

@@ -352,11 +352,15 @@ func modNanoOf(t time.Time) int64 {
 var minNano, maxNano = time.Unix(0, math.MinInt64+1), time.Unix(0, math.MaxInt64)
 
 // modTime is the member's mtime (zero: none).
-func (m *member) modTime() time.Time {
-	if m.modNano == noMod {
+func (m *member) modTime() time.Time { return timeOfNano(m.modNano) }
+
+// timeOfNano is the time of Unix nanoseconds n (modNanoOf), zero for
+// noMod.
+func timeOfNano(n int64) time.Time {
+	if n == noMod {
 		return time.Time{}
 	}
-	return time.Unix(0, m.modNano)
+	return time.Unix(0, n)
 }
 
 // exHead and exRing are the member's first excerpts and the ring of its

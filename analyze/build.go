@@ -236,7 +236,7 @@ func excerpts(fs []report.Finding, states []*bundleState) []report.Excerpt {
 		if b == nil {
 			continue
 		}
-		m := b.byPath[k.f]
+		m := b.memberOf(k.f)
 		if m == nil {
 			continue
 		}

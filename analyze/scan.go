@@ -221,7 +221,6 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 	}
 	m := &member{idx: len(b.members), path: im.Path, size: im.Size, modNano: modNanoOf(im.ModTime), todState: &noTod, spec: spec}
 	b.members = append(b.members, m)
-	b.byPath[im.Path] = m
 	ms := &memberScan{b: b, m: m, retain: retain}
 	ms.tc = timeCtx{loc: b.logZoneOf(spec), ref: b.ref}
 	if spec != nil {

@@ -243,9 +243,11 @@ func (b *bundleState) pruneExcerpts(bud *budget, only []*member, final bool) {
 		}
 		return false
 	}
-	members := b.members
-	if only != nil {
-		members = only
+	// (b.members only when all are pruned, after the pass: during it the
+	// walk's goroutine appends to it)
+	members := only
+	if only == nil {
+		members = b.members
 	}
 	for _, m := range members {
 		if len(m.retainedChunks()) > 0 || len(m.exHead())+len(m.exRing()) == 0 {

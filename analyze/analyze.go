@@ -199,7 +199,7 @@ func Run(ctx context.Context, paths []string, opts Options) (*report.Report, err
 				groupOf[pl] = g
 				groups = append(groups, g)
 			}
-			b := &bundleState{idx: len(states), src: src, in: in, manifest: in.Manifest, plan: pl, group: g, byPath: map[string]*member{}}
+			b := &bundleState{idx: len(states), src: src, in: in, manifest: in.Manifest, plan: pl, group: g}
 			b.slots = make([]slotStore, len(pl.slots))
 			b.name = in.Name
 			if n := names[b.name]; n > 0 {

@@ -236,12 +236,12 @@ func excerpts(fs []report.Finding, states []*bundleState) []report.Excerpt {
 		if b == nil {
 			continue
 		}
-		m := b.byPath[k.f]
+		m := b.memberOf(k.f)
 		if m == nil {
 			continue
 		}
 		var runs []*excerpt
-		for _, ex := range append(append([]*excerpt{}, m.excerpts...), m.exTail...) {
+		for _, ex := range append(append([]*excerpt{}, m.exHead()...), m.exRing()...) {
 			center := ex.start
 			for i := range ex.lines {
 				if want[k][ex.start+i] {

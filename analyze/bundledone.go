@@ -81,10 +81,10 @@ func (s *scanner) memberDone(b *bundleState, m *member) {
 	close(done)
 	s.order <- &job{done: done, fin: func() {
 		n := 0
-		for _, ex := range m.excerpts {
+		for _, ex := range m.exHead() {
 			n += excerptSize(ex)
 		}
-		for _, ex := range m.exTail {
+		for _, ex := range m.exRing() {
 			n += excerptSize(ex)
 		}
 		if n >= pruneMemberMin {
@@ -243,36 +243,42 @@ func (b *bundleState) pruneExcerpts(bud *budget, only []*member, final bool) {
 		}
 		return false
 	}
-	members := b.members
-	if only != nil {
-		members = only
+	// (b.members only when all are pruned, after the pass: during it the
+	// walk's goroutine appends to it)
+	members := only
+	if only == nil {
+		members = b.members
 	}
 	for _, m := range members {
-		if len(m.retainedChunks()) > 0 || len(m.excerpts)+len(m.exTail) == 0 {
+		if len(m.retainedChunks()) > 0 || len(m.exHead())+len(m.exRing()) == 0 {
 			continue
 		}
-		heads := m.excerpts[:0]
-		for _, ex := range m.excerpts {
+		x := m.ex
+		heads := x.excerpts[:0]
+		for _, ex := range x.excerpts {
 			if keep(m, ex) {
 				heads = append(heads, ex)
 			} else {
 				bud.give(excerptSize(ex))
 			}
 		}
-		clear(m.excerpts[len(heads):])
-		m.excerpts = heads
+		clear(x.excerpts[len(heads):])
+		x.excerpts = heads
 		if len(heads) == 0 {
-			m.excerpts = nil // most members keep none: not their array either
+			x.excerpts = nil // most members keep none: not their array either
 		}
 		var tail []*excerpt
-		for _, ex := range m.exTail {
+		for _, ex := range x.exTail {
 			if keep(m, ex) {
 				tail = append(tail, ex)
 			} else {
 				bud.give(excerptSize(ex))
 			}
 		}
-		m.exTail, m.exTailAt = tail, 0
+		x.exTail, x.exTailAt = tail, 0
+		if len(x.excerpts) == 0 && len(x.exTail) == 0 && !x.exFull {
+			m.ex = nil // nor the holder
+		}
 	}
 }
 

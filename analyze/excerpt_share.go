@@ -16,16 +16,16 @@ import "slices"
 // shareLines makes m's overlapping excerpts share their lines and returns
 // the bytes (as excerptSize counts them) no longer held.
 func (m *member) shareLines() int {
-	if len(m.excerpts)+len(m.exTail) < 2 {
+	if len(m.exHead())+len(m.exRing()) < 2 {
 		return 0
 	}
-	exs := make([]*excerpt, 0, len(m.excerpts)+len(m.exTail))
-	for _, ex := range m.excerpts {
+	exs := make([]*excerpt, 0, len(m.exHead())+len(m.exRing()))
+	for _, ex := range m.exHead() {
 		if ex != nil && !ex.lazy && len(ex.lines) > 0 {
 			exs = append(exs, ex)
 		}
 	}
-	for _, ex := range m.exTail {
+	for _, ex := range m.exRing() {
 		if ex != nil && !ex.lazy && len(ex.lines) > 0 {
 			exs = append(exs, ex)
 		}

@@ -19,7 +19,7 @@ func TestShareLines(t *testing.T) {
 		return e
 	}
 	a, b, c, far := ex(1, 21, ""), ex(11, 21, ""), ex(31, 5, ""), ex(100, 21, "")
-	m := &member{excerpts: []*excerpt{a, far}, exTail: []*excerpt{c, b}}
+	m := &member{ex: &memberEx{excerpts: []*excerpt{a, far}, exTail: []*excerpt{c, b}}}
 	want := map[*excerpt][]string{}
 	before := 0
 	for _, e := range []*excerpt{a, b, c, far} {
@@ -51,7 +51,7 @@ func TestShareLines(t *testing.T) {
 
 	// The same line read differently: left alone.
 	d, e := ex(1, 5, ""), ex(3, 5, "x")
-	m = &member{excerpts: []*excerpt{d, e}}
+	m = &member{ex: &memberEx{excerpts: []*excerpt{d, e}}}
 	if saved := m.shareLines(); saved != 0 || d.lines[2] != "line 3" || e.lines[0] != "line 3x" {
 		t.Errorf("differing lines: saved %d, lines %q and %q", saved, d.lines, e.lines)
 	}

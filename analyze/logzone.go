@@ -283,7 +283,7 @@ var literalZones sync.Map
 
 // zoneNotesOf are the zone notes of a member.
 func (b *bundleState) zoneNotesOf(path string) []string {
-	m := b.byPath[path]
+	m := b.memberOf(path)
 	if m == nil {
 		return nil
 	}
@@ -347,7 +347,7 @@ func zoneRewalks(states []*bundleState, opts Options) []*bundleState {
 			continue
 		}
 		nb := &bundleState{idx: b.idx, src: b.src, in: b.in, name: b.name, manifest: b.manifest, loc: b.loc, ref: b.ref,
-			plan: b.plan, group: b.group, byPath: map[string]*member{}, logZones: zones, zoneNotes: notes}
+			plan: b.plan, group: b.group, logZones: zones, zoneNotes: notes}
 		nb.slots = make([]slotStore, len(b.plan.slots))
 		for k, x := range b.group.bundles {
 			if x == b {

@@ -44,15 +44,18 @@ type logMine struct {
 	// Once the log is read (mineRun.finish): its templates kept, the
 	// lines dropped (beyond the cap or the run's budget) and the time
 	// its lines span; the miner is freed.
-	done        bool
-	kept        []tplGroup
-	dropped     int
-	first, last time.Time
+	done    bool
+	nKept   int32 // (after done: packed)
+	kept    []tplGroup
+	dropped int
+	// firstN, lastN: the time its lines span, in Unix nanoseconds (noMod:
+	// none; firstT and lastT give them as times).
+	firstN, lastN int64
 
-	// nKept is the number of templates kept, benign the lines of those
-	// benign templates cover; kept holds them only for a baseline
-	// snapshot (mineRun.keepGroups, mine_fold.go).
-	nKept, benign int
+	// nKept is the number of templates kept (at most maxTemplatesPerLog),
+	// benign the lines of those benign templates cover; kept holds them
+	// only for a baseline snapshot (mineRun.keepGroups, mine_fold.go).
+	benign int
 }
 
 // mineWork is what mining a log needs while it is read.
@@ -116,8 +119,13 @@ type tplStat struct {
 }
 
 func newLogMine(m *member, tc timeCtx) *logMine {
-	return &logMine{m: m, mineWork: &mineWork{tc: tc}}
+	return &logMine{m: m, mineWork: &mineWork{tc: tc}, firstN: noMod, lastN: noMod}
 }
+
+// firstT and lastT are the first and last times of the log's lines
+// (zero: none).
+func (lm *logMine) firstT() time.Time { return timeOfNano(lm.firstN) }
+func (lm *logMine) lastT() time.Time  { return timeOfNano(lm.lastN) }
 
 // mineObserver mines in the pass's scanning workers (see lineObserver):
 // each worker cuts its chunk of a log into lines and counts them by shape
@@ -682,7 +690,7 @@ func buildUnexplained(rep *report.Report, e *evaluator, states []*bundleState) {
 			if lm == nil || lm.lines == 0 || !lm.isLog() {
 				continue
 			}
-			lc := report.LogCoverage{Bundle: b.name, File: m.path, Lines: lm.lines, Templates: lm.nKept, Dropped: lm.dropped, Cap: maxTemplatesPerLog}
+			lc := report.LogCoverage{Bundle: b.name, File: m.path, Lines: lm.lines, Templates: int(lm.nKept), Dropped: lm.dropped, Cap: maxTemplatesPerLog}
 			// Its benign templates' lines are explained; its unexplained
 			// templates are in its family's (mineRun.finish, foldLog).
 			explained := lm.matched + lm.benign
@@ -748,7 +756,7 @@ func templateWords(template string) tplWords {
 // dated reports whether a line of the log had a time: a log, not a
 // config file or a command's output read for a fact.
 func (lm *logMine) dated() bool {
-	return !lm.first.IsZero() || lm.m.tod && lm.m.todHave
+	return lm.firstN != noMod || lm.m.tod && lm.m.todHave
 }
 
 // isLog reports whether the member is a log: a line had a time, or the
@@ -764,7 +772,7 @@ func (lm *logMine) isLog() bool {
 
 // logSpan is the time a log covers, in minutes (at least one).
 func logSpan(lm *logMine) float64 {
-	return max(1, lm.last.Sub(lm.first).Minutes())
+	return max(1, lm.lastT().Sub(lm.firstT()).Minutes())
 }
 
 func unexplainedEntry(e *evaluator, b *bundleState, file string, g *tplGroup, tw tplWords, span float64) report.Unexplained {

@@ -46,11 +46,12 @@ func rotationNum(path string) int {
 type famSpan struct{ first, last time.Time }
 
 func (s *famSpan) add(lm *logMine) {
-	if !lm.first.IsZero() && (s.first.IsZero() || lm.first.Before(s.first)) {
-		s.first = lm.first
+	first, last := lm.firstT(), lm.lastT()
+	if !first.IsZero() && (s.first.IsZero() || first.Before(s.first)) {
+		s.first = first
 	}
-	if lm.last.After(s.last) {
-		s.last = lm.last
+	if last.After(s.last) {
+		s.last = last
 	}
 }
 
@@ -69,12 +70,14 @@ type famTemplate struct {
 	g      tplGroup
 	exFile string
 	exRot  int
-	files  []famFile
+	files  []int32 // the members (index in the bundle's) of its files
 }
 
-// famFile is one file of a family template: its member (the index in
-// its bundle's members) and rotation number. A bundle of 10,000 logs has
-// tens of thousands (a path and a number each took 24 bytes).
+// famFile is one file of a family template as entry sorts them: its
+// member (the index in its bundle's members) and rotation number. A
+// bundle of 10,000 logs has tens of thousands of files in its templates:
+// they keep the member only (a path and a number took 24 bytes, the
+// member and number 8), the number is worked out when sorted.
 type famFile struct {
 	m, rot int32
 }
@@ -82,7 +85,7 @@ type famFile struct {
 func (f *famTemplate) add(g *tplGroup, m *member) {
 	path := m.path
 	rot := rotationNum(path)
-	f.files = append(f.files, famFile{int32(m.idx), int32(min(rot, math.MaxInt32))})
+	f.files = append(f.files, int32(m.idx))
 	if len(f.files) == 1 {
 		f.g, f.exFile, f.exRot = *g, path, rot
 		return
@@ -110,15 +113,19 @@ func (f *famTemplate) add(g *tplGroup, m *member) {
 // times, File the newest file, Files all of them when more than one.
 func (f *famTemplate) entry(e *evaluator, span famSpan) report.Unexplained {
 	ms := f.key.b.members
-	slices.SortFunc(f.files, func(a, c famFile) int {
+	files := make([]famFile, len(f.files))
+	for i, x := range f.files {
+		files[i] = famFile{x, int32(min(rotationNum(ms[x].path), math.MaxInt32))}
+	}
+	slices.SortFunc(files, func(a, c famFile) int {
 		return cmp.Or(cmp.Compare(a.rot, c.rot), strings.Compare(ms[a.m].path, ms[c.m].path))
 	})
 	u := unexplainedEntry(e, f.key.b, f.exFile, &f.g, f.tw, span.minutes())
-	u.File = ms[f.files[0].m].path
-	if len(f.files) > 1 {
-		u.FileCount = len(f.files)
-		u.Files = make([]string, len(f.files))
-		for i, x := range f.files {
+	u.File = ms[files[0].m].path
+	if len(files) > 1 {
+		u.FileCount = len(files)
+		u.Files = make([]string, len(files))
+		for i, x := range files {
 			u.Files[i] = ms[x.m].path
 		}
 	}

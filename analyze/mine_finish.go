@@ -82,14 +82,16 @@ func (r *mineRun) finish(b *bundleState, m *member) {
 	}
 	lm.done = true
 	gs := lm.fold()
+	var first, last time.Time
 	for _, g := range gs {
-		if !g.first.IsZero() && (lm.first.IsZero() || g.first.Before(lm.first)) {
-			lm.first = g.first
+		if !g.first.IsZero() && (first.IsZero() || g.first.Before(first)) {
+			first = g.first
 		}
-		if g.last.After(lm.last) {
-			lm.last = g.last
+		if g.last.After(last) {
+			last = g.last
 		}
 	}
+	lm.firstN, lm.lastN = modNanoOf(first), modNanoOf(last)
 	kept := gs[:0]
 	for _, g := range gs {
 		text, ok := r.texts[g.template]
@@ -112,7 +114,7 @@ func (r *mineRun) finish(b *bundleState, m *member) {
 	if lm.miner != nil {
 		lm.dropped += lm.miner.Dropped
 	}
-	lm.nKept = len(kept)
+	lm.nKept = int32(len(kept))
 	if r.keepGroups {
 		lm.kept = append([]tplGroup(nil), kept...)
 	}

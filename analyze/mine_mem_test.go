@@ -54,7 +54,7 @@ func TestMinerMemoryFlat(t *testing.T) {
 								t.Fatalf("%s: the miner is kept after the pass", m.path)
 							}
 							dropped += lm.dropped
-							kept += lm.nKept
+							kept += int(lm.nKept)
 						}
 					}
 				}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"io"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -218,9 +219,8 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 			b.aggs[i] = newRuleAgg(rp, s.bud)
 		}
 	}
-	m := &member{idx: len(b.members), path: im.Path, size: im.Size, modTime: im.ModTime, spec: spec}
+	m := &member{idx: len(b.members), path: im.Path, size: im.Size, modNano: modNanoOf(im.ModTime), todState: &noTod, spec: spec}
 	b.members = append(b.members, m)
-	b.byPath[im.Path] = m
 	ms := &memberScan{b: b, m: m, retain: retain}
 	ms.tc = timeCtx{loc: b.logZoneOf(spec), ref: b.ref}
 	if spec != nil {
@@ -238,6 +238,7 @@ func (s *scanner) setup(b *bundleState, im input.Member, clock time.Time) *membe
 		m.parser = spec.parser
 		m.tod = m.parser != nil && m.parser.todOnly
 		m.newestFirst = spec.spec.Order == "newest-first"
+		m.needTod()
 		ms.split = spec.spec.Split
 		if s.mine != nil {
 			m.mine = newLogMine(m, ms.tc)
@@ -299,6 +300,7 @@ func (s *scanner) read(ctx context.Context, ms *memberScan, r io.Reader) error {
 		if first && ms.m.spec != nil && ms.m.spec.auto {
 			ms.m.parser = detectParser(firstLines(data, 20), &ms.tc, ms.b.plan.customs...)
 			ms.m.tod = ms.m.parser != nil && ms.m.parser.todOnly
+			ms.m.needTod()
 		}
 		if first && len(ms.lits) > 0 {
 			ms.search = newSearcher(ms.lits, data)
@@ -393,10 +395,10 @@ func (s *scanner) merge(j *job) {
 	if lazy {
 		// The excerpts the member keeps of those the worker only sized
 		// are built while the chunk's bytes are here.
-		for _, e := range m.excerpts {
+		for _, e := range m.ex.excerpts {
 			e.build(j.data)
 		}
-		for _, e := range m.exTail {
+		for _, e := range m.ex.exTail {
 			e.build(j.data)
 		}
 	}
@@ -443,7 +445,9 @@ func (s *scanner) merge(j *job) {
 	s.bud.settle()
 	if m.first.IsZero() && !j.firstT.IsZero() {
 		m.first = j.firstT
-		m.firstDay = sign * dayBase
+		if m.todState != &noTod {
+			m.firstDay = sign * dayBase // (0 for the others)
+		}
 	}
 	if !j.lastT.IsZero() {
 		m.last = j.lastT
@@ -457,7 +461,7 @@ func (s *scanner) merge(j *job) {
 		m.rolls = dayBase + j.tod.rolls
 		m.lastDay = sign * m.rolls
 	}
-	m.invalid += j.invalid
+	m.invalid = int32(min(int64(m.invalid)+int64(j.invalid), math.MaxInt32))
 	for k, o := range s.observers {
 		o.mergeChunk(ms.b, m, base+1, j.cont, j.obs[k])
 	}
@@ -619,6 +623,9 @@ func (s *scanner) deliver(b *bundleState, sl *slot, r *record) {
 // flushPending delivers the untimed records of a newest-first member
 // that no later timed line came to date (after the member's last chunk).
 func (s *scanner) flushPending(b *bundleState, m *member) {
+	if len(m.pendNext) == 0 {
+		return // (and noTod is not written)
+	}
 	for _, p := range m.pendNext {
 		p.r.inheritNext = false
 		s.deliver(b, p.sl, p.r)

@@ -234,7 +234,7 @@ func (b *bundleState) fixYears() {
 		if m.last.After(ref) {
 			ref = m.last
 		}
-		if !m.modTime.IsZero() && m.modTime.Sub(m.last) > mtimeSkew {
+		if !m.modTime().IsZero() && m.modTime().Sub(m.last) > mtimeSkew {
 			mtimesOff = true
 		}
 	}
@@ -243,7 +243,7 @@ func (b *bundleState) fixYears() {
 	}
 	moved := map[*member]bool{}
 	for _, m := range b.members {
-		if m.parser == nil || !m.parser.yearless || !m.tc.guessed || (!mtimesOff && !m.modTime.IsZero()) {
+		if m.parser == nil || !m.parser.yearless || !m.tc.guessed || (!mtimesOff && !m.modTime().IsZero()) {
 			continue
 		}
 		moved[m] = true

@@ -55,22 +55,7 @@ func evLess(x, y *evt) bool {
 	if x.t != untimed && x.prio != y.prio {
 		return x.prio < y.prio
 	}
-	if x.b != y.b {
-		return x.b < y.b
-	}
-	if x.m.idx != y.m.idx {
-		return x.m.idx < y.m.idx
-	}
-	if x.line != y.line {
-		if x.m.newestFirst {
-			return x.line > y.line
-		}
-		return x.line < y.line
-	}
-	if x.seg != y.seg {
-		return x.seg < y.seg
-	}
-	return x.sidx < y.sidx
+	return untimedLess(x, y)
 }
 
 type evSeg struct {

@@ -136,7 +136,8 @@ func (f *seqFold) resolved(e *evt) bool {
 	return f.ans.has(e.t)
 }
 
-// untimedLess is evLess for two untimed entries.
+// untimedLess is evLess for two untimed entries, and evLess's order for
+// two entries of the same time and priority: by place in the input.
 func untimedLess(x, y *evt) bool {
 	if x.b != y.b {
 		return x.b < y.b

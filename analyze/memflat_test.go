@@ -7,17 +7,21 @@ import (
 	"testing"
 )
 
+// errorsByWho is the profile of the memory tests: one rule that groups
+// "error N from WHO" lines of the logs by WHO.
+const errorsByWho = logsYMD + `rules:
+- id: t.err
+  title: "{hits} errors from {who}"
+  explanation: x
+  remedy: x
+  match: {in: ["files/**/*.log*"], pattern: 'error (?P<code>\d+) from (?P<who>\w+)', group_by: [who]}`
+
 // TestKeptFlat: a match rule whose expressions do not read records keeps
 // only the floors of its groups, however many lines and bundles: what a
 // run holds does not grow with the bundles analyzed together (issue 13),
 // and the counts stay exact.
 func TestKeptFlat(t *testing.T) {
-	p := testProfile(t, logsYMD+`rules:
-- id: t.err
-  title: "{hits} errors from {who}"
-  explanation: x
-  remedy: x
-  match: {in: ["files/**/*.log*"], pattern: 'error (?P<code>\d+) from (?P<who>\w+)', group_by: [who]}`)
+	p := testProfile(t, errorsByWho)
 	const nb, lines = 6, 6000
 	var b strings.Builder
 	for i := 0; i < lines; i++ {
@@ -130,12 +134,7 @@ func TestHeldFlat(t *testing.T) {
 // the bundles after: 20 dense bundles of scripts/bench-analyze-dense.sh
 // got 16 excerpts, 100 now.
 func TestExcerptsEveryBundle(t *testing.T) {
-	p := testProfile(t, logsYMD+`rules:
-- id: t.err
-  title: "{hits} errors from {who}"
-  explanation: x
-  remedy: x
-  match: {in: ["files/**/*.log*"], pattern: 'error (?P<code>\d+) from (?P<who>\w+)', group_by: [who]}`)
+	p := testProfile(t, errorsByWho)
 	var b strings.Builder
 	pad := strings.Repeat("words ", 50)
 	for i := range 6000 {
@@ -191,12 +190,7 @@ func TestExcerptsEveryBundle(t *testing.T) {
 // the logs after got no excerpt (each finding's last evidence line had
 // none).
 func TestExcerptsManyMembers(t *testing.T) {
-	p := testProfile(t, logsYMD+`rules:
-- id: t.err
-  title: "{hits} errors from {who}"
-  explanation: x
-  remedy: x
-  match: {in: ["files/**/*.log*"], pattern: 'error (?P<code>\d+) from (?P<who>\w+)', group_by: [who]}`)
+	p := testProfile(t, errorsByWho)
 	const logs = 2000
 	files := map[string]string{}
 	pad := strings.Repeat("words ", 12)
@@ -255,12 +249,7 @@ func TestExcerptsManyMembers(t *testing.T) {
 // miner's summary (136 -> 96) were made smaller, family file lists
 // halved and the path-to-member map built only after the pass.
 func TestMembersHeld(t *testing.T) {
-	p := testProfile(t, logsYMD+`rules:
-- id: t.err
-  title: "{hits} errors from {who}"
-  explanation: x
-  remedy: x
-  match: {in: ["files/**/*.log*"], pattern: 'error (?P<code>\d+) from (?P<who>\w+)', group_by: [who]}`)
+	p := testProfile(t, errorsByWho)
 	held := func(logs int) int64 {
 		files := map[string]string{}
 		for i := range logs {

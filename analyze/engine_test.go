@@ -36,6 +36,21 @@ func testProfile(t testing.TB, body string) *profiles.Profile {
 	return p
 }
 
+// testPlan parses a whole profile (src, named name) and compiles its
+// plan, for tests of the pass's parts.
+func testPlan(t testing.TB, name, src string) *plan {
+	t.Helper()
+	p, err := profiles.Parse(name, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pl
+}
+
 // bundleOf writes a signed bundle holding files (collected at
 // inputtest.Time, 2024-03-01 12:00 UTC, zone UTC) and returns its path.
 func bundleOf(t testing.TB, name string, files map[string]string, edit func(*bundle.Manifest)) string {

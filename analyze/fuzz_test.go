@@ -125,7 +125,7 @@ func FuzzScanChunk(f *testing.F) {
 	f.Add([]byte("\x0109:00:00 boom a\n  at y\n23:59:59 boom b\n00:00:01 x\n12:00:00 boom c 12:00:01 boom d\n"), false)
 	// Data whose first byte is odd is a member of time-of-day lines,
 	// newest first.
-	p, err := profiles.Parse("f.yaml", []byte(`name: f
+	pl := testPlan(f, "f.yaml", `name: f
 description: fuzz
 analyze:
   logs:
@@ -134,14 +134,7 @@ analyze:
   rules:
   - {id: f.a, title: x, explanation: x, remedy: x, match: {in: ["files/**"], pattern: 'boom(?P<rest>.*)'}}
   - {id: f.b, title: x, explanation: x, remedy: x, match: {in: ["files/**"], pattern: '^\s*at (?P<frame>\S+)'}}
-`))
-	if err != nil {
-		f.Fatal(err)
-	}
-	pl, err := compile(p)
-	if err != nil {
-		f.Fatal(err)
-	}
+`)
 	f.Fuzz(func(t *testing.T, data []byte, cont bool) {
 		b := &bundleState{plan: pl, loc: time.UTC, byPath: map[string]*member{}}
 		b.slots = make([]slotStore, len(pl.slots))

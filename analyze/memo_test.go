@@ -6,8 +6,6 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"casefile/profiles"
 )
 
 // TestMemoMatches: the worker's memo of digit-blind patterns (one shape
@@ -17,7 +15,7 @@ import (
 // and length as one of the last but reads otherwise ("session 12 failed",
 // then "session ab failed").
 func TestMemoMatches(t *testing.T) {
-	p, err := profiles.Parse("m.yaml", []byte(`name: m
+	pl := testPlan(t, "m.yaml", `name: m
 description: memo
 analyze:
   rules:
@@ -27,14 +25,7 @@ analyze:
   - {id: m.d, title: x, explanation: x, remedy: x, match: {in: ["files/**"], pattern: 'routed s ?ession for (?P<peer>[\w.-]*[\w-])\s*$'}}
   - {id: m.e, title: x, explanation: x, remedy: x, match: {in: ["files/**"], pattern: 'session \w+ failed'}}
   - {id: m.f, title: x, explanation: x, remedy: x, match: {in: ["files/**"], pattern: 'level [0-5] session'}}
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl, err := compile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	digits := 0
 	for _, pat := range pl.pats {
 		if pat.digits {

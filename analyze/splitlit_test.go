@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"casefile/profiles"
 )
 
 // TestSplitLiterals: in a member whose lines are split at embedded
@@ -28,7 +26,7 @@ func TestSplitLiterals(t *testing.T) {
 }
 
 func testSplitLiterals(t *testing.T, split bool) {
-	p, err := profiles.Parse("s.yaml", []byte(`name: s
+	pl := testPlan(t, "s.yaml", `name: s
 description: split literals
 analyze:
   logs:
@@ -38,14 +36,7 @@ analyze:
   - {id: s.b, title: x, explanation: x, remedy: x, match: {in: ["files/**"], pattern: 'routingManager'}}
   - {id: s.c, title: x, explanation: x, remedy: x, match: {in: ["files/**"], pattern: 'routingManager: (?P<cmd>WHO|TELL) command received \[l=(?P<child>[^\]]*)\]', group_by: [cmd]}}
   - {id: s.d, title: x, explanation: x, remedy: x, match: {in: ["files/**"], pattern: 'open session failed'}}
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl, err := compile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	exact := 0
 	for _, pat := range pl.pats {
 		if pat.litExact {

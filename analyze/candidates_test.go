@@ -124,20 +124,7 @@ func TestLiteralTrees(t *testing.T) {
 		}
 		b.WriteString(word(rng.IntN(10))) // a last line without a newline
 		data := []byte(b.String())
-		want := map[int][]int32{}
-		for start := 0; start <= len(data); {
-			end := bytes.IndexByte(data[start:], '\n')
-			if end < 0 {
-				end = len(data) - start
-			}
-			line := string(data[start : start+end])
-			for l, ps := range lits {
-				if strings.Contains(line, l.s) {
-					want[start] = mergePats(want[start], ps)
-				}
-			}
-			start += end + 1
-		}
+		want := naiveFind(lits, data)
 		got := map[int][]int32{}
 		an.find(data, func(start, end int, pats []int32) {
 			if !slices.IsSorted(pats) {
@@ -152,24 +139,32 @@ func TestLiteralTrees(t *testing.T) {
 		for k := rng.IntN(3); k > 0; k-- {
 			lits[literal{s: strings.ToLower(word(rng.IntN(3)+1)) + "m", fold: true}] = []int32{int32(20 + rng.IntN(5))}
 		}
-		want = map[int][]int32{}
-		for start := 0; start <= len(data); {
-			end := bytes.IndexByte(data[start:], '\n')
-			if end < 0 {
-				end = len(data) - start
-			}
-			line := string(data[start : start+end])
-			for l, ps := range lits {
-				if strings.Contains(line, l.s) || l.fold && strings.Contains(strings.ToLower(line), l.s) {
-					want[start] = mergePats(want[start], ps)
-				}
-			}
-			start += end + 1
-		}
+		want = naiveFind(lits, data)
 		got = map[int][]int32{}
 		newSearcher(lits, data).find(data, func(start, end int, pats []int32) { got[start] = mergePats(got[start], pats) })
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("round %d, searcher, literals %v, data %q (-want +got):\n%s", round, lits, data, diff)
 		}
 	}
+}
+
+// naiveFind is the search the anchors must agree with: per line (by its
+// start), the patterns of every literal the line holds, a folded one in
+// any case.
+func naiveFind(lits map[literal][]int32, data []byte) map[int][]int32 {
+	want := map[int][]int32{}
+	for start := 0; start <= len(data); {
+		end := bytes.IndexByte(data[start:], '\n')
+		if end < 0 {
+			end = len(data) - start
+		}
+		line := string(data[start : start+end])
+		for l, ps := range lits {
+			if strings.Contains(line, l.s) || l.fold && strings.Contains(strings.ToLower(line), l.s) {
+				want[start] = mergePats(want[start], ps)
+			}
+		}
+		start += end + 1
+	}
+	return want
 }
